@@ -1,0 +1,78 @@
+"""The one place that imports python-escpos.
+
+Every other module of this package imports `escpos` through here, because importing it has side
+effects that we must contain once:
+
+- `escpos.capabilities` caches its profile database as a pickle in `ESCPOS_CAPABILITIES_PICKLE_DIR`, and
+  without that variable it makes a new temporary folder in every process that imports it (hundreds a
+  day on a kiosk). We point it at one cache folder.
+- `escpos.capabilities` calls `logging.basicConfig()` at import, which hangs a stderr handler on the root
+  logger of whatever program imported us. We take that handler off again.
+- The printer classes log through the `logging` module functions (`logging.info(...)`), i.e. the root
+  logger, which also calls `basicConfig()` when the root has no handler. We give each of those modules
+  a stand-in `logging` that forwards to a named logger under `escpos.` instead.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    for candidate in (Path(base) / "motcua" / "escpos", Path(tempfile.gettempdir()) / "motcua-escpos"):
+        try:
+            candidate.mkdir(parents=True, exist_ok=True)
+            if os.access(candidate, os.W_OK):
+                return candidate
+        except OSError:
+            continue
+    return Path(tempfile.gettempdir())
+
+
+os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", str(_cache_dir()))
+
+_root = logging.getLogger()
+_root_handlers_before = list(_root.handlers)
+
+import escpos.capabilities as capabilities  # noqa: E402
+import escpos.constants as constants  # noqa: E402
+import escpos.exceptions as exceptions  # noqa: E402
+import escpos.printer as printer  # noqa: E402
+
+for _h in list(_root.handlers):
+    if _h not in _root_handlers_before:
+        _root.removeHandler(_h)
+
+
+class _ModuleLogging:
+    """Stands in for the `logging` module inside one python-escpos module (see the module docstring)."""
+
+    def __init__(self, name: str) -> None:
+        self._log = logging.getLogger(name)
+
+    def debug(self, msg: str, *args: Any) -> None:
+        self._log.debug(msg, *args)
+
+    def info(self, msg: str, *args: Any) -> None:
+        self._log.info(msg, *args)
+
+    def warning(self, msg: str, *args: Any) -> None:
+        self._log.warning(msg, *args)
+
+    def error(self, msg: str, *args: Any) -> None:
+        self._log.error(msg, *args)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(logging, name)
+
+
+for _mod_name in ("network", "serial", "file", "usb", "cups", "lp", "win32raw"):
+    _mod = getattr(printer, _mod_name, None)
+    if _mod is not None and getattr(_mod, "logging", None) is logging:
+        _mod.logging = _ModuleLogging(f"escpos.printer.{_mod_name}")  # type: ignore[attr-defined]
+
+__all__ = ["capabilities", "constants", "exceptions", "printer"]

@@ -1,0 +1,325 @@
+"""The hub client the device apps use: typed calls for the API and a live event subscription that
+reconnects and replays (Last-Event-ID), so a board misses nothing after a network break.
+
+Blocking (requests); device apps call it off their GUI thread (DESIGN rule 8).
+"""
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+import requests
+from pydantic import BaseModel, ConfigDict
+
+log = logging.getLogger(__name__)
+
+
+class HubError(Exception):
+    """The hub answered with an error: `status`, a stable `code` and a message for people."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(f"{status} {code}: {message}")
+        self.status, self.code, self.message = status, code, message
+
+
+class HubUnavailable(Exception):
+    """The hub could not be reached (network down, hub stopped, timeout)."""
+
+    message = "Hệ thống tạm thời gián đoạn / the system is temporarily unavailable"
+
+
+class TicketInfo(BaseModel):
+    """A ticket as the hub returns it (DESIGN.md's ticket shape)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    id: str
+    number: int
+    display: str
+    service: str
+    priority: str | None = None
+    status: str
+    issued_at: str
+    called_at: str | None = None
+    counter: int | None = None
+    position: int | None = None
+    ahead: int | None = None
+    estimated_wait_s: int | None = None
+    tracking_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class HubEvent:
+    """One server-sent event of the hub."""
+
+    seq: int
+    type: str
+    data: dict[str, Any]
+
+    @property
+    def ticket(self) -> TicketInfo | None:
+        """The ticket carried by the event, if any."""
+        t = self.data.get("ticket")
+        return TicketInfo.model_validate(t) if t else None
+
+
+class HubClient:
+    """Typed calls for the hub API."""
+
+    def __init__(self, base_url: str, token: str, *, timeout: float = 5.0) -> None:
+        self.base = base_url.rstrip("/")
+        self.api = self.base + "/api/v1"
+        self.timeout = timeout
+        self.session = requests.Session()
+        self.session.headers["Authorization"] = f"Bearer {token}"
+        self.session.headers["User-Agent"] = "motcua-edge-device"
+
+    def close(self) -> None:
+        """Close pooled connections."""
+        self.session.close()
+
+    def _call(self, method: str, path: str, *, json: Any = None, params: dict[str, Any] | None = None,
+              timeout: float | None = None) -> Any:
+        try:
+            r = self.session.request(method, self.api + path, json=json, params=params,
+                                     timeout=timeout or self.timeout)
+        except requests.RequestException as exc:
+            raise HubUnavailable(str(exc)) from exc
+        if r.status_code == 204:
+            return None
+        try:
+            body = r.json()
+        except ValueError:
+            body = None
+        if r.status_code >= 400:
+            err = (body or {}).get("error", {}) if isinstance(body, dict) else {}
+            if r.status_code >= 500 and r.status_code != 503:
+                raise HubUnavailable(f"hub error {r.status_code}")
+            raise HubError(r.status_code, err.get("code", "http_error"), err.get("message", r.reason or ""))
+        return body
+
+    # ---------------------------------------------------------------- reads
+    def health(self) -> dict[str, Any]:
+        """Liveness and version."""
+        return self._call("GET", "/health")  # type: ignore[no-any-return]
+
+    def site(self) -> dict[str, Any]:
+        """Services, counters, priority categories and display texts."""
+        return self._call("GET", "/site")  # type: ignore[no-any-return]
+
+    def board(self) -> dict[str, Any]:
+        """The lobby board's state."""
+        return self._call("GET", "/board")  # type: ignore[no-any-return]
+
+    def ticket(self, ticket_id: str) -> TicketInfo:
+        """One ticket."""
+        return TicketInfo.model_validate(self._call("GET", f"/tickets/{ticket_id}"))
+
+    def tickets(self, *, status: str | None = None, service: str | None = None) -> list[TicketInfo]:
+        """Today's tickets, in queue order."""
+        params = {k: v for k, v in (("status", status), ("service", service)) if v}
+        return [TicketInfo.model_validate(t) for t in self._call("GET", "/tickets", params=params)["tickets"]]
+
+    def counter(self, number: int) -> dict[str, Any]:
+        """One counter's state."""
+        return self._call("GET", f"/counters/{number}")  # type: ignore[no-any-return]
+
+    # ---------------------------------------------------------------- actions
+    def issue(self, service: str, *, priority: str | None = None, channel: str | None = None) -> TicketInfo:
+        """Lấy số: 201 with the ticket once durably stored."""
+        body: dict[str, Any] = {"service": service}
+        if priority:
+            body["priority"] = priority
+        if channel:
+            body["channel"] = channel
+        return TicketInfo.model_validate(self._call("POST", "/tickets", json=body))
+
+    def call_next(self, counter: int) -> TicketInfo | None:
+        """Gọi số tiếp theo: the called ticket, or None when nobody waits."""
+        r = self._call("POST", f"/counters/{counter}/next")
+        return TicketInfo.model_validate(r) if r else None
+
+    def call(self, counter: int, *, ticket: str | None = None, display: str | None = None,
+             service: str | None = None) -> TicketInfo:
+        """Gọi một số cụ thể (also brings back a skipped ticket)."""
+        body = {k: v for k, v in (("ticket", ticket), ("display", display), ("service", service)) if v}
+        return TicketInfo.model_validate(self._call("POST", f"/counters/{counter}/call", json=body))
+
+    def restore(self, counter: int, *, ticket: str | None = None, display: str | None = None,
+                service: str | None = None) -> TicketInfo:
+        """Put a skipped ticket back in its queue."""
+        body = {k: v for k, v in (("ticket", ticket), ("display", display), ("service", service)) if v}
+        return TicketInfo.model_validate(self._call("POST", f"/counters/{counter}/restore", json=body))
+
+    def recall(self, counter: int) -> TicketInfo:
+        """Gọi lại."""
+        return TicketInfo.model_validate(self._call("POST", f"/counters/{counter}/recall"))
+
+    def skip(self, counter: int) -> TicketInfo:
+        """Bỏ qua (vắng mặt)."""
+        return TicketInfo.model_validate(self._call("POST", f"/counters/{counter}/skip"))
+
+    def complete(self, counter: int) -> TicketInfo:
+        """Hoàn thành."""
+        return TicketInfo.model_validate(self._call("POST", f"/counters/{counter}/complete"))
+
+    def transfer(self, counter: int, service: str) -> TicketInfo:
+        """Chuyển sang dịch vụ khác."""
+        return TicketInfo.model_validate(self._call("POST", f"/counters/{counter}/transfer",
+                                                    json={"service": service}))
+
+    def pause(self, counter: int) -> dict[str, Any]:
+        """Tạm dừng quầy."""
+        return self._call("POST", f"/counters/{counter}/pause")  # type: ignore[no-any-return]
+
+    def resume(self, counter: int) -> dict[str, Any]:
+        """Mở lại quầy."""
+        return self._call("POST", f"/counters/{counter}/resume")  # type: ignore[no-any-return]
+
+    # ---------------------------------------------------------------- live events
+    def events(self, *, last_event_id: int | None = None, stop: threading.Event | None = None,
+               on_state: Callable[[bool], None] | None = None, read_timeout: float = 45.0,
+               max_backoff: float = 10.0) -> EventSubscription:
+        """A live subscription; iterate it for HubEvents. It reconnects and replays after breaks."""
+        return EventSubscription(self, last_event_id=last_event_id, stop=stop, on_state=on_state,
+                                 read_timeout=read_timeout, max_backoff=max_backoff)
+
+
+class EventSubscription:
+    """Iterates the hub's events forever (until `stop` is set), reconnecting with Last-Event-ID.
+
+    Each event is yielded once and in order, even across reconnects. `connected` tells whether the
+    stream is up now; `on_state(bool)` is called when that changes (a board shows its offline mark).
+    """
+
+    def __init__(self, client: HubClient, *, last_event_id: int | None, stop: threading.Event | None,
+                 on_state: Callable[[bool], None] | None, read_timeout: float, max_backoff: float) -> None:
+        self.client = client
+        self.last_id = last_event_id
+        self.stop = stop or threading.Event()
+        self.on_state = on_state
+        self.read_timeout = read_timeout
+        self.max_backoff = max_backoff
+        self.connected = False
+        self.reconnects = 0
+        self._response: requests.Response | None = None
+
+    def _set(self, up: bool) -> None:
+        if up != self.connected:
+            self.connected = up
+            if self.on_state:
+                self.on_state(up)
+
+    def close(self) -> None:
+        """Stop iterating and drop the connection."""
+        self.stop.set()
+        r = self._response
+        if r is not None:
+            try:
+                r.close()
+            except Exception:  # noqa: BLE001 - closing from another thread may race the reader
+                pass
+
+    def __iter__(self) -> Iterator[HubEvent]:
+        attempt = 0
+        while not self.stop.is_set():
+            headers = {"Accept": "text/event-stream"}
+            if self.last_id is not None:
+                headers["Last-Event-ID"] = str(self.last_id)
+            try:
+                r = self.client.session.get(self.client.api + "/events", headers=headers, stream=True,
+                                            timeout=(self.client.timeout, self.read_timeout))
+                self._response = r
+                if r.status_code != 200:
+                    try:
+                        err = r.json().get("error", {})
+                    except ValueError:
+                        err = {}
+                    r.close()
+                    if 400 <= r.status_code < 500 and r.status_code not in (408, 429):
+                        raise HubError(r.status_code, err.get("code", "http_error"), err.get("message", ""))
+                    raise HubUnavailable(f"events: HTTP {r.status_code}")
+                self._set(True)
+                attempt = 0
+                for ev in self._parse(r):
+                    if self.last_id is not None and ev.seq <= self.last_id:
+                        continue
+                    self.last_id = ev.seq
+                    yield ev
+                    if self.stop.is_set():
+                        break
+            except HubError:
+                self._set(False)
+                raise
+            except (requests.RequestException, HubUnavailable, OSError, ValueError) as exc:
+                log.info("event stream broken: %s", exc)
+            finally:
+                if self._response is not None:
+                    self._response.close()
+                    self._response = None
+            self._set(False)
+            if self.stop.is_set():
+                break
+            self.reconnects += 1
+            # Full jitter: spread reconnecting devices out after a hub restart.
+            delay = random.uniform(0, min(self.max_backoff, 0.25 * (2 ** attempt)))
+            attempt = min(attempt + 1, 8)
+            self.stop.wait(delay)
+
+    def _parse(self, r: requests.Response) -> Iterator[HubEvent]:
+        # Frames end with a blank line; split on that ourselves (requests' iter_lines with a delimiter
+        # yields spurious empty lines at chunk edges, which would cut an event in two).
+        buf = b""
+        for chunk in r.iter_content(chunk_size=None):
+            if self.stop.is_set():
+                return
+            buf += chunk.replace(b"\r\n", b"\n")
+            while True:
+                end = buf.find(b"\n\n")
+                if end < 0:
+                    break
+                frame, buf = buf[:end], buf[end + 2:]
+                ev = parse_sse_frame(frame)
+                if ev is not None:
+                    yield ev
+
+
+def parse_sse_frame(frame: bytes) -> HubEvent | None:
+    """One SSE frame (without its blank line) as a HubEvent; comments and id-less frames give None."""
+    seq: int | None = None
+    etype = "message"
+    data: list[bytes] = []
+    for line in frame.split(b"\n"):
+        if not line or line.startswith(b":"):
+            continue
+        field, _, value = line.partition(b":")
+        if value.startswith(b" "):
+            value = value[1:]
+        if field == b"id":
+            seq = int(value)
+        elif field == b"event":
+            etype = value.decode()
+        elif field == b"data":
+            data.append(value)
+    if seq is None or not data:
+        return None
+    return HubEvent(seq, etype, orjson.loads(b"\n".join(data)))
+
+
+def wait_for_hub(base_url: str, *, timeout: float = 15.0) -> bool:
+    """Poll /health until the hub answers (tools and tests)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(base_url.rstrip("/") + "/api/v1/health", timeout=1).status_code == 200:
+                return True
+        except requests.RequestException:
+            pass
+        time.sleep(0.05)
+    return False

@@ -1,0 +1,85 @@
+"""`motcua hub` and `motcua token`: run the site hub, manage device tokens."""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from motcua.config import ConfigError, load_site_config
+from sync.store import ROLES, StoreError, create_token, list_tokens, migrate, revoke_token
+
+log = logging.getLogger(__name__)
+
+
+def build_app(config_path: str | Path, db_path: str | Path, *, clock=None, heartbeat_s: float = 15.0):  # type: ignore[no-untyped-def]
+    """The hub's ASGI app for a config file and a database (raises ConfigError on a bad config)."""
+    from sync.hub import Hub, create_app
+    from sync.store import SiteStore
+
+    config = load_site_config(config_path)
+    store = SiteStore(db_path)
+    hub = Hub(config, store, clock=clock, heartbeat_s=heartbeat_s, config_path=config_path)
+    return create_app(hub)
+
+
+def main(argv: list[str]) -> int:
+    """motcua hub --config SITE.toml --db PATH [--host H] [--port 8470]."""
+    ap = argparse.ArgumentParser(prog="motcua hub", description="Máy chủ trạm / run the site hub.")
+    ap.add_argument("--config", required=True, help="site configuration (TOML), e.g. assets/site.example.toml")
+    ap.add_argument("--db", required=True, help="SQLite database file (created if missing)")
+    ap.add_argument("--host", default="0.0.0.0", help="address to listen on (default 0.0.0.0)")
+    ap.add_argument("--port", type=int, default=8470, help="port (default 8470)")
+    ap.add_argument("--central", default=None, help="central case server URL (overrides [central].url)")
+    ap.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        app = build_app(args.config, args.db)
+    except ConfigError as exc:
+        print(f"motcua hub: cấu hình sai / bad configuration: {exc}", file=sys.stderr)
+        return 2
+    except StoreError as exc:
+        print(f"motcua hub: cơ sở dữ liệu / database: {exc}", file=sys.stderr)
+        return 2
+    if args.central:
+        app.state.hub.central_url = args.central
+    import uvicorn
+
+    uvicorn.run(app, host=args.host, port=args.port, loop="uvloop", http="httptools", log_level=args.log_level,
+                access_log=False, timeout_graceful_shutdown=5)
+    return 0
+
+
+def token_main(argv: list[str]) -> int:
+    """motcua token create|list|revoke --db PATH ..."""
+    ap = argparse.ArgumentParser(prog="motcua token", description="Mã thiết bị / device tokens.")
+    sub = ap.add_subparsers(dest="action", required=True)
+    c = sub.add_parser("create", help="print a new device token (shown once)")
+    c.add_argument("--db", required=True)
+    c.add_argument("--role", required=True, choices=ROLES)
+    c.add_argument("--name", required=True, help="which device, e.g. 'Ki-ốt sảnh 1'")
+    c.add_argument("--counter", type=int, default=None, help="limit a counter token to this counter number")
+    ls = sub.add_parser("list", help="list tokens (without secrets)")
+    ls.add_argument("--db", required=True)
+    rv = sub.add_parser("revoke", help="revoke a token by the id shown by list")
+    rv.add_argument("--db", required=True)
+    rv.add_argument("id")
+    args = ap.parse_args(argv)
+    try:
+        if args.action == "create":
+            token = create_token(args.db, role=args.role, name=args.name, counter=args.counter)
+            print(f"Mã thiết bị mới ({args.role}, {args.name}) / new device token: {token}")
+        elif args.action == "list":
+            migrate(args.db)
+            for t in list_tokens(args.db):
+                state = "revoked" if t.get("revoked_at") else "active"
+                print(f"{t['id']}  {t['role']:<8} {state:<8} {t['name']}" + (f" (quầy {t['counter']})" if t.get("counter") else ""))
+        else:
+            n = revoke_token(args.db, args.id)
+            print(f"revoked {n} token(s)")
+            return 0 if n else 1
+    except StoreError as exc:
+        print(f"motcua token: {exc}", file=sys.stderr)
+        return 2
+    return 0

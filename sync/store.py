@@ -1,0 +1,435 @@
+"""The site database: SQLite (WAL, synchronous=FULL) through sqlite-utils, a versioned schema, and a
+group-commit writer thread.
+
+The hub is the only writer (DESIGN rule 1). Each `Change` of the queue engine becomes its domain rows
+plus one event-log row; changes that arrive together are committed in one SQLite transaction (group
+commit), so a burst of kiosks pays for one fsync instead of one each. A change is acknowledged to its
+caller only after that commit returns.
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import queue
+import secrets
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+import sqlite_utils
+
+from motcua.queue import Change, CounterState, CounterStatus, Event, Ticket, TicketStatus
+
+log = logging.getLogger(__name__)
+
+ROLES = ("kiosk", "board", "counter", "admin")
+
+# Each entry migrates the schema from version i to i+1. Never edit a shipped entry: append a new one.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+    CREATE TABLE tickets (
+        id TEXT PRIMARY KEY,
+        day TEXT NOT NULL,
+        number_service TEXT NOT NULL,
+        number INTEGER NOT NULL,
+        display TEXT NOT NULL,
+        service TEXT NOT NULL,
+        priority TEXT,
+        channel TEXT NOT NULL,
+        status TEXT NOT NULL,
+        issued_at REAL NOT NULL,
+        called_at REAL,
+        counter INTEGER,
+        finished_at REAL,
+        recalls INTEGER NOT NULL DEFAULT 0,
+        transfers INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (day, number_service, number)
+    );
+    CREATE INDEX tickets_day ON tickets (day);
+    CREATE TABLE counters (
+        number INTEGER PRIMARY KEY,
+        state TEXT NOT NULL,
+        current TEXT,
+        priority_streak INTEGER NOT NULL DEFAULT 0,
+        served INTEGER NOT NULL DEFAULT 0,
+        day TEXT NOT NULL,
+        changed_at REAL
+    );
+    CREATE TABLE events (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        type TEXT NOT NULL,
+        at REAL NOT NULL,
+        ticket_id TEXT,
+        data TEXT NOT NULL
+    );
+    CREATE TABLE tokens (
+        hash TEXT PRIMARY KEY,
+        role TEXT NOT NULL,
+        name TEXT NOT NULL,
+        counter INTEGER,
+        created_at REAL NOT NULL,
+        revoked_at REAL
+    );
+    """,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+_TICKET_COLS = ("id", "day", "number_service", "number", "display", "service", "priority", "channel",
+                "status", "issued_at", "called_at", "counter", "finished_at", "recalls", "transfers")
+_UPSERT_TICKET = (
+    f"INSERT INTO tickets ({', '.join(_TICKET_COLS)}) VALUES ({', '.join('?' * len(_TICKET_COLS))}) "
+    "ON CONFLICT(id) DO UPDATE SET service=excluded.service, priority=excluded.priority, "
+    "status=excluded.status, called_at=excluded.called_at, counter=excluded.counter, "
+    "finished_at=excluded.finished_at, recalls=excluded.recalls, transfers=excluded.transfers")
+_UPSERT_COUNTER = (
+    "INSERT INTO counters (number, state, current, priority_streak, served, day, changed_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(number) DO UPDATE SET state=excluded.state, "
+    "current=excluded.current, priority_streak=excluded.priority_streak, served=excluded.served, "
+    "day=excluded.day, changed_at=excluded.changed_at")
+_INSERT_EVENT = "INSERT INTO events (seq, id, type, at, ticket_id, data) VALUES (?, ?, ?, ?, ?, ?)"
+
+
+class StoreError(Exception):
+    """The database could not be written; nothing of the failed batch was kept."""
+
+
+def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
+    """Open the site database with the pragmas every connection needs."""
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=10.0)
+    conn.execute("PRAGMA busy_timeout = 10000")
+    if not readonly:
+        conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def migrate(path: str | Path) -> sqlite_utils.Database:
+    """Create or upgrade the schema; returns a sqlite-utils handle on the migrated database."""
+    conn = connect(path)
+    db = sqlite_utils.Database(conn)
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise StoreError(f"{path}: the database has schema version {version}, newer than this program's "
+                         f"{SCHEMA_VERSION}; install the newer motcua-edge")
+    for v in range(version, SCHEMA_VERSION):
+        log.info("migrating %s to schema version %d", path, v + 1)
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for stmt in MIGRATIONS[v].split(";"):
+                if stmt.strip():
+                    conn.execute(stmt)
+            conn.execute(f"PRAGMA user_version = {v + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return db
+
+
+def ticket_row(t: Ticket) -> tuple[Any, ...]:
+    """A ticket as a row tuple in _TICKET_COLS order."""
+    return (t.id, t.day, t.number_service, t.number, t.display, t.service, t.priority, t.channel,
+            t.status.value, t.issued_at, t.called_at, t.counter, t.finished_at, t.recalls, t.transfers)
+
+
+def ticket_from_row(r: Sequence[Any]) -> Ticket:
+    """A ticket from a row tuple in _TICKET_COLS order."""
+    return Ticket(id=r[0], day=r[1], number_service=r[2], number=r[3], display=r[4], service=r[5],
+                  priority=r[6], channel=r[7], status=TicketStatus(r[8]), issued_at=r[9], called_at=r[10],
+                  counter=r[11], finished_at=r[12], recalls=r[13], transfers=r[14])
+
+
+def counter_row(c: CounterStatus) -> tuple[Any, ...]:
+    """A counter's state as a row tuple."""
+    return (c.number, c.state.value, c.current, c.priority_streak, c.served, c.day, c.changed_at)
+
+
+@dataclass(slots=True)
+class EncodedEvent:
+    """An event ready for the log and for live subscribers."""
+
+    seq: int
+    type: str
+    payload: bytes
+    """The JSON object sent as SSE data and stored in the log."""
+
+
+def encode_event(ev: Event) -> EncodedEvent:
+    """Serialise an event once, for the log row and for SSE."""
+    body = {"seq": ev.seq, "id": ev.id, "type": ev.type, "at": ev.at}
+    body.update(ev.data)
+    return EncodedEvent(ev.seq, ev.type, orjson.dumps(body))
+
+
+@dataclass(slots=True)
+class _Batch:
+    tickets: list[tuple[Any, ...]]
+    counters: list[tuple[Any, ...]]
+    events: list[tuple[Any, ...]]
+    encoded: list[EncodedEvent]
+    future: asyncio.Future[None] | None
+    done: threading.Event | None = None
+    error: BaseException | None = None
+
+
+_RESET: Any = object()
+
+
+class SiteStore:
+    """The hub's database: schema, reads, and the group-commit writer thread."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.db = migrate(self.path)
+        self._read = connect(self.path)
+        self._read_lock = threading.Lock()
+        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self.on_committed: Callable[[list[EncodedEvent]], None] | None = None
+        """Called on the event loop after each commit with the committed events, in order."""
+        self.on_failed: Callable[[BaseException], None] | None = None
+        """Called on the event loop when a commit fails (the engine must reload from the database)."""
+        self.failed = False
+        self.commits = 0
+        self.batched_changes = 0
+
+    # ------------------------------------------------------------------ reads
+    def read(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Run a read query on the reader connection."""
+        with self._read_lock:
+            return self._read.execute(sql, params).fetchall()
+
+    def load_day(self, day: str) -> tuple[list[Ticket], list[CounterStatus], int, list[dict[str, Any]]]:
+        """Today's tickets and counters, the last event sequence, and the latest calls."""
+        tickets = [ticket_from_row(r) for r in self.read(
+            f"SELECT {', '.join(_TICKET_COLS)} FROM tickets WHERE day = ?", (day,))]
+        counters = [CounterStatus(number=r[0], state=CounterState(r[1]), current=r[2], priority_streak=r[3],
+                                  served=r[4], day=r[5], changed_at=r[6])
+                    for r in self.read("SELECT number, state, current, priority_streak, served, day, changed_at "
+                                       "FROM counters")]
+        last_seq = self.read("SELECT COALESCE(MAX(seq), 0) FROM events")[0][0]
+        by_id = {t.id: t for t in tickets}
+        calls = []
+        for (data,) in reversed(self.read(
+                "SELECT data FROM events WHERE type IN ('ticket.called', 'ticket.recalled') "
+                "ORDER BY seq DESC LIMIT 50")):
+            d = orjson.loads(data)
+            tk = d.get("ticket") or {}
+            if tk.get("id") in by_id:
+                calls.append({"display": tk.get("display"), "counter": d.get("counter"),
+                              "service": tk.get("service"), "at": tk.get("called_at"), "ticket_id": tk.get("id"),
+                              **({"recall": True} if d.get("type") == "ticket.recalled" else {})})
+        return tickets, counters, int(last_seq), calls
+
+    def ticket(self, ticket_id: str) -> Ticket | None:
+        """One ticket of any day."""
+        rows = self.read(f"SELECT {', '.join(_TICKET_COLS)} FROM tickets WHERE id = ?", (ticket_id,))
+        return ticket_from_row(rows[0]) if rows else None
+
+    def events_after(self, seq: int, *, limit: int = 1000, until: int | None = None) -> list[EncodedEvent]:
+        """Logged events with a sequence above seq (and at most until), in order."""
+        if until is None:
+            rows = self.read("SELECT seq, type, data FROM events WHERE seq > ? ORDER BY seq LIMIT ?", (seq, limit))
+        else:
+            rows = self.read("SELECT seq, type, data FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
+                             (seq, until, limit))
+        return [EncodedEvent(r[0], r[1], r[2].encode() if isinstance(r[2], str) else r[2]) for r in rows]
+
+    # ------------------------------------------------------------------ tokens
+    def token_lookup(self, token: str) -> tuple[str, str, int | None] | None:
+        """(role, name, counter) of a valid token, or None."""
+        rows = self.read("SELECT role, name, counter FROM tokens WHERE hash = ? AND revoked_at IS NULL",
+                         (hash_token(token),))
+        return (rows[0][0], rows[0][1], rows[0][2]) if rows else None
+
+    # ------------------------------------------------------------------ writer
+    def start(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Start the writer thread; results are delivered on `loop`."""
+        self._loop = loop
+        self._thread = threading.Thread(target=self._run, name="motcua-store-writer", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Write what is queued, then stop the writer thread."""
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join(timeout=30)
+            self._thread = None
+
+    def close(self) -> None:
+        """Stop writing and close the connections."""
+        self.stop()
+        with self._read_lock:
+            self._read.close()
+        self.db.conn.close()
+
+    def _prepare(self, changes: Iterable[Change]) -> tuple[list[Any], list[Any], list[Any], list[EncodedEvent]]:
+        tickets: list[Any] = []
+        counters: list[Any] = []
+        events: list[Any] = []
+        encoded: list[EncodedEvent] = []
+        for ch in changes:
+            tickets.extend(ticket_row(t) for t in ch.tickets)
+            counters.extend(counter_row(c) for c in ch.counters)
+            enc = encode_event(ch.event)
+            encoded.append(enc)
+            events.append((ch.event.seq, ch.event.id, ch.event.type, ch.event.at,
+                           ch.ticket.id if ch.ticket else None, enc.payload.decode()))
+        return tickets, counters, events, encoded
+
+    def submit(self, changes: Iterable[Change]) -> asyncio.Future[None]:
+        """Queue changes for the next commit (call on the event loop); the future resolves once durable."""
+        assert self._loop is not None, "store not started"
+        fut: asyncio.Future[None] = self._loop.create_future()
+        if self.failed:
+            fut.set_exception(StoreError("the database is recovering from a failed write"))
+            return fut
+        t, c, e, enc = self._prepare(changes)
+        self._queue.put(_Batch(t, c, e, enc, fut))
+        return fut
+
+    def write_now(self, changes: Iterable[Change]) -> None:
+        """Commit changes synchronously (tools and tests; not while the writer thread runs)."""
+        t, c, e, enc = self._prepare(changes)
+        self._commit([_Batch(t, c, e, enc, None)])
+
+    def _commit(self, batches: list[_Batch]) -> None:
+        conn = self.db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            tickets = [r for b in batches for r in b.tickets]
+            counters = [r for b in batches for r in b.counters]
+            events = [r for b in batches for r in b.events]
+            if tickets:
+                conn.executemany(_UPSERT_TICKET, tickets)
+            if counters:
+                conn.executemany(_UPSERT_COUNTER, counters)
+            if events:
+                conn.executemany(_INSERT_EVENT, events)
+            conn.execute("COMMIT")
+        except BaseException:
+            try:
+                conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+            raise
+        self.commits += 1
+        self.batched_changes += len(batches)
+
+    def _run(self) -> None:
+        assert self._loop is not None
+        poisoned = False
+        stop = False
+        while not stop:
+            first = self._queue.get()
+            if first is None:
+                break
+            if first is _RESET:
+                poisoned = False
+                continue
+            batches = [first]
+            # Take everything that queued up while the previous commit ran: one fsync for all of it.
+            while len(batches) < 512:
+                try:
+                    nxt = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if nxt is None:
+                    stop = True
+                    break
+                if nxt is _RESET:
+                    # Batches before the reset were computed on lost state; those after it are sound.
+                    if poisoned:
+                        self._hand_back(batches, StoreError("discarded after a failed write"))
+                        batches = []
+                    poisoned = False
+                    continue
+                batches.append(nxt)
+            if not batches:
+                continue
+            if poisoned:
+                self._hand_back(batches, StoreError("discarded after a failed write"))
+                continue
+            try:
+                self._commit(batches)
+            except BaseException as exc:  # noqa: BLE001 - reported to every waiting request
+                log.exception("commit of %d change(s) failed", len(batches))
+                poisoned = True
+                self.failed = True
+                self._hand_back(batches, exc)
+                continue
+            self._hand_back(batches, None)
+
+    def _hand_back(self, batches: list[_Batch], error: BaseException | None) -> None:
+        assert self._loop is not None
+        try:
+            self._loop.call_soon_threadsafe(self._resolve, batches, error)
+        except RuntimeError:  # the loop closed during shutdown
+            pass
+
+    def _resolve(self, batches: list[_Batch], error: BaseException | None) -> None:
+        if error is None:
+            if self.on_committed is not None:
+                self.on_committed([e for b in batches for e in b.encoded])
+            for b in batches:
+                if b.future is not None and not b.future.done():
+                    b.future.set_result(None)
+            return
+        for b in batches:
+            if b.future is not None and not b.future.done():
+                b.future.set_exception(error if isinstance(error, StoreError) else StoreError(str(error)))
+        if self.failed:
+            # Reload the engine from what is durable, then let the writer accept new work.
+            self.failed = False
+            if self.on_failed is not None:
+                self.on_failed(error)
+            self._queue.put(_RESET)
+
+
+def hash_token(token: str) -> str:
+    """Tokens are stored as their SHA-256, never in clear."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(path: str | Path, *, role: str, name: str, counter: int | None = None,
+                 now: float | None = None) -> str:
+    """Make a new device token and store its hash (the token itself is shown once)."""
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    db = migrate(path)
+    token = f"{role}_{secrets.token_urlsafe(24)}"
+    db.conn.execute("BEGIN IMMEDIATE")
+    db.conn.execute("INSERT INTO tokens (hash, role, name, counter, created_at) VALUES (?, ?, ?, ?, ?)",
+                    (hash_token(token), role, name, counter, time.time() if now is None else now))
+    db.conn.execute("COMMIT")
+    db.conn.close()
+    return token
+
+
+def list_tokens(path: str | Path) -> list[dict[str, Any]]:
+    """Tokens (without their secret) for the admin."""
+    db = migrate(path)
+    rows = list(db["tokens"].rows)
+    db.conn.close()
+    return [{k: v for k, v in r.items() if k != "hash"} | {"id": r["hash"][:12]} for r in rows]
+
+
+def revoke_token(path: str | Path, token_id: str) -> int:
+    """Revoke tokens whose hash starts with token_id; returns how many."""
+    db = migrate(path)
+    db.conn.execute("BEGIN IMMEDIATE")
+    n = db.conn.execute("UPDATE tokens SET revoked_at = ? WHERE hash LIKE ? AND revoked_at IS NULL",
+                        (time.time(), token_id + "%")).rowcount
+    db.conn.execute("COMMIT")
+    db.conn.close()
+    return n
