@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import random
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -209,6 +210,7 @@ class EventSubscription:
         self.connected = False
         self.reconnects = 0
         self._response: requests.Response | None = None
+        self._sock: socket.socket | None = None
 
     def _set(self, up: bool) -> None:
         if up != self.connected:
@@ -219,11 +221,13 @@ class EventSubscription:
     def close(self) -> None:
         """Stop iterating and drop the connection."""
         self.stop.set()
-        r = self._response
-        if r is not None:
+        # Closing the response from another thread waits for the reader's lock (until the next
+        # heartbeat); shutting the socket down wakes the reader at once.
+        sock = self._sock
+        if sock is not None:
             try:
-                r.close()
-            except Exception:  # noqa: BLE001 - closing from another thread may race the reader
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
                 pass
 
     def __iter__(self) -> Iterator[HubEvent]:
@@ -236,6 +240,7 @@ class EventSubscription:
                 r = self.client.session.get(self.client.api + "/events", headers=headers, stream=True,
                                             timeout=(self.client.timeout, self.read_timeout))
                 self._response = r
+                self._sock = getattr(getattr(r.raw, "connection", None), "sock", None)
                 if r.status_code != 200:
                     try:
                         err = r.json().get("error", {})
@@ -257,9 +262,11 @@ class EventSubscription:
             except HubError:
                 self._set(False)
                 raise
-            except (requests.RequestException, HubUnavailable, OSError, ValueError) as exc:
+            except (requests.RequestException, HubUnavailable, OSError, ValueError, AttributeError) as exc:
+                # AttributeError: urllib3 reading from a connection that was closed under it.
                 log.info("event stream broken: %s", exc)
             finally:
+                self._sock = None
                 if self._response is not None:
                     self._response.close()
                     self._response = None

@@ -135,6 +135,12 @@ class Broadcaster:
         for sub in list(self.subscribers):
             sub.push(events)
 
+    def close_all(self) -> None:
+        """End every live stream (shutdown); clients reconnect and replay from the log."""
+        for sub in list(self.subscribers):
+            sub.overflow = True
+            sub.wake.set()
+
     def subscribe(self, after: int) -> tuple[_Subscriber, list[EncodedEvent], int]:
         """Register a subscriber; returns it, the in-memory replay, and where the replay ends."""
         sub = _Subscriber(self)
@@ -309,6 +315,7 @@ def create_app(hub: Hub) -> FastAPI:
     app = FastAPI(title="motcua-edge site hub", version=__version__, lifespan=lifespan,
                   description="Máy chủ trạm của Trung tâm hành chính công / the site hub of a one-stop center.")
     app.state.hub = hub
+    app.state.close_streams = hub.events.close_all
     bearer = HTTPBearer(auto_error=False, description="Mã thiết bị / device token")
 
     @app.exception_handler(ApiError)

@@ -44,10 +44,9 @@ def main(argv: list[str]) -> int:
         return 2
     if args.central:
         app.state.hub.central_url = args.central
-    import uvicorn
+    from sync.server import make_server
 
-    uvicorn.run(app, host=args.host, port=args.port, loop="uvloop", http="httptools", log_level=args.log_level,
-                access_log=False, timeout_graceful_shutdown=5)
+    make_server(app, host=args.host, port=args.port, log_level=args.log_level).run()
     return 0
 
 
