@@ -39,7 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--received", required=True,
                    help="thời gian nhận hồ sơ, ISO 8601 (no offset = Vietnam time) / received time")
     d.add_argument("--duration", required=True,
-                   help="thời gian giải quyết: 5d, 16h, 0.5d, 1d4h / processing time in working days or hours")
+                   help="thời gian giải quyết: 5d, 16h, 0.5d, 1d4h / processing time (working days, hours)")
     d.add_argument("--cutoff", help="giờ chốt, HH:MM (e.g. 15:00) / per-procedure cut-off")
     d.add_argument("--pause", action="append", default=[], metavar="START/END",
                    help="thời gian chờ bổ sung (ISO/ISO), repeatable / a supplementation pause")
@@ -62,7 +62,8 @@ def _parse_datetime(text: str, what: str) -> datetime:
     try:
         return datetime.fromisoformat(text.strip())
     except ValueError:
-        raise _UsageError(f"{what}: không phải thời gian ISO 8601 / not an ISO 8601 date-time: {text!r}") from None
+        raise _UsageError(
+            f"{what}: không phải thời gian ISO 8601 / not an ISO 8601 date-time: {text!r}") from None
 
 
 def _calendar(args: argparse.Namespace) -> WorkCalendar:
@@ -85,7 +86,8 @@ def _due(args: argparse.Namespace, out: TextIO) -> int:
     try:
         duration = Duration.parse(args.duration)
     except ValueError as exc:
-        raise _UsageError(f"--duration: {exc}") from None
+        raise _UsageError(
+            f"--duration: thời gian giải quyết không hợp lệ / bad processing time: {exc}") from None
     cutoff: time | None = None
     if args.cutoff:
         try:
@@ -98,12 +100,13 @@ def _due(args: argparse.Namespace, out: TextIO) -> int:
         if not sep:
             raise _UsageError(f"--pause: cần START/END / expected START/END, got {text!r}")
         a, b = _parse_datetime(start_text, "--pause"), _parse_datetime(end_text, "--pause")
-        pauses.append((a if a.tzinfo else a.replace(tzinfo=cal.tz), b if b.tzinfo else b.replace(tzinfo=cal.tz)))
+        pauses.append((a if a.tzinfo else a.replace(tzinfo=cal.tz),
+                       b if b.tzinfo else b.replace(tzinfo=cal.tz)))
     try:
         start = cal.start_of_counting(received, cutoff=cutoff)
         result = due(received, duration, cutoff=cutoff, calendar=cal, pauses=pauses)
-    except ValueError as exc:
-        raise _UsageError(str(exc)) from None
+    except (ValueError, OverflowError) as exc:
+        raise _UsageError(f"không tính được thời gian trả / cannot compute the due time: {exc}") from None
     wording = vietnamese_datetime(result, tz=cal.tz)
     if args.json:
         json.dump({
@@ -137,11 +140,10 @@ def _days(args: argparse.Namespace, out: TextIO) -> int:
         }, out, ensure_ascii=False)
         out.write("\n")
         return 0
-    out.write(f"# {year} ({'bảng chính thức / official table' if source == 'table' else 'gói holidays / holidays package'})\n")
-    for d, n in off:
-        out.write(f"{d.isoformat()} {_weekday(d)} nghỉ / off      {n}\n")
-    for d, n in make_up:
-        out.write(f"{d.isoformat()} {_weekday(d)} làm bù / worked {n}\n")
+    origin = "bảng chính thức / official table" if source == "table" else "gói holidays / holidays package"
+    out.write(f"# {year} ({origin})\n")
+    out.writelines(f"{d.isoformat()} {_weekday(d)} nghỉ / off      {n}\n" for d, n in off)
+    out.writelines(f"{d.isoformat()} {_weekday(d)} làm bù / worked {n}\n" for d, n in make_up)
     return 0
 
 

@@ -201,7 +201,7 @@ def read_number_en(n: int) -> str:
 
 
 def read_display_en(display: str) -> str:
-    """A ticket display for English announcements: letters, then every printed digit ("A015" → "A, zero one five")."""
+    """A display for English announcements: letters, then each printed digit ("A015" → "A, zero one five")."""
     prefix, _ = split_display(display)
     printed = re.sub(r"[\s-]", "", display.strip())[len(prefix):]
     digits = " ".join(_EN_DIGITS[int(d)] for d in printed)

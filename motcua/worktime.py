@@ -30,7 +30,7 @@ time is a plain offset of UTC+7.
 from __future__ import annotations
 
 import enum
-import logging
+import itertools
 import re
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -45,8 +45,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from motcua.clock import VIETNAM_TZ
 from motcua.config import ConfigError
-
-log = logging.getLogger(__name__)
 
 #: The shipped override table of official days off and make-up Saturdays.
 OFFICIAL_DAYS_PATH = Path(__file__).resolve().parent.parent / "assets" / "calendar" / "vn-official-days.toml"
@@ -108,7 +106,7 @@ class Session(_Model):
 def _check_sessions(sessions: Sequence[Session]) -> None:
     if not sessions:
         raise ValueError("at least one session is needed")
-    for a, b in zip(sessions, sessions[1:]):
+    for a, b in itertools.pairwise(sessions):
         if b.start < a.end:
             raise ValueError(f"sessions must be in order and must not overlap ({a}, {b})")
 
@@ -260,9 +258,15 @@ class _Table(_Model):
 
 def _problem(exc: ValidationError) -> tuple[str, str]:
     err = exc.errors()[0]
-    key = ".".join(str(p) for p in err.get("loc", ()))
+    key = ""
+    for part in err.get("loc", ()):
+        if part == "[key]":
+            continue
+        # list positions as [i], like the model-level messages; year keys stay ".2026"
+        key += f"[{part}]" if isinstance(part, int) and not key.endswith("years") else f".{part}"
+    key = key.lstrip(".")
     msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
-    m = re.match(r"^(years\.[\w.\[\]]+): (.*)$", msg, re.S)
+    m = re.match(r"^((?:years|format)[\w.\[\]]*): (.*)$", msg, re.DOTALL)
     if m:
         key, msg = m.group(1), m.group(2)
     elif err.get("type") == "extra_forbidden":
@@ -424,7 +428,7 @@ class WorkCalendar:
 
     def __init__(self, *, hours: WorkingHours | None = None, official: OfficialDays | None = None,
                  tz: ZoneInfo = VIETNAM_TZ) -> None:
-        self.hours = hours or WorkingHours()
+        self.hours = hours if hours is not None else WorkingHours()
         self.official = official if official is not None else OfficialDays.shipped()
         self.tz = tz
 

@@ -230,12 +230,14 @@ def test_every_ascii_letter_has_a_name() -> None:
 
 
 def test_call_text_domain_example() -> None:
-    assert call_text("1023", 5) == "Mời công dân có số thứ tự một nghìn không trăm hai mươi ba đến quầy số năm"
+    assert call_text("1023", 5) == (
+        "Mời công dân có số thứ tự một nghìn không trăm hai mươi ba đến quầy số năm")
 
 
 def test_call_text_variants() -> None:
     assert call_text("A015", 21) == "Mời công dân có số thứ tự a mười lăm đến quầy số hai mươi mốt"
-    assert call_text("105", 15, dialect="south") == "Mời công dân có số thứ tự một trăm lẻ năm đến quầy số mười lăm"
+    assert call_text("105", 15, dialect="south") == (
+        "Mời công dân có số thứ tự một trăm lẻ năm đến quầy số mười lăm")
     assert call_text("1024", "5", four_as_tu=True).endswith("hai mươi tư đến quầy số năm")
     assert call_text("C007", "B2") == "Mời công dân có số thứ tự xê bảy đến quầy số bê hai"
     custom = "Xin mời số {number} ({display}) tới quầy {counter} ({counter_label})"
