@@ -14,7 +14,6 @@ import asyncio
 import json
 import os
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -216,12 +215,12 @@ def main() -> None:
                 time.sleep(0.05)
         result: dict[str, object] = {"hub": {"synchronous": "FULL", "pid": proc.pid}, "cpu_count": os.cpu_count()}
         bodies = [json.dumps({"service": f"S{i}"}).encode() for i in range(services)]
-        issue_bodies = lambda i, k: ("POST", "/api/v1/tickets", bodies[(i + k) % services])  # noqa: E731
+        issue_bodies = lambda i, k: ("POST", "/api/v1/tickets", bodies[(i + k) % services])
         for n in (int(x) for x in args.clients.split(",")):
             # Call-next needs waiting tickets: each issue phase leaves plenty.
             result[f"issue_{n}_clients"] = asyncio.run(
                 run_phase(host, port, token, n, args.seconds, issue_bodies, {201}))
-            call = lambda i, k: ("POST", f"/api/v1/counters/{(i % counters) + 1}/next", None)  # noqa: E731
+            call = lambda i, k: ("POST", f"/api/v1/counters/{(i % counters) + 1}/next", None)
             # Prefill (not measured) so that call-next never runs out of waiting tickets.
             asyncio.run(run_phase(host, port, token, 8, 60.0, issue_bodies, {201},
                                   max_requests=int(4000 * min(args.seconds, 3.0))))

@@ -7,12 +7,19 @@ from __future__ import annotations
 
 import re
 import tomllib
-from datetime import time as dtime
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _SPAN = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
@@ -241,6 +248,8 @@ class SiteConfig(_Model):
         default_factory=lambda: list(DEFAULT_PRIORITY_CATEGORIES))
     display: Display = Field(default_factory=Display)
     central: Central = Field(default_factory=Central)
+    _services_by_code: dict[str, Service] = PrivateAttr(default_factory=dict)
+    _counters_by_number: dict[int, Counter] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
     def _consistent(self) -> SiteConfig:
@@ -277,8 +286,8 @@ class SiteConfig(_Model):
         return self._counters_by_number.get(number)
 
     def model_post_init(self, __context: Any) -> None:
-        object.__setattr__(self, "_services_by_code", {s.code: s for s in self.services})
-        object.__setattr__(self, "_counters_by_number", {c.number: c for c in self.counters})
+        self._services_by_code = {s.code: s for s in self.services}
+        self._counters_by_number = {c.number: c for c in self.counters}
 
 
 def _key(loc: tuple[Any, ...]) -> str:
@@ -291,13 +300,12 @@ def _key(loc: tuple[Any, ...]) -> str:
     return out
 
 
-def _explain(err: dict[str, Any]) -> tuple[str, str]:
+def _explain(err: Any) -> tuple[str, str]:
     loc = tuple(p for p in err.get("loc", ()) if p not in ("function-after[_fits()]",))
     msg = str(err.get("msg", "invalid"))
-    if msg.startswith("Value error, "):
-        msg = msg[len("Value error, "):]
+    msg = msg.removeprefix("Value error, ")
     # A model-level check reports "key: problem" in its message: lift the key out.
-    m = re.match(r"^([A-Za-z_][\w.\[\]]*): (.*)$", msg, re.S)
+    m = re.match(r"^([A-Za-z_][\w.\[\]]*): (.*)$", msg, re.DOTALL)
     key = _key(loc)
     if m and ("[" in m.group(1) or "." in m.group(1) or m.group(1) == "priority_categories"):
         key = (key + "." if key else "") + m.group(1)

@@ -112,7 +112,7 @@ class Change:
 class _ServiceQueue:
     """Waiting tickets of one service: priority tickets and walk-ins, each ordered by issue time."""
 
-    __slots__ = ("priority", "walk_in", "_pkeys", "_wkeys")
+    __slots__ = ("_pkeys", "_wkeys", "priority", "walk_in")
 
     def __init__(self) -> None:
         self.priority: list[Ticket] = []

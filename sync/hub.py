@@ -153,7 +153,7 @@ class Broadcaster:
 
 
 class _Subscriber:
-    __slots__ = ("hub", "pending", "wake", "overflow")
+    __slots__ = ("hub", "overflow", "pending", "wake")
 
     def __init__(self, hub: Broadcaster) -> None:
         self.hub = hub
@@ -198,6 +198,8 @@ class Hub:
         self.events = Broadcaster(store)
         self.tokens = TokenCache(store, static_tokens)
         self.heartbeat_s = heartbeat_s
+        self.central_url = config.central.url
+        """Where the relay sends the outbox (`motcua hub --central URL` overrides [central].url)."""
         self._tick_task: asyncio.Task[None] | None = None
         self.reload()
         store.on_committed = self.events.publish
@@ -230,7 +232,7 @@ class Hub:
             await asyncio.sleep(20)
             try:
                 await self.tick()
-            except Exception:  # noqa: BLE001 - a failed tick is retried at the next one
+            except Exception:
                 log.exception("day check failed")
 
     async def tick(self) -> None:
@@ -530,7 +532,7 @@ async def _stream(hub: Hub, sub: _Subscriber, after: int, replay: list[EncodedEv
             if not sub.pending:
                 try:
                     await asyncio.wait_for(sub.wake.wait(), timeout=hub.heartbeat_s)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     yield b": ping\n\n"
                     continue
             if sub.overflow:

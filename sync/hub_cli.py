@@ -73,7 +73,8 @@ def token_main(argv: list[str]) -> int:
             migrate(args.db)
             for t in list_tokens(args.db):
                 state = "revoked" if t.get("revoked_at") else "active"
-                print(f"{t['id']}  {t['role']:<8} {state:<8} {t['name']}" + (f" (quầy {t['counter']})" if t.get("counter") else ""))
+                where = f" (quầy {t['counter']})" if t.get("counter") else ""
+                print(f"{t['id']}  {t['role']:<8} {state:<8} {t['name']}{where}")
         else:
             n = revoke_token(args.db, args.id)
             print(f"revoked {n} token(s)")

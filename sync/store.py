@@ -362,7 +362,7 @@ class SiteStore:
                 continue
             try:
                 self._commit(batches)
-            except BaseException as exc:  # noqa: BLE001 - reported to every waiting request
+            except BaseException as exc:
                 log.exception("commit of %d change(s) failed", len(batches))
                 poisoned = True
                 self.failed = True

@@ -9,16 +9,16 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # python-escpos leaves a temp folder per process unless told where to keep its capabilities cache.
 os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", os.path.join(tempfile.gettempdir(), "motcua-escpos-cache"))
 
-import tomllib  # noqa: E402
-from collections.abc import Callable, Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
+import tomllib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
-import pytest  # noqa: E402
+import pytest
+from support import EXAMPLE, RunningHub, local, small_site
 
-from motcua.clock import ManualClock  # noqa: E402
-from motcua.config import parse_site_config  # noqa: E402
-from support import EXAMPLE, RunningHub, local, small_site  # noqa: E402
+from motcua.clock import ManualClock
+from motcua.config import parse_site_config
 
 
 @pytest.fixture

@@ -1,15 +1,12 @@
 """Test helpers shared by the suite (on pytest's pythonpath): times, small sites, a running hub."""
 from __future__ import annotations
 
-import tomllib
-from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-
 from motcua.clock import VIETNAM_TZ, ManualClock
-from motcua.config import SiteConfig, example_site_config_path, parse_site_config
+from motcua.config import SiteConfig, example_site_config_path
 
 EXAMPLE = example_site_config_path()
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 import requests
-
 from support import RunningHub
+
 from sync.store import create_token
 
 PUBLIC = {("GET", "/api/v1/health"), ("GET", "/t/{ticket_id}"), ("GET", "/openapi.json")}

@@ -13,8 +13,8 @@ from collections import defaultdict
 from pathlib import Path
 
 import requests
-
 from support import RunningHub, small_site
+
 from sync.client import wait_for_hub
 from sync.server import free_port
 from sync.store import create_token
@@ -89,7 +89,7 @@ def assert_gap_free(tickets: list[dict], first: dict[str, int]) -> None:
         assert numbers == list(range(first[svc], first[svc] + len(numbers))), f"{svc}: gap in numbering"
 
 
-def test_eight_kiosks_2000_tickets_unique_and_gap_free(make_hub) -> None:  # noqa: ANN001
+def test_eight_kiosks_2000_tickets_unique_and_gap_free(make_hub) -> None:
     data = small_site()
     data["services"][1]["digits"] = 4  # "B0001".."B1000"
     h: RunningHub = make_hub(data)

@@ -7,9 +7,9 @@ import threading
 import time
 
 import orjson
+from support import RunningHub
 
 from motcua.clock import ManualClock
-from support import RunningHub
 from sync.client import HubEvent, parse_sse_frame
 
 
@@ -88,7 +88,7 @@ def test_reconnect_with_last_event_id_replays_missed_events_once(hub: RunningHub
     assert [e.data["ticket"]["id"] for e in replay] == [t.id for t in missed]
 
 
-def test_replay_older_than_memory_pages_through_the_log(make_hub) -> None:  # noqa: ANN001
+def test_replay_older_than_memory_pages_through_the_log(make_hub) -> None:
     h = make_hub(keep_events=10)
     k = h.client("counter")
     ids = [k.issue("A").id for _ in range(40)]
@@ -135,7 +135,7 @@ def test_client_subscription_survives_a_hub_restart_without_loss_or_duplicates(h
     assert sub.reconnects >= 1
 
 
-def test_heartbeat_comments_keep_the_stream_alive(make_hub) -> None:  # noqa: ANN001
+def test_heartbeat_comments_keep_the_stream_alive(make_hub) -> None:
     h = make_hub(heartbeat_s=0.1)
     s = socket.create_connection(("127.0.0.1", h.port), timeout=5)
     s.sendall(f"GET /api/v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {h.tokens['board']}\r\n\r\n".encode())
@@ -155,7 +155,7 @@ def test_bad_last_event_id_is_a_4xx(hub: RunningHub) -> None:
     assert r.status_code == 400 and orjson.loads(r.content)["error"]["code"] == "invalid_last_event_id"
 
 
-def wait_until(pred, timeout: float = 15.0) -> None:  # noqa: ANN001
+def wait_until(pred, timeout: float = 15.0) -> None:
     deadline = time.monotonic() + timeout
     while not pred():
         if time.monotonic() > deadline:

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import pytest
+from support import RunningHub, local, small_site
 
 from motcua.clock import ManualClock
 from sync.client import HubError
-from support import RunningHub, local, small_site
 
 
-def displays(tickets):  # noqa: ANN001, ANN201
+def displays(tickets):
     return [t.display if t else None for t in tickets]
 
 
@@ -55,7 +55,7 @@ def test_priority_streak_does_not_hold_back_when_no_walk_in_waits(hub: RunningHu
     assert displays([c.call_next(2) for _ in range(4)]) == displays(prio)
 
 
-def test_service_weights(make_hub, clock: ManualClock) -> None:  # noqa: ANN001
+def test_service_weights(make_hub, clock: ManualClock) -> None:
     data = small_site()
     data["services"][1]["weight"] = 3.0  # B counts triple
     h = make_hub(data)
@@ -213,7 +213,7 @@ def test_quota_and_opening_hours_for_kiosks(hub: RunningHub, clock: ManualClock)
     assert site["issuing_open"] is False
 
 
-def test_numbers_run_out_instead_of_repeating(make_hub) -> None:  # noqa: ANN001
+def test_numbers_run_out_instead_of_repeating(make_hub) -> None:
     data = small_site()
     data["services"][1]["first_number"] = 998
     h = make_hub(data)
@@ -244,7 +244,7 @@ def test_midnight_rollover(hub: RunningHub, clock: ManualClock) -> None:
     assert c.issue("A").number == 1002
 
 
-def test_display_numbers_that_repeat_across_services_need_the_service(make_hub) -> None:  # noqa: ANN001
+def test_display_numbers_that_repeat_across_services_need_the_service(make_hub) -> None:
     data = small_site()
     data["services"][1]["prefix"] = ""
     data["services"][2]["first_number"] = 1

@@ -1,0 +1,288 @@
+"""`motcua demo`: every role on one machine, through the same code paths as the real devices.
+
+Headless (`--headless --minutes N --out DIR`) it simulates a busy morning with a clock running faster
+than real time — kiosk touches and counter calls over real HTTP against a real hub on 127.0.0.1 — and
+writes what a visitor would have seen, heard and held (DESIGN.md): DIR/summary.json and the other
+artefacts each role adds.
+"""
+from __future__ import annotations
+
+import argparse
+import heapq
+import json
+import logging
+import random
+import sqlite3
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from motcua.clock import ScaledClock, local_datetime
+from motcua.config import SiteConfig, example_site_config_path, load_site_config
+
+log = logging.getLogger(__name__)
+
+#: Extra artefact writers, called after the simulation with (out_dir, DemoRun). Later roles (printing,
+#: board, announcer) register here so that the demo grows with the system.
+ARTEFACT_HOOKS: list[Callable[[Path, DemoRun], None]] = []
+
+
+@dataclass
+class DemoRun:
+    """What happened during a simulated morning."""
+
+    config: SiteConfig
+    hub_url: str
+    db: Path
+    tokens: dict[str, str]
+    clock: ScaledClock
+    issued: list[dict[str, Any]] = field(default_factory=list)
+    called: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def _demo_start(config: SiteConfig) -> datetime:
+    """07:30 of the next working morning (Monday–Friday), local time, so kiosks issue from the start."""
+    now = datetime.now(config.tz)
+    day = now.date()
+    while day.isoweekday() > 5:
+        day += timedelta(days=1)
+    return datetime(day.year, day.month, day.day, 7, 30, tzinfo=config.tz)
+
+
+def simulate(run: DemoRun, *, minutes: float, speed: float, seed: int, arrivals_per_min: float) -> None:
+    """Kiosk touches (Poisson arrivals) and counter calls (per-counter service times), in scaled time."""
+    from sync.client import HubClient, HubError, HubUnavailable
+
+    rng = random.Random(seed)
+    cfg = run.config
+    kiosk = HubClient(run.hub_url, run.tokens["kiosk"])
+    counter = HubClient(run.hub_url, run.tokens["counter"])
+    start = run.clock.time()
+    end = start + minutes * 60
+    weights = [1.0 / max(1, len([c for c in cfg.counters if s.code in c.services])) ** 0 for s in cfg.services]
+    busy = {s.code: 3.0 if s.code in ("DD", "TPHT", "GTVT") else 1.0 for s in cfg.services}
+    weights = [w * busy[s.code] for w, s in zip(weights, cfg.services)]
+    priorities = [p.code for p in cfg.priority_categories]
+
+    def sleep_until(sim_t: float) -> None:
+        delay = (sim_t - run.clock.time()) / speed
+        if delay > 0:
+            time.sleep(delay)
+
+    # Counters open a few minutes apart, as clerks arrive; then each calls again when its citizen leaves.
+    schedule: list[tuple[float, int, str, int]] = []  # (sim time, order, kind, counter or 0)
+    order = 0
+    next_arrival = start
+    for c in cfg.counters:
+        heapq.heappush(schedule, (start + rng.uniform(0, 240), order, "call", c.number))
+        order += 1
+    heapq.heappush(schedule, (next_arrival, order, "arrive", 0))
+    while schedule:
+        at, _, kind, number = heapq.heappop(schedule)
+        if at >= end:
+            continue
+        sleep_until(at)
+        order += 1
+        try:
+            if kind == "arrive":
+                svc = rng.choices(cfg.services, weights=weights)[0]
+                prio = rng.choice(priorities) if priorities and rng.random() < 0.1 else None
+                t = kiosk.issue(svc.code, priority=prio)
+                with run.lock:
+                    run.issued.append(t.model_dump())
+                heapq.heappush(schedule, (at + rng.expovariate(arrivals_per_min / 60.0), order, "arrive", 0))
+            else:
+                t = counter.call_next(number)
+                if t is None:
+                    heapq.heappush(schedule, (at + 45, order, "call", number))
+                    continue
+                with run.lock:
+                    run.called.append(t.model_dump())
+                avg = cfg.service(t.service).average_service_s if cfg.service(t.service) else 300
+                if rng.random() < 0.05:
+                    counter.recall(number)
+                if rng.random() < 0.03:
+                    counter.skip(number)
+                    heapq.heappush(schedule, (at + 20, order, "call", number))
+                    continue
+                heapq.heappush(schedule, (at + rng.lognormvariate(0, 0.4) * avg * 0.5, order, "call", number))
+        except HubError as exc:
+            if exc.code not in ("closed", "quota_reached"):
+                run.failed += 1
+                run.errors.append(f"{exc.code}: {exc.message}")
+        except HubUnavailable as exc:
+            run.failed += 1
+            run.errors.append(str(exc))
+    # Close the morning: every counter completes the citizen in front of it.
+    for c in cfg.counters:
+        try:
+            counter.complete(c.number)
+        except HubError:
+            pass
+    kiosk.close()
+    counter.close()
+
+
+def _collect_events(run: DemoRun, stop: threading.Event) -> threading.Thread:
+    from sync.client import HubClient
+
+    board = HubClient(run.hub_url, run.tokens["board"])
+    sub = board.events(last_event_id=0, stop=stop, max_backoff=0.5)
+
+    def loop() -> None:
+        for ev in sub:
+            with run.lock:
+                run.events.append({"seq": ev.seq, **ev.data})
+
+    th = threading.Thread(target=loop, name="demo-board", daemon=True)
+    th.start()
+    th.sub = sub  # type: ignore[attr-defined]
+    return th
+
+
+def write_summary(out: Path, run: DemoRun) -> dict[str, Any]:
+    """DIR/summary.json: integer counts (DESIGN.md), checked against the hub's database."""
+    con = sqlite3.connect(run.db)
+    stored = {r[0] for r in con.execute("SELECT id FROM tickets")}
+    completed = con.execute("SELECT COUNT(*) FROM tickets WHERE status = 'done'").fetchone()[0]
+    called = con.execute("SELECT COUNT(*) FROM events WHERE type = 'ticket.called'").fetchone()[0]
+    integrity = con.execute("PRAGMA integrity_check").fetchone()[0]
+    con.close()
+    lost = sum(1 for t in run.issued if t["id"] not in stored)
+    summary: dict[str, Any] = {
+        "tickets_issued": len(run.issued),
+        "tickets_called": int(called),
+        "tickets_completed": int(completed),
+        "dossiers_received": 0,
+        "synced": 0,
+        "lost": lost,
+        "failed": run.failed,
+    }
+    details = {
+        "site": run.config.site.name,
+        "simulated_from": local_datetime(run.clock._start, run.config.tz).isoformat(),
+        "simulated_until": local_datetime(run.clock.time(), run.config.tz).isoformat(),
+        "events_seen_by_board": len(run.events),
+        "database_integrity": integrity,
+        "errors": run.errors[:20],
+    }
+    (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    (out / "details.json").write_text(json.dumps(details, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return summary
+
+
+def run_demo(*, out: Path, minutes: float, speed: float, seed: int = 7, config_path: Path | None = None,
+             arrivals_per_min: float = 6.0, port: int | None = None) -> dict[str, Any]:
+    """The headless demo; returns the summary."""
+    from sync.hub import Hub, create_app
+    from sync.server import ServerThread
+    from sync.store import SiteStore, create_token
+
+    out.mkdir(parents=True, exist_ok=True)
+    config = load_site_config(config_path or example_site_config_path())
+    db = out / "hub.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    tokens = {r: create_token(db, role=r, name=f"demo {r}") for r in ("kiosk", "board", "counter", "admin")}
+    clock = ScaledClock(_demo_start(config), speed=speed)
+    store = SiteStore(db)
+    hub = Hub(config, store, clock=clock)
+    server = ServerThread(create_app(hub), port=port).start()
+    run = DemoRun(config=config, hub_url=server.url, db=db, tokens=tokens, clock=clock)
+    stop = threading.Event()
+    board = _collect_events(run, stop)
+    try:
+        simulate(run, minutes=minutes, speed=speed, seed=seed, arrivals_per_min=arrivals_per_min)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with run.lock:
+                if run.events and run.events[-1]["seq"] >= hub.events.last_seq:
+                    break
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        board.sub.close()  # type: ignore[attr-defined]
+        board.join(5)
+        server.stop()
+        store.close()
+    for hook in ARTEFACT_HOOKS:
+        try:
+            hook(out, run)
+        except Exception as exc:
+            log.exception("demo artefact %s failed", getattr(hook, "__name__", hook))
+            run.errors.append(f"artefact {getattr(hook, '__name__', hook)}: {exc}")
+            run.failed += 1
+    return write_summary(out, run)
+
+
+def run_interactive(*, port: int, config_path: Path | None, data_dir: Path) -> int:
+    """`motcua demo`: a hub on 127.0.0.1:PORT with simulated citizens and clerks, until Ctrl-C."""
+    from sync.hub import Hub, create_app
+    from sync.server import make_server
+    from sync.store import SiteStore, create_token
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    config = load_site_config(config_path or example_site_config_path())
+    db = data_dir / "demo-hub.db"
+    tokens = {r: create_token(db, role=r, name=f"demo {r}") for r in ("kiosk", "board", "counter", "admin")}
+    clock = ScaledClock(_demo_start(config), speed=10.0)
+    hub = Hub(config, SiteStore(db), clock=clock)
+    server = make_server(create_app(hub), host="127.0.0.1", port=port, log_level="warning")
+    url = f"http://127.0.0.1:{port}"
+    run = DemoRun(config=config, hub_url=url, db=db, tokens=tokens, clock=clock)
+    print(f"motcua-edge demo — {config.site.name}")
+    print(f"  hub:      {url}/api/v1/health   (API docs: {url}/docs)")
+    print(f"  database: {db}")
+    for role, tok in tokens.items():
+        print(f"  token {role:<8} {tok}")
+    print("  Mô phỏng công dân lấy số và quầy gọi số (đồng hồ nhanh gấp 10 lần). Ctrl-C để dừng.")
+    sim = threading.Thread(target=lambda: simulate(run, minutes=8 * 60, speed=10.0, seed=1, arrivals_per_min=4.0),
+                           daemon=True)
+
+    def start_sim() -> None:
+        from sync.client import wait_for_hub
+
+        if wait_for_hub(url, timeout=20):
+            sim.start()
+
+    threading.Thread(target=start_sim, daemon=True).start()
+    server.run()
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    """motcua demo [--headless --minutes N --out DIR]."""
+    ap = argparse.ArgumentParser(prog="motcua demo", description="Mọi vai trò trên một máy / every role on one machine.")
+    ap.add_argument("--headless", action="store_true", help="simulate a morning offscreen and write what happened")
+    ap.add_argument("--minutes", type=float, default=60.0, help="simulated minutes (headless; default 60)")
+    ap.add_argument("--speed", type=float, default=120.0, help="how much faster than real time (headless; default 120)")
+    ap.add_argument("--out", type=Path, default=Path("demo-out"), help="output folder (headless)")
+    ap.add_argument("--config", type=Path, default=None, help="site configuration (default: the example center)")
+    ap.add_argument("--port", type=int, default=8470)
+    ap.add_argument("--seed", type=int, default=7)
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from motcua.config import ConfigError
+
+    try:
+        if not args.headless:
+            return run_interactive(port=args.port, config_path=args.config, data_dir=Path("demo-data"))
+        t0 = time.monotonic()
+        summary = run_demo(out=args.out, minutes=args.minutes, speed=args.speed, seed=args.seed,
+                           config_path=args.config)
+    except ConfigError as exc:
+        print(f"motcua demo: cấu hình sai / bad configuration: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(summary, ensure_ascii=False))
+    print(f"demo: {args.minutes:g} simulated minutes in {time.monotonic() - t0:.1f} s; output in {args.out}/",
+          file=sys.stderr)
+    return 0 if summary["lost"] == 0 and summary["failed"] == 0 else 1

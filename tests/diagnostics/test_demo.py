@@ -1,0 +1,26 @@
+"""`motcua demo --headless`: the smoke test of the whole system."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+
+def test_headless_demo_writes_a_truthful_summary(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    proc = subprocess.run([sys.executable, "-c", "import sys; from motcua.cli import main; sys.exit(main())",
+                           "demo", "--headless", "--minutes", "20", "--speed", "300", "--out", str(out)],
+                          capture_output=True, text=True, timeout=240)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    for key in ("tickets_issued", "tickets_called", "tickets_completed", "dossiers_received", "synced", "lost",
+                "failed"):
+        assert isinstance(summary[key], int), key
+    assert summary["tickets_issued"] > 50
+    assert 0 < summary["tickets_called"] <= summary["tickets_issued"] + 10
+    assert 0 < summary["tickets_completed"] <= summary["tickets_called"]
+    assert summary["lost"] == 0 and summary["failed"] == 0
+    details = json.loads((out / "details.json").read_text(encoding="utf-8"))
+    assert details["database_integrity"] == "ok"
+    assert details["events_seen_by_board"] >= summary["tickets_issued"] + summary["tickets_called"]
