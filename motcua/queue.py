@@ -181,6 +181,8 @@ class QueueEngine:
         self.stats: dict[str, _ServiceStats] = {
             s.code: _ServiceStats(s.average_service_s) for s in config.services}
         self.recent_calls: list[dict[str, Any]] = []
+        self.device_faults: dict[str, dict[str, Any]] = {}
+        """Active faults reported by devices (paper out, scanner unplugged), by device name."""
         self._counters_for_service: dict[str, list[int]] = {s.code: [] for s in config.services}
         for c in config.counters:
             for code in c.services:
@@ -592,6 +594,21 @@ class QueueEngine:
         ev = self._event("ticket.restored", now, {"ticket": self.view(t), "counter": counter})
         return Change(event=ev, tickets=[t], ticket=t)
 
+    # ----------------------------------------------------------------- devices
+    def report_device(self, *, device: str, role: str, fault: str | None, message: str = "",
+                      details: dict[str, Any] | None = None) -> Change:
+        """Sự cố thiết bị: a device reports a fault (or, with fault=None, that it is fine again)."""
+        now = self._now()
+        entry = {"device": device, "role": role, "fault": fault, "message": message, "at": iso(now, self.tz),
+                 "details": details or {}}
+        if fault is None:
+            self.device_faults.pop(device, None)
+            etype = "device.ok"
+        else:
+            self.device_faults[device] = entry
+            etype = "device.fault"
+        return Change(event=self._event(etype, now, {"device": entry}))
+
     # ----------------------------------------------------------------- board
     def waiting_counts(self) -> dict[str, int]:
         """People waiting per service."""
@@ -606,6 +623,7 @@ class QueueEngine:
             "waiting": self.waiting_counts(),
             "issuing_open": self.issuing_open(),
             "last_seq": self.next_seq - 1,
+            "device_faults": list(self.device_faults.values()),
         }
 
     def today(self) -> date:

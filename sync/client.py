@@ -183,6 +183,18 @@ class HubClient:
         """Mở lại quầy."""
         return self._call("POST", f"/counters/{counter}/resume")  # type: ignore[no-any-return]
 
+    def report_device(self, fault: str | None, *, message: str = "", device: str | None = None,
+                      details: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Báo sự cố: report a device fault (e.g. "paper_out"), or None when the device is fine again."""
+        body: dict[str, Any] = {"fault": fault, "message": message, "details": details or {}}
+        if device:
+            body["device"] = device
+        return self._call("POST", "/devices/report", json=body)  # type: ignore[no-any-return]
+
+    def device_faults(self) -> list[dict[str, Any]]:
+        """Active device faults at the site."""
+        return self._call("GET", "/devices/faults")["faults"]  # type: ignore[no-any-return]
+
     # ---------------------------------------------------------------- live events
     def events(self, *, last_event_id: int | None = None, stop: threading.Event | None = None,
                on_state: Callable[[bool], None] | None = None, read_timeout: float = 45.0,

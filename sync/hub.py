@@ -74,6 +74,16 @@ class TransferRequest(_Body):
     service: str = Field(min_length=1, max_length=32)
 
 
+class DeviceReport(_Body):
+    """Sự cố thiết bị: a device says what is wrong (fault) or that it is fine again (fault = null)."""
+
+    device: str | None = Field(None, max_length=64, description="device name; defaults to the token's name")
+    fault: Literal["paper_out", "paper_low", "printer_offline", "printer_unknown", "cover_open", "scanner_offline",
+                   "camera_offline", "hub_unreachable", "other"] | None
+    message: str = Field("", max_length=500)
+    details: dict[str, str | int | float | bool | None] = Field(default_factory=dict)
+
+
 class TicketRef(_Body):
     """A ticket of today, by id or by its number (and service when numbers repeat)."""
 
@@ -211,6 +221,7 @@ class Hub:
         tickets, counters, last_seq, calls = self.store.load_day(day)
         self.engine.next_seq = last_seq + 1
         self.engine.load(day=day, tickets=tickets, counters=counters, recent_calls=calls)
+        self.engine.device_faults = dict(self.store.device_faults)
         self.events.last_seq = max(self.events.last_seq, last_seq)
         log.info("loaded day %s: %d tickets, last event %d", day, len(tickets), last_seq)
 
@@ -485,6 +496,22 @@ def create_app(hub: Hub) -> FastAPI:
         cur = hub.engine.tickets.get(hub.engine.counters[n].current or "")
         view["current"] = hub.engine.view(cur) if cur else None
         return json_response(view)
+
+    # ---------------------------------------------------------------- devices
+    @app.post(f"{API}/devices/report", tags=["devices"])
+    async def device_report(body: DeviceReport, p: Principal = Depends(auth("kiosk", "board", "counter"))) -> Response:
+        """Báo sự cố thiết bị / a device reports a fault or its recovery (a device.fault / device.ok event)."""
+        device = body.device or p.name
+        if body.fault is None and device not in hub.engine.device_faults:
+            return json_response({"device": device, "fault": None})
+        ch = await hub.run(lambda: hub.engine.report_device(device=device, role=p.role, fault=body.fault,
+                                                            message=body.message, details=body.details))
+        return json_response(ch[-1].event.data["device"])
+
+    @app.get(f"{API}/devices/faults", tags=["devices"])
+    async def device_faults(p: Principal = Depends(any_role)) -> Response:
+        """Sự cố đang có / active device faults."""
+        return json_response({"faults": list(hub.engine.device_faults.values())})
 
     # ---------------------------------------------------------------- live events
     @app.get(f"{API}/events", tags=["events"], response_class=StreamingResponse,

@@ -200,6 +200,8 @@ class SiteStore:
         self.on_failed: Callable[[BaseException], None] | None = None
         """Called on the event loop when a commit fails (the engine must reload from the database)."""
         self.failed = False
+        self.device_faults: dict[str, dict[str, Any]] = {}
+        """Active device faults found by the last load_day (rebuilt from the event log)."""
         self.commits = 0
         self.batched_changes = 0
 
@@ -219,6 +221,14 @@ class SiteStore:
                                        "FROM counters")]
         last_seq = self.read("SELECT COALESCE(MAX(seq), 0) FROM events")[0][0]
         by_id = {t.id: t for t in tickets}
+        faults: dict[str, dict[str, Any]] = {}
+        for (data,) in self.read("SELECT data FROM events WHERE type IN ('device.fault', 'device.ok') ORDER BY seq"):
+            d = orjson.loads(data)["device"]
+            if d.get("fault"):
+                faults[d["device"]] = d
+            else:
+                faults.pop(d["device"], None)
+        self.device_faults = faults
         calls = []
         for (data,) in reversed(self.read(
                 "SELECT data FROM events WHERE type IN ('ticket.called', 'ticket.recalled') "

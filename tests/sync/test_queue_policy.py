@@ -255,3 +255,21 @@ def test_display_numbers_that_repeat_across_services_need_the_service(make_hub) 
         c.call(3, display="001")
     assert err.value.code == "ambiguous_ticket"
     assert c.call(3, display="001", service="C").service == "C"
+
+
+def test_device_faults_are_events_and_survive_a_restart(hub: RunningHub) -> None:
+    k = hub.client("kiosk")
+    k.report_device("paper_out", message="Máy in hết giấy")
+    faults = hub.client("counter").device_faults()
+    assert faults[0]["device"] == "test kiosk" and faults[0]["fault"] == "paper_out"
+    assert hub.client("board").board()["device_faults"][0]["message"] == "Máy in hết giấy"
+    hub.restart()
+    k = hub.client("kiosk")
+    assert hub.client("counter").device_faults()[0]["fault"] == "paper_out"
+    k.report_device(None)
+    assert hub.client("counter").device_faults() == []
+    types = [r[0] for r in __import__("sqlite3").connect(hub.db).execute("SELECT type FROM events ORDER BY seq")]
+    assert types == ["device.fault", "device.ok"]
+    with pytest.raises(HubError) as err:
+        k.report_device("on_fire")
+    assert err.value.status == 422
