@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -76,4 +76,4 @@ def iso(ts: float | None, tz: ZoneInfo = VIETNAM_TZ) -> str | None:
 
 def utc_iso(ts: float) -> str:
     """ISO 8601 in UTC."""
-    return datetime.fromtimestamp(ts, timezone.utc).isoformat(timespec="milliseconds")
+    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="milliseconds")

@@ -9,7 +9,8 @@ from support import RunningHub
 from sync.store import create_token
 
 PUBLIC = {("GET", "/api/v1/health"), ("GET", "/t/{ticket_id}"), ("GET", "/openapi.json")}
-WRITE_ROLES = {"/api/v1/tickets": {"kiosk", "counter", "admin"}}
+WRITE_ROLES = {"/api/v1/tickets": {"kiosk", "counter", "admin"},
+               "/api/v1/devices/report": {"kiosk", "board", "counter", "admin"}}
 
 
 def routes(hub: RunningHub) -> list[tuple[str, str]]:
