@@ -181,6 +181,8 @@ class QueueEngine:
         self.stats: dict[str, _ServiceStats] = {
             s.code: _ServiceStats(s.average_service_s) for s in config.services}
         self.recent_calls: list[dict[str, Any]] = []
+        self.by_request: dict[str, Ticket] = {}
+        """Tickets by the issuing device's idempotency key (today, since the hub started)."""
         self.device_faults: dict[str, dict[str, Any]] = {}
         """Active faults reported by devices (paper out, scanner unplugged), by device name."""
         self._counters_for_service: dict[str, list[int]] = {s.code: [] for s in config.services}
@@ -196,6 +198,7 @@ class QueueEngine:
         self.day = day
         self.tickets.clear()
         self.by_display.clear()
+        self.by_request.clear()
         for q in self.queues:
             self.queues[q] = _ServiceQueue()
         for code, svc in ((s.code, s) for s in self.config.services):
@@ -348,8 +351,13 @@ class QueueEngine:
             return None
         return max(0, svc.daily_quota - self.kiosk_issued_today[service])
 
-    def issue(self, service: str, *, priority: str | None = None, channel: str = "kiosk") -> Change:
-        """Cấp số: take the next number of a service."""
+    def issued_for_request(self, request_id: str) -> Ticket | None:
+        """The ticket already issued today for a device's idempotency key, if any."""
+        return self.by_request.get(request_id)
+
+    def issue(self, service: str, *, priority: str | None = None, channel: str = "kiosk",
+              request_id: str | None = None) -> Change:
+        """Cấp số: take the next number of a service (once per request_id, when one is given)."""
         svc = self._service_cfg(service)
         if priority is not None and priority not in {p.code for p in self.config.priority_categories}:
             raise QueueError("unknown_priority",
@@ -375,6 +383,8 @@ class QueueEngine:
                    status=TicketStatus.WAITING, issued_at=now)
         self.tickets[t.id] = t
         self.by_display.setdefault(t.display, []).append(t)
+        if request_id:
+            self.by_request[request_id] = t
         self.queues[service].add(t)
         ev = self._event("ticket.issued", now, {"ticket": self.view(t)})
         return Change(event=ev, tickets=[t], ticket=t)

@@ -132,9 +132,12 @@ class HubClient:
         return self._call("GET", f"/counters/{number}")  # type: ignore[no-any-return]
 
     # ---------------------------------------------------------------- actions
-    def issue(self, service: str, *, priority: str | None = None, channel: str | None = None) -> TicketInfo:
-        """Lấy số: 201 with the ticket once durably stored."""
+    def issue(self, service: str, *, priority: str | None = None, channel: str | None = None,
+              request_id: str | None = None) -> TicketInfo:
+        """Lấy số: 201 with the ticket once durably stored; a retry with the same request_id gets the same one."""
         body: dict[str, Any] = {"service": service}
+        if request_id:
+            body["request_id"] = request_id
         if priority:
             body["priority"] = priority
         if channel:

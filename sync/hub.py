@@ -66,6 +66,8 @@ class IssueRequest(_Body):
     service: str = Field(min_length=1, max_length=32)
     priority: str | None = Field(None, max_length=32)
     channel: Literal["kiosk", "counter", "web", "admin"] | None = None
+    request_id: str | None = Field(None, min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
+                                   description="idempotency key: a retry with the same key returns the same ticket")
 
 
 class TransferRequest(_Body):
@@ -427,7 +429,14 @@ def create_app(hub: Hub) -> FastAPI:
     async def issue(body: IssueRequest, p: Principal = Depends(issuer)) -> Response:
         """Cấp số / take a number: 201 with the ticket once it is durably stored."""
         channel = "kiosk" if p.role == "kiosk" else (body.channel or p.role)
-        changes = await hub.run(lambda: hub.engine.issue(body.service, priority=body.priority, channel=channel))
+        if body.request_id:
+            existing = hub.engine.issued_for_request(body.request_id)
+            if existing is not None:
+                if existing.service != body.service:
+                    raise ApiError(422, "request_id_reused", "request_id đã dùng cho dịch vụ khác / request_id reused")
+                return json_response(hub.engine.view(existing), 201)
+        changes = await hub.run(lambda: hub.engine.issue(body.service, priority=body.priority, channel=channel,
+                                                         request_id=body.request_id))
         return json_response(changes[-1].event.data["ticket"], 201)
 
     # ---------------------------------------------------------------- counters

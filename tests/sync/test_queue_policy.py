@@ -273,3 +273,14 @@ def test_device_faults_are_events_and_survive_a_restart(hub: RunningHub) -> None
     with pytest.raises(HubError) as err:
         k.report_device("on_fire")
     assert err.value.status == 422
+
+
+def test_a_retried_issue_with_the_same_request_id_gets_the_same_ticket(hub: RunningHub) -> None:
+    k = hub.client("kiosk")
+    first = k.issue("A", request_id="touch-0001-abcd")
+    again = k.issue("A", request_id="touch-0001-abcd")
+    other = k.issue("A", request_id="touch-0002-abcd")
+    assert again.id == first.id and other.number == first.number + 1
+    with pytest.raises(HubError) as err:
+        k.issue("B", request_id="touch-0001-abcd")
+    assert err.value.status == 422
