@@ -18,7 +18,7 @@ done
 # Shared libraries that the wheels load at run time (Qt offscreen/xcb, QtMultimedia, zbar) and
 # espeak-ng for the Vietnamese voice.
 APT_PACKAGES=(
-  python3-venv espeak-ng libpulse0 libzbar0
+  python3-venv espeak-ng libpulse0 libzbar0 libusb-1.0-0
   libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0
   libxcb-render-util0 libxcb-image0

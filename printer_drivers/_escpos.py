@@ -4,8 +4,8 @@ Every other module of this package imports `escpos` through here, because import
 effects that we must contain once:
 
 - `escpos.capabilities` caches its profile database as a pickle in `ESCPOS_CAPABILITIES_PICKLE_DIR`, and
-  without that variable it makes a new temporary folder in every process that imports it (hundreds a
-  day on a kiosk). We point it at one cache folder.
+  makes a new temporary folder in every process that imports it (hundreds a day on a kiosk), even when
+  that variable is set. We point it at one cache folder and keep it from making the temporary one.
 - `escpos.capabilities` calls `logging.basicConfig()` at import, which hangs a stderr handler on the root
   logger of whatever program imported us. We take that handler off again.
 - The printer classes log through the `logging` module functions (`logging.info(...)`), i.e. the root
@@ -33,12 +33,34 @@ def _cache_dir() -> Path:
     return Path(tempfile.gettempdir())
 
 
-os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", str(_cache_dir()))
+def _pickle_dir() -> str:
+    # Respect a folder chosen by the environment (a test run, a packager), but python-escpos crashes at
+    # import when it does not exist: make it, or fall back to ours.
+    configured = os.environ.get("ESCPOS_CAPABILITIES_PICKLE_DIR")
+    if configured:
+        try:
+            Path(configured).mkdir(parents=True, exist_ok=True)
+            if os.access(configured, os.W_OK):
+                return configured
+        except OSError:
+            pass
+    return str(_cache_dir())
+
+
+os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = _pickle_dir()
 
 _root = logging.getLogger()
 _root_handlers_before = list(_root.handlers)
 
-import escpos.capabilities as capabilities  # noqa: E402
+# python-escpos 3.1 reads the variable as `environ.get(NAME, mkdtemp())`: the default is evaluated
+# anyway, so every import makes an empty temporary folder even with the variable set. Hand it the
+# folder we chose for the length of the import (the import lock makes the window tiny).
+_mkdtemp = tempfile.mkdtemp
+tempfile.mkdtemp = lambda *args, **kwargs: os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"]  # type: ignore[assignment]
+try:
+    import escpos.capabilities as capabilities  # noqa: E402
+finally:
+    tempfile.mkdtemp = _mkdtemp
 import escpos.constants as constants  # noqa: E402
 import escpos.exceptions as exceptions  # noqa: E402
 import escpos.printer as printer  # noqa: E402

@@ -103,11 +103,35 @@ def wrap(text: str, style: TextStyle, width: int) -> list[str]:
 
     Explicit newlines start new lines.
     """
+    return list(_wrap(text, style, width))
+
+
+def wrap_balanced(text: str, style: TextStyle, width: int) -> list[str]:
+    """Word wrap into as few lines as `wrap`, but with lines of similar length (for centered text:
+    no lonely last word)."""
+    lines = _wrap(text, style, width)
+    if len(lines) < 2 or "\n" in text:
+        return list(lines)
+    lo, hi = width // len(lines), width
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if len(_wrap(text, style, mid)) <= len(lines):
+            hi = mid
+        else:
+            lo = mid + 1
+    return list(_wrap(text, style, lo))
+
+
+@functools.lru_cache(maxsize=1024)
+def _wrap(text: str, style: TextStyle, width: int) -> tuple[str, ...]:
     lines: list[str] = []
     for paragraph in normalize_keep_newlines(text).split("\n"):
         words = paragraph.split()
         if not words:
             lines.append("")
+            continue
+        if text_width(paragraph.strip(), style) <= width:
+            lines.append(paragraph.strip())  # fits: keep its spacing as written
             continue
         current = ""
         for word in words:
@@ -124,7 +148,7 @@ def wrap(text: str, style: TextStyle, width: int) -> list[str]:
                 word = word[cut:]
             current = word
         lines.append(current)
-    return lines
+    return tuple(lines)
 
 
 def normalize_keep_newlines(text: str) -> str:
@@ -170,9 +194,17 @@ def qr_image(data: str, *, module: int, ec: str = "M") -> Image.Image:
     return img.resize((n * module, n * module), Image.Resampling.NEAREST)
 
 
+@functools.lru_cache(maxsize=1024)
 def qr_modules(data: str, *, ec: str = "M") -> int:
-    """Modules per side of the smallest QR code holding the data."""
-    return qr_image(data, module=1, ec=ec).width
+    """Modules per side of the smallest QR code holding the data.
+
+    Only the version is computed: building the matrix (mask selection) costs ~15 ms in pure Python, and
+    a native QR never needs it outside the preview.
+    """
+    qr = qrcode.QRCode(version=None, error_correction=_EC[ec], box_size=1, border=0)
+    qr.add_data(data.encode("utf-8"))
+    version = qr.best_fit()
+    return 17 + 4 * version
 
 
 # -- CODE128 --------------------------------------------------------------------------------------------
@@ -186,7 +218,8 @@ def code128_modules(data: str) -> str:
     if any(not 0 <= v - 0 < 95 for v in values[1:]):
         raise ValueError("CODE128 code set B holds printable ASCII only")
     check = (values[0] + sum(i * v for i, v in enumerate(values[1:], start=1))) % 103
-    return "".join(charset.CODES[v] for v in values + [check]) + charset.STOP
+    # python-barcode's STOP is the 11-module stop character; the symbol ends with a 2-module bar after it.
+    return "".join(charset.CODES[v] for v in values + [check]) + charset.STOP + "11"
 
 
 def barcode_image(data: str, *, module: int, height: int) -> Image.Image:

@@ -75,12 +75,12 @@ STATE_UNKNOWN = Text("Không rõ trạng thái", "Status unknown")
 TICKET_TITLE = Text("PHIẾU SỐ THỨ TỰ", "QUEUE NUMBER")
 TICKET_PRIORITY = Text("ƯU TIÊN", "PRIORITY")
 TICKET_ISSUED = Text("Giờ lấy số", "Issued at")
-TICKET_AHEAD = Text("Số người chờ trước bạn: {ahead}", "People ahead of you: {ahead}")
+TICKET_AHEAD = Text("Trước bạn còn {ahead} người", "{ahead} people ahead of you")
 TICKET_AHEAD_NONE = Text("Bạn là người tiếp theo", "You are next")
-TICKET_WAIT = Text("Thời gian chờ dự kiến: khoảng {minutes} phút", "Estimated wait: about {minutes} min")
-TICKET_WAIT_HOURS = Text("Thời gian chờ dự kiến: khoảng {hours} giờ {minutes} phút",
+TICKET_WAIT = Text("Dự kiến chờ khoảng {minutes} phút", "Estimated wait: about {minutes} min")
+TICKET_WAIT_HOURS = Text("Dự kiến chờ khoảng {hours} giờ {minutes} phút",
                          "Estimated wait: about {hours} h {minutes} min")
-TICKET_SCAN = Text("Quét mã để theo dõi lượt gọi", "Scan to follow your turn")
+TICKET_SCAN = Text("Quét mã để theo dõi lượt", "Scan to follow your turn")
 
 # -- the appointment slip (giấy tiếp nhận hồ sơ và hẹn trả kết quả, Mẫu số 01) ---------------------
 SLIP_DEPARTMENT = Text("BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ", "RECEPTION AND RESULTS DESK")
