@@ -9,13 +9,15 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # python-escpos leaves a temp folder per process unless told where to keep its capabilities cache.
 os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", os.path.join(tempfile.gettempdir(), "motcua-escpos-cache"))
 
-import tomllib
+import socket  # noqa: E402
+import threading  # noqa: E402
+import tomllib  # noqa: E402
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from support import EXAMPLE, RunningHub, local, small_site
+from support import EXAMPLE, FakePrinter, RunningHub, local, small_site
 
 from motcua.clock import ManualClock
 from motcua.config import parse_site_config
@@ -53,3 +55,45 @@ def make_hub(tmp_path: Path, clock: ManualClock) -> Iterator[Callable[..., Runni
 def hub(make_hub: Callable[..., RunningHub]) -> RunningHub:
     """A running hub for small_site()."""
     return make_hub()
+
+
+@pytest.fixture
+def tcp_printer():
+    servers = []
+
+    def start(script, *, close_first_connection=False):
+        fake = FakePrinter(script)
+        srv = socket.create_server(("127.0.0.1", 0))
+        srv.settimeout(0.1)
+        port = srv.getsockname()[1]
+
+        def serve():
+            first = True
+            while not fake.stop.is_set():
+                try:
+                    conn, _ = srv.accept()
+                except TimeoutError:
+                    continue
+                if first and close_first_connection:
+                    first = False
+                    conn.close()  # a printer that dropped the idle connection
+                    continue
+                conn.settimeout(0.1)
+                with conn:
+                    while not fake.stop.is_set():
+                        try:
+                            data = conn.recv(65536)
+                        except TimeoutError:
+                            continue
+                        if not data:
+                            break
+                        fake.feed(data, conn.sendall)
+            srv.close()
+
+        threading.Thread(target=serve, daemon=True).start()
+        servers.append(fake)
+        return fake, f"tcp://127.0.0.1:{port}"
+
+    yield start
+    for fake in servers:
+        fake.stop.set()

@@ -1,6 +1,7 @@
 """Test helpers shared by the suite (on pytest's pythonpath): times, small sites, a running hub."""
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -85,3 +86,44 @@ class RunningHub:
         return HubClient(self.url, self.tokens[role])
 
 
+
+
+# Status bytes per DLE EOT n (1 printer, 2 offline cause, 3 error cause, 4 paper sensor).
+READY = {1: 0x16, 2: 0x12, 3: 0x12, 4: 0x12}
+PAPER_LOW = {**READY, 4: 0x1E}
+PAPER_OUT = {1: 0x1E, 2: 0x32, 3: 0x12, 4: 0x72}
+COVER_OPEN = {1: 0x1E, 2: 0x16, 3: 0x12, 4: 0x12}
+QUERIES = {bytes((0x10, 0x04, n)): n for n in (1, 2, 3, 4)}
+
+
+class FakePrinter:
+    """Answers DLE EOT like an ESC/POS printer; `script` gives the answers per query round (None = mute).
+
+    Whatever else arrives is the job. Works on a connected socket or a pty master fd.
+    """
+
+    def __init__(self, script: list[dict[int, int] | None]) -> None:
+        self.script = script
+        self.round = 0
+        self.job = bytearray()
+        self.queries: list[int] = []
+        self.stop = threading.Event()
+
+    def answers(self) -> dict[int, int] | None:
+        return self.script[min(self.round, len(self.script) - 1)]
+
+    def feed(self, data: bytes, reply) -> None:
+        # A status query arrives on its own (the driver waits for each answer), possibly right after
+        # the last bytes of a job.
+        tail = data[-3:]
+        if tail in QUERIES:
+            self.job += data[:-3]
+            n = QUERIES[tail]
+            self.queries.append(n)
+            if n == 1 and len(self.queries) > 1:
+                self.round += 1
+            ans = self.answers()
+            if ans is not None:
+                reply(bytes((ans[n],)))
+        else:
+            self.job += data

@@ -15,6 +15,7 @@ import pytest
 from escpos_parse import parse
 from hypothesis import given
 from hypothesis import strategies as st
+from support import COVER_OPEN, PAPER_LOW, PAPER_OUT, QUERIES, READY, FakePrinter  # noqa: E402,F401
 
 from printer_drivers import (
     AddressError,
@@ -28,88 +29,6 @@ from printer_drivers import (
     texts,
     ticket_job,
 )
-
-# Status bytes per DLE EOT n (1 printer, 2 offline cause, 3 error cause, 4 paper sensor).
-READY = {1: 0x16, 2: 0x12, 3: 0x12, 4: 0x12}
-PAPER_LOW = {**READY, 4: 0x1E}
-PAPER_OUT = {1: 0x1E, 2: 0x32, 3: 0x12, 4: 0x72}
-COVER_OPEN = {1: 0x1E, 2: 0x16, 3: 0x12, 4: 0x12}
-QUERIES = {bytes((0x10, 0x04, n)): n for n in (1, 2, 3, 4)}
-
-
-class FakePrinter:
-    """Answers DLE EOT like an ESC/POS printer; `script` gives the answers per query round (None = mute).
-
-    Whatever else arrives is the job. Works on a connected socket or a pty master fd.
-    """
-
-    def __init__(self, script: list[dict[int, int] | None]) -> None:
-        self.script = script
-        self.round = 0
-        self.job = bytearray()
-        self.queries: list[int] = []
-        self.stop = threading.Event()
-
-    def answers(self) -> dict[int, int] | None:
-        return self.script[min(self.round, len(self.script) - 1)]
-
-    def feed(self, data: bytes, reply) -> None:
-        # A status query arrives on its own (the driver waits for each answer), possibly right after
-        # the last bytes of a job.
-        tail = data[-3:]
-        if tail in QUERIES:
-            self.job += data[:-3]
-            n = QUERIES[tail]
-            self.queries.append(n)
-            if n == 1 and len(self.queries) > 1:
-                self.round += 1
-            ans = self.answers()
-            if ans is not None:
-                reply(bytes((ans[n],)))
-        else:
-            self.job += data
-
-
-@pytest.fixture
-def tcp_printer():
-    servers = []
-
-    def start(script, *, close_first_connection=False):
-        fake = FakePrinter(script)
-        srv = socket.create_server(("127.0.0.1", 0))
-        srv.settimeout(0.1)
-        port = srv.getsockname()[1]
-
-        def serve():
-            first = True
-            while not fake.stop.is_set():
-                try:
-                    conn, _ = srv.accept()
-                except TimeoutError:
-                    continue
-                if first and close_first_connection:
-                    first = False
-                    conn.close()  # a printer that dropped the idle connection
-                    continue
-                conn.settimeout(0.1)
-                with conn:
-                    while not fake.stop.is_set():
-                        try:
-                            data = conn.recv(65536)
-                        except TimeoutError:
-                            continue
-                        if not data:
-                            break
-                        fake.feed(data, conn.sendall)
-            srv.close()
-
-        threading.Thread(target=serve, daemon=True).start()
-        servers.append(fake)
-        return fake, f"tcp://127.0.0.1:{port}"
-
-    yield start
-    for fake in servers:
-        fake.stop.set()
 
 
 def job_for(site, printer: Printer):
