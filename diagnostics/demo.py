@@ -27,9 +27,7 @@ from motcua.config import SiteConfig, example_site_config_path, load_site_config
 
 log = logging.getLogger(__name__)
 
-#: Extra artefact writers, called after the simulation with (out_dir, DemoRun). Later roles (printing,
-#: board, announcer) register here so that the demo grows with the system.
-ARTEFACT_HOOKS: list[Callable[[Path, DemoRun], None]] = []
+
 
 
 @dataclass
@@ -41,6 +39,7 @@ class DemoRun:
     db: Path
     tokens: dict[str, str]
     clock: ScaledClock
+    out: Path | None = None
     issued: list[dict[str, Any]] = field(default_factory=list)
     called: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
@@ -60,11 +59,23 @@ def _demo_start(config: SiteConfig) -> datetime:
 
 def simulate(run: DemoRun, *, minutes: float, speed: float, seed: int, arrivals_per_min: float) -> None:
     """Kiosk touches (Poisson arrivals) and counter calls (per-counter service times), in scaled time."""
+    from kiosk.backend import KioskBackend, write_printed
+    from kiosk.config import hash_pin, parse_kiosk_config
     from sync.client import HubClient, HubError, HubUnavailable
 
     rng = random.Random(seed)
     cfg = run.config
-    kiosk = HubClient(run.hub_url, run.tokens["kiosk"])
+    # The kiosk role: the kiosk's own backend (issue at the hub, then print), with a virtual printer whose
+    # every job is kept as DIR/printed/*.bin + *.png.
+    cache = (run.out or Path(".")) / "kiosk-cache.db"
+    kiosk_cfg = parse_kiosk_config({
+        "hub": {"url": run.hub_url, "token": run.tokens["kiosk"]},
+        "printer": {"address": "dummy:", "paper_mm": 80},
+        "kiosk": {"name": "Ki-ốt sảnh 1", "technician_pin_hash": hash_pin("0000", iterations=1000),
+                  "cache_db": str(cache)},
+    })
+    kiosk = KioskBackend(kiosk_cfg, on_printed=write_printed(run.out / "printed") if run.out else None)
+    kiosk.load_site()
     counter = HubClient(run.hub_url, run.tokens["counter"])
     start = run.clock.time()
     end = start + minutes * 60
@@ -96,9 +107,16 @@ def simulate(run: DemoRun, *, minutes: float, speed: float, seed: int, arrivals_
             if kind == "arrive":
                 svc = rng.choices(cfg.services, weights=weights)[0]
                 prio = rng.choice(priorities) if priorities and rng.random() < 0.1 else None
-                t = kiosk.issue(svc.code, priority=prio)
-                with run.lock:
-                    run.issued.append(t.model_dump())
+                res = kiosk.take_number(svc.code, priority=prio)
+                if res.ticket is not None:
+                    with run.lock:
+                        run.issued.append(res.ticket)
+                    if not res.printed:
+                        run.failed += 1
+                        run.errors.append(f"ticket {res.ticket['display']} not printed: {res.fault}")
+                elif res.hub_down or res.error_code not in ("closed", "quota_reached"):
+                    run.failed += 1
+                    run.errors.append(f"kiosk: {res.error_code or 'hub unreachable'} {res.error_message}")
                 heapq.heappush(schedule, (at + rng.expovariate(arrivals_per_min / 60.0), order, "arrive", 0))
             else:
                 t = counter.call_next(number)
@@ -149,6 +167,25 @@ def _collect_events(run: DemoRun, stop: threading.Event) -> threading.Thread:
     return th
 
 
+def kiosk_screens(out: Path, run: DemoRun) -> None:
+    """DIR/screens/kiosk-*.png: the kiosk's screens, driven through its real code offscreen."""
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from kiosk.screens import capture_screens
+
+    capture_screens(out / "screens", hub_url=run.hub_url, token=run.tokens["kiosk"], clock=run.clock.time,
+                    service=run.config.services[0].code)
+
+
+def artefact_hooks() -> list[Callable[[Path, DemoRun], None]]:
+    """Artefact writers, called after the simulated morning with (out_dir, DemoRun), the hub still running.
+
+    Each role adds its own here, so that the demo grows with the system.
+    """
+    return [kiosk_screens]
+
+
 def write_summary(out: Path, run: DemoRun) -> dict[str, Any]:
     """DIR/summary.json: integer counts (DESIGN.md), checked against the hub's database."""
     con = sqlite3.connect(run.db)
@@ -192,12 +229,16 @@ def run_demo(*, out: Path, minutes: float, speed: float, seed: int = 7, config_p
     db = out / "hub.db"
     for suffix in ("", "-wal", "-shm"):
         Path(str(db) + suffix).unlink(missing_ok=True)
+    import shutil
+
+    for sub in ("printed", "screens", "audio"):
+        shutil.rmtree(out / sub, ignore_errors=True)
     tokens = {r: create_token(db, role=r, name=f"demo {r}") for r in ("kiosk", "board", "counter", "admin")}
     clock = ScaledClock(_demo_start(config), speed=speed)
     store = SiteStore(db)
     hub = Hub(config, store, clock=clock)
     server = ServerThread(create_app(hub), port=port).start()
-    run = DemoRun(config=config, hub_url=server.url, db=db, tokens=tokens, clock=clock)
+    run = DemoRun(config=config, hub_url=server.url, db=db, tokens=tokens, clock=clock, out=out)
     stop = threading.Event()
     board = _collect_events(run, stop)
     try:
@@ -208,19 +249,20 @@ def run_demo(*, out: Path, minutes: float, speed: float, seed: int = 7, config_p
                 if run.events and run.events[-1]["seq"] >= hub.events.last_seq:
                     break
             time.sleep(0.05)
+        # Artefacts are made while the hub still runs: screenshots go through the real devices' code.
+        for hook in artefact_hooks():
+            try:
+                hook(out, run)
+            except Exception as exc:  # one broken artefact must not hide the others
+                log.exception("demo artefact %s failed", getattr(hook, "__name__", hook))
+                run.errors.append(f"artefact {getattr(hook, '__name__', hook)}: {exc}")
+                run.failed += 1
     finally:
         stop.set()
         board.sub.close()  # type: ignore[attr-defined]
         board.join(5)
         server.stop()
         store.close()
-    for hook in ARTEFACT_HOOKS:
-        try:
-            hook(out, run)
-        except Exception as exc:
-            log.exception("demo artefact %s failed", getattr(hook, "__name__", hook))
-            run.errors.append(f"artefact {getattr(hook, '__name__', hook)}: {exc}")
-            run.failed += 1
     return write_summary(out, run)
 
 

@@ -29,7 +29,6 @@ from kiosk.qt import (
     QFont,
     QGridLayout,
     QHBoxLayout,
-    QImage,
     QLabel,
     QObject,
     QPixmap,
@@ -591,7 +590,8 @@ class KioskWindow(QWidget):
         self.tickets_taken += 1
         t = r.ticket
         svc = self.site.service(t["service"]) if self.site else None
-        svc_name = ((svc or {}).get("name_en") or (svc or {}).get("name") if lang == "en" else (svc or {}).get("name")) or t["service"]
+        svc = svc or {}
+        svc_name = (svc.get("name_en") or svc.get("name") if lang == "en" else svc.get("name")) or t["service"]
         ahead = t.get("ahead")
         ahead_text = T.AHEAD(lang, n=ahead) if ahead else T.AHEAD_NONE(lang)
         wait = t.get("estimated_wait_s")

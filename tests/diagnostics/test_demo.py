@@ -21,6 +21,13 @@ def test_headless_demo_writes_a_truthful_summary(tmp_path: Path) -> None:
     assert 0 < summary["tickets_called"] <= summary["tickets_issued"] + 10
     assert 0 < summary["tickets_completed"] <= summary["tickets_called"]
     assert summary["lost"] == 0 and summary["failed"] == 0
+    # The kiosk role printed every ticket through its real backend: bytes and preview for each.
+    printed = sorted((out / "printed").glob("*.bin"))
+    assert len(printed) == summary["tickets_issued"]
+    assert all(p.with_suffix(".png").stat().st_size > 1000 for p in printed[:20])
+    screens = {p.name for p in (out / "screens").glob("kiosk-*.png")}
+    assert {f"kiosk-{o}-{s}.png" for o in ("portrait", "landscape")
+            for s in ("home", "ticket", "printer-fault", "hub-down")} <= screens
     details = json.loads((out / "details.json").read_text(encoding="utf-8"))
     assert details["database_integrity"] == "ok"
     assert details["events_seen_by_board"] >= summary["tickets_issued"] + summary["tickets_called"]

@@ -1,0 +1,138 @@
+"""Kiosk screenshots, rendered offscreen through the real code paths: home, a ticket shown, a printer
+fault (a paper-out printer) and the hub unreachable, in portrait and landscape.
+
+    .venv/bin/python -m kiosk.screens --out docs/kiosk     # the README's pictures (own hub, example site)
+
+The demo calls `capture_screens` with its own hub.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from kiosk.config import KioskConfig, hash_pin, parse_kiosk_config
+
+SIZES = (("portrait", 1080, 1920), ("landscape", 1920, 1080))
+
+
+def _config(hub_url: str, token: str, *, printer: str, cache: Path, orientation: str, w: int, h: int) -> KioskConfig:
+    return parse_kiosk_config({
+        "hub": {"url": hub_url, "token": token, "timeout_s": 2},
+        "printer": {"address": printer},
+        "screen": {"orientation": orientation, "width_px": w, "height_px": h, "fullscreen": False},
+        "kiosk": {"name": "Ki-ốt sảnh 1", "technician_pin_hash": hash_pin("0000", iterations=1000),
+                  "cache_db": str(cache), "issue_retry_s": 0},
+    })
+
+
+def capture_screens(out: Path, *, hub_url: str, token: str, clock: Callable[[], float], service: str,
+                    priority: str | None = None, printer: str = "dummy:",
+                    on_printed: Callable[..., None] | None = None) -> list[Path]:
+    """Render the four kiosk screens at both orientations into out/; returns the files written.
+
+    Issues real tickets at the hub (one per orientation, plus one on a paper-out printer).
+    """
+    from kiosk.app import KioskWindow
+    from kiosk.backend import KioskBackend
+    from kiosk.qt import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    cache = out / ".kiosk-cache.db"
+
+    def settle() -> None:
+        for _ in range(5):
+            app.processEvents()
+            time.sleep(0.01)
+
+    for orientation, w, h in SIZES:
+        cfg = _config(hub_url, token, printer=printer, cache=cache, orientation=orientation, w=w, h=h)
+        backend = KioskBackend(cfg, on_printed=on_printed)
+        win = KioskWindow(cfg, backend, clock=clock, start_worker=False)
+        try:
+            win.site = backend.load_site()
+            win._retranslate()  # noqa: SLF001 - drive the window synchronously for the pictures
+            win.show()
+            settle()
+            written.append(win.screenshot(out / f"kiosk-{orientation}-home.png"))
+            win._show_result(backend.take_number(service, priority=priority))  # noqa: SLF001
+            settle()
+            written.append(win.screenshot(out / f"kiosk-{orientation}-ticket.png"))
+            fault_cfg = _config(hub_url, token, printer="dummy:?state=paper_out", cache=cache,
+                                orientation=orientation, w=w, h=h)
+            faulty = KioskBackend(fault_cfg)
+            faulty.site = backend.site
+            result = faulty.take_number(service)
+            win._show_result(result)  # noqa: SLF001
+            settle()
+            written.append(win.screenshot(out / f"kiosk-{orientation}-printer-fault.png"))
+            faulty.client.report_device(None, device=cfg.kiosk.name)  # the technician changed the roll
+            faulty.close()
+            down_cfg = _config("http://127.0.0.1:9", token, printer="dummy:", cache=cache, orientation=orientation,
+                               w=w, h=h)
+            down = KioskBackend(down_cfg)
+            down.site = backend.site
+            quiet = logging.getLogger("kiosk.backend")
+            level = quiet.level
+            quiet.setLevel(logging.ERROR)  # the hub is unreachable on purpose here
+            try:
+                win._show_result(down.take_number(service))  # noqa: SLF001
+            finally:
+                quiet.setLevel(level)
+            settle()
+            written.append(win.screenshot(out / f"kiosk-{orientation}-hub-down.png"))
+            down.close()
+        finally:
+            win.allow_close = True
+            win.close()
+            win.worker.shutdown()
+            backend.close()
+    cache.unlink(missing_ok=True)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Render the README's kiosk screenshots with an in-process hub for the example site."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--out", type=Path, default=Path("docs/kiosk"))
+    args = ap.parse_args(argv)
+    import tempfile
+    from datetime import datetime
+
+    from motcua.clock import VIETNAM_TZ, ManualClock
+    from motcua.config import example_site_config_path, load_site_config
+    from sync.hub import Hub, create_app
+    from sync.server import ServerThread
+    from sync.store import SiteStore, create_token
+
+    tmp = Path(tempfile.mkdtemp(prefix="motcua-screens-"))
+    clock = ManualClock(datetime(2026, 12, 3, 9, 40, tzinfo=VIETNAM_TZ))
+    config = load_site_config(example_site_config_path())
+    db = tmp / "hub.db"
+    kiosk_token = create_token(db, role="kiosk", name="Ki-ốt sảnh 1")
+    store = SiteStore(db)
+    hub = Hub(config, store, clock=clock)
+    with ServerThread(create_app(hub)) as server:
+        from sync.client import HubClient
+
+        seed = HubClient(server.url, kiosk_token)
+        for code, n in (("DD", 14), ("TPHT", 6), ("DKKD", 3), ("GTVT", 9), ("XD", 2), ("TKQ", 4)):
+            for _ in range(n):
+                seed.issue(code)
+                clock.advance(20)
+        files = capture_screens(args.out, hub_url=server.url, token=kiosk_token, clock=clock.time, service="DD")
+    store.close()
+    for f in files:
+        print(f)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
