@@ -113,6 +113,8 @@ class KioskWindow(QWidget):
         self.last_touch = clock()
         self.last_site_refresh = -1e9
         self.last_hub_retry = -1e9
+        self.last_printer_check = clock()
+        self.printer_fault: str | None = None
         self.allow_close = False
         self.corner_taps: list[float] = []
         self.pin = ""
@@ -202,6 +204,9 @@ class KioskWindow(QWidget):
         self.offline_badge = self._label(T.OFFLINE_BADGE(self.lang), size=4, bold=True, color=BG, wrap=False)
         self.offline_badge.setStyleSheet(f"background: {WARN}; color: white; border-radius: 6px; padding: 6px;")
         self.offline_badge.hide()
+        self.printer_badge = self._label("", size=4, bold=True, color=BG, wrap=False)
+        self.printer_badge.setStyleSheet(f"background: {ACCENT}; color: {BG}; border-radius: 6px; padding: 6px;")
+        self.printer_badge.hide()
         self.corner = QPushButton("")
         self.corner.setObjectName("technician_corner")
         self.corner.setFixedSize(self.mm(14), self.mm(14))
@@ -213,6 +218,7 @@ class KioskWindow(QWidget):
         titles.addWidget(self.center_label)
         titles.addWidget(self.clock_label)
         header.addLayout(titles, 1)
+        header.addWidget(self.printer_badge, 0, Qt.AlignmentFlag.AlignTop)
         header.addWidget(self.offline_badge, 0, Qt.AlignmentFlag.AlignTop)
         header.addWidget(self.corner, 0, Qt.AlignmentFlag.AlignTop)
         outer.addLayout(header)
@@ -574,9 +580,18 @@ class KioskWindow(QWidget):
         elif tag == "alive":
             if ok and value:
                 self.refresh_site()
+        elif tag == "printer":
+            self._set_printer_fault(value if ok else "printer_offline")
+
+    def _set_printer_fault(self, fault: str | None) -> None:
+        self.printer_fault = fault
+        self.printer_badge.setText(T.PRINTER_BADGE(self.lang) if fault else "")
+        self.printer_badge.setVisible(bool(fault))
 
     def _show_result(self, r: TakeResult) -> None:
         self.result = r
+        if r.ticket is not None:
+            self._set_printer_fault(r.fault)
         lang = self.lang
         if r.hub_down:
             self.show_page("hub_down")
@@ -652,6 +667,10 @@ class KioskWindow(QWidget):
                 self.worker.submit("alive", self.backend.hub_alive)
         elif now - self.last_site_refresh >= 20 and not self.busy:
             self.refresh_site()
+        if self.page == "home" and not self.busy and now - self.last_printer_check >= 60:
+            # A printer unplugged and plugged back, or a roll replaced: noticed without waiting for a citizen.
+            self.last_printer_check = now
+            self.worker.submit("printer", self.backend.check_printer)
 
     # ------------------------------------------------------------------ technician exit
     def _corner_tapped(self) -> None:

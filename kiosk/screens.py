@@ -81,10 +81,13 @@ def capture_screens(out: Path, *, hub_url: str, token: str, clock: Callable[[], 
             quiet = logging.getLogger("kiosk.backend")
             level = quiet.level
             quiet.setLevel(logging.ERROR)  # the hub is unreachable on purpose here
+            win.backend = down  # the window's own retries must see the same unreachable hub
             try:
                 win._show_result(down.take_number(service))  # noqa: SLF001
+                settle()
             finally:
                 quiet.setLevel(level)
+                win.backend = backend
             settle()
             written.append(win.screenshot(out / f"kiosk-{orientation}-hub-down.png"))
             down.close()

@@ -47,6 +47,7 @@ HUB_DOWN_BODY = T("Chưa lấy được số. Ki-ốt đang tự kết nối l�
                   "staff for help.")
 HUB_RETRYING = T("Đang thử kết nối lại…", "Reconnecting…")
 OFFLINE_BADGE = T("Mất kết nối", "Offline")
+PRINTER_BADGE = T("Máy in cần kiểm tra", "Printer needs attention")
 ERROR_TITLE = T("Chưa lấy được số", "No number issued")
 PIN_TITLE = T("Nhập mã kỹ thuật viên", "Technician PIN")
 PIN_WRONG = T("Mã không đúng", "Wrong PIN")

@@ -246,3 +246,28 @@ def test_touch_targets_are_at_least_12_mm(kiosk) -> None:  # noqa: ANN001
         for b in buttons:
             assert min(b.width(), b.height()) >= k.win.mm(12), (page, b.text(), b.size())
     assert k.win.corner.width() >= k.win.mm(12)
+
+
+def test_printer_fault_and_recovery_noticed_without_a_citizen(kiosk) -> None:  # noqa: ANN001
+    k = kiosk(script=[PAPER_OUT])
+    counter = k.hub.client("counter")
+    k.clock.advance(61)
+    k.win.tick()
+    k.qtbot.waitUntil(lambda: counter.device_faults() != [], timeout=5000)
+    assert counter.device_faults()[0]["fault"] == "paper_out"
+    k.qtbot.waitUntil(lambda: k.win.printer_badge.isVisibleTo(k.win), timeout=5000)
+    k.printer.script = [READY]  # the roll was replaced
+    k.clock.advance(61)
+    k.win.tick()
+    k.qtbot.waitUntil(lambda: counter.device_faults() == [], timeout=5000)
+    k.qtbot.waitUntil(lambda: not k.win.printer_badge.isVisibleTo(k.win), timeout=5000)
+
+
+def test_large_text_mode_and_reset(kiosk) -> None:  # noqa: ANN001
+    k = kiosk()
+    before = k.win.service_buttons["A"].font().pixelSize()
+    click(k.qtbot, k.win.large_button)
+    assert k.win.service_buttons["A"].font().pixelSize() >= before * 1.25
+    k.clock.advance(31)
+    k.win.tick()
+    assert k.win.service_buttons["A"].font().pixelSize() == before
