@@ -266,39 +266,88 @@ def run_demo(*, out: Path, minutes: float, speed: float, seed: int = 7, config_p
     return write_summary(out, run)
 
 
-def run_interactive(*, port: int, config_path: Path | None, data_dir: Path) -> int:
-    """`motcua demo`: a hub on 127.0.0.1:PORT with simulated citizens and clerks, until Ctrl-C."""
+def _has_display() -> bool:
+    import os
+
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+                or os.environ.get("QT_QPA_PLATFORM", "").startswith(("offscreen", "vnc", "eglfs", "linuxfb")))
+
+
+def run_interactive(*, port: int, config_path: Path | None, data_dir: Path, speed: float = 5.0,
+                    windows: bool = True, stop_after_s: float | None = None) -> int:
+    """`motcua demo`: a hub on 127.0.0.1:PORT, simulated citizens and clerks, and the device windows.
+
+    With a display, the kiosk opens beside the hub (a window, not full screen) and shares the hub's clock;
+    without one, the hub and the simulation run until Ctrl-C.
+    """
+    from sync.client import wait_for_hub
     from sync.hub import Hub, create_app
-    from sync.server import make_server
+    from sync.server import ServerThread
     from sync.store import SiteStore, create_token
 
     data_dir.mkdir(parents=True, exist_ok=True)
     config = load_site_config(config_path or example_site_config_path())
     db = data_dir / "demo-hub.db"
     tokens = {r: create_token(db, role=r, name=f"demo {r}") for r in ("kiosk", "board", "counter", "admin")}
-    clock = ScaledClock(_demo_start(config), speed=10.0)
-    hub = Hub(config, SiteStore(db), clock=clock)
-    server = make_server(create_app(hub), host="127.0.0.1", port=port, log_level="warning")
-    url = f"http://127.0.0.1:{port}"
-    run = DemoRun(config=config, hub_url=url, db=db, tokens=tokens, clock=clock)
+    clock = ScaledClock(_demo_start(config) + timedelta(hours=1, minutes=30), speed=speed)
+    store = SiteStore(db)
+    hub = Hub(config, store, clock=clock)
+    server = ServerThread(create_app(hub), host="127.0.0.1", port=port).start()
+    url = server.url
+    run = DemoRun(config=config, hub_url=url, db=db, tokens=tokens, clock=clock, out=data_dir)
     print(f"motcua-edge demo — {config.site.name}")
     print(f"  hub:      {url}/api/v1/health   (API docs: {url}/docs)")
     print(f"  database: {db}")
     for role, tok in tokens.items():
         print(f"  token {role:<8} {tok}")
-    print("  Mô phỏng công dân lấy số và quầy gọi số (đồng hồ nhanh gấp 10 lần). Ctrl-C để dừng.")
-    sim = threading.Thread(target=lambda: simulate(run, minutes=8 * 60, speed=10.0, seed=1, arrivals_per_min=4.0),
-                           daemon=True)
+    print(f"  Mô phỏng công dân lấy số và quầy gọi số (đồng hồ nhanh gấp {speed:g} lần). Ctrl-C để dừng.")
+    print(f"  Simulated citizens and clerks, clock {speed:g}x real time. Ctrl-C stops.")
+    if wait_for_hub(url, timeout=20):
+        threading.Thread(target=lambda: simulate(run, minutes=8 * 60, speed=speed, seed=1, arrivals_per_min=3.0),
+                         daemon=True, name="demo-simulation").start()
+    try:
+        if windows and _has_display():
+            return _run_windows(run, data_dir=data_dir, stop_after_s=stop_after_s)
+        if windows:
+            print("  (không có màn hình: chỉ chạy máy chủ trạm / no display: the device windows are not shown)")
+        deadline = None if stop_after_s is None else time.monotonic() + stop_after_s
+        while deadline is None or time.monotonic() < deadline:
+            time.sleep(0.5)
+        return 0
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        server.stop()
+        store.close()
 
-    def start_sim() -> None:
-        from sync.client import wait_for_hub
 
-        if wait_for_hub(url, timeout=20):
-            sim.start()
+def _run_windows(run: DemoRun, *, data_dir: Path, stop_after_s: float | None) -> int:
+    """The kiosk window (and later roles' windows) on this display, in the main thread."""
+    from kiosk.app import KioskWindow
+    from kiosk.backend import KioskBackend, write_printed
+    from kiosk.config import hash_pin, parse_kiosk_config
+    from kiosk.qt import QApplication, QTimer
 
-    threading.Thread(target=start_sim, daemon=True).start()
-    server.run()
-    return 0
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    cfg = parse_kiosk_config({
+        "hub": {"url": run.hub_url, "token": run.tokens["kiosk"]},
+        "printer": {"address": "dummy:"},
+        "screen": {"orientation": "portrait", "width_px": 720, "height_px": 1280, "diagonal_in": 14,
+                   "fullscreen": False, "hide_cursor": False},
+        "kiosk": {"name": "Ki-ốt demo", "technician_pin_hash": hash_pin("0000", iterations=1000),
+                  "cache_db": str(data_dir / "kiosk-cache.db")},
+    })
+    backend = KioskBackend(cfg, on_printed=write_printed(data_dir / "printed"))
+    kiosk = KioskWindow(cfg, backend, clock=run.clock.time)
+    kiosk.allow_close = True  # a demo window closes normally
+    kiosk.setWindowTitle("motcua-edge — ki-ốt (demo)")
+    kiosk.show()
+    print(f"  Ki-ốt: cửa sổ đã mở; phiếu in ra được lưu ở {data_dir / 'printed'} / kiosk window open")
+    if stop_after_s is not None:
+        QTimer.singleShot(int(stop_after_s * 1000), app.quit)
+    code = app.exec()
+    backend.close()
+    return int(code)
 
 
 def main(argv: list[str]) -> int:
@@ -311,13 +360,16 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--config", type=Path, default=None, help="site configuration (default: the example center)")
     ap.add_argument("--port", type=int, default=8470)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--no-windows", action="store_true", help="interactive demo without the device windows")
+    ap.add_argument("--stop-after", type=float, default=None, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     from motcua.config import ConfigError
 
     try:
         if not args.headless:
-            return run_interactive(port=args.port, config_path=args.config, data_dir=Path("demo-data"))
+            return run_interactive(port=args.port, config_path=args.config, data_dir=Path("demo-data"),
+                                   windows=not args.no_windows, stop_after_s=args.stop_after)
         t0 = time.monotonic()
         summary = run_demo(out=args.out, minutes=args.minutes, speed=args.speed, seed=args.seed,
                            config_path=args.config)

@@ -31,3 +31,19 @@ def test_headless_demo_writes_a_truthful_summary(tmp_path: Path) -> None:
     details = json.loads((out / "details.json").read_text(encoding="utf-8"))
     assert details["database_integrity"] == "ok"
     assert details["events_seen_by_board"] >= summary["tickets_issued"] + summary["tickets_called"]
+
+
+def test_interactive_demo_opens_the_kiosk_beside_the_hub(tmp_path: Path) -> None:
+    import os
+    import sqlite3
+
+    from sync.server import free_port
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    proc = subprocess.run([sys.executable, "-c", "import sys; from motcua.cli import main; sys.exit(main())",
+                           "demo", "--port", str(free_port()), "--stop-after", "5"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120, env=env)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "Ki-ốt: cửa sổ đã mở" in proc.stdout and "token kiosk" in proc.stdout
+    con = sqlite3.connect(tmp_path / "demo-data" / "demo-hub.db")
+    assert con.execute("SELECT COUNT(*) FROM tickets").fetchone()[0] > 0
