@@ -22,11 +22,14 @@ def _tickets(n: int) -> list[PrintedTicket]:
     for i in range(n):
         # Different numbers, queue lengths and times, as a kiosk would print through a morning.
         service = site.services[i % len(site.services)]
+        # One in ten is a priority ticket (the mix of a real morning), with its category's name.
+        category = site.priority_categories[i % len(site.priority_categories)] if i % 10 == 3 else None
         out.append(PrintedTicket(
             display=service.display(service.first_number + i), service_name=service.name,
             service_name_en=service.name_en, issued_at=base.issued_at + timedelta(minutes=i),
             center_name=base.center_name, ahead=(i * 7) % 40, estimated_wait_s=((i * 7) % 40) * 150.0,
-            tracking_url=f"{base.tracking_url[:-4]}{i:04d}", footer=base.footer))
+            tracking_url=f"{base.tracking_url[:-4]}{i:04d}", footer=base.footer,
+            priority_name=category.name if category else None))
     return out
 
 
@@ -51,6 +54,7 @@ def run(*, n: int = 200, paper_mm: int = 80) -> dict[str, object]:
         ticket_job(t, paper=paper).to_bytes()
         cold.append((time.perf_counter() - started) * 1000)
     biggest = max(sizes)
+    priority_sizes = [size for t, size in zip(tickets, sizes) if t.priority_name]
     return {
         "bench": "print_render",
         "paper_mm": paper_mm,
@@ -60,6 +64,8 @@ def run(*, n: int = 200, paper_mm: int = 80) -> dict[str, object]:
         "render_encode_ms_median_cold": round(statistics.median(cold), 3),
         "ticket_bytes_median": int(statistics.median(sizes)),
         "ticket_bytes_max": biggest,
+        "walk_in_ticket_bytes_max": max(size for t, size in zip(tickets, sizes) if not t.priority_name),
+        "priority_ticket_bytes_max": max(priority_sizes) if priority_sizes else None,
         "serial_115200_seconds_max": round(biggest * 10 / SERIAL_BAUD, 3),
         "limits": {"render_encode_ms_median": 8, "ticket_bytes": 8192, "serial_seconds": 1.0},
     }

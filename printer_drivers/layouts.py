@@ -134,8 +134,11 @@ def ticket_job(ticket: PrintedTicket, *, paper: Paper | None = None) -> Job:
     page.text(ticket.display, s.number, align=Align.CENTER, scale=2)
     page.feed(10)
     if ticket.priority_name:
-        page.image(_inverted_label(f"{texts.TICKET_PRIORITY.vi}: {ticket.priority_name}", s.body_bold,
-                                   max_width=page.width), align=Align.CENTER)
+        # Only the short word is inverted and the category is small: raster bytes are the box's area,
+        # and a large two-line band would add over 4 KB to a priority ticket.
+        page.image(_inverted_label(texts.TICKET_PRIORITY.vi, s.body_bold, max_width=page.width),
+                   align=Align.CENTER)
+        page.text(ticket.priority_name, s.small, align=Align.CENTER)
         page.feed(10)
     page.printer_text(ticket.issued_at.strftime("%H:%M  %d/%m/%Y"), align=Align.CENTER, bold=True)
     page.feed(6)
