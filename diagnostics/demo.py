@@ -183,7 +183,9 @@ def artefact_hooks() -> list[Callable[[Path, DemoRun], None]]:
 
     Each role adds its own here, so that the demo grows with the system.
     """
-    return [kiosk_screens]
+    from counter_display.demo import write_demo_artefacts
+
+    return [kiosk_screens, write_demo_artefacts]
 
 
 def write_summary(out: Path, run: DemoRun) -> dict[str, Any]:

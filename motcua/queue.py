@@ -220,10 +220,9 @@ class QueueEngine:
                 self.queues[t.service].add(t)
             if t.status == TicketStatus.DONE and t.called_at and t.finished_at and t.service in self.stats:
                 self._observe(t.service, t.finished_at - t.called_at)
+        self.counters = {n: CounterStatus(n, day=day) for n in self.counters}
         for c in counters:
-            if c.number in self.counters:
-                if c.day != day:
-                    c = CounterStatus(c.number, day=day)
+            if c.number in self.counters and c.day == day:
                 self.counters[c.number] = c
         self.recent_calls = list(recent_calls)[-50:]
 

@@ -28,6 +28,13 @@ def test_headless_demo_writes_a_truthful_summary(tmp_path: Path) -> None:
     screens = {p.name for p in (out / "screens").glob("kiosk-*.png")}
     assert {f"kiosk-{o}-{s}.png" for o in ("portrait", "landscape")
             for s in ("home", "ticket", "printer-fault", "hub-down")} <= screens
+    assert {"board.png", "board-3840x2160.png", "counter.png"} <= {p.name for p in (out / "screens").glob("*.png")}
+    # Every call was announced: one line each, with its WAV.
+    lines = [json.loads(x) for x in (out / "announcements.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len([x for x in lines if not x.get("recall")]) == summary["tickets_called"]
+    for x in lines[:10]:
+        assert {"at", "display", "counter", "text", "wav"} <= set(x)
+        assert x["text"].startswith("Mời công dân có số thứ tự") and (out / x["wav"]).stat().st_size > 10_000
     details = json.loads((out / "details.json").read_text(encoding="utf-8"))
     assert details["database_integrity"] == "ok"
     assert details["events_seen_by_board"] >= summary["tickets_issued"] + summary["tickets_called"]

@@ -284,3 +284,19 @@ def test_a_retried_issue_with_the_same_request_id_gets_the_same_ticket(hub: Runn
     with pytest.raises(HubError) as err:
         k.issue("B", request_id="touch-0001-abcd")
     assert err.value.status == 422
+
+
+def test_counter_state_and_served_count_survive_a_restart(hub: RunningHub, clock: ManualClock) -> None:
+    k, c = hub.client("kiosk"), hub.client("counter")
+    for _ in range(4):
+        k.issue("A")
+    c.call_next(2)
+    c.call_next(2)
+    c.call_next(2)  # two served, one being served
+    c.pause(1)
+    hub.restart()
+    c = hub.client("counter")
+    assert c.counter(2)["served"] == 2 and c.counter(2)["current"]["display"] == "1003"
+    assert c.counter(1)["state"] == "paused"
+    assert c.call_next(2).display == "1004"
+    assert c.counter(2)["served"] == 3

@@ -1,0 +1,575 @@
+"""Voice announcements (đọc số): call text, offline synthesis with espeak-ng, a WAV cache per phrase,
+and a queue that plays calls one after another without overlap.
+
+No Qt here: the board hands the queue a Qt player (counter_display.player); tests and the headless demo
+use `RecordingPlayer` / `NullPlayer`. `motcua announce` is `main()`.
+
+Timeline of one call: chime → Vietnamese sentence → (English sentence) → a short silence. The chime is
+a ready file, so audio starts at once while the sentence is synthesised in the background; a cached
+sentence is ready before the chime ends anyway.
+"""
+from __future__ import annotations
+
+import argparse
+import enum
+import functools
+import hashlib
+import logging
+import math
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import threading
+import wave
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from motcua.clock import Clock, SystemClock
+from motcua.speech import call_text, call_text_en
+
+from . import texts
+from .config import DEFAULT_CHIME, AnnouncerSettings, default_cache_dir
+
+log = logging.getLogger(__name__)
+
+#: espeak-ng writes 22 050 Hz mono 16-bit; the chime and the silences use the same format so that
+#: clips can be joined into one file byte for byte.
+RATE = 22050
+
+
+class TtsError(Exception):
+    """Speech could not be synthesised; `message` is for people."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+# ---------------------------------------------------------------------------------- call text
+def call_phrases(display: str, counter: int | str, settings: AnnouncerSettings) -> list[tuple[str, str]]:
+    """The sentences of one call as (voice, text): Vietnamese, then English if configured."""
+    vi = call_text(display, counter, template=settings.template, dialect=settings.dialect,
+                   four_as_tu=settings.four_as_tu)
+    out = [(settings.voice, vi)]
+    if settings.english:
+        out.append(("en", call_text_en(display, counter, template=settings.template_en)))
+    return out
+
+
+# ---------------------------------------------------------------------------------- WAV helpers
+def wav_duration(path: Path) -> float:
+    """Length of a WAV file in seconds (from its header)."""
+    with wave.open(str(path), "rb") as w:
+        return w.getnframes() / float(w.getframerate())
+
+
+def write_silence(path: Path, seconds: float, *, rate: int = RATE) -> Path:
+    """A silent mono 16-bit WAV."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(b"\0\0" * int(rate * seconds))
+    return path
+
+
+def synth_chime(path: Path, *, rate: int = RATE) -> Path:
+    """The two-tone call chime (ding–dong, E6 then C6 with a soft bell decay), mono 16-bit."""
+    def tone(freq: float, seconds: float) -> list[float]:
+        n = int(rate * seconds)
+        out = []
+        for i in range(n):
+            t = i / rate
+            env = min(1.0, t / 0.008) * math.exp(-3.2 * t)
+            # fundamental with a little of the octave and the fifth above: a bell rather than a beep
+            s = (math.sin(2 * math.pi * freq * t) + 0.35 * math.sin(4 * math.pi * freq * t)
+                 + 0.12 * math.sin(6 * math.pi * freq * t))
+            out.append(env * s / 1.47)
+        return out
+
+    samples = tone(1318.5, 0.55) + tone(1046.5, 0.95)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(b"".join(struct.pack("<h", int(max(-1.0, min(1.0, s * 0.7)) * 32767)) for s in samples))
+    return path
+
+
+def join_wavs(parts: list[Path], out: Path) -> Path:
+    """Concatenate WAV files of the same format into one (written atomically)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + f".{os.getpid()}.{threading.get_ident()}.tmp")
+    params = None
+    with wave.open(str(tmp), "wb") as w:
+        for p in parts:
+            with wave.open(str(p), "rb") as r:
+                fmt = (r.getnchannels(), r.getsampwidth(), r.getframerate())
+                if params is None:
+                    params = fmt
+                    w.setnchannels(fmt[0])
+                    w.setsampwidth(fmt[1])
+                    w.setframerate(fmt[2])
+                elif fmt != params:
+                    raise ValueError(f"{p}: WAV format {fmt} differs from {params}")
+                w.writeframes(r.readframes(r.getnframes()))
+    os.replace(tmp, out)
+    return out
+
+
+# ---------------------------------------------------------------------------------- synthesis
+class Synthesizer(Protocol):
+    """Turns a sentence into a WAV file."""
+
+    def synthesize(self, text: str, *, voice: str, out: Path) -> None:
+        """Write `text` spoken with `voice` to `out`."""
+        ...
+
+
+class EspeakSynthesizer:
+    """espeak-ng, run as a program (offline; Vietnamese voices vi, vi-vn-x-central, vi-vn-x-south)."""
+
+    def __init__(self, *, speed_wpm: int = 150, executable: str | None = None) -> None:
+        self.speed_wpm = speed_wpm
+        self.executable = executable or shutil.which("espeak-ng") or shutil.which("espeak")
+        self.calls = 0
+
+    def synthesize(self, text: str, *, voice: str, out: Path) -> None:
+        """Run espeak-ng once; the text goes on stdin so nothing in it is taken for an option."""
+        if not self.executable:
+            raise TtsError(str(texts.NO_TTS))
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(out.name + f".{os.getpid()}.{threading.get_ident()}.tmp")
+        try:
+            proc = subprocess.run([self.executable, "-v", voice, "-s", str(self.speed_wpm), "-w", str(tmp), "--stdin"],
+                                  input=text.encode("utf-8"), capture_output=True, timeout=30)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise TtsError(f"espeak-ng: {exc}") from exc
+        if proc.returncode != 0 or not tmp.exists():
+            tmp.unlink(missing_ok=True)
+            raise TtsError(f"espeak-ng: {proc.stderr.decode(errors='replace').strip() or proc.returncode}")
+        os.replace(tmp, out)
+        self.calls += 1
+
+    def diagnostics(self) -> dict[str, Any]:
+        """Which engine, and how many sentences it made."""
+        return {"engine": "espeak-ng", "executable": self.executable, "speed_wpm": self.speed_wpm,
+                "synthesized": self.calls}
+
+
+class PhraseCache:
+    """One WAV per distinct (voice, speed, sentence), synthesised once and kept on disk."""
+
+    def __init__(self, folder: Path, synthesizer: Synthesizer, *, speed_wpm: int = 150) -> None:
+        self.folder = folder
+        self.synth = synthesizer
+        self.speed_wpm = speed_wpm
+        self.hits = 0
+        self.misses = 0
+        self._lock = threading.Lock()
+        self._locks: dict[str, threading.Lock] = {}
+
+    def path_for(self, text: str, *, voice: str) -> Path:
+        """Where the sentence's WAV lives (whether made yet or not)."""
+        key = hashlib.sha1(f"{voice}|{self.speed_wpm}|{text}".encode()).hexdigest()[:20]
+        return self.folder / f"{voice}-{key}.wav"
+
+    def get(self, text: str, *, voice: str) -> Path:
+        """The WAV of a sentence, synthesising it on first use (thread-safe, once per phrase)."""
+        path = self.path_for(text, voice=voice)
+        if path.exists():
+            self.hits += 1
+            return path
+        with self._lock:
+            lock = self._locks.setdefault(path.name, threading.Lock())
+        with lock:
+            if path.exists():
+                self.hits += 1
+                return path
+            self.synth.synthesize(text, voice=voice, out=path)
+            self.misses += 1
+            return path
+
+    def silence(self, ms: int) -> Path:
+        """A cached silent clip of `ms` milliseconds."""
+        path = self.folder / f"silence-{ms}ms.wav"
+        if not path.exists():
+            write_silence(path, ms / 1000.0)
+        return path
+
+
+def ensure_chime(path: Path | None) -> Path | None:
+    """The chime file; the shipped one is re-made if missing (it is generated, not recorded)."""
+    if path is None:
+        return None
+    if not path.exists():
+        if path == DEFAULT_CHIME:
+            synth_chime(path)
+        else:
+            log.warning("chime %s not found; announcing without it", path)
+            return None
+    return path
+
+
+# ---------------------------------------------------------------------------------- players
+class AudioPlayer(Protocol):
+    """Plays one WAV at a time; calls `on_done` (from any thread) when it ends or fails."""
+
+    def play(self, path: Path, on_done: Callable[[], None]) -> None:
+        """Start playing; must not block."""
+        ...
+
+    def stop(self) -> None:
+        """Stop at once (on_done is still called)."""
+        ...
+
+    def diagnostics(self) -> dict[str, Any]:
+        """State for the technician tool."""
+        ...
+
+
+class NullPlayer:
+    """Plays nothing and finishes at once (headless demo, a board without speakers)."""
+
+    def __init__(self) -> None:
+        self.played: list[Path] = []
+
+    def play(self, path: Path, on_done: Callable[[], None]) -> None:
+        """Record the clip and finish."""
+        self.played.append(path)
+        on_done()
+
+    def stop(self) -> None:
+        """Nothing to stop."""
+
+    def diagnostics(self) -> dict[str, Any]:
+        """How many clips it was given."""
+        return {"player": "null", "played": len(self.played)}
+
+
+@dataclass
+class PlayedClip:
+    """One clip as a RecordingPlayer played it."""
+
+    path: Path
+    start: float
+    duration: float
+
+    @property
+    def end(self) -> float:
+        """When it ended."""
+        return self.start + self.duration
+
+
+class RecordingPlayer:
+    """A virtual sound card on an injected clock: each clip lasts its WAV's real duration.
+
+    `finish()` advances the clock to the end of the current clip and reports it done, so tests walk
+    through a whole queue without sleeping.
+    """
+
+    def __init__(self, clock: Any) -> None:
+        self.clock = clock
+        self.clips: list[PlayedClip] = []
+        self.current: PlayedClip | None = None
+        self._on_done: Callable[[], None] | None = None
+
+    def play(self, path: Path, on_done: Callable[[], None]) -> None:
+        """Start a clip now; fails the test if another is still playing."""
+        if self.current is not None:
+            raise AssertionError(f"overlap: {path.name} started while {self.current.path.name} plays")
+        self.current = PlayedClip(path, self.clock.time(), wav_duration(path))
+        self.clips.append(self.current)
+        self._on_done = on_done
+
+    def finish(self) -> bool:
+        """Let the current clip play to its end; False when nothing was playing."""
+        clip, done = self.current, self._on_done
+        if clip is None or done is None:
+            return False
+        self.clock.set(clip.end)
+        self.current, self._on_done = None, None
+        done()
+        return True
+
+    def stop(self) -> None:
+        """Cut the current clip short."""
+        done = self._on_done
+        self.current, self._on_done = None, None
+        if done:
+            done()
+
+    def diagnostics(self) -> dict[str, Any]:
+        """How many clips it played."""
+        return {"player": "recording", "played": len(self.clips)}
+
+
+# ---------------------------------------------------------------------------------- the queue
+class AnnouncementState(enum.Enum):
+    """Where an announcement is."""
+
+    QUEUED = "queued"
+    PLAYING = "playing"
+    DONE = "done"
+    FAILED = "failed"
+
+
+@dataclass
+class Announcement:
+    """One call to be heard: its sentences and the clips that make it."""
+
+    display: str
+    counter: int | str
+    phrases: list[tuple[str, str]]
+    recall: bool = False
+    at: float = 0.0
+    """When it was asked for (clock time)."""
+    started_at: float | None = None
+    """When its first clip began to play."""
+    state: AnnouncementState = AnnouncementState.QUEUED
+    clips: list[Path] = field(default_factory=list)
+    """The clips actually played, in order."""
+
+    @property
+    def text(self) -> str:
+        """The Vietnamese sentence."""
+        return self.phrases[0][1]
+
+
+_Clip = Path | Future[Path]
+
+
+class Announcer:
+    """Queues calls and plays them one at a time: no overlap, in order; a recall is heard again.
+
+    Thread-safe: `announce()` may be called from the event thread; the player's `on_done` may come from
+    any thread. Sentences are synthesised on a worker thread as soon as a call is queued.
+    """
+
+    def __init__(self, *, settings: AnnouncerSettings, player: AudioPlayer, cache: PhraseCache | None = None,
+                 clock: Clock | None = None, on_speaking: Callable[[bool], None] | None = None,
+                 on_start: Callable[[Announcement], None] | None = None) -> None:
+        self.settings = settings
+        self.player = player
+        self.clock = clock or SystemClock()
+        folder = settings.cache_dir or default_cache_dir("announcer")
+        self.cache = cache or PhraseCache(folder, EspeakSynthesizer(speed_wpm=settings.speed_wpm),
+                                          speed_wpm=settings.speed_wpm)
+        self.chime = ensure_chime(settings.chime)
+        self.on_speaking = on_speaking
+        self.on_start = on_start
+        self.history: list[Announcement] = []
+        self.errors: list[str] = []
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tts")
+        self._lock = threading.RLock()
+        self._clips: deque[tuple[Announcement, _Clip]] = deque()
+        self._busy = False
+        self._speaking = False
+        self._driving = False
+        self._again = False
+
+    def phrases(self, display: str, counter: int | str) -> list[tuple[str, str]]:
+        """The sentences of a call with this announcer's settings."""
+        return call_phrases(display, counter, self.settings)
+
+    def prepare(self, display: str, counter: int | str) -> None:
+        """Synthesise a call's sentences now (warm the cache), without playing."""
+        for voice, text in self.phrases(display, counter):
+            self.cache.get(text, voice=voice)
+
+    def announce(self, display: str, counter: int | str, *, recall: bool = False) -> Announcement:
+        """Queue a call; it plays after those already queued."""
+        ann = Announcement(display=display, counter=counter, phrases=self.phrases(display, counter),
+                           recall=recall, at=self.clock.time())
+        if not self.settings.enabled:
+            ann.state = AnnouncementState.DONE
+            return ann
+        clips: list[tuple[Announcement, _Clip]] = []
+        if self.chime is not None:
+            clips.append((ann, self.chime))
+        for _ in range(self.settings.repeat):
+            for voice, text in ann.phrases:
+                clips.append((ann, self._pool.submit(self.cache.get, text, voice=voice)))
+        clips.append((ann, self.cache.silence(max(1, self.settings.gap_ms))))
+        with self._lock:
+            self.history.append(ann)
+            self._clips.extend(clips)
+        self._advance()
+        return ann
+
+    def pending(self) -> int:
+        """Announcements queued or playing."""
+        with self._lock:
+            return sum(1 for a in self.history if a.state in (AnnouncementState.QUEUED, AnnouncementState.PLAYING))
+
+    def _set_speaking(self, on: bool) -> None:
+        if on != self._speaking:
+            self._speaking = on
+            if self.on_speaking:
+                try:
+                    self.on_speaking(on)
+                except Exception:  # noqa: BLE001 - a UI callback must not stop the announcer
+                    log.exception("on_speaking callback failed")
+
+    def _advance(self) -> None:
+        # A trampoline: a player that finishes synchronously (NullPlayer) re-enters here; the outer
+        # call keeps looping instead of recursing once per clip.
+        with self._lock:
+            if self._driving:
+                self._again = True
+                return
+            self._driving = True
+        try:
+            while True:
+                with self._lock:
+                    self._again = False
+                    if self._busy:
+                        return
+                    if not self._clips:
+                        self._set_speaking(False)
+                        return
+                    ann, clip = self._clips[0]
+                    if isinstance(clip, Future) and not clip.done():
+                        clip.add_done_callback(lambda _f: self._advance())
+                        return
+                    self._clips.popleft()
+                    try:
+                        path = clip.result() if isinstance(clip, Future) else clip
+                    except Exception as exc:  # noqa: BLE001 - report, skip the clip, keep the queue going
+                        msg = getattr(exc, "message", str(exc))
+                        log.error("announcement %s → %s: %s", ann.display, ann.counter, msg)
+                        self.errors.append(msg)
+                        ann.state = AnnouncementState.FAILED
+                        self._finish_if_last(ann)
+                        continue
+                    if ann.state == AnnouncementState.QUEUED:
+                        ann.state = AnnouncementState.PLAYING
+                        ann.started_at = self.clock.time()
+                        self._set_speaking(True)
+                        if self.on_start:
+                            self.on_start(ann)
+                    ann.clips.append(path)
+                    self._busy = True
+                    current = ann
+                done: Callable[[], None] = functools.partial(self._clip_done, current)
+                try:
+                    self.player.play(path, done)
+                except Exception as exc:  # noqa: BLE001
+                    log.error("player failed on %s: %s", path, exc)
+                    self.errors.append(str(texts.NO_AUDIO.format(detail=exc)))
+                    self._clip_done(current)
+                with self._lock:
+                    if not self._again and self._busy:
+                        return
+        finally:
+            with self._lock:
+                self._driving = False
+                again = self._again
+            if again:
+                self._advance()
+
+    def _finish_if_last(self, ann: Announcement) -> None:
+        if not any(a is ann for a, _ in self._clips) and ann.state != AnnouncementState.FAILED:
+            ann.state = AnnouncementState.DONE
+
+    def _clip_done(self, ann: Announcement) -> None:
+        with self._lock:
+            self._busy = False
+            self._finish_if_last(ann)
+        self._advance()
+
+    def skip_all(self) -> None:
+        """Drop what is queued and cut the current clip short (the queue stays usable)."""
+        with self._lock:
+            dropped = {id(a): a for a, _ in self._clips}
+            self._clips.clear()
+        for a in dropped.values():
+            if a.state in (AnnouncementState.QUEUED, AnnouncementState.PLAYING):
+                a.state = AnnouncementState.DONE
+        self.player.stop()
+
+    def close(self) -> None:
+        """Stop playing and drop the queue."""
+        with self._lock:
+            self._clips.clear()
+        self.player.stop()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def render(self, display: str, counter: int | str, out: Path) -> Path:
+        """One WAV file of a whole call (chime, sentences), as it would be heard."""
+        parts: list[Path] = []
+        chime = self.chime
+        if chime is not None:
+            parts.append(chime)
+        for voice, text in self.phrases(display, counter):
+            parts.append(self.cache.get(text, voice=voice))
+        return join_wavs(parts, out)
+
+    def diagnostics(self) -> dict[str, Any]:
+        """Queue, cache and player state (redacted: no tokens here)."""
+        synth = getattr(self.cache.synth, "diagnostics", None)
+        return {"enabled": self.settings.enabled, "voice": self.settings.voice, "pending": self.pending(),
+                "announced": len(self.history), "cache_hits": self.cache.hits, "cache_misses": self.cache.misses,
+                "cache_dir": str(self.cache.folder), "errors": self.errors[-5:],
+                "synthesizer": synth() if synth else None, "player": self.player.diagnostics()}
+
+
+# ---------------------------------------------------------------------------------- command line
+def main(argv: list[str] | None = None) -> int:
+    """`motcua announce --display 1023 --counter 5 [--text-only] [--wav OUT]`."""
+    ap = argparse.ArgumentParser(prog="motcua announce", description="Câu gọi số / a call announcement")
+    ap.add_argument("--display", required=True, help="số thứ tự như in trên phiếu / the ticket display, e.g. 1023")
+    ap.add_argument("--counter", required=True, help="số quầy / the counter number")
+    ap.add_argument("--text-only", action="store_true", help="chỉ in câu gọi / print the text only")
+    ap.add_argument("--wav", type=Path, help="ghi âm thanh ra tệp WAV / write the audio to this WAV")
+    ap.add_argument("--play", action="store_true", help="phát ra loa / play it on the speakers")
+    ap.add_argument("--south", action="store_true", help="đọc giọng miền Nam / Southern reading")
+    ap.add_argument("--voice", help="giọng espeak-ng / espeak-ng voice (vi, vi-vn-x-central, vi-vn-x-south)")
+    ap.add_argument("--english", action="store_true", help="thêm câu tiếng Anh / add the English sentence")
+    ap.add_argument("--template", help="mẫu câu / call template with {number} and {counter}")
+    ap.add_argument("--no-chime", action="store_true", help="không có chuông / no chime")
+    args = ap.parse_args(argv)
+    counter: int | str = int(args.counter) if args.counter.strip().isdigit() else args.counter
+    opts: dict[str, Any] = {"dialect": "south" if args.south else "north", "english": args.english}
+    if args.voice or args.south:
+        opts["voice"] = args.voice or "vi-vn-x-south"
+    if args.template:
+        opts["template"] = args.template
+    if args.no_chime:
+        opts["chime"] = None
+    try:
+        settings = AnnouncerSettings(**opts)
+        phrases = call_phrases(args.display, counter, settings)
+    except ValueError as exc:
+        print(f"motcua announce: {exc}", file=sys.stderr)
+        return 2
+    for _, text in phrases:
+        print(text)
+    if args.text_only or not (args.wav or args.play):
+        return 0
+    ann = Announcer(settings=settings, player=NullPlayer())
+    try:
+        if args.wav:
+            ann.render(args.display, counter, args.wav)
+            print(f"→ {args.wav} ({wav_duration(args.wav):.2f} s)", file=sys.stderr)
+        if args.play:
+            from .player import play_blocking
+
+            out = args.wav or (ann.cache.folder / "last-call.wav")
+            if not args.wav:
+                ann.render(args.display, counter, out)
+            return play_blocking(out)
+    except TtsError as exc:
+        print(f"motcua announce: {exc.message}", file=sys.stderr)
+        return 1
+    finally:
+        ann.close()
+    return 0

@@ -1,0 +1,598 @@
+"""`motcua board --config BOARD.toml`: the lobby board (màn hình sảnh) on a TV.
+
+The view paints everything itself on a 1920×1080 design grid scaled to the screen, so a 4K TV shows
+the same layout with sharper text. The feed thread (counter_display.feed) brings the hub's events; they
+are applied to the BoardState on the GUI thread, and each new call goes to the announcer.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from motcua.clock import VIETNAM_TZ, Clock, SystemClock
+from motcua.config import ConfigError
+
+from . import texts
+from .config import BoardConfig, GuideSettings, default_cache_dir, load_board_config
+from .qt import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QImage,
+    QObject,
+    QPainter,
+    QPen,
+    QPixmap,
+    QRectF,
+    Qt,
+    QTimer,
+    QUrl,
+    QWidget,
+    Signal,
+    load_fonts,
+    multimedia,
+    run_until,
+)
+from .state import BoardState, Call
+
+log = logging.getLogger(__name__)
+
+W, H = 1920.0, 1080.0  # the design grid
+
+BG = QColor("#0b2545")
+PANEL = QColor("#13315c")
+PANEL_2 = QColor("#1d3f6e")
+ACCENT = QColor("#ffd23f")
+HIGHLIGHT = QColor("#e4572e")
+TEXT = QColor("#ffffff")
+MUTED = QColor("#a9bcd0")
+OK = QColor("#2ec4b6")
+PAUSED = QColor("#f4a259")
+OFFLINE = QColor("#ff5a5f")
+
+IMAGE_EXT = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp"}
+VIDEO_EXT = {".mp4", ".webm", ".mkv", ".avi", ".mov", ".m4v"}
+
+
+def _font(px: float, *, bold: bool = False) -> QFont:
+    f = QFont(load_fonts())
+    f.setPixelSize(max(1, int(px)))
+    f.setBold(bold)
+    return f
+
+
+def fit_font(text: str, width: float, px: float, *, bold: bool = False, min_px: float = 8) -> QFont:
+    """The largest font up to `px` pixels in which `text` fits `width`."""
+    f = _font(px, bold=bold)
+    while px > min_px and QFontMetrics(f).horizontalAdvance(text) > width:
+        px *= 0.93
+        f = _font(px, bold=bold)
+    return f
+
+
+def elide(text: str, font: QFont, width: float) -> str:
+    """Cut text with an ellipsis to fit a width."""
+    return QFontMetrics(font).elidedText(text, Qt.TextElideMode.ElideRight, int(width))
+
+
+class BoardView(QWidget):
+    """Paints a BoardState: latest call, counters, waiting, recent calls, guides, clock, ticker."""
+
+    closed = Signal()
+
+    def __init__(self, state: BoardState, *, settings: BoardConfig | None = None, clock: Clock | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.settings = settings
+        self.clock = clock or SystemClock()
+        self.online = True
+        self.highlight_s = settings.board.highlight_s if settings else 8.0
+        self.recent_rows = settings.board.recent if settings else 8
+        self.title = settings.board.title if settings else ""
+        self.highlight_until = 0.0
+        self.ticker_offset = 0.0
+        self.guide_image: QImage | None = None
+        self.guide_caption = ""
+        self.setAutoFillBackground(False)
+        self.setMinimumSize(640, 360)
+
+    # ---------------------------------------------------------------- inputs
+    def called(self, call: Call) -> None:
+        """A new call: highlight the big number for a few seconds."""
+        self.highlight_until = self.clock.time() + self.highlight_s
+        self.update()
+
+    def set_online(self, online: bool) -> None:
+        """Show or hide the offline mark."""
+        self.online = online
+        self.update()
+
+    def guide_rect(self) -> QRectF:
+        """Where the guides play, in widget pixels."""
+        s = self._scale()
+        return QRectF(1170 * s, 120 * s, 730 * s, 410 * s)
+
+    # ---------------------------------------------------------------- painting
+    def _scale(self) -> float:
+        return min(self.width() / W, self.height() / H)
+
+    def closeEvent(self, ev: Any) -> None:  # noqa: N802 - Qt's name
+        """The window closes: the app's loop ends."""
+        super().closeEvent(ev)
+        self.closed.emit()
+
+    def paintEvent(self, _ev: Any) -> None:  # noqa: N802 - Qt's name
+        p = QPainter(self)
+        try:
+            self.paint(p)
+        finally:
+            p.end()
+
+    def paint(self, p: QPainter) -> None:
+        """Draw the whole board."""
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        p.fillRect(self.rect(), BG)
+        s = self._scale()
+        p.save()
+        p.translate((self.width() - W * s) / 2, (self.height() - H * s) / 2)
+        p.scale(s, s)
+        self._header(p)
+        self._latest(p, QRectF(20, 120, 1130, 330))
+        self._counters(p, QRectF(20, 458, 1130, 292))
+        self._waiting(p, QRectF(20, 758, 1130, 244))
+        self._guides(p, QRectF(1170, 120, 730, 410))
+        self._recent(p, QRectF(1170, 545, 730, 455))
+        self._ticker(p, QRectF(0, 1012, W, 68))
+        if not self.online:
+            self._offline_mark(p)
+        p.restore()
+
+    def _offline_mark(self, p: QPainter) -> None:
+        # Discreet but unmistakable: a red dot and one line at the right end of the ticker bar.
+        msg = f"{texts.BOARD_OFFLINE.vi} · {texts.BOARD_OFFLINE.en}"
+        f = _font(22)
+        wdt = QFontMetrics(f).horizontalAdvance(msg) + 56
+        r = QRectF(W - wdt - 16, 1024, wdt, 44)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor("#3a0d12"))
+        p.drawRoundedRect(r, 10, 10)
+        p.setBrush(OFFLINE)
+        p.drawEllipse(QRectF(r.left() + 16, r.top() + 15, 14, 14))
+        self._text(p, QRectF(r.left() + 40, r.top(), wdt - 46, 44), msg, f, TEXT)
+
+    def _text(self, p: QPainter, rect: QRectF, text: str, font: QFont, color: QColor,
+              align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter) -> None:
+        p.setFont(font)
+        p.setPen(color)
+        p.drawText(rect, int(align), text)
+
+    def _header(self, p: QPainter) -> None:
+        p.fillRect(QRectF(0, 0, W, 105), PANEL)
+        name = self.title or self.state.site_name or "Trung tâm Phục vụ hành chính công"
+        f = fit_font(name, 1300, 46, bold=True)
+        self._text(p, QRectF(30, 8, 1320, 60), name, f, TEXT)
+        self._text(p, QRectF(30, 62, 1320, 36), "Xin kính chào quý khách · Welcome", _font(24), MUTED)
+        now = datetime.fromtimestamp(self.clock.time(), VIETNAM_TZ)
+        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        self._text(p, QRectF(1400, 6, 490, 62), now.strftime("%H:%M"), _font(54, bold=True), ACCENT, right)
+        date = texts.date_vi(now.year, now.month, now.day, now.isoweekday())
+        self._text(p, QRectF(1300, 64, 590, 36), date, fit_font(date, 590, 24), TEXT, right)
+
+    def _latest(self, p: QPainter, r: QRectF) -> None:
+        call = self.state.latest
+        hot = call is not None and self.clock.time() < self.highlight_until
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(HIGHLIGHT if hot else PANEL)
+        p.drawRoundedRect(r, 18, 18)
+        head = f"{texts.BOARD_NOW_SERVING.vi}  ·  {texts.BOARD_NOW_SERVING.en}"
+        self._text(p, QRectF(r.left() + 30, r.top() + 12, r.width() - 60, 50), head, _font(34), TEXT)
+        if call is None:
+            self._text(p, r.adjusted(30, 60, -30, -20), texts.BOARD_NOBODY_CALLED.vi, _font(60), MUTED,
+                       Qt.AlignmentFlag.AlignCenter)
+            return
+        number_rect = QRectF(r.left() + 20, r.top() + 60, 560, 250)
+        self._text(p, number_rect, call.display, fit_font(call.display, 560, 210, bold=True),
+                   TEXT if hot else ACCENT, Qt.AlignmentFlag.AlignCenter)
+        p.setPen(QPen(TEXT, 8))
+        mid = number_rect.center().y()
+        x0 = r.left() + 600
+        p.drawLine(int(x0), int(mid), int(x0 + 70), int(mid))
+        p.drawLine(int(x0 + 45), int(mid - 25), int(x0 + 70), int(mid))
+        p.drawLine(int(x0 + 45), int(mid + 25), int(x0 + 70), int(mid))
+        label = f"Quầy {call.counter}"
+        self._text(p, QRectF(x0 + 90, r.top() + 70, r.right() - x0 - 110, 170), label,
+                   fit_font(label, r.right() - x0 - 110, 150, bold=True), TEXT, Qt.AlignmentFlag.AlignCenter)
+        cname = self.state.counters.get(call.counter)
+        sub = self.state.services.get(call.service, "")
+        if cname and cname.name and cname.name != label:
+            sub = cname.name.split(" - ", 1)[-1] if " - " in cname.name else cname.name
+        if call.recall:
+            sub = f"{texts.BOARD_RECALL.vi} · {sub}" if sub else texts.BOARD_RECALL.vi
+        self._text(p, QRectF(x0 + 90, r.top() + 235, r.right() - x0 - 110, 60), sub,
+                   fit_font(sub, r.right() - x0 - 110, 38), TEXT, Qt.AlignmentFlag.AlignCenter)
+
+    def _counters(self, p: QPainter, r: QRectF) -> None:
+        numbers = self.state.visible_counters()
+        self._text(p, QRectF(r.left() + 6, r.top(), r.width(), 36),
+                   f"{texts.BOARD_COUNTERS.vi} · {texts.BOARD_COUNTERS.en}", _font(26, bold=True), MUTED)
+        if not numbers:
+            return
+        cols = 4 if len(numbers) <= 16 else 5 if len(numbers) <= 25 else 6
+        rows = max(1, -(-len(numbers) // cols))
+        gap = 10
+        cw = (r.width() - gap * (cols - 1)) / cols
+        ch = min(90.0, (r.height() - 42 - gap * (rows - 1)) / rows)
+        for i, n in enumerate(numbers):
+            c = self.state.counters[n]
+            x = r.left() + (i % cols) * (cw + gap)
+            y = r.top() + 42 + (i // cols) * (ch + gap)
+            cell = QRectF(x, y, cw, ch)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(PANEL_2 if c.state != "paused" else QColor("#4a3b2a"))
+            p.drawRoundedRect(cell, 10, 10)
+            stripe = OK if c.state == "open" else PAUSED if c.state == "paused" else MUTED
+            p.setBrush(stripe)
+            p.drawRoundedRect(QRectF(x, y, 10, ch), 4, 4)
+            label = f"Quầy {n}"
+            self._text(p, QRectF(x + 22, y, cw * 0.45, ch), label, fit_font(label, cw * 0.45, ch * 0.44), TEXT)
+            if c.current:
+                value, color, px = c.current, ACCENT, ch * 0.6
+            elif c.state == "paused":
+                value, color, px = texts.BOARD_PAUSED.vi, PAUSED, ch * 0.3
+            elif c.state == "closed":
+                value, color, px = texts.BOARD_CLOSED.vi, MUTED, ch * 0.3
+            else:
+                value, color, px = "—", MUTED, ch * 0.4
+            vr = QRectF(x + cw * 0.45 + 10, y, cw * 0.55 - 22, ch)
+            self._text(p, vr, value, fit_font(value, vr.width(), px, bold=bool(c.current)), color,
+                       Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+    def _waiting(self, p: QPainter, r: QRectF) -> None:
+        codes = self.state.visible_services()
+        self._text(p, QRectF(r.left() + 6, r.top(), r.width(), 36),
+                   f"{texts.BOARD_WAITING.vi} · {texts.BOARD_WAITING.en}", _font(26, bold=True), MUTED)
+        if not codes:
+            return
+        cols = max(1, len(codes)) if len(codes) <= 3 else 3 if len(codes) <= 9 else 4
+        rows = max(1, -(-len(codes) // cols))
+        gap = 8
+        cw = (r.width() - gap * (cols - 1)) / cols
+        ch = min(56.0, (r.height() - 42 - gap * (rows - 1)) / rows)
+        for i, code in enumerate(codes):
+            x = r.left() + (i % cols) * (cw + gap)
+            y = r.top() + 42 + (i // cols) * (ch + gap)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(PANEL)
+            p.drawRoundedRect(QRectF(x, y, cw, ch), 8, 8)
+            n = str(self.state.waiting.get(code, 0))
+            nf = _font(ch * 0.6, bold=True)
+            nw = QFontMetrics(nf).horizontalAdvance(n) + 16
+            name = self.state.services.get(code, code)
+            f = _font(ch * 0.4)
+            self._text(p, QRectF(x + 14, y, cw - nw - 24, ch), elide(name, f, cw - nw - 24), f, TEXT)
+            self._text(p, QRectF(x + cw - nw - 10, y, nw, ch), n, nf, ACCENT,
+                       Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+    def _guides(self, p: QPainter, r: QRectF) -> None:
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor("#000000"))
+        p.drawRoundedRect(r, 14, 14)
+        img = self.guide_image
+        if img is not None and not img.isNull():
+            scaled = img.size().scaled(int(r.width()), int(r.height()), Qt.AspectRatioMode.KeepAspectRatio)
+            target = QRectF(r.left() + (r.width() - scaled.width()) / 2, r.top() + (r.height() - scaled.height()) / 2,
+                            scaled.width(), scaled.height())
+            p.drawImage(target, img)
+        elif not self.guide_caption:
+            self._guide_placeholder(p, r)
+
+    def _guide_placeholder(self, p: QPainter, r: QRectF) -> None:
+        lines = ["Hướng dẫn thủ tục", "1. Lấy số tại ki-ốt", "2. Chờ số hiện trên màn hình",
+                 "3. Đến quầy khi được mời", "Tra cứu hồ sơ bằng mã QR trên phiếu"]
+        self._text(p, QRectF(r.left() + 30, r.top() + 20, r.width() - 60, 60), lines[0], _font(38, bold=True), ACCENT)
+        for i, line in enumerate(lines[1:]):
+            self._text(p, QRectF(r.left() + 30, r.top() + 100 + i * 66, r.width() - 60, 60), line,
+                       fit_font(line, r.width() - 60, 32), TEXT)
+
+    def _recent(self, p: QPainter, r: QRectF) -> None:
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(PANEL)
+        p.drawRoundedRect(r, 14, 14)
+        self._text(p, QRectF(r.left() + 24, r.top() + 6, r.width() - 48, 44),
+                   f"{texts.BOARD_RECENT.vi} · {texts.BOARD_RECENT.en}", _font(28, bold=True), MUTED)
+        rows = self.state.recent[1:self.recent_rows + 1]
+        rh = min(56.0, (r.height() - 60) / max(1, self.recent_rows))
+        for i, call in enumerate(rows):
+            y = r.top() + 56 + i * rh
+            if i % 2 == 0:
+                p.setPen(Qt.PenStyle.NoPen)
+                p.setBrush(PANEL_2)
+                p.drawRect(QRectF(r.left() + 10, y, r.width() - 20, rh))
+            self._text(p, QRectF(r.left() + 30, y, 300, rh), call.display, _font(rh * 0.68, bold=True), ACCENT)
+            arrow = "↻" if call.recall else "→"
+            self._text(p, QRectF(r.left() + 330, y, 60, rh), arrow, _font(rh * 0.6), TEXT)
+            self._text(p, QRectF(r.left() + 400, y, r.width() - 430, rh), f"Quầy {call.counter}",
+                       _font(rh * 0.6), TEXT, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+    def _ticker(self, p: QPainter, r: QRectF) -> None:
+        p.fillRect(r, PANEL)
+        text = self.state.ticker or ""
+        if not text:
+            return
+        f = _font(32)
+        width = QFontMetrics(f).horizontalAdvance(text) + 200
+        p.save()
+        p.setClipRect(r)
+        x = r.width() - (self.ticker_offset % (width + r.width()))
+        self._text(p, QRectF(x, r.top(), width, r.height()), text, f, TEXT)
+        p.restore()
+
+    def tick(self, dt: float) -> None:
+        """Move the ticker on by dt seconds (90 px/s on the design grid)."""
+        self.ticker_offset += 90.0 * dt
+        self.update()
+
+
+class GuidePlayer(QObject):
+    """Plays the guides playlist (images and videos) in the board's guide area; ducks video sound."""
+
+    def __init__(self, view: BoardView, settings: GuideSettings) -> None:
+        super().__init__(view)
+        self.view = view
+        self.settings = settings
+        self.items = playlist(settings)
+        self.index = -1
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(self.next)
+        self._mm = multimedia() if any(Path(i).suffix.lower() in VIDEO_EXT for i in self.items) else None
+        self._player: Any = None
+        self._audio: Any = None
+        self._video: Any = None
+        self.ducked = False
+
+    def start(self) -> None:
+        """Show the first item."""
+        if self.items:
+            self.next()
+
+    def next(self) -> None:
+        """Advance the playlist."""
+        if not self.items:
+            return
+        self.index = (self.index + 1) % len(self.items)
+        item = self.items[self.index]
+        suffix = Path(item.split("?")[0]).suffix.lower()
+        if suffix in VIDEO_EXT and self._mm is not None:
+            self._play_video(item)
+        else:
+            self._hide_video()
+            img = QImage(item)
+            self.view.guide_image = img if not img.isNull() else None
+            self.view.update()
+            self.timer.start(int(self.settings.image_s * 1000))
+
+    def _play_video(self, item: str) -> None:
+        from PySide6.QtMultimediaWidgets import QVideoWidget
+
+        mm = self._mm
+        assert mm is not None
+        if self._player is None:
+            self._player = mm.QMediaPlayer(self)
+            self._audio = mm.QAudioOutput(self)
+            self._player.setAudioOutput(self._audio)
+            self._video = QVideoWidget(self.view)
+            self._player.setVideoOutput(self._video)
+            self._player.mediaStatusChanged.connect(self._status)
+            self._player.errorOccurred.connect(lambda *_: self.timer.start(1000))
+        self._audio.setVolume(self.settings.duck_volume if self.ducked else self.settings.volume)
+        self._video.setGeometry(self.view.guide_rect().toRect())
+        self._video.show()
+        self.view.guide_image = None
+        url = QUrl(item) if item.startswith(("http://", "https://")) else QUrl.fromLocalFile(item)
+        self._player.setSource(url)
+        self._player.play()
+
+    def _status(self, status: Any) -> None:
+        if self._mm is not None and status == self._mm.QMediaPlayer.MediaStatus.EndOfMedia:
+            self.next()
+
+    def _hide_video(self) -> None:
+        if self._player is not None:
+            self._player.stop()
+            self._video.hide()
+
+    def duck(self, on: bool) -> None:
+        """Lower the video's sound while an announcement plays."""
+        self.ducked = on
+        if self._audio is not None:
+            self._audio.setVolume(self.settings.duck_volume if on else self.settings.volume)
+
+
+def playlist(settings: GuideSettings) -> list[str]:
+    """The guide items: the explicit list, else the folder's images and videos in name order."""
+    if settings.items:
+        return list(settings.items)
+    folder = settings.folder
+    if folder is None or not folder.is_dir():
+        return []
+    return [str(p) for p in sorted(folder.iterdir()) if p.suffix.lower() in IMAGE_EXT | VIDEO_EXT]
+
+
+class FeedBridge(QObject):
+    """Turns the feed thread's callbacks into queued signals for the GUI thread."""
+
+    snapshot = Signal(object, object)
+    hub_event = Signal(object)
+    online = Signal(bool)
+
+
+class BoardController(QObject):
+    """Wires the feed, the state, the view and the announcer together (all on the GUI thread)."""
+
+    def __init__(self, *, config: BoardConfig, view: BoardView, announcer: Any | None, clock: Clock | None = None,
+                 cache_path: Path | None = None) -> None:
+        super().__init__(view)
+        self.config = config
+        self.view = view
+        self.state = view.state
+        self.announcer = announcer
+        self.clock = clock or SystemClock()
+        self.cache_path = cache_path
+        self.bridge = FeedBridge(self)
+        self.bridge.snapshot.connect(self.on_snapshot)
+        self.bridge.hub_event.connect(self.on_event)
+        self.bridge.online.connect(view.set_online)
+        self.feed: Any = None
+        self.calls_announced = 0
+        self._dirty = False
+
+    def start(self, client: Any) -> None:
+        """Start following the hub."""
+        from .feed import HubFeed
+
+        self.feed = HubFeed(client, on_snapshot=self.bridge.snapshot.emit, on_event=self.bridge.hub_event.emit,
+                            on_state=self.bridge.online.emit).start()
+
+    def stop(self) -> None:
+        """Stop the feed and the announcer."""
+        if self.feed is not None:
+            self.feed.stop()
+        if self.announcer is not None:
+            self.announcer.close()
+
+    def on_snapshot(self, site: dict[str, Any], board: dict[str, Any]) -> None:
+        """A fresh snapshot from the hub."""
+        self.state.load_site(site)
+        self.state.load_board(board)
+        self.view.set_online(True)
+        self._save()
+
+    def on_event(self, ev: Any) -> None:
+        """One live event: update the state, announce new calls."""
+        calls = self.state.apply(ev.seq, ev.type, ev.data)
+        for call in calls:
+            self.view.called(call)
+            age = self.clock.time() - call.at if call.at else 0.0
+            if self.announcer is not None and age <= self.config.board.announce_max_age_s:
+                self.announcer.announce(call.display, call.counter, recall=call.recall)
+                self.calls_announced += 1
+        self.view.update()
+        self._dirty = True
+
+    def _save(self) -> None:
+        if self.cache_path is not None:
+            try:
+                self.state.save(self.cache_path)
+            except OSError as exc:
+                log.warning("cannot write the board cache: %s", exc)
+        self._dirty = False
+
+    def flush(self) -> None:
+        """Write the offline cache if something changed (called every few seconds)."""
+        if self._dirty:
+            self._save()
+
+    def diagnostics(self) -> dict[str, Any]:
+        """Feed and announcer state."""
+        return {"feed": self.feed.diagnostics() if self.feed else None,
+                "announcer": self.announcer.diagnostics() if self.announcer else None,
+                "last_seq": self.state.last_seq, "calls_announced": self.calls_announced}
+
+
+def make_state(config: BoardConfig | None = None) -> BoardState:
+    """An empty state with the board's filters."""
+    if config is None:
+        return BoardState()
+    return BoardState(only_services=list(config.board.services), only_counters=list(config.board.counters))
+
+
+def render_board(state: BoardState, path: Path, *, width: int = 1920, height: int = 1080, clock: Clock | None = None,
+                 online: bool = True, highlight: bool = True, config: BoardConfig | None = None) -> Path:
+    """Draw the board offscreen to a PNG (screenshots, the demo)."""
+    from .qt import app
+
+    app()
+    view = BoardView(state, settings=config, clock=clock)
+    view.resize(width, height)
+    view.online = online
+    if highlight and state.latest is not None:
+        view.highlight_until = view.clock.time() + 5
+    view.ticker_offset = 1600.0
+    img = QImage(width, height, QImage.Format.Format_RGB32)
+    p = QPainter(img)
+    view.paint(p)
+    p.end()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    img.save(str(path))
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`motcua board --config BOARD.toml`."""
+    ap = argparse.ArgumentParser(prog="motcua board", description="Màn hình sảnh / the lobby board")
+    ap.add_argument("--config", required=True, type=Path, help="BOARD.toml (xem assets/board.example.toml)")
+    ap.add_argument("--window", action="store_true", help="cửa sổ thay vì toàn màn hình / windowed")
+    ap.add_argument("--screenshot", type=Path, help="vẽ một ảnh PNG rồi thoát / render a PNG and exit")
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        config = load_board_config(args.config)
+    except ConfigError as exc:
+        print(texts.CLI_CONFIG_ERROR.format(detail=exc), file=sys.stderr)
+        return 2
+    from sync.client import HubClient
+
+    from .announce import Announcer
+    from .player import make_player
+    from .qt import app
+
+    qapp = app(["motcua-board"])
+    state = make_state(config)
+    cache = (config.board.cache_dir or default_cache_dir("board")) / "board-state.json"
+    state.load_cache(cache)
+    if args.screenshot:
+        render_board(state, args.screenshot, config=config, online=False)
+        return 0
+    view = BoardView(state, settings=config)
+    view.setWindowTitle("motcua board")
+    view.online = False
+    guides = GuidePlayer(view, config.guides)
+    announcer = None
+    if config.announcer.enabled:
+        announcer = Announcer(settings=config.announcer, player=make_player(volume=config.announcer.volume),
+                              on_speaking=guides.duck)
+    ctl = BoardController(config=config, view=view, announcer=announcer, cache_path=cache)
+    client = HubClient(config.hub.url, config.hub.token, timeout=config.hub.timeout_s)
+    screens = qapp.screens()
+    if screens and config.board.screen < len(screens):
+        view.setGeometry(screens[config.board.screen].geometry())
+    if config.board.fullscreen and not args.window:
+        view.showFullScreen()
+        view.setCursor(Qt.CursorShape.BlankCursor)
+    else:
+        view.resize(1280, 720)
+        view.show()
+    ticker = QTimer(view)
+    ticker.timeout.connect(lambda: view.tick(0.04))
+    ticker.start(40)
+    saver = QTimer(view)
+    saver.timeout.connect(ctl.flush)
+    saver.start(5000)
+    guides.start()
+    ctl.start(client)
+    try:
+        return run_until(view.closed)
+    finally:
+        ctl.stop()
+        client.close()
+
+
+__all__ = ["BoardController", "BoardView", "GuidePlayer", "main", "make_state", "render_board", "playlist",
+           "QPixmap"]

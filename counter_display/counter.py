@@ -1,0 +1,512 @@
+"""`motcua counter --config COUNTER.toml`: the clerk's counter panel (bảng điều khiển quầy).
+
+A small always-on-top window: sign in with a PIN, then call next (F1), recall (F2), no-show (F3),
+transfer (F4), complete (F5), pause/resume (F6), and call a given number. Every hub call runs on one
+worker thread (the clerk's actions stay in order); results come back as signals and the window redraws
+from them. With `--headless` it runs the keypad/LED bridge instead (counter_display.hardware).
+"""
+from __future__ import annotations
+
+import argparse
+import hmac
+import logging
+import sys
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from motcua.config import ConfigError
+
+from . import texts
+from .config import CounterConfig, load_counter_config
+from .qt import (
+    QFont,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QKeySequence,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QObject,
+    QPushButton,
+    QShortcut,
+    QSizePolicy,
+    QStackedWidget,
+    Qt,
+    QTimer,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+    load_fonts,
+    run_until,
+)
+
+log = logging.getLogger(__name__)
+
+STYLE = """
+QWidget { background: #f4f6fa; color: #102a43; }
+QLabel#number { color: #0b2545; }
+QLabel#status { color: #486581; }
+QLabel#error { color: #c62828; }
+QLabel#offline { color: #ffffff; background: #c62828; padding: 2px 6px; border-radius: 4px; }
+QPushButton { background: #13315c; color: white; border: none; border-radius: 6px; padding: 6px; }
+QPushButton:disabled { background: #9fb3c8; }
+QPushButton#next { background: #e4572e; }
+QPushButton#complete { background: #2e7d32; }
+QListWidget { background: #fff4e5; border: 1px solid #f4a259; }
+"""
+
+
+class Worker(QObject):
+    """Runs hub calls one at a time off the GUI thread; `finished(name, result, error)` comes back on it.
+
+    Hazard: the operation runs on the worker thread — it must not touch widgets.
+    """
+
+    finished = Signal(str, object, object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="counter-op")
+
+    def run(self, name: str, op: Callable[[], Any]) -> None:
+        """Queue an operation."""
+        def job() -> None:
+            try:
+                result = op()
+            except Exception as exc:  # noqa: BLE001 - every failure is shown to the clerk
+                self.finished.emit(name, None, exc)
+                return
+            self.finished.emit(name, result, None)
+
+        self.pool.submit(job)
+
+    def close(self) -> None:
+        """Stop taking work."""
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _t(text: texts.Text) -> str:
+    return f"{text.vi}\n{text.en}"
+
+
+class CounterPanel(QWidget):
+    """The clerk's window. `client` is a sync.client.HubClient; `now` gives the time (tests inject it)."""
+
+    changed = Signal()
+    """Emitted after the panel redrew from a hub answer (tests wait on it)."""
+    closed = Signal()
+
+    ACTIONS = (
+        ("next", texts.PANEL_NEXT, "F1"), ("recall", texts.PANEL_RECALL, "F2"), ("skip", texts.PANEL_SKIP, "F3"),
+        ("transfer", texts.PANEL_TRANSFER, "F4"), ("complete", texts.PANEL_COMPLETE, "F5"),
+        ("pause", texts.PANEL_PAUSE, "F6"), ("call", texts.PANEL_CALL_NUMBER, "F7"),
+    )
+
+    def __init__(self, config: CounterConfig, client: Any, *, now: Callable[[], float] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        import time as _time
+
+        self.config = config
+        self.client = client
+        self.number = config.counter.number
+        self.now = now or _time.time
+        self.worker = Worker(self)
+        self.worker.finished.connect(self._done)
+        self.clerk: str | None = None if config.clerks else ""
+        self.view: dict[str, Any] = {}
+        self.faults: list[dict[str, Any]] = []
+        self.services: list[dict[str, Any]] = []
+        self.online = True
+        self.busy = 0
+        self.message = ""
+        self.choose_service: Callable[[list[tuple[str, str]]], str | None] = self._ask_service
+        self.ask_number: Callable[[], str | None] = self._ask_number
+        self.setWindowTitle(texts.PANEL_TITLE.format(counter=self.number).vi)
+        self.setStyleSheet(STYLE)
+        if config.counter.always_on_top:
+            self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
+        family = load_fonts()
+        self.setFont(QFont(family, 10))
+        self.stack = QStackedWidget(self)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(8, 8, 8, 8)
+        outer.addWidget(self.stack)
+        self.stack.addWidget(self._pin_page(family))
+        self.stack.addWidget(self._main_page(family))
+        self.stack.setCurrentIndex(0 if self.clerk is None else 1)
+        self.resize(460, 560)
+        self.refresh_timer = QTimer(self)
+        self.refresh_timer.timeout.connect(self.refresh)
+        self.refresh_timer.start(int(config.counter.poll_s * 1000))
+        self.clock_timer = QTimer(self)
+        self.clock_timer.timeout.connect(self._redraw)
+        self.clock_timer.start(15000)
+
+    # ---------------------------------------------------------------- layout
+    def _pin_page(self, family: str) -> QWidget:
+        page = QWidget()
+        lay = QVBoxLayout(page)
+        title = QLabel(texts.PANEL_TITLE.format(counter=self.number).vi)
+        title.setFont(QFont(family, 22, QFont.Weight.Bold))
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        lay.addStretch(1)
+        lay.addWidget(title)
+        prompt = QLabel(_t(texts.PANEL_PIN))
+        prompt.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        lay.addWidget(prompt)
+        self.pin = QLineEdit()
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.setMaxLength(8)
+        self.pin.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.pin.setFont(QFont(family, 20))
+        self.pin.returnPressed.connect(self.sign_in)
+        lay.addWidget(self.pin)
+        self.sign_in_button = QPushButton(_t(texts.PANEL_SIGN_IN))
+        self.sign_in_button.clicked.connect(self.sign_in)
+        lay.addWidget(self.sign_in_button)
+        self.pin_error = QLabel("")
+        self.pin_error.setObjectName("error")
+        self.pin_error.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        lay.addWidget(self.pin_error)
+        lay.addStretch(2)
+        return page
+
+    def _main_page(self, family: str) -> QWidget:
+        page = QWidget()
+        lay = QVBoxLayout(page)
+        lay.setSpacing(6)
+        top = QHBoxLayout()
+        self.title = QLabel(texts.PANEL_TITLE.format(counter=self.number).vi)
+        self.title.setFont(QFont(family, 14, QFont.Weight.Bold))
+        top.addWidget(self.title, 1)
+        self.offline = QLabel(texts.PANEL_OFFLINE.vi)
+        self.offline.setObjectName("offline")
+        self.offline.setVisible(False)
+        top.addWidget(self.offline)
+        self.sign_out_button = QPushButton(texts.PANEL_SIGN_OUT.vi)
+        self.sign_out_button.clicked.connect(self.sign_out)
+        self.sign_out_button.setVisible(bool(self.config.clerks))
+        top.addWidget(self.sign_out_button)
+        lay.addLayout(top)
+        card = QFrame()
+        card.setFrameShape(QFrame.Shape.StyledPanel)
+        cl = QVBoxLayout(card)
+        self.current_caption = QLabel(f"{texts.PANEL_CURRENT.vi} · {texts.PANEL_CURRENT.en}")
+        cl.addWidget(self.current_caption)
+        self.number_label = QLabel(texts.PANEL_NONE.vi)
+        self.number_label.setObjectName("number")
+        self.number_label.setFont(QFont(family, 44, QFont.Weight.Bold))
+        self.number_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        cl.addWidget(self.number_label)
+        self.service_label = QLabel("")
+        self.service_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        cl.addWidget(self.service_label)
+        self.waited_label = QLabel("")
+        self.waited_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        cl.addWidget(self.waited_label)
+        lay.addWidget(card)
+        counts = QHBoxLayout()
+        self.waiting_label = QLabel("")
+        self.served_label = QLabel("")
+        counts.addWidget(self.waiting_label, 1)
+        counts.addWidget(self.served_label, 1)
+        lay.addLayout(counts)
+        grid = QGridLayout()
+        grid.setSpacing(6)
+        self.buttons: dict[str, QPushButton] = {}
+        for i, (name, text, key) in enumerate(self.ACTIONS):
+            b = QPushButton(f"{text.vi} ({key})\n{text.en}")
+            b.setObjectName(name)
+            b.setMinimumHeight(52)
+            b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            b.clicked.connect(lambda _=False, n=name: self.act(n))
+            grid.addWidget(b, i // 2, i % 2, 1, 2 if name == "call" else 1)
+            self.buttons[name] = b
+            sc = QShortcut(QKeySequence(key), self)
+            sc.activated.connect(lambda n=name: self.act(n))
+        lay.addLayout(grid)
+        self.status = QLabel("")
+        self.status.setObjectName("status")
+        self.status.setWordWrap(True)
+        lay.addWidget(self.status)
+        self.faults_caption = QLabel(f"{texts.PANEL_FAULTS.vi} · {texts.PANEL_FAULTS.en}")
+        lay.addWidget(self.faults_caption)
+        self.faults_list = QListWidget()
+        self.faults_list.setMaximumHeight(80)
+        lay.addWidget(self.faults_list)
+        return page
+
+    # ---------------------------------------------------------------- sign in
+    def sign_in(self) -> None:
+        """Check the PIN against the configured clerks."""
+        pin = self.pin.text().strip()
+        for clerk in self.config.clerks:
+            if hmac.compare_digest(clerk.pin, pin):
+                self.clerk = clerk.name
+                self.pin.clear()
+                self.pin_error.setText("")
+                self.stack.setCurrentIndex(1)
+                self.refresh()
+                return
+        self.pin.clear()
+        self.pin_error.setText(_t(texts.PANEL_BAD_PIN))
+
+    def sign_out(self) -> None:
+        """Back to the PIN page."""
+        self.clerk = None
+        self.stack.setCurrentIndex(0)
+
+    # ---------------------------------------------------------------- actions
+    def act(self, name: str) -> None:
+        """A button or F-key: run the operation on the worker thread, with feedback at once."""
+        if self.clerk is None or not self.buttons[name].isEnabled():
+            return
+        n, c = self.number, self.client
+        op: Callable[[], Any]
+        if name == "next":
+            op = lambda: c.call_next(n)
+        elif name == "recall":
+            op = lambda: c.recall(n)
+        elif name == "skip":
+            op = lambda: c.skip(n)
+        elif name == "complete":
+            op = lambda: c.complete(n)
+        elif name == "pause":
+            paused = self.view.get("state") == "paused"
+            op = (lambda: c.resume(n)) if paused else (lambda: c.pause(n))
+        elif name == "transfer":
+            mine = set(self.view.get("services", []))
+            current = (self.view.get("current") or {}).get("service")
+            choices = [(s["code"], s["name"]) for s in self.services if s["code"] != current]
+            choices.sort(key=lambda x: x[0] in mine)
+            code = self.choose_service(choices)
+            if not code:
+                return
+            op = lambda: c.transfer(n, code)
+        elif name == "call":
+            display = self.ask_number()
+            if not display:
+                return
+            op = lambda: c.call(n, display=display.strip().upper())
+        else:
+            raise ValueError(name)
+        self.busy += 1
+        self.message = texts.PANEL_BUSY.vi
+        self._redraw()
+        self.worker.run(name, op)
+        self.worker.run("refresh", self._fetch)
+
+    def refresh(self) -> None:
+        """Fetch the counter's state, the services and the device faults (off the GUI thread)."""
+        self.busy += 1
+        self.worker.run("refresh", self._fetch)
+
+    def _fetch(self) -> dict[str, Any]:
+        # Runs on the worker thread: network only, no widgets.
+        out: dict[str, Any] = {"counter": self.client.counter(self.number), "faults": self.client.device_faults()}
+        if not self.services:
+            out["site"] = self.client.site()
+        return out
+
+    def _done(self, name: str, result: Any, error: BaseException | None) -> None:
+        from sync.client import HubError, HubUnavailable
+
+        self.busy = max(0, self.busy - 1)
+        if error is not None:
+            if isinstance(error, HubUnavailable):
+                self.online = False
+                self.message = texts.PANEL_OFFLINE.vi
+            elif isinstance(error, HubError):
+                self.online = True
+                self.message = error.message
+            else:
+                log.exception("counter operation %s failed", name, exc_info=error)
+                self.message = str(error)
+        elif name == "refresh":
+            self.online = True
+            self.view = result["counter"]
+            self.faults = result["faults"]
+            if "site" in result:
+                self.services = result["site"].get("services", [])
+        else:
+            self.online = True
+            if name == "next" and result is None:
+                self.message = f"{texts.PANEL_NOBODY.vi} · {texts.PANEL_NOBODY.en}"
+            elif name in ("next", "call") and result is not None:
+                self.message = texts.PANEL_CALLED.format(display=result.display).vi
+            elif self.message == texts.PANEL_BUSY.vi:
+                self.message = ""
+        self._redraw()
+        self.changed.emit()
+
+    def on_event(self, ev: Any) -> None:
+        """A live hub event (from the feed): refresh when it concerns this counter's queue or devices."""
+        mine = set(self.view.get("services", []))
+        t = ev.data.get("ticket") or {}
+        if ev.type.startswith("device.") or t.get("service") in mine or ev.data.get("counter") == self.number:
+            if self.busy == 0:
+                self.refresh()
+
+    # ---------------------------------------------------------------- drawing
+    def _redraw(self) -> None:
+        v = self.view
+        cur = v.get("current")
+        paused = v.get("state") == "paused"
+        self.offline.setVisible(not self.online)
+        name = v.get("name") or texts.PANEL_TITLE.format(counter=self.number).vi
+        self.title.setText(f"{name}" + (f" — {self.clerk}" if self.clerk else ""))
+        if cur:
+            self.number_label.setText(cur["display"])
+            svc = next((s["name"] for s in self.services if s["code"] == cur.get("service")), cur.get("service", ""))
+            self.service_label.setText(svc)
+            self.waited_label.setText(self._waited(cur))
+        else:
+            self.number_label.setText(texts.PANEL_NONE.vi)
+            self.service_label.setText(f"{texts.PANEL_PAUSED.vi} · {texts.PANEL_PAUSED.en}" if paused else "")
+            self.waited_label.setText("")
+        self.waiting_label.setText(texts.PANEL_WAITING.format(n=v.get("waiting", 0)).vi)
+        self.served_label.setText(texts.PANEL_SERVED.format(n=v.get("served", 0)).vi)
+        pause_text = texts.PANEL_RESUME if paused else texts.PANEL_PAUSE
+        self.buttons["pause"].setText(f"{pause_text.vi} (F6)\n{pause_text.en}")
+        has = bool(cur)
+        for key in ("recall", "skip", "transfer", "complete"):
+            self.buttons[key].setEnabled(has)
+        self.buttons["next"].setEnabled(not paused)
+        self.buttons["call"].setEnabled(not paused)
+        self.status.setText(self.message)
+        self.faults_list.clear()
+        if self.faults:
+            for f in self.faults:
+                self.faults_list.addItem(f"⚠ {f.get('device')}: {f.get('message') or f.get('fault')}")
+        else:
+            self.faults_list.addItem(f"{texts.PANEL_NO_FAULTS.vi} · {texts.PANEL_NO_FAULTS.en}")
+
+    def _waited(self, cur: dict[str, Any]) -> str:
+        try:
+            issued = datetime.fromisoformat(cur["issued_at"]).timestamp()
+            called = datetime.fromisoformat(cur["called_at"]).timestamp() if cur.get("called_at") else self.now()
+        except (KeyError, TypeError, ValueError):
+            return ""
+        minutes = max(0, int((called - issued) // 60))
+        return texts.PANEL_WAITED.format(minutes=minutes).vi
+
+    # ---------------------------------------------------------------- dialogs (replaced in tests)
+    def _ask_service(self, choices: list[tuple[str, str]]) -> str | None:
+        labels = [f"{name} ({code})" for code, name in choices]
+        item, ok = QInputDialog.getItem(self, texts.PANEL_TRANSFER.vi, _t(texts.PANEL_TRANSFER_PROMPT), labels, 0, False)
+        if not ok:
+            return None
+        return choices[labels.index(item)][0]
+
+    def _ask_number(self) -> str | None:
+        text, ok = QInputDialog.getText(self, texts.PANEL_CALL_NUMBER.vi, _t(texts.PANEL_CALL_NUMBER_PROMPT))
+        return text if ok and text.strip() else None
+
+    def closeEvent(self, ev: Any) -> None:  # noqa: N802 - Qt's name
+        """The window closes: the app's loop ends."""
+        super().closeEvent(ev)
+        self.closed.emit()
+
+    def close_worker(self) -> None:
+        """Stop the worker (on exit)."""
+        self.worker.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`motcua counter --config COUNTER.toml [--headless]`."""
+    ap = argparse.ArgumentParser(prog="motcua counter", description="Bảng điều khiển quầy / the counter panel")
+    ap.add_argument("--config", required=True, type=Path, help="COUNTER.toml (xem assets/counter.example.toml)")
+    ap.add_argument("--headless", action="store_true",
+                    help="chỉ chạy bàn phím gọi số và bảng LED / run the keypad and LED bridge only")
+    args = ap.parse_args(argv)
+    if args.headless:
+        from .hardware import run_headless
+
+        return run_headless(args.config)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        config = load_counter_config(args.config)
+    except ConfigError as exc:
+        print(texts.CLI_CONFIG_ERROR.format(detail=exc), file=sys.stderr)
+        return 2
+    from sync.client import HubClient
+
+    from .board import FeedBridge
+    from .feed import HubFeed
+    from .qt import app
+
+    app(["motcua-counter"])
+    client = HubClient(config.hub.url, config.hub.token, timeout=config.hub.timeout_s)
+    # The panel's own calls and the event feed use separate connections: the stream never waits
+    # behind a click, and a click never waits behind the stream.
+    feed_client = HubClient(config.hub.url, config.hub.token, timeout=config.hub.timeout_s)
+    panel = CounterPanel(config, client)
+    bridge = FeedBridge(panel)
+    bridge.hub_event.connect(panel.on_event)
+    feed = HubFeed(feed_client, on_snapshot=lambda s, b: None, on_event=bridge.hub_event.emit).start()
+    hw = None
+    if config.keypad or config.leds:
+        from .hardware import CounterBridge
+
+        hw = CounterBridge(config, HubClient(config.hub.url, config.hub.token, timeout=config.hub.timeout_s)).start()
+    announcer = None
+    if config.announcer.enabled and config.counter.announce:
+        from .announce import Announcer
+        from .player import make_player
+
+        announcer = Announcer(settings=config.announcer, player=make_player(volume=config.announcer.volume))
+
+        def speak(ev: Any) -> None:
+            if ev.type in ("ticket.called", "ticket.recalled") and ev.data.get("counter") == config.counter.number:
+                announcer.announce(ev.data["ticket"]["display"], config.counter.number,
+                                   recall=ev.type == "ticket.recalled")
+
+        bridge.hub_event.connect(speak)
+    panel.show()
+    panel.refresh()
+    try:
+        return run_until(panel.closed)
+    finally:
+        feed.stop()
+        if hw is not None:
+            hw.stop()
+        if announcer is not None:
+            announcer.close()
+        panel.close_worker()
+        client.close()
+        threading.Thread(target=feed_client.close, daemon=True).start()
+
+
+def render_panel(view: dict[str, Any], path: Path, *, services: list[dict[str, Any]] | None = None,
+                 faults: list[dict[str, Any]] | None = None, now: float | None = None,
+                 config: CounterConfig | None = None) -> Path:
+    """Draw the panel offscreen from a counter view (GET /counters/N's shape) to a PNG."""
+    from .config import HubSettings, PanelSettings
+    from .qt import app
+
+    app()
+    cfg = config or CounterConfig(hub=HubSettings(token="-"), counter=PanelSettings(number=int(view["number"])))
+    panel = CounterPanel(cfg, None, now=(lambda: now) if now is not None else None)
+    panel.refresh_timer.stop()
+    panel.clock_timer.stop()
+    panel.services = services or []
+    panel.clerk = panel.clerk or ""
+    panel.stack.setCurrentIndex(1)
+    panel._done("refresh", {"counter": view, "faults": faults or []}, None)
+    if view.get("current"):
+        panel.message = texts.PANEL_CALLED.format(display=view["current"]["display"]).vi
+        panel._redraw()
+    panel.resize(460, 600)
+    panel.ensurePolished()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    panel.grab().save(str(path))
+    panel.close_worker()
+    panel.deleteLater()
+    return path

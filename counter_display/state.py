@@ -1,0 +1,249 @@
+"""The lobby board's state, built from the hub's /board snapshot and then from its live events.
+
+Pure Python (no Qt, no HTTP): the feed thread hands snapshots and events in, the board widget reads
+the result. `apply()` returns the calls to announce, so the announcer hears each call exactly once.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+#: Event types that announce a number.
+CALL_EVENTS = frozenset({"ticket.called", "ticket.recalled"})
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """One call heard in the lobby: "1023 → Quầy 5"."""
+
+    seq: int
+    display: str
+    counter: int
+    service: str
+    at: float
+    """When the hub made the call (Unix time)."""
+    recall: bool = False
+    ticket_id: str = ""
+
+
+@dataclass(slots=True)
+class CounterView:
+    """One counter as the board shows it."""
+
+    number: int
+    name: str
+    state: str = "closed"
+    current: str | None = None
+    current_id: str | None = None
+    service: str | None = None
+    served: int = 0
+
+
+@dataclass
+class BoardState:
+    """What the board shows. `last_seq` is the last hub event applied; older events are ignored."""
+
+    site_name: str = ""
+    ticker: str = ""
+    services: dict[str, str] = field(default_factory=dict)
+    """Service code → Vietnamese name, in the site's order."""
+    counter_services: dict[int, list[str]] = field(default_factory=dict)
+    counters: dict[int, CounterView] = field(default_factory=dict)
+    waiting: dict[str, int] = field(default_factory=dict)
+    recent: list[Call] = field(default_factory=list)
+    """Newest first."""
+    faults: dict[str, dict[str, Any]] = field(default_factory=dict)
+    last_seq: int = 0
+    day: str = ""
+    only_services: list[str] = field(default_factory=list)
+    only_counters: list[int] = field(default_factory=list)
+    keep_recent: int = 30
+    _status: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
+    """ticket id → (status, service) for tickets seen in events: keeps waiting counts exact."""
+
+    # ------------------------------------------------------------------ filters (one floor's board)
+    def visible_counters(self) -> list[int]:
+        """Counters this board shows, in number order."""
+        numbers = sorted(self.counters)
+        if self.only_counters:
+            return [n for n in numbers if n in self.only_counters]
+        if self.only_services:
+            return [n for n in numbers if set(self.counter_services.get(n, ())) & set(self.only_services)]
+        return numbers
+
+    def visible_services(self) -> list[str]:
+        """Services whose waiting count this board shows."""
+        if self.only_services:
+            return [s for s in self.services if s in self.only_services]
+        if self.only_counters:
+            wanted = {s for n in self.only_counters for s in self.counter_services.get(n, ())}
+            return [s for s in self.services if s in wanted]
+        return list(self.services)
+
+    def shows(self, *, service: str, counter: int) -> bool:
+        """Whether a call of this service at this counter belongs on this board."""
+        if not self.only_services and not self.only_counters:
+            return True
+        return counter in self.only_counters or service in self.only_services or (
+            not self.only_counters and counter in self.visible_counters())
+
+    @property
+    def latest(self) -> Call | None:
+        """The newest call shown on this board."""
+        return self.recent[0] if self.recent else None
+
+    # ------------------------------------------------------------------ input
+    def load_site(self, site: dict[str, Any]) -> None:
+        """Names from GET /site."""
+        self.site_name = site.get("site", {}).get("name", self.site_name)
+        self.ticker = (site.get("display") or {}).get("ticker", self.ticker) or ""
+        self.services = {s["code"]: s["name"] for s in site.get("services", [])}
+        self.counter_services = {c["number"]: list(c.get("services", [])) for c in site.get("counters", [])}
+        for c in site.get("counters", []):
+            view = self.counters.setdefault(c["number"], CounterView(c["number"], c["name"]))
+            view.name = c["name"]
+
+    def load_board(self, board: dict[str, Any]) -> None:
+        """Replace the live part with GET /board (start, or after the hub's event log was lost)."""
+        self.day = board.get("day", "")
+        self.last_seq = int(board.get("last_seq", 0))
+        self.waiting = {k: int(v) for k, v in board.get("waiting", {}).items()}
+        for c in board.get("counters", []):
+            view = self.counters.setdefault(c["number"], CounterView(c["number"], c.get("name", "")))
+            view.name = c.get("name") or view.name
+            view.state = c.get("state", "closed")
+            cur = c.get("current")
+            view.current = cur["display"] if cur else None
+            view.current_id = cur["id"] if cur else None
+            view.service = cur["service"] if cur else None
+            view.served = int(c.get("served", 0))
+        self.recent = []
+        for r in board.get("recent_calls", []):
+            if self.shows(service=r.get("service", ""), counter=int(r["counter"])):
+                self.recent.append(Call(0, r["display"], int(r["counter"]), r.get("service", ""),
+                                        _ts(r.get("at")), bool(r.get("recall")), r.get("ticket_id", "")))
+        del self.recent[self.keep_recent:]
+        self.faults = {f["device"]: f for f in board.get("device_faults", [])}
+        self._status.clear()
+
+    def apply(self, seq: int, etype: str, data: dict[str, Any]) -> list[Call]:
+        """Apply one hub event; returns the calls it makes (to announce). Replays are ignored."""
+        if seq <= self.last_seq:
+            return []
+        self.last_seq = seq
+        t = data.get("ticket")
+        calls: list[Call] = []
+        if t:
+            self._track_waiting(etype, t, data)
+        if etype in CALL_EVENTS and t:
+            counter = int(data.get("counter") or t.get("counter") or 0)
+            view = self._counter(counter)
+            view.current, view.current_id, view.service = t["display"], t["id"], t["service"]
+            view.state = "open"
+            call = Call(seq, t["display"], counter, t["service"], float(data.get("at") or 0.0),
+                        etype == "ticket.recalled", t["id"])
+            if self.shows(service=call.service, counter=counter):
+                self.recent.insert(0, call)
+                del self.recent[self.keep_recent:]
+                calls.append(call)
+        elif etype in ("ticket.completed", "ticket.skipped", "ticket.transferred") and t:
+            counter = int(data.get("counter") or 0)
+            found = self.counters.get(counter)
+            if found is not None and found.current_id == t["id"]:
+                found.current = found.current_id = found.service = None
+            if etype == "ticket.completed" and found is not None:
+                found.served += 1
+        elif etype in ("counter.paused", "counter.resumed", "counter.opened"):
+            c = data.get("counter")
+            if isinstance(c, dict):
+                view = self._counter(int(c["number"]))
+                view.state = c.get("state", view.state)
+                cur = c.get("current")
+                view.current = cur["display"] if cur else None
+                view.current_id = cur["id"] if cur else None
+                view.served = int(c.get("served", view.served))
+        elif etype == "device.fault":
+            d = data.get("device") or {}
+            self.faults[d.get("device", "?")] = d
+        elif etype == "device.ok":
+            self.faults.pop((data.get("device") or {}).get("device", "?"), None)
+        elif etype == "day.started":
+            self.day = data.get("day", "")
+            self.waiting = {k: 0 for k in self.waiting}
+            self.recent = []
+            self._status.clear()
+            for view in self.counters.values():
+                view.state, view.current, view.current_id, view.service, view.served = "closed", None, None, None, 0
+        return calls
+
+    def _counter(self, number: int) -> CounterView:
+        return self.counters.setdefault(number, CounterView(number, f"Quầy {number}"))
+
+    def _track_waiting(self, etype: str, t: dict[str, Any], data: dict[str, Any]) -> None:
+        tid, status, service = t["id"], t.get("status", ""), t.get("service", "")
+        prev = self._status.get(tid)
+        if prev is not None:
+            was_waiting, prev_service = prev[0] == "waiting", prev[1]
+        elif etype == "ticket.called":
+            # First seen being called: it was in the queue when the snapshot was taken.
+            was_waiting, prev_service = True, service
+        else:
+            was_waiting, prev_service = False, service
+        if was_waiting:
+            self.waiting[prev_service] = max(0, self.waiting.get(prev_service, 0) - 1)
+        if status == "waiting":
+            self.waiting[service] = self.waiting.get(service, 0) + 1
+        self._status[tid] = (status, service)
+
+    # ------------------------------------------------------------------ offline cache (DESIGN rule 6)
+    def to_json(self) -> dict[str, Any]:
+        """A snapshot to show at the next start while the hub is unreachable."""
+        return {"site_name": self.site_name, "ticker": self.ticker, "services": self.services,
+                "counter_services": {str(k): v for k, v in self.counter_services.items()},
+                "counters": [asdict(c) for c in self.counters.values()], "waiting": self.waiting,
+                "recent": [asdict(c) for c in self.recent], "day": self.day}
+
+    def restore_json(self, data: dict[str, Any]) -> None:
+        """Show a cached snapshot (last_seq stays 0: the live feed replaces all of it)."""
+        self.site_name = data.get("site_name", "")
+        self.ticker = data.get("ticker", "")
+        self.services = dict(data.get("services", {}))
+        self.counter_services = {int(k): list(v) for k, v in data.get("counter_services", {}).items()}
+        self.counters = {c["number"]: CounterView(**c) for c in data.get("counters", [])}
+        self.waiting = dict(data.get("waiting", {}))
+        self.recent = [Call(**c) for c in data.get("recent", [])]
+        self.day = data.get("day", "")
+
+    def save(self, path: Path) -> None:
+        """Write the offline cache atomically."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.to_json(), ensure_ascii=False), encoding="utf-8")
+        tmp.replace(path)
+
+    def load_cache(self, path: Path) -> bool:
+        """Read the offline cache, if there is one."""
+        try:
+            self.restore_json(json.loads(path.read_text(encoding="utf-8")))
+            return True
+        except (OSError, ValueError, TypeError, KeyError) as exc:
+            log.info("no usable board cache at %s: %s", path, exc)
+            return False
+
+
+def _ts(value: Any) -> float:
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        from datetime import datetime
+
+        try:
+            return datetime.fromisoformat(value).timestamp()
+        except ValueError:
+            return 0.0
+    return 0.0
