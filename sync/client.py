@@ -5,13 +5,16 @@ Blocking (requests); device apps call it off their GUI thread (DESIGN rule 8).
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import random
 import socket
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -199,6 +202,40 @@ class HubClient:
         return self._call("GET", "/devices/faults")["faults"]  # type: ignore[no-any-return]
 
     # ---------------------------------------------------------------- live events
+    # ---------------------------------------------------------------- sync, catalog, dossiers
+    def sync_status(self) -> dict[str, Any]:
+        """GET /sync: backlog, oldest unsent age, last success and error, dead letters."""
+        return self._call("GET", "/sync")  # type: ignore[no-any-return]
+
+    def catalog(self, *, service: str | None = None) -> dict[str, Any]:
+        """The procedure catalog the hub got from the central server."""
+        return self._call("GET", "/catalog", params={"service": service} if service else None)  # type: ignore[no-any-return]
+
+    def guides(self) -> dict[str, Any]:
+        """Guides and notices."""
+        return self._call("GET", "/guides")  # type: ignore[no-any-return]
+
+    def upload_file(self, data: bytes) -> str:
+        """Upload a dossier's file; returns its sha256 for POST /dossiers."""
+        sha = hashlib.sha256(data).hexdigest()
+        try:
+            r = self.session.put(f"{self.api}/files/{sha}", data=data, timeout=max(self.timeout, 30.0),
+                                 headers={"Content-Type": "application/octet-stream"})
+        except requests.RequestException as exc:
+            raise HubUnavailable(str(exc)) from exc
+        if r.status_code >= 400:
+            err = r.json().get("error", {}) if r.headers.get("content-type", "").startswith("application/json") else {}
+            raise HubError(r.status_code, err.get("code", "http_error"), err.get("message", r.reason or ""))
+        return sha
+
+    def submit_dossier(self, body: dict[str, Any]) -> dict[str, Any]:
+        """POST /dossiers (give body["id"], a UUID made once, so that a retry is recognised)."""
+        return self._call("POST", "/dossiers", json=body)  # type: ignore[no-any-return]
+
+    def dossier(self, key: str) -> dict[str, Any]:
+        """A dossier by UUID, provisional code or official code."""
+        return self._call("GET", f"/dossiers/{key}")  # type: ignore[no-any-return]
+
     def events(self, *, last_event_id: int | None = None, stop: threading.Event | None = None,
                on_state: Callable[[bool], None] | None = None, read_timeout: float = 45.0,
                max_backoff: float = 10.0) -> EventSubscription:
@@ -345,3 +382,65 @@ def wait_for_hub(base_url: str, *, timeout: float = 15.0) -> bool:
             pass
         time.sleep(0.05)
     return False
+
+
+class DeviceCache:
+    """A device's own SQLite cache (DESIGN rule 6): the last site document, catalog, guides and board state,
+    so that a kiosk or a board starts and shows something useful while the hub is unreachable."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False, timeout=10)
+        self._conn.execute("PRAGMA journal_mode = WAL")
+        self._conn.execute("CREATE TABLE IF NOT EXISTS cache (key TEXT PRIMARY KEY, body TEXT NOT NULL, saved_at REAL NOT NULL)")
+        self._lock = threading.Lock()
+
+    def put(self, key: str, value: Any) -> None:
+        """Remember the latest value of a document."""
+        with self._lock:
+            self._conn.execute("INSERT INTO cache (key, body, saved_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE "
+                               "SET body = excluded.body, saved_at = excluded.saved_at",
+                               (key, orjson.dumps(value).decode(), time.time()))
+
+    def get(self, key: str) -> tuple[Any, float] | None:
+        """The cached value and when it was saved, or None."""
+        with self._lock:
+            row = self._conn.execute("SELECT body, saved_at FROM cache WHERE key = ?", (key,)).fetchone()
+        return (orjson.loads(row[0]), float(row[1])) if row else None
+
+    def close(self) -> None:
+        """Close the cache file."""
+        with self._lock:
+            self._conn.close()
+
+
+@dataclass(frozen=True, slots=True)
+class Cached:
+    """A document from the hub, or from the device's cache when the hub is down (`offline` says which)."""
+
+    value: Any
+    offline: bool
+    saved_at: float | None = None
+
+
+def fetch_cached(cache: DeviceCache, key: str, fetch: Callable[[], Any]) -> Cached:
+    """Fetch from the hub and cache it; when the hub is unreachable, the cached copy marked offline.
+
+    Raises HubUnavailable only when the hub is down and nothing was ever cached.
+    """
+    try:
+        value = fetch()
+    except HubUnavailable:
+        hit = cache.get(key)
+        if hit is None:
+            raise
+        return Cached(hit[0], True, hit[1])
+    cache.put(key, value)
+    return Cached(value, False, time.time())
+
+
+def start_documents(client: HubClient, cache: DeviceCache) -> dict[str, Cached]:
+    """What a kiosk or board loads at start: site, catalog and guides, each from the hub or the cache."""
+    return {"site": fetch_cached(cache, "site", client.site), "catalog": fetch_cached(cache, "catalog", client.catalog),
+            "guides": fetch_cached(cache, "guides", client.guides)}

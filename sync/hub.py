@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import html
 import logging
+import os
+import re
+import uuid
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
@@ -27,7 +31,9 @@ from starlette.responses import HTMLResponse, Response, StreamingResponse
 from motcua import __version__
 from motcua.clock import Clock, SystemClock, iso
 from motcua.config import SiteConfig
-from motcua.queue import Change, QueueEngine, QueueError, Ticket
+from motcua.queue import Change, Event, QueueEngine, QueueError, Ticket
+from motcua.worktime import OfficialDays
+from sync.relay import Relay, RelaySettings
 from sync.store import EncodedEvent, SiteStore, StoreError
 
 log = logging.getLogger(__name__)
@@ -92,6 +98,47 @@ class TicketRef(_Body):
     ticket: str | None = Field(None, max_length=64)
     display: str | None = Field(None, max_length=16)
     service: str | None = Field(None, max_length=32)
+
+
+class FileRef(_Body):
+    """A file of a dossier, uploaded first with PUT /files/{sha256}."""
+
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    name: str = Field(min_length=1, max_length=255, description="the file's name as the citizen knows it")
+    mime: str = Field("application/octet-stream", max_length=100)
+
+
+class Applicant(_Body):
+    """Người nộp hồ sơ (from the form or the CCCD's QR)."""
+
+    name: str = Field(min_length=1, max_length=200)
+    id_number: str = Field("", max_length=20, description="CCCD number")
+    phone: str = Field("", max_length=30)
+    email: str = Field("", max_length=200)
+    address: str = Field("", max_length=500)
+
+
+class DossierRequest(_Body):
+    """Nộp hồ sơ: the procedure, the applicant, the files (already uploaded) and how the result is returned.
+
+    `id` is a UUID the device makes before its first try, so that a retry after a lost answer is
+    recognised (same id and body: the first answer; same id, other body: 422).
+    """
+
+    id: str | None = Field(None, pattern=r"^[0-9a-fA-F-]{32,36}$")
+    procedure: str = Field(min_length=1, max_length=64)
+    applicant: Applicant
+    files: list[FileRef] = Field(default_factory=list, max_length=100)
+    delivery: Literal["center", "post", "online"] = "center"
+    delivery_address: str = Field("", max_length=500)
+    ticket_id: str | None = Field(None, max_length=64)
+    note: str = Field("", max_length=2000)
+    due_at: float | None = None
+
+
+MAX_FILE = 50 * 1024 * 1024
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_DOSSIER_COLS = "id, provisional_code, code, day, procedure, status, body, submitted_at, status_at, linked_at"
 
 
 # ---------------------------------------------------------------------- auth
@@ -212,10 +259,25 @@ class Hub:
         self.heartbeat_s = heartbeat_s
         self.central_url = config.central.url
         """Where the relay sends the outbox (`motcua hub --central URL` overrides [central].url)."""
+        self.central_token = config.central.token
+        self.relay_settings: dict[str, float] = {}
+        """Overrides of RelaySettings fields (tests, the drain benchmark)."""
+        self.relay: Relay | None = None
+        self.blob_dir = Path(str(store.path) + ".blobs")
+        self._dossier_serials: dict[str, int] = {}
+        self._dossiers_in_flight: set[str] = set()
+        self.official_days = OfficialDays.shipped()
+        """The official days-off table: shipped, updated by the central server's calendar feed."""
         self._tick_task: asyncio.Task[None] | None = None
         self.reload()
-        store.on_committed = self.events.publish
+        self.calendar_changed()
+        store.on_committed = self._committed
         store.on_failed = lambda exc: self.reload()
+
+    def _committed(self, events: list[EncodedEvent]) -> None:
+        self.events.publish(events)
+        if self.relay is not None:
+            self.relay.wake()
 
     def reload(self) -> None:
         """Rebuild the engine from the database (at start and after a failed write)."""
@@ -225,15 +287,26 @@ class Hub:
         self.engine.load(day=day, tickets=tickets, counters=counters, recent_calls=calls)
         self.engine.device_faults = dict(self.store.device_faults)
         self.events.last_seq = max(self.events.last_seq, last_seq)
+        self._dossier_serials.clear()
         log.info("loaded day %s: %d tickets, last event %d", day, len(tickets), last_seq)
 
     async def start(self) -> None:
         """Start the writer and the periodic day check."""
         self.store.start(asyncio.get_running_loop())
         self._tick_task = asyncio.create_task(self._tick_forever())
+        if self.central_url:
+            settings = RelaySettings(url=self.central_url, token=self.central_token)
+            for k, v in self.relay_settings.items():
+                setattr(settings, k, type(getattr(settings, k))(v))
+            self.relay = Relay(self, settings, blob_path=self.blob_path)
+            self.relay.start(asyncio.get_running_loop())
+            log.info("syncing with %s", self.central_url)
 
     async def stop(self) -> None:
         """Finish queued writes and stop."""
+        if self.relay is not None:
+            relay, self.relay = self.relay, None
+            await asyncio.get_running_loop().run_in_executor(None, relay.stop)
         if self._tick_task:
             self._tick_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -279,6 +352,163 @@ class Hub:
         if changes:
             await self.commit(changes)
         return new
+
+    # ------------------------------------------------------------------ sync
+    def new_event(self, type_: str, data: dict[str, Any]) -> Event:
+        """An event with the next sequence (on the loop only: the engine owns the sequence)."""
+        ev = Event(seq=self.engine.next_seq, id=str(uuid.uuid4()), type=type_, at=self.clock.time(), data=data)
+        self.engine.next_seq += 1
+        return ev
+
+    async def apply_sync(self, *, ops: list[tuple[str, Any]], events: list[tuple[str, dict[str, Any]]]) -> None:
+        """Commit the relay's bookkeeping (and the events of what it changed) through the writer (on the loop)."""
+        changes = [Change(event=self.new_event(t, d)) for t, d in events]
+        await self.store.submit(changes, ops=ops)
+
+    def calendar_changed(self) -> None:
+        """Rebuild the official days-off table from the shipped file and the central server's calendar feed."""
+        table = OfficialDays.shipped()
+        for (body,) in self.store.read("SELECT body FROM feed_items WHERE kind = 'calendar' ORDER BY key"):
+            try:
+                table = table.updated(orjson.loads(body), source="central calendar feed")
+            except Exception as exc:  # noqa: BLE001 - a bad year from upstream must not stop the hub
+                log.warning("calendar update refused: %s", exc)
+        self.official_days = table
+
+    def sync_status(self) -> dict[str, Any]:
+        """GET /sync: backlog, age of the oldest unsent event, last success and error, dead letters."""
+        row = self.store.read("SELECT sent_seq FROM outbox WHERE name = 'central'")
+        sent = int(row[0][0]) if row else 0
+        backlog, oldest = self.store.read("SELECT COUNT(*), MIN(at) FROM events WHERE seq > ?", (sent,))[0]
+        dead = self.store.read("SELECT COUNT(*) FROM dead_letters")[0][0]
+        unlinked = self.store.read("SELECT COUNT(*) FROM dossiers WHERE code IS NULL")[0][0]
+        feeds = {r[0]: {"epoch": r[1], "cursor": r[2], "updated_at": iso(r[3], self.config.tz)}
+                 for r in self.store.read("SELECT kind, epoch, cursor, updated_at FROM feed_cursors")}
+        now = self.clock.time()
+        relay = self.relay
+        err = relay.last_error if relay else None
+        return {
+            "backlog": int(backlog),
+            "oldest_unsent_age_s": round(max(0.0, now - oldest), 1) if oldest is not None else 0.0,
+            "last_success": iso(relay.last_success, self.config.tz) if relay and relay.last_success else None,
+            "last_error": {"at": iso(err["at"], self.config.tz), "message": err["message"]} if err else None,
+            "dead_letters": int(dead),
+            "state": relay.state if relay else "disabled",
+            "central_url": self.central_url or None,
+            "sent_seq": sent,
+            "last_seq": self.events.last_seq,
+            "dossiers_unlinked": int(unlinked),
+            "feeds": feeds,
+        }
+
+    # ------------------------------------------------------------------ dossiers
+    def blob_path(self, sha256: str) -> Path:
+        """Where a file (content-addressed blob) lives on the hub."""
+        return self.blob_dir / sha256[:2] / sha256
+
+    def store_blob(self, sha256: str, data: bytes) -> int:
+        """Verify and durably store a file (runs in a worker thread); returns its size."""
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise ApiError(422, "hash_mismatch", "Tệp không khớp mã băm / the content does not match its sha256")
+        path = self.blob_path(sha256)
+        if path.exists() and path.stat().st_size == len(data):
+            return len(data)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{sha256}.{uuid.uuid4().hex}.tmp")
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+        _fsync_dir(path.parent)
+        return len(data)
+
+    def dossier_view(self, row: tuple[Any, ...]) -> dict[str, Any]:
+        """The API shape of a dossier row (columns in _DOSSIER_COLS order)."""
+        body = orjson.loads(row[6])
+        tz = self.config.tz
+        return {"id": row[0], "provisional_code": row[1], "code": row[2] or row[1], "official_code": row[2],
+                "provisional": row[2] is None, "day": row[3], "procedure": row[4], "status": row[5],
+                "applicant": body["applicant"], "files": body["files"], "delivery": body["delivery"],
+                "submitted_at": iso(row[7], tz), "status_at": iso(row[8], tz), "linked_at": iso(row[9], tz),
+                "due_at": iso(body.get("due_at"), tz), "qr": row[0]}
+
+    def find_dossier(self, key: str) -> dict[str, Any] | None:
+        """A dossier by id, provisional code or official code."""
+        rows = self.store.read(f"SELECT {_DOSSIER_COLS} FROM dossiers WHERE id = ? OR provisional_code = ? OR code = ?",
+                               (key, key, key))
+        return self.dossier_view(rows[0]) if rows else None
+
+    def _provisional_code(self, day: str) -> str:
+        last = self._dossier_serials.get(day)
+        if last is None:
+            rows = self.store.read("SELECT provisional_code FROM dossiers WHERE day = ?", (day,))
+            last = max((int(r[0].rsplit("-", 1)[1]) for r in rows), default=0)
+        self._dossier_serials[day] = last + 1
+        # Visibly provisional (TẠM): the central server issues the official {agency}-{yyMMdd}-{NNNN} later.
+        return f"TAM-{self.config.site.code}-{day[2:4]}{day[5:7]}{day[8:10]}-{last + 1:04d}"
+
+    async def submit_dossier(self, req: DossierRequest, *, channel: str) -> tuple[int, dict[str, Any]]:
+        """Receive a dossier: its row, its files and a dossier.submitted event in one transaction."""
+        if req.id is not None:
+            dossier_id = str(uuid.UUID(req.id))
+            existing = self.store.read(f"SELECT {_DOSSIER_COLS} FROM dossiers WHERE id = ?", (dossier_id,))
+            if existing:
+                first = orjson.loads(existing[0][6])
+                if _comparable(first) != _comparable(self._dossier_body(req, dossier_id, first)):
+                    raise ApiError(422, "idempotency_conflict",
+                                   "Mã hồ sơ đã dùng cho hồ sơ khác / this id was used for another dossier")
+                return 200, self.dossier_view(existing[0])
+            if dossier_id in self._dossiers_in_flight:
+                raise ApiError(409, "in_progress", "Hồ sơ này đang được lưu / this dossier is being saved, retry")
+        else:
+            dossier_id = str(uuid.uuid4())
+        procedures = self.store.read("SELECT COUNT(*), SUM(key = ?) FROM feed_items WHERE kind = 'catalog'",
+                                     (req.procedure,))[0]
+        if procedures[0] and not procedures[1]:
+            raise ApiError(422, "unknown_procedure", f"Không có thủ tục {req.procedure} / unknown procedure")
+        sizes = {}
+        for f in req.files:
+            p = self.blob_path(f.sha256)
+            if not p.exists():
+                raise ApiError(422, "unknown_file", f"{f.name}: chưa tải tệp lên / upload it first (PUT /files/{f.sha256})")
+            sizes[f.sha256] = p.stat().st_size
+        now = self.clock.time()
+        day = self.engine.local_day(now)
+        body = self._dossier_body(req, dossier_id, None, now=now, sizes=sizes, channel=channel,
+                                  provisional=self._provisional_code(day))
+        row = (dossier_id, body["provisional_code"], None, day, req.procedure, "submitted", orjson.dumps(body).decode(),
+               now, None, None)
+        ops: list[tuple[str, Any]] = [(f"INSERT INTO dossiers ({_DOSSIER_COLS}) VALUES ({', '.join('?' * 10)})", row)]
+        ops.extend(("INSERT INTO dossier_files (dossier_id, position, sha256, name, size, mime) VALUES (?, ?, ?, ?, ?, ?)",
+                    (dossier_id, i, f["sha256"], f["name"], f["size"], f["mime"])) for i, f in enumerate(body["files"]))
+        change = Change(event=self.new_event("dossier.submitted", {"dossier": body}))
+        self._dossiers_in_flight.add(dossier_id)
+        try:
+            await self.store.submit([change], ops=ops)
+        except StoreError as exc:
+            raise ApiError(503, "store_unavailable",
+                           "Hệ thống đang bận ghi dữ liệu, xin thử lại / the hub could not save, try again") from exc
+        finally:
+            self._dossiers_in_flight.discard(dossier_id)
+        return 201, self.dossier_view(row)
+
+    def _dossier_body(self, req: DossierRequest, dossier_id: str, first: dict[str, Any] | None, *,
+                      now: float = 0.0, sizes: dict[str, int] | None = None, channel: str = "",
+                      provisional: str = "") -> dict[str, Any]:
+        """What goes upstream (the central server's DossierIn); `first` supplies the site-made fields of a repeat."""
+        site = self.config.site
+        return {
+            "id": dossier_id, "site": site.code, "agency_code": site.agency_code or site.code,
+            "provisional_code": first["provisional_code"] if first else provisional,
+            "procedure": req.procedure, "applicant": req.applicant.model_dump(),
+            "files": [{"sha256": f.sha256, "name": f.name, "mime": f.mime,
+                       "size": (first and next((g["size"] for g in first["files"] if g["sha256"] == f.sha256), 0))
+                       or (sizes or {}).get(f.sha256, 0)} for f in req.files],
+            "delivery": req.delivery, "delivery_address": req.delivery_address,
+            "channel": first["channel"] if first else channel, "ticket_id": req.ticket_id, "note": req.note,
+            "submitted_at": first["submitted_at"] if first else now, "due_at": req.due_at,
+        }
 
     def ticket_view(self, t: Ticket) -> dict[str, Any]:
         """The API shape of a ticket, with its live position."""
@@ -522,6 +752,89 @@ def create_app(hub: Hub) -> FastAPI:
         """Sự cố đang có / active device faults."""
         return json_response({"faults": list(hub.engine.device_faults.values())})
 
+    # ---------------------------------------------------------------- dossiers and files
+    @app.put(f"{API}/files/{{sha256}}", status_code=201, tags=["dossiers"],
+             openapi_extra={"requestBody": {"required": True, "content": {"application/octet-stream": {
+                 "schema": {"type": "string", "format": "binary"}}}}})
+    async def put_file(sha256: str, request: Request, p: Principal = Depends(issuer)) -> Response:
+        """Tải tệp hồ sơ lên / upload a dossier's file as the raw body, named by its sha256 (lowercase hex).
+
+        201 once it is verified and durably stored; uploading the same file again is harmless.
+        Then reference it in POST /dossiers.
+        """
+        if not _SHA256.match(sha256):
+            raise ApiError(422, "invalid_sha256", "sha256: 64 chữ số hex thường / expected 64 lowercase hex digits")
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > MAX_FILE):
+            raise ApiError(413, "file_too_large", f"Tệp quá lớn (tối đa {MAX_FILE // 2**20} MB) / file too large")
+        data = await request.body()
+        if len(data) > MAX_FILE:
+            raise ApiError(413, "file_too_large", f"Tệp quá lớn (tối đa {MAX_FILE // 2**20} MB) / file too large")
+        size = await asyncio.get_running_loop().run_in_executor(None, hub.store_blob, sha256, data)
+        return json_response({"sha256": sha256, "size": size}, 201)
+
+    @app.post(f"{API}/dossiers", status_code=201, tags=["dossiers"])
+    async def post_dossier(body: DossierRequest, p: Principal = Depends(issuer)) -> Response:
+        """Nộp hồ sơ / receive a dossier whose files were uploaded with PUT /files/{sha256}.
+
+        201 with the dossier once durable: `code` is provisional (`TAM-{site}-{yyMMdd}-{NNNN}`, `provisional`:
+        true) until the central server's official code is linked; `qr` (the dossier's UUID) finds it by
+        either code. A repeat with the same `id` and body answers 200 with the dossier.
+        """
+        status, view = await hub.submit_dossier(body, channel="kiosk" if p.role == "kiosk" else "counter")
+        return json_response(view, status)
+
+    @app.get(f"{API}/dossiers/{{key}}", tags=["dossiers"])
+    async def get_dossier(key: str, p: Principal = Depends(any_role)) -> Response:
+        """Tra cứu hồ sơ / a dossier by its UUID (the slip's QR), provisional code or official code."""
+        view = hub.find_dossier(key) if len(key) <= 64 else None
+        if view is None:
+            raise ApiError(404, "unknown_dossier", "Không tìm thấy hồ sơ / no such dossier")
+        return json_response(view)
+
+    # ---------------------------------------------------------------- sync and feeds
+    @app.get(f"{API}/sync", tags=["sync"])
+    async def sync_health(p: Principal = Depends(any_role)) -> Response:
+        """Tình trạng đồng bộ / sync health: backlog, oldest unsent age, last success and error, dead letters."""
+        return json_response(hub.sync_status())
+
+    @app.get(f"{API}/sync/dead-letters", tags=["sync"])
+    async def dead_letters(p: Principal = Depends(auth())) -> Response:
+        """Sự kiện bị máy chủ trung tâm từ chối / events the central server rejected, with the reason (admin)."""
+        rows = hub.store.read("SELECT seq, event_id, type, status, code, reason, at FROM dead_letters ORDER BY seq")
+        return json_response({"dead_letters": [
+            {"seq": r[0], "event_id": r[1], "type": r[2], "status": r[3], "code": r[4], "reason": r[5],
+             "at": iso(r[6], hub.config.tz)} for r in rows]})
+
+    def _feed(kind: str) -> dict[str, Any]:
+        cur = hub.store.read("SELECT epoch, cursor FROM feed_cursors WHERE kind = ?", (kind,))
+        items = [orjson.loads(r[0]) for r in hub.store.read(
+            "SELECT body FROM feed_items WHERE kind = ? ORDER BY key", (kind,))]
+        return {"epoch": cur[0][0] if cur else None, "cursor": cur[0][1] if cur else 0, "items": items}
+
+    @app.get(f"{API}/catalog", tags=["sync"])
+    async def catalog(service: str | None = None, p: Principal = Depends(any_role)) -> Response:
+        """Danh mục thủ tục hành chính / the procedure catalog (from the central server), optionally by service."""
+        feed = _feed("catalog")
+        procs = [x for x in feed.pop("items") if service is None or x.get("service") == service]
+        return json_response({**feed, "procedures": procs})
+
+    @app.get(f"{API}/guides", tags=["sync"])
+    async def guides(p: Principal = Depends(any_role)) -> Response:
+        """Hướng dẫn và thông báo / guides and notices (from the central server)."""
+        feed = _feed("guides")
+        return json_response({**feed, "guides": feed.pop("items")})
+
+    @app.get(f"{API}/calendar", tags=["sync"])
+    async def calendar(p: Principal = Depends(any_role)) -> Response:
+        """Lịch nghỉ chính thức / the official days off and make-up days the hub counts with."""
+        years = {}
+        for y in hub.official_days.years:
+            yd = hub.official_days.year(y)
+            if yd is not None:
+                years[str(y)] = yd.model_dump(mode="json")
+        return json_response({"years": years, "feed": {k: v for k, v in _feed("calendar").items() if k != "items"}})
+
     # ---------------------------------------------------------------- live events
     @app.get(f"{API}/events", tags=["events"], response_class=StreamingResponse,
              responses={200: {"content": {"text/event-stream": {}}}})
@@ -579,6 +892,25 @@ async def _stream(hub: Hub, sub: _Subscriber, after: int, replay: list[EncodedEv
                 yield b"".join(sse_frame(e) for e in batch)
     finally:
         sub.close()
+
+
+def _comparable(body: dict[str, Any]) -> bytes:
+    """A dossier body without the fields the site fills in, for idempotency comparison."""
+    return orjson.dumps({k: v for k, v in body.items() if k not in ("submitted_at", "channel")},
+                        option=orjson.OPT_SORT_KEYS)
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(str(path), os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _tracking_html(hub: Hub, t: dict[str, Any] | None) -> str:

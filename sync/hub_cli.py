@@ -31,19 +31,40 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--host", default="0.0.0.0", help="address to listen on (default 0.0.0.0)")
     ap.add_argument("--port", type=int, default=8470, help="port (default 8470)")
     ap.add_argument("--central", default=None, help="central case server URL (overrides [central].url)")
+    ap.add_argument("--central-token", default=None, help="central server token (overrides [central].token)")
     ap.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    # Test and benchmark knobs (not for production): a clock running fast from a given start, relay timings.
+    ap.add_argument("--clock-start", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--clock-speed", type=float, default=1.0, help=argparse.SUPPRESS)
+    ap.add_argument("--sync-backoff-max", type=float, default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--sync-feed-interval", type=float, default=None, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    clock = None
+    if args.clock_start:
+        from datetime import datetime
+
+        from motcua.clock import ScaledClock
+
+        clock = ScaledClock(datetime.fromisoformat(args.clock_start), speed=args.clock_speed)
     try:
-        app = build_app(args.config, args.db)
+        app = build_app(args.config, args.db, clock=clock)
     except ConfigError as exc:
         print(f"motcua hub: cấu hình sai / bad configuration: {exc}", file=sys.stderr)
         return 2
     except StoreError as exc:
         print(f"motcua hub: cơ sở dữ liệu / database: {exc}", file=sys.stderr)
         return 2
+    hub = app.state.hub
     if args.central:
-        app.state.hub.central_url = args.central
+        hub.central_url = args.central
+    if args.central_token:
+        hub.central_token = args.central_token
+    if args.sync_backoff_max is not None:
+        hub.relay_settings["backoff_max_s"] = args.sync_backoff_max
+        hub.relay_settings["backoff_base_s"] = min(0.5, args.sync_backoff_max / 4)
+    if args.sync_feed_interval is not None:
+        hub.relay_settings["feed_interval_s"] = args.sync_feed_interval
     from sync.server import make_server
 
     make_server(app, host=args.host, port=args.port, log_level=args.log_level).run()

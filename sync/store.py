@@ -79,6 +79,61 @@ MIGRATIONS: list[str] = [
         revoked_at REAL
     );
     """,
+    # 2: sync with the central server (issue 6). Dossiers (hồ sơ) and their files (content-addressed blobs on
+    # disk, named by sha256); the outbox cursor (the events table itself is the outbox, DESIGN rule 2) and
+    # its dead letters; feed cursors and the feed items the devices read (catalog, calendar, guides).
+    """
+    CREATE TABLE dossiers (
+        id TEXT PRIMARY KEY,
+        provisional_code TEXT NOT NULL UNIQUE,
+        code TEXT UNIQUE,
+        day TEXT NOT NULL,
+        procedure TEXT NOT NULL,
+        status TEXT NOT NULL,
+        body TEXT NOT NULL,
+        submitted_at REAL NOT NULL,
+        status_at REAL,
+        linked_at REAL
+    );
+    CREATE INDEX dossiers_day ON dossiers (day);
+    CREATE TABLE dossier_files (
+        dossier_id TEXT NOT NULL REFERENCES dossiers (id),
+        position INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        name TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        mime TEXT NOT NULL,
+        PRIMARY KEY (dossier_id, position)
+    );
+    CREATE TABLE outbox (
+        name TEXT PRIMARY KEY,
+        sent_seq INTEGER NOT NULL,
+        updated_at REAL
+    );
+    CREATE TABLE dead_letters (
+        seq INTEGER NOT NULL,
+        event_id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        status INTEGER,
+        code TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        at REAL NOT NULL,
+        PRIMARY KEY (seq, code)
+    );
+    CREATE TABLE feed_cursors (
+        kind TEXT PRIMARY KEY,
+        epoch INTEGER NOT NULL,
+        cursor INTEGER NOT NULL,
+        updated_at REAL
+    );
+    CREATE TABLE feed_items (
+        kind TEXT NOT NULL,
+        key TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (kind, key)
+    );
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -177,8 +232,8 @@ class _Batch:
     events: list[tuple[Any, ...]]
     encoded: list[EncodedEvent]
     future: asyncio.Future[None] | None
-    done: threading.Event | None = None
-    error: BaseException | None = None
+    ops: Sequence[tuple[str, Sequence[Any]]] = ()
+    """Extra statements committed in the same transaction (dossier rows, relay bookkeeping)."""
 
 
 _RESET: Any = object()
@@ -297,21 +352,26 @@ class SiteStore:
                            ch.ticket.id if ch.ticket else None, enc.payload.decode()))
         return tickets, counters, events, encoded
 
-    def submit(self, changes: Iterable[Change]) -> asyncio.Future[None]:
-        """Queue changes for the next commit (call on the event loop); the future resolves once durable."""
+    def submit(self, changes: Iterable[Change], *,
+               ops: Sequence[tuple[str, Sequence[Any]]] = ()) -> asyncio.Future[None]:
+        """Queue changes (and extra statements) for the next commit, on the event loop; resolves once durable.
+
+        Everything that writes the database goes through here, so the writer thread is the only writer
+        connection in use: the relay thread hands its bookkeeping to the loop, which submits it here.
+        """
         assert self._loop is not None, "store not started"
         fut: asyncio.Future[None] = self._loop.create_future()
         if self.failed:
             fut.set_exception(StoreError("the database is recovering from a failed write"))
             return fut
         t, c, e, enc = self._prepare(changes)
-        self._queue.put(_Batch(t, c, e, enc, fut))
+        self._queue.put(_Batch(t, c, e, enc, fut, ops))
         return fut
 
-    def write_now(self, changes: Iterable[Change]) -> None:
+    def write_now(self, changes: Iterable[Change], *, ops: Sequence[tuple[str, Sequence[Any]]] = ()) -> None:
         """Commit changes synchronously (tools and tests; not while the writer thread runs)."""
         t, c, e, enc = self._prepare(changes)
-        self._commit([_Batch(t, c, e, enc, None)])
+        self._commit([_Batch(t, c, e, enc, None, ops)])
 
     def _commit(self, batches: list[_Batch]) -> None:
         conn = self.db.conn
@@ -326,6 +386,9 @@ class SiteStore:
                 conn.executemany(_UPSERT_COUNTER, counters)
             if events:
                 conn.executemany(_INSERT_EVENT, events)
+            for b in batches:
+                for sql, params in b.ops:
+                    conn.execute(sql, params)
             conn.execute("COMMIT")
         except BaseException:
             try:

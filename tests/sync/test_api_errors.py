@@ -10,7 +10,9 @@ from sync.store import create_token
 
 PUBLIC = {("GET", "/api/v1/health"), ("GET", "/t/{ticket_id}"), ("GET", "/openapi.json")}
 WRITE_ROLES = {"/api/v1/tickets": {"kiosk", "counter", "admin"},
-               "/api/v1/devices/report": {"kiosk", "board", "counter", "admin"}}
+               "/api/v1/devices/report": {"kiosk", "board", "counter", "admin"},
+               "/api/v1/dossiers": {"kiosk", "counter", "admin"},
+               "/api/v1/files/{sha256}": {"kiosk", "counter", "admin"}}
 
 
 def routes(hub: RunningHub) -> list[tuple[str, str]]:
@@ -19,7 +21,8 @@ def routes(hub: RunningHub) -> list[tuple[str, str]]:
 
 
 def concrete(path: str) -> str:
-    return path.replace("{n}", "1").replace("{ticket_id}", "00000000-0000-0000-0000-000000000000")
+    return (path.replace("{n}", "1").replace("{ticket_id}", "00000000-0000-0000-0000-000000000000")
+            .replace("{key}", "TAM-X-000000-0001").replace("{sha256}", "0" * 64))
 
 
 def assert_json_error(r: requests.Response, status: int | tuple[int, ...]) -> None:
@@ -52,14 +55,14 @@ def test_missing_and_invalid_tokens(hub: RunningHub) -> None:
 
 def test_wrong_roles(hub: RunningHub) -> None:
     for method, path in routes(hub):
-        if method != "POST":
+        if method not in ("POST", "PUT"):
             continue
         url = hub.url + concrete(path)
         allowed = WRITE_ROLES.get(path, {"counter", "admin"})
         for role in ("kiosk", "board", "counter"):
             if role in allowed:
                 continue
-            r = requests.post(url, json={"service": "A", "display": "1001"}, timeout=5,
+            r = requests.request(method, url, json={"service": "A", "display": "1001"}, timeout=5,
                               headers={"Authorization": f"Bearer {hub.tokens[role]}"})
             assert_json_error(r, 403)
     # A kiosk cannot call tickets; a board only reads.
@@ -96,7 +99,7 @@ BAD_BODIES = [
 def test_malformed_bodies_are_4xx_json(hub: RunningHub, body: bytes, ctype: str) -> None:
     h = {"Authorization": f"Bearer {hub.tokens['admin']}", "Content-Type": ctype}
     for path in ("/api/v1/tickets", "/api/v1/counters/1/transfer", "/api/v1/counters/1/call",
-                 "/api/v1/counters/1/restore"):
+                 "/api/v1/counters/1/restore", "/api/v1/dossiers"):
         r = requests.post(hub.url + path, data=body, headers=h, timeout=5)
         assert_json_error(r, tuple(range(400, 500)))
 

@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+"""Sync drain benchmark: a hub offline with a backlog of events and dossiers with files, then the central
+server comes up; how long until the outbox is empty and every dossier has its official code. Prints JSON.
+
+    .venv/bin/python bench/sync_drain.py [--events 10000] [--dossiers 100] [--mb-per-dossier 1]
+
+Hub and central server are separate processes (`motcua hub`, `motcua central`, synchronous=FULL) on
+loopback. Target (issue 6): 10,000 events and 100 dossiers of 1 MB drain in at most 10 s.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sync.client import wait_for_hub  # noqa: E402
+from sync.server import free_port  # noqa: E402
+from sync.store import create_token  # noqa: E402
+
+SITE = """
+[site]
+code = "BENCH"
+name = "Trung tâm thử đồng bộ"
+agency_code = "000.00.12.H04"
+[hours]
+mon = ["00:00-24:00"]
+tue = ["00:00-24:00"]
+wed = ["00:00-24:00"]
+thu = ["00:00-24:00"]
+fri = ["00:00-24:00"]
+sat = ["00:00-24:00"]
+sun = ["00:00-24:00"]
+issue_early_min = 0
+stop_issuing_before_close_min = 0
+[central]
+token = "dev-central-token-BENCH"
+[[services]]
+code = "S1"
+name = "Dịch vụ 1"
+first_number = 1
+digits = 6
+[[services]]
+code = "S2"
+name = "Dịch vụ 2"
+first_number = 1
+digits = 6
+[[counters]]
+number = 1
+services = ["S1", "S2"]
+"""
+PY = [sys.executable, "-c", "import sys; from motcua.cli import main; sys.exit(main())"]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--events", type=int, default=10_000, help="events in the backlog (dossier events included)")
+    ap.add_argument("--dossiers", type=int, default=100)
+    ap.add_argument("--mb-per-dossier", type=float, default=1.0)
+    ap.add_argument("--files-per-dossier", type=int, default=2)
+    args = ap.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="motcua-sync-bench-"))
+    (tmp / "site.toml").write_text(SITE, encoding="utf-8")
+    db = tmp / "hub.db"
+    tokens = {r: create_token(db, role=r, name=r) for r in ("kiosk", "counter", "admin")}
+    hub_port, central_port = free_port(), free_port()
+    hub_url, central_url = f"http://127.0.0.1:{hub_port}", f"http://127.0.0.1:{central_port}"
+    hub = subprocess.Popen([*PY, "hub", "--config", str(tmp / "site.toml"), "--db", str(db), "--host", "127.0.0.1",
+                            "--port", str(hub_port), "--central", central_url, "--log-level", "error",
+                            "--sync-backoff-max", "0.2"])
+    central: subprocess.Popen[bytes] | None = None
+    try:
+        assert wait_for_hub(hub_url, timeout=30), "hub did not start"
+        # The backlog, made while the central server is down.
+        tickets = args.events - args.dossiers
+        per = tickets // 8
+
+        def kiosk(i: int) -> None:
+            s = requests.Session()
+            s.headers["Authorization"] = f"Bearer {tokens['kiosk']}"
+            for k in range(per + (1 if i < tickets % 8 else 0)):
+                s.post(hub_url + "/api/v1/tickets", json={"service": ("S1", "S2")[k % 2]}, timeout=10).raise_for_status()
+
+        threads = [threading.Thread(target=kiosk, args=(i,)) for i in range(8)]
+        for t in threads:
+            t.start()
+        s = requests.Session()
+        s.headers["Authorization"] = f"Bearer {tokens['counter']}"
+        file_bytes = int(args.mb_per_dossier * 1_000_000 / args.files_per_dossier)
+        total_bytes = 0
+        for i in range(args.dossiers):
+            files = []
+            for j in range(args.files_per_dossier):
+                data = os.urandom(file_bytes)
+                sha = hashlib.sha256(data).hexdigest()
+                s.put(f"{hub_url}/api/v1/files/{sha}", data=data, timeout=30).raise_for_status()
+                files.append({"sha256": sha, "name": f"ho-so-{i}-{j}.pdf", "mime": "application/pdf"})
+                total_bytes += len(data)
+            s.post(hub_url + "/api/v1/dossiers", timeout=10, json={
+                "id": str(uuid.uuid4()), "procedure": "DKKD.01", "files": files,
+                "applicant": {"name": f"Trần Thị {i}", "id_number": f"{i:012d}"}}).raise_for_status()
+        for t in threads:
+            t.join()
+        admin = requests.Session()
+        admin.headers["Authorization"] = f"Bearer {tokens['admin']}"
+        before = admin.get(hub_url + "/api/v1/sync", timeout=5).json()
+        # The link returns.
+        central = subprocess.Popen([*PY, "central", "--db", str(tmp / "central.db"), "--port", str(central_port),
+                                    "--log-level", "error"])
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if requests.get(central_url + "/api/v1/health", timeout=1).ok:
+                    break
+            except requests.RequestException:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("central did not start")
+            time.sleep(0.01)
+        t0 = time.perf_counter()
+        while True:
+            st = admin.get(hub_url + "/api/v1/sync", timeout=5).json()
+            if st["backlog"] == 0 and st["dossiers_unlinked"] == 0:
+                break
+            if time.perf_counter() - t0 > 120:
+                raise RuntimeError(f"no drain in 120 s: {st}")
+            time.sleep(0.02)
+        drain = time.perf_counter() - t0
+        print(json.dumps({
+            "backlog_events": before["backlog"], "dossiers": args.dossiers, "file_bytes": total_bytes,
+            "drain_s": round(drain, 3), "events_per_s": round(before["backlog"] / drain, 1),
+            "mb_per_s": round(total_bytes / 1e6 / drain, 1), "target_s": 10.0, "ok": drain <= 10.0,
+            "after": {k: st[k] for k in ("backlog", "oldest_unsent_age_s", "dead_letters", "dossiers_unlinked")},
+            "cpu_count": os.cpu_count(),
+        }, indent=2))
+    finally:
+        for p in (hub, central):
+            if p is not None and p.poll() is None:
+                p.terminate()
+                p.wait(15)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,257 @@
+"""The reference central case server's HTTP API (FastAPI), under /api/v1, site token as Bearer.
+
+- `POST /events` {"site", "events": [...]}: a batch of site events, one result per event (201 stored,
+  200 repeat, 422 rejected) so that one bad event never blocks the others;
+- `HEAD|GET /blobs/{sha256}`, `PUT /blobs/{sha256}?offset=N&size=TOTAL`: content-addressed files,
+  resumable (send the rest from the offset the server reports) and verified against the sha256;
+- `POST /dossiers`: a dossier whose files are already uploaded; 201 with its official code
+  (`{agency code}-{yyMMdd}-{NNNN}`); a repeat gets the first answer; the same id with another body is 422;
+- `GET /feeds/{catalog|calendar|guides|status}?after=CURSOR&epoch=E&limit=N`: pages after a cursor;
+- `GET /dossiers/{id or code}`: lookup.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+import os
+import re
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any, Literal
+
+import orjson
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from motcua import __version__
+from sync.central.store import CentralError, CentralStore, fsync_dir
+
+log = logging.getLogger(__name__)
+
+API = "/api/v1"
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+MAX_BLOB = 200 * 1024 * 1024
+MAX_EVENTS = 2000
+
+
+def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(orjson.dumps(data), status_code=status, media_type="application/json", headers=headers)
+
+
+def _error(status: int, code: str, message: str, extra: dict[str, Any] | None = None) -> Response:
+    return _json({"error": {"code": code, "message": message, **(extra or {})}}, status)
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class FileRef(_Body):
+    """A file of a dossier, by content."""
+
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    name: str = Field(min_length=1, max_length=255)
+    size: int = Field(ge=0, le=MAX_BLOB)
+    mime: str = Field("application/octet-stream", max_length=100)
+
+
+class Applicant(_Body):
+    """Người nộp hồ sơ."""
+
+    name: str = Field(min_length=1, max_length=200)
+    id_number: str = Field("", max_length=20)
+    phone: str = Field("", max_length=30)
+    email: str = Field("", max_length=200)
+    address: str = Field("", max_length=500)
+
+
+class DossierIn(_Body):
+    """A dossier as the site submits it (the site made its id)."""
+
+    id: str = Field(min_length=8, max_length=64)
+    site: str = Field(min_length=1, max_length=32)
+    agency_code: str = Field("", max_length=64)
+    provisional_code: str | None = Field(None, max_length=64)
+    procedure: str = Field(min_length=1, max_length=64)
+    applicant: Applicant
+    files: list[FileRef] = Field(default_factory=list, max_length=100)
+    delivery: Literal["center", "post", "online"] = "center"
+    delivery_address: str = Field("", max_length=500)
+    channel: str = Field("counter", max_length=16)
+    ticket_id: str | None = Field(None, max_length=64)
+    note: str = Field("", max_length=2000)
+    submitted_at: float
+    due_at: float | None = None
+
+
+def create_central_app(store: CentralStore) -> FastAPI:
+    """The central server's ASGI app over a store."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        store.close()
+
+    app = FastAPI(title="motcua-edge reference central case server", version=__version__, lifespan=lifespan,
+                  description="Máy chủ hồ sơ trung tâm (tham chiếu) / reference central case server.")
+    app.state.store = store
+    bearer = HTTPBearer(auto_error=False, description="Mã trạm / site token")
+    uploading: set[str] = set()
+
+    @app.exception_handler(CentralError)
+    async def _central_error(request: Request, exc: CentralError) -> Response:
+        return _error(exc.status, exc.code, exc.message, exc.extra)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        errs = exc.errors()
+        first = errs[0] if errs else {}
+        where = ".".join(str(p) for p in first.get("loc", ()) if p != "body") or "body"
+        if first.get("type") == "json_invalid":
+            return _error(400, "malformed_json", "Dữ liệu gửi lên không phải JSON hợp lệ / the body is not valid JSON")
+        return _error(422, "invalid_request", f"{where}: {first.get('msg', 'invalid')}")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        codes = {404: "not_found", 405: "method_not_allowed"}
+        return _error(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:  # pragma: no cover - last resort
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return _error(500, "internal_error", "Lỗi hệ thống / internal error")
+
+    async def site_auth(creds: HTTPAuthorizationCredentials | None = Depends(bearer)) -> str:
+        if creds is None or not creds.credentials:
+            raise CentralError(401, "unauthorized", "Thiếu mã trạm / missing site token (Authorization: Bearer)")
+        site = store.site_of(creds.credentials)
+        if site is None:
+            raise CentralError(401, "unauthorized", "Mã trạm không hợp lệ / invalid site token")
+        return site
+
+    def same_site(site: str, claimed: str) -> None:
+        if claimed != site:
+            raise CentralError(403, "wrong_site", f"Mã trạm của {site} không gửi thay {claimed} / token is for {site}")
+
+    async def in_thread(fn: Callable[[], Any]) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(None, fn)
+
+    @app.get(f"{API}/health", tags=["public"])
+    async def health() -> Response:
+        """Sống / liveness, version and feed epoch."""
+        return _json({"status": "ok", "version": __version__, "epoch": store.epoch})
+
+    @app.post(f"{API}/events", tags=["ingest"])
+    async def post_events(request: Request, site: str = Depends(site_auth)) -> Response:
+        """Nhận sự kiện của trạm / a batch of site events; one result per event, in order."""
+        try:
+            body = orjson.loads(await request.body())
+        except orjson.JSONDecodeError:
+            raise CentralError(400, "malformed_json", "Dữ liệu gửi lên không phải JSON hợp lệ / not valid JSON") from None
+        if not isinstance(body, dict) or not isinstance(body.get("events"), list) or not isinstance(body.get("site"), str):
+            raise CentralError(422, "invalid_request", "expected {\"site\": CODE, \"events\": [...]}")
+        same_site(site, body["site"])
+        if len(body["events"]) > MAX_EVENTS:
+            raise CentralError(413, "batch_too_large", f"at most {MAX_EVENTS} events per request")
+        results = await in_thread(lambda: store.ingest_events(site=site, events=body["events"]))
+        return _json({"results": results})
+
+    @app.api_route(f"{API}/blobs/{{sha256}}", methods=["GET", "HEAD"], tags=["files"])
+    async def blob_status(sha256: str, site: str = Depends(site_auth)) -> Response:
+        """Tệp đã nhận tới đâu / how much of a file the server holds (`offset`) and whether it is complete."""
+        if not SHA256.match(sha256):
+            raise CentralError(422, "invalid_sha256", "expected 64 lowercase hex digits")
+        st = store.blob_status(sha256)
+        return _json(st, headers={"Upload-Offset": str(st["offset"])})
+
+    @app.put(f"{API}/blobs/{{sha256}}", tags=["files"])
+    async def put_blob(sha256: str, request: Request, offset: int = 0, size: int | None = None,
+                       site: str = Depends(site_auth)) -> Response:
+        """Gửi tệp / upload a file (or its rest from `offset`); verified against the sha256 when complete."""
+        if not SHA256.match(sha256):
+            raise CentralError(422, "invalid_sha256", "expected 64 lowercase hex digits")
+        if size is None or not 0 <= size <= MAX_BLOB or not 0 <= offset <= size:
+            raise CentralError(422, "invalid_range", f"give size (0..{MAX_BLOB}) and 0 <= offset <= size")
+        final = store.blob_path(sha256)
+        if final.exists():
+            return _json({"sha256": sha256, "complete": True, "size": final.stat().st_size, "offset": final.stat().st_size})
+        if sha256 in uploading:
+            raise CentralError(409, "upload_in_progress", "another upload of this file is running; retry",
+                               extra={"offset": store.blob_status(sha256)["offset"]})
+        uploading.add(sha256)
+        try:
+            return await _receive(sha256, request, offset, size)
+        finally:
+            uploading.discard(sha256)
+
+    async def _receive(sha256: str, request: Request, offset: int, size: int) -> Response:
+        final = store.blob_path(sha256)
+        part = store.partial_path(sha256)
+        part.parent.mkdir(parents=True, exist_ok=True)
+        have = part.stat().st_size if part.exists() else 0
+        if have != offset:
+            raise CentralError(409, "wrong_offset", f"the server holds {have} bytes; resume from there",
+                               extra={"offset": have})
+        written = offset
+        # Append as the body arrives: a cut connection leaves a partial file to resume from.
+        with open(part, "ab") as f:
+            async for chunk in request.stream():
+                written += len(chunk)
+                if written > size:
+                    f.truncate(offset)
+                    raise CentralError(422, "too_long", "the body goes past the declared size")
+                f.write(chunk)
+            f.flush()
+            os.fsync(f.fileno())
+        if written < size:
+            return _json({"sha256": sha256, "complete": False, "offset": written}, 202)
+        digest = await in_thread(lambda: _sha256_file(part))
+        if digest != sha256:
+            part.unlink(missing_ok=True)
+            raise CentralError(422, "hash_mismatch", "Tệp không khớp mã băm / the content does not match its sha256")
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(part, final)
+        fsync_dir(final.parent)
+        await in_thread(lambda: store.record_blob(sha256, size))
+        return _json({"sha256": sha256, "complete": True, "size": size, "offset": size}, 201)
+
+    @app.post(f"{API}/dossiers", tags=["ingest"], status_code=201)
+    async def post_dossier(body: DossierIn, site: str = Depends(site_auth)) -> Response:
+        """Nhận hồ sơ / a dossier (files first); 201 with its official code; a repeat gets the first answer."""
+        same_site(site, body.site)
+        status, answer = await in_thread(lambda: store.ingest_dossier(site=site, body=body.model_dump()))
+        return _json(answer, status)
+
+    @app.get(f"{API}/dossiers/{{key}}", tags=["dossiers"])
+    async def get_dossier(key: str, site: str = Depends(site_auth)) -> Response:
+        """Tra cứu hồ sơ / a dossier by id, official code or provisional code."""
+        d = store.dossier(key) if len(key) <= 64 else None
+        if d is None or d["site"] != site:
+            raise CentralError(404, "unknown_dossier", "Không tìm thấy hồ sơ / no such dossier")
+        return _json(d)
+
+    @app.get(f"{API}/feeds/{{kind}}", tags=["feeds"])
+    async def feed(kind: str, after: int = 0, epoch: int | None = None, limit: int = 200,
+                   site: str = Depends(site_auth)) -> Response:
+        """Một trang tin sau con trỏ / a feed page after a cursor; another epoch gets a reset page."""
+        if after < 0 or not 1 <= limit <= 1000:
+            raise CentralError(422, "invalid_request", "after >= 0 and 1 <= limit <= 1000")
+        page = await in_thread(lambda: store.feed_page(kind, site=site, after=after, limit=limit, epoch=epoch))
+        return _json(page)
+
+    return app
+
+
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+

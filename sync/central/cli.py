@@ -1,0 +1,100 @@
+"""`motcua central`: run the reference central case server and administer its store.
+
+    motcua central --db PATH [--host H] [--port 8480]
+    motcua central token create --db PATH --site CODE
+    motcua central status --db PATH --dossier CODE --set received|processing|supplement|done|returned
+    motcua central export --db PATH --kind tickets|dossiers [--site CODE]
+    motcua central epoch --db PATH --bump
+    motcua central catalog --db PATH [--put FILE.json] [--delete CODE]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from sync.central.store import STATUSES, CentralError, CentralStore
+
+log = logging.getLogger(__name__)
+
+
+def build_central_app(db_path: str | Path, *, dev_tokens: bool = True):  # type: ignore[no-untyped-def]
+    """The central server's ASGI app over a database file (created and seeded if new)."""
+    from sync.central.app import create_central_app
+
+    return create_central_app(CentralStore(db_path, dev_tokens=dev_tokens))
+
+
+def _serve(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser(prog="motcua central", description="Máy chủ hồ sơ trung tâm tham chiếu / "
+                                 "run the reference central case server (subcommands: token, status, export, epoch, catalog).")
+    ap.add_argument("--db", required=True, help="SQLite database file (created and seeded if missing)")
+    ap.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    ap.add_argument("--port", type=int, default=8480, help="port (default 8480)")
+    ap.add_argument("--no-dev-tokens", action="store_true",
+                    help="refuse the development tokens dev-central-token-SITE (use `token create`)")
+    ap.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = build_central_app(args.db, dev_tokens=not args.no_dev_tokens)
+    from sync.server import make_server
+
+    make_server(app, host=args.host, port=args.port, log_level=args.log_level).run()
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    """Entry point of `motcua central`."""
+    if not argv or argv[0] not in ("token", "status", "export", "epoch", "catalog"):
+        return _serve(argv)
+    action, rest = argv[0], argv[1:]
+    ap = argparse.ArgumentParser(prog=f"motcua central {action}")
+    if action == "token":
+        ap.add_argument("what", choices=["create"])
+        ap.add_argument("--db", required=True)
+        ap.add_argument("--site", required=True, help="the site's code ([site].code of its configuration)")
+    elif action == "status":
+        ap.add_argument("--db", required=True)
+        ap.add_argument("--dossier", required=True, help="official code, provisional code or id")
+        ap.add_argument("--set", required=True, choices=STATUSES, dest="status")
+    elif action == "export":
+        ap.add_argument("--db", required=True)
+        ap.add_argument("--kind", required=True, choices=["tickets", "dossiers", "events"])
+        ap.add_argument("--site", default=None)
+    elif action == "epoch":
+        ap.add_argument("--db", required=True)
+        ap.add_argument("--bump", action="store_true", help="compact the feeds under a new epoch (sites resync)")
+    else:
+        ap.add_argument("--db", required=True)
+        ap.add_argument("--put", default=None, help="a JSON file with one procedure or a list of them")
+        ap.add_argument("--delete", default=None, metavar="CODE", help="withdraw a procedure")
+    args = ap.parse_args(rest)
+    store = CentralStore(args.db)
+    try:
+        if action == "token":
+            print(store.create_token(site=args.site))
+        elif action == "status":
+            item = store.set_status(args.dossier, args.status)
+            print(json.dumps(item, ensure_ascii=False))
+        elif action == "export":
+            out = sys.stdout
+            for row in store.export(args.kind, site=args.site):
+                out.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
+        elif action == "epoch":
+            print(store.bump_epoch() if args.bump else store.epoch)
+        else:
+            if args.put:
+                data = json.loads(Path(args.put).read_text(encoding="utf-8"))
+                for p in data if isinstance(data, list) else [data]:
+                    store.put_feed_item("catalog", p["code"], p)
+            if args.delete and not store.delete_feed_item("catalog", args.delete):
+                print(f"no procedure {args.delete}", file=sys.stderr)
+                return 1
+    except CentralError as exc:
+        print(f"motcua central {action}: {exc.message}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    return 0

@@ -1,0 +1,379 @@
+"""The outbox relay: the hub's events go up to the central server, its feeds come down.
+
+Runs in its own thread so that network waits never touch the hub's event loop. It reads the site
+database on its own connection (WAL: readers never block the writer) and writes nothing itself: each
+step's bookkeeping — the outbox cursor, dead letters, dossier links, applied feed pages — is handed to
+the hub's loop (`Hub.apply_sync`), which submits it to the store's group-commit writer like any other
+change. So the writer thread stays the only writer connection (DESIGN rule 1), and a link or a feed page
+that changes what devices see gets its event in the same transaction (rule 2).
+
+Upstream (rule 3), at-least-once plus idempotency: events are sent in sequence order in batches; a dossier
+event first uploads the dossier's files (content-addressed, resumable), then posts the dossier, then the
+batch with the event itself. The cursor moves only after the central server answered for the whole batch,
+so a crash anywhere re-sends, and the server's answer to a repeat is the first answer. Network errors,
+timeouts and 5xx back off with full jitter; an item the server rejects (4xx) is dead-lettered with its
+reason and the rest go on. Authentication and routing errors (401, 403, 404) are never an item's fault:
+they back off like an outage and show in `last_error`.
+
+Downstream (rule 4): each feed is pulled after its cursor; a page is applied and its cursor advanced in
+one transaction; a page seen twice changes nothing (items carry their feed sequence, older ones never
+overwrite newer ones); a new epoch on the server resets the feed (cleared and reloaded from the start).
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import orjson
+import requests
+
+from sync.store import StoreError, connect
+
+if TYPE_CHECKING:
+    from sync.hub import Hub
+
+log = logging.getLogger(__name__)
+
+FEED_KINDS = ("catalog", "calendar", "guides", "status")
+OUTBOX = "central"
+
+Op = tuple[str, Sequence[Any]]
+
+_ADVANCE = ("INSERT INTO outbox (name, sent_seq, updated_at) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET "
+            "sent_seq = MAX(outbox.sent_seq, excluded.sent_seq), updated_at = excluded.updated_at")
+_DEAD = ("INSERT INTO dead_letters (seq, event_id, type, status, code, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?) "
+         "ON CONFLICT(seq, code) DO NOTHING")
+_LINK = ("UPDATE dossiers SET code = ?, linked_at = ?, status = CASE WHEN status = 'submitted' THEN ? ELSE status END "
+         "WHERE id = ? AND code IS NULL")
+_FEED_PUT = ("INSERT INTO feed_items (kind, key, seq, body) VALUES (?, ?, ?, ?) ON CONFLICT(kind, key) DO UPDATE SET "
+             "seq = excluded.seq, body = excluded.body WHERE excluded.seq > feed_items.seq")
+_FEED_DELETE = "DELETE FROM feed_items WHERE kind = ? AND key = ? AND seq < ?"
+_FEED_CURSOR = ("INSERT INTO feed_cursors (kind, epoch, cursor, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(kind) DO UPDATE SET "
+                "cursor = CASE WHEN excluded.epoch != feed_cursors.epoch THEN excluded.cursor "
+                "ELSE MAX(feed_cursors.cursor, excluded.cursor) END, epoch = excluded.epoch, updated_at = excluded.updated_at")
+_STATUS = ("UPDATE dossiers SET code = COALESCE(code, ?), linked_at = COALESCE(linked_at, ?), status = ?, status_at = ? "
+           "WHERE id = ? AND (status_at IS NULL OR status_at <= ?)")
+
+
+class Transient(Exception):
+    """The exchange failed in a way worth retrying later (network, timeout, 5xx, auth or routing)."""
+
+
+@dataclass
+class RelaySettings:
+    """How the relay talks to the central server."""
+
+    url: str
+    token: str
+    batch: int = 500
+    """Events per request."""
+    timeout_s: float = 15.0
+    backoff_base_s: float = 0.5
+    backoff_max_s: float = 60.0
+    """Full jitter: each wait is uniform in [0, min(max, base * 2**attempt)]."""
+    feed_interval_s: float = 30.0
+    idle_poll_s: float = 1.0
+    upload_threads: int = 4
+
+
+class Relay:
+    """The hub's link to the central server (one thread)."""
+
+    def __init__(self, hub: Hub, settings: RelaySettings, *, blob_path: Callable[[str], Path]) -> None:
+        self.hub = hub
+        self.s = settings
+        self.site = hub.config.site.code
+        self.agency_code = hub.config.site.agency_code or hub.config.site.code
+        self.blob_path = blob_path
+        self.base = settings.url.rstrip("/") + "/api/v1"
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._local = threading.local()
+        self._pool: ThreadPoolExecutor | None = None
+        self.last_success: float | None = None
+        self.last_error: dict[str, Any] | None = None
+        self.attempt = 0
+        self.state = "starting"
+        self.feeds_due = True
+        self.rounds = 0
+
+    # ------------------------------------------------------------------ lifecycle
+    def start(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Start the relay thread; bookkeeping is applied on `loop`."""
+        self._loop = loop
+        self._pool = ThreadPoolExecutor(self.s.upload_threads, thread_name_prefix="motcua-upload")
+        self._thread = threading.Thread(target=self._run, name="motcua-relay", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Ask the thread to stop and wait a little (it is a daemon: a stuck request cannot hold the exit)."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def wake(self) -> None:
+        """New events were committed: send them without waiting for the next poll."""
+        self._wake.set()
+
+    def pull_feeds_now(self) -> None:
+        """Pull every feed on the next round."""
+        self.feeds_due = True
+        self._wake.set()
+
+    # ------------------------------------------------------------------ the loop
+    def _run(self) -> None:
+        conn = connect(self.hub.store.path)
+        next_feeds = 0.0
+        try:
+            while not self._stop.is_set():
+                try:
+                    sent = self._push(conn)
+                    if self.feeds_due or time.monotonic() >= next_feeds:
+                        self.feeds_due = False
+                        self._pull_feeds(conn)
+                        next_feeds = time.monotonic() + self.s.feed_interval_s
+                    self._succeeded()
+                    self.rounds += 1
+                    if sent == 0:
+                        self._wake.wait(self.s.idle_poll_s)
+                        self._wake.clear()
+                except (Transient, StoreError) as exc:
+                    self._failed(str(exc))
+                    self.attempt += 1
+                    cap = min(self.s.backoff_max_s, self.s.backoff_base_s * 2 ** min(self.attempt, 30))
+                    self._stop.wait(random.uniform(0, cap))
+                except Exception as exc:  # a bug must not kill the relay for the rest of the day
+                    log.exception("relay round failed")
+                    self._failed(f"{type(exc).__name__}: {exc}")
+                    self.attempt += 1
+                    self._stop.wait(min(self.s.backoff_max_s, 5.0))
+        finally:
+            conn.close()
+
+    def _succeeded(self) -> None:
+        self.last_success = self.hub.clock.time()
+        self.attempt = 0
+        self.state = "ok"
+
+    def _failed(self, message: str) -> None:
+        if self.attempt == 0 or (self.last_error or {}).get("message") != message:
+            log.warning("sync with %s failed: %s", self.s.url, message)
+        self.last_error = {"at": self.hub.clock.time(), "message": message[:500]}
+        self.state = "retrying"
+
+    # ------------------------------------------------------------------ HTTP
+    def _session(self) -> requests.Session:
+        s: requests.Session | None = getattr(self._local, "session", None)
+        if s is None:
+            s = requests.Session()
+            s.headers["Authorization"] = f"Bearer {self.s.token}"
+            s.headers["User-Agent"] = "motcua-edge-hub"
+            self._local.session = s
+        return s
+
+    def _request(self, method: str, path: str, **kw: Any) -> requests.Response:
+        if self._stop.is_set():
+            raise Transient("stopping")
+        try:
+            r = self._session().request(method, self.base + path, timeout=(3.0, self.s.timeout_s), **kw)
+        except requests.RequestException as exc:
+            self._local.session = None  # a half-read connection must not be reused
+            raise Transient(f"{method} {path}: {type(exc).__name__}: {exc}") from exc
+        if r.status_code >= 500 or r.status_code in (401, 403, 404, 405, 408, 429):
+            raise Transient(f"{method} {path}: HTTP {r.status_code} {_error_code(r)}")
+        return r
+
+    def _apply(self, ops: list[Op], events: list[tuple[str, dict[str, Any]]]) -> None:
+        assert self._loop is not None
+        fut = asyncio.run_coroutine_threadsafe(self.hub.apply_sync(ops=ops, events=events), self._loop)
+        try:
+            fut.result(timeout=60)
+        except TimeoutError as exc:
+            raise StoreError("the hub did not commit the sync bookkeeping in time") from exc
+
+    # ------------------------------------------------------------------ upstream
+    def sent_seq(self, conn: Any) -> int:
+        """The outbox cursor: every event up to it was answered by the central server."""
+        row = conn.execute("SELECT sent_seq FROM outbox WHERE name = ?", (OUTBOX,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def _push(self, conn: Any) -> int:
+        after = self.sent_seq(conn)
+        rows = conn.execute("SELECT seq, id, type, data FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+                            (after, self.s.batch)).fetchall()
+        if not rows:
+            return 0
+        now = self.hub.clock.time()
+        ops: list[Op] = []
+        events: list[tuple[str, dict[str, Any]]] = []
+        dossiers = [(r[0], r[1], orjson.loads(r[3])["dossier"]) for r in rows if r[2] == "dossier.submitted"]
+        if dossiers:
+            self._upload_files([f for _, _, d in dossiers for f in d["files"]])
+            for seq, event_id, d in dossiers:
+                answer, dead = self._post_dossier(d)
+                if dead is not None:
+                    ops.append((_DEAD, (seq, event_id, "dossier.submitted", dead[0], dead[1], dead[2], now)))
+                    continue
+                linked = conn.execute("SELECT code FROM dossiers WHERE id = ?", (d["id"],)).fetchone()
+                if linked is not None and linked[0] is None and answer.get("code"):
+                    ops.append((_LINK, (answer["code"], now, answer.get("status", "received"), d["id"])))
+                    events.append(("dossier.linked", {"dossier": {
+                        "id": d["id"], "provisional_code": d.get("provisional_code"), "code": answer["code"],
+                        "status": answer.get("status", "received")}}))
+        for seq, event_id, etype, status, code, reason in self._post_events(rows):
+            ops.append((_DEAD, (seq, event_id, etype, status, code, reason, now)))
+        ops.append((_ADVANCE, (OUTBOX, rows[-1][0], now)))
+        self._apply(ops, events)
+        return len(rows)
+
+    def _post_events(self, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        """Send events; returns the dead letters (seq, id, type, status, code, reason)."""
+        body = b'{"site":' + orjson.dumps(self.site) + b',"events":[' + b",".join(
+            r[3].encode() if isinstance(r[3], str) else r[3] for r in rows) + b"]}"
+        r = self._request("POST", "/events", data=body, headers={"Content-Type": "application/json"})
+        if r.status_code >= 400:
+            if len(rows) == 1:
+                return [(rows[0][0], rows[0][1], rows[0][2], r.status_code, _error_code(r), _error_message(r))]
+            # The batch as a whole was refused: find the culprits one by one, send the rest.
+            out: list[tuple[Any, ...]] = []
+            for row in rows:
+                out.extend(self._post_events([row]))
+            return out
+        results = r.json().get("results", [])
+        if len(results) != len(rows):
+            raise Transient(f"POST /events: {len(results)} results for {len(rows)} events")
+        dead = []
+        for row, res in zip(rows, results):
+            st = int(res.get("status", 500))
+            if st >= 500:
+                raise Transient(f"POST /events: item {row[1]} got {st}")
+            if st >= 400:
+                err = res.get("error") or {}
+                dead.append((row[0], row[1], row[2], st, str(err.get("code", "rejected")), str(err.get("message", ""))))
+        return dead
+
+    def _upload_files(self, files: list[dict[str, Any]]) -> None:
+        unique = list({f["sha256"]: f for f in files}.values())
+        assert self._pool is not None
+        for fut in [self._pool.submit(self._upload, f["sha256"]) for f in unique]:
+            fut.result()
+
+    def _upload(self, sha256: str) -> None:
+        """Send one blob, resuming from what the server already holds."""
+        path = self.blob_path(sha256)
+        size = path.stat().st_size
+        offset = 0
+        for _ in range(3):
+            with open(path, "rb") as f:
+                f.seek(offset)
+                data = f.read()
+            r = self._request("PUT", f"/blobs/{sha256}", params={"offset": offset, "size": size}, data=data,
+                              headers={"Content-Type": "application/octet-stream"})
+            if r.status_code in (200, 201) and r.json().get("complete"):
+                return
+            if r.status_code == 409:
+                offset = int((r.json().get("error") or {}).get("offset", 0))
+                continue
+            if r.status_code == 202:
+                offset = int(r.json().get("offset", 0))
+                continue
+            raise Transient(f"PUT /blobs/{sha256[:12]}: HTTP {r.status_code} {_error_code(r)}")
+        raise Transient(f"PUT /blobs/{sha256[:12]}: the upload did not complete")
+
+    def _post_dossier(self, d: dict[str, Any]) -> tuple[dict[str, Any], tuple[int, str, str] | None]:
+        """Post a dossier: (the answer, None) or ({}, (status, code, reason)) when it is rejected for good."""
+        for _ in range(2):
+            r = self._request("POST", "/dossiers", data=orjson.dumps(d), headers={"Content-Type": "application/json"})
+            if r.status_code < 300:
+                return r.json(), None
+            if r.status_code == 409 and _error_code(r) == "missing_file":
+                self._upload_files(d["files"])
+                continue
+            return {}, (r.status_code, _error_code(r), _error_message(r))
+        raise Transient("POST /dossiers: the server still misses a file after upload")
+
+    # ------------------------------------------------------------------ downstream
+    def _pull_feeds(self, conn: Any) -> None:
+        for kind in FEED_KINDS:
+            for _ in range(100):  # pages per round; the next round continues
+                row = conn.execute("SELECT epoch, cursor FROM feed_cursors WHERE kind = ?", (kind,)).fetchone()
+                epoch, cursor = (int(row[0]), int(row[1])) if row else (None, 0)
+                params: dict[str, Any] = {"after": cursor, "limit": 200}
+                if epoch is not None:
+                    params["epoch"] = epoch
+                r = self._request("GET", f"/feeds/{kind}", params=params)
+                if r.status_code >= 400:
+                    raise Transient(f"GET /feeds/{kind}: HTTP {r.status_code} {_error_code(r)}")
+                page = r.json()
+                self._apply_page(kind, page, epoch=epoch, cursor=cursor)
+                if not page.get("more"):
+                    break
+
+    def _apply_page(self, kind: str, page: dict[str, Any], *, epoch: int | None, cursor: int) -> None:
+        now = self.hub.clock.time()
+        new_epoch = int(page["epoch"])
+        reset = bool(page.get("reset")) or (epoch is not None and new_epoch != epoch)
+        items = page.get("items") or []
+        if not items and not reset and epoch == new_epoch and int(page["cursor"]) <= cursor:
+            return
+        ops: list[Op] = []
+        if reset and kind != "status":
+            ops.append(("DELETE FROM feed_items WHERE kind = ?", (kind,)))
+        keys: list[Any] = []
+        for it in items:
+            if kind == "status":
+                b = it["body"] or {}
+                ops.append((_STATUS, (b.get("code"), now, b.get("status"), b.get("at"), b.get("id"), b.get("at"))))
+                keys.append({"id": b.get("id"), "code": b.get("code"), "status": b.get("status")})
+            elif it["op"] == "delete":
+                ops.append((_FEED_DELETE, (kind, it["key"], it["seq"])))
+                keys.append(it["key"])
+            else:
+                ops.append((_FEED_PUT, (kind, it["key"], it["seq"], orjson.dumps(it["body"]).decode())))
+                keys.append(it["key"])
+        ops.append((_FEED_CURSOR, (kind, new_epoch, int(page["cursor"]), now)))
+        events: list[tuple[str, dict[str, Any]]] = []
+        if items or reset:
+            events.append((f"sync.{kind}", {"sync": {"kind": kind, "epoch": new_epoch, "reset": reset,
+                                                     "cursor": int(page["cursor"]), "count": len(items),
+                                                     "items": keys[:200]}}))
+        self._apply(ops, events)
+        if kind == "calendar" and (items or reset):
+            self.hub.calendar_changed()
+
+
+def _error_code(r: requests.Response) -> str:
+    try:
+        return str(r.json()["error"]["code"])
+    except Exception:  # noqa: BLE001 - any non-JSON answer (a proxy's page)
+        return "http_error"
+
+
+def _error_message(r: requests.Response) -> str:
+    try:
+        return str(r.json()["error"]["message"])[:500]
+    except Exception:  # noqa: BLE001
+        return (r.text or "")[:200]
+
+
+def sha256_file(path: Path) -> str:
+    """The hex sha256 of a file."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()

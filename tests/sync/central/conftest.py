@@ -1,0 +1,7 @@
+"""The sync fault tests' helpers (faultproxy, harness) live next to them."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))

@@ -1,0 +1,280 @@
+"""Real processes for the sync fault tests: a central server, a hub syncing through a FaultProxy, citizens
+making tickets and dossiers with files, and the exactly-once check of both databases."""
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import orjson
+import requests
+from faultproxy import FaultProxy
+
+from sync.client import wait_for_hub
+from sync.server import free_port
+from sync.store import create_token
+
+SITE = """
+[site]
+code = "FAULT"
+name = "Trung tâm thử đồng bộ"
+agency_code = "000.00.99.H99"
+[hours]
+mon = ["00:00-24:00"]
+tue = ["00:00-24:00"]
+wed = ["00:00-24:00"]
+thu = ["00:00-24:00"]
+fri = ["00:00-24:00"]
+sat = ["00:00-24:00"]
+sun = ["00:00-24:00"]
+issue_early_min = 0
+stop_issuing_before_close_min = 0
+[central]
+url = "http://127.0.0.1:1"
+token = "dev-central-token-FAULT"
+[[services]]
+code = "DD"
+name = "Đất đai"
+first_number = 1
+digits = 6
+[[services]]
+code = "TPHT"
+name = "Tư pháp - Hộ tịch"
+first_number = 1
+digits = 6
+[[counters]]
+number = 1
+services = ["DD", "TPHT"]
+"""
+PY = [sys.executable, "-c", "import sys; from motcua.cli import main; sys.exit(main())"]
+
+
+class Central:
+    """`motcua central` as a subprocess."""
+
+    def __init__(self, db: Path) -> None:
+        self.db = db
+        self.port = free_port()
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> Central:
+        self.proc = subprocess.Popen([*PY, "central", "--db", str(self.db), "--port", str(self.port),
+                                      "--log-level", "warning"])
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(self.url + "/api/v1/health", timeout=1).status_code == 200:
+                    return self
+            except requests.RequestException:
+                time.sleep(0.05)
+        raise RuntimeError("central did not start")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(10)
+
+    def cli(self, *args: str) -> str:
+        return subprocess.run([*PY, "central", *args, "--db", str(self.db)], check=True, capture_output=True,
+                              text=True, timeout=60).stdout
+
+
+class Hub:
+    """`motcua hub` as a subprocess, syncing through the proxy."""
+
+    def __init__(self, tmp: Path, central_url: str, *, clock_start: str | None = None, clock_speed: float = 1.0) -> None:
+        self.site = tmp / "site.toml"
+        self.site.write_text(SITE, encoding="utf-8")
+        self.db = tmp / "hub.db"
+        self.port = free_port()
+        self.central_url = central_url
+        self.clock = (clock_start, clock_speed)
+        self.tokens = {r: create_token(self.db, role=r, name=f"fault {r}") for r in ("kiosk", "counter", "admin")}
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> Hub:
+        args = [*PY, "hub", "--config", str(self.site), "--db", str(self.db), "--host", "127.0.0.1",
+                "--port", str(self.port), "--central", self.central_url, "--log-level", "warning",
+                "--sync-backoff-max", "0.4", "--sync-feed-interval", "0.5"]
+        if self.clock[0]:
+            args += ["--clock-start", self.clock[0], "--clock-speed", str(self.clock[1])]
+        self.proc = subprocess.Popen(args)
+        assert wait_for_hub(self.url, timeout=30), "hub did not start"
+        return self
+
+    def kill(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            os.kill(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(10)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def session(self, role: str = "admin") -> requests.Session:
+        s = requests.Session()
+        s.headers["Authorization"] = f"Bearer {self.tokens[role]}"
+        return s
+
+    def sync(self) -> dict[str, Any]:
+        return self.session().get(self.url + "/api/v1/sync", timeout=5).json()  # type: ignore[no-any-return]
+
+    def wait_drained(self, timeout: float = 60.0) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        st: dict[str, Any] = {}
+        while time.monotonic() < deadline:
+            st = self.sync()
+            if st["backlog"] == 0 and st["dossiers_unlinked"] == 0:
+                return st
+            time.sleep(0.1)
+        raise AssertionError(f"the outbox did not drain: {st}")
+
+
+@contextmanager
+def running(tmp: Path, **hub_kw: Any) -> Iterator[tuple[Central, FaultProxy, Hub]]:
+    central = Central(tmp / "central.db").start()
+    proxy = FaultProxy(central.port)
+    hub = Hub(tmp, proxy.url, **hub_kw)
+    proxy.on_kill = hub.kill
+    try:
+        yield central, proxy, hub
+    finally:
+        hub.stop()
+        proxy.close()
+        central.stop()
+
+
+# ---------------------------------------------------------------------- citizens
+FILES = [os.urandom(n) for n in (700, 3000, 12000, 40000)]
+
+
+class Citizens:
+    """Kiosks taking numbers and counters receiving dossiers with files; records what the hub acknowledged."""
+
+    def __init__(self, hub: Hub) -> None:
+        self.hub = hub
+        self.tickets: list[dict[str, Any]] = []
+        self.dossiers: list[dict[str, Any]] = []
+        self.errors: list[str] = []
+        self.stop = threading.Event()
+
+    def take_numbers(self, n: int, *, kiosks: int = 4) -> None:
+        def kiosk(i: int) -> None:
+            s = self.hub.session("kiosk")
+            for k in range(n // kiosks):
+                if self.stop.is_set():
+                    return
+                try:
+                    r = s.post(self.hub.url + "/api/v1/tickets", json={"service": ("DD", "TPHT")[(i + k) % 2]}, timeout=10)
+                except requests.RequestException as exc:
+                    self.errors.append(type(exc).__name__)
+                    return
+                if r.status_code == 201:
+                    self.tickets.append(r.json())
+
+        threads = [threading.Thread(target=kiosk, args=(i,)) for i in range(kiosks)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+
+    def submit_dossiers(self, n: int, *, rng: random.Random | None = None) -> None:
+        rng = rng or random.Random(7)
+        s = self.hub.session("counter")
+        for i in range(n):
+            if self.stop.is_set():
+                return
+            try:
+                files = []
+                for j, data in enumerate(rng.sample(FILES, 2) + [os.urandom(rng.randint(100, 5000))]):
+                    sha = hashlib.sha256(data).hexdigest()
+                    r = s.put(f"{self.hub.url}/api/v1/files/{sha}", data=data, timeout=10)
+                    assert r.status_code == 201, r.text
+                    files.append({"sha256": sha, "name": f"giay-to-{j}.pdf", "mime": "application/pdf"})
+                body = {"id": str(uuid.uuid4()), "procedure": "TPHT.01",
+                        "applicant": {"name": f"Nguyễn Văn {i}", "id_number": f"{i:012d}", "phone": "0912345678"},
+                        "files": files, "delivery": "center"}
+                r = s.post(self.hub.url + "/api/v1/dossiers", json=body, timeout=10)
+            except requests.RequestException as exc:
+                self.errors.append(type(exc).__name__)
+                return
+            if r.status_code == 201:
+                self.dossiers.append(r.json())
+            else:
+                self.errors.append(f"{r.status_code} {r.text[:100]}")
+
+
+# ---------------------------------------------------------------------- the check
+def _canon(obj: Any) -> bytes:
+    return orjson.dumps(obj, option=orjson.OPT_SORT_KEYS)
+
+
+def assert_exactly_once(hub: Hub, central: Central, citizens: Citizens | None = None) -> dict[str, int]:
+    """Every event, ticket and dossier of the hub is at the central server once, identical, with its files."""
+    h = sqlite3.connect(hub.db)
+    c = sqlite3.connect(central.db)
+    try:
+        assert h.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert c.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        hub_events = {r[0]: _canon(orjson.loads(r[1])) for r in h.execute("SELECT id, data FROM events")}
+        central_rows = c.execute("SELECT id, body FROM events WHERE site = 'FAULT'").fetchall()
+        assert len(central_rows) == len({r[0] for r in central_rows})
+        central_events = {r[0]: _canon(orjson.loads(r[1])) for r in central_rows}
+        missing = set(hub_events) - set(central_events)
+        assert not missing, f"{len(missing)} events never reached the central server"
+        assert set(central_events) <= set(hub_events), "the central server holds events the hub does not"
+        assert all(hub_events[k] == central_events[k] for k in hub_events), "an event's content differs"
+        # Tickets: the central server's content is the ticket of its latest event on the hub.
+        latest: dict[str, bytes] = {}
+        for (data,) in h.execute("SELECT data FROM events ORDER BY seq"):
+            t = orjson.loads(data).get("ticket")
+            if t:
+                latest[t["id"]] = _canon(t)
+        central_tickets = {r[0]: _canon(orjson.loads(r[1])) for r in c.execute("SELECT id, content FROM tickets")}
+        hub_ticket_ids = {r[0] for r in h.execute("SELECT id FROM tickets")}
+        assert hub_ticket_ids == set(central_tickets) == set(latest)
+        assert latest == central_tickets
+        # Dossiers: same body, the official code linked on site, the same files, each blob intact.
+        hub_d = {r[0]: (_canon(orjson.loads(r[1])), r[2]) for r in h.execute("SELECT id, body, code FROM dossiers")}
+        central_d = {r[0]: (_canon(orjson.loads(r[1])), r[2]) for r in c.execute("SELECT id, body, code FROM dossiers")}
+        assert hub_d == central_d, "dossiers differ (content or official code)"
+        codes = [v[1] for v in central_d.values()]
+        assert len(set(codes)) == len(codes) and all(code and code.startswith("000.00.99.H99-") for code in codes)
+        blob_dir = Path(str(central.db) + ".blobs")
+        for _dossier_id, sha, size in c.execute("SELECT dossier_id, sha256, size FROM dossier_files"):
+            data = (blob_dir / sha[:2] / sha).read_bytes()
+            assert len(data) == size and hashlib.sha256(data).hexdigest() == sha
+        hub_files = sorted(h.execute("SELECT dossier_id, position, sha256 FROM dossier_files").fetchall())
+        central_files = sorted(c.execute("SELECT dossier_id, position, sha256 FROM dossier_files").fetchall())
+        assert hub_files == central_files
+        if citizens is not None:
+            assert {t["id"] for t in citizens.tickets} <= set(central_tickets), "an acknowledged ticket is missing"
+            assert {d["id"] for d in citizens.dossiers} <= set(central_d), "an acknowledged dossier is missing"
+        assert h.execute("SELECT COUNT(*) FROM dead_letters").fetchone()[0] == 0
+        return {"events": len(hub_events), "tickets": len(central_tickets), "dossiers": len(central_d)}
+    finally:
+        h.close()
+        c.close()
