@@ -424,8 +424,8 @@ class CounterBridge:
         else:
             self.faulty.add(device)
         try:
-            # The hub's fault codes have no keypad/LED entry yet: "other", with the detail.
-            self.client.report_device("other" if problem else None, message=str(problem or ""),
+            kind = "display_offline" if device.startswith("led") else "keypad_offline"
+            self.client.report_device(kind if problem else None, message=str(problem or ""),
                                       device=f"counter{self.config.counter.number}-{device}",
                                       details={"problem": "unplugged"} if problem else None)
         except Exception as exc:  # noqa: BLE001 - reporting is best effort, the device work goes on

@@ -44,6 +44,7 @@ class DemoRun:
     called: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
     failed: int = 0
+    synced: int = 0
     errors: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -202,7 +203,7 @@ def write_summary(out: Path, run: DemoRun) -> dict[str, Any]:
         "tickets_called": int(called),
         "tickets_completed": int(completed),
         "dossiers_received": 0,
-        "synced": 0,
+        "synced": run.synced,
         "lost": lost,
         "failed": run.failed,
     }
@@ -222,6 +223,7 @@ def write_summary(out: Path, run: DemoRun) -> dict[str, Any]:
 def run_demo(*, out: Path, minutes: float, speed: float, seed: int = 7, config_path: Path | None = None,
              arrivals_per_min: float = 6.0, port: int | None = None) -> dict[str, Any]:
     """The headless demo; returns the summary."""
+    from sync.demo_support import count_synced, start_central, wait_synced
     from sync.hub import Hub, create_app
     from sync.server import ServerThread
     from sync.store import SiteStore, create_token
@@ -237,8 +239,10 @@ def run_demo(*, out: Path, minutes: float, speed: float, seed: int = 7, config_p
         shutil.rmtree(out / sub, ignore_errors=True)
     tokens = {r: create_token(db, role=r, name=f"demo {r}") for r in ("kiosk", "board", "counter", "admin")}
     clock = ScaledClock(_demo_start(config), speed=speed)
+    central, central_url = start_central(out)
     store = SiteStore(db)
     hub = Hub(config, store, clock=clock)
+    hub.central_url = central_url  # the reference central server, accepting the example's dev token
     server = ServerThread(create_app(hub), port=port).start()
     run = DemoRun(config=config, hub_url=server.url, db=db, tokens=tokens, clock=clock, out=out)
     stop = threading.Event()
@@ -251,6 +255,10 @@ def run_demo(*, out: Path, minutes: float, speed: float, seed: int = 7, config_p
                 if run.events and run.events[-1]["seq"] >= hub.events.last_seq:
                     break
             time.sleep(0.05)
+        if not wait_synced(hub, timeout=30):
+            run.errors.append(f"sync did not finish: {hub.sync_status()}")
+            run.failed += 1
+        run.synced = count_synced(central, site=config.site.code)
         # Artefacts are made while the hub still runs: screenshots go through the real devices' code.
         for hook in artefact_hooks():
             try:
@@ -265,6 +273,7 @@ def run_demo(*, out: Path, minutes: float, speed: float, seed: int = 7, config_p
         board.join(5)
         server.stop()
         store.close()
+        central.stop()
     return write_summary(out, run)
 
 
@@ -283,6 +292,7 @@ def run_interactive(*, port: int, config_path: Path | None, data_dir: Path, spee
     without one, the hub and the simulation run until Ctrl-C.
     """
     from sync.client import wait_for_hub
+    from sync.demo_support import start_central
     from sync.hub import Hub, create_app
     from sync.server import ServerThread
     from sync.store import SiteStore, create_token
@@ -292,14 +302,17 @@ def run_interactive(*, port: int, config_path: Path | None, data_dir: Path, spee
     db = data_dir / "demo-hub.db"
     tokens = {r: create_token(db, role=r, name=f"demo {r}") for r in ("kiosk", "board", "counter", "admin")}
     clock = ScaledClock(_demo_start(config) + timedelta(hours=1, minutes=30), speed=speed)
+    central, central_url = start_central(data_dir)
     store = SiteStore(db)
     hub = Hub(config, store, clock=clock)
+    hub.central_url = central_url
     server = ServerThread(create_app(hub), host="127.0.0.1", port=port).start()
     url = server.url
     run = DemoRun(config=config, hub_url=url, db=db, tokens=tokens, clock=clock, out=data_dir)
     print(f"motcua-edge demo — {config.site.name}")
     print(f"  hub:      {url}/api/v1/health   (API docs: {url}/docs)")
     print(f"  database: {db}")
+    print(f"  central:  {central_url}/api/v1/health   (reference central case server)")
     for role, tok in tokens.items():
         print(f"  token {role:<8} {tok}")
     print(f"  Mô phỏng công dân lấy số và quầy gọi số (đồng hồ nhanh gấp {speed:g} lần). Ctrl-C để dừng.")
@@ -321,6 +334,7 @@ def run_interactive(*, port: int, config_path: Path | None, data_dir: Path, spee
     finally:
         server.stop()
         store.close()
+        central.stop()
 
 
 def _run_windows(run: DemoRun, *, data_dir: Path, stop_after_s: float | None) -> int:

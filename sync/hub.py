@@ -87,7 +87,7 @@ class DeviceReport(_Body):
 
     device: str | None = Field(None, max_length=64, description="device name; defaults to the token's name")
     fault: Literal["paper_out", "paper_low", "printer_offline", "printer_unknown", "cover_open", "scanner_offline",
-                   "camera_offline", "hub_unreachable", "other"] | None
+                   "camera_offline", "keypad_offline", "display_offline", "hub_unreachable", "other"] | None
     message: str = Field("", max_length=500)
     details: dict[str, str | int | float | bool | None] = Field(default_factory=dict)
 

@@ -21,6 +21,7 @@ def test_headless_demo_writes_a_truthful_summary(tmp_path: Path) -> None:
     assert 0 < summary["tickets_called"] <= summary["tickets_issued"] + 10
     assert 0 < summary["tickets_completed"] <= summary["tickets_called"]
     assert summary["lost"] == 0 and summary["failed"] == 0
+    assert summary["synced"] == summary["tickets_issued"]  # every ticket reached the central server
     # The kiosk role printed every ticket through its real backend: bytes and preview for each.
     printed = sorted((out / "printed").glob("*.bin"))
     assert len(printed) == summary["tickets_issued"]
