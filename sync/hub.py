@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import html
 import logging
@@ -423,6 +424,45 @@ class Hub:
         _fsync_dir(path.parent)
         return len(data)
 
+    def catalog(self) -> dict[str, dict[str, Any]]:
+        """Procedures by code: the central server's catalog feed, or the shipped catalog until one arrived."""
+        rows = self.store.read("SELECT body FROM feed_items WHERE kind = 'catalog'")
+        if rows:
+            return {p["code"]: p for p in (orjson.loads(r[0]) for r in rows)}
+        return {p["code"]: p for p in shipped_catalog()}
+
+    def due_time(self, procedure: dict[str, Any], received: float) -> float | None:
+        """Thời gian trả kết quả: when a dossier received now is due, in working time (DOMAIN.md)."""
+        from datetime import datetime, time
+
+        from motcua.worktime import Duration, WorkCalendar, due
+
+        spec = procedure.get("processing_time") or {}
+        value = float(spec.get("value") or 0)
+        cutoff = time.fromisoformat(procedure["cutoff"]) if procedure.get("cutoff") else None
+        # The processing clock runs in official working hours (DOMAIN.md), not the center's reception hours.
+        calendar = WorkCalendar(official=self.official_days, tz=self.config.tz)
+        at = datetime.fromtimestamp(received, self.config.tz)
+        if value <= 0:
+            # "Trong ngày": by the end of the day counting starts (after the cut-off, the next working day).
+            start = calendar.start_of_counting(at, cutoff=cutoff)
+            last = calendar.hours.sessions_on(start.date())[-1]
+            return datetime.combine(start.date(), last.end, tzinfo=self.config.tz).timestamp()
+        duration = Duration(hours=value) if spec.get("unit") == "hours" else Duration(days=value)
+        return due(at, duration, cutoff=cutoff, calendar=calendar).timestamp()
+
+    def dossier_timeline(self, row: tuple[Any, ...]) -> list[dict[str, Any]]:
+        """What happened to a dossier, oldest first: submitted, received upstream, then each status seen."""
+        tz = self.config.tz
+        steps = [{"status": "submitted", "at": iso(row[7], tz)}]
+        if row[9] is not None:
+            steps.append({"status": "received", "at": iso(row[9], tz)})
+        for status, at in self.store.read("SELECT status, at FROM dossier_status WHERE dossier_id = ? ORDER BY at",
+                                          (row[0],)):
+            if not (status == "received" and any(x["status"] == "received" for x in steps)):
+                steps.append({"status": status, "at": iso(at, tz)})
+        return steps
+
     def dossier_view(self, row: tuple[Any, ...]) -> dict[str, Any]:
         """The API shape of a dossier row (columns in _DOSSIER_COLS order)."""
         body = orjson.loads(row[6])
@@ -431,13 +471,23 @@ class Hub:
                 "provisional": row[2] is None, "day": row[3], "procedure": row[4], "status": row[5],
                 "applicant": body["applicant"], "files": body["files"], "delivery": body["delivery"],
                 "submitted_at": iso(row[7], tz), "status_at": iso(row[8], tz), "linked_at": iso(row[9], tz),
-                "due_at": iso(body.get("due_at"), tz), "qr": row[0]}
+                "due_at": iso(body.get("due_at"), tz), "qr": row[0],
+                "lookup_url": f"{self.config.site.public_url.rstrip('/')}/d/{row[0]}"}
 
     def find_dossier(self, key: str) -> dict[str, Any] | None:
         """A dossier by id, provisional code or official code."""
         rows = self.store.read(f"SELECT {_DOSSIER_COLS} FROM dossiers WHERE id = ? OR provisional_code = ? OR code = ?",
                                (key, key, key))
-        return self.dossier_view(rows[0]) if rows else None
+        if not rows:
+            return None
+        view = self.dossier_view(rows[0])
+        view["timeline"] = self.dossier_timeline(rows[0])
+        # How fresh the status is: the last time the hub heard the central server's status feed.
+        pulled = self.store.read("SELECT updated_at FROM feed_cursors WHERE kind = 'status'")
+        view["status_as_of"] = iso(pulled[0][0], self.config.tz) if pulled and pulled[0][0] else None
+        procedure = self.catalog().get(view["procedure"])
+        view["procedure_name"] = procedure.get("name") if procedure else None
+        return view
 
     def _provisional_code(self, day: str) -> str:
         last = self._dossier_serials.get(day)
@@ -463,9 +513,8 @@ class Hub:
                 raise ApiError(409, "in_progress", "Hồ sơ này đang được lưu / this dossier is being saved, retry")
         else:
             dossier_id = str(uuid.uuid4())
-        procedures = self.store.read("SELECT COUNT(*), SUM(key = ?) FROM feed_items WHERE kind = 'catalog'",
-                                     (req.procedure,))[0]
-        if procedures[0] and not procedures[1]:
+        procedure = self.catalog().get(req.procedure)
+        if procedure is None:
             raise ApiError(422, "unknown_procedure", f"Không có thủ tục {req.procedure} / unknown procedure")
         sizes = {}
         for f in req.files:
@@ -476,7 +525,7 @@ class Hub:
         now = self.clock.time()
         day = self.engine.local_day(now)
         body = self._dossier_body(req, dossier_id, None, now=now, sizes=sizes, channel=channel,
-                                  provisional=self._provisional_code(day))
+                                  provisional=self._provisional_code(day), due_at=self.due_time(procedure, now))
         row = (dossier_id, body["provisional_code"], None, day, req.procedure, "submitted", orjson.dumps(body).decode(),
                now, None, None)
         ops: list[tuple[str, Any]] = [(f"INSERT INTO dossiers ({_DOSSIER_COLS}) VALUES ({', '.join('?' * 10)})", row)]
@@ -495,7 +544,7 @@ class Hub:
 
     def _dossier_body(self, req: DossierRequest, dossier_id: str, first: dict[str, Any] | None, *,
                       now: float = 0.0, sizes: dict[str, int] | None = None, channel: str = "",
-                      provisional: str = "") -> dict[str, Any]:
+                      provisional: str = "", due_at: float | None = None) -> dict[str, Any]:
         """What goes upstream (the central server's DossierIn); `first` supplies the site-made fields of a repeat."""
         site = self.config.site
         return {
@@ -507,7 +556,8 @@ class Hub:
                        or (sizes or {}).get(f.sha256, 0)} for f in req.files],
             "delivery": req.delivery, "delivery_address": req.delivery_address,
             "channel": first["channel"] if first else channel, "ticket_id": req.ticket_id, "note": req.note,
-            "submitted_at": first["submitted_at"] if first else now, "due_at": req.due_at,
+            "submitted_at": first["submitted_at"] if first else now,
+            "due_at": req.due_at if req.due_at is not None else (first.get("due_at") if first else due_at),
         }
 
     def ticket_view(self, t: Ticket) -> dict[str, Any]:
@@ -625,6 +675,12 @@ def create_app(hub: Hub) -> FastAPI:
         """Trang theo dõi số thứ tự (the page behind a ticket's QR code)."""
         t = hub.find_ticket(ticket_id) if len(ticket_id) <= 64 else None
         return HTMLResponse(_tracking_html(hub, t), status_code=200 if t else 404)
+
+    @app.get("/d/{key}", response_class=HTMLResponse, tags=["public"])
+    async def dossier_page(key: str) -> Response:
+        """Trang tra cứu hồ sơ (the page behind the slip's QR code): code, procedure, due time, status."""
+        d = hub.find_dossier(key) if 8 <= len(key) <= 64 else None
+        return HTMLResponse(_dossier_html(hub, d), status_code=200 if d else 404)
 
     # ---------------------------------------------------------------- reads
     @app.get(f"{API}/site", tags=["site"])
@@ -816,8 +872,12 @@ def create_app(hub: Hub) -> FastAPI:
     async def catalog(service: str | None = None, p: Principal = Depends(any_role)) -> Response:
         """Danh mục thủ tục hành chính / the procedure catalog (from the central server), optionally by service."""
         feed = _feed("catalog")
-        procs = [x for x in feed.pop("items") if service is None or x.get("service") == service]
-        return json_response({**feed, "procedures": procs})
+        items = feed.pop("items")
+        source = "central"
+        if not items:
+            items, source = shipped_catalog(), "shipped"  # until the central server's catalog arrives
+        procs = [x for x in items if service is None or x.get("service") == service]
+        return json_response({**feed, "source": source, "procedures": procs})
 
     @app.get(f"{API}/guides", tags=["sync"])
     async def guides(p: Principal = Depends(any_role)) -> Response:
@@ -911,6 +971,52 @@ def _fsync_dir(path: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+STATUS_NAMES = {
+    "submitted": "Đã nộp tại trung tâm", "received": "Đã tiếp nhận", "processing": "Đang giải quyết",
+    "supplement": "Cần bổ sung hồ sơ", "done": "Đã có kết quả", "returned": "Đã trả kết quả",
+}
+
+
+@functools.cache
+def _shipped_catalog() -> tuple[dict[str, Any], ...]:
+    path = Path(__file__).resolve().parent.parent / "assets" / "catalog" / "procedures.json"
+    try:
+        return tuple(orjson.loads(path.read_bytes())["procedures"])
+    except (OSError, ValueError, KeyError) as exc:
+        log.warning("no shipped catalog at %s: %s", path, exc)
+        return ()
+
+
+def shipped_catalog() -> list[dict[str, Any]]:
+    """The procedure catalog shipped in assets/ (used until the central server's feed arrives)."""
+    return list(_shipped_catalog())
+
+
+def _dossier_html(hub: Hub, d: dict[str, Any] | None) -> str:
+    site = html.escape(hub.config.site.name)
+    if d is None:
+        body = "<p class='big'>Không tìm thấy hồ sơ.</p><p>Dossier not found.</p>"
+    else:
+        rows = [f"<p class='code'>{html.escape(d['code'])}</p>"]
+        if d["provisional"]:
+            rows.append("<p class='small'>Mã tạm — mã chính thức sẽ được cấp khi đồng bộ với hệ thống của tỉnh</p>")
+        rows.append(f"<p>{html.escape(d.get('procedure_name') or d['procedure'])}</p>")
+        if d.get("due_at"):
+            rows.append(f"<p>Hẹn trả kết quả: <b>{html.escape(d['due_at'][11:16])} ngày "
+                        f"{html.escape(d['due_at'][8:10])}/{html.escape(d['due_at'][5:7])}/{html.escape(d['due_at'][:4])}</b></p>")
+        steps = "".join(f"<li>{html.escape(STATUS_NAMES.get(x['status'], x['status']))} — "
+                        f"{html.escape((x['at'] or '')[11:16])} {html.escape((x['at'] or '')[8:10])}/"
+                        f"{html.escape((x['at'] or '')[5:7])}/{html.escape((x['at'] or '')[:4])}</li>"
+                        for x in d.get("timeline", []))
+        rows.append(f"<ol class='steps'>{steps}</ol>")
+        body = "".join(rows)
+    return ("<!doctype html><html lang='vi'><head><meta charset='utf-8'>"
+            "<meta name='viewport' content='width=device-width, initial-scale=1'><title>Tra cứu hồ sơ</title><style>"
+            "body{font-family:sans-serif;margin:2em;color:#111}.code{font-size:1.6em;font-weight:bold}"
+            ".small{color:#666}.steps{text-align:left}</style></head><body>"
+            f"<h3>{site}</h3>{body}</body></html>")
 
 
 def _tracking_html(hub: Hub, t: dict[str, Any] | None) -> str:

@@ -60,6 +60,9 @@ _FEED_DELETE = "DELETE FROM feed_items WHERE kind = ? AND key = ? AND seq < ?"
 _FEED_CURSOR = ("INSERT INTO feed_cursors (kind, epoch, cursor, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(kind) DO UPDATE SET "
                 "cursor = CASE WHEN excluded.epoch != feed_cursors.epoch THEN excluded.cursor "
                 "ELSE MAX(feed_cursors.cursor, excluded.cursor) END, epoch = excluded.epoch, updated_at = excluded.updated_at")
+# The timeline keeps every status the hub has seen (of its own dossiers); a re-delivered page adds nothing.
+_STATUS_HISTORY = ("INSERT OR IGNORE INTO dossier_status (dossier_id, status, at) "
+                   "SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM dossiers WHERE id = ?)")
 _STATUS = ("UPDATE dossiers SET code = COALESCE(code, ?), linked_at = COALESCE(linked_at, ?), status = ?, status_at = ? "
            "WHERE id = ? AND (status_at IS NULL OR status_at <= ?)")
 
@@ -338,7 +341,8 @@ class Relay:
             if kind == "status":
                 b = it["body"] or {}
                 ops.append((_STATUS, (b.get("code"), now, b.get("status"), b.get("at"), b.get("id"), b.get("at"))))
-                keys.append({"id": b.get("id"), "code": b.get("code"), "status": b.get("status")})
+                ops.append((_STATUS_HISTORY, (b.get("id"), b.get("status"), b.get("at"), b.get("id"))))
+                keys.append({"id": b.get("id"), "code": b.get("code"), "status": b.get("status"), "at": b.get("at")})
             elif it["op"] == "delete":
                 ops.append((_FEED_DELETE, (kind, it["key"], it["seq"])))
                 keys.append(it["key"])

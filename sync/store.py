@@ -134,6 +134,15 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (kind, key)
     );
     """,
+    # 3: each dossier status the hub has seen, for the citizen's status timeline.
+    """
+    CREATE TABLE dossier_status (
+        dossier_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        at REAL NOT NULL,
+        PRIMARY KEY (dossier_id, status, at)
+    );
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -37,6 +37,7 @@ def make_hub(tmp_path: Path, clock: ManualClock) -> Iterator[Callable[..., Runni
     def factory(data: dict[str, Any] | None = None, *, example: bool = False, **kw: Any) -> RunningHub:
         if example:
             config = parse_site_config(tomllib.loads(EXAMPLE.read_text(encoding="utf-8")), path=EXAMPLE)
+            kw.setdefault("central_url", "")  # the example's [central] url is no server of the test's
         else:
             config = parse_site_config(data or small_site())
         h = RunningHub(config, tmp_path / f"site{len(hubs)}.db", clock, **kw)

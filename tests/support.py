@@ -43,12 +43,16 @@ class RunningHub:
     """A hub served over real HTTP on 127.0.0.1 from a SQLite file, with one token per role."""
 
     def __init__(self, config: SiteConfig, db: Path, clock: ManualClock, *, heartbeat_s: float = 15.0,
-                 keep_events: int | None = None) -> None:
+                 keep_events: int | None = None, central_url: str | None = None,
+                 relay_settings: dict[str, float] | None = None) -> None:
         from sync.store import create_token
 
         self.config, self.db, self.clock = config, db, clock
         self.heartbeat_s = heartbeat_s
         self.keep_events = keep_events
+        self.central_url = central_url
+        """Overrides the config's [central] url when given ("" turns the relay off)."""
+        self.relay_settings = relay_settings or {}
         self.tokens = {r: create_token(db, role=r, name=f"test {r}") for r in ("kiosk", "board", "counter", "admin")}
         self.server: Any = None
         self.port: int | None = None
@@ -61,9 +65,12 @@ class RunningHub:
 
         self.store = SiteStore(self.db)
         self.hub = Hub(self.config, self.store, clock=self.clock, heartbeat_s=self.heartbeat_s)
+        if self.central_url is not None:
+            self.hub.central_url = self.central_url
+        self.hub.relay_settings = dict(self.relay_settings)
         if self.keep_events is not None:
             self.hub.events = Broadcaster(self.store, keep=self.keep_events)
-            self.store.on_committed = self.hub.events.publish
+            self.store.on_committed = self.hub._committed  # noqa: SLF001 - the hub's own fan-out
             self.hub.events.last_seq = self.hub.engine.next_seq - 1
         self.server = ServerThread(create_app(self.hub), port=self.port).start()
         self.port = self.server.port

@@ -1,0 +1,90 @@
+"""Dossiers at the hub: the return time computed in working time, the status timeline, the lookup page."""
+from __future__ import annotations
+
+import hashlib
+import time
+import uuid
+
+import requests
+from support import local
+
+from motcua.clock import ManualClock
+from sync.demo_support import start_central
+
+
+def submit(h, procedure: str, *, files: list[bytes] = ()) -> dict:  # noqa: ANN001
+    s = requests.Session()
+    s.headers["Authorization"] = f"Bearer {h.tokens['counter']}"
+    refs = []
+    for i, data in enumerate(files):
+        sha = hashlib.sha256(data).hexdigest()
+        assert s.put(f"{h.url}/api/v1/files/{sha}", data=data, timeout=5).status_code == 201
+        refs.append({"sha256": sha, "name": f"trang-{i + 1}.jpg", "mime": "image/jpeg"})
+    r = s.post(f"{h.url}/api/v1/dossiers", json={
+        "id": str(uuid.uuid4()), "procedure": procedure, "files": refs,
+        "applicant": {"name": "Nguyễn Thị Hồng Nhung", "id_number": "027190001234", "phone": "0912345678"}},
+        timeout=10)
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def test_return_time_in_working_days_and_same_day_procedures(make_hub, clock: ManualClock) -> None:  # noqa: ANN001
+    h = make_hub(example=True)
+    # Thursday 26/11/2026 09:00, 3 working days: Fri 09:00, Mon 30/11 09:00, Tue 01/12 09:00.
+    assert submit(h, "DD.03")["due_at"].startswith("2026-12-01T09:00:00")
+    # Đăng ký khai sinh is done within the day: by 17:00 today...
+    assert submit(h, "TPHT.01")["due_at"].startswith("2026-11-26T17:00:00")
+    # ...but received after its 15:00 cut-off it counts from the next working day.
+    clock.set(local(2026, 11, 26, 16, 0))
+    assert submit(h, "TPHT.01")["due_at"].startswith("2026-11-27T17:00:00")
+    # Tuesday 24/11/2026 is an official day off (Ngày Văn hóa Việt Nam): skipped.
+    clock.set(local(2026, 11, 23, 9, 0))
+    assert submit(h, "DD.03")["due_at"].startswith("2026-11-27T09:00:00")
+    # 16 working hours from Friday 27/11 10:00: 5.5 h on Friday (10:00-11:30, 13:00-17:00), 8 h on Monday,
+    # the last 2.5 h on Tuesday 01/12 from 07:30: 10:00.
+    clock.set(local(2026, 11, 27, 10, 0))
+    assert submit(h, "DD.05")["due_at"].startswith("2026-12-01T10:00:00")
+    r = requests.post(f"{h.url}/api/v1/dossiers", headers={"Authorization": f"Bearer {h.tokens['counter']}"},
+                      json={"procedure": "NOPE.1", "applicant": {"name": "A"}}, timeout=5)
+    assert r.status_code == 422 and r.json()["error"]["code"] == "unknown_procedure"
+
+
+def test_catalog_falls_back_to_the_shipped_one(hub) -> None:  # noqa: ANN001
+    r = requests.get(f"{hub.url}/api/v1/catalog?service=TPHT", timeout=5,
+                     headers={"Authorization": f"Bearer {hub.tokens['kiosk']}"}).json()
+    assert r["source"] == "shipped" and any(p["name"] == "Đăng ký khai sinh" for p in r["procedures"])
+
+
+def test_timeline_and_lookup_page_follow_the_central_status(make_hub, clock: ManualClock, tmp_path) -> None:  # noqa: ANN001
+    central, url = start_central(tmp_path)
+    try:
+        h = make_hub(example=True, central_url=url,
+                     relay_settings={"feed_interval_s": 0.2, "idle_poll_s": 0.05, "backoff_max_s": 0.5})
+        d = submit(h, "DD.03", files=[b"\xff\xd8 trang 1", b"\xff\xd8 trang 2"])
+        assert d["provisional"] and d["code"].startswith("TAM-BNI-TTHCC-261126-")
+        lookup = wait_for(h, d["id"], lambda v: not v["provisional"])
+        assert lookup["code"].startswith("000.00.12.H04-261126-")
+        assert [x["status"] for x in lookup["timeline"]] == ["submitted", "received"]
+        central.app.state.store.set_status(lookup["code"], "processing")
+        lookup = wait_for(h, d["id"], lambda v: v["status"] == "processing")
+        assert [x["status"] for x in lookup["timeline"]] == ["submitted", "received", "processing"]
+        assert lookup["status_as_of"] is not None
+        # The slip's QR leads to the public page, by the UUID or by either code.
+        for key in (d["id"], d["provisional_code"], lookup["code"]):
+            page = requests.get(f"{h.url}/d/{key}", timeout=5)
+            assert page.status_code == 200 and "Đang giải quyết" in page.text and lookup["code"] in page.text
+        assert requests.get(f"{h.url}/d/{uuid.uuid4()}", timeout=5).status_code == 404
+    finally:
+        central.stop()
+
+
+def wait_for(h, key: str, pred, timeout: float = 20.0) -> dict:  # noqa: ANN001
+    deadline = time.monotonic() + timeout
+    while True:
+        v = requests.get(f"{h.url}/api/v1/dossiers/{key}", timeout=5,
+                         headers={"Authorization": f"Bearer {h.tokens['kiosk']}"}).json()
+        if pred(v):
+            return v
+        if time.monotonic() > deadline:
+            raise AssertionError(v)
+        time.sleep(0.05)
