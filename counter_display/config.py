@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from motcua.config import ConfigError, load_toml_section
 from motcua.speech import CALL_TEMPLATE, CALL_TEMPLATE_EN
+from scanners.config import SerialScannerConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSETS = ROOT / "assets"
@@ -195,6 +196,31 @@ class LedSettings(_Model):
     """Show nothing (Modbus: 0) when the counter has no current ticket."""
 
 
+class SlipPrinterSettings(_Model):
+    """The counter's printer for appointment slips (giấy tiếp nhận hồ sơ và hẹn trả kết quả)."""
+
+    address: str = Field(min_length=1)
+    """usb://VID:PID, serial:///dev/ttyUSB0?baud=19200, tcp://HOST:9100, file:///path/out.bin, cups://QUEUE, dummy:"""
+    paper_mm: Literal[58, 80] = 80
+    """Roll width."""
+    profile: str | None = None
+    """A python-escpos profile name (e.g. TM-T20II); default: a generic printer for the paper width."""
+    copies: list[Literal["archive", "customer"]] = Field(default_factory=lambda: ["archive", "customer"],
+                                                         min_length=1, max_length=4)
+    """Which copies to print, in order: "archive" (Liên: Lưu) and "customer" (Liên: Giao khách hàng)."""
+
+    @field_validator("address")
+    @classmethod
+    def _address(cls, v: str) -> str:
+        from printer_drivers.connection import PrinterAddress
+
+        try:
+            PrinterAddress.parse(v)
+        except ValueError as exc:
+            raise ValueError(str(exc)) from None
+        return v
+
+
 class CounterConfig(_Model):
     """motcua counter --config COUNTER.toml (the panel, and with --headless the keypad/LED bridge)."""
 
@@ -205,6 +231,10 @@ class CounterConfig(_Model):
     announcer: AnnouncerSettings = Field(default_factory=lambda: AnnouncerSettings(enabled=False))
     keypad: KeypadSettings | None = None
     leds: list[LedSettings] = Field(default_factory=list)
+    printer: SlipPrinterSettings | None = None
+    """The slip printer; without it a received dossier is stored but no slip is printed."""
+    scanner: SerialScannerConfig | None = None
+    """A handheld QR scanner in USB serial (CDC) mode, for citizen ID cards (CCCD)."""
 
     @model_validator(mode="after")
     def _check(self) -> CounterConfig:
@@ -215,6 +245,9 @@ class CounterConfig(_Model):
                     raise ValueError(f"leds[{i}].port: an ASCII display cannot share {port} with another display")
         if self.keypad and any(d.port == self.keypad.port for d in self.leds):
             raise ValueError("keypad.port: the keypad and an LED display cannot share a port")
+        if self.scanner and ((self.keypad and self.keypad.port == self.scanner.port)
+                             or any(d.port == self.scanner.port for d in self.leds)):
+            raise ValueError("scanner.port: the scanner cannot share a port with the keypad or an LED display")
         return self
 
 

@@ -39,10 +39,14 @@ from PySide6.QtGui import (
     QShortcut,
 )
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QApplication,
+    QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFormLayout,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -52,7 +56,10 @@ from PySide6.QtWidgets import (
     QListWidget,
     QMessageBox,
     QPushButton,
+    QRadioButton,
+    QScrollArea,
     QSizePolicy,
+    QSpinBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -64,7 +71,8 @@ __all__ = [
     "QLineEdit", "QLinearGradient", "QListWidget", "QMessageBox", "QObject", "QPainter", "QPainterPath", "QPen",
     "QPixmap", "QPoint", "QPushButton", "QRect", "QRectF", "QShortcut", "QSize", "QSizePolicy", "QStackedWidget",
     "QThread", "QTimer", "QUrl", "QVBoxLayout", "QWidget", "Qt", "Signal", "Slot", "app", "load_fonts",
-    "multimedia", "FONT_FAMILY", "QEventLoop", "run_until",
+    "multimedia", "FONT_FAMILY", "QEventLoop", "run_until", "QAbstractItemView", "QButtonGroup", "QCheckBox",
+    "QFormLayout", "QRadioButton", "QScrollArea", "QSpinBox",
 ]
 
 FONTS = Path(__file__).resolve().parent.parent / "assets" / "fonts"

@@ -73,6 +73,83 @@ PANEL_OFFLINE = Text("Mất kết nối với máy chủ – đang thử lại",
 PANEL_BUSY = Text("Đang xử lý…", "Working…")
 PANEL_CALLED = Text("Đã gọi số {display}", "Called {display}")
 
+PANEL_RECEIVE = Text("Tiếp nhận hồ sơ", "Receive dossier")
+
+# -- receive a dossier (tiếp nhận hồ sơ) --------------------------------------------------------------
+RECEIVE_TITLE = Text("Tiếp nhận hồ sơ", "Receive a dossier")
+RECEIVE_TICKET = Text("Số đang phục vụ: {display}", "Serving number: {display}")
+RECEIVE_NO_TICKET = Text("Không gắn với số thứ tự", "Not linked to a queue number")
+RECEIVE_APPLICANT = Text("Người nộp hồ sơ", "Applicant")
+RECEIVE_SCAN_HINT = Text("Quét mã QR trên thẻ căn cước (CCCD) hoặc nhập tay",
+                         "Scan the QR code of the citizen ID card, or type")
+RECEIVE_SCANNER_NONE = Text("Chưa cấu hình máy quét – nhập tay", "No scanner configured – type the fields")
+RECEIVE_SCANNER_READY = Text("Máy quét sẵn sàng", "Scanner ready")
+RECEIVE_SCANNER_DOWN = Text("Máy quét chưa kết nối: {detail}", "Scanner not connected: {detail}")
+RECEIVE_SCANNED = Text("Đã đọc thẻ căn cước của {name}", "Read the ID card of {name}")
+RECEIVE_SCAN_BAD = Text("Mã QR trên thẻ không hợp lệ: {reason}", "The card's QR code is invalid: {reason}")
+RECEIVE_SCAN_NOT_CCCD = Text("Mã vừa quét không phải thẻ căn cước", "The scanned code is not a citizen ID card")
+RECEIVE_ID = Text("Số CCCD", "ID number")
+RECEIVE_NAME = Text("Họ và tên", "Full name")
+RECEIVE_PHONE = Text("Điện thoại", "Phone")
+RECEIVE_EMAIL = Text("Email", "Email")
+RECEIVE_ADDRESS = Text("Địa chỉ", "Address")
+RECEIVE_PROCEDURE = Text("Thủ tục", "Procedure")
+RECEIVE_SEARCH = Text("Tìm thủ tục (gõ không dấu cũng được)", "Search procedures (diacritics optional)")
+RECEIVE_CATALOG_LOADING = Text("Đang tải danh mục thủ tục…", "Loading the procedure catalog…")
+RECEIVE_CATALOG_EMPTY = Text("Danh mục thủ tục trống – kiểm tra đồng bộ với máy chủ tỉnh",
+                             "The procedure catalog is empty – check the sync with the province")
+RECEIVE_CATALOG_FAILED = Text("Không tải được danh mục thủ tục: {detail}", "Could not load the catalog: {detail}")
+RECEIVE_NO_MATCH = Text("Không tìm thấy thủ tục phù hợp", "No procedure matches")
+RECEIVE_CHOSEN = Text("Thời hạn giải quyết: {duration} · Phí, lệ phí: {fee}", "Processing time: {duration} · Fee: {fee}")
+RECEIVE_FEE_NONE = Text("không", "none")
+RECEIVE_DOCUMENTS = Text("Thành phần hồ sơ đã nhận", "Documents received")
+RECEIVE_DOCUMENTS_HINT = Text("Chọn thủ tục để hiện danh sách giấy tờ", "Pick a procedure to list its documents")
+RECEIVE_ORIGINALS = Text("Bản chính", "Originals")
+RECEIVE_COPIES = Text("Bản sao", "Copies")
+RECEIVE_SETS = Text("Số bộ hồ sơ", "Number of sets")
+RECEIVE_DELIVERY = Text("Nhận kết quả", "Result delivery")
+RECEIVE_AT_CENTER = Text("Tại Trung tâm", "At the center")
+RECEIVE_BY_POST = Text("Qua dịch vụ bưu chính công ích", "By public postal service")
+RECEIVE_POST_ADDRESS = Text("Địa chỉ nhận kết quả", "Delivery address")
+RECEIVE_NOTE = Text("Ghi chú", "Note")
+RECEIVE_SUBMIT = Text("Tiếp nhận và in giấy hẹn", "Receive and print the slip")
+RECEIVE_CANCEL = Text("Đóng", "Close")
+RECEIVE_SENDING = Text("Đang gửi hồ sơ lên máy chủ…", "Sending the dossier to the hub…")
+RECEIVE_HUB_DOWN = Text("Không kết nối được máy chủ: hồ sơ CHƯA được tiếp nhận. Thông tin đã nhập vẫn được giữ – "
+                        "bấm “Tiếp nhận” để thử lại.",
+                        "The hub cannot be reached: the dossier was NOT received. The form keeps its data – "
+                        "press Receive to try again.")
+RECEIVE_HUB_REFUSED = Text("Máy chủ không nhận hồ sơ: {message}", "The hub refused the dossier: {message}")
+RECEIVE_CONFLICT = Text("Hồ sơ này đã được lưu trước khi sửa thông tin (lần gửi trước có thể đã tới máy chủ). "
+                        "Bấm “Hồ sơ mới” rồi nhập lại nếu đây là một hồ sơ khác.",
+                        "This dossier was stored before the form was edited (an earlier try may have reached the "
+                        "hub). Press New dossier and re-enter it if this is a different dossier.")
+RECEIVE_MISSING = Text("Còn thiếu: {fields}", "Missing: {fields}")
+RECEIVE_BAD = Text("Chưa đúng: {fields}", "Not valid: {fields}")
+RECEIVE_NEED_PROCEDURE = Text("thủ tục", "procedure")
+RECEIVE_NEED_DOCUMENT = Text("ít nhất một giấy tờ", "at least one document")
+RECEIVE_DONE = Text("Đã tiếp nhận hồ sơ", "Dossier received")
+RECEIVE_CODE = Text("Mã hồ sơ", "Dossier code")
+RECEIVE_PROVISIONAL = Text("MÃ TẠM – chờ máy chủ tỉnh cấp mã chính thức",
+                           "PROVISIONAL – awaiting the official code from the province")
+RECEIVE_RETURN_AT = Text("Hẹn trả kết quả", "Return time")
+RECEIVE_RECEIVED_AT = Text("Tiếp nhận lúc", "Received at")
+RECEIVE_PRINTING = Text("Đang in giấy hẹn…", "Printing the slip…")
+RECEIVE_PRINTED = Text("Đã in {n} liên giấy hẹn (Lưu và Giao khách hàng)", "Printed {n} copies of the slip")
+RECEIVE_PRINT_FAILED = Text("Chưa in được giấy hẹn: {reason}. Hồ sơ đã được lưu – sửa máy in rồi bấm “In lại”.",
+                            "The slip did not print: {reason}. The dossier is stored – fix the printer, then Reprint.")
+RECEIVE_NO_PRINTER = Text("Quầy chưa cấu hình máy in: không in giấy hẹn", "No printer configured: no slip printed")
+RECEIVE_REPRINT = Text("In lại giấy hẹn", "Reprint the slip")
+RECEIVE_NEW = Text("Hồ sơ mới", "New dossier")
+RECEIVE_BACK = Text("Về màn hình quầy", "Back to the counter")
+RECEIVE_NO_DUE = Text("—", "—")
+
+# Processing time as the slip states it (mục 3).
+DURATION_DAYS = Text("{n:02d} ngày làm việc", "{n} working day(s)")
+DURATION_HOURS = Text("{n:02d} giờ làm việc", "{n} working hour(s)")
+DURATION_SAME_DAY = Text("Trong ngày làm việc", "Within the working day")
+DELIVERY_POST = Text("Dịch vụ bưu chính công ích, địa chỉ: {address}", "Public postal service, to: {address}")
+
 # -- keypad bridge and LED ----------------------------------------------------------------------------
 KEYPAD_UNPLUGGED = Text("Bàn phím gọi số bị ngắt kết nối ({port})", "Call keypad unplugged ({port})")
 LED_UNPLUGGED = Text("Bảng LED số bị ngắt kết nối ({port})", "LED number display unplugged ({port})")
