@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from kiosk import texts as T
-from kiosk.backend import KioskBackend, SiteState, TakeResult
+from kiosk.backend import DossierBackend, KioskBackend, SiteState, TakeResult
 from kiosk.config import KioskConfig, check_pin
+from kiosk.dossier import DOSSIER_PAGES, DossierScreens
 from kiosk.qt import (
     QApplication,
     QEvent,
@@ -98,7 +99,7 @@ class KioskWindow(QWidget):
     """The kiosk's only window."""
 
     def __init__(self, config: KioskConfig, backend: KioskBackend, *, clock: Callable[[], float] = time.time,
-                 start_worker: bool = True) -> None:
+                 start_worker: bool = True, dossiers: DossierBackend | None = None) -> None:
         super().__init__()
         self.config = config
         self.backend = backend
@@ -130,7 +131,11 @@ class KioskWindow(QWidget):
             w, h = h, w
         self.resize(w, h)
         self.px_per_mm = ((w * w + h * h) ** 0.5) / (config.screen.diagonal_in * 25.4)
+        self.dossier: DossierScreens | None = None
         self._build()
+        if dossiers is not None:
+            self.dossier = DossierScreens(self, dossiers)
+            self._retranslate()
         self._timer = QTimer(self)
         self._timer.setInterval(250)
         self._timer.timeout.connect(self.tick)
@@ -415,6 +420,8 @@ class KioskWindow(QWidget):
         self._update_clock()
         self._update_services()
         self._update_categories()
+        if self.dossier is not None:
+            self.dossier.retranslate()
 
     def _update_clock(self) -> None:
         now = datetime.fromtimestamp(self.clock(), self._tz())
@@ -508,6 +515,8 @@ class KioskWindow(QWidget):
                 self._restyle_fonts()
             for lab in (self.t_number, self.t_qr, self.f_number, self.f_qr, self.f_preview):
                 lab.clear()
+            if self.dossier is not None:
+                self.dossier.clear()
         self.show_page("home")
         self._retranslate()
 
@@ -557,6 +566,9 @@ class KioskWindow(QWidget):
         self.overlay.show()
 
     def _on_done(self, tag: str, ok: bool, value: Any) -> None:
+        if tag.startswith("d:") and self.dossier is not None:
+            self.dossier.on_done(tag, ok, value)
+            return
         if tag == "take":
             self.busy = False
             self.overlay.hide()
@@ -658,6 +670,8 @@ class KioskWindow(QWidget):
             self.go_home(clear=True)
         elif self.page in ("priority", "pin") and idle >= kcfg.idle_timeout_s:
             self.go_home(clear=True)
+        elif self.page in DOSSIER_PAGES and idle >= kcfg.dossier_idle_timeout_s:
+            self.go_home(clear=True)  # a citizen who walked away: their data leaves the screen
         elif self.page == "home" and idle >= kcfg.idle_timeout_s and (
                 self.priority or self.lang != kcfg.language or self.large != kcfg.large_text):
             self.go_home(clear=True)
@@ -756,7 +770,12 @@ def main(argv: list[str]) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = QApplication.instance() or QApplication(sys.argv[:1])
     backend = KioskBackend(cfg)
-    win = KioskWindow(cfg, backend)
+    camera = None
+    if cfg.camera is not None:
+        from scanners.camera import open_camera
+
+        camera = open_camera(cfg.camera)
+    win = KioskWindow(cfg, backend, dossiers=DossierBackend(backend, camera=camera))
     if cfg.screen.fullscreen and not args.windowed:
         win.setWindowFlag(Qt.WindowType.FramelessWindowHint)
         win.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint)

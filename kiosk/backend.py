@@ -5,9 +5,7 @@ Every method here blocks on the network or the printer: the window calls them on
 """
 from __future__ import annotations
 
-import json
 import logging
-import sqlite3
 import threading
 import time
 import uuid
@@ -120,27 +118,38 @@ class KioskBackend:
             return False
 
     def _cache_read(self) -> dict[str, Any] | None:
-        try:
-            con = sqlite3.connect(self.config.cache_path)
-            try:
-                row = con.execute("SELECT value FROM cache WHERE key = 'site'").fetchone()
-            finally:
-                con.close()
-        except sqlite3.Error:
-            return None
-        return json.loads(row[0]) if row else None
+        cached = self.cache_get("site")
+        return cached[0] if cached else None
 
     def _cache_write(self, doc: dict[str, Any]) -> None:
+        self.cache_put("site", doc)
+
+    def cache_put(self, key: str, value: Any) -> None:
+        """Remember a document in the kiosk's own cache (DESIGN rule 6); never fails the citizen."""
+        from sync.client import DeviceCache
+
         try:
-            self.config.cache_path.parent.mkdir(parents=True, exist_ok=True)
-            con = sqlite3.connect(self.config.cache_path)
-            with con:
-                con.execute("CREATE TABLE IF NOT EXISTS cache (key TEXT PRIMARY KEY, value TEXT, at REAL)")
-                con.execute("INSERT OR REPLACE INTO cache VALUES ('site', ?, ?)",
-                            (json.dumps(doc, ensure_ascii=False), time.time()))
-            con.close()
-        except (OSError, sqlite3.Error) as exc:
-            log.warning("cannot write the kiosk cache %s: %s", self.config.cache_path, exc)
+            cache = DeviceCache(self.config.cache_path)
+            try:
+                cache.put(key, value)
+            finally:
+                cache.close()
+        except Exception as exc:  # noqa: BLE001 - the cache is a courtesy
+            log.warning("kiosk cache write failed (%s): %s", self.config.cache_path, exc)
+
+    def cache_get(self, key: str) -> tuple[Any, float] | None:
+        """A cached document and when it was saved (wall-clock seconds), or None."""
+        from sync.client import DeviceCache
+
+        try:
+            cache = DeviceCache(self.config.cache_path)
+            try:
+                return cache.get(key)
+            finally:
+                cache.close()
+        except Exception as exc:  # noqa: BLE001 - the cache is a courtesy
+            log.warning("kiosk cache read failed (%s): %s", self.config.cache_path, exc)
+            return None
 
     # ------------------------------------------------------------------ taking a number
     def take_number(self, service: str, *, priority: str | None = None, request_id: str | None = None,
@@ -292,3 +301,201 @@ def write_printed(out_dir: Path) -> Callable[[Any, dict[str, Any], TakeResult], 
         write_job_files(job, out_dir / f"{n:04d}-ticket-{ticket['display']}")
 
     return callback
+
+
+# ---------------------------------------------------------------------- dossiers (issue 7)
+@dataclass
+class CapturedDocument:
+    """One photographed page of a required document."""
+
+    document: str
+    jpeg: bytes
+    preview_png: bytes
+    found_page: bool
+    issue: str = ""
+
+
+@dataclass
+class DossierDraft:
+    """What a citizen has entered so far (cleared at the end or on idle: personal data)."""
+
+    procedure: dict[str, Any]
+    id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    name: str = ""
+    id_number: str = ""
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    pages: list[CapturedDocument] = field(default_factory=list)
+    delivery: str = "center"
+    delivery_address: str = ""
+    from_card: bool = False
+
+    def body(self) -> dict[str, Any]:
+        """The POST /dossiers body (files added by the upload)."""
+        return {"id": self.id, "procedure": self.procedure["code"],
+                "applicant": {"name": self.name, "id_number": self.id_number, "phone": self.phone,
+                              "email": self.email, "address": self.address},
+                "delivery": self.delivery, "delivery_address": self.delivery_address if self.delivery == "post" else "",
+                "note": "Nộp tại ki-ốt" + (" (thông tin từ thẻ CCCD)" if self.from_card else "")}
+
+
+@dataclass
+class SubmitResult:
+    """The outcome of sending a dossier: the hub's view of it, and what the printer did with the slip."""
+
+    dossier: dict[str, Any] | None = None
+    printed: bool = False
+    fault_vi: str = ""
+    slip_png: bytes | None = None
+    hub_down: bool = False
+    error_message: str = ""
+
+
+class DossierBackend:
+    """The kiosk's dossier work (catalog, camera, submission, lookup); blocking, for the worker thread."""
+
+    def __init__(self, kiosk: KioskBackend, *, camera: Any = None,
+                 on_slip: Callable[[Any, dict[str, Any]], None] | None = None) -> None:
+        self.kiosk = kiosk
+        self.client = kiosk.client
+        self.camera = camera
+        self.on_slip = on_slip
+        self.procedures: list[dict[str, Any]] = []
+        self._scanner: Any = None
+
+    def load_catalog(self) -> list[dict[str, Any]]:
+        """The hub's procedure catalog (cached for when the hub is down)."""
+        assert self.client is not None
+        try:
+            self.procedures = list(self.client.catalog()["procedures"])
+            self._cache_put("catalog", self.procedures)
+        except (HubUnavailable, HubError):
+            cached = self._cache_get("catalog")
+            if cached is None:
+                raise
+            self.procedures = list(cached[0])
+        return self.procedures
+
+    # camera -----------------------------------------------------------------------------------------
+    def read_card(self, *, frames: int = 15) -> Any:
+        """Look for a citizen-ID QR in the next frames; the Scan (cccd or invalid) or None."""
+        from scanners.camera import CameraScanner
+
+        if self.camera is None:
+            return None
+        if self._scanner is None:
+            self.camera.open()
+            self._scanner = CameraScanner(self.camera)
+        for _ in range(frames):
+            for scan in self._scanner.poll():
+                if scan.kind in ("cccd", "invalid"):
+                    return scan
+        return None
+
+    def capture_page(self, document: str) -> CapturedDocument | None:
+        """Photograph one page: find the paper, straighten it, JPEG for upload and a preview."""
+        from scanners.document import capture_document
+
+        if self.camera is None:
+            return None
+        if self._scanner is None:
+            self.camera.open()
+        frame = self.camera.read()
+        if frame is None:
+            return None
+        page = capture_document(frame)
+        issue = page.quality_issue.text.vi if page.quality_issue is not None else ""
+        return CapturedDocument(document, page.jpeg, page.preview_png, bool(page.found), issue)
+
+    def forget(self) -> None:
+        """End of a citizen's session: forget the last card seen."""
+        if self._scanner is not None:
+            self._scanner.forget()
+
+    # submission -------------------------------------------------------------------------------------
+    def submit(self, draft: DossierDraft) -> SubmitResult:
+        """Upload the pages, send the dossier (retry-safe by its id), print the citizen's slip."""
+        assert self.client is not None
+        body = draft.body()
+        try:
+            files = []
+            for i, page in enumerate(draft.pages):
+                sha = self.client.upload_file(page.jpeg)
+                files.append({"sha256": sha, "name": f"{i + 1:02d}-{_slug(page.document)}.jpg", "mime": "image/jpeg"})
+            body["files"] = files
+            dossier = self.client.submit_dossier(body)
+        except HubUnavailable:
+            return SubmitResult(hub_down=True)
+        except HubError as exc:
+            return SubmitResult(error_message=exc.message)
+        result = SubmitResult(dossier=dossier)
+        self._cache_put(f"dossier:{dossier['id']}", dossier)
+        self._print_slip(draft, dossier, result)
+        return result
+
+    def slip_job(self, draft: DossierDraft, dossier: dict[str, Any]) -> Any:
+        """The citizen's copy of the appointment slip (Mẫu 01)."""
+        from printer_drivers.layouts import SubmittedDocument, slip_for_dossier, slip_job
+
+        docs = {p.document for p in draft.pages}
+        documents = tuple(SubmittedDocument(str(d["name"]), max(1, int(d.get("originals") or d.get("copies") or 1)),
+                                            bool(d.get("originals", 1)))
+                          for d in draft.procedure.get("documents", []) if d["name"] in docs)
+        slip = slip_for_dossier(dossier=dossier, procedure=draft.procedure,
+                                site=self.kiosk.site.doc if self.kiosk.site else {}, documents=documents,
+                                receiver=self.kiosk.config.kiosk.name)
+        return slip_job(slip, paper=self.kiosk.printer.paper, copies=("customer",))
+
+    def _print_slip(self, draft: DossierDraft, dossier: dict[str, Any], result: SubmitResult) -> None:
+        import io
+
+        try:
+            job = self.slip_job(draft, dossier)
+        except Exception:  # a layout bug must not hide the dossier code from the citizen
+            log.exception("cannot lay out the slip of %s", dossier.get("code"))
+            result.fault_vi = "Không tạo được giấy hẹn"
+            return
+        res = self.kiosk.printer.print_job(job)
+        result.printed = res.printed
+        if self.on_slip is not None:
+            self.on_slip(job, dossier)
+        buf = io.BytesIO()
+        job.preview().save(buf, format="PNG")
+        result.slip_png = buf.getvalue()
+        if not res.printed:
+            result.fault_vi = res.reason.vi if res.reason else "Máy in không in được"
+            code = res.error_code or res.outcome.value
+            self.kiosk._report(FAULT_KINDS.get(code, "printer_unknown"), result.fault_vi)  # noqa: SLF001
+
+    # lookup -----------------------------------------------------------------------------------------
+    def lookup(self, key: str) -> tuple[dict[str, Any], float | None]:
+        """A dossier's status by code or by the slip's QR (URL or UUID): (view, age_s) — age_s is None
+        when the answer is fresh from the hub, else how old the kiosk's last known answer is."""
+        assert self.client is not None
+        key = key.strip().rstrip("/").rsplit("/", 1)[-1]
+        try:
+            view = self.client.dossier(key)
+        except HubUnavailable:
+            for k in (f"dossier:{key}", f"lookup:{key}"):
+                cached = self._cache_get(k)
+                if cached is not None:
+                    return cached[0], time.time() - cached[1]
+            raise
+        self._cache_put(f"lookup:{key}", view)
+        return view, None
+
+    def _cache_put(self, key: str, value: Any) -> None:
+        self.kiosk.cache_put(key, value)
+
+    def _cache_get(self, key: str) -> tuple[Any, float] | None:
+        return self.kiosk.cache_get(key)
+
+
+def _slug(text: str) -> str:
+    import re
+    import unicodedata
+
+    flat = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+    flat = "".join(c for c in flat if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^a-z0-9]+", "-", flat).strip("-")[:40] or "trang"

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from motcua.config import ConfigError, _explain, load_toml_section
+from scanners.config import CameraConfig
 
 
 class _M(BaseModel):
@@ -56,6 +57,8 @@ class KioskSection(_M):
     idle_timeout_s: float = Field(30, ge=5, le=600)
     """Back to the home screen after this long without a touch."""
     ticket_display_s: float = Field(8, ge=3, le=60)
+    dossier_idle_timeout_s: float = Field(120, ge=20, le=1200)
+    """A dossier in progress is abandoned (and forgotten) after this long without a touch."""
     fault_display_s: float = Field(40, ge=10, le=300)
     hub_retry_s: float = Field(3, ge=0.5, le=60)
     """How often the "system unavailable" screen checks whether the hub is back."""
@@ -83,6 +86,8 @@ class KioskConfig(_M):
     printer: PrinterSection = Field(default_factory=PrinterSection)
     screen: ScreenSection = Field(default_factory=ScreenSection)
     kiosk: KioskSection
+    camera: CameraConfig | None = None
+    """The camera that reads citizen-ID cards and photographs documents (none: typing only)."""
 
     @property
     def cache_path(self) -> Path:

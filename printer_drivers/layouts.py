@@ -437,13 +437,68 @@ def alignment_ruler(width: int) -> Image.Image:
 # -- sample data from a site config (motcua print sample, docs, demo) ---------------------------------------
 
 
-def _place_from(site: SiteConfig) -> str:
+def place_name(center_name: str, address: str = "") -> str:
+    """Địa danh for "Bắc Ninh, ngày …": the province or city in the center's name or address."""
     # The config has no "địa danh" field yet: take the province or city from the center's name.
-    for text in (site.site.name, site.site.address):
+    for text in (center_name, address):
         m = re.search(r"(?:tỉnh|thành phố)\s+(.+)$", text, flags=re.IGNORECASE)
         if m:
             return m.group(1).strip()
-    return site.site.name
+    return center_name
+
+
+def _place_from(site: SiteConfig) -> str:
+    return place_name(site.site.name, site.site.address)
+
+
+def processing_time_text(procedure: Mapping[str, Any]) -> str:
+    """Thời gian giải quyết as the slip states it: "10 ngày làm việc", "16 giờ làm việc", "Trong ngày làm việc"."""
+    spec = procedure.get("processing_time") or {}
+    value = float(spec.get("value") or 0)
+    if value <= 0:
+        return texts.SLIP_SAME_DAY.vi
+    shown = f"{value:g}".replace(".", ",")
+    if spec.get("unit") == "hours":
+        return texts.SLIP_WORKING_HOURS.vi.format(hours=shown)
+    return texts.SLIP_WORKING_DAYS.vi.format(days=shown.zfill(2) if value == int(value) else shown)
+
+
+def slip_for_dossier(*, dossier: Mapping[str, Any], procedure: Mapping[str, Any], site: Mapping[str, Any],
+                     documents: Sequence[SubmittedDocument] | None = None, sets: int = 1,
+                     receiver: str = "") -> AppointmentSlip:
+    """The appointment slip of a dossier as the hub returned it (POST /dossiers), with its procedure
+    (GET /catalog) and the hub's /site document; `documents` defaults to the procedure's list."""
+    center = site.get("site", site)
+    tz = ZoneInfo(str(center.get("timezone") or "Asia/Ho_Chi_Minh"))
+    received = datetime.fromisoformat(str(dossier["submitted_at"])).astimezone(tz)
+    due = dossier.get("due_at")
+    if documents is None:
+        documents = tuple(SubmittedDocument(str(d["name"]), max(1, int(d.get("originals") or d.get("copies") or 1)),
+                                            bool(d.get("originals", 1))) for d in procedure.get("documents", []))
+    applicant = dossier.get("applicant") or {}
+    delivery = (texts.SLIP_BY_POST.vi.format(address=dossier.get("delivery_address", ""))
+                if dossier.get("delivery") == "post" else str(center.get("name", "")))
+    return AppointmentSlip(
+        agency=str(center.get("agency") or center.get("name", "")),
+        center_name=str(center.get("name", "")),
+        place=place_name(str(center.get("name", "")), str(center.get("address", ""))),
+        dossier_code=str(dossier["code"]),
+        dossier_id=str(dossier.get("id", "")),
+        provisional=bool(dossier.get("provisional")),
+        applicant_name=str(applicant.get("name", "")),
+        address=str(applicant.get("address", "")),
+        phone=str(applicant.get("phone", "")),
+        email=str(applicant.get("email", "")),
+        procedure=str(procedure.get("name") or dossier.get("procedure", "")),
+        documents=tuple(documents),
+        sets=sets,
+        processing_time=processing_time_text(procedure),
+        received_at=received,
+        return_at=datetime.fromisoformat(str(due)).astimezone(tz) if due else received,
+        delivery=delivery,
+        lookup_url=str(dossier.get("lookup_url") or ""),
+        receiver_name=receiver,
+    )
 
 
 def sample_ticket(site: SiteConfig, *, now: datetime | None = None, priority: str | None = None) -> PrintedTicket:

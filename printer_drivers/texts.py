@@ -119,6 +119,9 @@ SLIP_SIGN_HINT = Text("(Ký và ghi rõ họ tên)", "(Signature and full name)"
 SLIP_WHEN = Text("{hour:02d} giờ {minute:02d} phút, ngày {day:02d} tháng {month:02d} năm {year}",
                  "{hour:02d}:{minute:02d}, {year}-{month:02d}-{day:02d}")
 SLIP_WORKING_DAYS = Text("{days} ngày làm việc", "{days} working day(s)")
+SLIP_WORKING_HOURS = Text("{hours} giờ làm việc", "{hours} working hour(s)")
+SLIP_SAME_DAY = Text("Trong ngày làm việc", "Within the working day")
+SLIP_BY_POST = Text("Qua dịch vụ bưu chính công ích, địa chỉ: {address}", "By public postal service to: {address}")
 
 # -- the technician test page (trang in thử) -----------------------------------------------------------
 TEST_TITLE = Text("TRANG IN THỬ MÁY IN", "PRINTER TEST PAGE")

@@ -1,0 +1,653 @@
+"""The kiosk's dossier screens: look up a procedure, self-submit a dossier, check a dossier's status.
+
+Self-submission: procedure → citizen-ID card (camera) or typed → phone, email → each required document
+photographed (the page found and straightened) → how the result is returned → review → sent to the hub
+(files first, then the dossier, retry-safe by its id) → the citizen's slip printed with the dossier code
+(visibly provisional until the province's code is linked), the return time and a QR for look-up.
+Personal data leaves the screen and memory at the end or on idle.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from kiosk import texts as T
+from kiosk.backend import DossierBackend, DossierDraft, SubmitResult
+from kiosk.keyboard import TextField
+from kiosk.qt import QHBoxLayout, QLabel, QPixmap, QPushButton, Qt, QTimer, QVBoxLayout, QWidget
+from motcua.catalog import procedure_from_dict, search
+
+if TYPE_CHECKING:
+    from kiosk.app import KioskWindow
+
+log = logging.getLogger(__name__)
+
+DOSSIER_PAGES = ("catalog", "procedure", "identify", "ask", "documents", "delivery", "review", "submitted",
+                 "lookup", "lookup_result")
+ASK_STEPS = ("name", "id_number", "phone", "email", "delivery_address")
+STATUS = {"submitted": T.ST_SUBMITTED, "received": T.ST_RECEIVED, "processing": T.ST_PROCESSING,
+          "supplement": T.ST_SUPPLEMENT, "done": T.ST_DONE, "returned": T.ST_RETURNED}
+
+
+def when_text(iso_text: str | None) -> str:
+    """"14 giờ 30 phút, ngày 05 tháng 12 năm 2026" from an ISO time."""
+    if not iso_text:
+        return "—"
+    from motcua.worktime import vietnamese_datetime
+
+    return vietnamese_datetime(datetime.fromisoformat(iso_text))
+
+
+class DossierScreens:
+    """Catalog, self-submission and look-up pages inside the kiosk window."""
+
+    def __init__(self, win: KioskWindow, backend: DossierBackend) -> None:
+        self.win = win
+        self.backend = backend
+        self.draft: DossierDraft | None = None
+        self.procedure: dict[str, Any] | None = None
+        self.doc_index = 0
+        self.pending_page: Any = None
+        self.ask_step = ""
+        self.card_polling = False
+        self.lookup_polling = False
+        self.last_result: SubmitResult | None = None
+        self._build()
+        self._card_timer = QTimer(win)
+        self._card_timer.setInterval(400)
+        self._card_timer.timeout.connect(self._poll_camera)
+
+    # ------------------------------------------------------------------ building
+    def _page(self, name: str) -> QVBoxLayout:
+        page = QWidget()
+        page.setObjectName(f"page_{name}")
+        self.win.pages[name] = page
+        self.win.stack.addWidget(page)
+        lay = QVBoxLayout(page)
+        lay.setSpacing(self.win.mm(2.5))
+        return lay
+
+    def _back(self, target: str = "home") -> QPushButton:
+        b = self.win._button(T.CANCEL(self.win.lang), size=5.5, min_h_mm=16)  # noqa: SLF001
+        b.clicked.connect(lambda: self.win.go_home(clear=True) if target == "home" else self.win.show_page(target))
+        return b
+
+    def _build(self) -> None:
+        w = self.win
+        lab, btn = w._label, w._button  # noqa: SLF001
+        # Home: the three dossier services, in the room the home page left for them.
+        self.catalog_button = btn("", size=5.5, color="#1f6f5c", min_h_mm=20)
+        self.submit_button = btn("", size=5.5, color="#1f6f5c", min_h_mm=20)
+        self.lookup_button = btn("", size=5.5, color="#1f6f5c", min_h_mm=20)
+        self.catalog_button.clicked.connect(lambda: self.open_catalog(submit=False))
+        self.submit_button.clicked.connect(lambda: self.open_catalog(submit=True))
+        self.lookup_button.clicked.connect(self.open_lookup)
+        for b in (self.catalog_button, self.submit_button, self.lookup_button):
+            w.more_row.addWidget(b)
+
+        lay = self._page("catalog")
+        self.c_title = lab("", size=7, bold=True, color="#ffd23f")
+        self.c_search = TextField(button=btn, label=lab, mode="vi", max_len=60)
+        self.c_search.changed.connect(lambda _t: self._show_results())
+        self.c_results = QVBoxLayout()
+        self.c_result_buttons: list[QPushButton] = []
+        for i in range(5):
+            b = btn("", size=5, min_h_mm=16)
+            b.setObjectName(f"result_{i}")
+            b.clicked.connect(lambda _=False, i=i: self._pick_result(i))
+            self.c_results.addWidget(b)
+            self.c_result_buttons.append(b)
+        self.c_empty = lab("", size=5, color="#b8c7d9")
+        lay.addWidget(self.c_title)
+        lay.addLayout(self.c_results)
+        lay.addWidget(self.c_empty)
+        lay.addStretch(1)
+        lay.addWidget(self.c_search)
+        lay.addWidget(self._back())
+        self.c_matches: list[dict[str, Any]] = []
+        self.submit_mode = False
+
+        lay = self._page("procedure")
+        self.p_name = lab("", size=6.5, bold=True, color="#ffd23f")
+        self.p_facts = lab("", size=5)
+        self.p_docs = lab("", size=4.6, align=Qt.AlignmentFlag.AlignLeft)
+        self.p_submit = btn("", size=6, color="#2fbf71", min_h_mm=20)
+        self.p_submit.clicked.connect(self.start_submission)
+        self.p_ticket = btn("", size=5.5, min_h_mm=18)
+        self.p_ticket.clicked.connect(self._take_number_for_procedure)
+        for x in (self.p_name, self.p_facts, self.p_docs):
+            lay.addWidget(x)
+        lay.addStretch(1)
+        row = QHBoxLayout()
+        row.addWidget(self.p_submit)
+        row.addWidget(self.p_ticket)
+        lay.addLayout(row)
+        lay.addWidget(self._back("catalog"))
+
+        lay = self._page("identify")
+        self.i_title = lab("", size=7, bold=True, color="#ffd23f")
+        self.i_body = lab("", size=5.5)
+        self.i_msg = lab("", size=5, bold=True, color="#ff5a4e")
+        self.i_type = btn("", size=6, min_h_mm=20)
+        self.i_type.clicked.connect(lambda: self._ask("name"))
+        lay.addWidget(self.i_title)
+        lay.addWidget(self.i_body)
+        lay.addWidget(self.i_msg)
+        lay.addStretch(1)
+        lay.addWidget(self.i_type)
+        lay.addWidget(self._back())
+
+        lay = self._page("ask")
+        self.a_title = lab("", size=6.5, bold=True, color="#ffd23f")
+        self.a_hint = lab("", size=4.8, color="#b8c7d9")
+        self.a_msg = lab("", size=5, bold=True, color="#ff5a4e")
+        self.fields = {"vi": TextField(button=btn, label=lab, mode="vi", max_len=200),
+                       "plain": TextField(button=btn, label=lab, mode="plain", max_len=120),
+                       "digits": TextField(button=btn, label=lab, mode="digits", max_len=12)}
+        lay.addWidget(self.a_title)
+        lay.addWidget(self.a_hint)
+        lay.addWidget(self.a_msg)
+        lay.addStretch(1)
+        for f in self.fields.values():
+            lay.addWidget(f)
+        row = QHBoxLayout()
+        self.a_skip = btn("", size=5.5, min_h_mm=18)
+        self.a_skip.clicked.connect(lambda: self._ask_next(skip=True))
+        self.a_next = btn("", size=6, color="#2fbf71", min_h_mm=18)
+        self.a_next.clicked.connect(lambda: self._ask_next(skip=False))
+        row.addWidget(self.a_skip)
+        row.addWidget(self.a_next)
+        lay.addLayout(row)
+        lay.addWidget(self._back())
+
+        lay = self._page("documents")
+        self.d_title = lab("", size=6, bold=True, color="#ffd23f")
+        self.d_name = lab("", size=5.5, bold=True)
+        self.d_msg = lab("", size=5, color="#ff5a4e")
+        self.d_preview = QLabel()
+        self.d_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.d_capture = btn("", size=6.5, color="#2fbf71", min_h_mm=22)
+        self.d_capture.clicked.connect(self._capture)
+        self.d_accept = btn("", size=6, color="#2fbf71", min_h_mm=20)
+        self.d_accept.clicked.connect(self._accept_page)
+        self.d_retake = btn("", size=6, min_h_mm=20)
+        self.d_retake.clicked.connect(self._capture)
+        self.d_skip = btn("", size=5, min_h_mm=16)
+        self.d_skip.clicked.connect(self._skip_document)
+        for x in (self.d_title, self.d_name, self.d_msg):
+            lay.addWidget(x)
+        lay.addWidget(self.d_preview, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.d_retake)
+        row.addWidget(self.d_accept)
+        lay.addWidget(self.d_capture)
+        lay.addLayout(row)
+        lay.addWidget(self.d_skip)
+        lay.addWidget(self._back())
+
+        lay = self._page("delivery")
+        self.v_title = lab("", size=7, bold=True, color="#ffd23f")
+        self.v_center = btn("", size=6, min_h_mm=24)
+        self.v_center.clicked.connect(lambda: self._choose_delivery("center"))
+        self.v_post = btn("", size=6, min_h_mm=24)
+        self.v_post.clicked.connect(lambda: self._choose_delivery("post"))
+        lay.addWidget(self.v_title)
+        lay.addStretch(1)
+        lay.addWidget(self.v_center)
+        lay.addWidget(self.v_post)
+        lay.addStretch(1)
+        lay.addWidget(self._back())
+
+        lay = self._page("review")
+        self.r_title = lab("", size=7, bold=True, color="#ffd23f")
+        self.r_body = lab("", size=5, align=Qt.AlignmentFlag.AlignLeft)
+        self.r_msg = lab("", size=5.5, bold=True, color="#ff5a4e")
+        self.r_send = btn("", size=7, color="#2fbf71", min_h_mm=24)
+        self.r_send.clicked.connect(self.send)
+        lay.addWidget(self.r_title)
+        lay.addWidget(self.r_body)
+        lay.addStretch(1)
+        lay.addWidget(self.r_msg)
+        lay.addWidget(self.r_send)
+        lay.addWidget(self._back())
+
+        lay = self._page("submitted")
+        self.s_title = lab("", size=7, bold=True, color="#2fbf71")
+        self.s_code = lab("", size=9, bold=True, color="#ffd23f")
+        self.s_provisional = lab("", size=4.8, color="#b8c7d9")
+        self.s_due = lab("", size=6)
+        self.s_printed = lab("", size=5.5, bold=True)
+        self.s_qr = QLabel()
+        self.s_qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.s_done = btn("", size=7, color="#2fbf71", min_h_mm=22)
+        self.s_done.clicked.connect(lambda: self.win.go_home(clear=True))
+        for x in (self.s_title, self.s_code, self.s_provisional, self.s_due, self.s_printed):
+            lay.addWidget(x)
+        lay.addWidget(self.s_qr, 1)
+        lay.addWidget(self.s_done)
+
+        lay = self._page("lookup")
+        self.l_title = lab("", size=7, bold=True, color="#ffd23f")
+        self.l_hint = lab("", size=5, color="#b8c7d9")
+        self.l_msg = lab("", size=5.5, bold=True, color="#ff5a4e")
+        self.l_field = TextField(button=btn, label=lab, mode="plain", max_len=64)
+        self.l_go = btn("", size=6.5, color="#2fbf71", min_h_mm=20)
+        self.l_go.clicked.connect(lambda: self.lookup(self.l_field.text().upper()))
+        lay.addWidget(self.l_title)
+        lay.addWidget(self.l_hint)
+        lay.addWidget(self.l_msg)
+        lay.addStretch(1)
+        lay.addWidget(self.l_field)
+        lay.addWidget(self.l_go)
+        lay.addWidget(self._back())
+
+        lay = self._page("lookup_result")
+        self.lr_code = lab("", size=7.5, bold=True, color="#ffd23f")
+        self.lr_proc = lab("", size=5.5)
+        self.lr_status = lab("", size=7, bold=True, color="#2fbf71")
+        self.lr_due = lab("", size=5.5)
+        self.lr_timeline = lab("", size=5, align=Qt.AlignmentFlag.AlignLeft)
+        self.lr_age = lab("", size=5, bold=True, color="#ff5a4e")
+        for x in (self.lr_code, self.lr_proc, self.lr_status, self.lr_due, self.lr_timeline, self.lr_age):
+            lay.addWidget(x)
+        lay.addStretch(1)
+        lay.addWidget(self._back())
+
+    # ------------------------------------------------------------------ texts
+    def retranslate(self) -> None:
+        """Texts in the window's language."""
+        lang = self.win.lang
+        self.catalog_button.setText(T.BTN_CATALOG(lang))
+        self.submit_button.setText(T.BTN_SUBMIT(lang))
+        self.lookup_button.setText(T.BTN_LOOKUP(lang))
+        self.c_title.setText(T.SUBMIT_PICK(lang) if self.submit_mode else T.CATALOG_TITLE(lang))
+        self.c_empty.setText(T.CATALOG_HINT(lang))
+        self.p_submit.setText(T.SUBMIT_HERE(lang))
+        self.p_ticket.setText(T.TICKET_FOR_THIS(lang))
+        self.i_title.setText(T.ID_TITLE(lang))
+        self.i_body.setText(T.ID_BODY(lang) if self.backend.camera is not None else T.ID_NO_CAMERA(lang))
+        self.i_type.setText(T.ID_TYPE(lang))
+        self.a_skip.setText(T.SKIP(lang))
+        self.a_next.setText(T.NEXT(lang))
+        self.d_capture.setText(T.DOC_CAPTURE(lang))
+        self.d_accept.setText(T.DOC_ACCEPT(lang))
+        self.d_retake.setText(T.DOC_RETAKE(lang))
+        self.d_skip.setText(T.DOC_SKIP(lang))
+        self.v_title.setText(T.DELIVERY_TITLE(lang))
+        self.v_center.setText(T.DELIVERY_CENTER(lang))
+        self.v_post.setText(T.DELIVERY_POST(lang))
+        self.r_title.setText(T.REVIEW_TITLE(lang))
+        self.r_send.setText(T.SEND(lang))
+        self.s_title.setText(T.SUBMITTED_TITLE(lang))
+        self.s_done.setText(T.DONE(lang))
+        self.l_title.setText(T.LOOKUP_TITLE(lang))
+        self.l_hint.setText(T.LOOKUP_HINT(lang) if self.backend.camera is not None else T.LOOKUP_HINT_TYPE(lang))
+        self.l_go.setText(T.LOOKUP_GO(lang))
+        for b in self.win.pages["catalog"].findChildren(QPushButton) + self.win.pages["procedure"].findChildren(
+                QPushButton):
+            if b.text() in (T.CANCEL.vi, T.CANCEL.en):
+                b.setText(T.CANCEL(lang))
+
+    # ------------------------------------------------------------------ catalog
+    def open_catalog(self, *, submit: bool) -> None:
+        """Look up a procedure (and, from its page, submit a dossier for it)."""
+        self.submit_mode = submit
+        self.c_search.clear()
+        self.retranslate()
+        self.win.show_page("catalog")
+        if not self.backend.procedures:
+            self.win.worker.submit("d:catalog", self.backend.load_catalog)
+        self._show_results()
+
+    def _show_results(self) -> None:
+        query = self.c_search.text()
+        procs = self.backend.procedures
+        if query.strip():
+            by_code = {str(p["code"]): p for p in procs}
+            self.c_matches = [by_code[m.code] for m in search(self._models(), query, limit=5) if m.code in by_code]
+        else:
+            self.c_matches = list(procs)[:5]
+        for i, b in enumerate(self.c_result_buttons):
+            if i < len(self.c_matches):
+                p = self.c_matches[i]
+                b.setText(_short(str(p["name"]), 70))
+                b.show()
+            else:
+                b.hide()
+        self.c_empty.setVisible(not self.c_matches)
+
+    def _models(self) -> list[Any]:
+        """The catalog as motcua.catalog Procedures (for search), rebuilt when the catalog changes."""
+        procs = self.backend.procedures
+        if getattr(self, "_models_of", None) is not procs:
+            models = []
+            for p in procs:
+                try:
+                    models.append(procedure_from_dict(p))
+                except ValueError as exc:  # one bad entry from upstream must not hide the others
+                    log.warning("catalog entry skipped: %s", exc)
+            self._model_list, self._models_of = models, procs
+        return self._model_list
+
+    def _pick_result(self, i: int) -> None:
+        if i >= len(self.c_matches):
+            return
+        self.procedure = dict(self.c_matches[i])
+        p = self.procedure
+        lang = self.win.lang
+        self.p_name.setText(str(p["name"]))
+        from printer_drivers.layouts import processing_time_text
+
+        fee = p.get("fee")
+        fee_text = T.FEE_NONE(lang) if not fee else T.FEE(lang, fee=f"{int(fee):,}".replace(",", "."))
+        if p.get("fee_note"):
+            fee_text += f" ({p['fee_note']})"
+        self.p_facts.setText(f"{p.get('field', '')} · {T.PROCESSING(lang)}: {processing_time_text(p)}\n{fee_text}")
+        docs = "\n".join(f"{i + 1}. {d['name']}" + (f" — {d['note']}" if d.get("note") else "")
+                         for i, d in enumerate(p.get("documents", [])))
+        self.p_docs.setText(f"{T.DOCS_NEEDED(lang)}\n{docs}")
+        self.p_submit.setVisible(self.backend.camera is not None or True)
+        self.win.show_page("procedure")
+
+    def _take_number_for_procedure(self) -> None:
+        service = (self.procedure or {}).get("service")
+        self.win.go_home(clear=False)
+        if service:
+            self.win.touch_service(str(service))
+
+    # ------------------------------------------------------------------ self-submission
+    def start_submission(self) -> None:
+        """Begin a dossier for the procedure on screen: first, who is submitting."""
+        if self.procedure is None:
+            return
+        self.draft = DossierDraft(procedure=self.procedure)
+        self.i_msg.setText("")
+        self.win.show_page("identify")
+        if self.backend.camera is not None:
+            self.card_polling = True
+            self._card_timer.start()
+
+    def _poll_camera(self) -> None:
+        if self.win.busy:
+            return
+        if self.card_polling and self.win.page == "identify":
+            self.win.busy = True
+            self.win.worker.submit("d:card", self.backend.read_card)
+        elif self.lookup_polling and self.win.page == "lookup":
+            self.win.busy = True
+            self.win.worker.submit("d:qr", self._read_slip_qr)
+        else:
+            self._card_timer.stop()
+
+    def _read_slip_qr(self) -> str | None:
+        scan = self.backend.read_card(frames=3)
+        if scan is not None and scan.kind == "text":
+            return str(scan.text)
+        return None
+
+    def on_card(self, scan: Any) -> None:
+        """A card (or a bad card) seen by the camera."""
+        if scan is None or self.draft is None:
+            return
+        if scan.kind != "cccd":
+            self.i_msg.setText(T.ID_BAD(self.win.lang))
+            return
+        c = scan.citizen
+        self.draft.name, self.draft.id_number, self.draft.address = c.name, c.id, c.address
+        self.draft.from_card = True
+        self.card_polling = False
+        self._card_timer.stop()
+        self._ask("phone")
+
+    def _ask(self, step: str) -> None:
+        self.card_polling = False
+        self._card_timer.stop()
+        self.ask_step = step
+        lang = self.win.lang
+        mode = {"name": "vi", "id_number": "digits", "phone": "digits", "email": "plain",
+                "delivery_address": "vi"}[step]
+        for m, f in self.fields.items():
+            f.setVisible(m == mode)
+            f.clear()
+        d = self.draft
+        prefill = {"name": d.name, "id_number": d.id_number, "phone": d.phone, "email": d.email,
+                   "delivery_address": d.delivery_address or d.address} if d else {}
+        if prefill.get(step):
+            self.fields[mode].set_text(prefill[step])
+        titles = {"name": T.ASK_NAME, "id_number": T.ASK_ID, "phone": T.ASK_PHONE, "email": T.ASK_EMAIL,
+                  "delivery_address": T.ASK_ADDRESS}
+        self.a_title.setText(titles[step](lang))
+        who = f"{d.name} — {d.id_number}" if d and d.from_card else ""
+        self.a_hint.setText(T.TELEX_HINT(lang) if mode == "vi" else who)
+        self.a_msg.setText("")
+        self.a_skip.setVisible(step == "email")
+        self.win.show_page("ask")
+
+    def _ask_next(self, *, skip: bool) -> None:
+        d = self.draft
+        if d is None:
+            return
+        step = self.ask_step
+        mode = {"name": "vi", "id_number": "digits", "phone": "digits", "email": "plain",
+                "delivery_address": "vi"}[step]
+        value = "" if skip else self.fields[mode].text().strip()
+        lang = self.win.lang
+        problem = None
+        if step == "name" and len(value) < 2:
+            problem = T.ASK_NAME_BAD
+        elif step == "id_number" and (len(value) != 12 or not value.isdigit()):
+            problem = T.ASK_ID_BAD
+        elif step == "phone" and not (len(value) == 10 and value.startswith("0")):
+            problem = T.ASK_PHONE_BAD
+        elif step == "email" and value and ("@" not in value or "." not in value.split("@")[-1]):
+            problem = T.ASK_EMAIL_BAD
+        elif step == "delivery_address" and len(value) < 8:
+            problem = T.ASK_ADDRESS_BAD
+        if problem is not None:
+            self.a_msg.setText(problem(lang))
+            return
+        setattr(d, step, value)
+        nxt = {"name": "id_number", "id_number": "phone", "phone": "email"}.get(step)
+        if nxt:
+            self._ask(nxt)
+        elif step == "email":
+            self._open_documents()
+        else:
+            self._review()
+
+    def _open_documents(self) -> None:
+        self.doc_index = 0
+        assert self.draft is not None
+        self.draft.pages.clear()
+        if not self.draft.procedure.get("documents"):
+            self.win.show_page("delivery")
+            return
+        self._show_document()
+
+    def _show_document(self) -> None:
+        assert self.draft is not None
+        docs = self.draft.procedure.get("documents", [])
+        if self.doc_index >= len(docs):
+            self.win.show_page("delivery")
+            return
+        lang = self.win.lang
+        self.d_title.setText(T.DOC_TITLE(lang, i=self.doc_index + 1, n=len(docs)))
+        self.d_name.setText(str(docs[self.doc_index]["name"]))
+        self.d_msg.setText("" if self.backend.camera is not None else T.DOC_NO_CAMERA(lang))
+        self.d_preview.clear()
+        self.pending_page = None
+        self.d_capture.setVisible(self.backend.camera is not None)
+        self.d_accept.hide()
+        self.d_retake.hide()
+        self.win.show_page("documents")
+
+    def _capture(self) -> None:
+        if self.win.busy or self.draft is None:
+            return
+        self.win.busy = True
+        self.d_msg.setText(T.DOC_WORKING(self.win.lang))
+        doc = self.draft.procedure["documents"][self.doc_index]["name"]
+        self.win.worker.submit("d:page", self.backend.capture_page, str(doc))
+
+    def on_page(self, page: Any) -> None:
+        """A photographed page came back: show it to accept or retake."""
+        lang = self.win.lang
+        if page is None:
+            self.d_msg.setText(T.DOC_NO_FRAME(lang))
+            return
+        self.pending_page = page
+        pm = QPixmap()
+        pm.loadFromData(page.preview_png, "PNG")
+        self.d_preview.setPixmap(pm.scaled(self.win.mm(110), self.win.mm(140), Qt.AspectRatioMode.KeepAspectRatio,
+                                           Qt.TransformationMode.SmoothTransformation))
+        self.d_msg.setText(page.issue or ("" if page.found_page else T.DOC_NO_PAGE(lang)))
+        self.d_capture.hide()
+        self.d_accept.show()
+        self.d_retake.show()
+
+    def _accept_page(self) -> None:
+        if self.pending_page is None or self.draft is None:
+            return
+        self.draft.pages.append(self.pending_page)
+        self.pending_page = None
+        self.doc_index += 1
+        self._show_document()
+
+    def _skip_document(self) -> None:
+        self.pending_page = None
+        self.doc_index += 1
+        self._show_document()
+
+    def _choose_delivery(self, how: str) -> None:
+        assert self.draft is not None
+        self.draft.delivery = how
+        if how == "post":
+            self._ask("delivery_address")
+        else:
+            self._review()
+
+    def _review(self) -> None:
+        d = self.draft
+        assert d is not None
+        lang = self.win.lang
+        docs = len(d.pages)
+        how = T.DELIVERY_CENTER(lang) if d.delivery == "center" else f"{T.DELIVERY_POST(lang)}: {d.delivery_address}"
+        self.r_body.setText(T.REVIEW_BODY(lang, procedure=d.procedure["name"], name=d.name, id=d.id_number,
+                                          phone=d.phone, email=d.email or "—", pages=docs, delivery=how))
+        self.r_msg.setText("")
+        self.win.show_page("review")
+
+    def send(self) -> None:
+        """Send the dossier (off the GUI thread); the same draft id makes a retry safe."""
+        if self.win.busy or self.draft is None:
+            return
+        self.win.busy = True
+        self.r_send.setEnabled(False)
+        self.r_msg.setText(T.SENDING(self.win.lang))
+        self.win.worker.submit("d:submit", self.backend.submit, self.draft)
+
+    def on_submitted(self, r: SubmitResult) -> None:
+        """The hub has the dossier (or not): show the code, the return time and the slip's fate."""
+        lang = self.win.lang
+        self.r_send.setEnabled(True)
+        if r.dossier is None:
+            self.r_msg.setText(T.SEND_HUB_DOWN(lang) if r.hub_down else (r.error_message or T.SEND_FAILED(lang)))
+            return
+        self.last_result = r
+        d = r.dossier
+        self.s_code.setText(str(d["code"]))
+        self.s_provisional.setText(T.PROVISIONAL(lang) if d.get("provisional") else "")
+        self.s_due.setText(T.DUE(lang, when=when_text(d.get("due_at"))))
+        self.s_printed.setText(T.SLIP_PRINTED(lang) if r.printed else T.SLIP_NOT_PRINTED(lang, reason=r.fault_vi))
+        from kiosk.app import qr_pixmap
+
+        self.s_qr.setPixmap(qr_pixmap(str(d.get("lookup_url") or d["id"]), self.win.mm(45)))
+        self.draft = None  # personal data leaves memory; the screen keeps only the code until "Xong"
+        self.win.show_page("submitted")
+
+    # ------------------------------------------------------------------ look-up
+    def open_lookup(self) -> None:
+        """Check a dossier: type its code or show the slip's QR to the camera."""
+        self.l_field.clear()
+        self.l_msg.setText("")
+        self.retranslate()
+        self.win.show_page("lookup")
+        if self.backend.camera is not None:
+            self.lookup_polling = True
+            self._card_timer.start()
+
+    def lookup(self, key: str) -> None:
+        """Ask the hub (or the kiosk's memory of the last answer)."""
+        key = key.strip()
+        if len(key) < 6 or self.win.busy:
+            self.l_msg.setText(T.LOOKUP_SHORT(self.win.lang))
+            return
+        self.lookup_polling = False
+        self.win.busy = True
+        self.l_msg.setText(T.LOOKUP_WORKING(self.win.lang))
+        self.win.worker.submit("d:lookup", self.backend.lookup, key)
+
+    def on_lookup(self, ok: bool, value: Any) -> None:
+        """Show a dossier's status timeline, or why not."""
+        from sync.client import HubError, HubUnavailable
+
+        lang = self.win.lang
+        if not ok:
+            if isinstance(value, HubError) and value.status == 404:
+                self.l_msg.setText(T.LOOKUP_NOT_FOUND(lang))
+            elif isinstance(value, HubUnavailable):
+                self.l_msg.setText(T.LOOKUP_OFFLINE_NONE(lang))
+            else:
+                self.l_msg.setText(T.LOOKUP_NOT_FOUND(lang))
+            return
+        view, age = value
+        self.lr_code.setText(str(view.get("code")))
+        self.lr_proc.setText(str(view.get("procedure_name") or view.get("procedure", "")))
+        self.lr_status.setText(STATUS.get(str(view.get("status")), T.ST_SUBMITTED)(lang))
+        self.lr_due.setText(T.DUE(lang, when=when_text(view.get("due_at"))))
+        steps = [f"• {STATUS.get(s['status'], T.ST_SUBMITTED)(lang)} — {when_text(s.get('at'))}"
+                 for s in view.get("timeline") or []]
+        self.lr_timeline.setText("\n".join(steps))
+        if age is not None:
+            self.lr_age.setText(T.LOOKUP_OFFLINE_AGE(lang, minutes=max(1, round(age / 60))))
+        else:
+            self.lr_age.setText("")
+        self.win.show_page("lookup_result")
+
+    # ------------------------------------------------------------------ worker results and reset
+    def on_done(self, tag: str, ok: bool, value: Any) -> None:
+        """Results of the dossier work, on the GUI thread."""
+        self.win.busy = False
+        if tag == "d:catalog":
+            if ok:
+                self._show_results()
+            else:
+                self.c_empty.setText(T.CATALOG_OFFLINE(self.win.lang))
+        elif tag == "d:card":
+            self.on_card(value if ok else None)
+        elif tag == "d:qr":
+            if ok and value:
+                self.lookup(str(value))
+        elif tag == "d:page":
+            self.on_page(value if ok else None)
+        elif tag == "d:submit":
+            self.on_submitted(value if ok else SubmitResult(error_message=str(value)))
+        elif tag == "d:lookup":
+            self.on_lookup(ok, value)
+
+    def clear(self) -> None:
+        """Forget the citizen: draft, typed text, photographs, codes on screen."""
+        self.draft = None
+        self.pending_page = None
+        self.card_polling = self.lookup_polling = False
+        self._card_timer.stop()
+        for f in (*self.fields.values(), self.c_search, self.l_field):
+            f.clear()
+        for lab in (self.d_preview, self.s_qr, self.s_code, self.lr_code, self.lr_timeline, self.r_body):
+            lab.clear()
+        self.backend.forget()
+
+
+def _short(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"

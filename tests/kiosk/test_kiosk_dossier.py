@@ -1,0 +1,190 @@
+"""Issue 7 at the kiosk: find a procedure, self-submit a dossier with the camera (a folder camera), a real
+hub and a real central server; look a dossier up online and offline."""
+from __future__ import annotations
+
+import hashlib
+import random
+import sys
+from pathlib import Path
+from typing import Any
+
+import cv2
+import pytest
+from support import READY, FakePrinter
+
+from kiosk.app import KioskWindow
+from kiosk.backend import DossierBackend, KioskBackend
+from kiosk.config import hash_pin, parse_kiosk_config
+from kiosk.qt import Qt
+from motcua.clock import ManualClock
+from scanners import synthetic
+from scanners.camera import FolderCamera
+from sync.demo_support import start_central
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "printer_drivers"))
+from escpos_parse import parse  # noqa: E402
+
+
+def click(qtbot: Any, button: Any) -> None:
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def type_keys(qtbot: Any, field: Any, text: str) -> None:
+    for ch in text:
+        key = {" ": " "}.get(ch, ch.lower())
+        click(qtbot, field.keys[key])
+
+
+def camera_folder(folder: Path, *, docs: int) -> synthetic.Citizen:
+    """A card first, then the document pages, in the order the citizen shows them."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(3)
+    citizen = synthetic.random_citizen(rng)
+    card = synthetic.draw_card(citizen, rng=rng)
+    frame = synthetic.photograph(card, rng=rng, fault=synthetic.Degradation.ROTATION)
+    cv2.imwrite(str(folder / "000-card.png"), frame)
+    for i, photo in enumerate(synthetic.document_photo_set(docs, seed=5), start=1):
+        cv2.imwrite(str(folder / f"{i:03d}-page.jpg"), photo.image)
+    return citizen
+
+
+@pytest.fixture
+def kiosk_with_central(qtbot, make_hub, tcp_printer, tmp_path, clock):  # noqa: ANN001, ANN201
+    central, url = start_central(tmp_path)
+    hub = make_hub(example=True, central_url=url,
+                   relay_settings={"feed_interval_s": 0.2, "idle_poll_s": 0.05, "backoff_max_s": 0.5})
+    fake, address = tcp_printer([READY])
+    made = []
+
+    def make(camera_dir: Path | None) -> tuple[KioskWindow, KioskBackend]:
+        cfg = parse_kiosk_config({
+            "hub": {"url": hub.url, "token": hub.tokens["kiosk"], "timeout_s": 3},
+            "printer": {"address": address},
+            "screen": {"orientation": "portrait", "width_px": 1080, "height_px": 1920, "fullscreen": False},
+            "kiosk": {"name": "Ki-ốt sảnh 1", "technician_pin_hash": hash_pin("1234", iterations=1000),
+                      "cache_db": str(tmp_path / "kiosk-cache.db"), "issue_retry_s": 0},
+        })
+        backend = KioskBackend(cfg)
+        camera = FolderCamera(folder=camera_dir) if camera_dir else None
+        win = KioskWindow(cfg, backend, clock=clock.time, dossiers=DossierBackend(backend, camera=camera))
+        qtbot.addWidget(win)
+        win.show()
+        qtbot.waitUntil(lambda: win.site is not None, timeout=10000)
+        made.append((win, backend))
+        return win, backend
+
+    yield make, hub, central, fake
+    for win, backend in made:
+        win.allow_close = True
+        win.close()
+        backend.close()
+    central.stop()
+
+
+def test_catalog_search_without_diacritics(kiosk_with_central, qtbot) -> None:  # noqa: ANN001
+    make, *_ = kiosk_with_central
+    win, _ = make(None)
+    click(qtbot, win.dossier.catalog_button)
+    assert win.page == "catalog"
+    qtbot.waitUntil(lambda: bool(win.dossier.backend.procedures), timeout=5000)
+    type_keys(qtbot, win.dossier.c_search, "dang ky khai sinh")
+    assert win.dossier.c_result_buttons[0].text() == "Đăng ký khai sinh"
+    click(qtbot, win.dossier.c_result_buttons[0])
+    assert win.page == "procedure" and "Tờ khai" in win.dossier.p_docs.text()
+    assert "Trong ngày làm việc" in win.dossier.p_facts.text()
+
+
+def test_self_submission_end_to_end(kiosk_with_central, qtbot, tmp_path, clock: ManualClock) -> None:  # noqa: ANN001
+    make, hub, central, printer = kiosk_with_central
+    camera_dir = tmp_path / "camera"
+    citizen = camera_folder(camera_dir, docs=3)
+    win, backend = make(camera_dir)
+    d = win.dossier
+    # Pick the procedure: "Cấp bản sao trích lục hộ tịch" typed without diacritics.
+    click(qtbot, d.submit_button)
+    qtbot.waitUntil(lambda: bool(d.backend.procedures), timeout=5000)
+    type_keys(qtbot, d.c_search, "ban sao trich luc")
+    assert d.c_result_buttons[0].text().startswith("Cấp bản sao trích lục hộ tịch")
+    click(qtbot, d.c_result_buttons[0])
+    procedure = d.procedure
+    click(qtbot, d.p_submit)
+    assert win.page == "identify"
+    # The card's QR fills in the applicant.
+    qtbot.waitUntil(lambda: win.page == "ask", timeout=15000)
+    assert d.draft.name == citizen.name and d.draft.id_number == citizen.id and d.draft.from_card
+    assert d.ask_step == "phone"
+    type_keys(qtbot, d.fields["digits"], "091234567")
+    click(qtbot, d.a_next)
+    assert "10 chữ số" in d.a_msg.text()  # nine digits: refused, nothing lost
+    type_keys(qtbot, d.fields["digits"], "8")
+    click(qtbot, d.a_next)
+    assert d.ask_step == "email"
+    click(qtbot, d.a_skip)
+    # Each required document: photograph, look, accept.
+    docs = procedure["documents"]
+    for i in range(len(docs)):
+        assert win.page == "documents" and d.d_name.text() == docs[i]["name"]
+        click(qtbot, d.d_capture)
+        qtbot.waitUntil(lambda: d.pending_page is not None, timeout=10000)
+        assert not d.d_preview.pixmap().isNull()
+        click(qtbot, d.d_accept)
+    assert win.page == "delivery"
+    click(qtbot, d.v_center)
+    assert win.page == "review" and citizen.name in d.r_body.text()
+    pages = [p.jpeg for p in d.draft.pages]
+    click(qtbot, d.r_send)
+    qtbot.waitUntil(lambda: win.page == "submitted", timeout=15000)
+    result = d.last_result
+    dossier = result.dossier
+    assert d.draft is None  # personal data out of memory
+    assert dossier["provisional"] and d.s_code.text() == dossier["code"]
+    assert "Mã tạm" in d.s_provisional.text() and "giờ" in d.s_due.text()
+    # The citizen's slip: its bytes carry the dossier code and the lookup QR.
+    assert result.printed
+    parsed = parse(bytes(printer.job))
+    assert any(q.endswith(f"/d/{dossier['id']}") for q in parsed.qr_payloads)
+    # At the central server: the dossier once, with identical files.
+    store = central.app.state.store
+    qtbot.waitUntil(lambda: (store.dossier(dossier["id"]) or {}).get("code") is not None, timeout=20000)
+    up = store.dossier(dossier["id"])
+    assert up["dossier"]["applicant"]["name"] == citizen.name and up["procedure"] == procedure["code"]
+    assert sorted(f["sha256"] for f in up["dossier"]["files"]) == sorted(hashlib.sha256(p).hexdigest() for p in pages)
+    exported = [x for x in store.export("dossiers") if x["id"] == dossier["id"]]
+    assert len(exported) == 1 and sorted(exported[0]["files"]) == sorted(hashlib.sha256(p).hexdigest() for p in pages)
+    # "Xong": everything personal leaves the screen.
+    click(qtbot, d.s_done)
+    assert win.page == "home" and d.s_code.text() == ""
+
+
+def test_lookup_online_then_offline(kiosk_with_central, qtbot, tmp_path) -> None:  # noqa: ANN001
+    make, hub, central, _ = kiosk_with_central
+    win, backend = make(None)
+    # A dossier received at the counter earlier today.
+    client = hub.client("counter")
+    sent = client.submit_dossier({"procedure": "DD.03", "applicant": {"name": "Trần Văn Đại", "phone": "0987654321"}})
+    store = central.app.state.store
+    qtbot.waitUntil(lambda: (store.dossier(sent["id"]) or {}).get("code") is not None, timeout=20000)
+    official = store.dossier(sent["id"])["code"]
+    store.set_status(official, "processing")
+    qtbot.waitUntil(lambda: client.dossier(sent["id"])["status"] == "processing", timeout=20000)
+    d = win.dossier
+    click(qtbot, d.lookup_button)
+    type_keys(qtbot, d.l_field, official.lower())
+    click(qtbot, d.l_go)
+    qtbot.waitUntil(lambda: win.page == "lookup_result", timeout=10000)
+    assert d.lr_code.text() == official and d.lr_status.text() == "Đang giải quyết"
+    assert "Đã tiếp nhận" in d.lr_timeline.text() and d.lr_age.text() == ""
+    # The hub goes away: the kiosk shows the last answer it had, with its age.
+    win.go_home(clear=True)
+    hub.stop()
+    click(qtbot, d.lookup_button)
+    type_keys(qtbot, d.l_field, official.lower())
+    click(qtbot, d.l_go)
+    qtbot.waitUntil(lambda: win.page == "lookup_result", timeout=15000)
+    assert d.lr_status.text() == "Đang giải quyết" and "Mất kết nối" in d.lr_age.text()
+    # A code it never saw: a clear message.
+    win.go_home(clear=True)
+    click(qtbot, d.lookup_button)
+    type_keys(qtbot, d.l_field, "tam-x-000000-0009")
+    click(qtbot, d.l_go)
+    qtbot.waitUntil(lambda: "chưa có thông tin" in d.l_msg.text(), timeout=15000)
