@@ -209,6 +209,8 @@ class Central(_Model):
 
     url: str = ""
     token: str = ""
+    file_retention_days: float = Field(7.0, ge=0, le=3650)
+    """Dossier files stay on the hub this long after the central server confirmed the dossier, then go."""
 
 
 class SiteInfo(_Model):

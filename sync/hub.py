@@ -270,6 +270,7 @@ class Hub:
         self.official_days = OfficialDays.shipped()
         """The official days-off table: shipped, updated by the central server's calendar feed."""
         self._tick_task: asyncio.Task[None] | None = None
+        self._last_purge = 0.0
         self.reload()
         self.calendar_changed()
         store.on_committed = self._committed
@@ -323,10 +324,42 @@ class Hub:
                 log.exception("day check failed")
 
     async def tick(self) -> None:
-        """Roll the day over if local midnight has passed."""
+        """Roll the day over if local midnight has passed; purge confirmed dossier files now and then."""
         change = self.engine.rollover_if_needed()
         if change is not None:
             await self.commit([change])
+        now = self.clock.time()
+        if now - self._last_purge >= 3600:
+            self._last_purge = now
+            await asyncio.get_running_loop().run_in_executor(None, self.purge_files, now)
+
+    def purge_files(self, now: float) -> int:
+        """Delete dossier files the central server confirmed more than `file_retention_days` ago (personal
+        data does not linger on site), and uploads no dossier ever used; returns how many files went."""
+        keep_after = now - self.config.central.file_retention_days * 86400
+        rows = self.store.read(
+            "SELECT f.sha256, MAX(CASE WHEN d.code IS NULL OR d.linked_at IS NULL OR d.linked_at >= ? THEN 1 ELSE 0 END) "
+            "FROM dossier_files f JOIN dossiers d ON d.id = f.dossier_id GROUP BY f.sha256", (keep_after,))
+        needed = {sha for sha, keep in rows if keep}
+        referenced = {sha for sha, _ in rows}
+        removed = 0
+        if not self.blob_dir.exists():
+            return 0
+        for path in self.blob_dir.glob("*/*"):
+            sha = path.name
+            if len(sha) != 64 or sha in needed:
+                continue
+            # A file no dossier uses yet may be an upload in progress: only old ones go.
+            if sha not in referenced and path.stat().st_mtime >= keep_after:
+                continue
+            try:
+                path.unlink()
+                removed += 1
+            except OSError as exc:
+                log.warning("cannot purge %s: %s", path, exc)
+        if removed:
+            log.info("purged %d dossier file(s) confirmed by the central server", removed)
+        return removed
 
     async def commit(self, changes: Iterable[Change]) -> None:
         """Persist changes durably; raises ApiError 503 if the database refused them."""
