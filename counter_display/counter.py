@@ -45,6 +45,7 @@ from .qt import (
     load_fonts,
     run_until,
 )
+from .receive import ReceiveForm, ScannerReader
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,8 @@ QPushButton { background: #13315c; color: white; border: none; border-radius: 6p
 QPushButton:disabled { background: #9fb3c8; }
 QPushButton#next { background: #e4572e; }
 QPushButton#complete { background: #2e7d32; }
+QPushButton#receive { background: #1565c0; }
+QLineEdit { background: white; border: 1px solid #9fb3c8; border-radius: 3px; padding: 2px; }
 QListWidget { background: #fff4e5; border: 1px solid #f4a259; }
 """
 
@@ -140,6 +143,19 @@ class CounterPanel(QWidget):
         outer.addWidget(self.stack)
         self.stack.addWidget(self._pin_page(family))
         self.stack.addWidget(self._main_page(family))
+        self.receive_form = ReceiveForm(client=client, run=self.worker.run, family=family,
+                                        printer_settings=config.printer, clerk=lambda: self.clerk or "")
+        self.receive_form.closed.connect(self.close_receive)
+        self.receive_form.changed.connect(self.changed.emit)
+        self.stack.addWidget(self.receive_form)
+        for keys, slot in (("Ctrl+Return", self.receive_form.submit), ("Ctrl+Enter", self.receive_form.submit),
+                           ("Escape", self.receive_form.close_form)):
+            sc = QShortcut(QKeySequence(keys), self.receive_form)
+            sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            sc.activated.connect(slot)
+        self.site_doc: dict[str, Any] = {}
+        self.scanner: ScannerReader | None = None
+        self._panel_size: Any = None
         self.stack.setCurrentIndex(0 if self.clerk is None else 1)
         self.resize(460, 560)
         self.refresh_timer = QTimer(self)
@@ -231,6 +247,12 @@ class CounterPanel(QWidget):
             self.buttons[name] = b
             sc = QShortcut(QKeySequence(key), self)
             sc.activated.connect(lambda n=name: self.act(n))
+        self.receive_button = QPushButton(f"{texts.PANEL_RECEIVE.vi} (F8)\n{texts.PANEL_RECEIVE.en}")
+        self.receive_button.setObjectName("receive")
+        self.receive_button.setMinimumHeight(52)
+        self.receive_button.clicked.connect(self.open_receive)
+        grid.addWidget(self.receive_button, len(self.ACTIONS) // 2 + 1, 0, 1, 2)
+        QShortcut(QKeySequence("F8"), self).activated.connect(self.open_receive)
         lay.addLayout(grid)
         self.status = QLabel("")
         self.status.setObjectName("status")
@@ -318,6 +340,15 @@ class CounterPanel(QWidget):
     def _done(self, name: str, result: Any, error: BaseException | None) -> None:
         from sync.client import HubError, HubUnavailable
 
+        if name.startswith("receive."):
+            # The receive form's own operations: it shows their outcome; the offline badge follows the hub.
+            if isinstance(error, HubUnavailable):
+                self.online = False
+            elif error is None or isinstance(error, HubError):
+                self.online = True
+            self.offline.setVisible(not self.online)
+            self.receive_form.on_result(name, result, error)
+            return
         self.busy = max(0, self.busy - 1)
         if error is not None:
             if isinstance(error, HubUnavailable):
@@ -334,6 +365,7 @@ class CounterPanel(QWidget):
             self.view = result["counter"]
             self.faults = result["faults"]
             if "site" in result:
+                self.site_doc = result["site"]
                 self.services = result["site"].get("services", [])
         else:
             self.online = True
@@ -353,6 +385,41 @@ class CounterPanel(QWidget):
         if ev.type.startswith("device.") or t.get("service") in mine or ev.data.get("counter") == self.number:
             if self.busy == 0:
                 self.refresh()
+
+    # ---------------------------------------------------------------- receive a dossier
+    def open_receive(self) -> None:
+        """F8 / the button: the receive-dossier form, for the citizen at the counter (the current ticket)."""
+        if self.clerk is None:
+            return
+        if self.stack.currentWidget() is not self.receive_form:
+            self._panel_size = self.size()
+            self.resize(max(self.width(), 760), max(self.height(), 900))
+        self.stack.setCurrentWidget(self.receive_form)
+        self.receive_form.open_form(ticket=self.view.get("current"), site=self.site_doc or None)
+
+    def close_receive(self) -> None:
+        """Back to the counter page (the form keeps an unsent dossier)."""
+        self.stack.setCurrentIndex(1 if self.clerk is not None else 0)
+        if self._panel_size is not None:
+            self.resize(self._panel_size)
+            self._panel_size = None
+        self.refresh()
+
+    def start_devices(self) -> None:
+        """Start reading the counter's CCCD scanner, when one is configured."""
+        if self.config.scanner is not None and self.scanner is None:
+            self.scanner = ScannerReader(self.config.scanner, self)
+            self.scanner.scanned.connect(self._scanned)
+            self.scanner.state.connect(self.receive_form.on_scanner_state)
+            self.scanner.start()
+
+    def _scanned(self, scan: Any) -> None:
+        # A card scanned while the counter page shows means the clerk is receiving a dossier.
+        if self.clerk is None:
+            return
+        if self.stack.currentWidget() is not self.receive_form:
+            self.open_receive()
+        self.receive_form.on_scan(scan)
 
     # ---------------------------------------------------------------- drawing
     def _redraw(self) -> None:
@@ -415,8 +482,12 @@ class CounterPanel(QWidget):
         self.closed.emit()
 
     def close_worker(self) -> None:
-        """Stop the worker (on exit)."""
+        """Stop the worker, the scanner and the printer (on exit)."""
         self.worker.close()
+        if self.scanner is not None:
+            self.scanner.stop()
+            self.scanner = None
+        self.receive_form.close_printer()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -470,6 +541,7 @@ def main(argv: list[str] | None = None) -> int:
 
         bridge.hub_event.connect(speak)
     panel.show()
+    panel.start_devices()
     panel.refresh()
     try:
         return run_until(panel.closed)

@@ -16,7 +16,7 @@ from kiosk import texts as T
 from kiosk.backend import DossierBackend, DossierDraft, SubmitResult
 from kiosk.keyboard import TextField
 from kiosk.qt import QHBoxLayout, QLabel, QPixmap, QPushButton, Qt, QTimer, QVBoxLayout, QWidget
-from motcua.catalog import procedure_from_dict, search
+from motcua.catalog import search_entries
 
 if TYPE_CHECKING:
     from kiosk.app import KioskWindow
@@ -304,8 +304,7 @@ class DossierScreens:
         query = self.c_search.text()
         procs = self.backend.procedures
         if query.strip():
-            by_code = {str(p["code"]): p for p in procs}
-            self.c_matches = [by_code[m.code] for m in search(self._models(), query, limit=5) if m.code in by_code]
+            self.c_matches = [dict(p) for p in search_entries(procs, query, limit=5)]
         else:
             self.c_matches = list(procs)[:5]
         for i, b in enumerate(self.c_result_buttons):
@@ -316,19 +315,6 @@ class DossierScreens:
             else:
                 b.hide()
         self.c_empty.setVisible(not self.c_matches)
-
-    def _models(self) -> list[Any]:
-        """The catalog as motcua.catalog Procedures (for search), rebuilt when the catalog changes."""
-        procs = self.backend.procedures
-        if getattr(self, "_models_of", None) is not procs:
-            models = []
-            for p in procs:
-                try:
-                    models.append(procedure_from_dict(p))
-                except ValueError as exc:  # one bad entry from upstream must not hide the others
-                    log.warning("catalog entry skipped: %s", exc)
-            self._model_list, self._models_of = models, procs
-        return self._model_list
 
     def _pick_result(self, i: int) -> None:
         if i >= len(self.c_matches):

@@ -131,10 +131,97 @@ def main(argv: list[str] | None = None) -> int:
                 seed.issue(code)
                 clock.advance(20)
         files = capture_screens(args.out, hub_url=server.url, token=kiosk_token, clock=clock.time, service="DD")
+        from scanners import synthetic
+
+        camera = tmp / "camera"
+        synthetic.write_photo_folder(camera, count=1, seed=3)
+        synthetic.write_document_folder(camera, 4, seed=5)
+        files += capture_dossier_screens(args.out, hub_url=server.url, token=kiosk_token, clock=clock.time,
+                                         camera_dir=camera)
     store.close()
     for f in files:
         print(f)
     return 0
+
+
+
+def capture_dossier_screens(out: Path, *, hub_url: str, token: str, clock: Callable[[], float],
+                            camera_dir: Path, printer: str = "dummy:", procedure_query: str = "ban sao trich luc",
+                            lookup_key: str | None = None) -> list[Path]:
+    """Render each step of a kiosk self-submission (portrait), driven through the real screens, plus the
+    slip's preview; the camera is a folder holding a card photo then the document pages."""
+    from kiosk.app import KioskWindow
+    from kiosk.backend import DossierBackend, KioskBackend
+    from kiosk.qt import QApplication
+    from scanners.camera import FolderCamera
+
+    app = QApplication.instance() or QApplication([])
+    out.mkdir(parents=True, exist_ok=True)
+    cache = out / ".kiosk-cache.db"
+    cfg = _config(hub_url, token, printer=printer, cache=cache, orientation="portrait", w=1080, h=1920)
+    backend = KioskBackend(cfg)
+    dossiers = DossierBackend(backend, camera=FolderCamera(folder=camera_dir))
+    win = KioskWindow(cfg, backend, clock=clock, start_worker=False, dossiers=dossiers)
+    written: list[Path] = []
+
+    def shot(name: str) -> None:
+        for _ in range(5):
+            app.processEvents()
+            time.sleep(0.01)
+        written.append(win.screenshot(out / f"kiosk-dossier-{name}.png"))
+
+    try:
+        win.site = backend.load_site()
+        win._retranslate()  # noqa: SLF001 - driven synchronously for the pictures
+        win.show()
+        d = win.dossier
+        assert d is not None
+        dossiers.load_catalog()
+        d.open_catalog(submit=True)
+        for ch in procedure_query:
+            d.c_search.press(ch)
+        shot("1-catalog")
+        d._pick_result(0)  # noqa: SLF001
+        shot("2-procedure")
+        d.start_submission()
+        d._card_timer.stop()  # noqa: SLF001 - the picture is taken before the card is shown
+        shot("3-identify")
+        d.on_card(dossiers.read_card())
+        for ch in "0912345678":
+            d.fields["digits"].press(ch)
+        shot("4-phone")
+        d._ask_next(skip=False)  # noqa: SLF001
+        d._ask_next(skip=True)  # noqa: SLF001 - no email
+        docs = d.draft.procedure.get("documents", []) if d.draft else []
+        for i in range(len(docs)):
+            d.on_page(dossiers.capture_page(str(docs[i]["name"])))
+            if i == 0:
+                shot("5-document")
+            d._accept_page()  # noqa: SLF001
+        shot("6-delivery")
+        d._choose_delivery("center")  # noqa: SLF001
+        shot("7-review")
+        draft = d.draft
+        assert draft is not None
+        result = dossiers.submit(draft)
+        d.on_submitted(result)
+        shot("8-submitted")
+        if result.slip_png:
+            (out / "slip-kiosk.png").write_bytes(result.slip_png)
+            written.append(out / "slip-kiosk.png")
+        if result.dossier is not None:
+            win.go_home(clear=True)
+            d.open_lookup()
+            d._card_timer.stop()  # noqa: SLF001
+            d.on_lookup(True, dossiers.lookup(lookup_key or str(result.dossier["code"])))
+            shot("9-lookup")
+    finally:
+        win.allow_close = True
+        win.close()
+        win.worker.shutdown()
+        backend.close()
+    cache.unlink(missing_ok=True)
+    return written
 
 
 if __name__ == "__main__":

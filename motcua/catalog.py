@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import json
+import logging
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -38,6 +39,9 @@ _CUTOFF = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 # Letters that Unicode does not decompose into a base letter and a mark.
 _BASE_LETTERS = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "Ð": "d", "ł": "l", "Ł": "l", "ø": "o", "Ø": "o",
                                "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ı": "i"})
+
+
+log = logging.getLogger(__name__)
 
 
 class CatalogError(ValueError):
@@ -232,6 +236,29 @@ def search(procedures: Iterable[Procedure], query: str, *, limit: int | None = N
     scored.sort(key=lambda sp: (-sp[0], sp[1].code))
     found = [p for _, p in scored]
     return found[:limit] if limit is not None else found
+
+
+_entries_cache: tuple[int, list[Procedure], dict[str, Mapping[str, Any]]] | None = None
+
+
+def search_entries(entries: Sequence[Mapping[str, Any]], query: str, *,
+                   limit: int | None = None) -> list[Mapping[str, Any]]:
+    """`search` over catalog entries as the hub sends them (dicts), returning those dicts, best first;
+    an entry that does not parse is skipped (one bad entry from upstream must not hide the rest)."""
+    global _entries_cache
+    if _entries_cache is None or _entries_cache[0] != id(entries):
+        typed: list[Procedure] = []
+        by_code: dict[str, Mapping[str, Any]] = {}
+        for e in entries:
+            try:
+                typed.append(procedure_from_dict(e))
+            except CatalogError as exc:
+                log.warning("catalog entry skipped: %s", exc)
+                continue
+            by_code[str(e.get("code"))] = e
+        _entries_cache = (id(entries), typed, by_code)
+    _, typed, by_code = _entries_cache
+    return [by_code[p.code] for p in search(typed, query, limit=limit) if p.code in by_code]
 
 
 # -- browsing ---------------------------------------------------------------------------------------------

@@ -57,8 +57,10 @@ def _local(dt: datetime, tz: ZoneInfo | None) -> datetime:
     return dt.astimezone(tz or DEFAULT_TZ)
 
 
-def datetime_in_words(dt: datetime) -> str:
-    """"14 giờ 30 phút, ngày 05 tháng 12 năm 2026", as the slip prints times."""
+def datetime_in_words(dt: datetime | None) -> str:
+    """"14 giờ 30 phút, ngày 05 tháng 12 năm 2026", as the slip prints times; the form's blanks for None."""
+    if dt is None:
+        return texts.SLIP_WHEN_BLANK.vi
     return texts.SLIP_WHEN.vi.format(hour=dt.hour, minute=dt.minute, day=dt.day, month=dt.month,
                                      year=dt.year)
 
@@ -201,7 +203,8 @@ class AppointmentSlip:
     applicant_name: str
     procedure: str
     received_at: datetime
-    return_at: datetime
+    return_at: datetime | None
+    """None when it is not known yet: the slip prints the paper form's blanks for the clerk to fill in."""
     processing_time: str
     """As the procedure states it: "05 ngày làm việc", "16 giờ làm việc"."""
     documents: tuple[SubmittedDocument, ...] = ()
@@ -460,7 +463,7 @@ def processing_time_text(procedure: Mapping[str, Any]) -> str:
     shown = f"{value:g}".replace(".", ",")
     if spec.get("unit") == "hours":
         return texts.SLIP_WORKING_HOURS.vi.format(hours=shown)
-    return texts.SLIP_WORKING_DAYS.vi.format(days=shown.zfill(2) if value == int(value) else shown)
+    return texts.SLIP_WORKING_DAYS.vi.format(days=shown)
 
 
 def slip_for_dossier(*, dossier: Mapping[str, Any], procedure: Mapping[str, Any], site: Mapping[str, Any],
@@ -494,9 +497,11 @@ def slip_for_dossier(*, dossier: Mapping[str, Any], procedure: Mapping[str, Any]
         sets=sets,
         processing_time=processing_time_text(procedure),
         received_at=received,
-        return_at=datetime.fromisoformat(str(due)).astimezone(tz) if due else received,
+        return_at=datetime.fromisoformat(str(due)).astimezone(tz) if due else None,
         delivery=delivery,
-        lookup_url=str(dossier.get("lookup_url") or ""),
+        lookup_url=str(dossier.get("lookup_url") or (
+            f"{str(center.get('public_url')).rstrip('/')}/d/{dossier.get('qr') or dossier['id']}"
+            if center.get("public_url") else "")),
         receiver_name=receiver,
     )
 

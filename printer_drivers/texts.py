@@ -120,8 +120,9 @@ SLIP_WHEN = Text("{hour:02d} giờ {minute:02d} phút, ngày {day:02d} tháng {m
                  "{hour:02d}:{minute:02d}, {year}-{month:02d}-{day:02d}")
 SLIP_WORKING_DAYS = Text("{days} ngày làm việc", "{days} working day(s)")
 SLIP_WORKING_HOURS = Text("{hours} giờ làm việc", "{hours} working hour(s)")
+SLIP_WHEN_BLANK = Text("… giờ … phút, ngày … tháng … năm …", "… h … min, day … month … year …")
 SLIP_SAME_DAY = Text("Trong ngày làm việc", "Within the working day")
-SLIP_BY_POST = Text("Qua dịch vụ bưu chính công ích, địa chỉ: {address}", "By public postal service to: {address}")
+SLIP_BY_POST = Text("Dịch vụ bưu chính công ích, địa chỉ: {address}", "Public postal service, address: {address}")
 
 # -- the technician test page (trang in thử) -----------------------------------------------------------
 TEST_TITLE = Text("TRANG IN THỬ MÁY IN", "PRINTER TEST PAGE")

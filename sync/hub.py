@@ -503,6 +503,7 @@ class Hub:
         return {"id": row[0], "provisional_code": row[1], "code": row[2] or row[1], "official_code": row[2],
                 "provisional": row[2] is None, "day": row[3], "procedure": row[4], "status": row[5],
                 "applicant": body["applicant"], "files": body["files"], "delivery": body["delivery"],
+                "delivery_address": body.get("delivery_address", ""),
                 "submitted_at": iso(row[7], tz), "status_at": iso(row[8], tz), "linked_at": iso(row[9], tz),
                 "due_at": iso(body.get("due_at"), tz), "qr": row[0],
                 "lookup_url": f"{self.config.site.public_url.rstrip('/')}/d/{row[0]}"}
