@@ -274,3 +274,156 @@ def write_photo_folder(folder: Path, *, count: int, seed: int = 7) -> list[Citiz
         citizens.append(citizen)
     log.info("wrote %d synthetic card photos to %s", count, folder)
     return citizens
+
+
+# -- documents (kiosk self-submission: a page photographed with the kiosk camera) ----------------------
+
+DOCUMENT_FRAME_SIZE = (1920, 1080)
+"""Width and height of a generated document photo: a 1080p kiosk document camera."""
+A4_PAGE_SIZE = (827, 1169)
+"""An A4 page (210 × 297 mm) at 100 dpi, portrait."""
+DOCUMENT_MARKER = (0.85, 0.92, 0.06)
+"""The black square printed on every generated page: centre x, centre y (fractions of the page's width and
+height, in its own orientation) and side (a fraction of the page's width)."""
+
+_DOC_TITLES = ("TỜ KHAI ĐĂNG KÝ KHAI SINH", "ĐƠN ĐỀ NGHỊ CẤP BẢN SAO", "TỜ KHAI ĐĂNG KÝ KẾT HÔN",
+               "ĐƠN XIN XÁC NHẬN TÌNH TRẠNG HÔN NHÂN", "GIẤY ĐỀ NGHỊ ĐĂNG KÝ HỘ KINH DOANH",
+               "ĐƠN ĐỀ NGHỊ CẤP GIẤY PHÉP XÂY DỰNG")
+_DOC_LABELS = ("Họ, chữ đệm, tên người yêu cầu", "Ngày, tháng, năm sinh", "Nơi cư trú", "Số định danh cá nhân",
+               "Quan hệ với người được khai sinh", "Đề nghị cơ quan đăng ký", "Nơi sinh", "Dân tộc", "Quốc tịch",
+               "Giấy tờ tùy thân", "Số điện thoại liên hệ", "Địa chỉ thư điện tử")
+_DOC_WORDS = ("tôi", "cam đoan", "những", "nội dung", "khai", "trên", "đây", "là", "đúng", "sự thật", "và",
+              "chịu", "trách nhiệm", "trước", "pháp luật", "về", "cam kết", "của", "mình", "đề nghị", "cơ quan",
+              "có thẩm quyền", "xem xét", "giải quyết", "hồ sơ", "theo", "quy định", "hiện hành", "Ủy ban",
+              "nhân dân", "phường", "xã", "tỉnh", "thành phố", "giấy tờ", "kèm theo", "bản chính", "bản sao")
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentPhoto:
+    """A generated photo of a page and where the page really is in it (the tests' ground truth)."""
+
+    image: np.ndarray
+    """The BGR frame."""
+    corners: np.ndarray
+    """The page's corners in the frame (4×2 float32): its top-left, top-right, bottom-right, bottom-left."""
+    landscape: bool
+    blur_sigma: float
+
+
+def draw_document(*, rng: random.Random, landscape: bool = False) -> Image.Image:
+    """An A4 form (RGB, 100 dpi) with Vietnamese text lines and the black marker square of DOCUMENT_MARKER."""
+    w, h = A4_PAGE_SIZE if not landscape else A4_PAGE_SIZE[::-1]
+    paper = tuple(rng.randrange(238, 253) for _ in range(3))
+    page = Image.new("RGB", (w, h), paper)
+    d = ImageDraw.Draw(page)
+    margin = 70
+    d.text((w // 2, 60), "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", font=_font(22, True), fill=_INK, anchor="ma")
+    d.text((w // 2, 92), "Độc lập - Tự do - Hạnh phúc", font=_font(20, True), fill=_INK, anchor="ma")
+    d.line((w // 2 - 110, 122, w // 2 + 110, 122), fill=_INK, width=2)
+    d.text((w // 2, 150), rng.choice(_DOC_TITLES), font=_font(26, True), fill=_INK, anchor="ma")
+    y = 210
+    bottom = int(h * 0.8)
+    labels = list(_DOC_LABELS)
+    rng.shuffle(labels)
+    for label in labels:
+        if y > bottom * 0.55:
+            break
+        d.text((margin, y), f"{label}: ", font=_font(17), fill=_INK)
+        x0 = margin + int(d.textlength(f"{label}: ", font=_font(17)))
+        d.line((x0, y + 20, w - margin, y + 20), fill=(120, 120, 120), width=1)
+        if rng.random() < 0.7:  # filled in by hand (well, in blue ink)
+            name = " ".join((rng.choice(_SURNAMES), rng.choice(_MIDDLE_M), rng.choice(_GIVEN_M)))
+            d.text((x0 + 10, y - 2), name, font=_font(18), fill=(30, 50, 150))
+        y += 38
+    y += 10
+    while y < bottom:
+        line = " ".join(rng.choice(_DOC_WORDS) for _ in range(rng.randrange(8, 16)))
+        d.text((margin, y), line.capitalize()[: (w - 2 * margin) // 9], font=_font(17), fill=_INK)
+        y += 30
+    d.text((w - margin - 200, bottom + 20), "NGƯỜI YÊU CẦU", font=_font(18, True), fill=_INK, anchor="ma")
+    d.text((w - margin - 200, bottom + 46), "(Ký, ghi rõ họ tên)", font=_font(15), fill=_INK, anchor="ma")
+    cx, cy, side = DOCUMENT_MARKER
+    half = side * w / 2
+    d.rectangle((cx * w - half, cy * h - half, cx * w + half, cy * h + half), fill=(0, 0, 0))
+    return page
+
+
+def desk_background(rng: random.Random, size: tuple[int, int] = DOCUMENT_FRAME_SIZE) -> np.ndarray:
+    """A desk, darker than paper, with a few things lying on it."""
+    img = cv2.resize(_background(rng), size, interpolation=cv2.INTER_LINEAR)
+    return cv2.convertScaleAbs(img, alpha=rng.uniform(0.55, 0.85))
+
+
+def photograph_document(page: Image.Image, *, rng: random.Random, blur_sigma: float | None = None,
+                        shadow: bool | None = None, frame_size: tuple[int, int] = DOCUMENT_FRAME_SIZE) -> DocumentPhoto:
+    """A BGR photo of `page` on a desk: tilted, in perspective, unevenly lit, maybe shadowed, soft, JPEG."""
+    cv2.setRNGSeed(rng.randrange(2**31))
+    w, h = frame_size
+    img = desk_background(rng, frame_size)
+    src = cv2.cvtColor(np.asarray(page), cv2.COLOR_RGB2BGR)
+    ph, pw = src.shape[:2]
+    # The page's long side covers 55-92 % of the frame height (a portrait page is held upright).
+    long_px = rng.uniform(0.55, 0.92) * h
+    scale = long_px / max(pw, ph)
+    corners = np.array([[0, 0], [pw, 0], [pw, ph], [0, ph]], dtype=np.float32)
+    centered = (corners - [pw / 2, ph / 2]) * scale
+    rad = math.radians(rng.uniform(-20, 20))
+    rot = np.array([[math.cos(rad), -math.sin(rad)], [math.sin(rad), math.cos(rad)]], dtype=np.float32)
+    placed = centered @ rot.T
+    jitter = rng.uniform(0.0, 0.08) * long_px
+    placed += np.array([[rng.uniform(-1, 1), rng.uniform(-1, 1)] for _ in range(4)], dtype=np.float32) * jitter
+    lo, hi = placed.min(axis=0), placed.max(axis=0)
+    fit = min(1.0, (w - 20) / float(hi[0] - lo[0]), (h - 20) / float(hi[1] - lo[1]))
+    placed *= fit
+    lo, hi = placed.min(axis=0), placed.max(axis=0)
+    placed += [rng.uniform(-lo[0] + 10, w - hi[0] - 10), rng.uniform(-lo[1] + 10, h - hi[1] - 10)]
+    placed = placed.astype(np.float32)
+    matrix = cv2.getPerspectiveTransform(corners, placed)
+    # Shrink with area averaging first so that the warp does not alias the text (a lens integrates).
+    pre = scale * fit
+    if pre < 0.9:
+        src = cv2.resize(src, None, fx=pre, fy=pre, interpolation=cv2.INTER_AREA)
+        matrix = matrix @ np.diag([1 / pre, 1 / pre, 1.0])
+    cv2.warpPerspective(src, matrix, (w, h), dst=img, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_TRANSPARENT)
+    # Uneven lighting, and sometimes the shadow of a head or an arm over part of the page.
+    gain = cv2.resize(np.array([[rng.uniform(0.8, 1.0), rng.uniform(0.85, 1.05)],
+                                [rng.uniform(0.8, 1.0), rng.uniform(0.85, 1.05)]], dtype=np.float32), (w, h))
+    if shadow if shadow is not None else rng.random() < 0.5:
+        # Drawn at 1/8 size: a soft shadow has no detail, and a large blur at full size is slow.
+        sw, sh = w // 8, h // 8
+        mask = np.zeros((sh, sw), np.float32)
+        x0, y0 = rng.uniform(0, sw), rng.uniform(0, sh)
+        blob = np.array([[x0 + rng.uniform(-1, 1) * sw * 0.4, y0 + rng.uniform(-1, 1) * sh * 0.4] for _ in range(5)],
+                        dtype=np.float32)
+        cv2.fillConvexPoly(mask, cv2.convexHull(blob).astype(np.int32), 1.0)
+        mask = cv2.resize(cv2.GaussianBlur(mask, (0, 0), rng.uniform(2, 6)), (w, h), interpolation=cv2.INTER_LINEAR)
+        gain *= 1.0 - mask * rng.uniform(0.25, 0.45)
+    img = cv2.multiply(img, cv2.merge([gain, gain, gain]), dtype=cv2.CV_8U)
+    sigma = blur_sigma if blur_sigma is not None else rng.uniform(0.4, 1.1)
+    if sigma > 0:
+        img = cv2.GaussianBlur(img, (0, 0), sigma)
+    noise = np.empty(img.shape, np.int16)
+    cv2.randn(noise, 0, rng.uniform(1, 5))
+    img = cv2.add(img, noise, dtype=cv2.CV_8U)
+    ok, jpeg = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, rng.randrange(75, 92)])
+    if not ok:  # pragma: no cover - OpenCV always encodes a uint8 BGR image
+        raise RuntimeError("JPEG encoding failed")
+    return DocumentPhoto(image=cv2.imdecode(jpeg, cv2.IMREAD_COLOR), corners=placed,
+                         landscape=pw > ph, blur_sigma=sigma)
+
+
+def document_photo_set(count: int, *, seed: int = 11, landscape_share: float = 0.25) -> list[DocumentPhoto]:
+    """`count` photos of invented forms, about `landscape_share` of them printed landscape."""
+    rng = random.Random(seed)
+    return [photograph_document(draw_document(rng=rng, landscape=rng.random() < landscape_share), rng=rng)
+            for _ in range(count)]
+
+
+def write_document_folder(folder: Path, count: int, *, seed: int = 11) -> list[DocumentPhoto]:
+    """Write `count` document photos as doc-0001.jpg… into `folder` (the demo's folder camera)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    photos = document_photo_set(count, seed=seed)
+    for i, photo in enumerate(photos, start=1):
+        cv2.imwrite(str(folder / f"doc-{i:04d}.jpg"), photo.image)
+    log.info("wrote %d synthetic document photos to %s", count, folder)
+    return photos

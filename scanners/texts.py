@@ -86,3 +86,15 @@ CLI_TIMEOUT_HELP = Text("số giây chờ mỗi mã", "seconds to wait for each 
 CLI_COUNT_HELP = Text("số mã cần đọc", "how many codes to read")
 ERR_SERIAL_TIMEOUT = Text("Không nhận được mã nào từ máy quét trong thời gian chờ",
                           "No code arrived from the scanner before the timeout")
+
+# -- document capture (kiosk self-submission) ---------------------------------------------------------
+DOC_BLURRY = Text("Ảnh bị mờ, vui lòng chụp lại. Giữ giấy yên và để camera lấy nét.",
+                  "The photo is blurry, please retake it. Hold the page still and let the camera focus.")
+DOC_TOO_DARK = Text("Ảnh quá tối, vui lòng chụp lại ở nơi đủ sáng.",
+                    "The photo is too dark, please retake it in better light.")
+DOC_NO_PAGE = Text(
+    "Không thấy rõ mép giấy. Bạn có thể dùng ảnh này hoặc đặt cả trang giấy vào khung hình và chụp lại.",
+    "The edges of the page were not found. You can use this photo, or place the whole page in the frame "
+    "and retake it.")
+DOC_ACCEPT = Text("Dùng ảnh này", "Use this photo")
+DOC_RETAKE = Text("Chụp lại", "Retake")
