@@ -110,8 +110,8 @@ class DossierScreens:
 
         lay = self._page("procedure")
         self.p_name = lab("", size=6.5, bold=True, color="#ffd23f")
-        self.p_facts = lab("", size=5)
-        self.p_docs = lab("", size=4.6, align=Qt.AlignmentFlag.AlignLeft)
+        self.p_facts = lab("", size=6)
+        self.p_docs = lab("", size=5.5, align=Qt.AlignmentFlag.AlignLeft)
         self.p_submit = btn("", size=6, color="#2fbf71", min_h_mm=20)
         self.p_submit.clicked.connect(self.start_submission)
         self.p_ticket = btn("", size=5.5, min_h_mm=18)
@@ -127,7 +127,7 @@ class DossierScreens:
 
         lay = self._page("identify")
         self.i_title = lab("", size=7, bold=True, color="#ffd23f")
-        self.i_body = lab("", size=5.5)
+        self.i_body = lab("", size=6.5)
         self.i_msg = lab("", size=5, bold=True, color="#ff5a4e")
         self.i_type = btn("", size=6, min_h_mm=20)
         self.i_type.clicked.connect(lambda: self._ask("name"))
@@ -201,7 +201,7 @@ class DossierScreens:
 
         lay = self._page("review")
         self.r_title = lab("", size=7, bold=True, color="#ffd23f")
-        self.r_body = lab("", size=5, align=Qt.AlignmentFlag.AlignLeft)
+        self.r_body = lab("", size=6.5, align=Qt.AlignmentFlag.AlignLeft)
         self.r_msg = lab("", size=5.5, bold=True, color="#ff5a4e")
         self.r_send = btn("", size=7, color="#2fbf71", min_h_mm=24)
         self.r_send.clicked.connect(self.send)
@@ -215,8 +215,8 @@ class DossierScreens:
         lay = self._page("submitted")
         self.s_title = lab("", size=7, bold=True, color="#2fbf71")
         self.s_code = lab("", size=9, bold=True, color="#ffd23f")
-        self.s_provisional = lab("", size=4.8, color="#b8c7d9")
-        self.s_due = lab("", size=6)
+        self.s_provisional = lab("", size=5.5, color="#b8c7d9")
+        self.s_due = lab("", size=7, bold=True)
         self.s_printed = lab("", size=5.5, bold=True)
         self.s_qr = QLabel()
         self.s_qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -244,10 +244,10 @@ class DossierScreens:
 
         lay = self._page("lookup_result")
         self.lr_code = lab("", size=7.5, bold=True, color="#ffd23f")
-        self.lr_proc = lab("", size=5.5)
+        self.lr_proc = lab("", size=6.5)
         self.lr_status = lab("", size=7, bold=True, color="#2fbf71")
-        self.lr_due = lab("", size=5.5)
-        self.lr_timeline = lab("", size=5, align=Qt.AlignmentFlag.AlignLeft)
+        self.lr_due = lab("", size=6.5)
+        self.lr_timeline = lab("", size=6, align=Qt.AlignmentFlag.AlignLeft)
         self.lr_age = lab("", size=5, bold=True, color="#ff5a4e")
         for x in (self.lr_code, self.lr_proc, self.lr_status, self.lr_due, self.lr_timeline, self.lr_age):
             lay.addWidget(x)
@@ -548,7 +548,7 @@ class DossierScreens:
         self.s_printed.setText(T.SLIP_PRINTED(lang) if r.printed else T.SLIP_NOT_PRINTED(lang, reason=r.fault_vi))
         from kiosk.app import qr_pixmap
 
-        self.s_qr.setPixmap(qr_pixmap(str(d.get("lookup_url") or d["id"]), self.win.mm(45)))
+        self.s_qr.setPixmap(qr_pixmap(str(d.get("lookup_url") or d["id"]), self.win.mm(70)))
         self.draft = None  # personal data leaves memory; the screen keeps only the code until "Xong"
         self.win.show_page("submitted")
 
