@@ -16,6 +16,7 @@ import sqlite3
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -45,6 +46,8 @@ class DemoRun:
     events: list[dict[str, Any]] = field(default_factory=list)
     failed: int = 0
     synced: int = 0
+    dossiers: list[str] = field(default_factory=list)
+    dossier_channels: dict[str, int] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -168,15 +171,115 @@ def _collect_events(run: DemoRun, stop: threading.Event) -> threading.Thread:
     return th
 
 
+DEMO_PROCEDURES = ("TPHT.04", "DD.03", "GTVT.01", "DKKD.01", "TPHT.01")
+
+
+def simulate_dossiers(run: DemoRun, *, kiosk_count: int, counter_count: int) -> None:
+    """Dossiers through the real code paths: citizens self-submitting at the kiosk (card QR and document
+    pages from a folder camera) and clerks receiving at the counter; every slip goes to DIR/printed/."""
+    import cv2
+
+    from counter_display.receive import ReceivedDocument, ReceiveRequest, make_slip
+    from kiosk.backend import DossierBackend, DossierDraft, KioskBackend
+    from kiosk.config import hash_pin, parse_kiosk_config
+    from printer_drivers.layouts import slip_job
+    from printer_drivers.output import write_job_files
+    from scanners import synthetic
+    from scanners.camera import FolderCamera
+    from sync.client import HubClient, HubError, HubUnavailable
+
+    out = run.out or Path(".")
+    camera_dir = out / "camera" / "kiosk"
+    kiosk_cfg = parse_kiosk_config({
+        "hub": {"url": run.hub_url, "token": run.tokens["kiosk"]},
+        "printer": {"address": "dummy:", "paper_mm": 80},
+        "kiosk": {"name": "Ki-ốt sảnh 1", "technician_pin_hash": hash_pin("0000", iterations=1000),
+                  "cache_db": str(out / "kiosk-cache.db")},
+    })
+    kiosk = KioskBackend(kiosk_cfg)
+    kiosk.load_site()
+    slips = {"n": 0}
+
+    def keep_slip(job: Any, dossier: dict[str, Any]) -> None:
+        slips["n"] += 1
+        write_job_files(job, out / "printed" / f"slip-{slips['n']:02d}-{dossier['code']}")
+
+    backend = DossierBackend(kiosk, camera=FolderCamera(folder=camera_dir), on_slip=keep_slip)
+    catalog = {p["code"]: p for p in backend.load_catalog()}
+    rng = random.Random(11)
+    # The camera sees, citizen after citizen, a card and then each required page.
+    camera_dir.mkdir(parents=True, exist_ok=True)
+    plan = [catalog[DEMO_PROCEDURES[i % len(DEMO_PROCEDURES)]] for i in range(kiosk_count)]
+    for k, proc in enumerate(plan):
+        citizen = synthetic.random_citizen(rng)
+        card = synthetic.photograph(synthetic.draw_card(citizen, rng=rng), rng=rng, fault=synthetic.Degradation.ROTATION)
+        cv2.imwrite(str(camera_dir / f"{k:02d}-0-card.png"), card)
+        for j, photo in enumerate(synthetic.document_photo_set(len(proc.get("documents", [])), seed=100 + k), start=1):
+            cv2.imwrite(str(camera_dir / f"{k:02d}-{j}-page.jpg"), photo.image)
+    for proc in plan:
+        draft = DossierDraft(procedure=proc)
+        scan = backend.read_card(frames=2)
+        if scan is None or scan.citizen is None:
+            run.failed += 1
+            run.errors.append("kiosk: the demo card was not read")
+            continue
+        draft.name, draft.id_number, draft.address, draft.from_card = (scan.citizen.name, scan.citizen.id,
+                                                                       scan.citizen.address, True)
+        draft.phone = f"09{rng.randrange(10**8):08d}"
+        for doc in proc.get("documents", []):
+            page = backend.capture_page(str(doc["name"]))
+            if page is not None:
+                draft.pages.append(page)
+        result = backend.submit(draft)
+        if result.dossier is None:
+            run.failed += 1
+            run.errors.append(f"kiosk dossier: {result.error_message or 'hub unreachable'}")
+            continue
+        run.dossiers.append(result.dossier["id"])
+        run.dossier_channels["kiosk"] = run.dossier_channels.get("kiosk", 0) + 1
+        if not result.printed:
+            run.failed += 1
+            run.errors.append(f"slip of {result.dossier['code']} not printed: {result.fault_vi}")
+    backend.forget()
+    kiosk.close()
+    # Clerks at the counter: paper documents ticked, both copies of the slip.
+    counter = HubClient(run.hub_url, run.tokens["counter"])
+    site = counter.site()
+    for k in range(counter_count):
+        proc = catalog[DEMO_PROCEDURES[(k + 1) % len(DEMO_PROCEDURES)]]
+        citizen = synthetic.random_citizen(rng)
+        req = ReceiveRequest(dossier_id=str(uuid.uuid4()), name=citizen.name, id_number=citizen.id,
+                             address=citizen.address,
+                             phone=f"03{rng.randrange(10**8):08d}", procedure=proc, sets=1,
+                             documents=tuple(ReceivedDocument(str(d["name"]), 1, 0) for d in proc.get("documents", [])))
+        try:
+            dossier = counter.submit_dossier(req.body())
+        except (HubError, HubUnavailable) as exc:
+            run.failed += 1
+            run.errors.append(f"counter dossier: {exc}")
+            continue
+        run.dossiers.append(dossier["id"])
+        run.dossier_channels["counter"] = run.dossier_channels.get("counter", 0) + 1
+        job = slip_job(make_slip(req, dossier, site, clerk="Cán bộ quầy 6"), copies=("archive", "customer"))
+        keep_slip(job, dossier)
+    counter.close()
+
+
 def kiosk_screens(out: Path, run: DemoRun) -> None:
     """DIR/screens/kiosk-*.png: the kiosk's screens, driven through its real code offscreen."""
     import os
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from kiosk.screens import capture_screens
+    from kiosk.screens import capture_dossier_screens, capture_screens
+    from scanners import synthetic
 
     capture_screens(out / "screens", hub_url=run.hub_url, token=run.tokens["kiosk"], clock=run.clock.time,
                     service=run.config.services[0].code)
+    camera = out / "camera" / "screens"
+    synthetic.write_photo_folder(camera, count=1, seed=31)
+    synthetic.write_document_folder(camera, 4, seed=32)
+    capture_dossier_screens(out / "screens", hub_url=run.hub_url, token=run.tokens["kiosk"], clock=run.clock.time,
+                            camera_dir=camera)
 
 
 def artefact_hooks() -> list[Callable[[Path, DemoRun], None]]:
@@ -193,16 +296,18 @@ def write_summary(out: Path, run: DemoRun) -> dict[str, Any]:
     """DIR/summary.json: integer counts (DESIGN.md), checked against the hub's database."""
     con = sqlite3.connect(run.db)
     stored = {r[0] for r in con.execute("SELECT id FROM tickets")}
+    dossiers = {r[0] for r in con.execute("SELECT id FROM dossiers")}
     completed = con.execute("SELECT COUNT(*) FROM tickets WHERE status = 'done'").fetchone()[0]
     called = con.execute("SELECT COUNT(*) FROM events WHERE type = 'ticket.called'").fetchone()[0]
     integrity = con.execute("PRAGMA integrity_check").fetchone()[0]
     con.close()
-    lost = sum(1 for t in run.issued if t["id"] not in stored)
+    # Lost: anything a device was told was stored (a 201) that the hub does not have.
+    lost = sum(1 for t in run.issued if t["id"] not in stored) + sum(1 for d in run.dossiers if d not in dossiers)
     summary: dict[str, Any] = {
-        "tickets_issued": len(run.issued),
+        "tickets_issued": len(stored),
         "tickets_called": int(called),
         "tickets_completed": int(completed),
-        "dossiers_received": 0,
+        "dossiers_received": len(dossiers),
         "synced": run.synced,
         "lost": lost,
         "failed": run.failed,
@@ -212,6 +317,8 @@ def write_summary(out: Path, run: DemoRun) -> dict[str, Any]:
         "simulated_from": local_datetime(run.clock._start, run.config.tz).isoformat(),
         "simulated_until": local_datetime(run.clock.time(), run.config.tz).isoformat(),
         "events_seen_by_board": len(run.events),
+        "kiosk_tickets": len(run.issued),
+        "dossiers_by_channel": run.dossier_channels,
         "database_integrity": integrity,
         "errors": run.errors[:20],
     }
@@ -235,7 +342,7 @@ def run_demo(*, out: Path, minutes: float, speed: float, seed: int = 7, config_p
         Path(str(db) + suffix).unlink(missing_ok=True)
     import shutil
 
-    for sub in ("printed", "screens", "audio"):
+    for sub in ("printed", "screens", "audio", "camera"):
         shutil.rmtree(out / sub, ignore_errors=True)
     tokens = {r: create_token(db, role=r, name=f"demo {r}") for r in ("kiosk", "board", "counter", "admin")}
     clock = ScaledClock(_demo_start(config), speed=speed)
@@ -255,10 +362,7 @@ def run_demo(*, out: Path, minutes: float, speed: float, seed: int = 7, config_p
                 if run.events and run.events[-1]["seq"] >= hub.events.last_seq:
                     break
             time.sleep(0.05)
-        if not wait_synced(hub, timeout=30):
-            run.errors.append(f"sync did not finish: {hub.sync_status()}")
-            run.failed += 1
-        run.synced = count_synced(central, site=config.site.code)
+        simulate_dossiers(run, kiosk_count=3, counter_count=2)
         # Artefacts are made while the hub still runs: screenshots go through the real devices' code.
         for hook in artefact_hooks():
             try:
@@ -267,6 +371,11 @@ def run_demo(*, out: Path, minutes: float, speed: float, seed: int = 7, config_p
                 log.exception("demo artefact %s failed", getattr(hook, "__name__", hook))
                 run.errors.append(f"artefact {getattr(hook, '__name__', hook)}: {exc}")
                 run.failed += 1
+        # Everything the morning made (and the pictures' own tickets and dossier) reaches the province.
+        if not wait_synced(hub, timeout=30):
+            run.errors.append(f"sync did not finish: {hub.sync_status()}")
+            run.failed += 1
+        run.synced = count_synced(central, site=config.site.code)
     finally:
         stop.set()
         board.sub.close()  # type: ignore[attr-defined]
