@@ -11,7 +11,7 @@ import enum
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from motcua.clock import Clock, iso
@@ -190,12 +190,15 @@ class QueueEngine:
             for code in c.services:
                 self._counters_for_service[code].append(c.number)
         self.tracking_base = config.site.public_url.rstrip("/") + "/t/"
+        self._services: dict[str, Service] = {s.code: s for s in config.services}
+        self._day_start = self._day_end = 0.0
 
     # ----------------------------------------------------------------- restore from the store
     def load(self, *, day: str, tickets: Iterable[Ticket], counters: Iterable[CounterStatus],
              recent_calls: Iterable[dict[str, Any]] = ()) -> None:
         """Rebuild today's state from persisted rows (after a restart or a failed write)."""
         self.day = day
+        self._set_day_bounds(day)
         self.tickets.clear()
         self.by_display.clear()
         self.by_request.clear()
@@ -230,6 +233,14 @@ class QueueEngine:
     def _now(self) -> float:
         return self.clock.time()
 
+    def _set_day_bounds(self, day: str) -> None:
+        """Remember when the engine's local day starts and ends (Unix seconds), DST-safe."""
+        d = date.fromisoformat(day)
+        start = datetime(d.year, d.month, d.day, tzinfo=self.tz)
+        nxt = d + timedelta(days=1)
+        self._day_start = start.timestamp()
+        self._day_end = datetime(nxt.year, nxt.month, nxt.day, tzinfo=self.tz).timestamp()
+
     def local_day(self, ts: float) -> str:
         """The local date (ISO) of a timestamp."""
         return datetime.fromtimestamp(ts, self.tz).date().isoformat()
@@ -254,7 +265,7 @@ class QueueEngine:
         return cfg
 
     def _service_cfg(self, code: str) -> Service:
-        svc = self.config.service(code)
+        svc = self._services.get(code)
         if svc is None:
             raise QueueError("unknown_service", f"Không có dịch vụ '{code}' / unknown service '{code}'",
                              status=404)
@@ -319,8 +330,11 @@ class QueueEngine:
     def rollover_if_needed(self) -> Change | None:
         """At the first operation after local midnight: expire yesterday's open tickets, reset numbering."""
         now = self._now()
+        if self._day_start <= now < self._day_end:
+            return None  # the hot path: one comparison, no time-zone arithmetic
         today = self.local_day(now)
         if today == self.day:
+            self._set_day_bounds(today)
             return None
         previous = self.day
         expired: list[Ticket] = []
@@ -403,7 +417,7 @@ class QueueEngine:
                 best_p = q.priority[0]
             if q.walk_in:
                 head = q.walk_in[0]
-                score = (now - head.issued_at) * self.config.service(code).weight  # type: ignore[union-attr]
+                score = (now - head.issued_at) * self._services[code].weight
                 if best_w is None or score > best_score or (
                         score == best_score and head.issued_at < best_w.issued_at):
                     best_w, best_score = head, score
