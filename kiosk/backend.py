@@ -352,6 +352,11 @@ class SubmitResult:
     error_message: str = ""
 
 
+CACHED_DOSSIER_FIELDS = frozenset({"id", "code", "provisional_code", "official_code", "provisional", "procedure",
+                                   "procedure_name", "status", "status_at", "timeline", "due_at", "submitted_at",
+                                   "status_as_of", "lookup_url"})
+
+
 class DossierBackend:
     """The kiosk's dossier work (catalog, camera, submission, lookup); blocking, for the worker thread."""
 
@@ -486,6 +491,9 @@ class DossierBackend:
         return view, None
 
     def _cache_put(self, key: str, value: Any) -> None:
+        if key.startswith(("dossier:", "lookup:")):
+            # The kiosk's disk keeps what a look-up shows, never who the applicant is.
+            value = {k: v for k, v in value.items() if k in CACHED_DOSSIER_FIELDS}
         self.kiosk.cache_put(key, value)
 
     def _cache_get(self, key: str) -> tuple[Any, float] | None:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from kiosk import texts as T
 from kiosk.backend import DossierBackend, DossierDraft, SubmitResult
 from kiosk.keyboard import TextField
-from kiosk.qt import QHBoxLayout, QLabel, QPixmap, QPushButton, Qt, QTimer, QVBoxLayout, QWidget
+from kiosk.qt import QGridLayout, QHBoxLayout, QLabel, QPixmap, QPushButton, Qt, QTimer, QVBoxLayout, QWidget
 from motcua.catalog import search_entries
 
 if TYPE_CHECKING:
@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 DOSSIER_PAGES = ("catalog", "procedure", "identify", "ask", "documents", "delivery", "review", "submitted",
                  "lookup", "lookup_result")
+RESULTS_PER_PAGE = 5
 ASK_STEPS = ("name", "id_number", "phone", "email", "delivery_address")
 STATUS = {"submitted": T.ST_SUBMITTED, "received": T.ST_RECEIVED, "processing": T.ST_PROCESSING,
           "supplement": T.ST_SUPPLEMENT, "done": T.ST_DONE, "returned": T.ST_RETURNED}
@@ -90,17 +91,26 @@ class DossierScreens:
         self.c_title = lab("", size=7, bold=True, color="#ffd23f")
         self.c_search = TextField(button=btn, label=lab, mode="vi", max_len=60)
         self.c_search.changed.connect(lambda _t: self._show_results())
+        self.c_fields = QGridLayout()
+        self.c_fields.setSpacing(self.win.mm(2))
+        self.c_field_buttons: dict[str, QPushButton] = {}
+        self.c_field: str | None = None
+        self.c_page = 0
         self.c_results = QVBoxLayout()
         self.c_result_buttons: list[QPushButton] = []
-        for i in range(5):
+        for i in range(RESULTS_PER_PAGE):
             b = btn("", size=5, min_h_mm=16)
             b.setObjectName(f"result_{i}")
             b.clicked.connect(lambda _=False, i=i: self._pick_result(i))
             self.c_results.addWidget(b)
             self.c_result_buttons.append(b)
         self.c_empty = lab("", size=5, color="#b8c7d9")
+        self.c_more = btn("", size=5, min_h_mm=14)
+        self.c_more.clicked.connect(self._next_results_page)
         lay.addWidget(self.c_title)
+        lay.addLayout(self.c_fields)
         lay.addLayout(self.c_results)
+        lay.addWidget(self.c_more)
         lay.addWidget(self.c_empty)
         lay.addStretch(1)
         lay.addWidget(self.c_search)
@@ -293,6 +303,7 @@ class DossierScreens:
     def open_catalog(self, *, submit: bool) -> None:
         """Look up a procedure (and, from its page, submit a dossier for it)."""
         self.submit_mode = submit
+        self.c_field = None
         self.c_search.clear()
         self.retranslate()
         self.win.show_page("catalog")
@@ -300,21 +311,61 @@ class DossierScreens:
             self.win.worker.submit("d:catalog", self.backend.load_catalog)
         self._show_results()
 
-    def _show_results(self) -> None:
+    def _draw_fields(self) -> None:
+        """One button per field (lĩnh vực) of the catalog: browsing without typing."""
+        names = list(dict.fromkeys(str(p.get("field", "")) for p in self.backend.procedures if p.get("field")))
+        if names == list(self.c_field_buttons):
+            return
+        for b in self.c_field_buttons.values():
+            self.c_fields.removeWidget(b)
+            b.deleteLater()
+        self.c_field_buttons = {}
+        for i, name in enumerate(names):
+            b = self.win._button(name, size=4.6, min_h_mm=13)  # noqa: SLF001
+            b.setObjectName(f"field_{i}")
+            b.clicked.connect(lambda _=False, name=name: self.choose_field(name))
+            self.c_fields.addWidget(b, i // 3, i % 3)
+            self.c_field_buttons[name] = b
+
+    def choose_field(self, name: str | None) -> None:
+        """Browse one field's procedures (again: all fields)."""
+        self.c_field = None if name == self.c_field else name
+        self.c_search.clear()
+        self.c_page = 0
+        self._show_results()
+
+    def _next_results_page(self) -> None:
+        self.c_page += 1
+        self._show_results(keep_page=True)
+
+    def _show_results(self, *, keep_page: bool = False) -> None:
+        if not keep_page:
+            self.c_page = 0
+        self._draw_fields()
         query = self.c_search.text()
         procs = self.backend.procedures
         if query.strip():
-            self.c_matches = [dict(p) for p in search_entries(procs, query, limit=5)]
+            self.c_field = None
+            everything = [dict(p) for p in search_entries(procs, query)]
+        elif self.c_field:
+            everything = [dict(p) for p in procs if p.get("field") == self.c_field]
         else:
-            self.c_matches = list(procs)[:5]
+            everything = []  # nothing typed, no field chosen: the field buttons are the menu
+        pages = max(1, -(-len(everything) // RESULTS_PER_PAGE))
+        self.c_page %= pages
+        start = self.c_page * RESULTS_PER_PAGE
+        self.c_matches = everything[start:start + RESULTS_PER_PAGE]
         for i, b in enumerate(self.c_result_buttons):
             if i < len(self.c_matches):
-                p = self.c_matches[i]
-                b.setText(_short(str(p["name"]), 70))
+                b.setText(_short(str(self.c_matches[i]["name"]), 70))
                 b.show()
             else:
                 b.hide()
-        self.c_empty.setVisible(not self.c_matches)
+        for name, b in self.c_field_buttons.items():
+            b.setStyleSheet(self.win._button_style("#1f6f5c" if name == self.c_field else "#12406e"))  # noqa: SLF001
+        self.c_more.setVisible(pages > 1)
+        self.c_more.setText(T.MORE_RESULTS(self.win.lang, page=self.c_page + 1, pages=pages))
+        self.c_empty.setVisible(bool(query.strip()) and not everything)
 
     def _pick_result(self, i: int) -> None:
         if i >= len(self.c_matches):

@@ -60,8 +60,9 @@ WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday
 BTN_CATALOG = T("Tra cứu thủ tục", "Find a procedure")
 BTN_SUBMIT = T("Nộp hồ sơ", "Submit a dossier")
 BTN_LOOKUP = T("Tra cứu hồ sơ", "Check a dossier")
-CATALOG_TITLE = T("Tra cứu thủ tục hành chính — gõ vài chữ, có dấu hoặc không", "Find a procedure — type a few words")
-SUBMIT_PICK = T("Nộp hồ sơ: chọn thủ tục (gõ vài chữ để tìm)", "Submit a dossier: pick the procedure")
+CATALOG_TITLE = T("Tra cứu thủ tục: chọn lĩnh vực hoặc gõ vài chữ (có dấu hay không đều được)",
+                  "Find a procedure: pick a field or type a few words")
+SUBMIT_PICK = T("Nộp hồ sơ: chọn lĩnh vực hoặc gõ tên thủ tục", "Submit a dossier: pick a field or type the procedure")
 CATALOG_HINT = T("Không tìm thấy thủ tục. Thử gõ ít chữ hơn, ví dụ \"khai sinh\".",
                  "No procedure found. Try fewer words, e.g. \"birth\".")
 CATALOG_OFFLINE = T("Chưa tải được danh mục thủ tục (mất kết nối).", "The catalog could not be loaded (offline).")
@@ -136,3 +137,4 @@ ST_PROCESSING = T("Đang giải quyết", "Being processed")
 ST_SUPPLEMENT = T("Cần bổ sung hồ sơ", "More documents needed")
 ST_DONE = T("Đã có kết quả", "Result ready")
 ST_RETURNED = T("Đã trả kết quả", "Result returned")
+MORE_RESULTS = T("Xem thêm (trang {page}/{pages})", "More (page {page} of {pages})")

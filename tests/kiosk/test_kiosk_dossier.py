@@ -94,6 +94,23 @@ def test_catalog_search_without_diacritics(kiosk_with_central, qtbot) -> None:  
     assert "Trong ngày làm việc" in win.dossier.p_facts.text()
 
 
+def test_catalog_browse_by_field_with_pages(kiosk_with_central, qtbot) -> None:  # noqa: ANN001
+    make, *_ = kiosk_with_central
+    win, _ = make(None)
+    d = win.dossier
+    click(qtbot, d.catalog_button)
+    qtbot.waitUntil(lambda: bool(d.c_field_buttons), timeout=5000)
+    assert {"Hộ tịch", "Đất đai", "Hoạt động xây dựng"} <= set(d.c_field_buttons)
+    assert not any(b.isVisibleTo(win) for b in d.c_result_buttons)  # the fields are the menu
+    click(qtbot, d.c_field_buttons["Hộ tịch"])
+    expected = [p["name"] for p in d.backend.procedures if p["field"] == "Hộ tịch"]
+    shown = [b.text() for b in d.c_result_buttons if b.isVisibleTo(win)]
+    assert shown == [n if len(n) <= 70 else shown[i] for i, n in enumerate(expected[:5])]
+    if len(expected) > 5:
+        click(qtbot, d.c_more)
+        assert [b.text() for b in d.c_result_buttons if b.isVisibleTo(win)][0] == expected[5]
+
+
 def test_self_submission_end_to_end(kiosk_with_central, qtbot, tmp_path, clock: ManualClock) -> None:  # noqa: ANN001
     make, hub, central, printer = kiosk_with_central
     camera_dir = tmp_path / "camera"
@@ -182,6 +199,11 @@ def test_lookup_online_then_offline(kiosk_with_central, qtbot, tmp_path) -> None
     click(qtbot, d.l_go)
     qtbot.waitUntil(lambda: win.page == "lookup_result", timeout=15000)
     assert d.lr_status.text() == "Đang giải quyết" and "Mất kết nối" in d.lr_age.text()
+    # What the kiosk keeps on its disk for that: the status, not the applicant.
+    import sqlite3
+
+    cached = " ".join(r[0] for r in sqlite3.connect(tmp_path / "kiosk-cache.db").execute("SELECT body FROM cache"))
+    assert official in cached and "Trần Văn Đại" not in cached and "0987654321" not in cached
     # A code it never saw: a clear message.
     win.go_home(clear=True)
     click(qtbot, d.lookup_button)
