@@ -23,31 +23,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-BENCH_SITE = """
-[site]
-code = "BENCH"
-name = "Trung tâm thử tải"
-[hours]
-mon = ["00:00-24:00"]
-tue = ["00:00-24:00"]
-wed = ["00:00-24:00"]
-thu = ["00:00-24:00"]
-fri = ["00:00-24:00"]
-sat = ["00:00-24:00"]
-sun = ["00:00-24:00"]
-issue_early_min = 0
-stop_issuing_before_close_min = 0
-{services}
-{counters}
-"""
 
 
 def site_toml(services: int, counters: int) -> str:
-    svc = "\n".join(f'[[services]]\ncode = "S{i}"\nname = "Dịch vụ {i}"\nfirst_number = 1\ndigits = 6\n'
-                    for i in range(services))
-    codes = ", ".join(f'"S{i}"' for i in range(services))
-    ctr = "\n".join(f"[[counters]]\nnumber = {n}\nservices = [{codes}]\n" for n in range(1, counters + 1))
-    return BENCH_SITE.format(services=svc, counters=ctr)
+    from sync.demo_support import always_open_site_toml
+
+    return always_open_site_toml(code="BENCH", name="Trung tâm thử tải", counters=counters,
+                                 services={f"S{i}": f"Dịch vụ {i}" for i in range(services)})
 
 
 class Conn:

@@ -28,40 +28,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sync.client import wait_for_hub  # noqa: E402
+from sync.demo_support import always_open_site_toml  # noqa: E402
 from sync.server import free_port  # noqa: E402
 from sync.store import create_token  # noqa: E402
 
-SITE = """
-[site]
-code = "BENCH"
-name = "Trung tâm thử đồng bộ"
-agency_code = "000.00.12.H04"
-[hours]
-mon = ["00:00-24:00"]
-tue = ["00:00-24:00"]
-wed = ["00:00-24:00"]
-thu = ["00:00-24:00"]
-fri = ["00:00-24:00"]
-sat = ["00:00-24:00"]
-sun = ["00:00-24:00"]
-issue_early_min = 0
-stop_issuing_before_close_min = 0
-[central]
-token = "dev-central-token-BENCH"
-[[services]]
-code = "S1"
-name = "Dịch vụ 1"
-first_number = 1
-digits = 6
-[[services]]
-code = "S2"
-name = "Dịch vụ 2"
-first_number = 1
-digits = 6
-[[counters]]
-number = 1
-services = ["S1", "S2"]
-"""
+SITE = always_open_site_toml(code="BENCH", name="Trung tâm thử đồng bộ", agency_code="000.00.12.H04",
+                             central_token="dev-central-token-BENCH", services={"S1": "Dịch vụ 1", "S2": "Dịch vụ 2"})
 PY = [sys.executable, "-c", "import sys; from motcua.cli import main; sys.exit(main())"]
 
 

@@ -5,21 +5,11 @@ the English small beside or under it.
 """
 from __future__ import annotations
 
-from typing import NamedTuple
+from motcua.text import Text
+
+__all__ = ["Text"]
 
 
-class Text(NamedTuple):
-    """A text in Vietnamese and English."""
-
-    vi: str
-    en: str
-
-    def format(self, **values: object) -> Text:
-        """Both languages with the placeholders filled in."""
-        return Text(self.vi.format(**values), self.en.format(**values))
-
-    def __str__(self) -> str:
-        return f"{self.vi} / {self.en}" if self.en and self.en != self.vi else self.vi
 
 
 WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")

@@ -1,28 +1,13 @@
 """Our own printer errors: what reaches the UI instead of python-escpos, socket or pyserial exceptions."""
 from __future__ import annotations
 
-from printer_drivers.texts import Text
+from motcua.text import DeviceError
 
 
-class PrinterError(Exception):
+class PrinterError(DeviceError):
     """A printer problem with a message for the person in front of the device (Vietnamese first)."""
 
     code = "printer_error"
-
-    def __init__(self, text: Text, *, detail: str = "") -> None:
-        self.text = text
-        self.detail = detail
-        super().__init__(str(text))
-
-    @property
-    def message_vi(self) -> str:
-        """The Vietnamese message."""
-        return self.text.vi
-
-    @property
-    def message_en(self) -> str:
-        """The English message."""
-        return self.text.en
 
 
 class AddressError(PrinterError, ValueError):

@@ -5,21 +5,11 @@ Vietnamese (the English is kept beside it for the kiosk's English mode and for t
 """
 from __future__ import annotations
 
-from typing import NamedTuple
+from motcua.text import Text
+
+__all__ = ["Text"]
 
 
-class Text(NamedTuple):
-    """A text in Vietnamese and English."""
-
-    vi: str
-    en: str
-
-    def format(self, **values: object) -> Text:
-        """Both languages with the placeholders filled in."""
-        return Text(self.vi.format(**values), self.en.format(**values))
-
-    def __str__(self) -> str:
-        return f"{self.vi} / {self.en}" if self.en and self.en != self.vi else self.vi
 
 
 # -- errors and job results (shown to the person at the device and to technicians) -------------------

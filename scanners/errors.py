@@ -2,30 +2,14 @@
 from __future__ import annotations
 
 from motcua.cccd import CccdError
+from motcua.text import DeviceError
 from scanners import texts
-from scanners.texts import Text
 
 
-class ScannerError(Exception):
+class ScannerError(DeviceError):
     """A scanner or camera problem with a message for the person in front of the device (Vietnamese first)."""
 
     code = "scanner_error"
-
-    def __init__(self, text: Text, *, detail: str = "") -> None:
-        self.text = text
-        self.detail = detail
-        """Technical detail for logs and diagnostics (never a citizen's data)."""
-        super().__init__(str(text))
-
-    @property
-    def message_vi(self) -> str:
-        """The Vietnamese message."""
-        return self.text.vi
-
-    @property
-    def message_en(self) -> str:
-        """The English message."""
-        return self.text.en
 
 
 class ScannerConfigError(ScannerError, ValueError):

@@ -35,3 +35,27 @@ def count_synced(central: ServerThread, *, site: str) -> int:
     """Tickets plus dossiers of the site that the central server holds."""
     counts = central.app.state.store.counts(site=site)
     return int(counts["tickets"] + counts["dossiers"])
+
+
+def always_open_site_toml(*, code: str, name: str, services: dict[str, str], counters: int = 1,
+                          agency_code: str = "", central_url: str = "", central_token: str = "") -> str:
+    """A site file open day and night (benchmarks and process-level tests run at any hour): the services
+    ({code: name}, six-digit numbers from 1) and `counters` counters that each serve all of them."""
+    lines = [f'[site]\ncode = "{code}"\nname = "{name}"']
+    if agency_code:
+        lines.append(f'agency_code = "{agency_code}"')
+    lines.append("[hours]")
+    lines += [f'{day} = ["00:00-24:00"]' for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")]
+    lines.append("issue_early_min = 0\nstop_issuing_before_close_min = 0")
+    if central_url or central_token:
+        lines.append("[central]")
+        if central_url:
+            lines.append(f'url = "{central_url}"')
+        if central_token:
+            lines.append(f'token = "{central_token}"')
+    for svc_code, svc_name in services.items():
+        lines.append(f'[[services]]\ncode = "{svc_code}"\nname = "{svc_name}"\nfirst_number = 1\ndigits = 6')
+    all_codes = ", ".join(f'"{c}"' for c in services)
+    for n in range(1, counters + 1):
+        lines.append(f"[[counters]]\nnumber = {n}\nservices = [{all_codes}]")
+    return "\n".join(lines) + "\n"

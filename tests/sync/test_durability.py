@@ -16,42 +16,12 @@ import requests
 from support import RunningHub, small_site
 
 from sync.client import wait_for_hub
+from sync.demo_support import always_open_site_toml
 from sync.server import free_port
 from sync.store import create_token
 
-ALWAYS_OPEN = """
-[site]
-code = "CRASH"
-name = "Trung tâm thử mất điện"
-[hours]
-mon = ["00:00-24:00"]
-tue = ["00:00-24:00"]
-wed = ["00:00-24:00"]
-thu = ["00:00-24:00"]
-fri = ["00:00-24:00"]
-sat = ["00:00-24:00"]
-sun = ["00:00-24:00"]
-issue_early_min = 0
-stop_issuing_before_close_min = 0
-[[services]]
-code = "A"
-name = "Đất đai"
-first_number = 1
-digits = 6
-[[services]]
-code = "B"
-name = "Tư pháp"
-first_number = 1
-digits = 6
-[[services]]
-code = "C"
-name = "Xây dựng"
-first_number = 1
-digits = 6
-[[counters]]
-number = 1
-services = ["A", "B", "C"]
-"""
+ALWAYS_OPEN = always_open_site_toml(code="CRASH", name="Trung tâm thử mất điện",
+                                    services={"A": "Đất đai", "B": "Tư pháp", "C": "Xây dựng"})
 
 
 def issue_burst(url: str, token: str, *, kiosks: int, per_kiosk: int, services: list[str],

@@ -22,41 +22,13 @@ import requests
 from faultproxy import FaultProxy
 
 from sync.client import wait_for_hub
+from sync.demo_support import always_open_site_toml
 from sync.server import free_port
 from sync.store import create_token
 
-SITE = """
-[site]
-code = "FAULT"
-name = "Trung tâm thử đồng bộ"
-agency_code = "000.00.99.H99"
-[hours]
-mon = ["00:00-24:00"]
-tue = ["00:00-24:00"]
-wed = ["00:00-24:00"]
-thu = ["00:00-24:00"]
-fri = ["00:00-24:00"]
-sat = ["00:00-24:00"]
-sun = ["00:00-24:00"]
-issue_early_min = 0
-stop_issuing_before_close_min = 0
-[central]
-url = "http://127.0.0.1:1"
-token = "dev-central-token-FAULT"
-[[services]]
-code = "DD"
-name = "Đất đai"
-first_number = 1
-digits = 6
-[[services]]
-code = "TPHT"
-name = "Tư pháp - Hộ tịch"
-first_number = 1
-digits = 6
-[[counters]]
-number = 1
-services = ["DD", "TPHT"]
-"""
+SITE = always_open_site_toml(code="FAULT", name="Trung tâm thử đồng bộ", agency_code="000.00.99.H99",
+                             central_url="http://127.0.0.1:1", central_token="dev-central-token-FAULT",
+                             services={"DD": "Đất đai", "TPHT": "Tư pháp - Hộ tịch"})
 PY = [sys.executable, "-c", "import sys; from motcua.cli import main; sys.exit(main())"]
 
 
