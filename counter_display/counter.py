@@ -98,6 +98,21 @@ def _t(text: texts.Text) -> str:
     return f"{text.vi}\n{text.en}"
 
 
+def sync_text(st: dict[str, Any] | None) -> str:
+    """One line on how the hub's sync with the province is doing (DESIGN rule 3), for the clerk."""
+    if not st:
+        return ""
+    if st.get("state") == "disabled":
+        return texts.SYNC_DISABLED.vi
+    if not st.get("backlog") and not st.get("dead_letters"):
+        return texts.SYNC_OK.vi
+    line = texts.SYNC_BACKLOG.format(n=st.get("backlog", 0),
+                                     minutes=int((st.get("oldest_unsent_age_s") or 0) // 60)).vi
+    if st.get("dead_letters"):
+        line += " · " + texts.SYNC_DEAD.format(n=st["dead_letters"]).vi
+    return line
+
+
 class CounterPanel(QWidget):
     """The clerk's window. `client` is a sync.client.HubClient; `now` gives the time (tests inject it)."""
 
@@ -125,6 +140,7 @@ class CounterPanel(QWidget):
         self.clerk: str | None = None if config.clerks else ""
         self.view: dict[str, Any] = {}
         self.faults: list[dict[str, Any]] = []
+        self.sync: dict[str, Any] | None = None
         self.services: list[dict[str, Any]] = []
         self.online = True
         self.busy = 0
@@ -234,6 +250,9 @@ class CounterPanel(QWidget):
         counts.addWidget(self.waiting_label, 1)
         counts.addWidget(self.served_label, 1)
         lay.addLayout(counts)
+        self.sync_label = QLabel("")
+        self.sync_label.setObjectName("sync_label")
+        lay.addWidget(self.sync_label)
         grid = QGridLayout()
         grid.setSpacing(6)
         self.buttons: dict[str, QPushButton] = {}
@@ -332,7 +351,8 @@ class CounterPanel(QWidget):
 
     def _fetch(self) -> dict[str, Any]:
         # Runs on the worker thread: network only, no widgets.
-        out: dict[str, Any] = {"counter": self.client.counter(self.number), "faults": self.client.device_faults()}
+        out: dict[str, Any] = {"counter": self.client.counter(self.number), "faults": self.client.device_faults(),
+                               "sync": self.client.sync_status()}
         if not self.services:
             out["site"] = self.client.site()
         return out
@@ -364,6 +384,7 @@ class CounterPanel(QWidget):
             self.online = True
             self.view = result["counter"]
             self.faults = result["faults"]
+            self.sync = result.get("sync")
             if "site" in result:
                 self.site_doc = result["site"]
                 self.services = result["site"].get("services", [])
@@ -440,6 +461,7 @@ class CounterPanel(QWidget):
             self.waited_label.setText("")
         self.waiting_label.setText(texts.PANEL_WAITING.format(n=v.get("waiting", 0)).vi)
         self.served_label.setText(texts.PANEL_SERVED.format(n=v.get("served", 0)).vi)
+        self.sync_label.setText(sync_text(self.sync))
         pause_text = texts.PANEL_RESUME if paused else texts.PANEL_PAUSE
         self.buttons["pause"].setText(f"{pause_text.vi} (F6)\n{pause_text.en}")
         has = bool(cur)

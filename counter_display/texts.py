@@ -150,3 +150,9 @@ NO_AUDIO = Text("Không phát được âm thanh: {detail}", "Cannot play audio:
 
 # -- command line -------------------------------------------------------------------------------------
 CLI_CONFIG_ERROR = Text("Lỗi cấu hình: {detail}", "Configuration error: {detail}")
+
+# -- sync health on the counter panel --------------------------------------------------------------------
+SYNC_OK = Text("Đồng bộ với hệ thống của tỉnh: bình thường", "Sync with the province: up to date")
+SYNC_DISABLED = Text("Chưa cấu hình đồng bộ với hệ thống của tỉnh", "Sync with the province is not configured")
+SYNC_BACKLOG = Text("Chờ đồng bộ: {n} bản ghi (lâu nhất {minutes} phút)", "Waiting to sync: {n} records (oldest {minutes} min)")
+SYNC_DEAD = Text("{n} bản ghi bị từ chối", "{n} records rejected")

@@ -45,6 +45,8 @@ def test_pin_then_buttons_drive_the_hub(qtbot, hub: RunningHub) -> None:
     assert panel.stack.currentIndex() == 1 and "Nguyễn Thị Lan" in panel.title.text()
     assert panel.waiting_label.text() == "Đang chờ: 3"
     assert not panel.buttons["recall"].isEnabled()
+    # The hub's sync health, from GET /sync (this test hub has no central server).
+    assert panel.sync_label.text() == "Chưa cấu hình đồng bộ với hệ thống của tỉnh"
 
     hub.clock.advance(minutes=12)
     click(qtbot, panel, "next")
@@ -126,3 +128,12 @@ def test_panel_screenshot(qtbot, hub: RunningHub, tmp_path: Path) -> None:
         panel.act("next")
     img = panel.grab()
     assert img.save(str(tmp_path / "panel.png")) and img.width() >= 400
+
+
+def test_sync_health_line(qtbot) -> None:  # noqa: ANN001
+    from counter_display.counter import sync_text
+
+    assert sync_text({"state": "disabled", "backlog": 3}) == "Chưa cấu hình đồng bộ với hệ thống của tỉnh"
+    assert sync_text({"state": "ok", "backlog": 0, "dead_letters": 0}) == "Đồng bộ với hệ thống của tỉnh: bình thường"
+    assert sync_text({"state": "retrying", "backlog": 120, "oldest_unsent_age_s": 3600, "dead_letters": 2}) == \
+        "Chờ đồng bộ: 120 bản ghi (lâu nhất 60 phút) · 2 bản ghi bị từ chối"
