@@ -555,7 +555,7 @@ def main(argv: list[str] | None = None) -> int:
 
     qapp = app(["motcua-board"])
     state = make_state(config)
-    cache = (config.board.cache_dir or default_cache_dir("board")) / "board-state.json"
+    cache = (config.board.cache_dir or default_cache_dir("board")) / "board-cache.db"
     state.load_cache(cache)
     if args.screenshot:
         render_board(state, args.screenshot, config=config, online=False)

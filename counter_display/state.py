@@ -5,7 +5,6 @@ the result. `apply()` returns the calls to announce, so the announcer hears each
 """
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -220,18 +219,35 @@ class BoardState:
         self.day = data.get("day", "")
 
     def save(self, path: Path) -> None:
-        """Write the offline cache atomically."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.to_json(), ensure_ascii=False), encoding="utf-8")
-        tmp.replace(path)
+        """Write the offline cache (the device's own SQLite file, DESIGN rule 6)."""
+        from sync.client import DeviceCache
+
+        cache = DeviceCache(path)
+        try:
+            cache.put("board", self.to_json())
+        finally:
+            cache.close()
 
     def load_cache(self, path: Path) -> bool:
         """Read the offline cache, if there is one."""
+        import sqlite3
+
+        from sync.client import DeviceCache
+
+        if not path.exists():
+            log.info("no board cache at %s yet", path)
+            return False
         try:
-            self.restore_json(json.loads(path.read_text(encoding="utf-8")))
+            cache = DeviceCache(path)
+            try:
+                found = cache.get("board")
+            finally:
+                cache.close()
+            if found is None:
+                return False
+            self.restore_json(found[0])
             return True
-        except (OSError, ValueError, TypeError, KeyError) as exc:
+        except (OSError, ValueError, TypeError, KeyError, sqlite3.Error) as exc:
             log.info("no usable board cache at %s: %s", path, exc)
             return False
 

@@ -50,7 +50,7 @@ def test_calls_reach_the_view_and_the_announcer_once(qtbot, hub: RunningHub, tmp
         qtbot.waitUntil(lambda: len(ann.history) == 4 and view.online, timeout=10000)
         assert ann.history[-1].display == "1003"
         ctl.flush()
-        assert json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))["recent"][0]["display"] == "1003"
+        assert cached_board(tmp_path / "b.json")["recent"][0]["display"] == "1003"
     finally:
         ctl.stop()
 
@@ -170,4 +170,15 @@ def test_board_main_runs_against_a_hub_and_quits(qtbot, hub: RunningHub, tmp_pat
     QTimer.singleShot(1500, check_and_quit)
     assert board.main(["--config", str(cfg)]) == 0
     assert seen["latest"] == "1001" and seen["guide"]
-    assert (tmp_path / "cache" / "board-state.json").exists()
+    assert (tmp_path / "cache" / "board-cache.db").exists()
+
+
+def cached_board(path):  # noqa: ANN001, ANN201
+    """What the board left in its SQLite cache."""
+    from sync.client import DeviceCache
+
+    cache = DeviceCache(path)
+    try:
+        return cache.get("board")[0]
+    finally:
+        cache.close()
