@@ -34,6 +34,7 @@ from motcua.clock import Clock, SystemClock, iso
 from motcua.config import SiteConfig
 from motcua.queue import Change, Event, QueueEngine, QueueError, Ticket
 from motcua.worktime import OfficialDays
+from sync.files import fsync_dir
 from sync.relay import Relay, RelaySettings
 from sync.store import EncodedEvent, SiteStore, StoreError
 
@@ -454,7 +455,7 @@ class Hub:
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
         return len(data)
 
     def catalog(self) -> dict[str, dict[str, Any]]:
@@ -1090,19 +1091,6 @@ def _comparable(body: dict[str, Any]) -> bytes:
     """A dossier body without the fields the site fills in, for idempotency comparison."""
     return orjson.dumps({k: v for k, v in body.items() if k not in ("submitted_at", "channel")},
                         option=orjson.OPT_SORT_KEYS)
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(str(path), os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 STATUS_NAMES = {

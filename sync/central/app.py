@@ -30,7 +30,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from motcua import __version__
-from sync.central.store import CentralError, CentralStore, fsync_dir
+from sync.central.store import CentralError, CentralStore
+from sync.files import fsync_dir
 
 log = logging.getLogger(__name__)
 

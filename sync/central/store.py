@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import secrets
 import sqlite3
 import threading
@@ -513,17 +512,3 @@ def _event_problem(e: Any) -> str:
     if not isinstance(e.get("at"), int | float) or isinstance(e.get("at"), bool):
         return "at: expected a Unix time"
     return ""
-
-
-def fsync_dir(path: Path) -> None:
-    """Make a rename durable (POSIX); a no-op where directories cannot be opened."""
-    try:
-        fd = os.open(str(path), os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
