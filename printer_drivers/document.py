@@ -253,11 +253,11 @@ class PageBuilder:
         self.blocks.append(Raster(ink.image, align, x, scale))
         self.feed(max(0, ink.box_height - ink.top - ink.image.height + gap - gap // 2) * scale)
 
-    def image(self, image: Image.Image, *, align: Align = Align.CENTER, x: int = 0) -> None:
-        """Pixels (mode "1", 1 = ink) as they are."""
-        if image.width + x > self.width:
-            raise LayoutError(ERR_LAYOUT.format(detail=f"image {image.width} dots > paper {self.width}"))
-        self.blocks.append(Raster(image, align, x))
+    def image(self, image: Image.Image, *, align: Align = Align.CENTER, x: int = 0, scale: int = 1) -> None:
+        """Pixels (mode "1", 1 = ink) as they are (`scale=2`: each pixel printed as 2x2 dots)."""
+        if image.width * scale + x > self.width:
+            raise LayoutError(ERR_LAYOUT.format(detail=f"image {image.width * scale} dots > paper {self.width}"))
+        self.blocks.append(Raster(image, align, x, scale))
 
     def printer_text(self, text: str, *, align: Align = Align.LEFT, font: str = "a", bold: bool = False,
                      width_mag: int = 1, height_mag: int = 1) -> None:

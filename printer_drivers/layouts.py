@@ -50,6 +50,17 @@ class Styles:
                    heading=TextStyle(26, True), title=TextStyle(22, True),
                    number=TextStyle(120, True, leading=1.0), qr_module=4)
 
+    @classmethod
+    def for_ticket(cls, paper: Paper) -> Styles:
+        """A queue ticket's sizes: the compact text of 58 mm on every roll (raster bytes are each line's box,
+        and a ticket must stay under 8 KB: under a second at 115200 baud), the big number of the paper."""
+        compact = cls.for_paper(Paper(width_mm=58))
+        if paper.dots < 512:
+            return compact
+        full = cls.for_paper(paper)
+        return cls(small=compact.small, header=compact.header, body=compact.body, body_bold=compact.body_bold,
+                   heading=compact.heading, title=compact.title, number=full.number, qr_module=full.qr_module)
+
 
 def _local(dt: datetime, tz: ZoneInfo | None) -> datetime:
     if dt.tzinfo is None:
@@ -120,7 +131,7 @@ def _wait_text(seconds: float) -> str:
 def ticket_job(ticket: PrintedTicket, *, paper: Paper | None = None) -> Job:
     """The queue ticket: center, service, the big number, priority mark, time, queue ahead, QR, footer."""
     paper = paper or Paper()
-    s = Styles.for_paper(paper)
+    s = Styles.for_ticket(paper)
     page = PageBuilder(paper)
     page.text(ticket.center_name, s.header, align=Align.CENTER)
     page.feed(6)
@@ -136,10 +147,12 @@ def ticket_job(ticket: PrintedTicket, *, paper: Paper | None = None) -> Job:
     page.text(ticket.display, s.number, align=Align.CENTER, scale=2)
     page.feed(10)
     if ticket.priority_name:
-        # Only the short word is inverted and the category is small: raster bytes are the box's area,
-        # and a large two-line band would add over 4 KB to a priority ticket.
-        page.image(_inverted_label(texts.TICKET_PRIORITY.vi, s.body_bold, max_width=page.width),
-                   align=Align.CENTER)
+        # Raster bytes are the box's area: the mark is drawn at half resolution and printed 2x2 (big and
+        # bold for a quarter of the bytes) and the category is small, so a priority ticket stays under 8 KB.
+        mark = TextStyle(max(8, s.body_bold.size // 2 + 2), True)
+        page.image(_inverted_label(texts.TICKET_PRIORITY.vi, mark, max_width=page.width // 2, pad=6),
+                   align=Align.CENTER, scale=2)
+        page.feed(4)
         page.text(ticket.priority_name, s.small, align=Align.CENTER)
         page.feed(10)
     page.printer_text(ticket.issued_at.strftime("%H:%M  %d/%m/%Y"), align=Align.CENTER, bold=True)
@@ -164,19 +177,19 @@ def ticket_job(ticket: PrintedTicket, *, paper: Paper | None = None) -> Job:
     return page.build(name=f"ticket-{ticket.display}")
 
 
-def _inverted_label(text: str, style: TextStyle, *, max_width: int) -> Image.Image:
+def _inverted_label(text: str, style: TextStyle, *, max_width: int, pad: int = 12) -> Image.Image:
     """White text on a black band (the priority mark); wrapped if it is long."""
     from printer_drivers import render
 
-    lines = render.wrap_balanced(text, style, max_width - 24)
+    lines = render.wrap_balanced(text, style, max_width - 2 * pad)
     inks = [render.render_line(line, style) for line in lines]
-    width = min(max_width, max(i.image.width for i in inks) + 24)
-    height = len(inks) * style.pitch + 12
+    width = min(max_width, max(i.image.width for i in inks) + 2 * pad)
+    height = len(inks) * style.pitch + pad
     band = Image.new("1", (width, height), 1)
     for j, ink in enumerate(inks):
         if ink.image.width:
             x = (width - ink.image.width) // 2
-            band.paste(0, (x, 6 + j * style.pitch + ink.top), mask=ink.image)
+            band.paste(0, (x, pad // 2 + j * style.pitch + ink.top), mask=ink.image)
     return band
 
 

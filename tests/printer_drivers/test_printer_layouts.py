@@ -105,7 +105,7 @@ def test_ticket_number_is_drawn_at_half_resolution_and_printed_2x2(site):
 def test_ticket_vietnamese_on_the_wire_matches_reference(site):
     ticket = sample_ticket(site)
     parsed = parse(ticket_job(ticket).to_bytes())
-    heading = Styles.for_paper(Paper()).heading
+    heading = Styles.for_ticket(Paper()).heading
     ref = reference_ink(ticket.service_name, heading.size, True)
     scores = [iou(r.image, ref) for r in parsed.rasters if r.scale_x == 1]
     best = max(scores)
@@ -244,3 +244,19 @@ def test_center_alignment_is_sent_and_previewed_alike():
     preview_ink = ImageOps.invert(job.preview().convert("L")).convert("1").crop((16, 0, 16 + 576, 200))
     wire = paper_image(parsed, 576)
     assert preview_ink.getbbox()[0] == wire.getbbox()[0]
+
+
+def test_every_ticket_of_the_example_center_fits_in_8_kb(site) -> None:  # noqa: ANN001
+    """Under a second on a 115200-baud serial printer: every service, walk-in and each priority, both rolls."""
+    import dataclasses
+
+    from printer_drivers.document import Paper
+    from printer_drivers.layouts import sample_ticket, ticket_job
+
+    for svc in site.services:
+        for cat in [None, *(p.code for p in site.priority_categories)]:
+            t = dataclasses.replace(sample_ticket(site, priority=cat), service_name=svc.name,
+                                    service_name_en=svc.name_en)
+            for mm in (80, 58):
+                size = len(ticket_job(t, paper=Paper(width_mm=mm)).to_bytes())
+                assert size <= 8192, (svc.code, cat, mm, size)
