@@ -238,6 +238,15 @@ class ScannerReader(QObject):
         from scanners.serial_scanner import SerialScanner
         from scanners.state import ERROR_STATES
 
+        def emit(signal: Any, *args: Any) -> bool:
+            # Hazard: the window (and this QObject) may be gone while the thread still reads; then stop.
+            try:
+                signal.emit(*args)
+                return True
+            except RuntimeError:
+                self._stop.set()
+                return False
+
         scanner = SerialScanner.from_config(self.config)
         self.scanner = scanner
         ready: bool | None = None
@@ -247,12 +256,12 @@ class ScannerReader(QObject):
                     scanner.open()
                 except ScannerError as exc:
                     if ready is not False:
-                        self.state.emit(False, exc.message_vi)
+                        emit(self.state, False, exc.message_vi)
                     ready = False
                     self._stop.wait(self.config.reconnect_interval_s)
                     continue
                 ready = True
-                self.state.emit(True, "")
+                emit(self.state, True, "")
             try:
                 scan = scanner.read_scan(timeout_s=0.2)
             except ScannerError as exc:  # closed under us
@@ -262,9 +271,9 @@ class ScannerReader(QObject):
             if now_ready != ready:
                 ready = now_ready
                 detail = scanner.last_error.message_vi if scanner.last_error else ""
-                self.state.emit(now_ready, "" if now_ready else detail)
+                emit(self.state, now_ready, "" if now_ready else detail)
             if scan is not None:
-                self.scanned.emit(scan)
+                emit(self.scanned, scan)
         scanner.close()
 
     def stop(self) -> None:
