@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -25,16 +24,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchlib import stats  # noqa: E402
+
 LIMIT_MS = 150.0
-
-
-def stats(xs: list[float]) -> dict[str, float]:
-    """p50 / p95 / max in milliseconds."""
-    if not xs:
-        return {}
-    s = sorted(xs)
-    return {"p50": round(statistics.median(s), 2), "p95": round(s[min(len(s) - 1, int(0.95 * len(s)))], 2),
-            "max": round(s[-1], 2)}
 
 
 def main() -> int:

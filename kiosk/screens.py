@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from kiosk.config import KioskConfig, hash_pin, parse_kiosk_config
 
@@ -28,6 +29,14 @@ def _config(hub_url: str, token: str, *, printer: str, cache: Path, orientation:
         "kiosk": {"name": "Ki-ốt sảnh 1", "technician_pin_hash": hash_pin("0000", iterations=1000),
                   "cache_db": str(cache), "issue_retry_s": 0},
     })
+
+
+def _dispose(win: Any, backend: Any) -> None:
+    """Close a window made for pictures, with its worker and its backend."""
+    win.allow_close = True
+    win.close()
+    win.worker.shutdown()
+    backend.close()
 
 
 def capture_screens(out: Path, *, hub_url: str, token: str, clock: Callable[[], float], service: str,
@@ -92,10 +101,7 @@ def capture_screens(out: Path, *, hub_url: str, token: str, clock: Callable[[], 
             written.append(win.screenshot(out / f"kiosk-{orientation}-hub-down.png"))
             down.close()
         finally:
-            win.allow_close = True
-            win.close()
-            win.worker.shutdown()
-            backend.close()
+            _dispose(win, backend)
     cache.unlink(missing_ok=True)
     return written
 
@@ -216,10 +222,7 @@ def capture_dossier_screens(out: Path, *, hub_url: str, token: str, clock: Calla
             d.on_lookup(True, dossiers.lookup(lookup_key or str(result.dossier["code"])))
             shot("9-lookup")
     finally:
-        win.allow_close = True
-        win.close()
-        win.worker.shutdown()
-        backend.close()
+        _dispose(win, backend)
     cache.unlink(missing_ok=True)
     return written
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -134,3 +135,12 @@ class FakePrinter:
                 reply(bytes((ans[n],)))
         else:
             self.job += data
+
+
+def wait_until(pred: Any, timeout: float = 15.0) -> None:
+    """Poll a condition (real I/O on loopback) until it holds, or fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not pred():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.01)

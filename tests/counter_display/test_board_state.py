@@ -2,21 +2,12 @@
 from __future__ import annotations
 
 import threading
-import time
 
-from support import RunningHub, small_site
+from support import RunningHub, small_site, wait_until
 
 from counter_display.feed import FeedState, HubFeed
 from counter_display.state import BoardState
 from sync.client import HubEvent
-
-
-def wait_until(pred, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not pred():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.01)
 
 
 class Recorder:

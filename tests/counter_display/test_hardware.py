@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from support import RunningHub
+from support import RunningHub, wait_until
 
 from counter_display.config import CounterConfig, parse_device_config
 from counter_display.hardware import (
@@ -71,12 +71,6 @@ class PtyDevice:
         self.path.unlink(missing_ok=True)
 
 
-def wait_until(pred, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not pred():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.01)
 
 
 # ------------------------------------------------------------------------------- pure protocol
@@ -132,7 +126,7 @@ def test_keypad_drives_the_hub_and_the_modbus_led_shows_the_number(hub: RunningH
     cfg = make_config(hub, tmp_path, leds=[{"port": str(tmp_path / "led"), "mode": "modbus", "address": 7}])
     bridge = CounterBridge(cfg, hub.client("counter"), retry_s=0.05, follow_events=False).start()
     try:
-        wait_until(lambda: bridge.keypad.state == LinkState.CONNECTED)
+        wait_until(lambda: bridge.keypad.state == LinkState.CONNECTED, timeout=10.0)
         keypad.write(b"NEXT 1\r\n")
         assert keypad.line() == f"OK {t1.display}\r\n".encode()
         frame = led_port.read(8)
@@ -191,20 +185,20 @@ def test_keypad_and_led_reconnect_after_an_unplug(hub: RunningHub, tmp_path: Pat
     cfg = make_config(hub, tmp_path, leds=[{"port": str(tmp_path / "led"), "mode": "ascii"}])
     bridge = CounterBridge(cfg, hub.client("counter"), retry_s=0.05, follow_events=False).start()
     try:
-        wait_until(lambda: bridge.keypad.state == LinkState.CONNECTED)
+        wait_until(lambda: bridge.keypad.state == LinkState.CONNECTED, timeout=10.0)
         keypad.write(b"NEXT 1\r\n")
         assert keypad.line() == f"OK {t1.display}\r\n".encode()
         assert led_port.line() == f"{t1.display}\r\n".encode()
         keypad.unplug()
         led_port.unplug()
-        wait_until(lambda: bridge.keypad.state == LinkState.UNPLUGGED)
-        wait_until(lambda: "keypad_offline" in {f["fault"] for f in hub.client("admin").device_faults()})
+        wait_until(lambda: bridge.keypad.state == LinkState.UNPLUGGED, timeout=10.0)
+        wait_until(lambda: "keypad_offline" in {f["fault"] for f in hub.client("admin").device_faults()}, timeout=10.0)
         bridge.leds[0].show("9999")  # a call while the display is away: remembered
         assert bridge.leds[0].link.state == LinkState.UNPLUGGED
-        wait_until(lambda: "display_offline" in {f["fault"] for f in hub.client("admin").device_faults()})
+        wait_until(lambda: "display_offline" in {f["fault"] for f in hub.client("admin").device_faults()}, timeout=10.0)
         keypad.plug()
         led_port.plug()
-        wait_until(lambda: bridge.keypad.state == LinkState.CONNECTED)
+        wait_until(lambda: bridge.keypad.state == LinkState.CONNECTED, timeout=10.0)
         keypad.write(b"NEXT 1\r\n")
         assert keypad.line() == f"OK {t2.display}\r\n".encode()
         got = led_port.line()
@@ -212,6 +206,6 @@ def test_keypad_and_led_reconnect_after_an_unplug(hub: RunningHub, tmp_path: Pat
             got = led_port.line()
         assert got == f"{t2.display}\r\n".encode()
         assert bridge.keypad.opens == 2 and bridge.leds[0].link.opens >= 2
-        wait_until(lambda: not hub.client("admin").device_faults())
+        wait_until(lambda: not hub.client("admin").device_faults(), timeout=10.0)
     finally:
         bridge.stop()

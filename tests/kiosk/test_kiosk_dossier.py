@@ -10,7 +10,7 @@ from typing import Any
 
 import cv2
 import pytest
-from support import READY, FakePrinter
+from support import READY
 
 from kiosk.app import KioskWindow
 from kiosk.backend import DossierBackend, KioskBackend

@@ -7,7 +7,7 @@ import threading
 import time
 
 import orjson
-from support import RunningHub
+from support import RunningHub, wait_until
 
 from motcua.clock import ManualClock
 from sync.client import HubEvent, parse_sse_frame
@@ -153,11 +153,3 @@ def test_bad_last_event_id_is_a_4xx(hub: RunningHub) -> None:
     r = requests.get(hub.url + "/api/v1/events", headers={"Authorization": f"Bearer {hub.tokens['board']}",
                                                            "Last-Event-ID": "abc"}, timeout=5)
     assert r.status_code == 400 and orjson.loads(r.content)["error"]["code"] == "invalid_last_event_id"
-
-
-def wait_until(pred, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not pred():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.01)
