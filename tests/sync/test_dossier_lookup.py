@@ -98,17 +98,17 @@ def test_files_leave_the_hub_after_the_central_server_confirmed_them(make_hub, c
                      relay_settings={"feed_interval_s": 0.2, "idle_poll_s": 0.05, "backoff_max_s": 0.5})
         d = submit(h, "DD.03", files=[b"\xff\xd8 trang mot", b"\xff\xd8 trang hai"])
         wait_for(h, d["id"], lambda v: not v["provisional"])
-        blobs = sorted(p.name for p in h.hub.blob_dir.glob("*/*"))
+        blobs = sorted(p.name for p in h.hub.dossiers.blob_dir.glob("*/*"))
         assert len(blobs) == 2
         # An upload that no dossier used (a citizen who walked away mid-way).
         s = requests.Session()
         s.headers["Authorization"] = f"Bearer {h.tokens['kiosk']}"
         orphan = hashlib.sha256(b"bo do").hexdigest()
         s.put(f"{h.url}/api/v1/files/{orphan}", data=b"bo do", timeout=5)
-        assert h.hub.purge_files(clock.time()) == 0  # confirmed just now: kept for the retention period
+        assert h.hub.dossiers.purge_files(clock.time()) == 0  # confirmed just now: kept for the retention period
         clock.advance(days=8)
-        assert h.hub.purge_files(time.time() + 8 * 86400) == 3
-        assert list(h.hub.blob_dir.glob("*/*")) == []
+        assert h.hub.dossiers.purge_files(time.time() + 8 * 86400) == 3
+        assert list(h.hub.dossiers.blob_dir.glob("*/*")) == []
         # The dossier itself stays, and so does its status.
         assert requests.get(f"{h.url}/api/v1/dossiers/{d['id']}", timeout=5,
                             headers={"Authorization": f"Bearer {h.tokens['kiosk']}"}).status_code == 200

@@ -1,0 +1,16 @@
+"""The site hub: the queue engine behind an HTTP API, with live server-sent events.
+
+- `service`: the Hub (engine, store writer, live events, sync health); `dossiers`: the dossier desk;
+- `auth`, `errors`, `models`: tokens and roles, the one error shape, request bodies;
+- `live`: fan-out to SSE subscribers; `routes/`: the HTTP routes by area; `pages`: public HTML;
+- `fastpath`: the hot POST /tickets and POST /counters/{n}/next; `app`: `create_app`.
+"""
+from __future__ import annotations
+
+from sync.hub.app import create_app
+from sync.hub.auth import Principal
+from sync.hub.errors import ApiError
+from sync.hub.live import Broadcaster
+from sync.hub.service import Hub
+
+__all__ = ["ApiError", "Broadcaster", "Hub", "Principal", "create_app"]

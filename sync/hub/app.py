@@ -1,0 +1,60 @@
+"""The hub's FastAPI app: error handlers, the lifespan that starts and stops the Hub, and every route."""
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from motcua import __version__
+from sync.hub.errors import ApiError, error_response, validation_error
+from sync.hub.fastpath import HubApp
+from sync.hub.routes import dossiers, events, public, queue, sync
+from sync.hub.service import Hub
+
+log = logging.getLogger(__name__)
+
+
+def create_app(hub: Hub) -> FastAPI:
+    """The hub's HTTP API (DESIGN.md's public contract)."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await hub.start()
+        try:
+            yield
+        finally:
+            await hub.stop()
+
+    app = HubApp(hub, title="motcua-edge site hub", version=__version__, lifespan=lifespan,
+                 description="Máy chủ trạm của Trung tâm hành chính công / the site hub of a one-stop center.")
+    app.state.hub = hub
+    app.state.close_streams = hub.events.close_all
+
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, exc: ApiError) -> Response:
+        return error_response(exc.status, exc.code, exc.message)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        return error_response(*validation_error(exc.errors()))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        codes = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized", 403: "forbidden"}
+        msg = {404: "Không có địa chỉ này / no such endpoint", 405: "Phương thức không được hỗ trợ / method not allowed"}
+        return error_response(exc.status_code, codes.get(exc.status_code, "http_error"),
+                              msg.get(exc.status_code, str(exc.detail)), headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:  # pragma: no cover - last resort
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return error_response(500, "internal_error", "Lỗi hệ thống / internal error")
+
+    for area in (public, queue, dossiers, sync, events):
+        app.include_router(area.router)
+    return app

@@ -1,0 +1,266 @@
+"""The hub's dossier desk (hồ sơ): files, the catalog, return times, submission, look-up and retention.
+
+Dossiers are received here once (idempotent by the UUID the device makes), stored with their files in
+one transaction with a `dossier.submitted` event, and sent upstream by the relay from that event.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import os
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from motcua.clock import Clock, iso
+from motcua.config import SiteConfig
+from motcua.queue import Change, Event
+from motcua.worktime import OfficialDays
+from sync.files import fsync_dir
+from sync.hub.errors import ApiError, store_unavailable
+from sync.hub.models import DossierRequest
+from sync.store import SiteStore, StoreError
+
+log = logging.getLogger(__name__)
+
+MAX_FILE = 50 * 1024 * 1024
+_DOSSIER_COLS = "id, provisional_code, code, day, procedure, status, body, submitted_at, status_at, linked_at"
+
+
+class Dossiers:
+    """Dossiers of one site: stored by the hub's writer, read straight from the database."""
+
+    def __init__(self, config: SiteConfig, store: SiteStore, clock: Clock, *,
+                 local_day: Callable[[float], str], new_event: Callable[[str, dict[str, Any]], Event]) -> None:
+        self.config = config
+        self.store = store
+        self.clock = clock
+        self.local_day = local_day
+        self.new_event = new_event
+        """Makes the next event (on the loop only: the engine owns the sequence)."""
+        self.blob_dir = Path(str(store.path) + ".blobs")
+        self.serials: dict[str, int] = {}
+        """Last provisional serial per day (cleared when the hub reloads from the database)."""
+        self._in_flight: set[str] = set()
+        self.official_days = OfficialDays.shipped()
+        """The official days-off table: shipped, updated by the central server's calendar feed."""
+
+    def calendar_changed(self) -> None:
+        """Rebuild the official days-off table from the shipped file and the central server's calendar feed."""
+        table = OfficialDays.shipped()
+        for (body,) in self.store.read("SELECT body FROM feed_items WHERE kind = 'calendar' ORDER BY key"):
+            try:
+                table = table.updated(orjson.loads(body), source="central calendar feed")
+            except Exception as exc:  # noqa: BLE001 - a bad year from upstream must not stop the hub
+                log.warning("calendar update refused: %s", exc)
+        self.official_days = table
+
+    def purge_files(self, now: float) -> int:
+        """Delete dossier files the central server confirmed more than `file_retention_days` ago (personal
+        data does not linger on site), and uploads no dossier ever used; returns how many files went."""
+        keep_after = now - self.config.central.file_retention_days * 86400
+        rows = self.store.read(
+            "SELECT f.sha256, MAX(CASE WHEN d.code IS NULL OR d.linked_at IS NULL OR d.linked_at >= ? THEN 1 ELSE 0 END) "
+            "FROM dossier_files f JOIN dossiers d ON d.id = f.dossier_id GROUP BY f.sha256", (keep_after,))
+        needed = {sha for sha, keep in rows if keep}
+        referenced = {sha for sha, _ in rows}
+        removed = 0
+        if not self.blob_dir.exists():
+            return 0
+        for path in self.blob_dir.glob("*/*"):
+            sha = path.name
+            if len(sha) != 64 or sha in needed:
+                continue
+            # A file no dossier uses yet may be an upload in progress: only old ones go.
+            if sha not in referenced and path.stat().st_mtime >= keep_after:
+                continue
+            try:
+                path.unlink()
+                removed += 1
+            except OSError as exc:
+                log.warning("cannot purge %s: %s", path, exc)
+        if removed:
+            log.info("purged %d dossier file(s) confirmed by the central server", removed)
+        return removed
+
+    def blob_path(self, sha256: str) -> Path:
+        """Where a file (content-addressed blob) lives on the hub."""
+        return self.blob_dir / sha256[:2] / sha256
+
+    def store_blob(self, sha256: str, data: bytes) -> int:
+        """Verify and durably store a file (runs in a worker thread); returns its size."""
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise ApiError(422, "hash_mismatch", "Tệp không khớp mã băm / the content does not match its sha256")
+        path = self.blob_path(sha256)
+        if path.exists() and path.stat().st_size == len(data):
+            return len(data)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{sha256}.{uuid.uuid4().hex}.tmp")
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+        fsync_dir(path.parent)
+        return len(data)
+
+    def catalog(self) -> dict[str, dict[str, Any]]:
+        """Procedures by code: the central server's catalog feed, or the shipped catalog until one arrived."""
+        rows = self.store.read("SELECT body FROM feed_items WHERE kind = 'catalog'")
+        if rows:
+            return {p["code"]: p for p in (orjson.loads(r[0]) for r in rows)}
+        return {p["code"]: p for p in shipped_catalog()}
+
+    def due_time(self, procedure: dict[str, Any], received: float) -> float | None:
+        """Thời gian trả kết quả: when a dossier received now is due, in working time (DOMAIN.md)."""
+        from datetime import datetime, time
+
+        from motcua.worktime import Duration, WorkCalendar, due
+
+        spec = procedure.get("processing_time") or {}
+        value = float(spec.get("value") or 0)
+        cutoff = time.fromisoformat(procedure["cutoff"]) if procedure.get("cutoff") else None
+        # The processing clock runs in official working hours (DOMAIN.md), not the center's reception hours.
+        calendar = WorkCalendar(official=self.official_days, tz=self.config.tz)
+        at = datetime.fromtimestamp(received, self.config.tz)
+        if value <= 0:
+            # "Trong ngày": by the end of the day counting starts (after the cut-off, the next working day).
+            start = calendar.start_of_counting(at, cutoff=cutoff)
+            last = calendar.hours.sessions_on(start.date())[-1]
+            return datetime.combine(start.date(), last.end, tzinfo=self.config.tz).timestamp()
+        duration = Duration(hours=value) if spec.get("unit") == "hours" else Duration(days=value)
+        return due(at, duration, cutoff=cutoff, calendar=calendar).timestamp()
+
+    def timeline(self, row: tuple[Any, ...]) -> list[dict[str, Any]]:
+        """What happened to a dossier, oldest first: submitted, received upstream, then each status seen."""
+        tz = self.config.tz
+        steps = [{"status": "submitted", "at": iso(row[7], tz)}]
+        if row[9] is not None:
+            steps.append({"status": "received", "at": iso(row[9], tz)})
+        for status, at in self.store.read("SELECT status, at FROM dossier_status WHERE dossier_id = ? ORDER BY at",
+                                          (row[0],)):
+            if not (status == "received" and any(x["status"] == "received" for x in steps)):
+                steps.append({"status": status, "at": iso(at, tz)})
+        return steps
+
+    def view(self, row: tuple[Any, ...]) -> dict[str, Any]:
+        """The API shape of a dossier row (columns in _DOSSIER_COLS order)."""
+        body = orjson.loads(row[6])
+        tz = self.config.tz
+        return {"id": row[0], "provisional_code": row[1], "code": row[2] or row[1], "official_code": row[2],
+                "provisional": row[2] is None, "day": row[3], "procedure": row[4], "status": row[5],
+                "applicant": body["applicant"], "files": body["files"], "delivery": body["delivery"],
+                "delivery_address": body.get("delivery_address", ""),
+                "submitted_at": iso(row[7], tz), "status_at": iso(row[8], tz), "linked_at": iso(row[9], tz),
+                "due_at": iso(body.get("due_at"), tz), "qr": row[0],
+                "lookup_url": f"{self.config.site.public_url.rstrip('/')}/d/{row[0]}"}
+
+    def find(self, key: str) -> dict[str, Any] | None:
+        """A dossier by id, provisional code or official code."""
+        rows = self.store.read(f"SELECT {_DOSSIER_COLS} FROM dossiers WHERE id = ? OR provisional_code = ? OR code = ?",
+                               (key, key, key))
+        if not rows:
+            return None
+        view = self.view(rows[0])
+        view["timeline"] = self.timeline(rows[0])
+        # How fresh the status is: the last time the hub heard the central server's status feed.
+        pulled = self.store.read("SELECT updated_at FROM feed_cursors WHERE kind = 'status'")
+        view["status_as_of"] = iso(pulled[0][0], self.config.tz) if pulled and pulled[0][0] else None
+        procedure = self.catalog().get(view["procedure"])
+        view["procedure_name"] = procedure.get("name") if procedure else None
+        return view
+
+    def _provisional_code(self, day: str) -> str:
+        last = self.serials.get(day)
+        if last is None:
+            rows = self.store.read("SELECT provisional_code FROM dossiers WHERE day = ?", (day,))
+            last = max((int(r[0].rsplit("-", 1)[1]) for r in rows), default=0)
+        self.serials[day] = last + 1
+        # Visibly provisional (TẠM): the central server issues the official {agency}-{yyMMdd}-{NNNN} later.
+        return f"TAM-{self.config.site.code}-{day[2:4]}{day[5:7]}{day[8:10]}-{last + 1:04d}"
+
+    async def submit(self, req: DossierRequest, *, channel: str) -> tuple[int, dict[str, Any]]:
+        """Receive a dossier: its row, its files and a dossier.submitted event in one transaction."""
+        if req.id is not None:
+            dossier_id = str(uuid.UUID(req.id))
+            existing = self.store.read(f"SELECT {_DOSSIER_COLS} FROM dossiers WHERE id = ?", (dossier_id,))
+            if existing:
+                first = orjson.loads(existing[0][6])
+                if _comparable(first) != _comparable(self._body(req, dossier_id, first)):
+                    raise ApiError(422, "idempotency_conflict",
+                                   "Mã hồ sơ đã dùng cho hồ sơ khác / this id was used for another dossier")
+                return 200, self.view(existing[0])
+            if dossier_id in self._in_flight:
+                raise ApiError(409, "in_progress", "Hồ sơ này đang được lưu / this dossier is being saved, retry")
+        else:
+            dossier_id = str(uuid.uuid4())
+        procedure = self.catalog().get(req.procedure)
+        if procedure is None:
+            raise ApiError(422, "unknown_procedure", f"Không có thủ tục {req.procedure} / unknown procedure")
+        sizes = {}
+        for f in req.files:
+            p = self.blob_path(f.sha256)
+            if not p.exists():
+                raise ApiError(422, "unknown_file", f"{f.name}: chưa tải tệp lên / upload it first (PUT /files/{f.sha256})")
+            sizes[f.sha256] = p.stat().st_size
+        now = self.clock.time()
+        day = self.local_day(now)
+        body = self._body(req, dossier_id, None, now=now, sizes=sizes, channel=channel,
+                          provisional=self._provisional_code(day), due_at=self.due_time(procedure, now))
+        row = (dossier_id, body["provisional_code"], None, day, req.procedure, "submitted", orjson.dumps(body).decode(),
+               now, None, None)
+        ops: list[tuple[str, Any]] = [(f"INSERT INTO dossiers ({_DOSSIER_COLS}) VALUES ({', '.join('?' * 10)})", row)]
+        ops.extend(("INSERT INTO dossier_files (dossier_id, position, sha256, name, size, mime) VALUES (?, ?, ?, ?, ?, ?)",
+                    (dossier_id, i, f["sha256"], f["name"], f["size"], f["mime"])) for i, f in enumerate(body["files"]))
+        change = Change(event=self.new_event("dossier.submitted", {"dossier": body}))
+        self._in_flight.add(dossier_id)
+        try:
+            await self.store.submit([change], ops=ops)
+        except StoreError as exc:
+            raise store_unavailable() from exc
+        finally:
+            self._in_flight.discard(dossier_id)
+        return 201, self.view(row)
+
+    def _body(self, req: DossierRequest, dossier_id: str, first: dict[str, Any] | None, *,
+              now: float = 0.0, sizes: dict[str, int] | None = None, channel: str = "",
+              provisional: str = "", due_at: float | None = None) -> dict[str, Any]:
+        """What goes upstream (the central server's DossierIn); `first` supplies the site-made fields of a repeat."""
+        site = self.config.site
+        return {
+            "id": dossier_id, "site": site.code, "agency_code": site.agency_code or site.code,
+            "provisional_code": first["provisional_code"] if first else provisional,
+            "procedure": req.procedure, "applicant": req.applicant.model_dump(),
+            "files": [{"sha256": f.sha256, "name": f.name, "mime": f.mime,
+                       "size": (first and next((g["size"] for g in first["files"] if g["sha256"] == f.sha256), 0))
+                       or (sizes or {}).get(f.sha256, 0)} for f in req.files],
+            "delivery": req.delivery, "delivery_address": req.delivery_address,
+            "channel": first["channel"] if first else channel, "ticket_id": req.ticket_id, "note": req.note,
+            "submitted_at": first["submitted_at"] if first else now,
+            "due_at": req.due_at if req.due_at is not None else (first.get("due_at") if first else due_at),
+        }
+
+
+def _comparable(body: dict[str, Any]) -> bytes:
+    """A dossier body without the fields the site fills in, for idempotency comparison."""
+    return orjson.dumps({k: v for k, v in body.items() if k not in ("submitted_at", "channel")},
+                        option=orjson.OPT_SORT_KEYS)
+
+
+@functools.cache
+def _shipped_catalog() -> tuple[dict[str, Any], ...]:
+    path = Path(__file__).resolve().parents[2] / "assets" / "catalog" / "procedures.json"
+    try:
+        return tuple(orjson.loads(path.read_bytes())["procedures"])
+    except (OSError, ValueError, KeyError) as exc:
+        log.warning("no shipped catalog at %s: %s", path, exc)
+        return ()
+
+
+def shipped_catalog() -> list[dict[str, Any]]:
+    """The procedure catalog shipped in assets/ (used until the central server's feed arrives)."""
+    return list(_shipped_catalog())

@@ -1,0 +1,81 @@
+"""Request bodies of the hub's API (pydantic): what devices may send."""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class IssueRequest(_Body):
+    """Lấy số: which service, and a priority category if the citizen has one."""
+
+    service: str = Field(min_length=1, max_length=32)
+    priority: str | None = Field(None, max_length=32)
+    channel: Literal["kiosk", "counter", "web", "admin"] | None = None
+    request_id: str | None = Field(None, min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
+                                   description="idempotency key: a retry with the same key returns the same ticket")
+
+
+class TransferRequest(_Body):
+    """Chuyển số sang dịch vụ khác."""
+
+    service: str = Field(min_length=1, max_length=32)
+
+
+class DeviceReport(_Body):
+    """Sự cố thiết bị: a device says what is wrong (fault) or that it is fine again (fault = null)."""
+
+    device: str | None = Field(None, max_length=64, description="device name; defaults to the token's name")
+    fault: Literal["paper_out", "paper_low", "printer_offline", "printer_unknown", "cover_open", "scanner_offline",
+                   "camera_offline", "keypad_offline", "display_offline", "hub_unreachable", "other"] | None
+    message: str = Field("", max_length=500)
+    details: dict[str, str | int | float | bool | None] = Field(default_factory=dict)
+
+
+class TicketRef(_Body):
+    """A ticket of today, by id or by its number (and service when numbers repeat)."""
+
+    ticket: str | None = Field(None, max_length=64)
+    display: str | None = Field(None, max_length=16)
+    service: str | None = Field(None, max_length=32)
+
+
+class FileRef(_Body):
+    """A file of a dossier, uploaded first with PUT /files/{sha256}."""
+
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    name: str = Field(min_length=1, max_length=255, description="the file's name as the citizen knows it")
+    mime: str = Field("application/octet-stream", max_length=100)
+
+
+class Applicant(_Body):
+    """Người nộp hồ sơ (from the form or the CCCD's QR)."""
+
+    name: str = Field(min_length=1, max_length=200)
+    id_number: str = Field("", max_length=20, description="CCCD number")
+    phone: str = Field("", max_length=30)
+    email: str = Field("", max_length=200)
+    address: str = Field("", max_length=500)
+
+
+class DossierRequest(_Body):
+    """Nộp hồ sơ: the procedure, the applicant, the files (already uploaded) and how the result is returned.
+
+    `id` is a UUID the device makes before its first try, so that a retry after a lost answer is
+    recognised (same id and body: the first answer; same id, other body: 422).
+    """
+
+    id: str | None = Field(None, pattern=r"^[0-9a-fA-F-]{32,36}$")
+    procedure: str = Field(min_length=1, max_length=64)
+    applicant: Applicant
+    files: list[FileRef] = Field(default_factory=list, max_length=100)
+    delivery: Literal["center", "post", "online"] = "center"
+    delivery_address: str = Field("", max_length=500)
+    ticket_id: str | None = Field(None, max_length=64)
+    note: str = Field("", max_length=2000)
+    due_at: float | None = None
+

@@ -1,0 +1,66 @@
+"""The public pages behind a ticket's QR code (/t/...) and a slip's QR code (/d/...): small, no script."""
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from motcua.config import SiteConfig
+
+STATUS_NAMES = {
+    "submitted": "Đã nộp tại trung tâm", "received": "Đã tiếp nhận", "processing": "Đang giải quyết",
+    "supplement": "Cần bổ sung hồ sơ", "done": "Đã có kết quả", "returned": "Đã trả kết quả",
+}
+
+
+def dossier_html(config: SiteConfig, d: dict[str, Any] | None) -> str:
+    """The public dossier look-up page (tra cứu hồ sơ)."""
+    site = html.escape(config.site.name)
+    if d is None:
+        body = "<p class='big'>Không tìm thấy hồ sơ.</p><p>Dossier not found.</p>"
+    else:
+        rows = [f"<p class='code'>{html.escape(d['code'])}</p>"]
+        if d["provisional"]:
+            rows.append("<p class='small'>Mã tạm — mã chính thức sẽ được cấp khi đồng bộ với hệ thống của tỉnh</p>")
+        rows.append(f"<p>{html.escape(d.get('procedure_name') or d['procedure'])}</p>")
+        if d.get("due_at"):
+            rows.append(f"<p>Hẹn trả kết quả: <b>{html.escape(d['due_at'][11:16])} ngày "
+                        f"{html.escape(d['due_at'][8:10])}/{html.escape(d['due_at'][5:7])}/{html.escape(d['due_at'][:4])}</b></p>")
+        steps = "".join(f"<li>{html.escape(STATUS_NAMES.get(x['status'], x['status']))} — "
+                        f"{html.escape((x['at'] or '')[11:16])} {html.escape((x['at'] or '')[8:10])}/"
+                        f"{html.escape((x['at'] or '')[5:7])}/{html.escape((x['at'] or '')[:4])}</li>"
+                        for x in d.get("timeline", []))
+        rows.append(f"<ol class='steps'>{steps}</ol>")
+        body = "".join(rows)
+    return ("<!doctype html><html lang='vi'><head><meta charset='utf-8'>"
+            "<meta name='viewport' content='width=device-width, initial-scale=1'><title>Tra cứu hồ sơ</title><style>"
+            "body{font-family:sans-serif;margin:2em;color:#111}.code{font-size:1.6em;font-weight:bold}"
+            ".small{color:#666}.steps{text-align:left}</style></head><body>"
+            f"<h3>{site}</h3>{body}</body></html>")
+
+
+def tracking_html(config: SiteConfig, t: dict[str, Any] | None) -> str:
+    """The public ticket tracking page (theo dõi số thứ tự)."""
+    site = html.escape(config.site.name)
+    if t is None:
+        body = "<p class='big'>Không tìm thấy số thứ tự này.</p><p>Ticket not found.</p>"
+    else:
+        svc = config.service(t["service"])
+        status = {"waiting": "Đang chờ / waiting", "called": f"Mời đến quầy {t['counter']} / please go to counter {t['counter']}",
+                  "skipped": "Đã gọi nhưng vắng mặt / missed", "done": "Đã phục vụ / served",
+                  "expired": "Hết hiệu lực / expired"}[t["status"]]
+        rows = [f"<p class='big'>{html.escape(t['display'])}</p>",
+                f"<p>{html.escape(svc.name if svc else t['service'])}</p>",
+                f"<p class='status'>{html.escape(status)}</p>"]
+        if t["status"] == "waiting":
+            rows.append(f"<p>Số người đứng trước: <b>{t['ahead']}</b> / people ahead</p>")
+            if t["estimated_wait_s"] is not None:
+                rows.append(f"<p>Thời gian chờ dự kiến: khoảng <b>{max(1, round(t['estimated_wait_s'] / 60))} phút</b></p>")
+        rows.append(f"<p class='small'>Lấy số lúc {html.escape((t['issued_at'] or '')[11:16])}</p>")
+        body = "".join(rows)
+    return ("<!doctype html><html lang='vi'><head><meta charset='utf-8'>"
+            "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+            "<meta http-equiv='refresh' content='20'><title>Số thứ tự</title><style>"
+            "body{font-family:sans-serif;text-align:center;margin:2em;color:#111}"
+            ".big{font-size:4em;font-weight:bold;margin:.2em}.status{font-size:1.4em;color:#0a5}"
+            ".small{color:#666}</style></head><body>"
+            f"<h3>{site}</h3>{body}<p class='small'>Trang tự cập nhật mỗi 20 giây.</p></body></html>")

@@ -1,0 +1,98 @@
+"""Routes of dossiers and their files, and of what the central server's feeds brought (catalog, guides, calendar)."""
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import Any
+
+import orjson
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from sync.hub.deps import AnyRole, HubDep, Issuer
+from sync.hub.dossiers import MAX_FILE, shipped_catalog
+from sync.hub.errors import API, ApiError, json_response
+from sync.hub.models import DossierRequest
+from sync.hub.service import Hub
+
+router = APIRouter()
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+@router.put(f"{API}/files/{{sha256}}", status_code=201, tags=["dossiers"],
+            openapi_extra={"requestBody": {"required": True, "content": {"application/octet-stream": {
+                "schema": {"type": "string", "format": "binary"}}}}})
+async def put_file(sha256: str, request: Request, hub: HubDep, p: Issuer) -> Response:
+    """Tải tệp hồ sơ lên / upload a dossier's file as the raw body, named by its sha256 (lowercase hex).
+
+    201 once it is verified and durably stored; uploading the same file again is harmless.
+    Then reference it in POST /dossiers.
+    """
+    if not _SHA256.match(sha256):
+        raise ApiError(422, "invalid_sha256", "sha256: 64 chữ số hex thường / expected 64 lowercase hex digits")
+    length = request.headers.get("content-length")
+    if length is not None and (not length.isdigit() or int(length) > MAX_FILE):
+        raise ApiError(413, "file_too_large", f"Tệp quá lớn (tối đa {MAX_FILE // 2**20} MB) / file too large")
+    data = await request.body()
+    if len(data) > MAX_FILE:
+        raise ApiError(413, "file_too_large", f"Tệp quá lớn (tối đa {MAX_FILE // 2**20} MB) / file too large")
+    size = await asyncio.get_running_loop().run_in_executor(None, hub.dossiers.store_blob, sha256, data)
+    return json_response({"sha256": sha256, "size": size}, 201)
+
+
+@router.post(f"{API}/dossiers", status_code=201, tags=["dossiers"])
+async def post_dossier(body: DossierRequest, hub: HubDep, p: Issuer) -> Response:
+    """Nộp hồ sơ / receive a dossier whose files were uploaded with PUT /files/{sha256}.
+
+    201 with the dossier once durable: `code` is provisional (`TAM-{site}-{yyMMdd}-{NNNN}`, `provisional`:
+    true) until the central server's official code is linked; `qr` (the dossier's UUID) finds it by
+    either code. A repeat with the same `id` and body answers 200 with the dossier.
+    """
+    status, view = await hub.dossiers.submit(body, channel="kiosk" if p.role == "kiosk" else "counter")
+    return json_response(view, status)
+
+
+@router.get(f"{API}/dossiers/{{key}}", tags=["dossiers"])
+async def get_dossier(key: str, hub: HubDep, p: AnyRole) -> Response:
+    """Tra cứu hồ sơ / a dossier by its UUID (the slip's QR), provisional code or official code."""
+    view = hub.dossiers.find(key) if len(key) <= 64 else None
+    if view is None:
+        raise ApiError(404, "unknown_dossier", "Không tìm thấy hồ sơ / no such dossier")
+    return json_response(view)
+
+
+def _feed(hub: Hub, kind: str) -> dict[str, Any]:
+    cur = hub.store.read("SELECT epoch, cursor FROM feed_cursors WHERE kind = ?", (kind,))
+    items = [orjson.loads(r[0]) for r in hub.store.read("SELECT body FROM feed_items WHERE kind = ? ORDER BY key", (kind,))]
+    return {"epoch": cur[0][0] if cur else None, "cursor": cur[0][1] if cur else 0, "items": items}
+
+
+@router.get(f"{API}/catalog", tags=["sync"])
+async def catalog(hub: HubDep, p: AnyRole, service: str | None = None) -> Response:
+    """Danh mục thủ tục hành chính / the procedure catalog (from the central server), optionally by service."""
+    feed = _feed(hub, "catalog")
+    items = feed.pop("items")
+    source = "central"
+    if not items:
+        items, source = shipped_catalog(), "shipped"  # until the central server's catalog arrives
+    procs = [x for x in items if service is None or x.get("service") == service]
+    return json_response({**feed, "source": source, "procedures": procs})
+
+
+@router.get(f"{API}/guides", tags=["sync"])
+async def guides(hub: HubDep, p: AnyRole) -> Response:
+    """Hướng dẫn và thông báo / guides and notices (from the central server)."""
+    feed = _feed(hub, "guides")
+    return json_response({**feed, "guides": feed.pop("items")})
+
+
+@router.get(f"{API}/calendar", tags=["sync"])
+async def calendar(hub: HubDep, p: AnyRole) -> Response:
+    """Lịch nghỉ chính thức / the official days off and make-up days the hub counts with."""
+    days = hub.dossiers.official_days
+    years = {}
+    for y in days.years:
+        yd = days.year(y)
+        if yd is not None:
+            years[str(y)] = yd.model_dump(mode="json")
+    return json_response({"years": years, "feed": {k: v for k, v in _feed(hub, "calendar").items() if k != "items"}})

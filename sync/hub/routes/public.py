@@ -1,0 +1,35 @@
+"""Routes anyone may call: liveness, and the public pages behind a ticket's and a slip's QR code."""
+from __future__ import annotations
+
+from fastapi import APIRouter
+from starlette.responses import HTMLResponse, Response
+
+from motcua import __version__
+from motcua.clock import iso
+from sync.hub.deps import HubDep
+from sync.hub.errors import API, json_response
+from sync.hub.pages import dossier_html, tracking_html
+
+router = APIRouter(tags=["public"])
+
+
+@router.get(f"{API}/health")
+async def health(hub: HubDep) -> Response:
+    """Sống / liveness and version."""
+    return json_response({"status": "ok", "version": __version__, "site": hub.config.site.code,
+                          "day": hub.engine.day, "last_event": hub.events.last_seq,
+                          "now": iso(hub.clock.time(), hub.config.tz)})
+
+
+@router.get("/t/{ticket_id}", response_class=HTMLResponse)
+async def tracking_page(ticket_id: str, hub: HubDep) -> Response:
+    """Trang theo dõi số thứ tự (the page behind a ticket's QR code)."""
+    t = hub.find_ticket(ticket_id) if len(ticket_id) <= 64 else None
+    return HTMLResponse(tracking_html(hub.config, t), status_code=200 if t else 404)
+
+
+@router.get("/d/{key}", response_class=HTMLResponse)
+async def dossier_page(key: str, hub: HubDep) -> Response:
+    """Trang tra cứu hồ sơ (the page behind the slip's QR code): code, procedure, due time, status."""
+    d = hub.dossiers.find(key) if 8 <= len(key) <= 64 else None
+    return HTMLResponse(dossier_html(hub.config, d), status_code=200 if d else 404)

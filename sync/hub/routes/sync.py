@@ -1,0 +1,26 @@
+"""Routes of the hub's sync with the central server: health and dead letters."""
+from __future__ import annotations
+
+from fastapi import APIRouter
+from starlette.responses import Response
+
+from motcua.clock import iso
+from sync.hub.deps import Admin, AnyRole, HubDep
+from sync.hub.errors import API, json_response
+
+router = APIRouter(tags=["sync"])
+
+
+@router.get(f"{API}/sync")
+async def sync_health(hub: HubDep, p: AnyRole) -> Response:
+    """Tình trạng đồng bộ / sync health: backlog, oldest unsent age, last success and error, dead letters."""
+    return json_response(hub.sync_status())
+
+
+@router.get(f"{API}/sync/dead-letters")
+async def dead_letters(hub: HubDep, p: Admin) -> Response:
+    """Sự kiện bị máy chủ trung tâm từ chối / events the central server rejected, with the reason (admin)."""
+    rows = hub.store.read("SELECT seq, event_id, type, status, code, reason, at FROM dead_letters ORDER BY seq")
+    return json_response({"dead_letters": [
+        {"seq": r[0], "event_id": r[1], "type": r[2], "status": r[3], "code": r[4], "reason": r[5],
+         "at": iso(r[6], hub.config.tz)} for r in rows]})

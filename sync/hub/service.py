@@ -1,0 +1,243 @@
+"""The site hub's core: the queue engine, the store's writer and the live events of one site.
+
+One process, one asyncio loop. Requests run the engine on the loop (it is pure and fast), hand the
+resulting changes to the store's group-commit writer, and answer once the commit is durable. Live
+subscribers are fed from the same committed events, so nobody hears of a change that could be lost.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from motcua.clock import Clock, SystemClock, iso
+from motcua.config import SiteConfig
+from motcua.queue import Change, Event, QueueEngine, QueueError, Ticket
+from sync.hub.auth import Principal, TokenCache, authorize, own_counter
+from sync.hub.dossiers import Dossiers
+from sync.hub.errors import ApiError, store_unavailable
+from sync.hub.live import Broadcaster
+from sync.hub.models import IssueRequest
+from sync.relay import Relay, RelaySettings
+from sync.store import EncodedEvent, SiteStore, StoreError
+
+log = logging.getLogger(__name__)
+
+
+class Hub:
+    """The engine, the store and the live events of one site."""
+
+    def __init__(self, config: SiteConfig, store: SiteStore, *, clock: Clock | None = None,
+                 heartbeat_s: float = 15.0, static_tokens: dict[str, Principal] | None = None,
+                 config_path: str | Path | None = None) -> None:
+        self.config = config
+        self.config_path = config_path
+        self.store = store
+        self.clock = clock or SystemClock()
+        self.engine = QueueEngine(config, self.clock)
+        self.events = Broadcaster(store)
+        self.tokens = TokenCache(store, static_tokens)
+        self.heartbeat_s = heartbeat_s
+        self.central_url = config.central.url
+        """Where the relay sends the outbox (`motcua hub --central URL` overrides [central].url)."""
+        self.central_token = config.central.token
+        self.relay_settings: dict[str, float] = {}
+        """Overrides of RelaySettings fields (tests, the drain benchmark)."""
+        self.relay: Relay | None = None
+        self.dossiers = Dossiers(config, store, self.clock, local_day=self.engine.local_day, new_event=self.new_event)
+        self._tick_task: asyncio.Task[None] | None = None
+        self._last_purge = 0.0
+        self.reload()
+        self.calendar_changed()
+        store.on_committed = self._committed
+        store.on_failed = lambda exc: self.reload()
+
+    def _committed(self, events: list[EncodedEvent]) -> None:
+        self.events.publish(events)
+        if self.relay is not None:
+            self.relay.wake()
+
+    def reload(self) -> None:
+        """Rebuild the engine from the database (at start and after a failed write)."""
+        day = self.engine.local_day(self.clock.time())
+        tickets, counters, last_seq, calls = self.store.load_day(day)
+        self.engine.next_seq = last_seq + 1
+        self.engine.load(day=day, tickets=tickets, counters=counters, recent_calls=calls)
+        self.engine.device_faults = dict(self.store.device_faults)
+        self.events.last_seq = max(self.events.last_seq, last_seq)
+        self.dossiers.serials.clear()
+        log.info("loaded day %s: %d tickets, last event %d", day, len(tickets), last_seq)
+
+    async def start(self) -> None:
+        """Start the writer and the periodic day check."""
+        self.store.start(asyncio.get_running_loop())
+        self._tick_task = asyncio.create_task(self._tick_forever())
+        if self.central_url:
+            settings = RelaySettings(url=self.central_url, token=self.central_token)
+            for k, v in self.relay_settings.items():
+                setattr(settings, k, type(getattr(settings, k))(v))
+            self.relay = Relay(self, settings, blob_path=self.dossiers.blob_path)
+            self.relay.start(asyncio.get_running_loop())
+            log.info("syncing with %s", self.central_url)
+
+    async def stop(self) -> None:
+        """Finish queued writes and stop."""
+        if self.relay is not None:
+            relay, self.relay = self.relay, None
+            await asyncio.get_running_loop().run_in_executor(None, relay.stop)
+        if self._tick_task:
+            self._tick_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._tick_task
+        await asyncio.get_running_loop().run_in_executor(None, self.store.stop)
+
+    async def _tick_forever(self) -> None:
+        while True:
+            await asyncio.sleep(20)
+            try:
+                await self.tick()
+            except Exception:
+                log.exception("day check failed")
+
+    async def tick(self) -> None:
+        """Roll the day over if local midnight has passed; purge confirmed dossier files now and then."""
+        change = self.engine.rollover_if_needed()
+        if change is not None:
+            await self.commit([change])
+        now = self.clock.time()
+        if now - self._last_purge >= 3600:
+            self._last_purge = now
+            await asyncio.get_running_loop().run_in_executor(None, self.dossiers.purge_files, now)
+
+    async def commit(self, changes: Iterable[Change]) -> None:
+        """Persist changes durably; raises ApiError 503 if the database refused them."""
+        try:
+            await self.store.submit(changes)
+        except StoreError as exc:
+            raise store_unavailable() from exc
+
+    async def run(self, op: Callable[[], list[Change] | Change]) -> list[Change]:
+        """Run an engine operation (with the day check first) and commit its changes."""
+        changes: list[Change] = []
+        roll = self.engine.rollover_if_needed()
+        if roll is not None:
+            changes.append(roll)
+        try:
+            result = op()
+        except QueueError as exc:
+            if changes:
+                await self.commit(changes)
+            raise ApiError(exc.status, exc.code, exc.message) from exc
+        new = result if isinstance(result, list) else [result]
+        changes.extend(new)
+        if changes:
+            await self.commit(changes)
+        return new
+
+    # ------------------------------------------------------------------ sync
+    def new_event(self, type_: str, data: dict[str, Any]) -> Event:
+        """An event with the next sequence (on the loop only: the engine owns the sequence)."""
+        ev = Event(seq=self.engine.next_seq, id=str(uuid.uuid4()), type=type_, at=self.clock.time(), data=data)
+        self.engine.next_seq += 1
+        return ev
+
+    async def apply_sync(self, *, ops: list[tuple[str, Any]], events: list[tuple[str, dict[str, Any]]]) -> None:
+        """Commit the relay's bookkeeping (and the events of what it changed) through the writer (on the loop)."""
+        changes = [Change(event=self.new_event(t, d)) for t, d in events]
+        await self.store.submit(changes, ops=ops)
+
+    def calendar_changed(self) -> None:
+        """The central server's calendar feed changed: recount return times with the new table."""
+        self.dossiers.calendar_changed()
+
+    def authorize(self, token: str | None, allowed: frozenset[str]) -> Principal:
+        """The caller of a request from its bearer token; ApiError 401 or 403 when it may not."""
+        return authorize(self.tokens, token, allowed)
+
+    def sync_status(self) -> dict[str, Any]:
+        """GET /sync: backlog, age of the oldest unsent event, last success and error, dead letters."""
+        row = self.store.read("SELECT sent_seq FROM outbox WHERE name = 'central'")
+        sent = int(row[0][0]) if row else 0
+        backlog, oldest = self.store.read("SELECT COUNT(*), MIN(at) FROM events WHERE seq > ?", (sent,))[0]
+        dead = self.store.read("SELECT COUNT(*) FROM dead_letters")[0][0]
+        unlinked = self.store.read("SELECT COUNT(*) FROM dossiers WHERE code IS NULL")[0][0]
+        feeds = {r[0]: {"epoch": r[1], "cursor": r[2], "updated_at": iso(r[3], self.config.tz)}
+                 for r in self.store.read("SELECT kind, epoch, cursor, updated_at FROM feed_cursors")}
+        now = self.clock.time()
+        relay = self.relay
+        err = relay.last_error if relay else None
+        return {
+            "backlog": int(backlog),
+            "oldest_unsent_age_s": round(max(0.0, now - oldest), 1) if oldest is not None else 0.0,
+            "last_success": iso(relay.last_success, self.config.tz) if relay and relay.last_success else None,
+            "last_error": {"at": iso(err["at"], self.config.tz), "message": err["message"]} if err else None,
+            "dead_letters": int(dead),
+            "state": relay.state if relay else "disabled",
+            "central_url": self.central_url or None,
+            "sent_seq": sent,
+            "last_seq": self.events.last_seq,
+            "dossiers_unlinked": int(unlinked),
+            "feeds": feeds,
+        }
+
+    async def issue_ticket(self, p: Principal, body: IssueRequest) -> dict[str, Any]:
+        """POST /tickets: the ticket, durably stored (a repeat of a request_id gets the first one)."""
+        channel = "kiosk" if p.role == "kiosk" else (body.channel or p.role)
+        if body.request_id:
+            existing = self.engine.issued_for_request(body.request_id)
+            if existing is not None:
+                if existing.service != body.service:
+                    raise ApiError(422, "request_id_reused", "request_id đã dùng cho dịch vụ khác / request_id reused")
+                return self.engine.view(existing)
+        changes = await self.run(lambda: self.engine.issue(body.service, priority=body.priority, channel=channel,
+                                                           request_id=body.request_id))
+        return changes[-1].event.data["ticket"]  # type: ignore[no-any-return]
+
+    async def call_next(self, p: Principal, counter: int) -> dict[str, Any] | None:
+        """POST /counters/{n}/next: the called ticket, or None when nobody waits."""
+        own_counter(p, counter)
+        return called_ticket(await self.run(lambda: self.engine.call_next(counter)))
+
+    def ticket_view(self, t: Ticket) -> dict[str, Any]:
+        """The API shape of a ticket, with its live position."""
+        return self.engine.view(t)
+
+    def find_ticket(self, ticket_id: str) -> dict[str, Any] | None:
+        """A ticket by id: today's from memory, older ones from the database."""
+        t = self.engine.tickets.get(ticket_id)
+        if t is None:
+            t = self.store.ticket(ticket_id)
+            if t is None:
+                return None
+            return self.engine.view(t, position=(None, None))
+        return self.engine.view(t)
+
+    def site_document(self) -> dict[str, Any]:
+        """GET /site: the center, its services, counters, priority categories and texts."""
+        c = self.config
+        return {
+            "site": c.site.model_dump(),
+            "hours": {d: [str(s) for s in c.hours.sessions(i + 1)]
+                      for i, d in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))},
+            "issuing_open": self.engine.issuing_open(),
+            "services": [{
+                "code": s.code, "name": s.name, "name_en": s.name_en, "prefix": s.prefix, "digits": s.digits,
+                "first_number": s.first_number, "daily_quota": s.daily_quota, "quota_left": self.engine.quota_left(s.code),
+                "waiting": len(self.engine.queues[s.code]), "average_service_s": round(self.engine.stats[s.code].average_s),
+            } for s in c.services],
+            "counters": [{"number": k.number, "name": k.label, "services": list(k.services), "policy": k.policy}
+                         for k in c.counters],
+            "priority_categories": [p.model_dump() for p in c.priority_categories],
+            "display": c.display.model_dump(),
+            "now": iso(self.clock.time(), c.tz),
+        }
+
+
+def called_ticket(changes: list[Change]) -> dict[str, Any] | None:
+    """The ticket a call-next called (None: nobody waited)."""
+    call = next((c for c in reversed(changes) if c.event.type == "ticket.called"), None)
+    return None if call is None else call.event.data["ticket"]  # type: ignore[no-any-return]
