@@ -193,6 +193,15 @@ class _Transport:
     #: Whether a finished write means the page exists (a virtual printer): then a job with no status
     #: is PRINTED rather than UNKNOWN.
     virtual = False
+    #: Bytes per write call; None: the whole job in one call (the transport waits for progress itself).
+    chunk: int | None = CHUNK
+    #: Bytes of the last write call that went out before it failed (a job cut short is then UNKNOWN).
+    partial = 0
+
+    @classmethod
+    def probe(cls, address: PrinterAddress) -> PrinterStatus | None:
+        """A status found without opening the device (None: it must be opened and asked)."""
+        return None
 
     def __init__(self, address: PrinterAddress, *, timeout_s: float) -> None:
         self.address = address
@@ -223,6 +232,9 @@ class _Transport:
 
     def drain(self) -> None:
         """Drop bytes the printer sent unasked (automatic status back, stale answers)."""
+
+    def end_job(self) -> None:
+        """Every byte of the job has been written: make it durable where that means something."""
 
 
 class _TcpTransport(_Transport):
@@ -295,23 +307,115 @@ class _SerialTransport(_Transport):
 
 
 class _FileTransport(_Transport):
+    """A file (the virtual printer) or a device node such as /dev/usb/lp0, written with plain os calls.
+
+    Not python-escpos's `File`: it opens with "wb", which truncates — a status check or a second program
+    emptied the file, or cut a ticket short on a printer device — and it buffers, so a job stopped at
+    4,096 bytes until the next one pushed it out (the cut command never arrived). Here the file is opened
+    for appending without truncation and without blocking (a FIFO with nobody reading, a printer that
+    stopped taking bytes), each job goes out in one piece under the write timeout, and a regular file is
+    fsynced before the job counts as printed.
+    """
+
+    chunk = None
+
     def __init__(self, address: PrinterAddress, *, timeout_s: float) -> None:
         super().__init__(address, timeout_s=timeout_s)
-        path = Path(address.target)
-        # A regular file is the virtual printer; a device node (/dev/usb/lp0) is a real printer whose
-        # status this connection cannot read.
-        self.virtual = not (path.exists() and stat.S_ISCHR(path.stat().st_mode))
-        if self.virtual:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        self.dev = escpos_printers.File(devfile=str(path), auto_flush=True)
+        self.path = Path(address.target)
+        kind = _node_kind(self.path)
+        # A regular file (or one to be made) is the virtual printer; a device node or a FIFO is a real
+        # printer whose status this connection cannot read.
+        self.virtual = kind in ("missing", "regular")
+        self.fd: int | None = None
 
-    def write(self, data: bytes) -> None:
-        self.dev._device.write(data)
+    @classmethod
+    def probe(cls, address: PrinterAddress) -> PrinterStatus:
+        """Whether the file or device is there and writable, without opening it.
+
+        Opening is itself a side effect here: a FIFO's reader sees end-of-file when the last writer
+        closes, and the kernel's USB printer driver lets one program at a time open /dev/usb/lp0, so a
+        check while the kiosk prints would take the printer from it.
+        """
+        path = Path(address.target)
+        kind = _node_kind(path)
+        if kind == "missing":
+            if _is_device_path(path):
+                raise FileNotFoundError(errno.ENOENT, "no such device", str(path))
+            parent = next((p for p in path.parents if p.exists()), None)
+            if parent is None or not os.access(parent, os.W_OK | os.X_OK):
+                raise PermissionError(errno.EACCES, "the folder is not writable", str(parent or path))
+        elif kind == "directory":
+            raise IsADirectoryError(errno.EISDIR, "a folder, not a file", str(path))
+        elif not os.access(path, os.W_OK):
+            raise PermissionError(errno.EACCES, "not writable by this user", str(path))
+        return PrinterStatus.unreadable()
+
+    def open(self) -> None:
+        if _node_kind(self.path) == "missing" and _is_device_path(self.path):
+            # An unplugged /dev/usb/lp0 must not come back as a regular file that swallows every ticket.
+            raise FileNotFoundError(errno.ENOENT, "no such device", str(self.path))
+        flags = os.O_WRONLY | os.O_APPEND | os.O_NOCTTY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+        if self.virtual:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            flags |= os.O_CREAT
+        # Never O_TRUNC: what is in the file (an earlier ticket, a job another process is writing) stays.
+        self.fd = os.open(self.path, flags, 0o644)
+        self.is_open = True
 
     def close(self) -> None:
-        if self.is_open:
-            self.dev._device.flush()
-        super().close()
+        fd, self.fd = self.fd, None
+        self.is_open = False
+        if fd is not None:
+            os.close(fd)
+
+    def write(self, data: bytes) -> None:
+        """All of `data`, waiting for a slow reader or device; TimeoutError after timeout_s without progress."""
+        assert self.fd is not None
+        view = memoryview(data)
+        self.partial = 0
+        deadline = time.monotonic() + self.timeout_s
+        while view:
+            try:
+                n = os.write(self.fd, view)
+            except BlockingIOError:
+                n = 0
+            if n:
+                view = view[n:]
+                self.partial += n
+                deadline = time.monotonic() + self.timeout_s  # a slow printer that takes bytes is fine
+                continue
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(errno.ETIMEDOUT, f"{len(view)} of {len(data)} bytes not taken")
+            select.select([], [self.fd], [], left)
+
+    def end_job(self) -> None:
+        assert self.fd is not None
+        try:
+            os.fsync(self.fd)
+        except OSError as exc:
+            # Pipes and most character devices cannot be synced: their bytes are already out.
+            if exc.errno not in (errno.EINVAL, errno.EROFS, errno.ENOTSUP, errno.ENOTTY):
+                raise
+
+
+def _node_kind(path: Path) -> str:
+    """missing, regular, char (a device), fifo, directory or other."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "missing"
+    if stat.S_ISREG(mode):
+        return "regular"
+    if stat.S_ISCHR(mode):
+        return "char"
+    if stat.S_ISFIFO(mode):
+        return "fifo"
+    return "directory" if stat.S_ISDIR(mode) else "other"
+
+
+def _is_device_path(path: Path) -> bool:
+    return path.is_absolute() and path.parts[1:2] == ("dev",)
 
 
 class _DummyTransport(_Transport):
@@ -492,8 +596,14 @@ class Printer:
     # status
 
     def status(self) -> PrinterStatus:
-        """Ask the printer (DLE EOT 1, 2, 4 and 3); UNKNOWN when it does not answer. Opens if closed."""
+        """Ask the printer (DLE EOT 1, 2, 4 and 3); UNKNOWN when it does not answer. Opens if closed,
+        except a connection that cannot read a status at all (file:), which is only looked at."""
         with self._lock:
+            if not self.is_open:
+                probed = _translate(lambda: _TRANSPORTS[self.address.scheme].probe(self.address), self.address)
+                if probed is not None:
+                    self._last_status = probed
+                    return probed
             self.open()
             try:
                 status = _translate(self._query_status, self.address)
@@ -554,14 +664,16 @@ class Printer:
         sent = 0
         t = self._transport
         assert t is not None
+        size = t.chunk or max(1, len(data))
         try:
-            for i in range(0, len(data), CHUNK):
-                chunk = data[i:i + CHUNK]
+            for i in range(0, len(data), size):
+                chunk = data[i:i + size]
                 _translate(lambda c=chunk: t.write(c), self.address, writing=True)
-                sent = min(len(data), i + CHUNK)
+                sent = min(len(data), i + size)
+            _translate(t.end_job, self.address, writing=True)
             traffic.debug("%s sent %d bytes", self.address.redacted(), sent)
         except PrinterError as exc:
-            return failed(exc, before, sent)
+            return failed(exc, before, sent + t.partial if sent < len(data) else sent)
         try:
             after = self.status()
         except PrinterError as exc:
@@ -590,9 +702,11 @@ class Printer:
         # A network printer drops idle connections; the first sign is a reset on the next read or
         # write. Reopen once, before any byte of the job is sent, so a job is never sent twice.
         try:
+            self.open()
             return self.status()
         except PrinterError:
             self.close()
+            self.open()
             return self.status()
 
     # diagnostics
@@ -659,6 +773,9 @@ def _translate(fn: Any, address: PrinterAddress, *, writing: bool = False) -> An
         raise PrinterUnavailable(texts.ERR_NOT_FOUND.format(address=where), detail=detail) from None
     except (OSError, escpos_errors.Error) as exc:
         detail = f"{type(exc).__name__}: {exc}"
+        if not writing and isinstance(exc, OSError) and exc.errno in (errno.ENOENT, errno.ENXIO, errno.ENODEV):
+            # No such file or device; for a FIFO, nobody reading it (ENXIO on a non-blocking open).
+            raise PrinterUnavailable(texts.ERR_NOT_FOUND.format(address=where), detail=detail) from None
         if _is_serial_timeout(exc):
             raise PrinterTimeout(texts.ERR_TIMEOUT.format(address=where), detail=detail) from None
         if writing:
