@@ -6,6 +6,7 @@ subcommand runs, so `motcua calendar` never loads Qt and `motcua hub` never load
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 #: subcommand -> (module, function, one-line help). The function takes argv (list of str) and returns
@@ -38,6 +39,20 @@ def _usage() -> str:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `motcua` console script."""
     args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        try:
+            code = _dispatch(args)
+        except SystemExit:
+            sys.stdout.flush()  # argparse's --help and usage errors leave from inside a subcommand
+            raise
+        # Output to a pipe is block-buffered: a closed pipe shows itself here, or at exit.
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        return _output_closed()
+
+
+def _dispatch(args: list[str]) -> int:
     if not args or args[0] in ("-h", "--help", "help"):
         print(_usage())
         return 0
@@ -61,6 +76,27 @@ def main(argv: list[str] | None = None) -> int:
         raise
     result = getattr(module, func_name)(rest)
     return int(result or 0)
+
+
+#: The exit status of a program killed by SIGPIPE as the shell reports it (128 + 13), as `cat` or
+#: `seq` give in `... | head`.
+EXIT_PIPE_CLOSED = 141
+
+
+def _output_closed() -> int:
+    """The reader of our output went away (`motcua central export | head`): stop quietly.
+
+    Python ignores SIGPIPE, so the write raised instead. Point stdout at /dev/null so the interpreter's
+    own flush at exit does not raise (and print "Exception ignored ...") again. SIGPIPE stays ignored on
+    purpose: restoring it would kill the hub or a device whenever a network peer hangs up.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # stdout replaced by something without a descriptor (tests)
+        pass
+    return EXIT_PIPE_CLOSED
 
 
 if __name__ == "__main__":  # pragma: no cover
