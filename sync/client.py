@@ -134,6 +134,10 @@ class HubClient:
         """One counter's state."""
         return self._call("GET", f"/counters/{number}")  # type: ignore[no-any-return]
 
+    def whoami(self) -> dict[str, Any]:
+        """Whose token this client uses: {"role", "name", "counter"}; HubError 401 when it is unknown or revoked."""
+        return self._call("GET", "/whoami")  # type: ignore[no-any-return]
+
     # ---------------------------------------------------------------- actions
     def issue(self, service: str, *, priority: str | None = None, channel: str | None = None,
               request_id: str | None = None) -> TicketInfo:
