@@ -11,8 +11,10 @@ class Text(NamedTuple):
     en: str
 
     def format(self, **values: object) -> Text:
-        """Both languages with the placeholders filled in."""
-        return Text(self.vi.format(**values), self.en.format(**values))
+        """Both languages with the placeholders filled in; a Text value gives each language its own words."""
+        vi = {k: v.vi if isinstance(v, Text) else v for k, v in values.items()}
+        en = {k: v.en if isinstance(v, Text) else v for k, v in values.items()}
+        return Text(self.vi.format(**vi), self.en.format(**en))
 
     def __str__(self) -> str:
         return f"{self.vi} / {self.en}" if self.en and self.en != self.vi else self.vi
