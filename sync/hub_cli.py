@@ -24,10 +24,12 @@ def build_app(config_path: str | Path, db_path: str | Path, *, clock=None, heart
 
 
 def main(argv: list[str]) -> int:
-    """motcua hub --config SITE.toml --db PATH [--host H] [--port 8470]."""
+    """motcua hub --config SITE.toml --db PATH [--host H] [--port 8470] | --check-config [--db PATH]."""
     ap = argparse.ArgumentParser(prog="motcua hub", description="Máy chủ trạm / run the site hub.")
     ap.add_argument("--config", required=True, help="site configuration (TOML), e.g. assets/site.example.toml")
-    ap.add_argument("--db", required=True, help="SQLite database file (created if missing)")
+    ap.add_argument("--db", default=None, help="SQLite database file (created if missing); required to run")
+    ap.add_argument("--check-config", action="store_true",
+                    help="validate the site file (and --db, read-only) and exit: 0 fine, 2 not; the hub does not start")
     ap.add_argument("--host", default="0.0.0.0", help="address to listen on (default 0.0.0.0)")
     ap.add_argument("--port", type=int, default=8470, help="port (default 8470)")
     ap.add_argument("--central", default=None, help="central case server URL (overrides [central].url)")
@@ -39,6 +41,12 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--sync-backoff-max", type=float, default=None, help=argparse.SUPPRESS)
     ap.add_argument("--sync-feed-interval", type=float, default=None, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.check_config:
+        from sync.check_config import check_config_main
+
+        return check_config_main(args.config, args.db)
+    if args.db is None:
+        ap.error("--db is required to run the hub")
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     clock = None
     if args.clock_start:
