@@ -51,6 +51,7 @@ def central_db(tmp_path: Path) -> Path:
     ["announce", "--display", "1023", "--counter", "5", "--text-only"],
     ["diag", "--json"],
     ["print", "status", "--printer", "dummy:", "--json"],
+    ["hub", "--check-config", "--config", "assets/site.example.toml"],
 ], ids=lambda a: " ".join(a[:2]))
 def test_subcommands_stop_quietly_on_a_closed_pipe(args: list[str]) -> None:
     quiet(run_into_closed_pipe(*args))

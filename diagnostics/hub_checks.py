@@ -1,0 +1,277 @@
+"""The hub as a device sees it: reachable, the token's role and counter against the device file, the
+device file against the site, and the site's link to the province.
+
+The checks run in order over one `HubContext`; each reads what the earlier ones found and returns its
+lines (none when it does not apply). A new hub check is one function appended to `HUB_CHECKS`.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from diagnostics import texts
+from diagnostics.causes import Cause, cause_in_text, cause_of, http_cause
+from diagnostics.device_file import DeviceFile
+from diagnostics.report import Check, Status
+from diagnostics.texts import Text
+from motcua import __version__
+
+#: Slower than this on the local network is worth a look.
+SLOW_MS = 200
+#: Records waiting longer than this are worth a look (the link may be down).
+BEHIND_MIN = 10
+
+
+@dataclass
+class HubContext:
+    """What the hub checks share: where the hub is, the token, the device file, and what was found."""
+
+    url: str
+    token: str | None = None
+    device: DeviceFile | None = None
+    timeout_s: float = 5.0
+    health: dict[str, Any] | None = None
+    """GET /health, once the hub answered."""
+    whoami: dict[str, Any] | None = None
+    """GET /whoami: the token's role, name and counter."""
+    token_ok: bool = False
+    """The hub accepts the token (later checks may use it)."""
+    site: dict[str, Any] | None = None
+    """GET /site."""
+    _client: Any = field(default=None, repr=False)
+
+    @property
+    def client(self) -> Any:
+        """A HubClient with the token (made on first use)."""
+        if self._client is None:
+            from sync.client import HubClient
+
+            self._client = HubClient(self.url, self.token or "", timeout=self.timeout_s)
+        return self._client
+
+    @property
+    def kind(self) -> str | None:
+        """The device file's kind, when a device file was given."""
+        return self.device.kind if self.device is not None else None
+
+    def close(self) -> None:
+        """Close the client's connections."""
+        if self._client is not None:
+            self._client.close()
+
+
+def _unreachable(exc: BaseException) -> Cause:
+    from sync.client import HubError
+
+    if isinstance(exc, HubError):
+        return http_cause(exc.status)
+    return cause_of(exc.__cause__ or exc)
+
+
+def _hub_advice(cause: Cause) -> Text:
+    return {"refused": texts.FIX_HUB_REFUSED, "name": texts.FIX_HUB_NAME, "tls": texts.FIX_HUB_TLS,
+            "bad_url": texts.FIX_HUB_URL, "http_404": texts.FIX_HUB_URL}.get(cause.code, texts.FIX_HUB_NETWORK)
+
+
+def check_hub_reachable(ctx: HubContext) -> list[Check]:
+    """The hub answers /health, how fast, and runs the same release as this machine."""
+    from sync.client import HubError, HubUnavailable
+
+    t0 = time.monotonic()
+    try:
+        health = ctx.client.health()
+    except (HubUnavailable, HubError) as exc:
+        cause = _unreachable(exc)
+        return [Check(texts.HUB, Status.FAIL, f"{ctx.url}: {cause.text}", _hub_advice(cause),
+                      {"url": ctx.url, "cause": cause.code})]
+    ms = round((time.monotonic() - t0) * 1000)
+    if not isinstance(health, dict) or "site" not in health:
+        return [Check(texts.HUB, Status.FAIL, f"{ctx.url}: {texts.HUB_NOT_MOTCUA}", texts.FIX_HUB_URL, {"url": ctx.url})]
+    ctx.health = health
+    data = {"url": ctx.url, "health": health, "ms": ms}
+    site = health.get("site")
+    checks = [Check(texts.HUB, Status.OK, f"{ctx.url}: {texts.HUB_OK.format(site=site, ms=ms)}", data=data)
+              if ms < SLOW_MS else
+              Check(texts.HUB, Status.WARN, f"{ctx.url}: {texts.HUB_SLOW.format(site=site, ms=ms)}", texts.FIX_HUB_SLOW,
+                    data)]
+    if health.get("version") and health["version"] != __version__:
+        checks.append(Check(texts.HUB, Status.WARN, texts.VERSIONS_DIFFER.format(hub=health["version"],
+                                                                                ours=__version__),
+                            texts.FIX_VERSIONS, {"hub": health["version"], "ours": __version__}))
+    return checks
+
+
+def _token_command(ctx: HubContext) -> str:
+    role = ctx.kind if ctx.kind in ("kiosk", "board", "counter") else "ROLE"
+    counter = ctx.device.counter if ctx.device is not None and ctx.kind == "counter" else None
+    name = {"kiosk": "Ki-ốt 1", "board": "Màn hình sảnh 1", "counter": f"Quầy {counter or 1}"}.get(role, "…")
+    cmd = f'motcua token create --db /var/lib/motcua/site.db --role {role} --name "{name}"'
+    return cmd + (f" --counter {counter}" if counter else "")
+
+
+#: The role a device file needs; other roles that still work there (with more power than needed).
+_NEEDS: dict[str, tuple[str, frozenset[str], Text]] = {
+    "kiosk": ("kiosk", frozenset(), texts.WHY_KIOSK),
+    "counter": ("counter", frozenset(), texts.WHY_COUNTER),
+    "board": ("board", frozenset({"kiosk", "counter"}), texts.WHY_BOARD),
+}
+
+
+def check_token(ctx: HubContext) -> list[Check]:
+    """The hub knows the token, and its role and counter fit the device file."""
+    from sync.client import HubError, HubUnavailable
+
+    if ctx.health is None:
+        return []
+    if not ctx.token:
+        if ctx.kind in _NEEDS:
+            return [Check(texts.TOKEN, Status.FAIL, texts.TOKEN_MISSING, texts.FIX_TOKEN, command=_token_command(ctx))]
+        return []
+    try:
+        me = ctx.client.whoami()
+    except HubError as exc:
+        if exc.status == 404:  # a hub from before /whoami: the sync call at least proves the token
+            try:
+                ctx.client.sync_status()
+            except HubError as exc2:
+                return [_refused(ctx, exc2)]
+            ctx.token_ok = True
+            return [Check(texts.TOKEN, Status.WARN, texts.TOKEN_NO_WHOAMI, texts.FIX_HUB_UPDATE)]
+        return [_refused(ctx, exc)]
+    except HubUnavailable as exc:
+        cause = _unreachable(exc)
+        return [Check(texts.TOKEN, Status.FAIL, cause.text, _hub_advice(cause), {"cause": cause.code})]
+    ctx.whoami, ctx.token_ok = me, True
+    role, counter = me.get("role"), me.get("counter")
+    role_text = texts.ROLE.get(role or "", Text(str(role), str(role)))
+    data = {"whoami": me}
+    ok = (texts.TOKEN_OK_COUNTER.format(role=role_text, name=me.get("name"), counter=counter) if counter is not None
+          else texts.TOKEN_OK.format(role=role_text, name=me.get("name")))
+    kind = ctx.kind
+    if kind not in _NEEDS:
+        return [Check(texts.TOKEN, Status.OK, ok, data=data)]
+    needed, tolerated, why = _NEEDS[kind]
+    if role == "admin":
+        return [Check(texts.TOKEN, Status.WARN, texts.TOKEN_ADMIN_ON.format(token=ok, why=texts.TOKEN_ADMIN),
+                      texts.FIX_TOKEN_ADMIN, data,
+                      command=_token_command(ctx))]
+    if role != needed:
+        wrong = texts.TOKEN_WRONG_ROLE.format(kind=texts.KIND[kind], role=role_text, why=why)
+        level = Status.WARN if role in tolerated else Status.FAIL
+        return [Check(texts.TOKEN, level, wrong, texts.FIX_TOKEN, data, command=_token_command(ctx))]
+    device = ctx.device
+    if kind == "counter" and counter is not None and device is not None:
+        if device.counter is not None and counter != device.counter:
+            return [Check(texts.TOKEN, Status.FAIL, texts.TOKEN_OTHER_COUNTER.format(bound=counter,
+                                                                                     number=device.counter),
+                          texts.FIX_TOKEN, data, command=_token_command(ctx))]
+        others = [n for n in device.acts_for if n != counter]
+        if others:
+            return [Check(texts.TOKEN, Status.FAIL, texts.TOKEN_KEYPAD_COUNTERS.format(
+                counters=", ".join(map(str, device.acts_for)), bound=counter), texts.FIX_TOKEN, data)]
+    return [Check(texts.TOKEN, Status.OK, ok, data=data)]
+
+
+def _refused(ctx: HubContext, exc: Any) -> Check:
+    revoked = exc.code == "revoked"
+    detail = texts.TOKEN_REVOKED if revoked else texts.TOKEN_UNKNOWN if exc.status == 401 else http_cause(exc.status).text
+    return Check(texts.TOKEN, Status.FAIL, detail, texts.FIX_TOKEN, {"status": exc.status, "code": exc.code},
+                 command=_token_command(ctx))
+
+
+def check_device_against_site(ctx: HubContext) -> list[Check]:
+    """The counters and services the device file names exist at the hub's site."""
+    from sync.client import HubError, HubUnavailable
+
+    device = ctx.device
+    if not ctx.token_ok or device is None or device.kind not in ("counter", "board"):
+        return []
+    try:
+        ctx.site = site = ctx.client.site()
+    except (HubError, HubUnavailable) as exc:
+        cause = _unreachable(exc)
+        return [Check(texts.SITE_MATCH, Status.FAIL, cause.text, _hub_advice(cause))]
+    code = site.get("site", {}).get("code")
+    counters = sorted(c["number"] for c in site.get("counters", []))
+    services = [s["code"] for s in site.get("services", [])]
+    problems: list[Text] = []
+    for n in sorted({*device.acts_for, *device.shows}):
+        if n not in counters:
+            problems.append(texts.NO_COUNTER.format(site=code, number=n, known=_span(counters)))
+    for s in device.services:
+        if s not in services:
+            problems.append(texts.NO_SERVICE.format(site=code, code=s, known=", ".join(services)))
+    if problems:
+        return [Check(texts.SITE_MATCH, Status.FAIL, p, texts.FIX_SITE_MATCH) for p in problems]
+    return [Check(texts.SITE_MATCH, Status.OK, texts.SITE_MATCH_OK.format(site=code))]
+
+
+def _span(numbers: list[int]) -> str:
+    if numbers and numbers == list(range(numbers[0], numbers[-1] + 1)) and len(numbers) > 2:
+        return f"{numbers[0]}–{numbers[-1]}"
+    return ", ".join(map(str, numbers))
+
+
+#: The central server's refusals need a person; the advice says which setting.
+_CENTRAL_ADVICE = {"http_401": texts.FIX_CENTRAL_TOKEN, "http_403": texts.FIX_CENTRAL_SITE,
+                   "http_404": texts.FIX_CENTRAL_URL, "bad_url": texts.FIX_CENTRAL_URL}
+
+
+def check_sync(ctx: HubContext) -> list[Check]:
+    """The hub's link to the province: refused (401/403/404) is a failure; an outage a warning."""
+    from sync.client import HubError, HubUnavailable
+
+    if not ctx.token_ok:
+        return []
+    try:
+        st = ctx.client.sync_status()
+    except (HubError, HubUnavailable) as exc:
+        cause = _unreachable(exc)
+        return [Check(texts.SYNC, Status.FAIL, cause.text, _hub_advice(cause))]
+    backlog = st.get("backlog", 0)
+    error = (st.get("last_error") or {}).get("message") if st.get("state") == "retrying" else None
+    if st.get("state") == "disabled":
+        return [Check(texts.SYNC, Status.WARN, texts.SYNC_OFF, texts.FIX_SYNC_OFF, st)]
+    if error:
+        cause = cause_in_text(error) or Cause("other", Text(error, error))
+        if cause.code in _CENTRAL_ADVICE:
+            return [Check(texts.SYNC, Status.FAIL, texts.SYNC_REFUSED.format(cause=cause.text),
+                          _CENTRAL_ADVICE[cause.code], {**st, "cause": cause.code})]
+        return [Check(texts.SYNC, Status.WARN, texts.SYNC_DOWN.format(cause=cause.text, backlog=backlog),
+                      texts.FIX_SYNC_DOWN, {**st, "cause": cause.code})]
+    if st.get("dead_letters"):
+        return [Check(texts.SYNC, Status.WARN, texts.SYNC_DEAD.format(n=st["dead_letters"]), texts.FIX_SYNC_DEAD, st)]
+    minutes = int((st.get("oldest_unsent_age_s") or 0) // 60)
+    if backlog and minutes >= BEHIND_MIN:
+        return [Check(texts.SYNC, Status.WARN, texts.SYNC_BEHIND.format(backlog=backlog, minutes=minutes),
+                      texts.FIX_SYNC_DOWN, st)]
+    return [Check(texts.SYNC, Status.OK, texts.SYNC_OK.format(backlog=backlog), data=st)]
+
+
+HubCheck = Callable[[HubContext], list[Check]]
+
+#: In order; each sees what the earlier ones put in the context. Append new hub checks here
+#: (e.g. when each device was last seen, from GET /api/v1/devices).
+HUB_CHECKS: list[HubCheck] = [
+    check_hub_reachable,
+    check_token,
+    check_device_against_site,
+    check_sync,
+]
+
+
+def run_hub_checks(ctx: HubContext, checks: list[HubCheck] | None = None) -> list[Check]:
+    """Every hub check in order; none after the hub turned out unreachable."""
+    from diagnostics.report import _check
+
+    out: list[Check] = []
+    try:
+        for fn in HUB_CHECKS if checks is None else checks:
+            out += _check(texts.HUB, lambda fn=fn: fn(ctx))  # type: ignore[misc]
+            if ctx.health is None:
+                break
+    finally:
+        ctx.close()
+    return out
