@@ -21,21 +21,43 @@ import orjson
 import requests
 from pydantic import BaseModel, ConfigDict
 
+from motcua.text import Text
+
 log = logging.getLogger(__name__)
 
 
 class HubError(Exception):
-    """The hub answered with an error: `status`, a stable `code` and a message for people."""
+    """The hub refused this request (a 4xx, or 503 while it cannot write): `status`, a stable `code` and
+    a message for people. Its subclass HubAuthError means the device's token itself was refused."""
 
     def __init__(self, status: int, code: str, message: str) -> None:
         super().__init__(f"{status} {code}: {message}")
         self.status, self.code, self.message = status, code, message
 
+    @property
+    def text(self) -> Text:
+        """The hub's message in both languages (the hub writes "Vietnamese / English")."""
+        vi, sep, en = self.message.partition(" / ")
+        return Text(vi, en if sep else vi)
+
+
+class HubAuthError(HubError):
+    """The hub refused the device's token: 401 (wrong, revoked or missing) or 403 (a token of another role,
+    or of another counter). Not "offline": retrying does not help until a technician fixes the token."""
+
 
 class HubUnavailable(Exception):
-    """The hub could not be reached (network down, hub stopped, timeout)."""
+    """The hub could not be reached (network down, hub stopped, timeout, a 5xx other than 503)."""
 
     message = "Hệ thống tạm thời gián đoạn / the system is temporarily unavailable"
+
+
+def hub_error(status: int, body: Any, reason: str = "") -> HubError:
+    """The error for a 4xx/503 answer: HubAuthError for 401 and 403, else HubError."""
+    err = body.get("error", {}) if isinstance(body, dict) else {}
+    err = err if isinstance(err, dict) else {}
+    cls = HubAuthError if status in (401, 403) else HubError
+    return cls(status, str(err.get("code", "http_error")), str(err.get("message", reason or "")))
 
 
 class TicketInfo(BaseModel):
@@ -102,10 +124,9 @@ class HubClient:
         except ValueError:
             body = None
         if r.status_code >= 400:
-            err = (body or {}).get("error", {}) if isinstance(body, dict) else {}
             if r.status_code >= 500 and r.status_code != 503:
                 raise HubUnavailable(f"hub error {r.status_code}")
-            raise HubError(r.status_code, err.get("code", "http_error"), err.get("message", r.reason or ""))
+            raise hub_error(r.status_code, body, r.reason or "")
         return body
 
     # ---------------------------------------------------------------- reads
@@ -228,8 +249,10 @@ class HubClient:
         except requests.RequestException as exc:
             raise HubUnavailable(str(exc)) from exc
         if r.status_code >= 400:
-            err = r.json().get("error", {}) if r.headers.get("content-type", "").startswith("application/json") else {}
-            raise HubError(r.status_code, err.get("code", "http_error"), err.get("message", r.reason or ""))
+            if r.status_code >= 500 and r.status_code != 503:
+                raise HubUnavailable(f"hub error {r.status_code}")
+            body = r.json() if r.headers.get("content-type", "").startswith("application/json") else None
+            raise hub_error(r.status_code, body, r.reason or "")
         return sha
 
     def submit_dossier(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -299,12 +322,12 @@ class EventSubscription:
                 self._sock = getattr(getattr(r.raw, "connection", None), "sock", None)
                 if r.status_code != 200:
                     try:
-                        err = r.json().get("error", {})
+                        body = r.json()
                     except ValueError:
-                        err = {}
+                        body = None
                     r.close()
                     if 400 <= r.status_code < 500 and r.status_code not in (408, 429):
-                        raise HubError(r.status_code, err.get("code", "http_error"), err.get("message", ""))
+                        raise hub_error(r.status_code, body)
                     raise HubUnavailable(f"events: HTTP {r.status_code}")
                 self._set(True)
                 attempt = 0
