@@ -43,6 +43,8 @@ from kiosk.qt import (
     Signal,
     load_fonts,
 )
+from kiosk.technician import TechnicianScreens
+from sync.client import HubAuthError
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +56,9 @@ WARN = "#ff5a4e"
 TEXT = "#ffffff"
 MUTED = "#b8c7d9"
 
+REFUSED_RETRY_S = 30.0
+"""How often an out-of-service kiosk (its token refused) asks the hub again."""
+
 
 class Worker(QObject):
     """Runs blocking calls off the GUI thread; results come back on the GUI thread as a signal."""
@@ -63,9 +68,14 @@ class Worker(QObject):
     def __init__(self) -> None:
         super().__init__()
         self.pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="kiosk-io")
+        self.closed = False
 
     def submit(self, tag: str, fn: Callable[..., Any], *args: Any, **kw: Any) -> Future[Any]:
         """Run fn(*args, **kw) on a worker thread; emit finished(tag, ok, value) when done."""
+        if self.closed:  # a late result may ask for more work after the window closed: nothing runs
+            fut: Future[Any] = Future()
+            fut.cancel()
+            return fut
         fut = self.pool.submit(fn, *args, **kw)
 
         def done(f: Future[Any]) -> None:
@@ -77,6 +87,7 @@ class Worker(QObject):
 
     def shutdown(self) -> None:
         """Stop taking work (running calls finish in the background)."""
+        self.closed = True
         self.pool.shutdown(wait=False, cancel_futures=True)
 
 
@@ -114,6 +125,7 @@ class KioskWindow(QWidget):
         self.last_touch = clock()
         self.last_site_refresh = -1e9
         self.last_hub_retry = -1e9
+        self.last_refused_retry = clock()
         self.last_printer_check = clock()
         self.printer_fault: str | None = None
         self.allow_close = False
@@ -238,6 +250,7 @@ class KioskWindow(QWidget):
             build(page)
             self.pages[name] = page
             self.stack.addWidget(page)
+        self.technician = TechnicianScreens(self)
         self.overlay = self._label(T.TAKING(self.lang), size=10, bold=True, color=BG)
         self.overlay.setParent(self)
         self.overlay.setStyleSheet(f"background: rgba(255, 210, 63, 235); color: {BG}; border-radius: 24px;")
@@ -404,14 +417,17 @@ class KioskWindow(QWidget):
         self.priority_title.setText(T.PRIORITY_TITLE(lang))
         self.priority_back.setText(T.CANCEL(lang))
         self.overlay.setText(T.TAKING(lang))
-        self.offline_badge.setText(T.OFFLINE_BADGE(lang))
-        self.h_title.setText(T.HUB_DOWN_TITLE(lang))
-        self.h_body.setText(T.HUB_DOWN_BODY(lang))
-        self.h_retry.setText(T.HUB_RETRYING(lang))
-        self.f_title.setText(T.PRINTER_FAULT_TITLE(lang))
-        self.f_body.setText(T.PRINTER_FAULT_BODY(lang))
+        # What went wrong is said in Vietnamese with English below, whatever the language chosen.
+        self.offline_badge.setText(T.OFFLINE_BADGE.both())
+        self.printer_badge.setText(T.PRINTER_BADGE.both() if self.printer_fault else "")
+        self.h_title.setText(T.HUB_DOWN_TITLE.both())
+        self.h_body.setText(T.HUB_DOWN_BODY.both())
+        self.h_retry.setText(T.HUB_RETRYING.both())
+        self.f_title.setText(T.PRINTER_FAULT_TITLE.both())
+        self.f_body.setText(T.PRINTER_FAULT_BODY.both())
         self.f_done.setText(T.DONE(lang))
-        self.e_title.setText(T.ERROR_TITLE(lang))
+        self.e_title.setText(T.ERROR_TITLE.both())
+        self.technician.retranslate()
         self.e_back.setText(T.CANCEL(lang))
         self.p_title.setText(T.PIN_TITLE(lang))
         self.pin_buttons["clear"].setText(T.PIN_CLEAR(lang))
@@ -472,7 +488,10 @@ class KioskWindow(QWidget):
             self.closed_banner.show()
         else:
             self.closed_banner.hide()
-        self.offline_badge.setVisible(bool(self.site and not self.site.online))
+        # A refused token is no outage: the out-of-service page says all a citizen needs.
+        refused = self.backend.refused is not None
+        self.offline_badge.setVisible(bool(self.site and not self.site.online) and not refused)
+        self.printer_badge.setVisible(bool(self.printer_fault) and not refused)
 
     def _update_categories(self) -> None:
         cats = self.site.doc.get("priority_categories", []) if self.site else []
@@ -517,7 +536,7 @@ class KioskWindow(QWidget):
                 lab.clear()
             if self.dossier is not None:
                 self.dossier.clear()
-        self.show_page("home")
+        self.show_page("out_of_service" if self.backend.refused is not None else "home")
         self._retranslate()
 
     def _toggle_language(self) -> None:
@@ -548,8 +567,8 @@ class KioskWindow(QWidget):
         if svc is None:
             return
         if not self.site or not self.site.doc.get("issuing_open", True) or svc.get("quota_left") == 0:
-            self.e_body.setText(T.CLOSED_NOW(self.lang) if not (self.site and self.site.doc.get("issuing_open", True))
-                                else T.QUOTA_REACHED(self.lang))
+            self.e_body.setText(T.CLOSED_NOW.both() if not (self.site and self.site.doc.get("issuing_open", True))
+                                else T.QUOTA_REACHED.both())
             self.show_page("error")
             return
         self.busy = True
@@ -568,6 +587,7 @@ class KioskWindow(QWidget):
     def _on_done(self, tag: str, ok: bool, value: Any) -> None:
         if tag.startswith("d:") and self.dossier is not None:
             self.dossier.on_done(tag, ok, value)
+            self._check_refused()
             return
         if tag == "take":
             self.busy = False
@@ -576,13 +596,17 @@ class KioskWindow(QWidget):
                 log.error("taking a number failed: %r", value)
                 value = TakeResult(error_code="internal", error_message=str(value))
             self._show_result(value)
+        elif tag == "tech":
+            self.technician.on_status(ok, value)
         elif tag == "site":
             if ok:
                 self.site = value
-                if self.page == "hub_down" and value.online:
+                if self.page in ("hub_down", "out_of_service") and value.online:
                     self.go_home(clear=True)
                 else:
                     self._retranslate()
+            elif isinstance(value, HubAuthError):
+                pass  # _check_refused shows the out-of-service page
             else:
                 if self.site is None or self.page == "hub_down":
                     self.show_page("hub_down")
@@ -594,23 +618,36 @@ class KioskWindow(QWidget):
                 self.refresh_site()
         elif tag == "printer":
             self._set_printer_fault(value if ok else "printer_offline")
+        self._check_refused()
+
+    def _check_refused(self) -> None:
+        """The hub refused the token (any call may learn it): the citizen sees "out of service" and
+        whatever they had entered is forgotten; the technician page says why."""
+        if self.backend.refused is not None and self.page not in ("out_of_service", "pin", "tech") \
+                and not self.busy:
+            self.go_home(clear=True)
 
     def _set_printer_fault(self, fault: str | None) -> None:
         self.printer_fault = fault
-        self.printer_badge.setText(T.PRINTER_BADGE(self.lang) if fault else "")
-        self.printer_badge.setVisible(bool(fault))
+        self.printer_badge.setText(T.PRINTER_BADGE.both() if fault else "")
+        self.printer_badge.setVisible(bool(fault) and self.backend.refused is None)
 
     def _show_result(self, r: TakeResult) -> None:
         self.result = r
         if r.ticket is not None:
             self._set_printer_fault(r.fault)
         lang = self.lang
+        if r.refused:
+            self.go_home(clear=True)
+            return
         if r.hub_down:
             self.show_page("hub_down")
             self.refresh_site()
             return
         if r.ticket is None:
-            self.e_body.setText(r.error_message or T.ERROR_TITLE(lang))
+            # The hub's message is for the log; the citizen reads the kiosk's own words.
+            self.e_body.setText(T.CLOSED_NOW.both() if r.error_code == "closed" else T.QUOTA_REACHED.both()
+                                if r.error_code in ("quota_reached", "numbers_exhausted") else T.ERROR_TRY_AGAIN.both())
             self.show_page("error")
             self.refresh_site()
             return
@@ -637,15 +674,19 @@ class KioskWindow(QWidget):
             self.t_take.setText(T.PLEASE_TAKE(lang))
             self.show_page("ticket")
         else:
-            self.f_reason.setText(r.fault_en if lang == "en" and r.fault_en else r.fault_vi)
+            # The driver's own reason (fault_vi) names the address and the error: for the log and the hub.
+            self.f_reason.setText(T.PRINTER_FAULTS.get(r.fault or "", T.PRINTER_UNSURE).both())
             self.f_number.setText(t["display"])
             self.f_service.setText(svc_name + (f" — {prio}" if prio else ""))
             self.f_ahead.setText(ahead_text + (f" · {wait_text}" if wait_text else ""))
-            self.f_qr.setPixmap(qr_pixmap(t["tracking_url"], self.mm(75)))
+            # Landscape has less height for the pictures under the two-language texts.
+            tall = self.height() >= self.width()
+            self.f_qr.setPixmap(qr_pixmap(t["tracking_url"], self.mm(75 if tall else 56)))
             if r.preview_png:
                 pm = QPixmap()
                 pm.loadFromData(r.preview_png, "PNG")
-                self.f_preview.setPixmap(pm.scaled(self.mm(60), self.mm(95), Qt.AspectRatioMode.KeepAspectRatio,
+                self.f_preview.setPixmap(pm.scaled(self.mm(60), self.mm(95 if tall else 66),
+                                                   Qt.AspectRatioMode.KeepAspectRatio,
                                                    Qt.TransformationMode.SmoothTransformation))
             self.show_page("fault")
         self.refresh_site()
@@ -668,14 +709,18 @@ class KioskWindow(QWidget):
             self.go_home(clear=True)
         elif self.page == "error" and now - self.page_since >= 8:
             self.go_home(clear=True)
-        elif self.page in ("priority", "pin") and idle >= kcfg.idle_timeout_s:
+        elif self.page in ("priority", "pin", "tech") and idle >= kcfg.idle_timeout_s:
             self.go_home(clear=True)
         elif self.page in DOSSIER_PAGES and idle >= kcfg.dossier_idle_timeout_s:
             self.go_home(clear=True)  # a citizen who walked away: their data leaves the screen
         elif self.page == "home" and idle >= kcfg.idle_timeout_s and (
                 self.priority or self.lang != kcfg.language or self.large != kcfg.large_text):
             self.go_home(clear=True)
-        if self.page == "hub_down":
+        if self.page == "out_of_service":
+            if now - self.last_refused_retry >= REFUSED_RETRY_S and not self.busy:
+                self.last_refused_retry = now
+                self.refresh_site()
+        elif self.page == "hub_down":
             if now - self.last_hub_retry >= kcfg.hub_retry_s:
                 self.last_hub_retry = now
                 self.worker.submit("alive", self.backend.hub_alive)
@@ -690,7 +735,7 @@ class KioskWindow(QWidget):
     def _corner_tapped(self) -> None:
         now = self.clock()
         self.corner_taps = [t for t in self.corner_taps if now - t < 4] + [now]
-        if len(self.corner_taps) >= 5 and self.page == "home":
+        if len(self.corner_taps) >= 5 and self.page in ("home", "hub_down", "out_of_service"):
             self.corner_taps = []
             self.pin = ""
             self.p_dots.setText("")
@@ -702,12 +747,9 @@ class KioskWindow(QWidget):
             self.pin = ""
         elif key == "ok":
             if self.pin and check_pin(self.pin, self.config.kiosk.technician_pin_hash):
-                log.warning("technician exit")
-                self.allow_close = True
-                self.close()
-                app = QApplication.instance()
-                if app is not None:
-                    app.quit()
+                self.pin = ""
+                self.p_dots.setText("")
+                self.technician.open()
                 return
             self.pin = ""
             self.p_msg.setText(T.PIN_WRONG(self.lang))
@@ -725,6 +767,7 @@ class KioskWindow(QWidget):
     def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         """No way to the desktop without the technician PIN."""
         if self.allow_close:
+            self._timer.stop()  # a closed window's tick would hand work to a worker that is shut down
             self.worker.shutdown()
             event.accept()
         else:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.config import KioskConfig
-from sync.client import HubClient, HubError, HubUnavailable
+from sync.client import HubAuthError, HubClient, HubError, HubUnavailable, hub_error
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +60,11 @@ class TakeResult:
     fault_vi: str = ""
     fault_en: str = ""
     hub_down: bool = False
+    refused: bool = False
+    """The hub refused the kiosk's token: out of service until a technician fixes it."""
     error_code: str | None = None
     error_message: str = ""
+    """The hub's own message (logs, the demo); the window shows the citizen a text of its own."""
     preview_png: bytes | None = None
     request_id: str = ""
 
@@ -77,6 +80,11 @@ class KioskBackend:
     """Called after each print attempt with (job, ticket, result): the demo keeps the bytes and PNG."""
     monotonic: Callable[[], float] = time.monotonic
     site: SiteState | None = None
+    refused: HubAuthError | None = None
+    """Set while the hub refuses the kiosk's token (401/403); the window shows "out of service"."""
+    last_hub_error: str = ""
+    """Why the hub was last unreachable or refused (the technician page; never for citizens)."""
+    token_checked: bool = False
     _active_fault: str | None = None
     _pending_report: tuple[str | None, str] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -92,11 +100,20 @@ class KioskBackend:
 
     # ------------------------------------------------------------------ site data
     def load_site(self) -> SiteState:
-        """The hub's /site, or the cached copy (marked offline) when the hub cannot be reached."""
+        """The hub's /site, or the cached copy (marked offline) when the hub cannot be reached.
+
+        Raises HubAuthError when the hub refuses the kiosk's token: that is no outage, the cache won't do.
+        """
         assert self.client is not None
         try:
             doc = self.client.site()
+            if not self.token_checked:
+                self.check_token()
+        except HubAuthError as exc:
+            self.note_refused(exc)
+            raise
         except (HubUnavailable, HubError) as exc:
+            self.last_hub_error = str(exc)
             log.info("site from cache: %s", exc)
             cached = self._cache_read()
             self.site = SiteState(cached, False, 0.0) if cached else None
@@ -105,8 +122,50 @@ class KioskBackend:
             return self.site
         self._cache_write(doc)
         self.site = SiteState(doc, True, time.time())
+        self.note_accepted()
         self._flush_report()
         return self.site
+
+    def check_token(self) -> None:
+        """Whether the kiosk's token may issue numbers, without issuing one; HubAuthError if not.
+
+        Every role may read /site, so a board's or a revoked token shows only here. The hub checks the
+        token before it reads the body (the routes and the fast path alike): POST /tickets with an empty
+        body answers 401/403 for a token that may not issue and 422 (no service given) for one that may.
+        """
+        import requests
+
+        assert self.client is not None
+        try:
+            r = self.client.session.post(self.client.api + "/tickets", json={}, timeout=self.client.timeout)
+        except requests.RequestException as exc:
+            raise HubUnavailable(str(exc)) from exc
+        if r.status_code in (401, 403):
+            try:
+                body = r.json()
+            except ValueError:
+                body = None
+            raise hub_error(r.status_code, body, r.reason or "")
+        if r.status_code >= 500:
+            return  # the hub could not say: ask again next time
+        if r.status_code < 300:
+            log.error("token check issued a ticket (hub answered %s to an empty request)", r.status_code)
+        self.token_checked = True
+
+    def note_refused(self, exc: HubAuthError) -> None:
+        """The hub refused the token: say so once at ERROR (the technician's cue), then stay quiet."""
+        if self.refused is None or (self.refused.status, self.refused.message) != (exc.status, exc.message):
+            log.error("the hub refused this kiosk's device token (%s %s: %s); the kiosk is out of service until "
+                      "[hub] token in its device file is fixed", exc.status, exc.code, exc.message)
+        self.refused = exc
+        self.token_checked = False  # /site alone does not vouch for the token again: check before serving
+        self.last_hub_error = f"{exc.status} {exc.message}"
+
+    def note_accepted(self) -> None:
+        """A call with the token went through: the refusal, if any, is over."""
+        if self.refused is not None:
+            log.warning("the hub accepts this kiosk's device token again")
+        self.refused = None
 
     def hub_alive(self) -> bool:
         """Whether the hub answers now."""
@@ -163,12 +222,18 @@ class KioskBackend:
             try:
                 ticket = self.client.issue(service, priority=priority, request_id=rid)
                 break
+            except HubAuthError as exc:
+                self.note_refused(exc)
+                result.refused = True
+                result.error_code, result.error_message = exc.code, exc.message
+                return result
             except HubError as exc:
                 result.error_code, result.error_message = exc.code, exc.message
                 return result
             except HubUnavailable as exc:
                 if self.monotonic() >= deadline:
                     log.warning("hub unreachable while issuing: %s", exc)
+                    self.last_hub_error = str(exc)
                     result.hub_down = True
                     return result
                 time.sleep(0.5)
@@ -238,6 +303,29 @@ class KioskBackend:
             log.exception("ticket preview failed")
         self._report(result.fault, result.fault_vi)
 
+    # ------------------------------------------------------------------ the technician page
+    def technician_status(self) -> dict[str, Any]:
+        """The hub and the printer as the technician page shows them: exact causes, addresses included,
+        never the token. Asks both afresh (blocking: the worker thread)."""
+        from printer_drivers.errors import PrinterError
+
+        try:
+            self.load_site()
+        except (HubUnavailable, HubError):
+            pass  # load_site noted why
+        hub_state = "refused" if self.refused else "ok" if self.site and self.site.online else "down"
+        out: dict[str, Any] = {"hub_url": self.config.hub.url, "hub_state": hub_state,
+                               "hub_detail": short_reason(self.last_hub_error),
+                               "refused_status": self.refused.status if self.refused else None,
+                               "refused_text": self.refused.text if self.refused else None}
+        out["printer_address"] = self.printer.address.redacted()
+        try:
+            st = self.printer.status()
+            out["printer_state"], out["printer_detail"] = st.state.text, ""
+        except PrinterError as exc:
+            out["printer_state"], out["printer_detail"] = exc.text, exc.detail
+        return out
+
     # ------------------------------------------------------------------ faults
     def check_printer(self) -> str | None:
         """Ask the printer's status; report a new fault or a recovery; returns the fault kind or None."""
@@ -271,6 +359,9 @@ class KioskBackend:
             return
         try:
             self.client.report_device(pending[0], message=pending[1], device=self.config.kiosk.name)
+        except HubAuthError as exc:
+            self.note_refused(exc)
+            return
         except (HubUnavailable, HubError) as exc:
             log.info("device report kept for later: %s", exc)
             return
@@ -285,6 +376,18 @@ class KioskBackend:
         finally:
             if self.client is not None:
                 self.client.close()
+
+
+def short_reason(detail: str) -> str:
+    """A network error in a few words for the technician ("connection refused"), not a urllib3 paragraph."""
+    low = detail.lower()
+    for needle, words in (("refused", "connection refused"), ("timed out", "timed out"),
+                          ("timeout", "timed out"), ("name or service not known", "host name not found"),
+                          ("nameresolution", "host name not found"), ("no route to host", "no route to host"),
+                          ("network is unreachable", "network unreachable"), ("reset by peer", "connection reset")):
+        if needle in low:
+            return words
+    return detail[:160]
 
 
 def write_printed(out_dir: Path) -> Callable[[Any, dict[str, Any], TakeResult], None]:
@@ -350,6 +453,8 @@ class SubmitResult:
     slip_png: bytes | None = None
     hub_down: bool = False
     error_message: str = ""
+    """Shown to the citizen when set (so never the hub's or a library's words); empty: the screen's own."""
+    error_code: str = ""
 
 
 CACHED_DOSSIER_FIELDS = frozenset({"id", "code", "provisional_code", "official_code", "provisional", "procedure",
@@ -375,7 +480,9 @@ class DossierBackend:
         try:
             self.procedures = list(self.client.catalog()["procedures"])
             self._cache_put("catalog", self.procedures)
-        except (HubUnavailable, HubError):
+        except (HubUnavailable, HubError) as exc:
+            if isinstance(exc, HubAuthError):
+                self.kiosk.note_refused(exc)
             cached = self._cache_get("catalog")
             if cached is None:
                 raise
@@ -432,8 +539,13 @@ class DossierBackend:
             dossier = self.client.submit_dossier(body)
         except HubUnavailable:
             return SubmitResult(hub_down=True)
+        except HubAuthError as exc:
+            self.kiosk.note_refused(exc)
+            return SubmitResult(error_code=exc.code)
         except HubError as exc:
-            return SubmitResult(error_message=exc.message)
+            # The hub's message may quote fields and values: the citizen reads the screen's own text.
+            log.warning("the hub refused a dossier: %s %s: %s", exc.status, exc.code, exc.message)
+            return SubmitResult(error_code=exc.code)
         result = SubmitResult(dossier=dossier)
         self._cache_put(f"dossier:{dossier['id']}", dossier)
         self._print_slip(draft, dossier, result)
@@ -469,9 +581,13 @@ class DossierBackend:
         job.preview().save(buf, format="PNG")
         result.slip_png = buf.getvalue()
         if not res.printed:
-            result.fault_vi = res.reason.vi if res.reason else "Máy in không in được"
+            from kiosk.texts import PRINTER_FAULTS
+
             code = res.error_code or res.outcome.value
-            self.kiosk._report(FAULT_KINDS.get(code, "printer_unknown"), result.fault_vi)  # noqa: SLF001
+            kind = FAULT_KINDS.get(code, "printer_unknown")
+            # The citizen's screen quotes fault_vi: the kiosk's plain words, not the driver's (address, errno).
+            result.fault_vi = PRINTER_FAULTS[kind].vi if kind in PRINTER_FAULTS else PRINTER_FAULTS["printer_unknown"].vi
+            self.kiosk._report(kind, res.reason.vi if res.reason else result.fault_vi)  # noqa: SLF001
 
     # lookup -----------------------------------------------------------------------------------------
     def lookup(self, key: str) -> tuple[dict[str, Any], float | None]:
@@ -481,6 +597,9 @@ class DossierBackend:
         key = key.strip().rstrip("/").rsplit("/", 1)[-1]
         try:
             view = self.client.dossier(key)
+        except HubAuthError as exc:
+            self.kiosk.note_refused(exc)
+            raise
         except HubUnavailable:
             for k in (f"dossier:{key}", f"lookup:{key}"):
                 cached = self._cache_get(k)

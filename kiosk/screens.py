@@ -1,5 +1,6 @@
 """Kiosk screenshots, rendered offscreen through the real code paths: home, a ticket shown, a printer
-fault (a paper-out printer) and the hub unreachable, in portrait and landscape.
+fault (a paper-out printer), the hub unreachable, the token refused (out of service, and the technician
+page behind the PIN), in portrait and landscape.
 
     .venv/bin/python -m kiosk.screens --out docs/kiosk     # the README's pictures (own hub, example site)
 
@@ -42,7 +43,7 @@ def _dispose(win: Any, backend: Any) -> None:
 def capture_screens(out: Path, *, hub_url: str, token: str, clock: Callable[[], float], service: str,
                     priority: str | None = None, printer: str = "dummy:",
                     on_printed: Callable[..., None] | None = None) -> list[Path]:
-    """Render the four kiosk screens at both orientations into out/; returns the files written.
+    """Render the kiosk screens at both orientations into out/; returns the files written.
 
     Issues real tickets at the hub (one per orientation, plus one on a paper-out printer).
     """
@@ -100,9 +101,43 @@ def capture_screens(out: Path, *, hub_url: str, token: str, clock: Callable[[], 
             settle()
             written.append(win.screenshot(out / f"kiosk-{orientation}-hub-down.png"))
             down.close()
+            written += _refused_screens(win, out, orientation, _config(
+                hub_url, "kiosk_not-a-token-of-this-hub", printer="dummy:", cache=cache, orientation=orientation,
+                w=w, h=h), settle)
         finally:
             _dispose(win, backend)
     cache.unlink(missing_ok=True)
+    return written
+
+
+def _refused_screens(win: Any, out: Path, orientation: str, cfg: KioskConfig, settle: Callable[[], None]) -> list[Path]:
+    """A kiosk whose token the hub refuses: the citizen's "out of service" and the technician's page."""
+    from kiosk.backend import KioskBackend
+    from sync.client import HubAuthError
+
+    refused = KioskBackend(cfg)
+    quiet = logging.getLogger("kiosk.backend")
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL)  # refused on purpose here
+    backend, win.backend = win.backend, refused
+    try:
+        try:
+            refused.load_site()
+        except HubAuthError:
+            pass
+        win.go_home(clear=True)
+        settle()
+        written = [win.screenshot(out / f"kiosk-{orientation}-out-of-service.png")]
+        win.technician.status = refused.technician_status()
+        win.technician._fill()  # noqa: SLF001 - driven synchronously for the pictures
+        win.show_page("tech")
+        settle()
+        written.append(win.screenshot(out / f"kiosk-{orientation}-technician.png"))
+    finally:
+        quiet.setLevel(level)
+        win.backend = backend
+        refused.close()
+        win.go_home(clear=True)
     return written
 
 

@@ -15,6 +15,10 @@ class T:
         """The text in a language, with {placeholders} filled."""
         return (self.en if lang == "en" else self.vi).format(**kw)
 
+    def both(self, **kw: object) -> str:
+        """Vietnamese with English below: how the kiosk says that something went wrong."""
+        return f"{self.vi.format(**kw)}\n{self.en.format(**kw)}"
+
 
 TAKE_NUMBER = T("Mời chọn dịch vụ để lấy số thứ tự", "Choose a service to take a number")
 PRIORITY_BUTTON = T("Số ưu tiên\n(người cao tuổi, khuyết tật, mang thai, có con nhỏ…)",
@@ -49,10 +53,34 @@ HUB_RETRYING = T("Đang thử kết nối lại…", "Reconnecting…")
 OFFLINE_BADGE = T("Mất kết nối", "Offline")
 PRINTER_BADGE = T("Máy in cần kiểm tra", "Printer needs attention")
 ERROR_TITLE = T("Chưa lấy được số", "No number issued")
+ERROR_TRY_AGAIN = T("Vui lòng thử lại hoặc liên hệ cán bộ hướng dẫn.", "Please try again or ask the staff for help.")
+OUT_OF_SERVICE_TITLE = T("Ki-ốt đang bảo trì", "This kiosk is out of service")
+OUT_OF_SERVICE_BODY = T("Xin lỗi quý khách vì sự bất tiện. Vui lòng lấy số tại ki-ốt khác hoặc liên hệ cán bộ "
+                        "hướng dẫn.", "We are sorry. Please use another kiosk or ask the staff for help.")
+# What a citizen is told about the printer: never the driver's text, which names the address and the error.
+PRINTER_PAPER_OUT = T("Máy in hết giấy", "The printer is out of paper")
+PRINTER_COVER_OPEN = T("Nắp máy in đang mở", "The printer cover is open")
+PRINTER_NOT_WORKING = T("Máy in đang không hoạt động", "The printer is not working")
+PRINTER_UNSURE = T("Phiếu có thể chưa được in ra", "The ticket may not have been printed")
+PRINTER_FAULTS = {"paper_out": PRINTER_PAPER_OUT, "cover_open": PRINTER_COVER_OPEN,
+                  "printer_offline": PRINTER_NOT_WORKING, "printer_unknown": PRINTER_UNSURE}
+"""The hub's device-fault kinds (kiosk.backend.FAULT_KINDS) -> what the citizen reads."""
 PIN_TITLE = T("Nhập mã kỹ thuật viên", "Technician PIN")
 PIN_WRONG = T("Mã không đúng", "Wrong PIN")
 PIN_EXIT = T("Thoát ki-ốt", "Exit kiosk")
 PIN_CLEAR = T("Xóa", "Clear")
+# -- the technician page (behind the PIN): exact causes, addresses allowed; never the token ----------------
+TECH_TITLE = T("Thông tin kỹ thuật", "Technician view")
+TECH_HUB = T("Máy chủ", "Hub")
+TECH_HUB_OK = T("Kết nối bình thường, mã thiết bị hợp lệ.", "Connected; the device token is accepted.")
+TECH_HUB_DOWN = T("Không kết nối được: {detail}", "Unreachable: {detail}")
+TECH_TOKEN_REFUSED = T("Máy chủ từ chối mã thiết bị của ki-ốt ({status}: {message}). Sửa [hub] token trong tệp "
+                       "cấu hình ki-ốt (mã vai trò kiosk: motcua token create --role kiosk), rồi khởi động lại ki-ốt.",
+                       "The hub refused this kiosk's device token ({status}: {message}). Fix [hub] token in the "
+                       "kiosk's device file (a kiosk-role token: motcua token create --role kiosk), then restart.")
+TECH_PRINTER = T("Máy in", "Printer")
+TECH_PRINTER_STATE = T("Trạng thái: {state}", "State: {state}")
+TECH_CHECKING = T("Đang kiểm tra…", "Checking…")
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
 WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 

@@ -230,6 +230,12 @@ def test_pin_exit(kiosk) -> None:  # noqa: ANN001
     for d in PIN:
         click(k.qtbot, k.win.pin_buttons[d])
     click(k.qtbot, k.win.pin_buttons["ok"])
+    # The PIN opens the technician page (the hub and the printer, asked afresh); its button exits.
+    assert k.win.page == "tech" and k.win.isVisible()
+    k.qtbot.waitUntil(lambda: k.win.technician.status is not None, timeout=5000)
+    assert "mã thiết bị hợp lệ" in k.win.technician.t_hub_state.text()
+    assert "Sẵn sàng" in k.win.technician.t_printer_state.text()
+    click(k.qtbot, k.win.technician.t_exit)
     assert not k.win.isVisible()
 
 

@@ -1,0 +1,122 @@
+"""The kiosk's two screens for when it cannot serve: "out of service" for the citizen, and the technician
+page (behind the corner taps and the PIN) that names the exact cause.
+
+A citizen never reads an address, a status code or an exception: those are for the technician page only.
+"""
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from kiosk import texts as T
+from kiosk.qt import QApplication, QHBoxLayout, QVBoxLayout, QWidget
+
+if TYPE_CHECKING:
+    from kiosk.app import KioskWindow
+
+log = logging.getLogger(__name__)
+
+
+class TechnicianScreens:
+    """The out-of-service page and the technician page inside the kiosk window."""
+
+    def __init__(self, win: KioskWindow) -> None:
+        self.win = win
+        self.status: dict[str, Any] | None = None
+        self._build()
+
+    def _page(self, name: str) -> QVBoxLayout:
+        page = QWidget()
+        page.setObjectName(f"page_{name}")
+        self.win.pages[name] = page
+        self.win.stack.addWidget(page)
+        return QVBoxLayout(page)
+
+    def _build(self) -> None:
+        from kiosk.app import ACCENT, WARN
+
+        w = self.win
+        lab, btn = w._label, w._button  # noqa: SLF001
+        lay = self._page("out_of_service")
+        lay.addStretch(1)
+        self.o_title = lab("", size=10, bold=True, color=WARN)
+        self.o_body = lab("", size=6)
+        for x in (self.o_title, self.o_body):
+            lay.addWidget(x)
+        lay.addStretch(2)
+
+        lay = self._page("tech")
+        lay.setSpacing(w.mm(3))
+        self.t_title = lab("", size=7, bold=True, color=ACCENT)
+        self.t_hub = lab("", size=4.5, bold=True)
+        self.t_hub_state = lab("", size=4.5)
+        self.t_printer = lab("", size=4.5, bold=True)
+        self.t_printer_state = lab("", size=4.5)
+        for x in (self.t_title, self.t_hub, self.t_hub_state, self.t_printer, self.t_printer_state):
+            lay.addWidget(x)
+        lay.addStretch(1)
+        row = QHBoxLayout()
+        self.t_back = btn("", size=5.5, min_h_mm=18)
+        self.t_back.clicked.connect(lambda: w.go_home(clear=True))
+        self.t_exit = btn("", size=5.5, color=WARN, min_h_mm=18)
+        self.t_exit.clicked.connect(self.exit_kiosk)
+        row.addWidget(self.t_back, 1)
+        row.addWidget(self.t_exit, 1)
+        lay.addLayout(row)
+
+    def retranslate(self) -> None:
+        """Texts; the failure screens always say it in Vietnamese with English below."""
+        self.o_title.setText(T.OUT_OF_SERVICE_TITLE.both())
+        self.o_body.setText(T.OUT_OF_SERVICE_BODY.both())
+        self.t_title.setText(T.TECH_TITLE.both())
+        self.t_back.setText(T.CANCEL.both())
+        self.t_exit.setText(T.PIN_EXIT.both())
+        self._fill()
+
+    # ------------------------------------------------------------------ the technician page
+    def open(self) -> None:
+        """After the PIN: show the page, and ask the hub and the printer afresh (off the GUI thread)."""
+        self.status = None
+        self._fill()
+        self.win.show_page("tech")
+        self.win.worker.submit("tech", self.win.backend.technician_status)
+
+    def on_status(self, ok: bool, value: Any) -> None:
+        """The answer of technician_status (or why it failed)."""
+        if not ok:
+            log.error("technician status failed: %r", value)
+            value = None
+        self.status = value
+        self._fill()
+
+    def _fill(self) -> None:
+        st = self.status
+        backend = self.win.backend
+        self.t_hub.setText(f"{T.TECH_HUB('vi')} / {T.TECH_HUB('en')}: {backend.config.hub.url}")
+        self.t_printer.setText(f"{T.TECH_PRINTER('vi')} / {T.TECH_PRINTER('en')}: {st['printer_address'] if st else ''}")
+        if st is None:
+            self.t_hub_state.setText(T.TECH_CHECKING.both())
+            self.t_printer_state.setText("")
+            return
+        if st["hub_state"] == "refused":
+            said = st["refused_text"]  # the hub's own words, in both languages
+            text = (f"{T.TECH_TOKEN_REFUSED('vi', status=st['refused_status'], message=said.vi)}\n"
+                    f"{T.TECH_TOKEN_REFUSED('en', status=st['refused_status'], message=said.en)}")
+        elif st["hub_state"] == "down":
+            text = T.TECH_HUB_DOWN.both(detail=st["hub_detail"] or "—")
+        else:
+            text = T.TECH_HUB_OK.both()
+        self.t_hub_state.setText(text)
+        state = st["printer_state"]
+        detail = f" ({st['printer_detail']})" if st.get("printer_detail") else ""
+        self.t_printer_state.setText(f"{T.TECH_PRINTER_STATE('vi', state=state.vi)}{detail}\n"
+                                     f"{T.TECH_PRINTER_STATE('en', state=state.en)}")
+
+    def exit_kiosk(self) -> None:
+        """The technician leaves the kiosk for the desktop."""
+        log.warning("technician exit")
+        self.win.allow_close = True
+        self.win.close()
+        app = QApplication.instance()
+        if app is not None:
+            app.quit()
