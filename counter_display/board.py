@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,38 @@ def elide(text: str, font: QFont, width: float) -> str:
     return QFontMetrics(font).elidedText(text, Qt.TextElideMode.ElideRight, int(width))
 
 
+@dataclass(frozen=True)
+class Tile:
+    """One counter's tile on the board: "Quầy 12" on the left, its current number (or state) on the right."""
+
+    number: int
+    cell: QRectF
+    label: str
+    label_rect: QRectF
+    label_font: QFont
+    value: str
+    value_rect: QRectF
+    value_font: QFont
+    value_color: QColor
+
+
+COUNTERS_AREA = (20.0, 458.0, 1130.0, 292.0)  # the counters' tiles on the design grid: x, y, width, height
+TILE_PAD_LEFT, TILE_PAD_RIGHT = 22.0, 14.0  # inside a tile: the state stripe's room, the right margin
+
+
+def _advance(text: str, font: QFont) -> float:
+    return float(QFontMetrics(font).horizontalAdvance(text))
+
+
+def _fit_pair(left: str, right: str, width: float, left_px: float, right_px: float) -> tuple[QFont, QFont]:
+    """Fonts for two texts side by side in `width`: both shrink together, so neither crowds the other."""
+    lf, rf = _font(left_px), _font(right_px, bold=True)
+    while (left_px > 6 or right_px > 6) and _advance(left, lf) + _advance(right, rf) > width:
+        left_px, right_px = max(6.0, left_px * 0.95), max(6.0, right_px * 0.95)
+        lf, rf = _font(left_px), _font(right_px, bold=True)
+    return lf, rf
+
+
 class BoardView(QWidget):
     """Paints a BoardState: latest call, counters, waiting, recent calls, guides, clock, ticker."""
 
@@ -91,6 +124,10 @@ class BoardView(QWidget):
         self.settings = settings
         self.clock = clock or SystemClock()
         self.online = True
+        self.refused: texts.Text | None = None
+        """Set while the hub refuses the board's token: the mark says "out of service", not "offline"."""
+        self.painted: list[tuple[str, QRectF]] = []
+        """Every text of the last paint with its rectangle (design pixels): what a visitor can read."""
         self.highlight_s = settings.board.highlight_s if settings else 8.0
         self.recent_rows = settings.board.recent if settings else 8
         self.title = settings.board.title if settings else ""
@@ -108,8 +145,16 @@ class BoardView(QWidget):
         self.update()
 
     def set_online(self, online: bool) -> None:
-        """Show or hide the offline mark."""
+        """Show or hide the offline mark (back online also ends a refusal)."""
         self.online = online
+        if online:
+            self.refused = None
+        self.update()
+
+    def set_refused(self, _exc: object = None) -> None:
+        """The hub refuses the board's token: an out-of-service mark (the log has the details)."""
+        self.refused = texts.BOARD_REFUSED
+        self.online = False
         self.update()
 
     def guide_rect(self) -> QRectF:
@@ -137,6 +182,7 @@ class BoardView(QWidget):
         """Draw the whole board."""
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        self.painted = []
         p.fillRect(self.rect(), BG)
         s = self._scale()
         p.save()
@@ -144,33 +190,36 @@ class BoardView(QWidget):
         p.scale(s, s)
         self._header(p)
         self._latest(p, QRectF(20, 120, 1130, 330))
-        self._counters(p, QRectF(20, 458, 1130, 292))
+        self._counters(p, QRectF(*COUNTERS_AREA))
         self._waiting(p, QRectF(20, 758, 1130, 244))
         self._guides(p, QRectF(1170, 120, 730, 410))
         self._recent(p, QRectF(1170, 545, 730, 455))
         self._ticker(p, QRectF(0, 1012, W, 68))
-        if not self.online:
-            self._offline_mark(p)
+        if self.refused is not None:
+            self._status_mark(p, self.refused)
+        elif not self.online:
+            self._status_mark(p, texts.BOARD_OFFLINE)
         p.restore()
 
-    def _offline_mark(self, p: QPainter) -> None:
-        # Discreet but unmistakable: a red dot and one line at the right end of the ticker bar.
-        msg = f"{texts.BOARD_OFFLINE.vi} · {texts.BOARD_OFFLINE.en}"
-        f = _font(22)
-        wdt = QFontMetrics(f).horizontalAdvance(msg) + 56
-        r = QRectF(W - wdt - 16, 1024, wdt, 44)
+    def _status_mark(self, p: QPainter, msg: texts.Text) -> None:
+        # Discreet but unmistakable: a red dot, Vietnamese with English below, at the right end of the ticker.
+        fv, fe = _font(21, bold=True), _font(18)
+        wdt = max(_advance(msg.vi, fv), _advance(msg.en, fe)) + 60
+        r = QRectF(W - wdt - 16, 1016, wdt, 60)
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(QColor("#3a0d12"))
         p.drawRoundedRect(r, 10, 10)
         p.setBrush(OFFLINE)
-        p.drawEllipse(QRectF(r.left() + 16, r.top() + 15, 14, 14))
-        self._text(p, QRectF(r.left() + 40, r.top(), wdt - 46, 44), msg, f, TEXT)
+        p.drawEllipse(QRectF(r.left() + 16, r.top() + 23, 14, 14))
+        self._text(p, QRectF(r.left() + 42, r.top() + 3, wdt - 48, 29), msg.vi, fv, TEXT)
+        self._text(p, QRectF(r.left() + 42, r.top() + 30, wdt - 48, 27), msg.en, fe, MUTED)
 
     def _text(self, p: QPainter, rect: QRectF, text: str, font: QFont, color: QColor,
               align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter) -> None:
         p.setFont(font)
         p.setPen(color)
         p.drawText(rect, int(align), text)
+        self.painted.append((text, QRectF(rect)))
 
     def _header(self, p: QPainter) -> None:
         p.fillRect(QRectF(0, 0, W, 105), PANEL)
@@ -193,7 +242,9 @@ class BoardView(QWidget):
         head = f"{texts.BOARD_NOW_SERVING.vi}  ·  {texts.BOARD_NOW_SERVING.en}"
         self._text(p, QRectF(r.left() + 30, r.top() + 12, r.width() - 60, 50), head, _font(34), TEXT)
         if call is None:
-            self._text(p, r.adjusted(30, 60, -30, -20), texts.BOARD_NOBODY_CALLED.vi, _font(60), MUTED,
+            self._text(p, r.adjusted(30, 70, -30, -110), texts.BOARD_NOBODY_CALLED.vi, _font(60), MUTED,
+                       Qt.AlignmentFlag.AlignCenter)
+            self._text(p, r.adjusted(30, 220, -30, -30), texts.BOARD_NOBODY_CALLED.en, _font(36), MUTED,
                        Qt.AlignmentFlag.AlignCenter)
             return
         number_rect = QRectF(r.left() + 20, r.top() + 60, 560, 250)
@@ -208,49 +259,68 @@ class BoardView(QWidget):
         label = f"Quầy {call.counter}"
         self._text(p, QRectF(x0 + 90, r.top() + 70, r.right() - x0 - 110, 170), label,
                    fit_font(label, r.right() - x0 - 110, 150, bold=True), TEXT, Qt.AlignmentFlag.AlignCenter)
-        cname = self.state.counters.get(call.counter)
+        # The ticket's own service: a counter serves several, and its name names only one of them.
         sub = self.state.services.get(call.service, "")
-        if cname and cname.name and cname.name != label:
-            sub = cname.name.split(" - ", 1)[-1] if " - " in cname.name else cname.name
         if call.recall:
             sub = f"{texts.BOARD_RECALL.vi} · {sub}" if sub else texts.BOARD_RECALL.vi
         self._text(p, QRectF(x0 + 90, r.top() + 235, r.right() - x0 - 110, 60), sub,
                    fit_font(sub, r.right() - x0 - 110, 38), TEXT, Qt.AlignmentFlag.AlignCenter)
 
-    def _counters(self, p: QPainter, r: QRectF) -> None:
+    def counter_tiles(self, r: QRectF | None = None) -> list[Tile]:
+        """The counters' tiles in `r` (design pixels): every label and number in its own box, apart.
+
+        One label font and one number font for all tiles, sized for the widest label ("Quầy 100") and
+        the widest number shown (at least four characters, so the size holds as numbers change), so the
+        numbers line up and a 3-digit counter or a 6-character number never runs into its neighbour.
+        """
+        r = r if r is not None else QRectF(*COUNTERS_AREA)
         numbers = self.state.visible_counters()
-        self._text(p, QRectF(r.left() + 6, r.top(), r.width(), 36),
-                   f"{texts.BOARD_COUNTERS.vi} · {texts.BOARD_COUNTERS.en}", _font(26, bold=True), MUTED)
         if not numbers:
-            return
+            return []
         cols = 4 if len(numbers) <= 16 else 5 if len(numbers) <= 25 else 6
         rows = max(1, -(-len(numbers) // cols))
         gap = 10
         cw = (r.width() - gap * (cols - 1)) / cols
         ch = min(90.0, (r.height() - 42 - gap * (rows - 1)) / rows)
+        inner = cw - TILE_PAD_LEFT - TILE_PAD_RIGHT
+        apart = max(12.0, ch * 0.25)
+        labels = {n: f"Quầy {n}" for n in numbers}
+        widest_label = max(labels.values(), key=lambda t: _advance(t, _font(40)))
+        shown = [c.current for c in (self.state.counters[n] for n in numbers) if c.current]
+        widest_number = max([*shown, "8888"], key=lambda t: _advance(t, _font(40, bold=True)))
+        label_font, number_font = _fit_pair(widest_label, widest_number, inner - apart, ch * 0.42, ch * 0.62)
+        label_w = _advance(widest_label, label_font)
+        value_left = TILE_PAD_LEFT + label_w + apart
+        value_w = cw - TILE_PAD_RIGHT - value_left
+        tiles: list[Tile] = []
         for i, n in enumerate(numbers):
             c = self.state.counters[n]
             x = r.left() + (i % cols) * (cw + gap)
             y = r.top() + 42 + (i // cols) * (ch + gap)
-            cell = QRectF(x, y, cw, ch)
+            if c.current:
+                value, color, font = c.current, ACCENT, number_font
+            else:
+                word = texts.BOARD_PAUSED if c.state == "paused" else texts.BOARD_CLOSED if c.state == "closed" else None
+                value, color = (word.vi, PAUSED if c.state == "paused" else MUTED) if word else ("—", MUTED)
+                font = fit_font(value, value_w, min(ch * 0.3, number_font.pixelSize()), min_px=6)
+            tiles.append(Tile(n, QRectF(x, y, cw, ch), labels[n], QRectF(x + TILE_PAD_LEFT, y, label_w, ch),
+                              label_font, value, QRectF(x + value_left, y, value_w, ch), font, color))
+        return tiles
+
+    def _counters(self, p: QPainter, r: QRectF) -> None:
+        self._text(p, QRectF(r.left() + 6, r.top(), r.width(), 36),
+                   f"{texts.BOARD_COUNTERS.vi} · {texts.BOARD_COUNTERS.en}", _font(26, bold=True), MUTED)
+        for t in self.counter_tiles(r):
+            c = self.state.counters[t.number]
+            cell = t.cell
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(PANEL_2 if c.state != "paused" else QColor("#4a3b2a"))
             p.drawRoundedRect(cell, 10, 10)
             stripe = OK if c.state == "open" else PAUSED if c.state == "paused" else MUTED
             p.setBrush(stripe)
-            p.drawRoundedRect(QRectF(x, y, 10, ch), 4, 4)
-            label = f"Quầy {n}"
-            self._text(p, QRectF(x + 22, y, cw * 0.45, ch), label, fit_font(label, cw * 0.45, ch * 0.44), TEXT)
-            if c.current:
-                value, color, px = c.current, ACCENT, ch * 0.6
-            elif c.state == "paused":
-                value, color, px = texts.BOARD_PAUSED.vi, PAUSED, ch * 0.3
-            elif c.state == "closed":
-                value, color, px = texts.BOARD_CLOSED.vi, MUTED, ch * 0.3
-            else:
-                value, color, px = "—", MUTED, ch * 0.4
-            vr = QRectF(x + cw * 0.45 + 10, y, cw * 0.55 - 22, ch)
-            self._text(p, vr, value, fit_font(value, vr.width(), px, bold=bool(c.current)), color,
+            p.drawRoundedRect(QRectF(cell.left(), cell.top(), 10, cell.height()), 4, 4)
+            self._text(p, t.label_rect, t.label, t.label_font, TEXT)
+            self._text(p, t.value_rect, t.value, t.value_font, t.value_color,
                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
     def _waiting(self, p: QPainter, r: QRectF) -> None:
@@ -431,6 +501,7 @@ class FeedBridge(QObject):
     snapshot = Signal(object, object)
     hub_event = Signal(object)
     online = Signal(bool)
+    refused = Signal(object)
 
 
 class BoardController(QObject):
@@ -449,16 +520,17 @@ class BoardController(QObject):
         self.bridge.snapshot.connect(self.on_snapshot)
         self.bridge.hub_event.connect(self.on_event)
         self.bridge.online.connect(view.set_online)
+        self.bridge.refused.connect(view.set_refused)
         self.feed: Any = None
         self.calls_announced = 0
         self._dirty = False
 
-    def start(self, client: Any) -> None:
-        """Start following the hub."""
+    def start(self, client: Any, **feed: Any) -> None:
+        """Start following the hub (`feed`: HubFeed's timings, for tests)."""
         from .feed import HubFeed
 
         self.feed = HubFeed(client, on_snapshot=self.bridge.snapshot.emit, on_event=self.bridge.hub_event.emit,
-                            on_state=self.bridge.online.emit).start()
+                            on_state=self.bridge.online.emit, on_refused=self.bridge.refused.emit, **feed).start()
 
     def stop(self) -> None:
         """Stop the feed and the announcer."""
@@ -514,7 +586,8 @@ def make_state(config: BoardConfig | None = None) -> BoardState:
 
 
 def render_board(state: BoardState, path: Path, *, width: int = 1920, height: int = 1080, clock: Clock | None = None,
-                 online: bool = True, highlight: bool = True, config: BoardConfig | None = None) -> Path:
+                 online: bool = True, highlight: bool = True, config: BoardConfig | None = None,
+                 refused: bool = False) -> Path:
     """Draw the board offscreen to a PNG (screenshots, the demo)."""
     from .qt import app
 
@@ -522,6 +595,8 @@ def render_board(state: BoardState, path: Path, *, width: int = 1920, height: in
     view = BoardView(state, settings=config, clock=clock)
     view.resize(width, height)
     view.online = online
+    if refused:
+        view.set_refused()
     if highlight and state.latest is not None:
         view.highlight_until = view.clock.time() + 5
     view.ticker_offset = 1600.0
@@ -534,12 +609,39 @@ def render_board(state: BoardState, path: Path, *, width: int = 1920, height: in
     return path
 
 
+def screenshot(config: BoardConfig, state: BoardState, path: Path) -> int:
+    """`board --screenshot`: what the board would show now — the hub's state, or the cached one with the
+    offline mark when the hub is unreachable. 0 when drawn; 1 when the hub refused the token (drawn too)."""
+    from sync.client import HubAuthError, HubClient, HubError, HubUnavailable
+
+    client = HubClient(config.hub.url, config.hub.token, timeout=config.hub.timeout_s)
+    online, refused = False, False
+    try:
+        site, board = client.site(), client.board()
+    except HubAuthError as exc:
+        log.error("the hub refused this board's token (%s %s: %s): fix [hub] token in the device file",
+                  exc.status, exc.code, exc.message)
+        refused = True
+    except (HubUnavailable, HubError) as exc:
+        log.warning("hub unreachable (%s): drawing the cached state with the offline mark", exc)
+    else:
+        state.load_site(site)
+        state.load_board(board)
+        online = True
+    finally:
+        client.close()
+    render_board(state, path, config=config, online=online, refused=refused)
+    return 1 if refused else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """`motcua board --config BOARD.toml`."""
     ap = argparse.ArgumentParser(prog="motcua board", description="Màn hình sảnh / the lobby board")
     ap.add_argument("--config", required=True, type=Path, help="BOARD.toml (xem assets/board.example.toml)")
     ap.add_argument("--window", action="store_true", help="cửa sổ thay vì toàn màn hình / windowed")
-    ap.add_argument("--screenshot", type=Path, help="vẽ một ảnh PNG rồi thoát / render a PNG and exit")
+    ap.add_argument("--screenshot", type=Path,
+                    help="lấy trạng thái từ máy chủ, vẽ một ảnh PNG rồi thoát / fetch the hub's state, render a "
+                         "PNG and exit (exit 1: the hub refused the token)")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
@@ -558,8 +660,7 @@ def main(argv: list[str] | None = None) -> int:
     cache = (config.board.cache_dir or default_cache_dir("board")) / "board-cache.db"
     state.load_cache(cache)
     if args.screenshot:
-        render_board(state, args.screenshot, config=config, online=False)
-        return 0
+        return screenshot(config, state, args.screenshot)
     view = BoardView(state, settings=config)
     view.setWindowTitle("motcua board")
     view.online = False
@@ -594,5 +695,5 @@ def main(argv: list[str] | None = None) -> int:
         client.close()
 
 
-__all__ = ["BoardController", "BoardView", "GuidePlayer", "main", "make_state", "render_board", "playlist",
-           "QPixmap"]
+__all__ = ["BoardController", "BoardView", "GuidePlayer", "Tile", "main", "make_state", "render_board", "playlist",
+           "screenshot", "QPixmap"]

@@ -98,8 +98,10 @@ def _t(text: texts.Text) -> str:
     return f"{text.vi}\n{text.en}"
 
 
-def sync_text(st: dict[str, Any] | None) -> str:
+def sync_text(st: dict[str, Any] | None, *, online: bool = True) -> str:
     """One line on how the hub's sync with the province is doing (DESIGN rule 3), for the clerk."""
+    if not online:
+        return texts.SYNC_UNKNOWN.vi  # the last answer is no news while the hub cannot be asked
     if not st:
         return ""
     if st.get("state") == "disabled":
@@ -143,6 +145,9 @@ class CounterPanel(QWidget):
         self.sync: dict[str, Any] | None = None
         self.services: list[dict[str, Any]] = []
         self.online = True
+        self.refused: Any = None
+        """The hub's HubAuthError while it refuses this panel's token (a technician must fix it)."""
+        self._refused_by = ""
         self.busy = 0
         self.message = ""
         self.choose_service: Callable[[list[tuple[str, str]]], str | None] = self._ask_service
@@ -357,8 +362,27 @@ class CounterPanel(QWidget):
             out["site"] = self.client.site()
         return out
 
+    def set_online(self, online: bool) -> None:
+        """The live feed's view of the hub: gone (say so now, not at the next poll) or back (ask again)."""
+        if not online:
+            self.online = False
+            self.message = texts.PANEL_OFFLINE.vi
+            self._redraw()
+            self.changed.emit()
+        elif self.busy == 0:
+            self.refresh()
+
+    def _refused(self, name: str, error: Any) -> None:
+        if self.refused is None or (self.refused.status, self.refused.message) != (error.status, error.message):
+            log.error("the hub refused this counter's device token on %s (%s %s: %s): fix [hub] token in the "
+                      "device file", name, error.status, error.code, error.message)
+        self.refused, self._refused_by = error, name
+        hub = error.text
+        self.message = "\n".join((texts.PANEL_TOKEN_REFUSED.vi.format(status=error.status, message=hub.vi),
+                                  texts.PANEL_TOKEN_REFUSED.en.format(status=error.status, message=hub.en)))
+
     def _done(self, name: str, result: Any, error: BaseException | None) -> None:
-        from sync.client import HubError, HubUnavailable
+        from sync.client import HubAuthError, HubError, HubUnavailable
 
         if name.startswith("receive."):
             # The receive form's own operations: it shows their outcome; the offline badge follows the hub.
@@ -370,10 +394,15 @@ class CounterPanel(QWidget):
             self.receive_form.on_result(name, result, error)
             return
         self.busy = max(0, self.busy - 1)
+        if error is None and (name != "refresh" or self._refused_by == "refresh"):
+            self.refused = None  # the token went through (a refresh does not vouch for a refused action)
         if error is not None:
             if isinstance(error, HubUnavailable):
                 self.online = False
                 self.message = texts.PANEL_OFFLINE.vi
+            elif isinstance(error, HubAuthError):
+                self.online = True
+                self._refused(name, error)
             elif isinstance(error, HubError):
                 self.online = True
                 self.message = error.message
@@ -382,6 +411,8 @@ class CounterPanel(QWidget):
                 self.message = str(error)
         elif name == "refresh":
             self.online = True
+            if self.message == texts.PANEL_OFFLINE.vi:
+                self.message = ""  # the hub is back: no stale "unreachable" under a fresh view
             self.view = result["counter"]
             self.faults = result["faults"]
             self.sync = result.get("sync")
@@ -447,7 +478,8 @@ class CounterPanel(QWidget):
         v = self.view
         cur = v.get("current")
         paused = v.get("state") == "paused"
-        self.offline.setVisible(not self.online)
+        self.offline.setText(texts.PANEL_REFUSED.vi if self.refused is not None else texts.PANEL_OFFLINE.vi)
+        self.offline.setVisible(not self.online or self.refused is not None)
         name = v.get("name") or texts.PANEL_TITLE.format(counter=self.number).vi
         self.title.setText(f"{name}" + (f" — {self.clerk}" if self.clerk else ""))
         if cur:
@@ -461,7 +493,7 @@ class CounterPanel(QWidget):
             self.waited_label.setText("")
         self.waiting_label.setText(texts.PANEL_WAITING.format(n=v.get("waiting", 0)).vi)
         self.served_label.setText(texts.PANEL_SERVED.format(n=v.get("served", 0)).vi)
-        self.sync_label.setText(sync_text(self.sync))
+        self.sync_label.setText(sync_text(self.sync, online=self.online))
         pause_text = texts.PANEL_RESUME if paused else texts.PANEL_PAUSE
         self.buttons["pause"].setText(f"{pause_text.vi} (F6)\n{pause_text.en}")
         has = bool(cur)
@@ -532,7 +564,6 @@ def main(argv: list[str] | None = None) -> int:
     from sync.client import HubClient
 
     from .board import FeedBridge
-    from .feed import HubFeed
     from .qt import app
 
     app(["motcua-counter"])
@@ -542,8 +573,7 @@ def main(argv: list[str] | None = None) -> int:
     feed_client = HubClient(config.hub.url, config.hub.token, timeout=config.hub.timeout_s)
     panel = CounterPanel(config, client)
     bridge = FeedBridge(panel)
-    bridge.hub_event.connect(panel.on_event)
-    feed = HubFeed(feed_client, on_snapshot=lambda s, b: None, on_event=bridge.hub_event.emit).start()
+    feed = follow_hub(panel, feed_client, bridge)
     hw = None
     if config.keypad or config.leds:
         from .hardware import CounterBridge
@@ -576,6 +606,17 @@ def main(argv: list[str] | None = None) -> int:
         panel.close_worker()
         client.close()
         threading.Thread(target=feed_client.close, daemon=True).start()
+
+
+def follow_hub(panel: CounterPanel, feed_client: Any, bridge: Any, **feed: Any) -> Any:
+    """Start the live feed for a panel: events refresh it, and the stream going or coming back tells it
+    at once that the hub is gone or back (`feed`: HubFeed's timings, for tests)."""
+    from .feed import HubFeed
+
+    bridge.hub_event.connect(panel.on_event)
+    bridge.online.connect(panel.set_online)
+    return HubFeed(feed_client, on_snapshot=lambda s, b: None, on_event=bridge.hub_event.emit,
+                   on_state=bridge.online.emit, **feed).start()
 
 
 def render_panel(view: dict[str, Any], path: Path, *, services: list[dict[str, Any]] | None = None,

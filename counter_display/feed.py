@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from sync.client import HubClient, HubError, HubEvent, HubUnavailable
+from sync.client import HubAuthError, HubClient, HubError, HubEvent, HubUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +24,8 @@ class FeedState(enum.Enum):
     STARTING = "starting"
     ONLINE = "online"
     OFFLINE = "offline"
+    REFUSED = "refused"
+    """The hub answers but refuses the device's token (401/403): a technician must fix the token."""
     STOPPED = "stopped"
 
 
@@ -31,15 +33,19 @@ ONLINE_STATES = frozenset({FeedState.ONLINE})
 
 
 class HubFeed:
-    """Snapshot, then events, forever; `on_state(True/False)` tells the UI to hide/show its offline mark."""
+    """Snapshot, then events, forever; `on_state(True/False)` tells the UI to hide/show its offline mark,
+    `on_refused(HubAuthError)` that the hub refuses the token (then it asks again every `refused_retry_s`)."""
 
     def __init__(self, client: HubClient, *, on_snapshot: Callable[[dict[str, Any], dict[str, Any]], None],
                  on_event: Callable[[HubEvent], None], on_state: Callable[[bool], None] | None = None,
-                 max_backoff: float = 10.0, read_timeout: float = 45.0) -> None:
+                 on_refused: Callable[[HubAuthError], None] | None = None, max_backoff: float = 10.0,
+                 read_timeout: float = 45.0, refused_retry_s: float = 30.0) -> None:
         self.client = client
         self.on_snapshot = on_snapshot
         self.on_event = on_event
         self.on_state = on_state
+        self.on_refused = on_refused
+        self.refused_retry_s = refused_retry_s
         self.max_backoff = max_backoff
         self.read_timeout = read_timeout
         self.state = FeedState.STARTING
@@ -57,6 +63,17 @@ class HubFeed:
             self.state = new
             if self.on_state:
                 self.on_state(online)
+
+    def _refused(self, exc: HubAuthError) -> None:
+        # Logged once at ERROR (the technician's cue), not at every retry.
+        if self.state is not FeedState.REFUSED:
+            log.error("the hub refused this device's token (%s %s: %s): fix [hub] token in the device file",
+                      exc.status, exc.code, exc.message)
+            self.state = FeedState.REFUSED
+            if self.on_refused:
+                self.on_refused(exc)
+        self.last_error = str(exc)
+        self.stop_event.wait(self.refused_retry_s)
 
     def start(self) -> HubFeed:
         """Run in a daemon thread."""
@@ -82,6 +99,8 @@ class HubFeed:
                 self.last_seq = int(board.get("last_seq", 0))
                 self.snapshots += 1
                 return
+            except HubAuthError as exc:
+                self._refused(exc)
             except (HubUnavailable, HubError) as exc:
                 self.last_error = str(exc)
                 log.info("hub snapshot failed: %s", exc)
@@ -106,9 +125,12 @@ class HubFeed:
                         self.on_event(ev)
                     except Exception:  # noqa: BLE001 - one bad event must not end the board's feed
                         log.exception("board could not apply event %s %s", ev.seq, ev.type)
+            except HubAuthError as exc:
+                self._refused(exc)
+                self.last_seq = None  # the snapshot after a refusal asks the token again
             except HubError as exc:
-                # e.g. a token revoked, or the hub's database replaced (Last-Event-ID beyond its log):
-                # start over from a fresh snapshot.
+                # e.g. the hub's database replaced (Last-Event-ID beyond its log): start over from a
+                # fresh snapshot.
                 self.last_error = str(exc)
                 log.warning("event stream refused: %s; taking a fresh snapshot", exc)
                 self.last_seq = None

@@ -28,6 +28,7 @@ BOARD_COUNTERS = Text("Các quầy", "Counters")
 BOARD_WAITING = Text("Đang chờ", "Waiting")
 BOARD_NOBODY_CALLED = Text("Chưa gọi số nào", "No number called yet")
 BOARD_OFFLINE = Text("Mất kết nối – đang kết nối lại", "Offline – reconnecting")
+BOARD_REFUSED = Text("Màn hình đang bảo trì – máy chủ từ chối mã thiết bị", "Out of service – device token refused")
 BOARD_PAUSED = Text("Tạm dừng", "Paused")
 BOARD_CLOSED = Text("Chưa mở", "Closed")
 BOARD_FREE = Text("Đang chờ gọi", "Free")
@@ -60,6 +61,11 @@ PANEL_PAUSED = Text("Quầy đang tạm dừng", "The counter is paused")
 PANEL_FAULTS = Text("Sự cố thiết bị", "Device faults")
 PANEL_NO_FAULTS = Text("Thiết bị hoạt động bình thường", "All devices OK")
 PANEL_OFFLINE = Text("Mất kết nối với máy chủ – đang thử lại", "Hub unreachable – retrying")
+PANEL_REFUSED = Text("Mã thiết bị bị từ chối", "Device token refused")
+PANEL_TOKEN_REFUSED = Text("Máy chủ từ chối mã thiết bị của quầy ({status}: {message}). Báo kỹ thuật viên sửa "
+                           "[hub] token trong tệp cấu hình của quầy.",
+                           "The hub refused this counter's device token ({status}: {message}). Ask a technician "
+                           "to fix [hub] token in the counter's device file.")
 PANEL_BUSY = Text("Đang xử lý…", "Working…")
 PANEL_CALLED = Text("Đã gọi số {display}", "Called {display}")
 
@@ -154,5 +160,7 @@ CLI_CONFIG_ERROR = Text("Lỗi cấu hình: {detail}", "Configuration error: {de
 # -- sync health on the counter panel --------------------------------------------------------------------
 SYNC_OK = Text("Đồng bộ với hệ thống của tỉnh: bình thường", "Sync with the province: up to date")
 SYNC_DISABLED = Text("Chưa cấu hình đồng bộ với hệ thống của tỉnh", "Sync with the province is not configured")
+SYNC_UNKNOWN = Text("Đồng bộ với hệ thống của tỉnh: chưa rõ (mất kết nối với máy chủ)",
+                    "Sync with the province: unknown (hub unreachable)")
 SYNC_BACKLOG = Text("Chờ đồng bộ: {n} bản ghi (lâu nhất {minutes} phút)", "Waiting to sync: {n} records (oldest {minutes} min)")
 SYNC_DEAD = Text("{n} bản ghi bị từ chối", "{n} records rejected")
