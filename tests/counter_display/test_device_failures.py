@@ -5,6 +5,7 @@ A real hub on 127.0.0.1."""
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,16 @@ from counter_display.state import BoardState, CounterView
 from sync.client import HubAuthError, HubClient, HubError, HubUnavailable
 
 WRONG = "board_this-token-was-never-made"
+#: What a visitor must never read on the board: an address, a port, an exception's name or its words.
+LEAKS = [re.compile(p) for p in (r"://", r"\b\d{1,3}(?:\.\d{1,3}){3}\b", r"\b[A-Za-z][\w.-]*:\d{2,5}\b",
+                                 r"\b\w*(?:Error|Exception|Unavailable|Timeout)\b", r"Errno", r"\b40[13]\b",
+                                 r"[Cc]onnection refused", r"HTTPConnectionPool")]
+
+
+def assert_plain(drawn: list[str]) -> None:
+    for text in drawn:
+        for pattern in LEAKS:
+            assert not pattern.search(text), (pattern.pattern, text)
 
 
 def painted(view: BoardView, w: int = 1920, h: int = 1080) -> list[str]:
@@ -78,6 +89,7 @@ def test_the_board_shows_a_refused_token_as_out_of_service(qtbot, hub: RunningHu
         drawn = painted(ctl.view)
         assert texts.BOARD_REFUSED.vi in drawn and texts.BOARD_REFUSED.en in drawn
         assert texts.BOARD_OFFLINE.vi not in drawn
+        assert_plain(drawn)
         assert ctl.feed.state is FeedState.REFUSED
         errors = [r for r in caplog.records if r.levelno == logging.ERROR]
         assert len(errors) == 1 and "401" in errors[0].getMessage() and "[hub] token" in errors[0].getMessage()
@@ -196,6 +208,7 @@ def test_the_board_says_when_the_hub_goes_and_when_it_is_back(qtbot, hub: Runnin
         qtbot.waitUntil(lambda: not ctl.view.online, timeout=10000)
         drawn = painted(ctl.view)
         assert texts.BOARD_OFFLINE.vi in drawn and texts.BOARD_OFFLINE.en in drawn
+        assert_plain(drawn)
         hub.start()
         assert hub.port == port
         hub.client("kiosk").issue("B")
