@@ -25,6 +25,7 @@ import orjson
 import sqlite_utils
 
 from motcua.queue import Change, CounterState, CounterStatus, Event, Ticket, TicketStatus
+from sync.backup import BackupError, HubLock, pre_migration_backup
 
 log = logging.getLogger(__name__)
 
@@ -184,6 +185,8 @@ def migrate(path: str | Path) -> sqlite_utils.Database:
     if version > SCHEMA_VERSION:
         raise StoreError(f"{path}: the database has schema version {version}, newer than this program's "
                          f"{SCHEMA_VERSION}; install the newer motcua-edge")
+    if 0 < version < SCHEMA_VERSION:
+        _backup_before_migrating(conn, path, version)
     for v in range(version, SCHEMA_VERSION):
         log.info("migrating %s to schema version %d", path, v + 1)
         conn.execute("BEGIN IMMEDIATE")
@@ -197,6 +200,19 @@ def migrate(path: str | Path) -> sqlite_utils.Database:
             conn.execute("ROLLBACK")
             raise
     return db
+
+
+def _backup_before_migrating(conn: sqlite3.Connection, path: str | Path, version: int) -> None:
+    """Back up an existing database before changing its schema: the way back to the previous version."""
+    try:
+        where = pre_migration_backup(path, from_version=version, to_version=SCHEMA_VERSION)
+    except (BackupError, OSError, sqlite3.Error) as exc:
+        conn.close()
+        raise StoreError(f"{path}: không sao lưu được trước khi nâng cấp CSDL, chưa thay đổi gì / the backup before "
+                         f"migrating from schema version {version} to {SCHEMA_VERSION} failed, nothing was changed: "
+                         f"{exc}") from exc
+    log.warning("backed up %s to %s before migrating it from schema version %d to %d", path, where, version,
+                SCHEMA_VERSION)
 
 
 def ticket_row(t: Ticket) -> tuple[Any, ...]:
@@ -253,7 +269,17 @@ class SiteStore:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self.db = migrate(self.path)
+        # Held while the hub runs: `motcua restore` refuses to replace the database under it.
+        self.lock = HubLock(self.path)
+        try:
+            self.lock.acquire()
+        except BackupError as exc:
+            raise StoreError(str(exc)) from None
+        try:
+            self.db = migrate(self.path)
+        except BaseException:
+            self.lock.release()
+            raise
         self._read = connect(self.path)
         self._read_lock = threading.Lock()
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
@@ -346,6 +372,7 @@ class SiteStore:
         with self._read_lock:
             self._read.close()
         self.db.conn.close()
+        self.lock.release()
 
     def _prepare(self, changes: Iterable[Change]) -> tuple[list[Any], list[Any], list[Any], list[EncodedEvent]]:
         tickets: list[Any] = []
