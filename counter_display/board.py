@@ -16,6 +16,8 @@ from typing import Any
 
 from motcua.clock import VIETNAM_TZ, Clock, SystemClock
 from motcua.config import ConfigError
+from motcua.logs import LEVELS
+from motcua.logs import setup as setup_logging
 
 from . import texts
 from .config import BoardConfig, GuideSettings, default_cache_dir, load_board_config
@@ -642,8 +644,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--screenshot", type=Path,
                     help="lấy trạng thái từ máy chủ, vẽ một ảnh PNG rồi thoát / fetch the hub's state, render a "
                          "PNG and exit (exit 1: the hub refused the token)")
+    ap.add_argument("--log-level", choices=LEVELS, default=None,
+                    help="debug, info, warning or error (default: $MOTCUA_LOG_LEVEL, else info)")
     args = ap.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    setup_logging(args.log_level)
     try:
         config = load_board_config(args.config)
     except ConfigError as exc:

@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from motcua.config import ConfigError
+from motcua.logs import LEVELS
+from motcua.logs import setup as setup_logging
 
 from . import texts
 from .config import CounterConfig, load_counter_config
@@ -550,12 +552,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--config", required=True, type=Path, help="COUNTER.toml (xem assets/counter.example.toml)")
     ap.add_argument("--headless", action="store_true",
                     help="chỉ chạy bàn phím gọi số và bảng LED / run the keypad and LED bridge only")
+    ap.add_argument("--log-level", choices=LEVELS, default=None,
+                    help="debug, info, warning or error (default: $MOTCUA_LOG_LEVEL, else info)")
     args = ap.parse_args(argv)
+    setup_logging(args.log_level)
     if args.headless:
         from .hardware import run_headless
 
         return run_headless(args.config)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         config = load_counter_config(args.config)
     except ConfigError as exc:

@@ -38,6 +38,7 @@ from typing import Any
 import serial
 
 from motcua.config import ConfigError
+from motcua.logs import setup as setup_logging
 
 from . import texts
 from .config import CounterConfig, LedSettings, load_counter_config
@@ -488,7 +489,7 @@ def run_headless(config_path: Path) -> int:
     """`motcua counter --headless --config COUNTER.toml`: the keypad/LED bridge until Ctrl-C."""
     from sync.client import HubClient
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    setup_logging(None)  # a no-op when `motcua counter` set it up already
     try:
         config = load_counter_config(config_path)
     except ConfigError as exc:

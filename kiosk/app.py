@@ -44,6 +44,8 @@ from kiosk.qt import (
     load_fonts,
 )
 from kiosk.technician import TechnicianScreens
+from motcua.logs import LEVELS
+from motcua.logs import setup as setup_logging
 from sync.client import HubAuthError
 
 log = logging.getLogger(__name__)
@@ -791,6 +793,8 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--config", help="kiosk device file (see assets/kiosk.example.toml)")
     ap.add_argument("--hash-pin", metavar="PIN", help="print the technician_pin_hash for a PIN and exit")
     ap.add_argument("--windowed", action="store_true", help="a window instead of full screen (testing)")
+    ap.add_argument("--log-level", choices=LEVELS, default=None,
+                    help="debug, info, warning or error (default: $MOTCUA_LOG_LEVEL, else info)")
     args = ap.parse_args(argv)
     if args.hash_pin:
         from kiosk.config import hash_pin
@@ -810,7 +814,7 @@ def main(argv: list[str]) -> int:
     except ConfigError as exc:
         print(f"motcua kiosk: cấu hình sai / bad configuration: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    setup_logging(args.log_level)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     backend = KioskBackend(cfg)
     camera = None

@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 from motcua.config import ConfigError, load_site_config
+from motcua.logs import LEVELS
+from motcua.logs import setup as setup_logging
 from sync.store import ROLES, StoreError, create_token, list_tokens, migrate, revoke_token
 
 log = logging.getLogger(__name__)
@@ -34,7 +36,8 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--port", type=int, default=8470, help="port (default 8470)")
     ap.add_argument("--central", default=None, help="central case server URL (overrides [central].url)")
     ap.add_argument("--central-token", default=None, help="central server token (overrides [central].token)")
-    ap.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    ap.add_argument("--log-level", default=None, choices=LEVELS,
+                    help="debug, info, warning or error (default: $MOTCUA_LOG_LEVEL, else info)")
     # Test and benchmark knobs (not for production): a clock running fast from a given start, relay timings.
     ap.add_argument("--clock-start", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--clock-speed", type=float, default=1.0, help=argparse.SUPPRESS)
@@ -47,7 +50,7 @@ def main(argv: list[str]) -> int:
         return check_config_main(args.config, args.db)
     if args.db is None:
         ap.error("--db is required to run the hub")
-    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    level = setup_logging(args.log_level)
     clock = None
     if args.clock_start:
         from datetime import datetime
@@ -75,7 +78,7 @@ def main(argv: list[str]) -> int:
         hub.relay_settings["feed_interval_s"] = args.sync_feed_interval
     from sync.server import make_server
 
-    make_server(app, host=args.host, port=args.port, log_level=args.log_level).run()
+    make_server(app, host=args.host, port=args.port, log_level=level, root_logging=True).run()
     return 0
 
 

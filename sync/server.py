@@ -22,10 +22,16 @@ class _Server(uvicorn.Server):
         await super().shutdown(sockets)
 
 
-def make_server(app: Any, *, host: str, port: int, log_level: str = "warning") -> uvicorn.Server:
-    """A uvicorn server with the settings every motcua service uses (uvloop, httptools, no access log)."""
+def make_server(app: Any, *, host: str, port: int, log_level: str = "warning",
+                root_logging: bool = False) -> uvicorn.Server:
+    """A uvicorn server with the settings every motcua service uses (uvloop, httptools, no access log).
+
+    `root_logging`: uvicorn's messages go through the root logger (motcua.logs: one format, journal
+    priorities) instead of uvicorn's own handlers.
+    """
     cfg = uvicorn.Config(app, host=host, port=port, loop="uvloop", http="httptools", log_level=log_level,
-                         access_log=False, lifespan="on", timeout_graceful_shutdown=3)
+                         access_log=False, lifespan="on", timeout_graceful_shutdown=3,
+                         log_config=None if root_logging else uvicorn.config.LOGGING_CONFIG)
     return _Server(cfg)
 
 

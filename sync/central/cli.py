@@ -15,6 +15,8 @@ import logging
 import sys
 from pathlib import Path
 
+from motcua.logs import LEVELS
+from motcua.logs import setup as setup_logging
 from sync.central.store import STATUSES, CentralError, CentralStore
 
 log = logging.getLogger(__name__)
@@ -35,13 +37,14 @@ def _serve(argv: list[str]) -> int:
     ap.add_argument("--port", type=int, default=8480, help="port (default 8480)")
     ap.add_argument("--no-dev-tokens", action="store_true",
                     help="refuse the development tokens dev-central-token-SITE (use `token create`)")
-    ap.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    ap.add_argument("--log-level", default=None, choices=LEVELS,
+                    help="debug, info, warning or error (default: $MOTCUA_LOG_LEVEL, else info)")
     args = ap.parse_args(argv)
-    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    level = setup_logging(args.log_level)
     app = build_central_app(args.db, dev_tokens=not args.no_dev_tokens)
     from sync.server import make_server
 
-    make_server(app, host=args.host, port=args.port, log_level=args.log_level).run()
+    make_server(app, host=args.host, port=args.port, log_level=level, root_logging=True).run()
     return 0
 
 
