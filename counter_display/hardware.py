@@ -473,7 +473,8 @@ class CounterBridge:
         if self.feed is not None:
             self.feed.stop()
         for th in self.threads:
-            th.join(3)
+            if th.ident is not None:  # started (a stop may come in the middle of start)
+                th.join(3)
         for link in [*self.links.values(), *([self.keypad] if self.keypad else [])]:
             link.close()
 
@@ -500,8 +501,10 @@ def run_headless(config_path: Path) -> int:
                                                    "(add [keypad] or [[leds]])"), file=sys.stderr)
         return 2
     client = HubClient(config.hub.url, config.hub.token, timeout=config.hub.timeout_s)
-    bridge = CounterBridge(config, client).start()
+    bridge = CounterBridge(config, client)
     try:
+        # Inside the try: a stop (Ctrl-C, systemctl stop) may come while the threads are starting.
+        bridge.start()
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:

@@ -163,17 +163,54 @@ def _copy_hashed(src: Path, dst: Path) -> tuple[str, int]:
     return h.hexdigest(), size
 
 
+def _link_or_copy(src: Path, dst: Path, *, may_link: bool, previous: Path | None = None) -> tuple[str, int]:
+    """A dossier file into a backup: a hard link on the same disk, else a copy; returns (sha256, size).
+
+    The hub never changes a file in place (a new one is renamed over, a purge unlinks), and a backup is
+    never changed once written, so a link keeps the content as it is now at no cost in space: fourteen
+    nightly backups of a center's files take the room of one. On another disk the file is linked from the
+    previous backup there, if it has it, else copied. Only files the hub still has are taken (a purged
+    file is not carried on from backup to backup). Linked only when this process owns the file and keeps
+    the backup (`may_link`: no chown to come), so making the backup private never touches another's file.
+    """
+    dst.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    size = src.stat().st_size  # FileNotFoundError: purged or lost
+    if may_link:
+        here = dst.parent.stat().st_dev
+        for candidate in (src, *([previous] if previous is not None else [])):
+            try:
+                st = candidate.stat()
+            except FileNotFoundError:
+                continue
+            if (st.st_dev, st.st_uid, st.st_size) != (here, os.geteuid(), size):
+                continue
+            try:
+                os.link(candidate, dst)
+            except OSError:  # a file system without hard links, a limit on links: copy
+                continue
+            got = _sha256_file(dst)
+            if got[0] == dst.name:
+                return got
+            dst.unlink()  # a damaged earlier copy is not passed on
+    return _copy_hashed(src, dst)
+
+
+def _new_owner(like: Path) -> tuple[int, int] | None:
+    """Run as root, the owner of `like` that what we write there gets (None: it stays ours)."""
+    if os.geteuid() != 0:
+        return None
+    st = like.stat()
+    return None if (st.st_uid, st.st_gid) == (0, 0) else (st.st_uid, st.st_gid)
+
+
 def _adopt(path: Path, *, like: Path) -> None:
     """Run as root, give what we wrote to the owner of `like` (a restore by `sudo` must leave files the
     hub's user can write; a backup written into a folder belongs to that folder's owner)."""
-    if os.geteuid() != 0:
+    owner = _new_owner(like)
+    if owner is None:
         return
-    st = like.stat()
-    if (st.st_uid, st.st_gid) == (0, 0):
-        return
-    targets = [path, *path.rglob("*")] if path.is_dir() else [path]
-    for p in targets:
-        os.chown(p, st.st_uid, st.st_gid, follow_symlinks=False)
+    for p in [path, *path.rglob("*")] if path.is_dir() else [path]:
+        os.chown(p, *owner, follow_symlinks=False)
 
 
 def _private(root: Path) -> None:
@@ -224,8 +261,12 @@ def _referenced_blobs(conn: sqlite3.Connection) -> tuple[list[str], set[str]]:
     return every, pending
 
 
-def create_backup(db: str | Path, dest: str | Path, *, reason: str = "manual") -> BackupResult:
-    """Back up a hub database and its dossier files into `dest` (a new folder), verified."""
+def create_backup(db: str | Path, dest: str | Path, *, reason: str = "manual",
+                  previous: Path | None = None) -> BackupResult:
+    """Back up a hub database and its dossier files into `dest` (a new folder), verified.
+
+    `previous`: an earlier backup on the same disk whose files may be linked instead of copied.
+    """
     db, dest = Path(db), Path(dest)
     if dest.exists():
         raise BackupError(f"{dest}: đã tồn tại / already exists")
@@ -234,7 +275,8 @@ def create_backup(db: str | Path, dest: str | Path, *, reason: str = "manual") -
         shutil.rmtree(partial)
     partial.mkdir(mode=0o700, parents=True)
     try:
-        result = _write_backup(db, partial, reason=reason)
+        result = _write_backup(db, partial, reason=reason, may_link=_new_owner(dest.parent) is None,
+                               previous=previous)
         _private(partial)
         verify_backup(partial)
         _fsync_tree(partial)
@@ -249,7 +291,7 @@ def create_backup(db: str | Path, dest: str | Path, *, reason: str = "manual") -
     return result
 
 
-def _write_backup(db: Path, out: Path, *, reason: str) -> BackupResult:
+def _write_backup(db: Path, out: Path, *, reason: str, may_link: bool, previous: Path | None) -> BackupResult:
     src = _open_source(db)
     copy_path = out / DATABASE
     try:
@@ -276,7 +318,8 @@ def _write_backup(db: Path, out: Path, *, reason: str) -> BackupResult:
         source = blob_dir / digest[:2] / digest
         rel = f"{BLOBS}/{digest[:2]}/{digest}"
         try:
-            got, n = _copy_hashed(source, out / rel)
+            got, n = _link_or_copy(source, out / rel, may_link=may_link,
+                                   previous=previous / rel if previous is not None else None)
         except FileNotFoundError:
             # Purged after the central server confirmed its dossier ([central] file_retention_days), or lost.
             missing.append(digest)
@@ -407,8 +450,11 @@ def backup_into(db: str | Path, folder: str | Path, *, keep: int | None = None,
     """A dated backup `folder/<db name>-YYYYmmdd-HHMMSS`, then the older ones beyond `keep` removed."""
     db, folder = Path(db), Path(folder)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    result = create_backup(db, _new_dir(folder, f"{db.stem}-{_stamp(now)}"), reason="manual")
-    gone = prune(folder, re.escape(db.stem) + "-" + _STAMP, keep) if keep else []
+    pattern = re.escape(db.stem) + "-" + _STAMP
+    earlier = _backups(folder, pattern)
+    result = create_backup(db, _new_dir(folder, f"{db.stem}-{_stamp(now)}"), reason="manual",
+                           previous=earlier[-1] if earlier else None)
+    gone = prune(folder, pattern, keep) if keep else []
     return result, gone
 
 

@@ -289,3 +289,42 @@ def test_a_hub_does_not_start_during_a_restore(tmp_path: Path) -> None:
         with pytest.raises(StoreError, match="restore"):
             SiteStore(db)
     SiteStore(db).close()
+
+
+def test_files_are_linked_on_the_same_disk_and_copied_to_another(make_hub, tmp_path: Path) -> None:  # noqa: ANN001
+    h = make_hub(example=True)
+    data = os.urandom(40_000)
+    put_dossier(h, [data])
+    sha = hashlib.sha256(data).hexdigest()
+    hub_file = Path(str(h.db) + ".blobs") / sha[:2] / sha
+    nights = [backup_into(h.db, tmp_path / "backups", now=1_790_000_000 + i * 86400)[0].path for i in range(2)]
+    # Same disk: every night's backup shares the hub's file (it never changes in place) instead of a copy.
+    inodes = {(p / "blobs" / sha[:2] / sha).stat().st_ino for p in nights}
+    assert inodes == {hub_file.stat().st_ino}
+    # The hub deletes the file (retention): the backups still have it, whole.
+    hub_file.unlink()
+    for p in nights:
+        verify_backup(p)
+        assert (p / "blobs" / sha[:2] / sha).read_bytes() == data
+    # Another disk gets a copy of its own.
+    other = Path("/dev/shm")
+    if not other.is_dir() or os.stat(other).st_dev == os.stat(tmp_path).st_dev or not os.access(other, os.W_OK):
+        pytest.skip("no second file system (/dev/shm) to copy to")
+    restore_backup(nights[0], tmp_path / "again" / "site.db")
+    again = tmp_path / "again" / "site.db"
+    target = other / f"motcua-test-{uuid.uuid4().hex[:8]}"
+    try:
+        first = backup_into(again, target, now=1_790_000_000)[0].path / "blobs" / sha[:2] / sha
+        assert first.read_bytes() == data and first.stat().st_nlink == 1
+        # The next night on that disk links to the previous night's copy...
+        second = backup_into(again, target, now=1_790_086_400)[0].path / "blobs" / sha[:2] / sha
+        assert second.stat().st_ino == first.stat().st_ino
+        # ...but a file the hub has purged since is not carried on.
+        (Path(str(again) + ".blobs") / sha[:2] / sha).unlink()
+        third, _ = backup_into(again, target, now=1_790_172_800)
+        assert not (third.path / "blobs" / sha[:2] / sha).exists()
+        assert third.manifest["missing_files"] == [sha]
+    finally:
+        import shutil
+
+        shutil.rmtree(target, ignore_errors=True)
