@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 import requests
 
+from sync.central import IDENTITY_HEADER, IDENTITY_REFUSED
 from sync.store import StoreError, connect
 
 if TYPE_CHECKING:
@@ -71,6 +72,14 @@ class Transient(Exception):
     """The exchange failed in a way worth retrying later (network, timeout, 5xx, auth or routing)."""
 
 
+class Refused(Exception):
+    """The central server knows another database for this site: nothing is sent until that is settled.
+
+    Not an item's fault (no dead letter) and not an outage (no quick retries): a technician must restore
+    the site's own database, or the province must release the site (`motcua central site release`).
+    """
+
+
 @dataclass
 class RelaySettings:
     """How the relay talks to the central server."""
@@ -86,6 +95,8 @@ class RelaySettings:
     feed_interval_s: float = 30.0
     idle_poll_s: float = 1.0
     upload_threads: int = 4
+    refused_retry_s: float = 300.0
+    """After the central server refused this database (another one syncs for the site), ask again this seldom."""
 
 
 class Relay:
@@ -97,6 +108,7 @@ class Relay:
         self.site = hub.config.site.code
         self.agency_code = hub.config.site.agency_code or hub.config.site.code
         self.blob_path = blob_path
+        self.identity = hub.store.identity
         self.base = settings.url.rstrip("/") + "/api/v1"
         self._stop = threading.Event()
         self._wake = threading.Event()
@@ -154,6 +166,10 @@ class Relay:
                     if sent == 0:
                         self._wake.wait(self.s.idle_poll_s)
                         self._wake.clear()
+                except Refused as exc:
+                    self._refused(str(exc))
+                    # Neither new events nor a short backoff wake it: only time (or stopping).
+                    self._stop.wait(self.s.refused_retry_s)
                 except (Transient, StoreError) as exc:
                     self._failed(str(exc))
                     self.attempt += 1
@@ -172,6 +188,13 @@ class Relay:
         self.attempt = 0
         self.state = "ok"
 
+    def _refused(self, message: str) -> None:
+        if self.state != "refused" or (self.last_error or {}).get("message") != message:
+            log.error("the central server %s refuses this database (identity %s): %s", self.s.url, self.identity,
+                      message)
+        self.last_error = {"at": self.hub.clock.time(), "message": message[:500]}
+        self.state = "refused"
+
     def _failed(self, message: str) -> None:
         if self.attempt == 0 or (self.last_error or {}).get("message") != message:
             log.warning("sync with %s failed: %s", self.s.url, message)
@@ -185,6 +208,7 @@ class Relay:
             s = requests.Session()
             s.headers["Authorization"] = f"Bearer {self.s.token}"
             s.headers["User-Agent"] = "motcua-edge-hub"
+            s.headers[IDENTITY_HEADER] = self.identity
             self._local.session = s
         return s
 
@@ -196,6 +220,8 @@ class Relay:
         except requests.RequestException as exc:
             self._local.session = None  # a half-read connection must not be reused
             raise Transient(f"{method} {path}: {type(exc).__name__}: {exc}") from exc
+        if r.status_code == 409 and _error_code(r) == IDENTITY_REFUSED:
+            raise Refused(_error_message(r))
         if r.status_code >= 500 or r.status_code in (401, 403, 404, 405, 408, 429):
             raise Transient(f"{method} {path}: HTTP {r.status_code} {_error_code(r)}")
         return r

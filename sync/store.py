@@ -144,11 +144,21 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (dossier_id, status, at)
     );
     """,
+    # 4: guards (issue 10). The database's identity, a random UUID made once, here, when the database is
+    # created (or upgraded): the central server registers it for the site at the first sync and refuses any
+    # other database for that site. A backup restored elsewhere keeps it. Test tickets of commissioning mode.
+    """
+    INSERT INTO meta (key, value) SELECT 'identity', lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4'
+        || substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + abs(random() % 4), 1)
+        || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))
+        WHERE NOT EXISTS (SELECT 1 FROM meta WHERE key = 'identity');
+    ALTER TABLE tickets ADD COLUMN test INTEGER NOT NULL DEFAULT 0;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _TICKET_COLS = ("id", "day", "number_service", "number", "display", "service", "priority", "channel",
-                "status", "issued_at", "called_at", "counter", "finished_at", "recalls", "transfers")
+                "status", "issued_at", "called_at", "counter", "finished_at", "recalls", "transfers", "test")
 _UPSERT_TICKET = (
     f"INSERT INTO tickets ({', '.join(_TICKET_COLS)}) VALUES ({', '.join('?' * len(_TICKET_COLS))}) "
     "ON CONFLICT(id) DO UPDATE SET service=excluded.service, priority=excluded.priority, "
@@ -218,14 +228,14 @@ def _backup_before_migrating(conn: sqlite3.Connection, path: str | Path, version
 def ticket_row(t: Ticket) -> tuple[Any, ...]:
     """A ticket as a row tuple in _TICKET_COLS order."""
     return (t.id, t.day, t.number_service, t.number, t.display, t.service, t.priority, t.channel,
-            t.status.value, t.issued_at, t.called_at, t.counter, t.finished_at, t.recalls, t.transfers)
+            t.status.value, t.issued_at, t.called_at, t.counter, t.finished_at, t.recalls, t.transfers, int(t.test))
 
 
 def ticket_from_row(r: Sequence[Any]) -> Ticket:
     """A ticket from a row tuple in _TICKET_COLS order."""
     return Ticket(id=r[0], day=r[1], number_service=r[2], number=r[3], display=r[4], service=r[5],
                   priority=r[6], channel=r[7], status=TicketStatus(r[8]), issued_at=r[9], called_at=r[10],
-                  counter=r[11], finished_at=r[12], recalls=r[13], transfers=r[14])
+                  counter=r[11], finished_at=r[12], recalls=r[13], transfers=r[14], test=bool(r[15]))
 
 
 def counter_row(c: CounterStatus) -> tuple[Any, ...]:
@@ -328,7 +338,8 @@ class SiteStore:
             if tk.get("id") in by_id:
                 calls.append({"display": tk.get("display"), "counter": d.get("counter"),
                               "service": tk.get("service"), "at": tk.get("called_at"), "ticket_id": tk.get("id"),
-                              **({"recall": True} if d.get("type") == "ticket.recalled" else {})})
+                              **({"recall": True} if d.get("type") == "ticket.recalled" else {}),
+                              **({"test": True} if tk.get("test") else {})})
         return tickets, counters, int(last_seq), calls
 
     def ticket(self, ticket_id: str) -> Ticket | None:
@@ -344,6 +355,18 @@ class SiteStore:
             rows = self.read("SELECT seq, type, data FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
                              (seq, until, limit))
         return [EncodedEvent(r[0], r[1], r[2].encode() if isinstance(r[2], str) else r[2]) for r in rows]
+
+    # ------------------------------------------------------------------ identity and site record
+    @property
+    def identity(self) -> str:
+        """The database's identity (a UUID made when it was created); the central server knows the site by it."""
+        with self._read_lock:
+            return read_meta(self._read, IDENTITY_KEY) or ""
+
+    def site_record(self) -> dict[str, Any] | None:
+        """What the hub recorded of its site file at its last start or reload (code, services, counters)."""
+        with self._read_lock:
+            return site_record(self._read)
 
     # ------------------------------------------------------------------ tokens
     def token_lookup(self, token: str) -> tuple[str, str, int | None] | None:
@@ -503,6 +526,60 @@ class SiteStore:
             if self.on_failed is not None:
                 self.on_failed(error)
             self._queue.put(_RESET)
+
+
+IDENTITY_KEY = "identity"
+SITE_KEY = "site"
+PUT_META = "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+
+
+def read_meta(conn: sqlite3.Connection, key: str) -> str | None:
+    """A value of the meta table (None when absent)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return None if row is None else str(row[0])
+
+
+def site_record(conn: sqlite3.Connection) -> dict[str, Any] | None:
+    """The site summary the hub records at start: {"code", "name", "services", "counters", "recorded_at"}."""
+    text = read_meta(conn, SITE_KEY)
+    if not text:
+        return None
+    try:
+        record: dict[str, Any] = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return None
+    return record
+
+
+def open_existing(path: str | Path, *, create: bool = False) -> sqlite_utils.Database:
+    """Migrate an existing site database; refuse a missing one (a mistyped path) unless create is set.
+
+    Hazard: sqlite3 creates any path it is given, so without this check a typo makes a new, empty
+    database that the hub never reads (the token made in it is refused as invalid).
+    """
+    p = Path(path)
+    if not p.exists():
+        if not create:
+            raise StoreError(f"không có cơ sở dữ liệu {p} / no database at {p}: check the path (the hub's --db), "
+                             "or add --create to make a new one")
+        if not p.parent.is_dir():
+            raise StoreError(f"không có thư mục {p.parent} / no folder {p.parent}")
+    elif p.is_dir():
+        raise StoreError(f"{p} là thư mục / {p} is a folder, not a database file")
+    else:
+        try:
+            probe = sqlite3.connect(f"file:{p}?mode=ro", uri=True)
+            try:
+                version = probe.execute("PRAGMA user_version").fetchone()[0]
+                tables = {r[0] for r in probe.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            finally:
+                probe.close()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{p} không phải cơ sở dữ liệu của trạm / is not a site database ({exc})") from None
+        if version == 0 and tables:
+            raise StoreError(f"{p} không phải cơ sở dữ liệu của trạm / is not a site database "
+                             f"(it holds other tables: {', '.join(sorted(tables)[:5])})")
+    return migrate(p)
 
 
 def hash_token(token: str) -> str:

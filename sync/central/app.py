@@ -8,6 +8,10 @@
   (`{agency code}-{yyMMdd}-{NNNN}`); a repeat gets the first answer; the same id with another body is 422;
 - `GET /feeds/{catalog|calendar|guides|status}?after=CURSOR&epoch=E&limit=N`: pages after a cursor;
 - `GET /dossiers/{id or code}`: lookup.
+
+Every request of a hub carries its database's identity (`X-Motcua-Hub-Identity`): the first database to
+sync for a site is registered, another one is refused with 409 `site_identity_mismatch` until the site is
+released (`motcua central site release --site CODE`). Test tickets (commissioning) are kept as events only.
 """
 from __future__ import annotations
 
@@ -30,6 +34,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from motcua import __version__
+from sync.central import IDENTITY_HEADER
 from sync.central.store import CentralError, CentralStore
 from sync.files import fsync_dir
 
@@ -37,6 +42,7 @@ log = logging.getLogger(__name__)
 
 API = "/api/v1"
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
+IDENTITY = re.compile(r"^[0-9A-Fa-f-]{32,36}$")
 MAX_BLOB = 200 * 1024 * 1024
 MAX_EVENTS = 2000
 
@@ -128,12 +134,17 @@ def create_central_app(store: CentralStore) -> FastAPI:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         return _error(500, "internal_error", "Lỗi hệ thống / internal error")
 
-    async def site_auth(creds: HTTPAuthorizationCredentials | None = Depends(bearer)) -> str:
+    async def site_auth(request: Request, creds: HTTPAuthorizationCredentials | None = Depends(bearer)) -> str:
         if creds is None or not creds.credentials:
             raise CentralError(401, "unauthorized", "Thiếu mã trạm / missing site token (Authorization: Bearer)")
         site = store.site_of(creds.credentials)
         if site is None:
             raise CentralError(401, "unauthorized", "Mã trạm không hợp lệ / invalid site token")
+        identity = request.headers.get(IDENTITY_HEADER, "").strip() or None
+        if identity is not None and not IDENTITY.match(identity):
+            raise CentralError(422, "invalid_identity", f"{IDENTITY_HEADER}: expected a UUID")
+        # One hub database per site: the first to sync is registered, another one gets a 409 (sync.central).
+        await in_thread(lambda: store.check_identity(site, identity))
         return site
 
     def same_site(site: str, claimed: str) -> None:

@@ -6,6 +6,8 @@
     motcua central export --db PATH --kind tickets|dossiers [--site CODE]
     motcua central epoch --db PATH --bump
     motcua central catalog --db PATH [--put FILE.json] [--delete CODE]
+    motcua central site list --db PATH [--site CODE]
+    motcua central site release --db PATH --site CODE
 """
 from __future__ import annotations
 
@@ -31,7 +33,8 @@ def build_central_app(db_path: str | Path, *, dev_tokens: bool = True):  # type:
 
 def _serve(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(prog="motcua central", description="Máy chủ hồ sơ trung tâm tham chiếu / "
-                                 "run the reference central case server (subcommands: token, status, export, epoch, catalog).")
+                                 "run the reference central case server "
+                                 "(subcommands: token, status, export, epoch, catalog, site).")
     ap.add_argument("--db", required=True, help="SQLite database file (created and seeded if missing)")
     ap.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     ap.add_argument("--port", type=int, default=8480, help="port (default 8480)")
@@ -50,7 +53,7 @@ def _serve(argv: list[str]) -> int:
 
 def main(argv: list[str]) -> int:
     """Entry point of `motcua central`."""
-    if not argv or argv[0] not in ("token", "status", "export", "epoch", "catalog"):
+    if not argv or argv[0] not in ("token", "status", "export", "epoch", "catalog", "site"):
         return _serve(argv)
     action, rest = argv[0], argv[1:]
     ap = argparse.ArgumentParser(prog=f"motcua central {action}")
@@ -66,6 +69,11 @@ def main(argv: list[str]) -> int:
         ap.add_argument("--db", required=True)
         ap.add_argument("--kind", required=True, choices=["tickets", "dossiers", "events"])
         ap.add_argument("--site", default=None)
+    elif action == "site":
+        ap.add_argument("what", choices=["list", "release"],
+                        help="list: the hub database each site syncs from; release: forget it (a lost hub)")
+        ap.add_argument("--db", required=True)
+        ap.add_argument("--site", default=None, help="the site's code ([site].code); required by release")
     elif action == "epoch":
         ap.add_argument("--db", required=True)
         ap.add_argument("--bump", action="store_true", help="compact the feeds under a new epoch (sites resync)")
@@ -85,6 +93,8 @@ def main(argv: list[str]) -> int:
             out = sys.stdout
             for row in store.export(args.kind, site=args.site):
                 out.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
+        elif action == "site":
+            return _site(store, args.what, args.site)
         elif action == "epoch":
             print(store.bump_epoch() if args.bump else store.epoch)
         else:
@@ -101,3 +111,31 @@ def main(argv: list[str]) -> int:
     finally:
         store.close()
     return 0
+
+
+def _site(store: CentralStore, what: str, site: str | None) -> int:
+    """`motcua central site list|release`: which hub database a site syncs from."""
+    if what == "list":
+        for r in store.site_identities(site=site):
+            state = "released " + _when(r["released_at"]) if r["released_at"] else "current"
+            print(f"{r['site']:<16} {r['identity']}  registered {_when(r['registered_at'])}  {state}")
+        return 0
+    if not site:
+        print("motcua central site release: --site CODE là bắt buộc / --site CODE is required", file=sys.stderr)
+        return 2
+    released = store.release_site(site)
+    if released is None:
+        print(f"trạm {site} chưa đăng ký cơ sở dữ liệu nào / site {site} has no registered hub database", file=sys.stderr)
+        return 1
+    print(f"đã giải phóng trạm {site} (cơ sở dữ liệu {released['identity']}); cơ sở dữ liệu đồng bộ tiếp theo sẽ "
+          f"được đăng ký / released site {site} from hub database {released['identity']}; the next hub database "
+          "to sync is registered")
+    return 0
+
+
+def _when(ts: float) -> str:
+    from datetime import datetime
+
+    from motcua.clock import VIETNAM_TZ
+
+    return datetime.fromtimestamp(ts, VIETNAM_TZ).strftime("%Y-%m-%d %H:%M")

@@ -25,6 +25,7 @@ from typing import Any
 import orjson
 
 from motcua.clock import VIETNAM_TZ
+from sync.central import IDENTITY_REFUSED, IDENTITY_REQUIRED
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +99,18 @@ MIGRATIONS: list[str] = [
     CREATE INDEX feed_kind_seq ON feed (kind, seq);
     CREATE TABLE feed_state (kind TEXT NOT NULL, key TEXT NOT NULL, site TEXT, body TEXT NOT NULL,
                              PRIMARY KEY (kind, key));
+    """,
+    # 2: site identity (issue 10). The hub database a site syncs from, registered at its first sync; a release
+    # (a lost hub) keeps the row with released_at, so the history of a site's databases stays.
+    """
+    CREATE TABLE site_identities (
+        site TEXT NOT NULL,
+        identity TEXT NOT NULL,
+        registered_at REAL NOT NULL,
+        released_at REAL,
+        PRIMARY KEY (site, identity, registered_at)
+    );
+    CREATE UNIQUE INDEX site_identities_current ON site_identities (site) WHERE released_at IS NULL;
     """,
 ]
 
@@ -214,6 +227,63 @@ class CentralStore:
             row = self.conn.execute("SELECT site FROM site_tokens WHERE hash = ? AND revoked_at IS NULL",
                                     (hash_token(token),)).fetchone()
         return row[0] if row else None
+
+    # ------------------------------------------------------------------ site identity
+    def check_identity(self, site: str, identity: str | None) -> None:
+        """Accept a hub database for a site: the first one to sync is registered, another one is refused (409).
+
+        A request without identity (a hub older than identities) passes until the site has one registered.
+        """
+        with self.lock:
+            row = self.conn.execute("SELECT identity, registered_at FROM site_identities "
+                                    "WHERE site = ? AND released_at IS NULL", (site,)).fetchone()
+        if row is None:
+            if not identity:
+                return
+            with self._tx():
+                self.conn.execute("INSERT INTO site_identities (site, identity, registered_at) SELECT ?, ?, ? "
+                                  "WHERE NOT EXISTS (SELECT 1 FROM site_identities WHERE site = ? AND released_at IS NULL)",
+                                  (site, identity, time.time(), site))
+                row = self.conn.execute("SELECT identity, registered_at FROM site_identities "
+                                        "WHERE site = ? AND released_at IS NULL", (site,)).fetchone()
+            if row[0] == identity:
+                log.info("site %s registered with hub database %s", site, identity)
+        if row[0] == identity:
+            return
+        when = datetime.fromtimestamp(row[1], VIETNAM_TZ).strftime("%d/%m/%Y %H:%M")
+        if not identity:
+            raise CentralError(403, IDENTITY_REQUIRED,
+                               f"Trạm {site} đã đăng ký một cơ sở dữ liệu; hãy nâng cấp máy chủ trạm / site {site} has "
+                               "a registered hub database: update this hub so that it sends its identity")
+        raise CentralError(409, IDENTITY_REFUSED,
+                           f"Máy chủ tỉnh đã nhận dữ liệu của trạm {site} từ một cơ sở dữ liệu khác (mã {row[0][:8]}…, "
+                           f"từ {when}); cơ sở dữ liệu này (mã {identity[:8]}…) không được đồng bộ. Nếu đây là máy "
+                           f"thay thế: khôi phục bản sao lưu của máy cũ, hoặc đề nghị tỉnh chạy "
+                           f"`motcua central site release --site {site}` / the central server already takes site "
+                           f"{site}'s data from another hub database ({row[0][:8]}…, since {when}); this one "
+                           f"({identity[:8]}…) is not synced. On replacement hardware restore the old hub's "
+                           f"backup, or ask the province to release the site.",
+                           extra={"registered": row[0], "yours": identity})
+
+    def site_identities(self, *, site: str | None = None) -> list[dict[str, Any]]:
+        """Registered hub databases, current and released, oldest first."""
+        with self.lock:
+            rows = self.conn.execute("SELECT site, identity, registered_at, released_at FROM site_identities "
+                                     "WHERE (? IS NULL OR site = ?) ORDER BY site, registered_at", (site, site)).fetchall()
+        return [{"site": r[0], "identity": r[1], "registered_at": r[2], "released_at": r[3]} for r in rows]
+
+    def release_site(self, site: str) -> dict[str, Any] | None:
+        """Forget the database a site syncs from (a lost hub): the next hub database to sync is registered."""
+        with self._tx():
+            row = self.conn.execute("SELECT identity, registered_at FROM site_identities "
+                                    "WHERE site = ? AND released_at IS NULL", (site,)).fetchone()
+            if row is None:
+                return None
+            now = time.time()
+            self.conn.execute("UPDATE site_identities SET released_at = ? WHERE site = ? AND released_at IS NULL",
+                              (now, site))
+        log.warning("site %s released from hub database %s", site, row[0])
+        return {"site": site, "identity": row[0], "registered_at": row[1], "released_at": now}
 
     # ------------------------------------------------------------------ seed and feeds
     def seed(self) -> None:
@@ -335,7 +405,9 @@ class CentralStore:
                 known[e["id"]] = (h, now)
                 rows.append((e["id"], site, e["seq"], e["type"], e["at"], h, orjson.dumps(e).decode(), now))
                 ticket = e.get("ticket")
-                if isinstance(ticket, dict) and isinstance(ticket.get("id"), str):
+                # A test ticket (commissioning, "test": true) stays in the event log as sent, but is no ticket
+                # of the site: it is left out of the tickets table, its exports and counts.
+                if isinstance(ticket, dict) and isinstance(ticket.get("id"), str) and ticket.get("test") is not True:
                     tickets.append((ticket["id"], site, e["seq"], orjson.dumps(ticket).decode()))
                 results[i] = {"id": e["id"], "status": 201, "received_at": now}
             if rows:
