@@ -33,7 +33,7 @@ from sync.server import free_port  # noqa: E402
 from sync.store import create_token  # noqa: E402
 
 SITE = always_open_site_toml(code="BENCH", name="Trung tâm thử đồng bộ", agency_code="000.00.12.H04",
-                             central_token="dev-central-token-BENCH", services={"S1": "Dịch vụ 1", "S2": "Dịch vụ 2"})
+                             central_token="dev-central-token-BENCH", services={"DKKD": "Đăng ký kinh doanh", "S2": "Dịch vụ 2"})
 PY = [sys.executable, "-c", "import sys; from motcua.cli import main; sys.exit(main())"]
 
 
@@ -64,7 +64,7 @@ def main() -> None:
             s = requests.Session()
             s.headers["Authorization"] = f"Bearer {tokens['kiosk']}"
             for k in range(per + (1 if i < tickets % 8 else 0)):
-                s.post(hub_url + "/api/v1/tickets", json={"service": ("S1", "S2")[k % 2]}, timeout=10).raise_for_status()
+                s.post(hub_url + "/api/v1/tickets", json={"service": ("DKKD", "S2")[k % 2]}, timeout=10).raise_for_status()
 
         threads = [threading.Thread(target=kiosk, args=(i,)) for i in range(8)]
         for t in threads:

@@ -91,8 +91,10 @@ BTN_LOOKUP = T("Tra cứu hồ sơ", "Check a dossier")
 CATALOG_TITLE = T("Tra cứu thủ tục: chọn lĩnh vực hoặc gõ vài chữ (có dấu hay không đều được)",
                   "Find a procedure: pick a field or type a few words")
 SUBMIT_PICK = T("Nộp hồ sơ: chọn lĩnh vực hoặc gõ tên thủ tục", "Submit a dossier: pick a field or type the procedure")
-CATALOG_HINT = T("Không tìm thấy thủ tục. Thử gõ ít chữ hơn, ví dụ \"khai sinh\".",
-                 "No procedure found. Try fewer words, e.g. \"birth\".")
+CATALOG_HINT = T("Trung tâm này không có thủ tục nào như vậy. Thử gõ ít chữ hơn, ví dụ \"khai sinh\", "
+                 "hoặc hỏi cán bộ hướng dẫn.",
+                 "No procedure of this center matches. Try fewer words, or ask at the help desk.")
+"""The catalog lists the procedures of this center's services only (a district center offers part of them)."""
 CATALOG_OFFLINE = T("Chưa tải được danh mục thủ tục (mất kết nối).", "The catalog could not be loaded (offline).")
 PROCESSING = T("Thời gian giải quyết", "Processing time")
 FEE = T("Lệ phí: {fee} đồng", "Fee: {fee} VND")

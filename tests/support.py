@@ -144,3 +144,30 @@ def wait_until(pred: Any, timeout: float = 15.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError("condition not met in time")
         time.sleep(0.01)
+
+
+def toml_text(data: dict[str, Any]) -> str:
+    """A site mapping (small_site()) as a TOML file: tables, arrays of tables, scalars and lists of scalars."""
+    import json
+
+    def value(v: Any) -> str:
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, int | float):
+            return repr(v)
+        if isinstance(v, list):
+            return "[" + ", ".join(value(x) for x in v) + "]"
+        return json.dumps(str(v), ensure_ascii=False)
+
+    lines: list[str] = []
+    for key, v in data.items():
+        if isinstance(v, dict):
+            lines.append(f"[{key}]")
+            lines += [f"{k} = {value(x)}" for k, x in v.items()]
+        elif isinstance(v, list) and v and isinstance(v[0], dict):
+            for item in v:
+                lines.append(f"[[{key}]]")
+                lines += [f"{k} = {value(x)}" for k, x in item.items()]
+        else:
+            lines.insert(0, f"{key} = {value(v)}")
+    return "\n".join(lines) + "\n"

@@ -115,6 +115,14 @@ class Dossiers:
             return {p["code"]: p for p in (orjson.loads(r[0]) for r in rows)}
         return {p["code"]: p for p in shipped_catalog()}
 
+    def offers(self, procedure: dict[str, Any]) -> bool:
+        """Whether this site handles a procedure: its service code is one of the site's services."""
+        return self.config.service(str(procedure.get("service") or "")) is not None
+
+    def offered(self, procedures: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The procedures of a catalog this site handles (a district center offers part of the province's)."""
+        return [p for p in procedures if self.offers(p)]
+
     def due_time(self, procedure: dict[str, Any], received: float) -> float | None:
         """Thời gian trả kết quả: when a dossier received now is due, in working time (DOMAIN.md)."""
         from datetime import datetime, time
@@ -201,6 +209,11 @@ class Dossiers:
         procedure = self.catalog().get(req.procedure)
         if procedure is None:
             raise ApiError(422, "unknown_procedure", f"Không có thủ tục {req.procedure} / unknown procedure")
+        if not self.offers(procedure):
+            raise ApiError(422, "procedure_not_offered",
+                           f"Trung tâm không tiếp nhận thủ tục {req.procedure} ({procedure.get('name', '')}) / "
+                           f"this center does not handle procedure {req.procedure} (service "
+                           f"{procedure.get('service')} is not one of its services)")
         sizes = {}
         for f in req.files:
             p = self.blob_path(f.sha256)

@@ -49,7 +49,8 @@ def test_return_time_in_working_days_and_same_day_procedures(make_hub, clock: Ma
     assert r.status_code == 422 and r.json()["error"]["code"] == "unknown_procedure"
 
 
-def test_catalog_falls_back_to_the_shipped_one(hub) -> None:  # noqa: ANN001
+def test_catalog_falls_back_to_the_shipped_one(make_hub) -> None:  # noqa: ANN001
+    hub = make_hub(example=True)
     r = requests.get(f"{hub.url}/api/v1/catalog?service=TPHT", timeout=5,
                      headers={"Authorization": f"Bearer {hub.tokens['kiosk']}"}).json()
     assert r["source"] == "shipped" and any(p["name"] == "Đăng ký khai sinh" for p in r["procedures"])

@@ -34,7 +34,7 @@ def test_refuses_a_newer_schema(tmp_path: Path) -> None:
 def test_token_create_prints_the_token_last_and_stores_only_its_hash(tmp_path: Path,
                                                                       capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "s.db"
-    assert main(["token", "create", "--db", str(db), "--role", "kiosk", "--name", "Ki-ốt sảnh 1"]) == 0
+    assert main(["token", "create", "--db", str(db), "--role", "kiosk", "--name", "Ki-ốt sảnh 1", "--create"]) == 0
     token = capsys.readouterr().out.split()[-1]
     assert token.startswith("kiosk_") and len(token) > 30
     rows = sqlite3.connect(db).execute("SELECT hash, role, name FROM tokens").fetchall()

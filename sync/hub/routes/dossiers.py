@@ -69,13 +69,14 @@ def _feed(hub: Hub, kind: str) -> dict[str, Any]:
 
 @router.get(f"{API}/catalog", tags=["sync"])
 async def catalog(hub: HubDep, p: AnyRole, service: str | None = None) -> Response:
-    """Danh mục thủ tục hành chính / the procedure catalog (from the central server), optionally by service."""
+    """Danh mục thủ tục hành chính / the procedures this site handles (of the central server's catalog: those
+    of the site's services), optionally of one service."""
     feed = _feed(hub, "catalog")
     items = feed.pop("items")
     source = "central"
     if not items:
         items, source = shipped_catalog(), "shipped"  # until the central server's catalog arrives
-    procs = [x for x in items if service is None or x.get("service") == service]
+    procs = [x for x in hub.dossiers.offered(items) if service is None or x.get("service") == service]
     return json_response({**feed, "source": source, "procedures": procs})
 
 

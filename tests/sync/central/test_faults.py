@@ -130,7 +130,20 @@ def test_feed_page_delivered_twice_and_an_epoch_reset(tmp_path: Path) -> None:
         s = hub.session("kiosk")
 
         def hub_catalog() -> dict[str, dict]:
+            """The hub's copy of the central server's catalog feed (the whole province's)."""
+            conn = sqlite3.connect(hub.db)
+            try:
+                rows = conn.execute("SELECT body FROM feed_items WHERE kind = 'catalog'").fetchall()
+            finally:
+                conn.close()
+            return {p["code"]: p for p in (orjson.loads(r[0]) for r in rows)}
+
+        def devices_catalog() -> dict[str, dict]:
+            """What the hub gives its devices: the procedures of the site's services (DD, TPHT)."""
             return {p["code"]: p for p in s.get(hub.url + "/api/v1/catalog", timeout=5).json()["procedures"]}
+
+        def offered(feed: dict[str, dict]) -> dict[str, dict]:
+            return {k: v for k, v in feed.items() if v["service"] in ("DD", "TPHT")}
 
         deadline = time.monotonic() + 20
         while len(hub_catalog()) < 40 and time.monotonic() < deadline:
@@ -159,6 +172,7 @@ def test_feed_page_delivered_twice_and_an_epoch_reset(tmp_path: Path) -> None:
         assert any(a == "replay" for _, p, a in proxy.log if "catalog" in p)
         time.sleep(1.5)  # more replays: nothing moves back
         assert hub_catalog() == store.feed_state("catalog")
+        assert devices_catalog() == offered(store.feed_state("catalog")) and devices_catalog()["DD.01"]["fee"] == 3000
         # An epoch reset (the server compacted its feeds) while a procedure was withdrawn.
         h = sqlite3.connect(hub.db)
         before = h.execute("SELECT epoch, cursor FROM feed_cursors WHERE kind = 'catalog'").fetchone()
@@ -168,6 +182,7 @@ def test_feed_page_delivered_twice_and_an_epoch_reset(tmp_path: Path) -> None:
         while "XD.04" in hub_catalog() and time.monotonic() < deadline:
             time.sleep(0.1)
         assert hub_catalog() == store.feed_state("catalog")
+        assert devices_catalog() == offered(store.feed_state("catalog"))
         after = h.execute("SELECT epoch, cursor FROM feed_cursors WHERE kind = 'catalog'").fetchone()
         assert before[0] == 1 and after[0] == epoch == 2
         # Dossier status moves on the central server and reaches the hub.
