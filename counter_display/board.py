@@ -252,6 +252,8 @@ class BoardView(QWidget):
         number_rect = QRectF(r.left() + 20, r.top() + 60, 560, 250)
         self._text(p, number_rect, call.display, fit_font(call.display, 560, 210, bold=True),
                    TEXT if hot else ACCENT, Qt.AlignmentFlag.AlignCenter)
+        if call.test:
+            self._test_mark(p, QRectF(number_rect.left(), number_rect.bottom() - 40, number_rect.width(), 44))
         p.setPen(QPen(TEXT, 8))
         mid = number_rect.center().y()
         x0 = r.left() + 600
@@ -267,6 +269,11 @@ class BoardView(QWidget):
             sub = f"{texts.BOARD_RECALL.vi} · {sub}" if sub else texts.BOARD_RECALL.vi
         self._text(p, QRectF(x0 + 90, r.top() + 235, r.right() - x0 - 110, 60), sub,
                    fit_font(sub, r.right() - x0 - 110, 38), TEXT, Qt.AlignmentFlag.AlignCenter)
+
+    def _test_mark(self, p: QPainter, r: QRectF) -> None:
+        """"VÉ THỬ · TEST" beside a test ticket's number (commissioning mode)."""
+        text = f"{texts.TEST_TICKET.vi} · {texts.TEST_TICKET.en}"
+        self._text(p, r, text, fit_font(text, r.width(), r.height() * 0.8, bold=True), PAUSED, Qt.AlignmentFlag.AlignCenter)
 
     def counter_tiles(self, r: QRectF | None = None) -> list[Tile]:
         """The counters' tiles in `r` (design pixels): every label and number in its own box, apart.
@@ -387,6 +394,8 @@ class BoardView(QWidget):
                 p.setBrush(PANEL_2)
                 p.drawRect(QRectF(r.left() + 10, y, r.width() - 20, rh))
             self._text(p, QRectF(r.left() + 30, y, 300, rh), call.display, _font(rh * 0.68, bold=True), ACCENT)
+            if call.test:
+                self._test_mark(p, QRectF(r.left() + 200, y + rh * 0.2, 120, rh * 0.6))
             arrow = "↻" if call.recall else "→"
             self._text(p, QRectF(r.left() + 330, y, 60, rh), arrow, _font(rh * 0.6), TEXT)
             self._text(p, QRectF(r.left() + 400, y, r.width() - 430, rh), f"Quầy {call.counter}",

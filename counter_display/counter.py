@@ -436,6 +436,11 @@ class CounterPanel(QWidget):
         """A live hub event (from the feed): refresh when it concerns this counter's queue or devices."""
         mine = set(self.view.get("services", []))
         t = ev.data.get("ticket") or {}
+        if ev.type == "site.changed":
+            self.services = []  # the hub reloaded its site file: fetch names and services again
+            if self.busy == 0:
+                self.refresh()
+            return
         if ev.type.startswith("device.") or t.get("service") in mine or ev.data.get("counter") == self.number:
             if self.busy == 0:
                 self.refresh()
@@ -487,6 +492,8 @@ class CounterPanel(QWidget):
         if cur:
             self.number_label.setText(cur["display"])
             svc = next((s["name"] for s in self.services if s["code"] == cur.get("service")), cur.get("service", ""))
+            if cur.get("test"):
+                svc = f"{svc} · {texts.TEST_TICKET.vi} / {texts.TEST_TICKET.en}"
             self.service_label.setText(svc)
             self.waited_label.setText(self._waited(cur))
         else:

@@ -28,6 +28,8 @@ class Call:
     """When the hub made the call (Unix time)."""
     recall: bool = False
     ticket_id: str = ""
+    test: bool = False
+    """A test ticket of commissioning mode (shown as "VÉ THỬ · TEST")."""
 
 
 @dataclass(slots=True)
@@ -125,7 +127,8 @@ class BoardState:
         for r in board.get("recent_calls", []):
             if self.shows(service=r.get("service", ""), counter=int(r["counter"])):
                 self.recent.append(Call(0, r["display"], int(r["counter"]), r.get("service", ""),
-                                        _ts(r.get("at")), bool(r.get("recall")), r.get("ticket_id", "")))
+                                        _ts(r.get("at")), bool(r.get("recall")), r.get("ticket_id", ""),
+                                        bool(r.get("test"))))
         del self.recent[self.keep_recent:]
         self.faults = {f["device"]: f for f in board.get("device_faults", [])}
         self._status.clear()
@@ -145,7 +148,7 @@ class BoardState:
             view.current, view.current_id, view.service = t["display"], t["id"], t["service"]
             view.state = "open"
             call = Call(seq, t["display"], counter, t["service"], float(data.get("at") or 0.0),
-                        etype == "ticket.recalled", t["id"])
+                        etype == "ticket.recalled", t["id"], bool(t.get("test")))
             if self.shows(service=call.service, counter=counter):
                 self.recent.insert(0, call)
                 del self.recent[self.keep_recent:]
@@ -171,6 +174,8 @@ class BoardState:
             self.faults[d.get("device", "?")] = d
         elif etype == "device.ok":
             self.faults.pop((data.get("device") or {}).get("device", "?"), None)
+        elif etype == "site.changed" and isinstance(data.get("site"), dict):
+            self.load_site(data["site"])  # the hub reloaded its site file: names, ticker, services
         elif etype == "day.started":
             self.day = data.get("day", "")
             self.waiting = {k: 0 for k in self.waiting}

@@ -34,6 +34,8 @@ BOARD_CLOSED = Text("Chưa mở", "Closed")
 BOARD_FREE = Text("Đang chờ gọi", "Free")
 BOARD_RECALL = Text("Gọi lại", "Recall")
 BOARD_PEOPLE = Text("người", "people")
+TEST_TICKET = Text("VÉ THỬ", "TEST")
+"""Beside a test ticket's number (commissioning mode) on the board and the counter panel."""
 
 # -- counter panel ------------------------------------------------------------------------------------
 PANEL_TITLE = Text("Quầy {counter}", "Counter {counter}")

@@ -6,7 +6,6 @@ before anyone is told about it. All methods must be called from one thread (the 
 """
 from __future__ import annotations
 
-import bisect
 import enum
 import uuid
 from collections.abc import Iterable
@@ -16,6 +15,7 @@ from typing import Any
 
 from motcua.clock import Clock, iso
 from motcua.config import Counter, Service, SiteConfig
+from motcua.waitlist import ServiceQueue as _ServiceQueue
 
 
 class TicketStatus(str, enum.Enum):
@@ -72,6 +72,8 @@ class Ticket:
     finished_at: float | None = None
     recalls: int = 0
     transfers: int = 0
+    test: bool = False
+    """Vé thử: issued in commissioning mode; counted down from the top of the range, left out of reports."""
 
 
 @dataclass(slots=True)
@@ -109,53 +111,6 @@ class Change:
     """The ticket the change is about, if any."""
 
 
-class _ServiceQueue:
-    """Waiting tickets of one service: priority tickets and walk-ins, each ordered by issue time."""
-
-    __slots__ = ("_pkeys", "_wkeys", "priority", "walk_in")
-
-    def __init__(self) -> None:
-        self.priority: list[Ticket] = []
-        self.walk_in: list[Ticket] = []
-        self._pkeys: list[tuple[float, int]] = []
-        self._wkeys: list[tuple[float, int]] = []
-
-    def __len__(self) -> int:
-        return len(self.priority) + len(self.walk_in)
-
-    def _lists(self, t: Ticket) -> tuple[list[Ticket], list[tuple[float, int]]]:
-        return (self.priority, self._pkeys) if t.priority else (self.walk_in, self._wkeys)
-
-    def add(self, t: Ticket) -> None:
-        items, keys = self._lists(t)
-        key = (t.issued_at, t.number)
-        if not keys or keys[-1] <= key:
-            items.append(t)
-            keys.append(key)
-        else:
-            i = bisect.bisect_right(keys, key)
-            items.insert(i, t)
-            keys.insert(i, key)
-
-    def remove(self, t: Ticket) -> None:
-        items, keys = self._lists(t)
-        i = bisect.bisect_left(keys, (t.issued_at, t.number))
-        while i < len(items) and items[i] is not t:
-            i += 1
-        if i == len(items):
-            raise KeyError(t.id)
-        del items[i]
-        del keys[i]
-
-    def ahead_of(self, t: Ticket) -> int:
-        """How many tickets of this service would be served before t."""
-        items, keys = self._lists(t)
-        i = bisect.bisect_left(keys, (t.issued_at, t.number))
-        while i < len(items) and items[i] is not t:
-            i += 1
-        return i if t.priority else len(self.priority) + i
-
-
 @dataclass(slots=True)
 class _ServiceStats:
     average_s: float
@@ -176,6 +131,10 @@ class QueueEngine:
         self.queues: dict[str, _ServiceQueue] = {s.code: _ServiceQueue() for s in config.services}
         self.counters: dict[int, CounterStatus] = {c.number: CounterStatus(c.number) for c in config.counters}
         self.next_number: dict[str, int] = {s.code: s.first_number for s in config.services}
+        self.commissioning = False
+        """Chạy thử: every number issued is a test ticket, at any hour, outside quotas and reports."""
+        self.next_test_number: dict[str, int] = {s.code: s.last_number for s in config.services}
+        """Test numbers count down from the top of each range, so they never take a real number of the day."""
         self.issued_today: dict[str, int] = {s.code: 0 for s in config.services}
         self.kiosk_issued_today: dict[str, int] = {s.code: 0 for s in config.services}
         self.stats: dict[str, _ServiceStats] = {
@@ -206,6 +165,7 @@ class QueueEngine:
             self.queues[q] = _ServiceQueue()
         for code, svc in ((s.code, s) for s in self.config.services):
             self.next_number[code] = svc.first_number
+            self.next_test_number[code] = svc.last_number
             self.issued_today[code] = 0
             self.kiosk_issued_today[code] = 0
             self.stats[code] = _ServiceStats(svc.average_service_s)
@@ -214,14 +174,17 @@ class QueueEngine:
                 continue
             self.tickets[t.id] = t
             self.by_display.setdefault(t.display, []).append(t)
-            if t.number_service in self.next_number:
+            if t.test:
+                if t.number_service in self.next_test_number:
+                    self.next_test_number[t.number_service] = min(self.next_test_number[t.number_service], t.number - 1)
+            elif t.number_service in self.next_number:
                 self.next_number[t.number_service] = max(self.next_number[t.number_service], t.number + 1)
                 self.issued_today[t.number_service] += 1
                 if t.channel == "kiosk":
                     self.kiosk_issued_today[t.number_service] += 1
             if t.status == TicketStatus.WAITING and t.service in self.queues:
                 self.queues[t.service].add(t)
-            if t.status == TicketStatus.DONE and t.called_at and t.finished_at and t.service in self.stats:
+            if t.status == TicketStatus.DONE and t.called_at and t.finished_at and t.service in self.stats and not t.test:
                 self._observe(t.service, t.finished_at - t.called_at)
         self.counters = {n: CounterStatus(n, day=day) for n in self.counters}
         for c in counters:
@@ -312,6 +275,7 @@ class QueueEngine:
             "channel": t.channel,
             "recalls": t.recalls,
             "finished_at": iso(t.finished_at, self.tz),
+            "test": t.test,
         }
 
     def counter_view(self, c: CounterStatus) -> dict[str, Any]:
@@ -353,14 +317,16 @@ class QueueEngine:
 
     # ----------------------------------------------------------------- issuing
     def issuing_open(self, ts: float | None = None) -> bool:
-        """Whether kiosks may issue numbers now (opening hours)."""
+        """Whether kiosks may issue numbers now (opening hours; any hour in commissioning mode)."""
+        if self.commissioning:
+            return True
         local = datetime.fromtimestamp(self._now() if ts is None else ts, self.tz)
         return self.config.hours.issuing_at(local.isoweekday(), local.hour * 60 + local.minute)
 
     def quota_left(self, service: str) -> int | None:
-        """Kiosk numbers left today for a service (None: no quota)."""
+        """Kiosk numbers left today for a service (None: no quota, or test tickets, which have none)."""
         svc = self._service_cfg(service)
-        if svc.daily_quota is None:
+        if svc.daily_quota is None or self.commissioning:
             return None
         return max(0, svc.daily_quota - self.kiosk_issued_today[service])
 
@@ -370,13 +336,27 @@ class QueueEngine:
 
     def issue(self, service: str, *, priority: str | None = None, channel: str = "kiosk",
               request_id: str | None = None) -> Change:
-        """Cấp số: take the next number of a service (once per request_id, when one is given)."""
+        """Cấp số: take the next number of a service (once per request_id, when one is given).
+
+        In commissioning mode the number is a test ticket: any hour, no quota, counted down from the top
+        of the service's range (a real number of the day is never taken, and never repeated).
+        """
         svc = self._service_cfg(service)
         if priority is not None and priority not in {p.code for p in self.config.priority_categories}:
             raise QueueError("unknown_priority",
                              f"Không có đối tượng ưu tiên '{priority}' / unknown priority category",
                              status=422)
         now = self._now()
+        test = self.commissioning
+        if test:
+            number = self.next_test_number[service]
+            if number < self.next_number[service]:
+                raise QueueError("numbers_exhausted", f"{svc.name}: đã hết số thử trong ngày / no test numbers left today")
+            self.next_test_number[service] = number - 1
+            t = Ticket(id=str(uuid.uuid4()), day=self.day, number_service=service, number=number,
+                       display=svc.display(number), service=service, priority=priority, channel=channel,
+                       status=TicketStatus.WAITING, issued_at=now, test=True)
+            return self._issued(t, request_id)
         if channel == "kiosk":
             if not self.issuing_open(now):
                 raise QueueError("closed", "Ngoài giờ cấp số. Xin mời quay lại trong giờ làm việc / "
@@ -385,7 +365,7 @@ class QueueEngine:
                 raise QueueError("quota_reached", f"{svc.name}: đã hết số hôm nay / "
                                                   "today's numbers for this service are all taken")
         number = self.next_number[service]
-        if number > svc.last_number:
+        if number > min(svc.last_number, self.next_test_number[service]):
             raise QueueError("numbers_exhausted", f"{svc.name}: đã hết số trong ngày / no numbers left today")
         self.next_number[service] = number + 1
         self.issued_today[service] += 1
@@ -394,6 +374,11 @@ class QueueEngine:
         t = Ticket(id=str(uuid.uuid4()), day=self.day, number_service=service, number=number,
                    display=svc.display(number), service=service, priority=priority, channel=channel,
                    status=TicketStatus.WAITING, issued_at=now)
+        return self._issued(t, request_id)
+
+    def _issued(self, t: Ticket, request_id: str | None) -> Change:
+        now = t.issued_at
+        service = t.service
         self.tickets[t.id] = t
         self.by_display.setdefault(t.display, []).append(t)
         if request_id:
@@ -435,7 +420,7 @@ class QueueEngine:
             return None
         t.status = status
         t.finished_at = now
-        if status == TicketStatus.DONE:
+        if status == TicketStatus.DONE and not t.test:  # a test ticket counts in no report or estimate
             c.served += 1
             if t.called_at is not None:
                 self._observe(t.service, now - t.called_at)
@@ -454,7 +439,7 @@ class QueueEngine:
         c.changed_at = now
         c.priority_streak = c.priority_streak + 1 if t.priority else 0
         call = {"display": t.display, "counter": c.number, "service": t.service, "at": iso(now, self.tz),
-                "ticket_id": t.id}
+                "ticket_id": t.id, **({"test": True} if t.test else {})}
         self.recent_calls.append(call)
         del self.recent_calls[:-50]
         ev = self._event(etype, now, {"ticket": self.view(t), "counter": c.number})
@@ -501,7 +486,8 @@ class QueueEngine:
         t.recalls += 1
         ev = self._event("ticket.recalled", now, {"ticket": self.view(t), "counter": c.number})
         self.recent_calls.append({"display": t.display, "counter": c.number, "service": t.service,
-                                  "at": iso(now, self.tz), "ticket_id": t.id, "recall": True})
+                                  "at": iso(now, self.tz), "ticket_id": t.id, "recall": True,
+                                  **({"test": True} if t.test else {})})
         del self.recent_calls[:-50]
         return Change(event=ev, tickets=[t], ticket=t)
 
@@ -616,6 +602,57 @@ class QueueEngine:
         self.queues[t.service].add(t)
         ev = self._event("ticket.restored", now, {"ticket": self.view(t), "counter": counter})
         return Change(event=ev, tickets=[t], ticket=t)
+
+    # ----------------------------------------------------------------- commissioning and reload
+    def set_commissioning(self, on: bool) -> Change:
+        """Chạy thử on or off. Off: the test tickets still open expire (they never reach a real queue)."""
+        self.commissioning = on
+        now = self._now()
+        tickets, counters = ([], []) if on else self._expire_test_tickets(now)
+        ev = self._event("site.changed", now, {"changed": ["commissioning"], "commissioning": on,
+                                               "expired": len(tickets)})
+        return Change(event=ev, tickets=tickets, counters=counters)
+
+    def open_test_tickets(self) -> int:
+        """Test tickets still waiting, called or skipped today."""
+        return sum(1 for t in self.tickets.values() if t.test and t.status in ACTIVE_STATUSES)
+
+    def _expire_test_tickets(self, now: float) -> tuple[list[Ticket], list[CounterStatus]]:
+        expired: list[Ticket] = []
+        counters: list[CounterStatus] = []
+        for t in self.tickets.values():
+            if not t.test or t.status not in ACTIVE_STATUSES:
+                continue
+            if t.status == TicketStatus.WAITING:
+                self.queues[t.service].remove(t)
+            for c in self.counters.values():
+                if c.current == t.id:
+                    c.current = None
+                    c.changed_at = now
+                    counters.append(c)
+            t.status = TicketStatus.EXPIRED
+            t.finished_at = now
+            expired.append(t)
+        return expired, counters
+
+    def apply_config(self, config: SiteConfig) -> None:
+        """Take a reloaded site file whose services, counters and numbering are the running ones.
+
+        The caller checks that (motcua.reload.plan): queues, counters and numbering are keyed by what must
+        not change. Hours, quotas, weights, names, counters' services and policy apply from the next request.
+        """
+        old = self._services
+        self.config = config
+        self._services = {s.code: s for s in config.services}
+        self._counters_for_service = {s.code: [] for s in config.services}
+        for c in config.counters:
+            for code in c.services:
+                self._counters_for_service[code].append(c.number)
+        self.tracking_base = config.site.public_url.rstrip("/") + "/t/"
+        for code, svc in self._services.items():
+            st = self.stats[code]
+            if st.observed == 0 and old[code].average_service_s != svc.average_service_s:
+                st.average_s = svc.average_service_s
 
     # ----------------------------------------------------------------- devices
     def report_device(self, *, device: str, role: str, fault: str | None, message: str = "",

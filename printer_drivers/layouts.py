@@ -94,6 +94,8 @@ class PrintedTicket:
     tracking_url: str = ""
     footer: str = ""
     ticket_id: str = ""
+    test: bool = False
+    """A test ticket of commissioning mode: marked "VÉ THỬ / TEST" above its number."""
 
     @classmethod
     def from_hub(cls, ticket: Mapping[str, Any], site: SiteConfig) -> PrintedTicket:
@@ -118,6 +120,7 @@ class PrintedTicket:
             tracking_url=str(ticket.get("tracking_url") or ""),
             footer=site.display.ticket_footer,
             ticket_id=str(ticket.get("id") or ""),
+            test=bool(ticket.get("test")),
         )
 
 
@@ -143,6 +146,9 @@ def ticket_job(ticket: PrintedTicket, *, paper: Paper | None = None) -> Job:
     if ticket.service_name_en:
         page.text(ticket.service_name_en, s.small, align=Align.CENTER, printer_font=True)
     page.feed(10)
+    if ticket.test:
+        page.text(texts.TICKET_TEST.vi, s.header, align=Align.CENTER)
+        page.feed(4)
     # Half resolution, printed 2x2: a quarter of the bytes, and edges still smooth at this size.
     page.text(ticket.display, s.number, align=Align.CENTER, scale=2)
     page.feed(10)

@@ -64,6 +64,8 @@ STATE_UNKNOWN = Text("Không rõ trạng thái", "Status unknown")
 # -- the queue ticket (phiếu số thứ tự) --------------------------------------------------------------
 TICKET_TITLE = Text("PHIẾU SỐ THỨ TỰ", "QUEUE NUMBER")
 TICKET_PRIORITY = Text("ƯU TIÊN", "PRIORITY")
+TICKET_TEST = Text("VÉ THỬ / TEST", "TEST TICKET")
+"""Printed on a test ticket (commissioning mode): the number is not a place in any real queue."""
 TICKET_ISSUED = Text("Giờ lấy số", "Issued at")
 TICKET_AHEAD = Text("Trước bạn còn {ahead} người", "{ahead} people ahead of you")
 TICKET_AHEAD_NONE = Text("Bạn là người tiếp theo", "You are next")

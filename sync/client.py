@@ -78,6 +78,8 @@ class TicketInfo(BaseModel):
     ahead: int | None = None
     estimated_wait_s: int | None = None
     tracking_url: str
+    test: bool = False
+    """A test ticket of commissioning mode (chạy thử)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from starlette.responses import Response
 from motcua import __version__
 from sync.hub.errors import ApiError, error_response, validation_error
 from sync.hub.fastpath import HubApp
-from sync.hub.routes import dossiers, events, identity, public, queue, sync
+from sync.hub.routes import admin, dossiers, events, identity, public, queue, sync
 from sync.hub.service import Hub
 
 log = logging.getLogger(__name__)
@@ -55,6 +55,6 @@ def create_app(hub: Hub) -> FastAPI:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         return error_response(500, "internal_error", "Lỗi hệ thống / internal error")
 
-    for area in (public, queue, dossiers, sync, events, identity):
+    for area in (public, queue, dossiers, sync, events, identity, admin):
         app.include_router(area.router)
     return app

@@ -79,3 +79,9 @@ class DossierRequest(_Body):
     note: str = Field("", max_length=2000)
     due_at: float | None = None
 
+
+
+class CommissioningRequest(_Body):
+    """Chạy thử: turn commissioning mode on (every number is a test ticket) or off."""
+
+    on: bool

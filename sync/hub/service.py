@@ -9,21 +9,25 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
 import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from motcua.clock import Clock, SystemClock, iso
-from motcua.config import SiteConfig
+from motcua.config import ConfigError, SiteConfig, load_site_config
 from motcua.queue import Change, Event, QueueEngine, QueueError, Ticket
+from motcua.reload import plan
 from sync.hub.auth import Principal, TokenCache, authorize, own_counter
 from sync.hub.dossiers import Dossiers
 from sync.hub.errors import ApiError, store_unavailable
 from sync.hub.live import Broadcaster
 from sync.hub.models import IssueRequest
 from sync.relay import Relay, RelaySettings
-from sync.store import EncodedEvent, SiteStore, StoreError
+from sync.store import PUT_META, SITE_KEY, EncodedEvent, SiteStore, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +37,14 @@ class Hub:
 
     def __init__(self, config: SiteConfig, store: SiteStore, *, clock: Clock | None = None,
                  heartbeat_s: float = 15.0, static_tokens: dict[str, Principal] | None = None,
-                 config_path: str | Path | None = None) -> None:
+                 config_path: str | Path | None = None, commissioning: bool = False) -> None:
+        recorded = store.site_record()
+        if recorded is not None and recorded.get("code") != config.site.code:
+            # One database per site: another site's file on it would mix two centers' numbering and history,
+            # and sync it under the wrong name.
+            raise StoreError(f"{store.path}: cơ sở dữ liệu này của trạm {recorded.get('code')}, cấu hình là của trạm "
+                             f"{config.site.code} / this database belongs to site {recorded.get('code')}, the "
+                             f"configuration is for site {config.site.code}: check --db and --config")
         self.config = config
         self.config_path = config_path
         self.store = store
@@ -51,8 +62,14 @@ class Hub:
         self.dossiers = Dossiers(config, store, self.clock, local_day=self.engine.local_day, new_event=self.new_event)
         self._tick_task: asyncio.Task[None] | None = None
         self._last_purge = 0.0
+        self._reload_lock = asyncio.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self.reload_on_sighup = False
+        """`motcua hub` sets it: SIGHUP re-reads the site file (a signal handler needs the main thread's loop)."""
+        self.engine.commissioning = commissioning
         self.reload()
         self.calendar_changed()
+        store.write_now([], ops=[self._record_site()])
         store.on_committed = self._committed
         store.on_failed = lambda exc: self.reload()
 
@@ -72,10 +89,29 @@ class Hub:
         self.dossiers.serials.clear()
         log.info("loaded day %s: %d tickets, last event %d", day, len(tickets), last_seq)
 
+    def _record_site(self) -> tuple[str, tuple[str, str]]:
+        """The statement that records what the site file says (`motcua token create` checks counters with it)."""
+        c = self.config
+        record = {"code": c.site.code, "name": c.site.name, "services": [s.code for s in c.services],
+                  "counters": [k.number for k in c.counters], "recorded_at": self.clock.time(),
+                  "config": str(self.config_path) if self.config_path else None}
+        return PUT_META, (SITE_KEY, orjson.dumps(record).decode())
+
     async def start(self) -> None:
         """Start the writer and the periodic day check."""
-        self.store.start(asyncio.get_running_loop())
+        self._loop = asyncio.get_running_loop()
+        self.store.start(self._loop)
         self._tick_task = asyncio.create_task(self._tick_forever())
+        if self.reload_on_sighup:
+            self._loop.add_signal_handler(signal.SIGHUP, self.request_reload)
+        if self.engine.commissioning:
+            log.warning("commissioning mode (chạy thử): every number is a test ticket, issued at any hour, "
+                        "left out of reports and of the central server's tally")
+        elif self.engine.open_test_tickets():
+            # Test tickets of an earlier commissioning run must not wait in today's real queues.
+            change = self.engine.set_commissioning(False)
+            await self.commit([self._with_site(change)])
+            log.warning("%d open test ticket(s) of an earlier commissioning run expired", change.event.data["expired"])
         if self.central_url:
             settings = RelaySettings(url=self.central_url, token=self.central_token)
             for k, v in self.relay_settings.items():
@@ -84,8 +120,75 @@ class Hub:
             self.relay.start(asyncio.get_running_loop())
             log.info("syncing with %s", self.central_url)
 
+    # ------------------------------------------------------------------ commissioning and reload
+    async def set_commissioning(self, on: bool) -> dict[str, Any]:
+        """Turn commissioning mode on or off (off: open test tickets expire); devices hear site.changed."""
+        if self.engine.commissioning != on:
+            changes = await self.run(lambda: self._with_site(self.engine.set_commissioning(on)))
+            expired = changes[-1].event.data.get("expired", 0)
+            log.warning("commissioning mode %s%s", "on" if on else "off",
+                        f"; {expired} open test ticket(s) expired" if expired else "")
+        return {"commissioning": self.engine.commissioning, "open_test_tickets": self.engine.open_test_tickets()}
+
+    def _with_site(self, change: Change) -> Change:
+        change.event.data["site"] = self.site_document()
+        return change
+
+    def request_reload(self) -> None:
+        """Reload the site file soon (from a signal handler: SIGHUP); errors go to the log."""
+        loop = self._loop
+        if loop is None:
+            log.warning("reload requested before the hub started: ignored")
+            return
+
+        async def go() -> None:
+            try:
+                await self.reload_config()
+            except ApiError:
+                pass  # already logged with the reason; the running configuration stays
+            except Exception:
+                log.exception("reload of the site file failed; the running configuration stays")
+
+        loop.call_soon_threadsafe(lambda: loop.create_task(go()))
+
+    async def reload_config(self) -> dict[str, Any]:
+        """Re-read the site file; apply what may change live, or refuse the whole file (ApiError 409/422)."""
+        if self.config_path is None:
+            raise ApiError(409, "no_site_file", "Máy chủ trạm không chạy từ tệp cấu hình / the hub has no site file to reload")
+        async with self._reload_lock:
+            path = self.config_path
+            try:
+                new = await asyncio.get_running_loop().run_in_executor(None, load_site_config, path)
+            except ConfigError as exc:
+                log.error("reload refused, the running configuration is kept: %s", exc)
+                raise ApiError(422, "config_invalid", f"Tệp cấu hình có lỗi, vẫn dùng cấu hình đang chạy / "
+                                                      f"the site file has an error, the running one is kept: {exc}") from exc
+            p = plan(self.config, new)
+            if not p.ok:
+                why = "; ".join(p.refused)
+                log.error("reload of %s refused, the running configuration is kept (restart the hub to apply): %s",
+                          path, why)
+                raise ApiError(409, "reload_refused", "Thay đổi này cần khởi động lại máy chủ trạm, vẫn dùng cấu hình "
+                                                      f"đang chạy / this change needs a hub restart, the running "
+                                                      f"configuration is kept: {why}")
+            if not p.changed:
+                log.info("reload of %s: nothing changed", path)
+                return {"applied": True, "changed": []}
+            self.config = new
+            self.engine.apply_config(new)
+            self.dossiers.config = new
+            event = self.new_event("site.changed", {"changed": p.changed, "site": self.site_document()})
+            try:
+                await self.store.submit([Change(event=event)], ops=[self._record_site()])
+            except StoreError as exc:
+                raise store_unavailable() from exc
+            log.info("reloaded %s: %s", path, ", ".join(p.changed))
+            return {"applied": True, "changed": p.changed}
+
     async def stop(self) -> None:
         """Finish queued writes and stop."""
+        if self.reload_on_sighup and self._loop is not None:
+            self._loop.remove_signal_handler(signal.SIGHUP)
         if self.relay is not None:
             relay, self.relay = self.relay, None
             await asyncio.get_running_loop().run_in_executor(None, relay.stop)
@@ -178,6 +281,7 @@ class Hub:
             "dead_letters": int(dead),
             "state": relay.state if relay else "disabled",
             "central_url": self.central_url or None,
+            "identity": self.store.identity,
             "sent_seq": sent,
             "last_seq": self.events.last_seq,
             "dossiers_unlinked": int(unlinked),
@@ -224,6 +328,7 @@ class Hub:
             "hours": {d: [str(s) for s in c.hours.sessions(i + 1)]
                       for i, d in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))},
             "issuing_open": self.engine.issuing_open(),
+            "commissioning": self.engine.commissioning,
             "services": [{
                 "code": s.code, "name": s.name, "name_en": s.name_en, "prefix": s.prefix, "digits": s.digits,
                 "first_number": s.first_number, "daily_quota": s.daily_quota, "quota_left": self.engine.quota_left(s.code),

@@ -1,0 +1,55 @@
+"""One service's waiting line (hàng chờ): priority tickets and walk-ins, each ordered by issue time. Pure."""
+from __future__ import annotations
+
+import bisect
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from motcua.queue import Ticket
+
+
+class ServiceQueue:
+    """Waiting tickets of one service: priority tickets and walk-ins, each ordered by issue time."""
+
+    __slots__ = ("_pkeys", "_wkeys", "priority", "walk_in")
+
+    def __init__(self) -> None:
+        self.priority: list[Ticket] = []
+        self.walk_in: list[Ticket] = []
+        self._pkeys: list[tuple[float, int]] = []
+        self._wkeys: list[tuple[float, int]] = []
+
+    def __len__(self) -> int:
+        return len(self.priority) + len(self.walk_in)
+
+    def _lists(self, t: Ticket) -> tuple[list[Ticket], list[tuple[float, int]]]:
+        return (self.priority, self._pkeys) if t.priority else (self.walk_in, self._wkeys)
+
+    def add(self, t: Ticket) -> None:
+        items, keys = self._lists(t)
+        key = (t.issued_at, t.number)
+        if not keys or keys[-1] <= key:
+            items.append(t)
+            keys.append(key)
+        else:
+            i = bisect.bisect_right(keys, key)
+            items.insert(i, t)
+            keys.insert(i, key)
+
+    def remove(self, t: Ticket) -> None:
+        items, keys = self._lists(t)
+        i = bisect.bisect_left(keys, (t.issued_at, t.number))
+        while i < len(items) and items[i] is not t:
+            i += 1
+        if i == len(items):
+            raise KeyError(t.id)
+        del items[i]
+        del keys[i]
+
+    def ahead_of(self, t: Ticket) -> int:
+        """How many tickets of this service would be served before t."""
+        items, keys = self._lists(t)
+        i = bisect.bisect_left(keys, (t.issued_at, t.number))
+        while i < len(items) and items[i] is not t:
+            i += 1
+        return i if t.priority else len(self.priority) + i
