@@ -13,7 +13,10 @@ batch with the event itself. The cursor moves only after the central server answ
 so a crash anywhere re-sends, and the server's answer to a repeat is the first answer. Network errors,
 timeouts and 5xx back off with full jitter; an item the server rejects (4xx) is dead-lettered with its
 reason and the rest go on. Authentication and routing errors (401, 403, 404) are never an item's fault:
-they back off like an outage and show in `last_error`.
+they back off like an outage and show in `last_error`. Every request carries the database's identity; a
+409 `site_identity_mismatch` (the central server takes this site's data from another database) stops the
+exchange as a whole: state "refused", the server's message in `last_error`, no dead letter, and one new
+try every `refused_retry_s` (a release on the central side, or the right database restored, lets it on).
 
 Downstream (rule 4): each feed is pulled after its cursor; a page is applied and its cursor advanced in
 one transaction; a page seen twice changes nothing (items carry their feed sequence, older ones never
