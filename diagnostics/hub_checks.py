@@ -234,6 +234,9 @@ def check_sync(ctx: HubContext) -> list[Check]:
     error = (st.get("last_error") or {}).get("message") if st.get("state") == "retrying" else None
     if st.get("state") == "disabled":
         return [Check(texts.SYNC, Status.WARN, texts.SYNC_OFF, texts.FIX_SYNC_OFF, st)]
+    if st.get("state") == "refused":  # another database syncs for this site (sync.central's identity check)
+        return [Check(texts.SYNC, Status.FAIL, texts.SYNC_OTHER_DATABASE.format(backlog=backlog),
+                      texts.FIX_SYNC_OTHER_DATABASE, {**st, "cause": "site_identity"})]
     if error:
         cause = cause_in_text(error) or Cause("other", Text(error, error))
         if cause.code in _CENTRAL_ADVICE:

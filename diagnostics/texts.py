@@ -141,6 +141,14 @@ SYNC_OK = Text("bình thường, tồn {backlog} bản ghi", "fine, {backlog} re
 SYNC_OFF = Text("chưa cấu hình: không đồng bộ", "not configured: nothing is synced")
 FIX_SYNC_OFF = Text("Điền [central] url và token trong tệp trung tâm", "Set [central] url and token in the site file")
 SYNC_REFUSED = Text("máy chủ của tỉnh từ chối trạm: {cause}", "the central server refuses the site: {cause}")
+SYNC_OTHER_DATABASE = Text("máy chủ của tỉnh nhận dữ liệu của trạm từ một cơ sở dữ liệu khác; cơ sở dữ liệu này "
+                           "không được đồng bộ (tồn {backlog} bản ghi)",
+                           "the central server takes this site's data from another hub database; this one is not "
+                           "synced ({backlog} record(s) waiting)")
+FIX_SYNC_OTHER_DATABASE = Text("Máy thay thế: khôi phục bản sao lưu của máy chủ trạm cũ; nếu máy cũ đã mất, đề nghị tỉnh "
+                               "chạy motcua central site release --site MÃ_TRẠM. Không chạy hai máy chủ cho một trạm",
+                               "On replacement hardware restore the old hub's backup; if the old hub is lost, ask the "
+                               "province to run motcua central site release --site CODE. Never run two hubs for a site")
 FIX_CENTRAL_TOKEN = Text("Kiểm tra [central] token trong tệp trung tâm (do tỉnh cấp), rồi khởi động lại máy chủ trạm",
                          "Check [central] token in the site file (issued by the province), then restart the hub")
 FIX_CENTRAL_SITE = Text("Mã của tỉnh cấp cho trạm khác: kiểm tra [site] code và [central] token",

@@ -7,6 +7,7 @@ Real HTTP on loopback: the central server and the hubs, each with its own SQLite
 """
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 import subprocess
@@ -124,6 +125,12 @@ def test_a_second_database_for_a_site_is_refused_until_the_site_is_released(
     refusals = [r for r in caplog.records if "refuses this database" in r.getMessage()]
     assert len(refusals) == 1 and refusals[0].levelno == logging.ERROR
     assert second.client().sync_status()["dead_letters"] == 0
+    # The technician's check says it too, and what to do.
+    out = subprocess.run([*PY, "diag", "--json", "--timeout", "3", "--hub", second.url, "--token", second.tokens["board"]],
+                         capture_output=True, text=True, timeout=120)
+    sync = next(c for c in json.loads(out.stdout)["checks"] if c["name_en"] == "Sync with the province")
+    assert out.returncode == 1 and sync["status"] == "fail" and sync["data"]["cause"] == "site_identity"
+    assert "another hub database" in sync["detail_en"] and "site release" in sync["advice"]["en"]
 
     # The province releases the site (the lost hub): the replacement registers at its next try and catches up.
     first.stop()
