@@ -348,10 +348,6 @@ def test_backup_wipe_restore_on_new_hardware_serves_the_same_tickets_and_files(
 
     db = in_root(old, "/var/lib/motcua/site.db")
     tokens = {}
-    for role in ("kiosk", "admin"):
-        out = motcua("token", "create", "--db", str(db), "--role", role, "--name", f"{role} 1")
-        assert out.returncode == 0, out.stderr
-        tokens[role] = out.stdout.split()[-1]
 
     def start_hub(root: Path) -> tuple[subprocess.Popen[bytes], Path, str]:
         argv, env, cwd = unit_command(root, "motcua-hub.service", port=hub_port)
@@ -363,6 +359,11 @@ def test_backup_wipe_restore_on_new_hardware_serves_the_same_tickets_and_files(
         return p, log, url
 
     hub, hub_log, url = start_hub(old)
+    # Tokens once the hub made its database (token create refuses a database that does not exist).
+    for role in ("kiosk", "admin"):
+        out = motcua("token", "create", "--db", str(db), "--role", role, "--name", f"{role} 1")
+        assert out.returncode == 0, out.stderr
+        tokens[role] = out.stdout.split()[-1]
     s = requests.Session()
     s.headers["Authorization"] = f"Bearer {tokens['kiosk']}"
     ids = [s.post(f"{url}/api/v1/tickets", json={"service": code}, timeout=10).json()["id"]
