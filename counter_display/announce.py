@@ -32,6 +32,7 @@ from typing import Any, Protocol
 
 from motcua.clock import Clock, SystemClock
 from motcua.speech import call_text, call_text_en
+from sync.files import private_dir
 
 from . import texts
 from .config import DEFAULT_CHIME, AnnouncerSettings, default_cache_dir
@@ -194,6 +195,7 @@ class PhraseCache:
             if path.exists():
                 self.hits += 1
                 return path
+            private_dir(self.folder)  # a device cache: owner-only like the others (~/.cache/motcua)
             self.synth.synthesize(text, voice=voice, out=path)
             self.misses += 1
             return path
@@ -202,6 +204,7 @@ class PhraseCache:
         """A cached silent clip of `ms` milliseconds."""
         path = self.folder / f"silence-{ms}ms.wav"
         if not path.exists():
+            private_dir(self.folder)
             write_silence(path, ms / 1000.0)
         return path
 

@@ -26,6 +26,7 @@ import sqlite_utils
 
 from motcua.queue import Change, CounterState, CounterStatus, Event, Ticket, TicketStatus
 from sync.backup import BackupError, HubLock, pre_migration_backup
+from sync.files import private_sqlite
 
 log = logging.getLogger(__name__)
 
@@ -177,7 +178,9 @@ class StoreError(Exception):
 
 
 def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
-    """Open the site database with the pragmas every connection needs."""
+    """Open the site database with the pragmas every connection needs (the file owner-only, 0600)."""
+    if not readonly:
+        private_sqlite(path)
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=10.0)
     conn.execute("PRAGMA busy_timeout = 10000")
     if not readonly:

@@ -20,7 +20,7 @@ from motcua.clock import Clock, iso
 from motcua.config import SiteConfig
 from motcua.queue import Change, Event
 from motcua.worktime import OfficialDays
-from sync.files import fsync_dir
+from sync.files import fsync_dir, open_private, private_dir
 from sync.hub.errors import ApiError, store_unavailable
 from sync.hub.models import DossierRequest
 from sync.store import SiteStore, StoreError
@@ -42,7 +42,8 @@ class Dossiers:
         self.local_day = local_day
         self.new_event = new_event
         """Makes the next event (on the loop only: the engine owns the sequence)."""
-        self.blob_dir = Path(str(store.path) + ".blobs")
+        self.blob_dir = private_dir(Path(str(store.path) + ".blobs"))
+        """Dossier files (personal documents): owner-only, like the database."""
         self.serials: dict[str, int] = {}
         """Last provisional serial per day (cleared when the hub reloads from the database)."""
         self._in_flight: set[str] = set()
@@ -98,9 +99,9 @@ class Dossiers:
         path = self.blob_path(sha256)
         if path.exists() and path.stat().st_size == len(data):
             return len(data)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
         tmp = path.with_name(f"{sha256}.{uuid.uuid4().hex}.tmp")
-        with open(tmp, "wb") as f:
+        with os.fdopen(open_private(tmp), "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
