@@ -662,8 +662,6 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(texts.CLI_CONFIG_ERROR.format(detail=exc), file=sys.stderr)
         return 2
-    from sync.client import HubClient
-
     from .announce import Announcer
     from .player import make_player
     from .qt import app
@@ -683,7 +681,7 @@ def main(argv: list[str] | None = None) -> int:
         announcer = Announcer(settings=config.announcer, player=make_player(volume=config.announcer.volume),
                               on_speaking=guides.duck)
     ctl = BoardController(config=config, view=view, announcer=announcer, cache_path=cache)
-    client = HubClient(config.hub.url, config.hub.token, timeout=config.hub.timeout_s)
+    client = config.hub.client()
     screens = qapp.screens()
     if screens and config.board.screen < len(screens):
         view.setGeometry(screens[config.board.screen].geometry())

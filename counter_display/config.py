@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from motcua.config import ConfigError, load_toml_section
 from motcua.speech import CALL_TEMPLATE, CALL_TEMPLATE_EN
 from scanners.config import SerialScannerConfig
+
+if TYPE_CHECKING:
+    from sync.client import HubClient
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSETS = ROOT / "assets"
@@ -38,6 +41,15 @@ class HubSettings(_Model):
     """The device token (motcua token create --role board|counter)."""
     timeout_s: float = Field(5.0, gt=0, le=60)
     """Timeout of one request."""
+    ca_file: str | None = None
+    """The site CA (ca.crt from `motcua tls init`) that the hub's HTTPS certificate must be signed by;
+    relative to this file's folder. Without it only the system's trusted CAs are accepted."""
+
+    def client(self) -> HubClient:
+        """A hub client with this device's address, token, timeout and site CA."""
+        from sync.client import HubClient
+
+        return HubClient(self.url, self.token, timeout=self.timeout_s, ca_file=self.ca_file)
 
     @field_validator("url")
     @classmethod
@@ -297,7 +309,7 @@ def load_board_config(path: str | Path) -> BoardConfig:
                                            "cache_dir": _resolve(base, cfg.announcer.cache_dir)})
     guides = cfg.guides.model_copy(update={"folder": _resolve(base, cfg.guides.folder)})
     board = cfg.board.model_copy(update={"cache_dir": _resolve(base, cfg.board.cache_dir)})
-    return cfg.model_copy(update={"announcer": ann, "guides": guides, "board": board})
+    return cfg.model_copy(update={"announcer": ann, "guides": guides, "board": board, "hub": _hub(cfg.hub, base, p)})
 
 
 def load_counter_config(path: str | Path) -> CounterConfig:
@@ -307,4 +319,11 @@ def load_counter_config(path: str | Path) -> CounterConfig:
     base = p.resolve().parent
     ann = cfg.announcer.model_copy(update={"chime": _resolve(base, cfg.announcer.chime),
                                            "cache_dir": _resolve(base, cfg.announcer.cache_dir)})
-    return cfg.model_copy(update={"announcer": ann})
+    return cfg.model_copy(update={"announcer": ann, "hub": _hub(cfg.hub, base, p)})
+
+
+def _hub(hub: HubSettings, base: Path, path: Path) -> HubSettings:
+    """[hub] with its ca_file taken from the device file's folder (ConfigError if it is not there)."""
+    from sync.tls import resolve_ca_file
+
+    return hub.model_copy(update={"ca_file": resolve_ca_file(hub.ca_file, base=base, path=path, key="hub.ca_file")})

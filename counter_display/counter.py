@@ -572,16 +572,14 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(texts.CLI_CONFIG_ERROR.format(detail=exc), file=sys.stderr)
         return 2
-    from sync.client import HubClient
-
     from .board import FeedBridge
     from .qt import app
 
     app(["motcua-counter"])
-    client = HubClient(config.hub.url, config.hub.token, timeout=config.hub.timeout_s)
+    client = config.hub.client()
     # The panel's own calls and the event feed use separate connections: the stream never waits
     # behind a click, and a click never waits behind the stream.
-    feed_client = HubClient(config.hub.url, config.hub.token, timeout=config.hub.timeout_s)
+    feed_client = config.hub.client()
     panel = CounterPanel(config, client)
     bridge = FeedBridge(panel)
     feed = follow_hub(panel, feed_client, bridge)
@@ -589,7 +587,7 @@ def main(argv: list[str] | None = None) -> int:
     if config.keypad or config.leds:
         from .hardware import CounterBridge
 
-        hw = CounterBridge(config, HubClient(config.hub.url, config.hub.token, timeout=config.hub.timeout_s)).start()
+        hw = CounterBridge(config, config.hub.client()).start()
     announcer = None
     if config.announcer.enabled and config.counter.announce:
         from .announce import Announcer

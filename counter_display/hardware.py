@@ -488,8 +488,6 @@ class CounterBridge:
 
 def run_headless(config_path: Path) -> int:
     """`motcua counter --headless --config COUNTER.toml`: the keypad/LED bridge until Ctrl-C."""
-    from sync.client import HubClient
-
     setup_logging(None)  # a no-op when `motcua counter` set it up already
     try:
         config = load_counter_config(config_path)
@@ -500,7 +498,7 @@ def run_headless(config_path: Path) -> int:
         print(texts.CLI_CONFIG_ERROR.format(detail=f"{config_path}: keypad / leds: nothing to bridge "
                                                    "(add [keypad] or [[leds]])"), file=sys.stderr)
         return 2
-    client = HubClient(config.hub.url, config.hub.token, timeout=config.hub.timeout_s)
+    client = config.hub.client()
     bridge = CounterBridge(config, client)
     try:
         # Inside the try: a stop (Ctrl-C, systemctl stop) may come while the threads are starting.

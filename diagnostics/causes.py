@@ -21,7 +21,8 @@ class Cause(NamedTuple):
     """A failure's kind (a stable code for scripts) and its words."""
 
     code: str
-    """refused, timeout, name, tls, reset, unreachable, bad_url, http_401, http_403, http_404, http, other."""
+    """refused, timeout, name, untrusted (a certificate that does not verify), tls (any other TLS failure: an
+    https mix-up), reset, unreachable, bad_url, http_401, http_403, http_404, http, other."""
     text: Text
 
 
@@ -54,6 +55,8 @@ def cause_of(exc: BaseException) -> Cause:
     for e in chain:
         if isinstance(e, socket.gaierror):
             return Cause("name", texts.CAUSE_NAME.format(host=_host_in(str(exc)) or "?"))
+        if isinstance(e, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(e):
+            return Cause("untrusted", texts.CAUSE_UNTRUSTED)
         if isinstance(e, ssl.SSLError) or type(e).__name__ == "SSLError":
             return Cause("tls", texts.CAUSE_TLS)
         if isinstance(e, ConnectionRefusedError):
@@ -79,7 +82,9 @@ _PATTERNS: list[tuple[str, str]] = [
     (r"HTTP (5\d\d)\b", "http"),
     (r"Name or service not known|Temporary failure in name resolution|NameResolutionError|"
      r"Failed to resolve|nodename nor servname|getaddrinfo failed", "name"),
-    (r"CERTIFICATE_VERIFY_FAILED|SSLError|SSL:|certificate verify|WRONG_VERSION_NUMBER", "tls"),
+    (r"CERTIFICATE_VERIFY_FAILED|certificate verify failed|certificate is not trusted|certificate not trusted",
+     "untrusted"),
+    (r"SSLError|SSL:|WRONG_VERSION_NUMBER", "tls"),
     (r"Connection refused|Errno 111\]|ECONNREFUSED", "refused"),
     (r"timed out|Timeout|ETIMEDOUT", "timeout"),
     (r"No route to host|Network is unreachable|Errno 11[03]\]|Errno 101\]", "unreachable"),
@@ -98,7 +103,8 @@ def cause_in_text(message: str) -> Cause | None:
         if code == "http":
             return http_cause(int(m.group(1)))
         return Cause(code, {"name": texts.CAUSE_NAME.format(host=_host_in(message) or "?"),
-                            "tls": texts.CAUSE_TLS, "refused": texts.CAUSE_REFUSED, "timeout": texts.CAUSE_TIMEOUT,
+                            "tls": texts.CAUSE_TLS, "untrusted": texts.CAUSE_UNTRUSTED,
+                            "refused": texts.CAUSE_REFUSED, "timeout": texts.CAUSE_TIMEOUT,
                             "unreachable": texts.CAUSE_UNREACHABLE, "reset": texts.CAUSE_RESET}[code])
     return None
 

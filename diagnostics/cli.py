@@ -40,7 +40,7 @@ MACHINE_CHECKS: list[tuple[Text, Callable[[], Check | list[Check]]]] = [
 def run_checks(*, config: Path | None = None, kind: str | None = None, site: Path | None = None,
                db: Path | None = None, hub: str | None = None, token: str | None = None, printer: str | None = None,
                camera: str | None = None, serial_ports: list[str] | None = None,
-               timeout_s: float = 5.0) -> tuple[list[Check], str | None]:
+               timeout_s: float = 5.0, ca_file: str | None = None) -> tuple[list[Check], str | None]:
     """Every check that applies to what was named; returns the checks and the kind of `config`."""
     checks: list[Check] = []
     for name, fn in MACHINE_CHECKS:
@@ -69,7 +69,7 @@ def run_checks(*, config: Path | None = None, kind: str | None = None, site: Pat
     hub = hub or (device.hub_url if device else None)
     token = token or (device.token if device else None)
     if hub:
-        checks += run_hub_checks(HubContext(hub, token, device, timeout_s=timeout_s))
+        checks += run_hub_checks(HubContext(hub, token, device, timeout_s=timeout_s, ca_file=ca_file))
     printers = [(p.address, p.paper_mm, p.profile) for p in device.printers] if device else []
     if printer:
         printers = [(printer, None, None)] + [p for p in printers if p[0] != printer]
@@ -107,6 +107,7 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--db", type=Path, help="the hub's database (opened read-only)")
     ap.add_argument("--hub", help="hub URL, e.g. http://10.0.0.5:8470 (default: the device file's)")
     ap.add_argument("--token", help="a device token (default: the device file's)")
+    ap.add_argument("--ca-file", help="the site CA (ca.crt) for a hub on https:// (default: the device file's)")
     ap.add_argument("--printer", help="printer address, e.g. tcp://10.0.0.50:9100")
     ap.add_argument("--camera", help="camera source: 0, /dev/video0, folder:PATH")
     ap.add_argument("--serial", action="append", default=[], help="a serial port to check (repeatable)")
@@ -114,7 +115,7 @@ def main(argv: list[str]) -> int:
     args = ap.parse_args(argv)
     checks, kind = run_checks(config=args.config, kind=args.kind, site=args.site, db=args.db, hub=args.hub,
                               token=args.token, printer=args.printer, camera=args.camera,
-                              serial_ports=args.serial, timeout_s=args.timeout)
+                              serial_ports=args.serial, timeout_s=args.timeout, ca_file=args.ca_file)
     report = Report(checks, config=str(args.config or args.site or "") or None,
                     kind=kind or ("site" if args.site else None))
     if args.json:

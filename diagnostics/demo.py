@@ -415,7 +415,8 @@ def run_interactive(*, port: int, config_path: Path | None, data_dir: Path, spee
     store = SiteStore(db)
     hub = Hub(config, store, clock=clock)
     hub.central_url = central_url
-    server = ServerThread(create_app(hub), host="127.0.0.1", port=port).start()
+    # The API description is on for the demo (loopback only): a new user finds the API there.
+    server = ServerThread(create_app(hub, docs=True), host="127.0.0.1", port=port).start()
     url = server.url
     run = DemoRun(config=config, hub_url=url, db=db, tokens=tokens, clock=clock, out=data_dir)
     print(f"motcua-edge demo — {config.site.name}")

@@ -55,6 +55,8 @@ class DeviceFile:
     valid: bool = False
     hub_url: str | None = None
     token: str | None = None
+    ca_file: str | None = None
+    """[hub] ca_file: the site CA for a hub on https://."""
     printers: list[PrinterTarget] = field(default_factory=list)
     camera: str | None = None
     ports: list[PortTarget] = field(default_factory=list)
@@ -137,7 +139,7 @@ def _serial_path(address: str) -> str | None:
 
 def _from_config(path: Path, kind: str, cfg: Any) -> DeviceFile:
     """What a validated file names (the app's own model)."""
-    d = DeviceFile(path, kind, valid=True, hub_url=cfg.hub.url, token=cfg.hub.token)
+    d = DeviceFile(path, kind, valid=True, hub_url=cfg.hub.url, token=cfg.hub.token, ca_file=cfg.hub.ca_file)
     if kind == "kiosk":
         d.printers.append(PrinterTarget(cfg.printer.address, cfg.printer.paper_mm, cfg.printer.profile))
         d.camera = cfg.camera.source if cfg.camera is not None else None
@@ -175,7 +177,9 @@ def _lenient(path: Path, kind: str, data: dict[str, Any]) -> DeviceFile:
         return v if isinstance(v, int) and not isinstance(v, bool) else None
 
     hub = table("hub")
-    d = DeviceFile(path, kind, hub_url=text(hub.get("url")), token=text(hub.get("token")))
+    ca = text(hub.get("ca_file"))
+    d = DeviceFile(path, kind, hub_url=text(hub.get("url")), token=text(hub.get("token")),
+                   ca_file=str(path.resolve().parent / Path(ca).expanduser()) if ca else None)
     printer = table("printer")
     if text(printer.get("address")):
         d.printers.append(PrinterTarget(printer["address"], number(printer.get("paper_mm")),

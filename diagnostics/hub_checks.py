@@ -32,6 +32,8 @@ class HubContext:
     token: str | None = None
     device: DeviceFile | None = None
     timeout_s: float = 5.0
+    ca_file: str | None = None
+    """The site CA for a hub on https:// (the device file's [hub] ca_file, or --ca-file)."""
     health: dict[str, Any] | None = None
     """GET /health, once the hub answered."""
     whoami: dict[str, Any] | None = None
@@ -48,7 +50,8 @@ class HubContext:
         if self._client is None:
             from sync.client import HubClient
 
-            self._client = HubClient(self.url, self.token or "", timeout=self.timeout_s)
+            ca = self.ca_file or (self.device.ca_file if self.device is not None else None)
+            self._client = HubClient(self.url, self.token or "", timeout=self.timeout_s, ca_file=ca)
         return self._client
 
     @property
@@ -72,6 +75,7 @@ def _unreachable(exc: BaseException) -> Cause:
 
 def _hub_advice(cause: Cause) -> Text:
     return {"refused": texts.FIX_HUB_REFUSED, "name": texts.FIX_HUB_NAME, "tls": texts.FIX_HUB_TLS,
+            "untrusted": texts.FIX_HUB_CERT,
             "bad_url": texts.FIX_HUB_URL, "http_404": texts.FIX_HUB_URL}.get(cause.code, texts.FIX_HUB_NETWORK)
 
 
@@ -216,7 +220,8 @@ def _span(numbers: list[int]) -> str:
 
 #: The central server's refusals need a person; the advice says which setting.
 _CENTRAL_ADVICE = {"http_401": texts.FIX_CENTRAL_TOKEN, "http_403": texts.FIX_CENTRAL_SITE,
-                   "http_404": texts.FIX_CENTRAL_URL, "bad_url": texts.FIX_CENTRAL_URL}
+                   "http_404": texts.FIX_CENTRAL_URL, "bad_url": texts.FIX_CENTRAL_URL,
+                   "untrusted": texts.FIX_CENTRAL_CERT}
 
 
 def check_sync(ctx: HubContext) -> list[Check]:

@@ -73,6 +73,8 @@ CAUSE_TIMEOUT = Text("hết thời gian chờ: máy không trả lời (sai đ�
 CAUSE_NAME = Text("không tìm thấy tên máy {host} (DNS)", "host name not found: {host} (DNS)")
 CAUSE_TLS = Text("lỗi TLS/chứng chỉ (https sai hoặc chứng chỉ không tin cậy)",
                  "TLS error (an https mix-up or an untrusted certificate)")
+CAUSE_UNTRUSTED = Text("chứng chỉ không hợp lệ: không do CA tin cậy ký (ca_file)",
+                       "certificate not trusted: not signed by a trusted CA (ca_file)")
 CAUSE_RESET = Text("kết nối bị ngắt giữa chừng", "the connection was cut")
 CAUSE_UNREACHABLE = Text("không có đường tới máy (mạng hoặc định tuyến)", "no route to the host (network or routing)")
 CAUSE_BAD_URL = Text("địa chỉ không hợp lệ", "not a valid address")
@@ -95,6 +97,8 @@ FIX_HUB_NETWORK = Text("Kiểm tra dây mạng/Wi-Fi và địa chỉ IP của m
 FIX_HUB_NAME = Text("Sửa tên máy trong [hub] url, hoặc dùng địa chỉ IP", "Fix the host name in [hub] url, or use "
                     "the IP address")
 FIX_HUB_TLS = Text("Dùng http:// trừ khi máy chủ trạm được cài https", "Use http:// unless the hub is set up for https")
+FIX_HUB_CERT = Text("Chép ca.crt của trung tâm (motcua tls init) vào máy này và ghi đường dẫn vào [hub] ca_file",
+                    "Copy the site's ca.crt (motcua tls init) to this PC and name it in [hub] ca_file")
 FIX_HUB_URL = Text("Sửa [hub] url, ví dụ http://192.168.1.10:8470", "Fix [hub] url, e.g. http://192.168.1.10:8470")
 VERSIONS_DIFFER = Text("phiên bản khác nhau: máy chủ trạm {hub}, máy này {ours}",
                        "versions differ: hub {hub}, this machine {ours}")
@@ -153,6 +157,8 @@ FIX_CENTRAL_TOKEN = Text("Kiểm tra [central] token trong tệp trung tâm (do 
                          "Check [central] token in the site file (issued by the province), then restart the hub")
 FIX_CENTRAL_SITE = Text("Mã của tỉnh cấp cho trạm khác: kiểm tra [site] code và [central] token",
                         "The province's token is for another site: check [site] code and [central] token")
+FIX_CENTRAL_CERT = Text("Ghi CA của máy chủ tỉnh vào [central] ca_file trong tệp trung tâm (hoặc sửa [central] url)",
+                        "Name the province's CA in [central] ca_file in the site file (or fix [central] url)")
 FIX_CENTRAL_URL = Text("Sửa [central] url trong tệp trung tâm", "Fix [central] url in the site file")
 SYNC_DOWN = Text("không tới được máy chủ của tỉnh: {cause}; tồn {backlog} bản ghi",
                  "cannot reach the central server: {cause}; {backlog} record(s) waiting")

@@ -91,7 +91,7 @@ class KioskBackend:
 
     def __post_init__(self) -> None:
         if self.client is None:
-            self.client = HubClient(self.config.hub.url, self.config.hub.token, timeout=self.config.hub.timeout_s)
+            self.client = self.config.hub.client()
         if self.printer is None:
             from printer_drivers.connection import Printer
 

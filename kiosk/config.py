@@ -5,12 +5,15 @@ import hashlib
 import hmac
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from motcua.config import ConfigError, _explain, load_toml_section
 from scanners.config import CameraConfig
+
+if TYPE_CHECKING:
+    from sync.client import HubClient
 
 
 class _M(BaseModel):
@@ -21,10 +24,19 @@ class HubSection(_M):
     """Where the site hub is."""
 
     url: str = Field(pattern=r"^https?://")
-    """Base URL of the hub, e.g. http://192.168.1.10:8470."""
+    """Base URL of the hub, e.g. http://192.168.1.10:8470 (https://… when the hub serves HTTPS)."""
     token: str = Field(min_length=8)
     """A kiosk token from `motcua token create --role kiosk`."""
     timeout_s: float = Field(4.0, gt=0, le=60)
+    ca_file: str | None = None
+    """The site CA (ca.crt from `motcua tls init`) that the hub's HTTPS certificate must be signed by;
+    relative to this file's folder. Without it only the system's trusted CAs are accepted."""
+
+    def client(self) -> HubClient:
+        """A hub client with this kiosk's address, token, timeout and site CA."""
+        from sync.client import HubClient
+
+        return HubClient(self.url, self.token, timeout=self.timeout_s, ca_file=self.ca_file)
 
 
 class PrinterSection(_M):
@@ -121,5 +133,9 @@ def parse_kiosk_config(data: dict[str, Any], *, path: str | Path = "<kiosk confi
 
 
 def load_kiosk_config(path: str | Path) -> KioskConfig:
-    """Read and validate a kiosk device file."""
-    return parse_kiosk_config(load_toml_section(path), path=path)
+    """Read and validate a kiosk device file (hub.ca_file is taken from the file's folder and must exist)."""
+    from sync.tls import resolve_ca_file
+
+    cfg = parse_kiosk_config(load_toml_section(path), path=path)
+    ca = resolve_ca_file(cfg.hub.ca_file, base=Path(path).resolve().parent, path=path, key="hub.ca_file")
+    return cfg.model_copy(update={"hub": cfg.hub.model_copy(update={"ca_file": ca})})

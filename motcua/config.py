@@ -211,6 +211,43 @@ class Central(_Model):
     token: str = ""
     file_retention_days: float = Field(7.0, ge=0, le=3650)
     """Dossier files stay on the hub this long after the central server confirmed the dossier, then go."""
+    ca_file: str = ""
+    """A CA file (PEM) the central server's HTTPS certificate must chain to, when it is not publicly
+    trusted (a province's own CA); relative to the site file's folder. Empty: the system's CAs."""
+    allow_insecure: bool = False
+    """Allow an http:// url to a central server that is not on this machine (dossiers would cross the
+    network in clear). Off: the hub refuses to start with such a url."""
+
+
+class Tls(_Model):
+    """HTTPS for the hub's main listener: files made by `motcua tls init` (relative to the site file)."""
+
+    cert: str = Field(min_length=1)
+    """The hub's certificate (hub.crt)."""
+    key: str = Field(min_length=1)
+    """Its private key (hub.key, readable by the hub's user only)."""
+
+
+class PublicListener(_Model):
+    """The public pages (/t/…, /d/…) on a listener of their own, apart from the device API."""
+
+    port: int | None = Field(None, ge=1, le=65535)
+    """Serve the public pages on this port too (none: no separate listener)."""
+    host: str = "0.0.0.0"
+    """The address that listener binds (e.g. the interface facing the guest Wi-Fi)."""
+    on_main: bool = True
+    """Keep serving the public pages on the main listener as well."""
+    tls_cert: str = ""
+    """A certificate for the public listener that citizens' phones trust (a public CA's, not the site
+    CA's); empty: plain HTTP there. Relative to the site file's folder."""
+    tls_key: str = ""
+    """Its private key."""
+
+    @model_validator(mode="after")
+    def _pair(self) -> PublicListener:
+        if bool(self.tls_cert) != bool(self.tls_key):
+            raise ValueError("give both tls_cert and tls_key, or neither")
+        return self
 
 
 class SiteInfo(_Model):
@@ -250,6 +287,9 @@ class SiteConfig(_Model):
         default_factory=lambda: list(DEFAULT_PRIORITY_CATEGORIES))
     display: Display = Field(default_factory=Display)
     central: Central = Field(default_factory=Central)
+    tls: Tls | None = None
+    """HTTPS for the hub (none: plain HTTP, fine on loopback and for the demo)."""
+    public: PublicListener = Field(default_factory=PublicListener)
     _services_by_code: dict[str, Service] = PrivateAttr(default_factory=dict)
     _counters_by_number: dict[int, Counter] = PrivateAttr(default_factory=dict)
 

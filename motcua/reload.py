@@ -63,9 +63,12 @@ def plan(old: SiteConfig, new: SiteConfig) -> ReloadPlan:
     if removed_c := [str(n) for n in old_ctr if n not in new_ctr]:
         refused.append(f"counters removed: {', '.join(removed_c)}")
     changed.extend(f"counters.{n}" for n in new_ctr if n in old_ctr and old_ctr[n] != new_ctr[n])
-    for key in ("url", "token"):
+    for key in ("url", "token", "ca_file", "allow_insecure"):
         if getattr(old.central, key) != getattr(new.central, key):
             refused.append(f"central.{key} (the sync link)")
+    for section in ("tls", "public"):  # certificates and listeners are set up once, at start
+        if getattr(old, section) != getattr(new, section):
+            refused.append(f"{section} (the hub's listeners)")
     if old.central.file_retention_days != new.central.file_retention_days:
         changed.append("central.file_retention_days")
     for section in ("hours", "queue", "display", "priority_categories"):

@@ -91,6 +91,12 @@ def check_site_file(path: str | Path) -> tuple[SiteConfig | None, list[Finding]]
         config = load_site_config(path)
     except ConfigError as exc:
         return None, [config_error_finding(SITE_FILE, exc, fix_key=FIX_KEY, fix_file=FIX_FILE)]
+    from sync.hub_cli import check_transport
+
+    try:  # [tls] files, [public], [central] url and ca_file: what `motcua hub` checks before it starts
+        check_transport(config, path)
+    except ConfigError as exc:
+        return config, [config_error_finding(SITE_FILE, exc, fix_key=FIX_KEY, fix_file=FIX_FILE)]
     findings = [Finding("ok", SITE_FILE, SITE_OK.format(code=config.site.code, name=config.site.name,
                                                          services=len(config.services),
                                                          counters=len(config.counters)),

@@ -22,6 +22,7 @@ import requests
 from pydantic import BaseModel, ConfigDict
 
 from motcua.text import Text
+from sync.files import private_dir, private_sqlite
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,28 @@ def hub_error(status: int, body: Any, reason: str = "") -> HubError:
     err = err if isinstance(err, dict) else {}
     cls = HubAuthError if status in (401, 403) else HubError
     return cls(status, str(err.get("code", "http_error")), str(err.get("message", reason or "")))
+
+
+class HubCertificateError(HubUnavailable):
+    """The hub answered over HTTPS with a certificate this device does not trust ([hub] ca_file).
+
+    A kind of HubUnavailable: a device treats it as offline (citizens see "system unavailable"); the
+    text says what a technician must fix, without a traceback.
+    """
+
+    def __init__(self, url: str, ca_file: str | None) -> None:
+        where = f"[hub] ca_file = {ca_file}" if ca_file else "no [hub] ca_file"
+        super().__init__(f"Chứng chỉ của máy chủ trạm không hợp lệ / certificate not trusted: {url} ({where}); "
+                         "chép ca.crt của trung tâm vào thiết bị và ghi đường dẫn vào [hub] ca_file / copy the "
+                         "site's ca.crt to this device and name it in [hub] ca_file")
+        self.url, self.ca_file = url, ca_file
+
+
+def unreachable(exc: requests.RequestException, url: str, ca_file: str | None) -> HubUnavailable:
+    """The device-side error for a failed request: a certificate problem named as such, else unavailable."""
+    if isinstance(exc, requests.exceptions.SSLError):
+        return HubCertificateError(url, ca_file)
+    return HubUnavailable(str(exc))
 
 
 class TicketInfo(BaseModel):
@@ -97,14 +120,34 @@ class HubEvent:
         return TicketInfo.model_validate(t) if t else None
 
 
-class HubClient:
-    """Typed calls for the hub API."""
+class PinnedSession(requests.Session):
+    """A requests session whose own `verify` (a CA file) is used for every request.
 
-    def __init__(self, base_url: str, token: str, *, timeout: float = 5.0) -> None:
+    Hazard: requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override `Session.verify` (the environment
+    wins unless each request passes `verify`), which would silently replace the site CA with the system's
+    bundle and refuse the hub. Passing it per request keeps [hub] ca_file authoritative.
+    """
+
+    def request(self, method: str, url: str, *args: Any, **kw: Any) -> requests.Response:  # type: ignore[override]
+        if kw.get("verify") is None:
+            kw["verify"] = self.verify
+        return super().request(method, url, *args, **kw)
+
+
+class HubClient:
+    """Typed calls for the hub API.
+
+    Over https:// the hub's certificate is checked against `ca_file` (the site CA made by `motcua tls
+    init`, named in the device file's `[hub] ca_file`), or the system's trusted CAs when none is given.
+    """
+
+    def __init__(self, base_url: str, token: str, *, timeout: float = 5.0, ca_file: str | Path | None = None) -> None:
         self.base = base_url.rstrip("/")
         self.api = self.base + "/api/v1"
         self.timeout = timeout
-        self.session = requests.Session()
+        self.ca_file = str(ca_file) if ca_file else None
+        self.session: requests.Session = PinnedSession()
+        self.session.verify = self.ca_file or True
         self.session.headers["Authorization"] = f"Bearer {token}"
         self.session.headers["User-Agent"] = "motcua-edge-device"
 
@@ -118,7 +161,7 @@ class HubClient:
             r = self.session.request(method, self.api + path, json=json, params=params,
                                      timeout=timeout or self.timeout)
         except requests.RequestException as exc:
-            raise HubUnavailable(str(exc)) from exc
+            raise unreachable(exc, self.base, self.ca_file) from exc
         if r.status_code == 204:
             return None
         try:
@@ -249,7 +292,7 @@ class HubClient:
             r = self.session.put(f"{self.api}/files/{sha}", data=data, timeout=max(self.timeout, 30.0),
                                  headers={"Content-Type": "application/octet-stream"})
         except requests.RequestException as exc:
-            raise HubUnavailable(str(exc)) from exc
+            raise unreachable(exc, self.base, self.ca_file) from exc
         if r.status_code >= 400:
             if r.status_code >= 500 and r.status_code != 503:
                 raise HubUnavailable(f"hub error {r.status_code}")
@@ -343,6 +386,11 @@ class EventSubscription:
             except HubError:
                 self._set(False)
                 raise
+            except requests.exceptions.SSLError:
+                # Not a network blip: retrying will not help until a technician fixes [hub] ca_file, so say so
+                # (once per outage, not at every retry) and keep trying in case the certificate is replaced.
+                if attempt == 0:
+                    log.warning("%s", HubCertificateError(self.client.base, self.client.ca_file))
             except (requests.RequestException, HubUnavailable, OSError, ValueError, AttributeError) as exc:
                 # AttributeError: urllib3 reading from a connection that was closed under it.
                 log.info("event stream broken: %s", exc)
@@ -400,12 +448,13 @@ def parse_sse_frame(frame: bytes) -> HubEvent | None:
     return HubEvent(seq, etype, orjson.loads(b"\n".join(data)))
 
 
-def wait_for_hub(base_url: str, *, timeout: float = 15.0) -> bool:
+def wait_for_hub(base_url: str, *, timeout: float = 15.0, ca_file: str | Path | None = None) -> bool:
     """Poll /health until the hub answers (tools and tests)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            if requests.get(base_url.rstrip("/") + "/api/v1/health", timeout=1).status_code == 200:
+            if requests.get(base_url.rstrip("/") + "/api/v1/health", timeout=1,
+                            verify=str(ca_file) if ca_file else True).status_code == 200:
                 return True
         except requests.RequestException:
             pass
@@ -419,7 +468,9 @@ class DeviceCache:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Owner-only (0700 folder, 0600 files): a kiosk's cache holds what the hub sent it.
+        private_dir(self.path.parent)
+        private_sqlite(self.path)
         self._conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False, timeout=10)
         self._conn.execute("PRAGMA journal_mode = WAL")
         self._conn.execute("CREATE TABLE IF NOT EXISTS cache (key TEXT PRIMARY KEY, body TEXT NOT NULL, saved_at REAL NOT NULL)")

@@ -4,18 +4,23 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from motcua.config import ConfigError, load_site_config
+from motcua.config import ConfigError, SiteConfig, load_site_config
 from motcua.logs import LEVELS
 from motcua.logs import setup as setup_logging
 from sync.store import ROLES, StoreError, create_token, list_tokens, open_existing, revoke_token
+
+if TYPE_CHECKING:
+    from sync.server import Listener
 
 log = logging.getLogger(__name__)
 
 
 def build_app(config_path: str | Path, db_path: str | Path, *, clock=None, heartbeat_s: float = 15.0,  # type: ignore[no-untyped-def]
-              commissioning: bool = False):
+              commissioning: bool = False, docs: bool = False, public_pages: bool = True):
     """The hub's ASGI app for a config file and a database (raises ConfigError on a bad config)."""
     from sync.hub import Hub, create_app
     from sync.store import SiteStore
@@ -28,7 +33,73 @@ def build_app(config_path: str | Path, db_path: str | Path, *, clock=None, heart
     except BaseException:
         store.close()
         raise
-    return create_app(hub)
+    return create_app(hub, docs=docs, public_pages=public_pages)
+
+
+@dataclass
+class Transport:
+    """How the hub listens and how it reaches the central server, checked before anything starts."""
+
+    certfile: str | None = None
+    keyfile: str | None = None
+    public: Listener | None = None
+    """The public pages' own listener (its app is filled in once the hub exists)."""
+    public_on_main: bool = True
+    central_url: str = ""
+    central_ca_file: str | None = None
+
+
+def check_transport(config: SiteConfig, config_path: str | Path, args: argparse.Namespace | None = None) -> Transport:
+    """Resolve and check [tls], [public] and [central] with the command line's overrides (none: the site
+    file alone, as `--check-config` sees it); ConfigError names the file (or the option) and the key of the
+    first problem."""
+    from sync.server import Listener
+    from sync.tls import central_url_problem, check_server_files, resolve_ca_file
+
+    if args is None:
+        args = argparse.Namespace(tls_cert=None, tls_key=None, public_port=None, public_host=None, no_public_on_main=False,
+                                  port=8470, host="0.0.0.0", central=None, central_ca_file=None,
+                                  allow_insecure_central=False)
+    base = Path(config_path).resolve().parent
+    t = Transport()
+    if args.tls_cert or args.tls_key:
+        if not (args.tls_cert and args.tls_key):
+            raise ConfigError("motcua hub", "--tls-cert/--tls-key", "give both the certificate and its key")
+        t.certfile, t.keyfile = check_server_files(args.tls_cert, args.tls_key, base=Path.cwd(), path="motcua hub",
+                                                   keys=("--tls-cert", "--tls-key"))
+    elif config.tls is not None:
+        t.certfile, t.keyfile = check_server_files(config.tls.cert, config.tls.key, base=base, path=config_path)
+    pub = config.public
+    port = args.public_port if args.public_port is not None else pub.port
+    if port is not None:
+        cert = key = None
+        if pub.tls_cert:
+            cert, key = check_server_files(pub.tls_cert, pub.tls_key, base=base, path=config_path,
+                                           keys=("public.tls_cert", "public.tls_key"))
+        host = args.public_host or pub.host
+        if port == args.port:
+            raise ConfigError(config_path if args.public_port is None else "motcua hub",
+                              "public.port" if args.public_port is None else "--public-port",
+                              f"{port} is the main listener's port; the public pages need a port of their own")
+        t.public = Listener(None, host, port, cert, key)
+        t.public_on_main = pub.on_main and not args.no_public_on_main
+    elif args.no_public_on_main:
+        raise ConfigError("motcua hub", "--no-public-on-main", "the public pages need a listener: give --public-port")
+    from_flag = args.central is not None
+    t.central_url = args.central if from_flag else config.central.url
+    if t.central_url:
+        problem = central_url_problem(t.central_url, allow_insecure=config.central.allow_insecure or args.allow_insecure_central)
+        if problem:
+            if from_flag:
+                raise ConfigError("motcua hub", "--central", problem.replace("set allow_insecure = true",
+                                                                             "add --allow-insecure-central"))
+            raise ConfigError(config_path, "central.url", problem.replace("set allow_insecure = true",
+                                                                          "set [central] allow_insecure = true"))
+    if args.central_ca_file:
+        t.central_ca_file = resolve_ca_file(args.central_ca_file, base=Path.cwd(), path="motcua hub", key="--central-ca-file")
+    else:
+        t.central_ca_file = resolve_ca_file(config.central.ca_file, base=base, path=config_path, key="central.ca_file")
+    return t
 
 
 def main(argv: list[str]) -> int:
@@ -40,8 +111,21 @@ def main(argv: list[str]) -> int:
                     help="validate the site file (and --db, read-only) and exit: 0 fine, 2 not; the hub does not start")
     ap.add_argument("--host", default="0.0.0.0", help="address to listen on (default 0.0.0.0)")
     ap.add_argument("--port", type=int, default=8470, help="port (default 8470)")
+    ap.add_argument("--tls-cert", default=None, help="serve HTTPS with this certificate (overrides [tls] cert; "
+                                                     "see `motcua tls init`)")
+    ap.add_argument("--tls-key", default=None, help="the certificate's private key (overrides [tls] key)")
+    ap.add_argument("--public-port", type=int, default=None,
+                    help="also serve the public pages (/t/…, /d/…), and nothing else, on this port ([public] port)")
+    ap.add_argument("--public-host", default=None, help="the public listener's address ([public] host, default 0.0.0.0)")
+    ap.add_argument("--no-public-on-main", action="store_true",
+                    help="serve the public pages only on the public listener ([public] on_main = false)")
+    ap.add_argument("--docs", action="store_true", help="serve the API description at /docs, /redoc and /openapi.json")
     ap.add_argument("--central", default=None, help="central case server URL (overrides [central].url)")
     ap.add_argument("--central-token", default=None, help="central server token (overrides [central].token)")
+    ap.add_argument("--central-ca-file", default=None, help="CA file for the central server's certificate "
+                                                            "(overrides [central] ca_file)")
+    ap.add_argument("--allow-insecure-central", action="store_true",
+                    help="allow an http:// central server on another machine ([central] allow_insecure)")
     ap.add_argument("--log-level", default=None, choices=LEVELS,
                     help="debug, info, warning or error (default: $MOTCUA_LOG_LEVEL, else info)")
     ap.add_argument("--commissioning", action="store_true",
@@ -68,7 +152,9 @@ def main(argv: list[str]) -> int:
 
         clock = ScaledClock(datetime.fromisoformat(args.clock_start), speed=args.clock_speed)
     try:
-        app = build_app(args.config, args.db, clock=clock, commissioning=args.commissioning)
+        transport = check_transport(load_site_config(args.config), args.config, args)
+        app = build_app(args.config, args.db, clock=clock, commissioning=args.commissioning, docs=args.docs,
+                        public_pages=transport.public_on_main)
     except ConfigError as exc:
         print(f"motcua hub: cấu hình sai / bad configuration: {exc}", file=sys.stderr)
         return 2
@@ -77,8 +163,8 @@ def main(argv: list[str]) -> int:
         return 2
     hub = app.state.hub
     hub.reload_on_sighup = True  # `kill -HUP` / `systemctl reload` re-reads the site file
-    if args.central:
-        hub.central_url = args.central
+    hub.central_url = transport.central_url
+    hub.central_ca_file = transport.central_ca_file
     if args.central_token:
         hub.central_token = args.central_token
     if args.sync_backoff_max is not None:
@@ -86,9 +172,21 @@ def main(argv: list[str]) -> int:
         hub.relay_settings["backoff_base_s"] = min(0.5, args.sync_backoff_max / 4)
     if args.sync_feed_interval is not None:
         hub.relay_settings["feed_interval_s"] = args.sync_feed_interval
+    from sync.hub import create_public_app
     from sync.server import make_server
 
-    make_server(app, host=args.host, port=args.port, log_level=level, root_logging=True).run()
+    extra = []
+    if transport.public is not None:
+        extra.append(replace(transport.public, app=create_public_app(hub)))
+    try:
+        server = make_server(app, host=args.host, port=args.port, log_level=level, root_logging=True,
+                             certfile=transport.certfile, keyfile=transport.keyfile, extra=extra)
+    except OSError as exc:
+        print(f"motcua hub: không mở được cổng / cannot listen: {exc}", file=sys.stderr)
+        return 2
+    if transport.certfile:
+        log.info("serving HTTPS with %s", transport.certfile)
+    server.run()
     return 0
 
 

@@ -40,6 +40,7 @@ import orjson
 import requests
 
 from sync.central import IDENTITY_HEADER, IDENTITY_REFUSED
+from sync.client import PinnedSession
 from sync.store import StoreError, connect
 
 if TYPE_CHECKING:
@@ -89,6 +90,9 @@ class RelaySettings:
 
     url: str
     token: str
+    ca_file: str | None = None
+    """A CA file for the central server's certificate (None: the system's trusted CAs). Certificates are
+    always verified: an https:// central server whose certificate does not chain to it is an outage."""
     batch: int = 500
     """Events per request."""
     timeout_s: float = 15.0
@@ -208,7 +212,8 @@ class Relay:
     def _session(self) -> requests.Session:
         s: requests.Session | None = getattr(self._local, "session", None)
         if s is None:
-            s = requests.Session()
+            s = PinnedSession()  # [central] ca_file must win over REQUESTS_CA_BUNDLE
+            s.verify = self.s.ca_file or True
             s.headers["Authorization"] = f"Bearer {self.s.token}"
             s.headers["User-Agent"] = "motcua-edge-hub"
             s.headers[IDENTITY_HEADER] = self.identity
@@ -220,6 +225,11 @@ class Relay:
             raise Transient("stopping")
         try:
             r = self._session().request(method, self.base + path, timeout=(3.0, self.s.timeout_s), **kw)
+        except requests.exceptions.SSLError as exc:
+            self._local.session = None
+            raise Transient(f"{method} {path}: chứng chỉ của máy chủ trung tâm không hợp lệ / the central server's "
+                            f"certificate is not trusted ([central] ca_file = {self.s.ca_file or 'none'}): "
+                            f"{_ssl_reason(exc)}") from exc
         except requests.RequestException as exc:
             self._local.session = None  # a half-read connection must not be reused
             raise Transient(f"{method} {path}: {type(exc).__name__}: {exc}") from exc
@@ -410,3 +420,12 @@ def sha256_file(path: Path) -> str:
         while chunk := f.read(1 << 20):
             h.update(chunk)
     return h.hexdigest()
+
+
+def _ssl_reason(exc: Exception) -> str:
+    """The verification failure in a few words (OpenSSL's reason, not urllib3's nested retry message)."""
+    text = str(exc)
+    for marker in ("certificate verify failed: ", "SSLError("):
+        if marker in text:
+            return text.split(marker, 1)[1].split(")")[0][:120]
+    return text[:120]

@@ -45,10 +45,15 @@ class RunningHub:
 
     def __init__(self, config: SiteConfig, db: Path, clock: ManualClock, *, heartbeat_s: float = 15.0,
                  keep_events: int | None = None, central_url: str | None = None,
-                 relay_settings: dict[str, float] | None = None) -> None:
+                 relay_settings: dict[str, float] | None = None, tls: tuple[Path, Path, Path] | None = None,
+                 public: bool = False, public_on_main: bool = True, docs: bool = False) -> None:
         from sync.store import create_token
 
         self.config, self.db, self.clock = config, db, clock
+        self.tls = tls
+        """(certificate, key, the CA devices trust): serve HTTPS."""
+        self.public, self.public_on_main, self.docs = public, public_on_main, docs
+        self.public_port: int | None = None
         self.heartbeat_s = heartbeat_s
         self.keep_events = keep_events
         self.central_url = central_url
@@ -60,7 +65,7 @@ class RunningHub:
         self.start()
 
     def start(self) -> None:
-        from sync.hub import Broadcaster, Hub, create_app
+        from sync.hub import Broadcaster, Hub, create_app, create_public_app
         from sync.server import ServerThread
         from sync.store import SiteStore
 
@@ -73,8 +78,11 @@ class RunningHub:
             self.hub.events = Broadcaster(self.store, keep=self.keep_events)
             self.store.on_committed = self.hub._committed  # noqa: SLF001 - the hub's own fan-out
             self.hub.events.last_seq = self.hub.engine.next_seq - 1
-        self.server = ServerThread(create_app(self.hub), port=self.port).start()
-        self.port = self.server.port
+        cert, key = (str(self.tls[0]), str(self.tls[1])) if self.tls else (None, None)
+        self.server = ServerThread(create_app(self.hub, docs=self.docs, public_pages=self.public_on_main), port=self.port,
+                                   certfile=cert, keyfile=key, public=create_public_app(self.hub) if self.public else None,
+                                   public_port=self.public_port).start()
+        self.port, self.public_port = self.server.port, self.server.public_port
 
     def stop(self) -> None:
         self.server.stop()
@@ -91,7 +99,11 @@ class RunningHub:
     def client(self, role: str = "admin") -> Any:
         from sync.client import HubClient
 
-        return HubClient(self.url, self.tokens[role])
+        return HubClient(self.url, self.tokens[role], ca_file=self.tls[2] if self.tls else None)
+
+    @property
+    def public_url(self) -> str | None:
+        return self.server.public_url  # type: ignore[no-any-return]
 
 
 

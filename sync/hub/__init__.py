@@ -7,10 +7,10 @@
 """
 from __future__ import annotations
 
-from sync.hub.app import create_app
+from sync.hub.app import create_app, create_public_app
 from sync.hub.auth import Principal
 from sync.hub.errors import ApiError
 from sync.hub.live import Broadcaster
 from sync.hub.service import Hub
 
-__all__ = ["ApiError", "Broadcaster", "Hub", "Principal", "create_app"]
+__all__ = ["ApiError", "Broadcaster", "Hub", "Principal", "create_app", "create_public_app"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -19,8 +20,13 @@ from sync.hub.service import Hub
 log = logging.getLogger(__name__)
 
 
-def create_app(hub: Hub) -> FastAPI:
-    """The hub's HTTP API (DESIGN.md's public contract)."""
+def create_app(hub: Hub, *, docs: bool = False, public_pages: bool = True) -> FastAPI:
+    """The hub's HTTP API (DESIGN.md's public contract).
+
+    `docs` serves /docs, /redoc and /openapi.json (off by default: they map the whole API for anyone on
+    the LAN; `app.openapi()` gives the description in-process). `public_pages` serves /t/… and /d/… here
+    too (turn it off when they have a listener of their own, create_public_app).
+    """
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -31,9 +37,34 @@ def create_app(hub: Hub) -> FastAPI:
             await hub.stop()
 
     app = HubApp(hub, title="motcua-edge site hub", version=__version__, lifespan=lifespan,
-                 description="Máy chủ trạm của Trung tâm hành chính công / the site hub of a one-stop center.")
+                 description="Máy chủ trạm của Trung tâm hành chính công / the site hub of a one-stop center.",
+                 **_docs(docs))
     app.state.hub = hub
     app.state.close_streams = hub.events.close_all
+    _handlers(app)
+    for area in (public, queue, dossiers, sync, events, identity, admin):
+        app.include_router(area.router)
+    if public_pages:
+        app.include_router(public.pages)
+    return app
+
+
+def create_public_app(hub: Hub) -> FastAPI:
+    """Only the public pages (/t/…, /d/…) of a hub, for a listener that citizens' phones reach: no API, no
+    docs, no description. It has no lifespan: the hub's main app starts and stops the Hub."""
+    app = FastAPI(title="motcua-edge public pages", version=__version__, **_docs(False))
+    app.state.hub = hub
+    _handlers(app)
+    app.include_router(public.pages)
+    return app
+
+
+def _docs(on: bool) -> dict[str, Any]:
+    return {} if on else {"docs_url": None, "redoc_url": None, "openapi_url": None}
+
+
+def _handlers(app: FastAPI) -> None:
+    """The one error shape (DESIGN rule 10) for every app of the hub."""
 
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> Response:
@@ -54,7 +85,3 @@ def create_app(hub: Hub) -> FastAPI:
     async def _unexpected(request: Request, exc: Exception) -> Response:  # pragma: no cover - last resort
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         return error_response(500, "internal_error", "Lỗi hệ thống / internal error")
-
-    for area in (public, queue, dossiers, sync, events, identity, admin):
-        app.include_router(area.router)
-    return app

@@ -56,6 +56,8 @@ class Hub:
         self.central_url = config.central.url
         """Where the relay sends the outbox (`motcua hub --central URL` overrides [central].url)."""
         self.central_token = config.central.token
+        self.central_ca_file: str | None = config.central.ca_file or None
+        """The CA the central server's certificate must chain to (None: the system's CAs)."""
         self.relay_settings: dict[str, float] = {}
         """Overrides of RelaySettings fields (tests, the drain benchmark)."""
         self.relay: Relay | None = None
@@ -113,7 +115,7 @@ class Hub:
             await self.commit([self._with_site(change)])
             log.warning("%d open test ticket(s) of an earlier commissioning run expired", change.event.data["expired"])
         if self.central_url:
-            settings = RelaySettings(url=self.central_url, token=self.central_token)
+            settings = RelaySettings(url=self.central_url, token=self.central_token, ca_file=self.central_ca_file)
             for k, v in self.relay_settings.items():
                 setattr(settings, k, type(getattr(settings, k))(v))
             self.relay = Relay(self, settings, blob_path=self.dossiers.blob_path)

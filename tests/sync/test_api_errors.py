@@ -16,7 +16,8 @@ WRITE_ROLES = {"/api/v1/tickets": {"kiosk", "counter", "admin"},
 
 
 def routes(hub: RunningHub) -> list[tuple[str, str]]:
-    spec = requests.get(hub.url + "/openapi.json", timeout=5).json()
+    # The description is not served over HTTP unless `motcua hub --docs`: take it from the app itself.
+    spec = hub.server.app.openapi()
     return [(m.upper(), p) for p, ops in spec["paths"].items() for m in ops]
 
 

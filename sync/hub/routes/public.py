@@ -1,4 +1,6 @@
-"""Routes anyone may call: liveness, and the public pages behind a ticket's and a slip's QR code."""
+"""Routes anyone may call: liveness (`router`), and the public pages behind a ticket's and a slip's QR
+code (`pages`), which may also be served alone on the public listener (sync.hub.app.create_public_app):
+whatever citizens' phones need — a page and any asset it uses — belongs in `pages`, nothing else does."""
 from __future__ import annotations
 
 from fastapi import APIRouter
@@ -11,6 +13,7 @@ from sync.hub.errors import API, json_response
 from sync.hub.pages import dossier_html, tracking_html
 
 router = APIRouter(tags=["public"])
+pages = APIRouter(tags=["public"])
 
 
 @router.get(f"{API}/health")
@@ -21,14 +24,14 @@ async def health(hub: HubDep) -> Response:
                           "now": iso(hub.clock.time(), hub.config.tz)})
 
 
-@router.get("/t/{ticket_id}", response_class=HTMLResponse)
+@pages.get("/t/{ticket_id}", response_class=HTMLResponse)
 async def tracking_page(ticket_id: str, hub: HubDep) -> Response:
     """Trang theo dõi số thứ tự (the page behind a ticket's QR code)."""
     t = hub.find_ticket(ticket_id) if len(ticket_id) <= 64 else None
     return HTMLResponse(tracking_html(hub.config, t), status_code=200 if t else 404)
 
 
-@router.get("/d/{key}", response_class=HTMLResponse)
+@pages.get("/d/{key}", response_class=HTMLResponse)
 async def dossier_page(key: str, hub: HubDep) -> Response:
     """Trang tra cứu hồ sơ (the page behind the slip's QR code): code, procedure, due time, status."""
     d = hub.dossiers.find(key) if 8 <= len(key) <= 64 else None
