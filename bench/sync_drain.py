@@ -91,7 +91,7 @@ def main() -> None:
         before = admin.get(hub_url + "/api/v1/sync", timeout=5).json()
         # The link returns.
         central = subprocess.Popen([*PY, "central", "--db", str(tmp / "central.db"), "--port", str(central_port),
-                                    "--log-level", "error"])
+                                    "--dev-tokens", "--log-level", "error"])
         deadline = time.monotonic() + 30
         while True:
             try:

@@ -16,7 +16,8 @@ def start_central(tmp_dir: str | Path) -> tuple[ServerThread, str]:
     db = Path(tmp_dir) / "central.db"
     for suffix in ("", "-wal", "-shm"):
         Path(str(db) + suffix).unlink(missing_ok=True)
-    server = ServerThread(create_central_app(CentralStore(db))).start()
+    # The demo's hub uses the example site's development token: accept it (a real central server does not).
+    server = ServerThread(create_central_app(CentralStore(db, dev_tokens=True))).start()
     return server, server.url
 
 

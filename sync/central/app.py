@@ -21,7 +21,9 @@ import hashlib
 import logging
 import os
 import re
+import time
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -36,7 +38,7 @@ from starlette.responses import Response
 from motcua import __version__
 from sync.central import IDENTITY_HEADER
 from sync.central.store import CentralError, CentralStore
-from sync.files import fsync_dir
+from sync.files import fsync_dir, open_private, private_dir
 
 log = logging.getLogger(__name__)
 
@@ -97,19 +99,59 @@ class DossierIn(_Body):
     due_at: float | None = None
 
 
-def create_central_app(store: CentralStore) -> FastAPI:
+@dataclass
+class CentralSettings:
+    """How the reference central server guards its storage."""
+
+    site_quota_bytes: int | None = 50 * 10**9
+    """Bytes of files each site may store (None: no limit); a site's uploads past it get 413 quota_exceeded."""
+    site_quotas: dict[str, int | None] = field(default_factory=dict)
+    """Per-site overrides of site_quota_bytes."""
+    upload_max_age_s: float = 24 * 3600
+    """An upload left unfinished (no data) this long is abandoned: its partial file and reservation go."""
+    clean_interval_s: float = 3600
+    """How often abandoned uploads are looked for."""
+    docs: bool = False
+    """Serve /docs, /redoc and /openapi.json."""
+    clock: Callable[[], float] = time.time
+    """The time, for the age of uploads (tests inject one)."""
+
+    def quota(self, site: str) -> int | None:
+        """The quota of one site."""
+        return self.site_quotas.get(site, self.site_quota_bytes)
+
+
+def create_central_app(store: CentralStore, settings: CentralSettings | None = None) -> FastAPI:
     """The central server's ASGI app over a store."""
+    cfg = settings or CentralSettings()
+    uploading: set[str] = set()
+
+    async def clean_forever() -> None:
+        while True:
+            try:
+                await in_thread(lambda: store.clean_uploads(max_age_s=cfg.upload_max_age_s, now=cfg.clock(),
+                                                            busy=set(uploading)))
+            except Exception:  # a failed round must not end the cleaning for good
+                log.exception("cleaning abandoned uploads failed")
+            await asyncio.sleep(cfg.clean_interval_s)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        yield
-        store.close()
+        cleaner = asyncio.create_task(clean_forever())
+        try:
+            yield
+        finally:
+            cleaner.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await cleaner
+            store.close()
 
+    docs: dict[str, Any] = {} if cfg.docs else {"docs_url": None, "redoc_url": None, "openapi_url": None}
     app = FastAPI(title="motcua-edge reference central case server", version=__version__, lifespan=lifespan,
-                  description="Máy chủ hồ sơ trung tâm (tham chiếu) / reference central case server.")
+                  description="Máy chủ hồ sơ trung tâm (tham chiếu) / reference central case server.", **docs)
     app.state.store = store
+    app.state.settings = cfg
     bearer = HTTPBearer(auto_error=False, description="Mã trạm / site token")
-    uploading: set[str] = set()
 
     @app.exception_handler(CentralError)
     async def _central_error(request: Request, exc: CentralError) -> Response:
@@ -198,21 +240,23 @@ def create_central_app(store: CentralStore) -> FastAPI:
                                extra={"offset": store.blob_status(sha256)["offset"]})
         uploading.add(sha256)
         try:
-            return await _receive(sha256, request, offset, size)
+            await in_thread(lambda: store.begin_upload(site=site, sha256=sha256, size=size, quota=cfg.quota(site),
+                                                       now=cfg.clock()))
+            return await _receive(sha256, request, offset, size, site)
         finally:
             uploading.discard(sha256)
 
-    async def _receive(sha256: str, request: Request, offset: int, size: int) -> Response:
+    async def _receive(sha256: str, request: Request, offset: int, size: int, site: str) -> Response:
         final = store.blob_path(sha256)
         part = store.partial_path(sha256)
-        part.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(part.parent)
         have = part.stat().st_size if part.exists() else 0
         if have != offset:
             raise CentralError(409, "wrong_offset", f"the server holds {have} bytes; resume from there",
                                extra={"offset": have})
         written = offset
         # Append as the body arrives: a cut connection leaves a partial file to resume from.
-        with open(part, "ab") as f:
+        with os.fdopen(open_private(part, os.O_WRONLY | os.O_CREAT | os.O_APPEND), "ab") as f:
             async for chunk in request.stream():
                 written += len(chunk)
                 if written > size:
@@ -222,15 +266,17 @@ def create_central_app(store: CentralStore) -> FastAPI:
             f.flush()
             os.fsync(f.fileno())
         if written < size:
+            await in_thread(lambda: store.upload_progress(sha256, now=cfg.clock()))
             return _json({"sha256": sha256, "complete": False, "offset": written}, 202)
         digest = await in_thread(lambda: _sha256_file(part))
         if digest != sha256:
             part.unlink(missing_ok=True)
+            await in_thread(lambda: store.drop_upload(sha256))
             raise CentralError(422, "hash_mismatch", "Tệp không khớp mã băm / the content does not match its sha256")
-        final.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(final.parent)
         os.replace(part, final)
         fsync_dir(final.parent)
-        await in_thread(lambda: store.record_blob(sha256, size))
+        await in_thread(lambda: store.record_blob(sha256, size, site=site))
         return _json({"sha256": sha256, "complete": True, "size": size, "offset": size}, 201)
 
     @app.post(f"{API}/dossiers", tags=["ingest"], status_code=201)

@@ -1,6 +1,7 @@
 """`motcua central`: run the reference central case server and administer its store.
 
-    motcua central --db PATH [--host H] [--port 8480]
+    motcua central --db PATH [--host H] [--port 8480] [--tls-cert C --tls-key K] [--dev-tokens]
+                   [--site-quota 50G] [--site-quota-for SITE=SIZE] [--upload-max-age-hours 24] [--docs]
     motcua central token create --db PATH --site CODE
     motcua central status --db PATH --dossier CODE --set received|processing|supplement|done|returned
     motcua central export --db PATH --kind tickets|dossiers [--site CODE]
@@ -19,16 +20,41 @@ from pathlib import Path
 
 from motcua.logs import LEVELS
 from motcua.logs import setup as setup_logging
+from sync.central.app import CentralSettings
 from sync.central.store import STATUSES, CentralError, CentralStore
 
 log = logging.getLogger(__name__)
 
 
-def build_central_app(db_path: str | Path, *, dev_tokens: bool = True):  # type: ignore[no-untyped-def]
+def build_central_app(db_path: str | Path, *, dev_tokens: bool = False, settings: CentralSettings | None = None):  # type: ignore[no-untyped-def]
     """The central server's ASGI app over a database file (created and seeded if new)."""
     from sync.central.app import create_central_app
 
-    return create_central_app(CentralStore(db_path, dev_tokens=dev_tokens))
+    return create_central_app(CentralStore(db_path, dev_tokens=dev_tokens), settings)
+
+
+def parse_size(text: str) -> int | None:
+    """A size like 50G, 500M, 2T or 1048576 (bytes), with 0 or "none" for no limit."""
+    t = text.strip().upper().removesuffix("B")
+    if t in ("0", "NONE", "UNLIMITED"):
+        return None
+    units = {"K": 10**3, "M": 10**6, "G": 10**9, "T": 10**12}
+    mult = units.get(t[-1:], 1)
+    number = t[:-1] if t[-1:] in units else t
+    try:
+        value = float(number)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a size like 50G, 500M or 1048576, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"a size cannot be negative: {text!r}")
+    return int(value * mult)
+
+
+def _site_quota(text: str) -> tuple[str, int | None]:
+    site, sep, size = text.partition("=")
+    if not sep or not site:
+        raise argparse.ArgumentTypeError(f"expected SITE=SIZE (e.g. BNI-TTHCC=200G), got {text!r}")
+    return site, parse_size(size)
 
 
 def _serve(argv: list[str]) -> int:
@@ -38,16 +64,47 @@ def _serve(argv: list[str]) -> int:
     ap.add_argument("--db", required=True, help="SQLite database file (created and seeded if missing)")
     ap.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     ap.add_argument("--port", type=int, default=8480, help="port (default 8480)")
-    ap.add_argument("--no-dev-tokens", action="store_true",
-                    help="refuse the development tokens dev-central-token-SITE (use `token create`)")
+    ap.add_argument("--tls-cert", default=None, help="serve HTTPS with this certificate (PEM)")
+    ap.add_argument("--tls-key", default=None, help="the certificate's private key (PEM)")
+    ap.add_argument("--dev-tokens", action="store_true",
+                    help="also accept the development tokens dev-central-token-SITE for any site (demo and tests "
+                         "only: anyone who knows a site's code could send as that site)")
+    ap.add_argument("--no-dev-tokens", action="store_true", help=argparse.SUPPRESS)  # the default now; kept for old scripts
+    ap.add_argument("--site-quota", type=parse_size, default=CentralSettings.site_quota_bytes,
+                    help="bytes of files each site may store, e.g. 50G (default 50G; 0 for no limit)")
+    ap.add_argument("--site-quota-for", type=_site_quota, action="append", default=[], metavar="SITE=SIZE",
+                    help="another quota for one site (repeat), e.g. BNI-TTHCC=200G")
+    ap.add_argument("--upload-max-age-hours", type=float, default=CentralSettings.upload_max_age_s / 3600,
+                    help="delete uploads left unfinished this long (default 24)")
+    ap.add_argument("--docs", action="store_true", help="serve the API description at /docs and /openapi.json")
     ap.add_argument("--log-level", default=None, choices=LEVELS,
                     help="debug, info, warning or error (default: $MOTCUA_LOG_LEVEL, else info)")
     args = ap.parse_args(argv)
     level = setup_logging(args.log_level)
-    app = build_central_app(args.db, dev_tokens=not args.no_dev_tokens)
+    if args.dev_tokens and args.no_dev_tokens:
+        ap.error("--dev-tokens and --no-dev-tokens contradict each other")
+    if bool(args.tls_cert) != bool(args.tls_key):
+        ap.error("give both --tls-cert and --tls-key")
+    certfile = keyfile = None
+    if args.tls_cert:
+        from motcua.config import ConfigError
+        from sync.tls import check_server_files
+
+        try:
+            certfile, keyfile = check_server_files(args.tls_cert, args.tls_key, base=Path.cwd(), path="motcua central",
+                                                   keys=("--tls-cert", "--tls-key"))
+        except ConfigError as exc:
+            print(f"motcua central: {exc}", file=sys.stderr)
+            return 2
+    settings = CentralSettings(site_quota_bytes=args.site_quota, site_quotas=dict(args.site_quota_for),
+                               upload_max_age_s=args.upload_max_age_hours * 3600, docs=args.docs)
+    app = build_central_app(args.db, dev_tokens=args.dev_tokens, settings=settings)
+    if args.dev_tokens:
+        log.warning("development tokens are on: dev-central-token-SITE is accepted for any site")
     from sync.server import make_server
 
-    make_server(app, host=args.host, port=args.port, log_level=level, root_logging=True).run()
+    make_server(app, host=args.host, port=args.port, log_level=level, root_logging=True, certfile=certfile,
+                keyfile=keyfile).run()
     return 0
 
 

@@ -17,7 +17,7 @@ import sqlite3
 import threading
 import time
 import tomllib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ import orjson
 
 from motcua.clock import VIETNAM_TZ
 from sync.central import IDENTITY_REFUSED, IDENTITY_REQUIRED
+from sync.files import private_dir, private_sqlite
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,8 @@ GUIDES_PATH = ASSETS / "catalog" / "guides.json"
 CALENDAR_PATH = ASSETS / "calendar" / "vn-official-days.toml"
 
 DEV_TOKEN_PREFIX = "dev-central-token-"
-"""`dev-central-token-{SITE}` is accepted for SITE when dev tokens are on (the example site's token)."""
+"""`dev-central-token-{SITE}` is accepted for SITE only when dev tokens are on (`motcua central --dev-tokens`:
+the demo, the tests, the benchmarks); anyone who knows a site's code could otherwise send as that site."""
 
 FEEDS = ("catalog", "calendar", "guides", "status")
 STATUSES = ("received", "processing", "supplement", "done", "returned")
@@ -112,6 +114,18 @@ MIGRATIONS: list[str] = [
     );
     CREATE UNIQUE INDEX site_identities_current ON site_identities (site) WHERE released_at IS NULL;
     """,
+    # 3: per-site upload quotas and the cleaning of abandoned uploads. A blob counts against the site that
+    # uploaded it (blobs of earlier versions: the site of the first dossier that uses it); an upload in
+    # progress reserves its declared size until it completes or is cleaned.
+    """
+    ALTER TABLE blobs ADD COLUMN site TEXT;
+    UPDATE blobs SET site = (SELECT d.site FROM dossier_files f JOIN dossiers d ON d.id = f.dossier_id
+                             WHERE f.sha256 = blobs.sha256 ORDER BY d.received_at LIMIT 1);
+    CREATE INDEX blobs_site ON blobs (site);
+    CREATE TABLE uploads (sha256 TEXT PRIMARY KEY, site TEXT NOT NULL, size INTEGER NOT NULL,
+                          started_at REAL NOT NULL, updated_at REAL NOT NULL);
+    CREATE INDEX uploads_site ON uploads (site);
+    """,
 ]
 
 
@@ -152,11 +166,12 @@ def _jsonable(obj: Any) -> Any:
 class CentralStore:
     """The central server's database and blob folder."""
 
-    def __init__(self, path: str | Path, *, dev_tokens: bool = True, seed: bool = True) -> None:
+    def __init__(self, path: str | Path, *, dev_tokens: bool = False, seed: bool = True) -> None:
         self.path = Path(path)
-        self.blob_dir = self.path.with_name(self.path.name + ".blobs")
-        self.blob_dir.mkdir(parents=True, exist_ok=True)
+        # Owner-only whatever the umask: the database and the files hold citizens' personal data.
+        self.blob_dir = private_dir(self.path.with_name(self.path.name + ".blobs"))
         self.dev_tokens = dev_tokens
+        private_sqlite(self.path)
         self.conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False, timeout=30)
         self.conn.execute("PRAGMA busy_timeout = 30000")
         self.conn.execute("PRAGMA journal_mode = WAL")
@@ -438,11 +453,81 @@ class CentralStore:
         offset = part.stat().st_size if part.exists() else 0
         return {"sha256": sha256, "complete": False, "offset": offset}
 
-    def record_blob(self, sha256: str, size: int) -> None:
-        """Note a verified blob."""
+    def record_blob(self, sha256: str, size: int, *, site: str | None = None) -> None:
+        """Note a verified blob (counted against `site`'s quota) and end its upload."""
         with self._tx():
-            self.conn.execute("INSERT INTO blobs (sha256, size, stored_at) VALUES (?, ?, ?) ON CONFLICT(sha256) DO NOTHING",
-                              (sha256, size, time.time()))
+            self.conn.execute("INSERT INTO blobs (sha256, size, stored_at, site) VALUES (?, ?, ?, ?) "
+                              "ON CONFLICT(sha256) DO NOTHING", (sha256, size, time.time(), site))
+            self.conn.execute("DELETE FROM uploads WHERE sha256 = ?", (sha256,))
+
+    # ------------------------------------------------------------------ quotas and abandoned uploads
+    def site_usage(self, site: str, *, excluding: str | None = None) -> int:
+        """Bytes a site holds: its stored blobs plus the declared size of its unfinished uploads."""
+        with self.lock:
+            stored = self.conn.execute("SELECT COALESCE(SUM(size), 0) FROM blobs WHERE site = ?", (site,)).fetchone()[0]
+            pending = self.conn.execute("SELECT COALESCE(SUM(size), 0) FROM uploads WHERE site = ? AND sha256 != ?",
+                                        (site, excluding or "")).fetchone()[0]
+        return int(stored) + int(pending)
+
+    def begin_upload(self, *, site: str, sha256: str, size: int, quota: int | None, now: float) -> None:
+        """Reserve `size` bytes of the site's quota for this upload (or its resumption); 413 when it would not fit.
+
+        Checked and reserved in one transaction, so two uploads at once cannot both squeeze under the quota.
+        """
+        with self._tx():
+            if quota is not None:
+                stored = self.conn.execute("SELECT COALESCE(SUM(size), 0) FROM blobs WHERE site = ?", (site,)).fetchone()[0]
+                pending = self.conn.execute("SELECT COALESCE(SUM(size), 0) FROM uploads WHERE site = ? AND sha256 != ?",
+                                            (site, sha256)).fetchone()[0]
+                used = int(stored) + int(pending)
+                if used + size > quota:
+                    raise CentralError(413, "quota_exceeded",
+                                       f"Trạm {site} đã dùng hết dung lượng lưu tệp ({_mb(used)} / {_mb(quota)}; tệp này "
+                                       f"{_mb(size)}) / the site's file quota is used up", extra={"used": used, "quota": quota})
+            self.conn.execute("INSERT INTO uploads (sha256, site, size, started_at, updated_at) VALUES (?, ?, ?, ?, ?) "
+                              "ON CONFLICT(sha256) DO UPDATE SET site = excluded.site, size = excluded.size, "
+                              "updated_at = excluded.updated_at", (sha256, site, size, now, now))
+
+    def upload_progress(self, sha256: str, *, now: float) -> None:
+        """An unfinished upload received data: it is not abandoned yet."""
+        with self._tx():
+            self.conn.execute("UPDATE uploads SET updated_at = ? WHERE sha256 = ?", (now, sha256))
+
+    def drop_upload(self, sha256: str) -> None:
+        """Forget an upload (its partial file is gone: a hash mismatch)."""
+        with self._tx():
+            self.conn.execute("DELETE FROM uploads WHERE sha256 = ?", (sha256,))
+
+    def clean_uploads(self, *, max_age_s: float, now: float, busy: Iterable[str] = ()) -> int:
+        """Delete uploads left unfinished for longer than max_age_s (their partial files and reservations);
+        `busy` are uploads receiving data right now. Returns how many went."""
+        cutoff = now - max_age_s
+        skip = set(busy)
+        with self.lock:
+            stale = [r[0] for r in self.conn.execute("SELECT sha256 FROM uploads WHERE updated_at < ?", (cutoff,))]
+        partial_dir = self.blob_dir / "partial"
+        # Partial files without a reservation (left by an older version, or by a crash): by their age on disk.
+        orphans = []
+        if partial_dir.is_dir():
+            with self.lock:
+                known = {r[0] for r in self.conn.execute("SELECT sha256 FROM uploads")}
+            for p in partial_dir.iterdir():
+                try:
+                    if p.name not in known and p.stat().st_mtime < cutoff:
+                        orphans.append(p.name)
+                except FileNotFoundError:
+                    continue
+        removed = 0
+        for sha in dict.fromkeys([*stale, *orphans]):
+            if sha in skip:
+                continue
+            self.partial_path(sha).unlink(missing_ok=True)
+            with self._tx():
+                self.conn.execute("DELETE FROM uploads WHERE sha256 = ? AND updated_at < ?", (sha, cutoff))
+            removed += 1
+        if removed:
+            log.info("cleaned %d upload(s) left unfinished for more than %.0f h", removed, max_age_s / 3600)
+        return removed
 
     # ------------------------------------------------------------------ dossiers
     def ingest_dossier(self, *, site: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
@@ -570,6 +655,12 @@ class _Tx:
                     pass
         finally:
             self.store.lock.release()
+
+
+def _mb(n: int) -> str:
+    if n >= 10**9:
+        return f"{n / 1e9:.2f} GB"
+    return f"{n / 1e6:.1f} MB" if n >= 10**6 else f"{n} B"
 
 
 def _event_problem(e: Any) -> str:

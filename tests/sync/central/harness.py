@@ -46,7 +46,7 @@ class Central:
 
     def start(self) -> Central:
         self.proc = subprocess.Popen([*PY, "central", "--db", str(self.db), "--port", str(self.port),
-                                      "--log-level", "warning"])
+                                      "--dev-tokens", "--log-level", "warning"])
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:

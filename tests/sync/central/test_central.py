@@ -30,7 +30,7 @@ H = {"Authorization": "Bearer dev-central-token-TEST"}
 
 @pytest.fixture
 def central(tmp_path: Path) -> Iterator[ServerThread]:
-    server = ServerThread(create_central_app(CentralStore(tmp_path / "central.db"))).start()
+    server = ServerThread(create_central_app(CentralStore(tmp_path / "central.db", dev_tokens=True))).start()
     yield server
     server.stop()
 
