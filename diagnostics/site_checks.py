@@ -11,7 +11,7 @@ from sync.check_config import Finding, check_database, check_site_file
 
 #: The central server's refusals and what to change.
 _ADVICE = {"http_401": texts.FIX_CENTRAL_TOKEN, "http_403": texts.FIX_CENTRAL_SITE, "http_404": texts.FIX_CENTRAL_URL,
-           "bad_url": texts.FIX_CENTRAL_URL}
+           "bad_url": texts.FIX_CENTRAL_URL, "untrusted": texts.FIX_CENTRAL_CERT}
 
 
 def _as_check(f: Finding) -> Check:
@@ -25,18 +25,24 @@ def check_site(path: Path, db: Path | None = None, *, timeout_s: float = 5.0) ->
     if db is not None:
         checks += [_as_check(f) for f in check_database(db)]
     if config is not None and config.central.url:
-        checks.append(check_central(config, timeout_s=timeout_s))
+        ca = config.central.ca_file
+        ca_file = str(path.resolve().parent / Path(ca).expanduser()) if ca else None  # as the hub resolves it
+        checks.append(check_central(config, timeout_s=timeout_s, ca_file=ca_file))
     return checks
 
 
-def check_central(config: SiteConfig, *, timeout_s: float = 5.0) -> Check:
-    """Ask the central server, with the site's own [central] url and token, for one feed item (a read)."""
+def check_central(config: SiteConfig, *, timeout_s: float = 5.0, ca_file: str | None = None) -> Check:
+    """Ask the central server, with the site's own [central] url, token and CA, for one feed item (a read)."""
     import requests
 
+    from sync.client import PinnedSession
+
     url = config.central.url.rstrip("/")
+    session = PinnedSession()
+    session.verify = ca_file or True  # as the relay checks the central server's certificate
     try:
-        r = requests.get(f"{url}/api/v1/feeds/catalog", params={"after": 0, "limit": 1},
-                         headers={"Authorization": f"Bearer {config.central.token}"}, timeout=timeout_s)
+        r = session.get(f"{url}/api/v1/feeds/catalog", params={"after": 0, "limit": 1},
+                        headers={"Authorization": f"Bearer {config.central.token}"}, timeout=timeout_s)
     except requests.RequestException as exc:
         cause = cause_of(exc)
         advice = _ADVICE.get(cause.code, texts.FIX_CENTRAL_NETWORK)

@@ -4,6 +4,7 @@ verifies the central server's certificate against [central] ca_file."""
 from __future__ import annotations
 
 import hashlib
+import json
 import subprocess
 import sys
 import uuid
@@ -213,3 +214,23 @@ def test_a_site_over_its_quota_sees_why_in_its_sync_status(start_central: Callab
     st = h.client().sync_status()
     assert st["dead_letters"] == 0 and st["backlog"] >= 1  # kept, not rejected: raising the quota lets it through
     assert h.client("counter").dossier(d["id"])["provisional"]
+
+
+def test_the_technician_check_asks_the_central_server_with_the_sites_ca(start_central: Callable[..., ServerThread],
+                                                                       central_tls: Path, tmp_path: Path,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    files = central_tls / "central"
+    central = start_central(certfile=str(files / "hub.crt"), keyfile=str(files / "hub.key"))
+    (tmp_path / "province-ca.crt").write_bytes((files / "ca.crt").read_bytes())
+
+    def central_line(ca_line: str) -> dict[str, Any]:
+        site = tmp_path / "site.toml"
+        site.write_text(f'[site]\ncode = "TEST"\nname = "Trung tâm thử"\n[[services]]\ncode = "A"\nname = "Đất đai"\n'
+                        f'[[counters]]\nnumber = 1\nservices = ["A"]\n[central]\nurl = "{central.url}"\n'
+                        f'token = "{DEV.format("TEST")}"\n{ca_line}', encoding="utf-8")
+        motcua(["diag", "--json", "--timeout", "3", "--site", str(site)])
+        return next(c for c in json.loads(capsys.readouterr().out)["checks"] if c["name_en"] == "Central server")
+
+    assert central_line('ca_file = "province-ca.crt"\n')["status"] == "ok"  # relative to the site file, as the hub
+    bad = central_line("")
+    assert bad["status"] == "fail" and bad["data"]["cause"] == "untrusted" and "ca_file" in bad["advice"]["en"]
