@@ -151,7 +151,7 @@ def central(tmp_path: Path):  # noqa: ANN201
     from sync.central.store import CentralStore
     from sync.server import ServerThread
 
-    server = ServerThread(create_central_app(CentralStore(tmp_path / "central.db"))).start()
+    server = ServerThread(create_central_app(CentralStore(tmp_path / "central.db", dev_tokens=True))).start()
     yield server
     server.stop()
 
