@@ -173,6 +173,12 @@ def central_tls(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+def site(**central: Any) -> dict[str, Any]:
+    """small_site() that also offers civil-status procedures (TPHT), with this [central] table."""
+    return small_site(services=[*small_site()["services"], {"code": "TPHT", "name": "Tư pháp - Hộ tịch"}],
+                      central={"token": DEV.format("TEST"), **central})
+
+
 def dossier_for(h: RunningHub) -> dict[str, Any]:
     counter = h.client("counter")
     sha = counter.upload_file(b"%PDF-1.4 " + uuid.uuid4().bytes * 64)
@@ -187,8 +193,7 @@ def test_the_relay_verifies_the_central_servers_certificate(start_central: Calla
     assert central.url.startswith("https://")
     fast = {"backoff_base_s": 0.05, "backoff_max_s": 0.2}
     for ca in (None, central_tls / "other" / "ca.crt"):  # the system's CAs; another CA
-        site = small_site(central={"url": central.url, "token": DEV.format("TEST"), **({"ca_file": str(ca)} if ca else {})})
-        h = make_hub(site, relay_settings=fast)
+        h = make_hub(site(url=central.url, **({"ca_file": str(ca)} if ca else {})), relay_settings=fast)
         h.client("kiosk").issue("A")
         wait_until(lambda h=h: (h.client().sync_status()["last_error"] or {}).get("message"))
         st = h.client().sync_status()
@@ -196,8 +201,7 @@ def test_the_relay_verifies_the_central_servers_certificate(start_central: Calla
         assert "certificate is not trusted" in st["last_error"]["message"] and "chứng chỉ" in st["last_error"]["message"]
         h.stop()
     assert central.app.state.store.counts()["tickets"] == 0  # nothing was sent to a server the hub could not trust
-    h = make_hub(small_site(central={"url": central.url, "token": DEV.format("TEST"), "ca_file": str(files / "ca.crt")}),
-                 relay_settings=fast)
+    h = make_hub(site(url=central.url, ca_file=str(files / "ca.crt")), relay_settings=fast)
     h.client("kiosk").issue("A")
     d = dossier_for(h)
     wait_until(lambda: h.client().sync_status()["backlog"] == 0 and not h.client("counter").dossier(d["id"])["provisional"])
@@ -207,8 +211,7 @@ def test_the_relay_verifies_the_central_servers_certificate(start_central: Calla
 def test_a_site_over_its_quota_sees_why_in_its_sync_status(start_central: Callable[..., ServerThread],
                                                            make_hub: Callable[..., RunningHub]) -> None:
     central = start_central(CentralSettings(site_quota_bytes=100))
-    h = make_hub(small_site(central={"url": central.url, "token": DEV.format("TEST")}),
-                 relay_settings={"backoff_base_s": 0.05, "backoff_max_s": 0.2})
+    h = make_hub(site(url=central.url), relay_settings={"backoff_base_s": 0.05, "backoff_max_s": 0.2})
     d = dossier_for(h)  # a file of 1,033 bytes
     wait_until(lambda: "quota_exceeded" in ((h.client().sync_status()["last_error"] or {}).get("message") or ""))
     st = h.client().sync_status()

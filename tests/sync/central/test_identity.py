@@ -48,7 +48,7 @@ class CountingApp:
 
 @pytest.fixture
 def central(tmp_path: Path) -> Iterator[tuple[ServerThread, CountingApp]]:
-    app = CountingApp(create_central_app(CentralStore(tmp_path / "central.db")))
+    app = CountingApp(create_central_app(CentralStore(tmp_path / "central.db", dev_tokens=True)))
     server = ServerThread(app).start()
     yield server, app
     server.stop()
