@@ -49,7 +49,7 @@ def main() -> int:
     qapp = app()
     tmp = Path(tempfile.mkdtemp(prefix="motcua-announce-bench-"))
     db = tmp / "site.db"
-    tokens = {r: create_token(db, role=r, name=f"bench {r}") for r in ("kiosk", "board", "counter")}
+    tokens = {r: create_token(db, role=r, name=f"bench {r}", any_counter=r == "counter") for r in ("kiosk", "board", "counter")}
     clock = ManualClock(datetime(2026, 11, 26, 9, 0, tzinfo=VIETNAM_TZ))
     config = load_site_config(example_site_config_path())
     store = SiteStore(db)

@@ -47,7 +47,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="motcua-sync-bench-"))
     (tmp / "site.toml").write_text(SITE, encoding="utf-8")
     db = tmp / "hub.db"
-    tokens = {r: create_token(db, role=r, name=r) for r in ("kiosk", "counter", "admin")}
+    tokens = {r: create_token(db, role=r, name=r, any_counter=r == "counter") for r in ("kiosk", "counter", "admin")}
     hub_port, central_port = free_port(), free_port()
     hub_url, central_url = f"http://127.0.0.1:{hub_port}", f"http://127.0.0.1:{central_port}"
     hub = subprocess.Popen([*PY, "hub", "--config", str(tmp / "site.toml"), "--db", str(db), "--host", "127.0.0.1",

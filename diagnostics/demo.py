@@ -344,7 +344,8 @@ def run_demo(*, out: Path, minutes: float, speed: float, seed: int = 7, config_p
 
     for sub in ("printed", "screens", "audio", "camera"):
         shutil.rmtree(out / sub, ignore_errors=True)
-    tokens = {r: create_token(db, role=r, name=f"demo {r}") for r in ("kiosk", "board", "counter", "admin")}
+    tokens = {r: create_token(db, role=r, name=f"demo {r}", any_counter=r == "counter")
+              for r in ("kiosk", "board", "counter", "admin")}
     clock = ScaledClock(_demo_start(config), speed=speed)
     central, central_url = start_central(out)
     store = SiteStore(db)
@@ -409,7 +410,8 @@ def run_interactive(*, port: int, config_path: Path | None, data_dir: Path, spee
     data_dir.mkdir(parents=True, exist_ok=True)
     config = load_site_config(config_path or example_site_config_path())
     db = data_dir / "demo-hub.db"
-    tokens = {r: create_token(db, role=r, name=f"demo {r}") for r in ("kiosk", "board", "counter", "admin")}
+    tokens = {r: create_token(db, role=r, name=f"demo {r}", any_counter=r == "counter")
+              for r in ("kiosk", "board", "counter", "admin")}
     clock = ScaledClock(_demo_start(config) + timedelta(hours=1, minutes=30), speed=speed)
     central, central_url = start_central(data_dir)
     store = SiteStore(db)

@@ -250,6 +250,17 @@ class PublicListener(_Model):
         return self
 
 
+class Limits(_Model):
+    """What one device or address may take of the hub, so that nothing on the LAN can wear it down."""
+
+    streams_per_token: int = Field(4, ge=1, le=1000)
+    """At most this many live event streams (GET /events) open at once per device token; more get 429."""
+    auth_failures_burst: int = Field(20, ge=1, le=100000)
+    """Failed authentications an address may make in a row before the hub refuses it (429)."""
+    auth_failures_per_minute: float = Field(12.0, gt=0, le=100000)
+    """After the burst, an address may fail this many times a minute."""
+
+
 class SiteInfo(_Model):
     """The center itself."""
 
@@ -290,6 +301,7 @@ class SiteConfig(_Model):
     tls: Tls | None = None
     """HTTPS for the hub (none: plain HTTP, fine on loopback and for the demo)."""
     public: PublicListener = Field(default_factory=PublicListener)
+    limits: Limits = Field(default_factory=Limits)
     _services_by_code: dict[str, Service] = PrivateAttr(default_factory=dict)
     _counters_by_number: dict[int, Counter] = PrivateAttr(default_factory=dict)
 

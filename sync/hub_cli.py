@@ -3,15 +3,28 @@ from __future__ import annotations
 
 import argparse
 import logging
+import re
 import sys
+import time
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from motcua.clock import VIETNAM_TZ, iso
 from motcua.config import ConfigError, SiteConfig, load_site_config
 from motcua.logs import LEVELS
 from motcua.logs import setup as setup_logging
-from sync.store import ROLES, StoreError, create_token, list_tokens, open_existing, revoke_token
+from sync.store import (
+    KEEP_EXPIRY,
+    ROLES,
+    StoreError,
+    create_token,
+    list_tokens,
+    open_existing,
+    revoke_token,
+    rotate_token,
+)
 
 if TYPE_CHECKING:
     from sync.server import Listener
@@ -190,37 +203,119 @@ def main(argv: list[str]) -> int:
     return 0
 
 
+_SPAN = re.compile(r"^(\d+(?:\.\d+)?)\s*([dhm])$")
+_UNIT_S = {"d": 86400, "h": 3600, "m": 60}
+
+
+def parse_span(text: str) -> float:
+    """Seconds in a span such as 90d, 12h or 30m."""
+    m = _SPAN.match(text.strip().lower())
+    if not m:
+        raise ValueError(f"{text!r}: expected a span such as 90d, 12h or 30m")
+    return float(m.group(1)) * _UNIT_S[m.group(2)]
+
+
+def parse_expiry(text: str, *, now: float) -> float:
+    """When a token made now stops working: a span (90d, 12h) from now, or a date (the token works until
+    that day begins, Asia/Ho_Chi_Minh) or an ISO date and time."""
+    try:
+        return now + parse_span(text)
+    except ValueError:
+        pass
+    try:
+        at = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"{text!r}: expected a span (90d, 12h, 30m) or a date (2027-06-30) "
+                         "or a date and time (2027-06-30T17:00)") from None
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=VIETNAM_TZ)
+    if at.timestamp() <= now:
+        raise ValueError(f"{text!r} is already past")
+    return at.timestamp()
+
+
+def _expiry_arg(text: str) -> float:
+    try:
+        return parse_expiry(text, now=time.time())
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _span_arg(text: str) -> float:
+    try:
+        return parse_span(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _scope(t: dict[str, object]) -> str:
+    if t.get("counter"):
+        return f" (quầy {t['counter']} / counter {t['counter']})"
+    if t.get("any_counter"):
+        return " (mọi quầy / any counter)"
+    return ""
+
+
 def token_main(argv: list[str]) -> int:
-    """motcua token create|list|revoke --db PATH ..."""
+    """motcua token create|list|revoke|rotate --db PATH ..."""
     ap = argparse.ArgumentParser(prog="motcua token", description="Mã thiết bị / device tokens.")
     sub = ap.add_subparsers(dest="action", required=True)
     c = sub.add_parser("create", help="print a new device token (shown once)")
     c.add_argument("--db", required=True, help="the hub's database (the path given to motcua hub --db)")
     c.add_argument("--role", required=True, choices=ROLES)
     c.add_argument("--name", required=True, help="which device, e.g. 'Ki-ốt sảnh 1'")
-    c.add_argument("--counter", type=int, default=None, help="limit a counter token to this counter number")
+    scope = c.add_mutually_exclusive_group()
+    scope.add_argument("--counter", type=int, default=None, help="a counter token for this counter number only")
+    scope.add_argument("--any-counter", action="store_true",
+                       help="a counter token that may act on every counter (without it or --counter, on none)")
+    c.add_argument("--expires", type=_expiry_arg, default=None, metavar="WHEN",
+                   help="stop working after a span (90d, 12h, 30m) or at a date (2027-06-30: when that day "
+                        "begins) or date and time (2027-06-30T17:00); default: never")
     c.add_argument("--config", default=None,
                    help="the site file, to check --counter against (default: what the hub recorded in the "
                         "database at its last start)")
     c.add_argument("--create", action="store_true", help="make the database if it does not exist yet")
     ls = sub.add_parser("list", help="list tokens (without secrets)")
     ls.add_argument("--db", required=True)
-    rv = sub.add_parser("revoke", help="revoke a token by the id shown by list")
+    rv = sub.add_parser("revoke", help="revoke a token by the id shown by list (a running hub stops taking it within a second)")
     rv.add_argument("--db", required=True)
     rv.add_argument("id")
+    ro = sub.add_parser("rotate", help="print a new token for the same device (role, name, counter); the old one "
+                                       "stops working at once, or after --grace")
+    ro.add_argument("--db", required=True)
+    ro.add_argument("id", help="the id shown by list")
+    ro.add_argument("--expires", type=_expiry_arg, default=KEEP_EXPIRY, metavar="WHEN",
+                    help="when the new token stops working (as for create); default: when the old one would have")
+    ro.add_argument("--grace", type=_span_arg, default=0.0, metavar="SPAN",
+                    help="keep the old token working this long (e.g. 10m) while the device is updated; default: 0")
     args = ap.parse_args(argv)
     try:
         if args.action == "create":
+            if args.role != "counter" and args.any_counter:
+                ap.error("--any-counter is for --role counter")
             check_token_target(args.db, role=args.role, counter=args.counter, config_path=args.config,
                                create=args.create)
-            token = create_token(args.db, role=args.role, name=args.name, counter=args.counter)
-            print(f"Mã thiết bị mới ({args.role}, {args.name}) / new device token: {token}")
+            token = create_token(args.db, role=args.role, name=args.name, counter=args.counter,
+                                 any_counter=args.any_counter, expires_at=args.expires)
+            if args.role == "counter" and args.counter is None and not args.any_counter:
+                print("Lưu ý: mã này không gọi số ở quầy nào (thêm --counter N) / note: this token acts on no counter "
+                      "(add --counter N, or --any-counter)", file=sys.stderr)
+            until = f", hết hạn / expires {iso(args.expires, VIETNAM_TZ)}" if args.expires else ""
+            print(f"Mã thiết bị mới ({args.role}, {args.name}{_scope(vars(args))}{until}) / new device token: {token}")
         elif args.action == "list":
             open_existing(args.db).conn.close()  # a mistyped path is an error, not a new empty database
+            now = time.time()
             for t in list_tokens(args.db):
-                state = "revoked" if t.get("revoked_at") else "active"
-                where = f" (quầy {t['counter']})" if t.get("counter") else ""
-                print(f"{t['id']}  {t['role']:<8} {state:<8} {t['name']}{where}")
+                exp = t.get("expires_at")
+                state = ("revoked" if t.get("revoked_at") else "expired" if exp is not None and exp <= now else "active")
+                until = f"  until {iso(exp, VIETNAM_TZ)}" if exp is not None and state == "active" else ""
+                print(f"{t['id']}  {t['role']:<8} {state:<8} {t['name']}{_scope(t)}{until}")
+        elif args.action == "rotate":
+            open_existing(args.db).conn.close()
+            token, old = rotate_token(args.db, args.id, expires_at=args.expires, grace_s=args.grace)
+            when = f"sau / in {args.grace:g} s" if args.grace else "ngay / now"
+            print(f"Mã cũ {old['id']} ngừng hoạt động {when} / the old token stops working {when.split(' / ')[1]}")
+            print(f"Mã thiết bị mới ({old['role']}, {old['name']}{_scope(old)}) / new device token: {token}")
         else:
             open_existing(args.db).conn.close()
             n = revoke_token(args.db, args.id)
@@ -231,6 +326,8 @@ def token_main(argv: list[str]) -> int:
         return 2
     except ConfigError as exc:
         print(f"motcua token: cấu hình sai / bad configuration: {exc}", file=sys.stderr)
+    except ValueError as exc:
+        print(f"motcua token: {exc}", file=sys.stderr)
         return 2
     return 0
 

@@ -59,7 +59,9 @@ class RunningHub:
         self.central_url = central_url
         """Overrides the config's [central] url when given ("" turns the relay off)."""
         self.relay_settings = relay_settings or {}
-        self.tokens = {r: create_token(db, role=r, name=f"test {r}") for r in ("kiosk", "board", "counter", "admin")}
+        # The counter token acts on every counter (tests use counters 1-3 with one token).
+        self.tokens = {r: create_token(db, role=r, name=f"test {r}", any_counter=r == "counter")
+                       for r in ("kiosk", "board", "counter", "admin")}
         self.server: Any = None
         self.port: int | None = None
         self.start()

@@ -36,7 +36,7 @@ def main() -> None:
     config = load_site_config(example_site_config_path())
     tmp = Path(tempfile.mkdtemp())
     db = tmp / "site.db"
-    tokens = {r: create_token(db, role=r, name=f"docs {r}") for r in ("kiosk", "board", "counter")}
+    tokens = {r: create_token(db, role=r, name=f"docs {r}", any_counter=r == "counter") for r in ("kiosk", "board", "counter")}
     clock = ManualClock(datetime(2026, 11, 26, 8, 30, tzinfo=VIETNAM_TZ))
     store = SiteStore(db)
     server = ServerThread(create_app(Hub(config, store, clock=clock))).start()

@@ -68,7 +68,7 @@ def _handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> Response:
-        return error_response(exc.status, exc.code, exc.message)
+        return error_response(exc.status, exc.code, exc.message, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
@@ -76,7 +76,8 @@ def _handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        codes = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized", 403: "forbidden"}
+        codes = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized", 403: "forbidden",
+                 413: "body_too_large"}
         msg = {404: "Không có địa chỉ này / no such endpoint", 405: "Phương thức không được hỗ trợ / method not allowed"}
         return error_response(exc.status_code, codes.get(exc.status_code, "http_error"),
                               msg.get(exc.status_code, str(exc.detail)), headers=getattr(exc, "headers", None))

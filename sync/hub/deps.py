@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from sync.hub.auth import Principal
+from sync.hub.auth import Principal, check_role
+from sync.hub.limits import PRINCIPAL, client_address
 from sync.hub.service import Hub
 
 bearer = HTTPBearer(auto_error=False, description="Mã thiết bị / device token")
@@ -24,7 +25,11 @@ def require(*roles: str) -> Callable[..., Awaitable[Principal]]:
     allowed = frozenset(roles) | {"admin"}
 
     async def dependency(request: Request, creds: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Principal:
-        return get_hub(request).authorize(creds.credentials if creds else None, allowed)
+        p: Principal | None = request.scope.get(PRINCIPAL)  # authenticated at the door (sync.hub.fastpath)
+        if p is None:
+            p = get_hub(request).authenticate(creds.credentials if creds else None,
+                                              client=client_address(request.scope), route=request.url.path)
+        return check_role(p, allowed)
 
     return dependency
 

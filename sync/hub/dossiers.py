@@ -5,14 +5,15 @@ one transaction with a `dossier.submitted` event, and sent upstream by the relay
 """
 from __future__ import annotations
 
+import asyncio
 import functools
 import hashlib
 import logging
 import os
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 
@@ -27,7 +28,6 @@ from sync.store import SiteStore, StoreError
 
 log = logging.getLogger(__name__)
 
-MAX_FILE = 50 * 1024 * 1024
 _DOSSIER_COLS = "id, provisional_code, code, day, procedure, status, body, submitted_at, status_at, linked_at"
 
 
@@ -74,10 +74,12 @@ class Dossiers:
             return 0
         for path in self.blob_dir.glob("*/*"):
             sha = path.name
-            if len(sha) != 64 or sha in needed:
+            if sha.endswith(".tmp") and path.stat().st_mtime < now - 3600:
+                sha = ""  # an upload cut off by a crash left its partial file: it goes too
+            elif len(sha) != 64 or sha in needed:
                 continue
             # A file no dossier uses yet may be an upload in progress: only old ones go.
-            if sha not in referenced and path.stat().st_mtime >= keep_after:
+            if sha and sha not in referenced and path.stat().st_mtime >= keep_after:
                 continue
             try:
                 path.unlink()
@@ -92,22 +94,34 @@ class Dossiers:
         """Where a file (content-addressed blob) lives on the hub."""
         return self.blob_dir / sha256[:2] / sha256
 
-    def store_blob(self, sha256: str, data: bytes) -> int:
-        """Verify and durably store a file (runs in a worker thread); returns its size."""
-        if hashlib.sha256(data).hexdigest() != sha256:
-            raise ApiError(422, "hash_mismatch", "Tệp không khớp mã băm / the content does not match its sha256")
+    async def receive_blob(self, sha256: str, chunks: AsyncIterator[bytes]) -> int:
+        """Stream a file to disk with a running sha256, then verify it and keep it durably; returns its size.
+
+        The body is never held in memory: each chunk is hashed and written as it arrives (the door caps
+        its size). A file whose content does not match its name is deleted and refused (422).
+        """
         path = self.blob_path(sha256)
-        if path.exists() and path.stat().st_size == len(data):
-            return len(data)
         private_dir(path.parent)
         tmp = path.with_name(f"{sha256}.{uuid.uuid4().hex}.tmp")
-        with os.fdopen(open_private(tmp), "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-        fsync_dir(path.parent)
-        return len(data)
+        digest = hashlib.sha256()
+        size = 0
+        kept = False
+        f = os.fdopen(open_private(tmp), "wb")  # owner-only (0600); closed below, after the fsync in a thread
+        try:
+            async for chunk in chunks:
+                digest.update(chunk)
+                f.write(chunk)  # to the page cache: fast enough on the loop; the fsync runs in a thread
+                size += len(chunk)
+            if digest.hexdigest() != sha256:
+                raise ApiError(422, "hash_mismatch", "Tệp không khớp mã băm / the content does not match its sha256")
+            await asyncio.get_running_loop().run_in_executor(None, _keep, f, tmp, path)
+            kept = True
+        finally:
+            if not f.closed:
+                f.close()
+            if not kept:
+                tmp.unlink(missing_ok=True)
+        return size
 
     def catalog(self) -> dict[str, dict[str, Any]]:
         """Procedures by code: the central server's catalog feed, or the shipped catalog until one arrived."""
@@ -257,6 +271,15 @@ class Dossiers:
             "submitted_at": first["submitted_at"] if first else now,
             "due_at": req.due_at if req.due_at is not None else (first.get("due_at") if first else due_at),
         }
+
+
+def _keep(f: BinaryIO, tmp: Path, path: Path) -> None:
+    """Make a received file durable under its final name (in a worker thread)."""
+    f.flush()
+    os.fsync(f.fileno())
+    f.close()
+    os.replace(tmp, path)
+    fsync_dir(path.parent)
 
 
 def _comparable(body: dict[str, Any]) -> bytes:

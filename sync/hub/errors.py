@@ -14,9 +14,11 @@ JSON = "application/json"
 class ApiError(Exception):
     """An error answered as {"error": {"code", "message"}} with a 4xx status."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(self, status: int, code: str, message: str, *, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
+        self.headers = headers
+        """Extra response headers (Retry-After of a 429)."""
 
 
 def error_body(code: str, message: str) -> bytes:

@@ -1,13 +1,15 @@
-"""A fast path for the hub's two hot requests, POST /tickets and POST /counters/{n}/next.
+"""The hub's ASGI entry: the door every request passes (sync.hub.limits), and a fast path for the two hot
+requests, POST /tickets and POST /counters/{n}/next.
 
 They carry a center's morning rush. The fast path skips FastAPI's per-request machinery (middleware
 layers, dependency solving, response wrapping) and calls the same Hub methods as the documented routes,
 with the same JSON errors. Hazard: middleware added to the FastAPI app does not run for these two
-requests; put cross-cutting checks in the Hub methods they share.
+requests; put cross-cutting checks in the door (HubApp.__call__) or the Hub methods they share.
 """
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -15,44 +17,90 @@ import orjson
 from fastapi import FastAPI
 from pydantic import ValidationError
 
-from sync.hub.auth import CLERKS, ISSUERS
+from sync.hub.auth import CLERKS, ISSUERS, Principal, check_role
 from sync.hub.errors import API, ApiError, error_body, validation_error
+from sync.hub.limits import (
+    JSON_LIMIT,
+    PRINCIPAL,
+    bearer_token,
+    body_limit,
+    body_pending,
+    client_address,
+    declared_length,
+    limited,
+    send_error,
+    too_large,
+)
 from sync.hub.models import IssueRequest
 from sync.hub.service import Hub
 
 log = logging.getLogger(__name__)
 
 _NEXT_PREFIX, _NEXT_SUFFIX = f"{API}/counters/", "/next"
-MAX_FAST_BODY = 64 * 1024
+MAX_FAST_BODY = JSON_LIMIT
+
+
+def _path_regex(template: str) -> re.Pattern[str]:
+    """A regular expression for an OpenAPI path template such as /api/v1/counters/{n}."""
+    parts = re.split(r"\{[^}]*\}", template)
+    return re.compile("^" + "[^/]+".join(re.escape(p) for p in parts) + "$")
 
 
 class HubApp(FastAPI):
-    """The hub's FastAPI app with a fast path for its two hot requests.
+    """The hub's FastAPI app behind its door, with a fast path for its two hot requests.
 
-    POST /tickets and POST /counters/{n}/next carry a center's morning rush. They skip FastAPI's
-    per-request machinery (middleware layers, dependency solving, response wrapping) and go straight to
-    the same Hub methods the documented routes call, with the same JSON errors. Everything else, and
-    the OpenAPI description of these two, is plain FastAPI.
+    The door: under /api/, every route that asks for a token gets the caller authenticated before its
+    body is read (an unauthenticated upload is refused at its first bytes), and every body is held to
+    its route's limit whether or not it declares a length. Everything else, and the OpenAPI description
+    of the two hot requests, is plain FastAPI.
     """
 
     def __init__(self, hub: Hub, **kw: Any) -> None:
         super().__init__(**kw)
         self.hub = hub
+        self._open_routes: list[tuple[str, re.Pattern[str]]] | None = None
+
+    def open_routes(self) -> list[tuple[str, re.Pattern[str]]]:
+        """(method, path pattern) of the /api/ operations that need no token: those whose OpenAPI
+        description asks for no bearer token (GET /health), so a public route added later stays public."""
+        if self._open_routes is None:
+            self._open_routes = [(method.upper(), _path_regex(path))
+                                 for path, ops in self.openapi().get("paths", {}).items() if path.startswith("/api/")
+                                 for method, op in ops.items() if isinstance(op, dict) and not op.get("security")]
+        return self._open_routes
+
+    def needs_token(self, method: str, path: str) -> bool:
+        """Whether the door authenticates this request before the route reads anything."""
+        if not path.startswith("/api/"):
+            return False
+        method = "GET" if method == "HEAD" else method  # Starlette answers HEAD with the GET route
+        return not any(m == method and rx.match(path) for m, rx in self.open_routes())
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and scope["method"] == "POST":
-            path = scope["path"]
+        if scope["type"] != "http":
+            return await super().__call__(scope, receive, send)
+        path, method = scope["path"], scope["method"]
+        if method == "POST":
             if path == f"{API}/tickets":
-                return await self._fast(scope, receive, send, self._issue)
+                return await self._fast(scope, receive, send, ISSUERS, self._issue)
             if path.startswith(_NEXT_PREFIX) and path.endswith(_NEXT_SUFFIX):
                 number = path[len(_NEXT_PREFIX):-len(_NEXT_SUFFIX)]
-                if number.isdigit() and len(number) <= 6:
+                # isdigit() alone lets "²" through, which int() refuses: ASCII digits only.
+                if number.isascii() and number.isdigit() and len(number) <= 6:
                     counter = int(number)
-                    return await self._fast(scope, receive, send, lambda token, body: self._next(token, counter))
-        await super().__call__(scope, receive, send)
+                    return await self._fast(scope, receive, send, CLERKS, lambda p, body: self._next(p, counter))
+        limit = body_limit(method, path)
+        length = declared_length(scope)
+        if self.needs_token(method, path):
+            try:
+                scope[PRINCIPAL] = self.hub.authenticate(bearer_token(scope), client=client_address(scope), route=path)
+            except ApiError as exc:
+                return await send_error(send, exc, close=body_pending(scope, length))
+        if length is not None and length > limit:
+            return await send_error(send, too_large(limit), close=True)
+        await super().__call__(scope, limited(receive, limit), send)
 
-    async def _issue(self, token: str | None, body: bytes) -> tuple[int, bytes]:
-        p = self.hub.authorize(token, ISSUERS)
+    async def _issue(self, p: Principal, body: bytes) -> tuple[int, bytes]:
         try:
             req = IssueRequest.model_validate_json(body)
         except ValidationError as exc:
@@ -60,38 +108,46 @@ class HubApp(FastAPI):
             raise ApiError(status, code, message) from None
         return 201, orjson.dumps(await self.hub.issue_ticket(p, req))
 
-    async def _next(self, token: str | None, counter: int) -> tuple[int, bytes]:
-        ticket = await self.hub.call_next(self.hub.authorize(token, CLERKS), counter)
+    async def _next(self, p: Principal, counter: int) -> tuple[int, bytes]:
+        ticket = await self.hub.call_next(p, counter)
         return (204, b"") if ticket is None else (200, orjson.dumps(ticket))
 
-    async def _fast(self, scope: Any, receive: Any, send: Any,
-                    handler: Callable[[str | None, bytes], Awaitable[tuple[int, bytes]]]) -> None:
-        token = None
-        for name, value in scope["headers"]:
-            if name == b"authorization":
-                scheme, _, cred = value.decode("latin-1").partition(" ")
-                token = cred.strip() if scheme.lower() == "bearer" else None
-                break
+    async def _fast(self, scope: Any, receive: Any, send: Any, roles: frozenset[str],
+                    handler: Callable[[Principal, bytes], Awaitable[tuple[int, bytes]]]) -> None:
+        length = declared_length(scope)
+        read_all = False
+        headers: dict[str, str] = {}
         try:
-            body = b""
+            # Who and what first, the body after: a refused caller's body is never read.
+            p = self.hub.authenticate(bearer_token(scope), client=client_address(scope), route=scope["path"])
+            check_role(p, roles)
+            if length is not None and length > MAX_FAST_BODY:
+                raise too_large(MAX_FAST_BODY)
+            chunks: list[bytes] = []
+            size = 0
             while True:
                 message = await receive()
                 if message["type"] == "http.disconnect":
                     return
-                body += message.get("body", b"")
-                if len(body) > MAX_FAST_BODY:
-                    raise ApiError(413, "body_too_large", "Dữ liệu quá lớn / the body is too large")
+                chunk = message.get("body", b"")
+                size += len(chunk)
+                if size > MAX_FAST_BODY:
+                    raise too_large(MAX_FAST_BODY)
+                chunks.append(chunk)
                 if not message.get("more_body"):
                     break
-            status, payload = await handler(token, body)
+            read_all = True
+            status, payload = await handler(p, b"".join(chunks))
         except ApiError as exc:
-            status, payload = exc.status, error_body(exc.code, exc.message)
+            status, payload, headers = exc.status, error_body(exc.code, exc.message), exc.headers or {}
         except Exception:  # the same last resort as the FastAPI app's
             log.exception("unexpected error on POST %s", scope["path"])
             status, payload = 500, error_body("internal_error", "Lỗi hệ thống / internal error")
         # A 204 has neither body nor Content-Length (RFC 9110); everything else is JSON.
-        headers = [] if status == 204 else [(b"content-length", str(len(payload)).encode()),
-                                            (b"content-type", b"application/json")]
-        await send({"type": "http.response.start", "status": status, "headers": headers})
+        raw = [] if status == 204 else [(b"content-length", str(len(payload)).encode()),
+                                        (b"content-type", b"application/json")]
+        raw.extend((k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items())
+        if not read_all and (status == 413 or body_pending(scope, length)):
+            raw.append((b"connection", b"close"))
+        await send({"type": "http.response.start", "status": status, "headers": raw})
         await send({"type": "http.response.body", "body": payload})
-

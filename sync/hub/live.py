@@ -3,8 +3,12 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from typing import Any
 
+from starlette.responses import StreamingResponse
+
+from sync.hub.auth import Principal
 from sync.store import EncodedEvent, SiteStore
 
 
@@ -15,6 +19,8 @@ class Broadcaster:
         self.store = store
         self.recent: deque[EncodedEvent] = deque(maxlen=keep)
         self.subscribers: set[Subscriber] = set()
+        self.per_token: dict[str, int] = {}
+        """Live streams by token id (for the limit of streams per token)."""
         self.last_seq = 0
         self.max_backlog = max_backlog
 
@@ -30,13 +36,28 @@ class Broadcaster:
     def close_all(self) -> None:
         """End every live stream (shutdown); clients reconnect and replay from the log."""
         for sub in list(self.subscribers):
-            sub.overflow = True
-            sub.wake.set()
+            sub.end()
 
-    def subscribe(self, after: int) -> tuple[Subscriber, list[EncodedEvent], int]:
+    def close_where(self, condition: Callable[[Principal], bool]) -> int:
+        """End the live streams whose caller meets the condition (a revoked or expired token); how many."""
+        n = 0
+        for sub in list(self.subscribers):
+            if sub.principal is not None and condition(sub.principal):
+                sub.end()
+                n += 1
+        return n
+
+    def streams_of(self, principal: Principal) -> int:
+        """How many live streams this caller's token has open."""
+        return self.per_token.get(_token_key(principal), 0)
+
+    def subscribe(self, after: int, principal: Principal | None = None) -> tuple[Subscriber, list[EncodedEvent], int]:
         """Register a subscriber; returns it, the in-memory replay, and where the replay ends."""
-        sub = Subscriber(self)
+        sub = Subscriber(self, principal)
         self.subscribers.add(sub)
+        if principal is not None:
+            key = _token_key(principal)
+            self.per_token[key] = self.per_token.get(key, 0) + 1
         until = self.last_seq
         replay: list[EncodedEvent] = []
         if after < until and self.recent and self.recent[0].seq <= after + 1:
@@ -47,10 +68,12 @@ class Broadcaster:
 class Subscriber:
     """One live stream's pending events; dropped (and replayed from the log) when it falls too far behind."""
 
-    __slots__ = ("owner", "overflow", "pending", "wake")
+    __slots__ = ("closed", "owner", "overflow", "pending", "principal", "wake")
 
-    def __init__(self, owner: Broadcaster) -> None:
+    def __init__(self, owner: Broadcaster, principal: Principal | None = None) -> None:
         self.owner = owner
+        self.principal = principal
+        self.closed = False
         self.pending: list[EncodedEvent] = []
         self.wake = asyncio.Event()
         self.overflow = False
@@ -63,13 +86,48 @@ class Subscriber:
             self.pending.clear()
         self.wake.set()
 
+    def end(self) -> None:
+        """Make the stream finish at its next wake-up (the client may reconnect and replay)."""
+        self.overflow = True
+        self.wake.set()
+
     def take(self) -> list[EncodedEvent]:
         out, self.pending = self.pending, []
         self.wake.clear()
         return out
 
     def close(self) -> None:
+        """Leave the broadcaster (idempotent)."""
+        if self.closed:
+            return
+        self.closed = True
         self.owner.subscribers.discard(self)
+        if self.principal is not None:
+            key = _token_key(self.principal)
+            left = self.owner.per_token.get(key, 1) - 1
+            if left > 0:
+                self.owner.per_token[key] = left
+            else:
+                self.owner.per_token.pop(key, None)
+
+
+def _token_key(p: Principal) -> str:
+    return p.token_id or f"name:{p.name}"
+
+
+class EventStreamResponse(StreamingResponse):
+    """A subscriber's stream that always leaves the broadcaster, even when the client went away before
+    the first byte (then the stream generator never starts, and its `finally` never runs)."""
+
+    def __init__(self, content: AsyncIterator[bytes], sub: Subscriber, **kw: Any) -> None:
+        super().__init__(content, **kw)
+        self.sub = sub
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self.sub.close()
 
 
 def sse_frame(e: EncodedEvent) -> bytes:

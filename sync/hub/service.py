@@ -21,7 +21,7 @@ from motcua.clock import Clock, SystemClock, iso
 from motcua.config import ConfigError, SiteConfig, load_site_config
 from motcua.queue import Change, Event, QueueEngine, QueueError, Ticket
 from motcua.reload import plan
-from sync.hub.auth import Principal, TokenCache, authorize, own_counter
+from sync.hub.auth import FailureLimiter, Principal, TokenCache, authenticate, check_role, own_counter
 from sync.hub.dossiers import Dossiers
 from sync.hub.errors import ApiError, store_unavailable
 from sync.hub.live import Broadcaster
@@ -30,6 +30,9 @@ from sync.relay import Relay, RelaySettings
 from sync.store import PUT_META, SITE_KEY, EncodedEvent, SiteStore, StoreError
 
 log = logging.getLogger(__name__)
+
+TOKENS_CHECK_S = 0.4
+"""How often the hub looks whether tokens changed in the database (revocation bites within a second)."""
 
 
 class Hub:
@@ -52,6 +55,8 @@ class Hub:
         self.engine = QueueEngine(config, self.clock)
         self.events = Broadcaster(store)
         self.tokens = TokenCache(store, static_tokens)
+        self.limiter = FailureLimiter(self.clock, burst=config.limits.auth_failures_burst,
+                                      per_minute=config.limits.auth_failures_per_minute)
         self.heartbeat_s = heartbeat_s
         self.central_url = config.central.url
         """Where the relay sends the outbox (`motcua hub --central URL` overrides [central].url)."""
@@ -63,6 +68,7 @@ class Hub:
         self.relay: Relay | None = None
         self.dossiers = Dossiers(config, store, self.clock, local_day=self.engine.local_day, new_event=self.new_event)
         self._tick_task: asyncio.Task[None] | None = None
+        self._tokens_task: asyncio.Task[None] | None = None
         self._last_purge = 0.0
         self._reload_lock = asyncio.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -104,6 +110,7 @@ class Hub:
         self._loop = asyncio.get_running_loop()
         self.store.start(self._loop)
         self._tick_task = asyncio.create_task(self._tick_forever())
+        self._tokens_task = asyncio.create_task(self._watch_tokens())
         if self.reload_on_sighup:
             self._loop.add_signal_handler(signal.SIGHUP, self.request_reload)
         if self.engine.commissioning:
@@ -194,10 +201,11 @@ class Hub:
         if self.relay is not None:
             relay, self.relay = self.relay, None
             await asyncio.get_running_loop().run_in_executor(None, relay.stop)
-        if self._tick_task:
-            self._tick_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._tick_task
+        for task in (self._tick_task, self._tokens_task):
+            if task:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         await asyncio.get_running_loop().run_in_executor(None, self.store.stop)
 
     async def _tick_forever(self) -> None:
@@ -207,6 +215,26 @@ class Hub:
                 await self.tick()
             except Exception:
                 log.exception("day check failed")
+
+    async def _watch_tokens(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(TOKENS_CHECK_S)
+            try:
+                await self.check_tokens(loop)
+            except Exception:
+                log.exception("token check failed")
+
+    async def check_tokens(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Forget cached tokens when any changed (revoke, rotate) and end the streams of tokens that no longer hold."""
+        # One tiny read off the loop; a revocation by `motcua token revoke` (another process) bites within
+        # TOKENS_CHECK_S plus this read.
+        generation = await loop.run_in_executor(None, self.store.tokens_generation)
+        if self.tokens.changed(generation):
+            active = await loop.run_in_executor(None, self.store.active_token_ids)
+            self.events.close_where(lambda p: bool(p.token_id) and p.token_id not in active)
+        now = self.clock.time()
+        self.events.close_where(lambda p: p.expires_at is not None and now >= p.expires_at)
 
     async def tick(self) -> None:
         """Roll the day over if local midnight has passed; purge confirmed dossier files now and then."""
@@ -259,9 +287,13 @@ class Hub:
         """The central server's calendar feed changed: recount return times with the new table."""
         self.dossiers.calendar_changed()
 
-    def authorize(self, token: str | None, allowed: frozenset[str]) -> Principal:
-        """The caller of a request from its bearer token; ApiError 401 or 403 when it may not."""
-        return authorize(self.tokens, token, allowed)
+    def authenticate(self, token: str | None, *, client: str = "", route: str = "") -> Principal:
+        """The caller of a request from its bearer token; ApiError 401, or 429 for an address that keeps failing."""
+        return authenticate(self.tokens, self.limiter, self.clock, token, client=client, route=route)
+
+    def authorize(self, token: str | None, allowed: frozenset[str], *, client: str = "", route: str = "") -> Principal:
+        """The caller of a request from its bearer token; ApiError 401, 403 or 429 when it may not."""
+        return check_role(self.authenticate(token, client=client, route=route), allowed)
 
     def sync_status(self) -> dict[str, Any]:
         """GET /sync: backlog, age of the oldest unsent event, last success and error, dead letters."""

@@ -70,7 +70,7 @@ def test_snapshot_then_events_match_the_hub(hub: RunningHub) -> None:
         c.transfer(3, "A")
         c.call_next(1)
         c.complete(2)
-        c.call(1, display=t.display)
+        c.call(3, display=t.display)  # counter 3 serves C (a counter calls only its own services)
         last = hub.hub.events.last_seq
         wait_until(lambda: state.last_seq >= last)
         with rec.lock:

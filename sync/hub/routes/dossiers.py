@@ -1,16 +1,16 @@
 """Routes of dossiers and their files, and of what the central server's feeds brought (catalog, guides, calendar)."""
 from __future__ import annotations
 
-import asyncio
 import re
 from typing import Any
 
 import orjson
 from fastapi import APIRouter, Request
+from starlette.requests import ClientDisconnect
 from starlette.responses import Response
 
 from sync.hub.deps import AnyRole, HubDep, Issuer
-from sync.hub.dossiers import MAX_FILE, shipped_catalog
+from sync.hub.dossiers import shipped_catalog
 from sync.hub.errors import API, ApiError, json_response
 from sync.hub.models import DossierRequest
 from sync.hub.service import Hub
@@ -25,18 +25,16 @@ _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 async def put_file(sha256: str, request: Request, hub: HubDep, p: Issuer) -> Response:
     """Tải tệp hồ sơ lên / upload a dossier's file as the raw body, named by its sha256 (lowercase hex).
 
-    201 once it is verified and durably stored; uploading the same file again is harmless.
-    Then reference it in POST /dossiers.
+    At most 50 MB, with or without Content-Length (413 beyond). 201 once it is verified and durably
+    stored; uploading the same file again is harmless. Then reference it in POST /dossiers.
     """
     if not _SHA256.match(sha256):
         raise ApiError(422, "invalid_sha256", "sha256: 64 chữ số hex thường / expected 64 lowercase hex digits")
-    length = request.headers.get("content-length")
-    if length is not None and (not length.isdigit() or int(length) > MAX_FILE):
-        raise ApiError(413, "file_too_large", f"Tệp quá lớn (tối đa {MAX_FILE // 2**20} MB) / file too large")
-    data = await request.body()
-    if len(data) > MAX_FILE:
-        raise ApiError(413, "file_too_large", f"Tệp quá lớn (tối đa {MAX_FILE // 2**20} MB) / file too large")
-    size = await asyncio.get_running_loop().run_in_executor(None, hub.dossiers.store_blob, sha256, data)
+    try:
+        size = await hub.dossiers.receive_blob(sha256, request.stream())
+    except ClientDisconnect:
+        # The device went away mid-upload (it retries); nobody reads this answer.
+        raise ApiError(400, "upload_cut", "Tải tệp bị ngắt / the upload was cut off") from None
     return json_response({"sha256": sha256, "size": size}, 201)
 
 

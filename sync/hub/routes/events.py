@@ -6,7 +6,7 @@ from starlette.responses import Response, StreamingResponse
 
 from sync.hub.deps import AnyRole, HubDep
 from sync.hub.errors import API, ApiError
-from sync.hub.live import stream
+from sync.hub.live import EventStreamResponse, stream
 
 router = APIRouter(tags=["events"])
 
@@ -25,6 +25,11 @@ async def events(request: Request, hub: HubDep, p: AnyRole, last_event_id: int |
         after = hub.events.last_seq  # a new subscriber starts from now
     if after < 0:
         raise ApiError(400, "invalid_last_event_id", "Last-Event-ID phải ≥ 0 / must be >= 0")
-    sub, replay, until = hub.events.subscribe(after)
-    return StreamingResponse(stream(hub.events, sub, after, replay, until, heartbeat_s=hub.heartbeat_s),
-                             media_type="text/event-stream", headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    most = hub.config.limits.streams_per_token
+    if hub.events.streams_of(p) >= most:
+        raise ApiError(429, "too_many_streams", f"Mã thiết bị này đã mở {most} luồng sự kiện / this device token "
+                       f"already has {most} event streams open ([limits].streams_per_token)",
+                       headers={"Retry-After": "5"})
+    sub, replay, until = hub.events.subscribe(after, p)
+    return EventStreamResponse(stream(hub.events, sub, after, replay, until, heartbeat_s=hub.heartbeat_s), sub,
+                               media_type="text/event-stream", headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

@@ -6,12 +6,12 @@ from collections.abc import Callable
 from fastapi import APIRouter
 from starlette.responses import Response
 
-from motcua.queue import Change, QueueEngine
-from sync.hub.auth import own_counter
+from motcua.queue import Change, QueueEngine, QueueError, Ticket
+from sync.hub.auth import Principal, own_counter
 from sync.hub.deps import AnyRole, Clerk, HubDep, Issuer
 from sync.hub.errors import API, ApiError, json_response
 from sync.hub.models import DeviceReport, IssueRequest, TicketRef, TransferRequest
-from sync.hub.service import called_ticket
+from sync.hub.service import Hub, called_ticket
 
 router = APIRouter()
 
@@ -70,23 +70,45 @@ async def call_next(n: int, hub: HubDep, p: Clerk) -> Response:
     return Response(status_code=204) if ticket is None else json_response(ticket)
 
 
+def _serves(hub: Hub, p: Principal, n: int, body: TicketRef) -> Ticket:
+    """The ticket a call or restore names, if counter n serves its service (admin: any); QueueError otherwise.
+
+    Runs inside Hub.run, after the day check, so that a refusal still commits a rollover.
+    """
+    t = hub.engine.find(ticket_id=body.ticket, display=body.display, service=body.service)
+    cfg = hub.config.counter(n)
+    if p.role != "admin" and cfg is not None and t.service not in cfg.services:
+        raise QueueError("not_this_counters_service", f"Quầy {n} không phục vụ dịch vụ của số {t.display} / "
+                                                      f"counter {n} does not serve this ticket's service", status=403)
+    return t
+
+
 @router.post(f"{API}/counters/{{n}}/call", tags=["counters"])
 async def call_specific(n: int, body: TicketRef, hub: HubDep, p: Clerk) -> Response:
-    """Gọi một số cụ thể (kể cả số đã bỏ qua) / call a given ticket out of order."""
+    """Gọi một số cụ thể (kể cả số đã bỏ qua) / call a given ticket of this counter's services out of order."""
     own_counter(p, n)
     if not body.ticket and not body.display:
         raise ApiError(422, "invalid_request", "ticket hoặc display là bắt buộc / give ticket or display")
-    return _called(await hub.run(lambda: hub.engine.call_specific(
-        n, ticket_id=body.ticket, display=body.display, service=body.service)))
+
+    def op() -> list[Change]:
+        t = _serves(hub, p, n, body)
+        return hub.engine.call_specific(n, ticket_id=t.id)
+
+    return _called(await hub.run(op))
 
 
 @router.post(f"{API}/counters/{{n}}/restore", tags=["counters"])
 async def restore(n: int, body: TicketRef, hub: HubDep, p: Clerk) -> Response:
-    """Đưa số vắng mặt trở lại hàng đợi / put a skipped ticket back in its queue."""
+    """Đưa số vắng mặt trở lại hàng đợi / put a skipped ticket of this counter's services back in its queue."""
     own_counter(p, n)
     if not body.ticket and not body.display:
         raise ApiError(422, "invalid_request", "ticket hoặc display là bắt buộc / give ticket or display")
-    ch = await hub.run(lambda: hub.engine.restore(n, ticket_id=body.ticket, display=body.display, service=body.service))
+
+    def op() -> Change:
+        t = _serves(hub, p, n, body)
+        return hub.engine.restore(n, ticket_id=t.id)
+
+    ch = await hub.run(op)
     return json_response(hub.engine.view(ch[-1].ticket) if ch[-1].ticket else {})
 
 

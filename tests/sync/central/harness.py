@@ -76,7 +76,8 @@ class Hub:
         self.port = free_port()
         self.central_url = central_url
         self.clock = (clock_start, clock_speed)
-        self.tokens = {r: create_token(self.db, role=r, name=f"fault {r}") for r in ("kiosk", "counter", "admin")}
+        self.tokens = {r: create_token(self.db, role=r, name=f"fault {r}", any_counter=r == "counter")
+                       for r in ("kiosk", "counter", "admin")}
         self.proc: subprocess.Popen[bytes] | None = None
 
     @property
