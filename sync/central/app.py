@@ -216,7 +216,8 @@ def create_central_app(store: CentralStore, settings: CentralSettings | None = N
         results = await in_thread(lambda: store.ingest_events(site=site, events=body["events"]))
         return _json({"results": results})
 
-    @app.api_route(f"{API}/blobs/{{sha256}}", methods=["GET", "HEAD"], tags=["files"])
+    @app.get(f"{API}/blobs/{{sha256}}", tags=["files"])
+    @app.head(f"{API}/blobs/{{sha256}}", tags=["files"], operation_id="blob_status_head")
     async def blob_status(sha256: str, site: str = Depends(site_auth)) -> Response:
         """Tệp đã nhận tới đâu / how much of a file the server holds (`offset`) and whether it is complete."""
         if not SHA256.match(sha256):

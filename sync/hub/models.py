@@ -1,9 +1,10 @@
 """Request bodies of the hub's API (pydantic): what devices may send."""
 from __future__ import annotations
 
+import uuid
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class _Body(BaseModel):
@@ -69,7 +70,7 @@ class DossierRequest(_Body):
     recognised (same id and body: the first answer; same id, other body: 422).
     """
 
-    id: str | None = Field(None, pattern=r"^[0-9a-fA-F-]{32,36}$")
+    id: str | None = Field(None, pattern=r"^[0-9a-fA-F-]{32,36}$", description="a UUID")
     procedure: str = Field(min_length=1, max_length=64)
     applicant: Applicant
     files: list[FileRef] = Field(default_factory=list, max_length=100)
@@ -77,7 +78,19 @@ class DossierRequest(_Body):
     delivery_address: str = Field("", max_length=500)
     ticket_id: str | None = Field(None, max_length=64)
     note: str = Field("", max_length=2000)
-    due_at: float | None = None
+    due_at: float | None = Field(None, ge=0, le=4102444800, allow_inf_nan=False,
+                                 description="the promised return time (Unix seconds), if the clerk set one")
+
+    @field_validator("id")
+    @classmethod
+    def _uuid(cls, value: str | None) -> str | None:
+        # The pattern lets "-" * 36 through; uuid.UUID is the judge (a 422 here, not a 500 later).
+        if value is None:
+            return None
+        try:
+            return str(uuid.UUID(value))
+        except ValueError:
+            raise ValueError("expected a UUID such as 7c9e6679-7425-40de-944b-e07fc1f90ae7") from None
 
 
 

@@ -131,3 +131,21 @@ def test_public_tracking_page_in_vietnamese(hub: RunningHub) -> None:
     assert r.status_code == 200 and t.display in r.text and "Số người đứng trước" in r.text
     assert requests.get(hub.url + "/api/v1/health", timeout=5).json()["status"] == "ok"
 
+
+def test_bad_input_found_by_fuzzing_is_a_4xx(hub: RunningHub) -> None:
+    """Regressions: inputs that passed a route's first check and failed later with a 500."""
+    h = {"Authorization": f"Bearer {hub.tokens['admin']}"}
+    # A dossier id of hyphens matches the id pattern, and uuid.UUID refused it.
+    body = {"id": "-" * 36, "procedure": "TPHT.01", "applicant": {"name": "Lê Thị Hoa"}}
+    r = requests.post(hub.url + "/api/v1/dossiers", json=body, headers=h, timeout=5)
+    assert_json_error(r, 422)
+    assert "id" in r.json()["error"]["message"]
+    # A promised return time out of any calendar.
+    for due in (1e20, -1.0):
+        r = requests.post(hub.url + "/api/v1/dossiers", json={**body, "id": None, "due_at": due}, headers=h, timeout=5)
+        assert_json_error(r, 422)
+    # Counter numbers that str.isdigit() takes and int() does not (the fast path), or takes as 1.
+    for n in ("²", "¹²", "①", "٣"):
+        r = requests.post(hub.url + f"/api/v1/counters/{n}/next", headers=h, timeout=5)
+        assert_json_error(r, (404, 422))
+    assert requests.get(hub.url + "/api/v1/health", timeout=5).status_code == 200
