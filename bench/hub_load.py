@@ -106,16 +106,18 @@ async def run_phase(host: str, port: int, token: str, clients: int, seconds: flo
     return summary(lat, elapsed, errors)
 
 
-async def sse_phase(host: str, port: int, token: str, subscribers: int, calls: int, rate: float,
+async def sse_phase(host: str, port: int, token: str, board_tokens: list[str], calls: int, rate: float,
                     counters: int) -> dict[str, float | int]:
-    """Subscribers listen; one clerk client calls `calls` tickets at `rate`/s; latency send→receive."""
+    """Subscribers (one board token each, like lobby TVs) listen; one clerk client calls `calls` tickets at
+    `rate`/s; latency send→receive."""
     received: dict[str, list[float]] = {}
     ready = 0
+    subscribers = len(board_tokens)
 
-    async def listen() -> None:
+    async def listen(board: str) -> None:
         nonlocal ready
         r, w = await asyncio.open_connection(host, port)
-        w.write(f"GET /api/v1/events HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n"
+        w.write(f"GET /api/v1/events HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {board}\r\n"
                 f"Accept: text/event-stream\r\n\r\n".encode())
         await r.readuntil(b"\r\n\r\n")
         ready += 1
@@ -136,7 +138,7 @@ async def sse_phase(host: str, port: int, token: str, subscribers: int, calls: i
         finally:
             w.close()
 
-    tasks = [asyncio.create_task(listen()) for _ in range(subscribers)]
+    tasks = [asyncio.create_task(listen(b)) for b in board_tokens]
     while ready < subscribers:
         await asyncio.sleep(0.01)
     await asyncio.sleep(0.2)
@@ -181,6 +183,7 @@ def main() -> None:
     (tmp / "site.toml").write_text(site_toml(services, counters), encoding="utf-8")
     db = tmp / "site.db"
     token = create_token(db, role="admin", name="bench")
+    boards = [create_token(db, role="board", name=f"bench TV {i}") for i in range(args.subscribers)]
     port = free_port()
     motcua = [sys.executable, "-c", "import sys; from motcua.cli import main; sys.exit(main())"]
     proc = subprocess.Popen(motcua + ["hub", "--config", str(tmp / "site.toml"), "--db", str(db), "--host",
@@ -211,7 +214,7 @@ def main() -> None:
         # Enough waiting tickets for the SSE phase.
         asyncio.run(run_phase(host, port, token, 8, 1.0, issue_bodies, {201}))
         result["sse_call_to_subscriber"] = asyncio.run(
-            sse_phase(host, port, token, args.subscribers, args.sse_calls, args.sse_rate, counters))
+            sse_phase(host, port, token, boards, args.sse_calls, args.sse_rate, counters))
         result["db_bytes"] = db.stat().st_size + (Path(str(db) + "-wal").stat().st_size
                                                    if Path(str(db) + "-wal").exists() else 0)
         print(json.dumps(result, indent=2))
