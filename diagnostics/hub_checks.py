@@ -166,6 +166,9 @@ def check_token(ctx: HubContext) -> list[Check]:
         level = Status.WARN if role in tolerated else Status.FAIL
         return [Check(texts.TOKEN, level, wrong, texts.FIX_TOKEN, data, command=_token_command(ctx))]
     device = ctx.device
+    if kind == "counter" and counter is None and me.get("any_counter") is False:  # (None: a hub without the key)
+        return [Check(texts.TOKEN, Status.FAIL, texts.TOKEN_NO_COUNTER, texts.FIX_TOKEN, data,
+                      command=_token_command(ctx))]
     if kind == "counter" and counter is not None and device is not None:
         if device.counter is not None and counter != device.counter:
             return [Check(texts.TOKEN, Status.FAIL, texts.TOKEN_OTHER_COUNTER.format(bound=counter,

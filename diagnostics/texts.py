@@ -124,6 +124,8 @@ TOKEN_OTHER_COUNTER = Text("mã chỉ cho quầy {bound}, tệp là quầy {numb
                            "the token is for counter {bound}, the file is counter {number}")
 TOKEN_KEYPAD_COUNTERS = Text("bàn phím gọi số cho quầy {counters}, mã chỉ cho quầy {bound}",
                              "the keypad acts for counters {counters}, the token only for counter {bound}")
+TOKEN_NO_COUNTER = Text("mã quầy không gắn với quầy nào nên không gọi được số",
+                        "the counter token is bound to no counter, so it cannot call numbers")
 TOKEN_NO_WHOAMI = Text("mã hợp lệ; máy chủ trạm bản cũ không cho biết vai trò của mã",
                        "the token is valid; this older hub cannot say its role")
 FIX_TOKEN = Text("Tạo mã mới đúng vai trò trên máy chủ trạm rồi dán vào [hub] token của tệp",

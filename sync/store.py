@@ -399,6 +399,16 @@ class SiteStore:
         return TokenRecord(id=h[:TOKEN_ID_LEN], role=role, name=name, counter=counter, any_counter=bool(any_counter),
                            expires_at=expires_at)
 
+    def revoked_token(self, token: str) -> TokenRecord | None:
+        """The record of a token that was revoked, or None (unknown, or not revoked)."""
+        rows = self.read("SELECT hash, role, name, counter, any_counter, expires_at FROM tokens "
+                         "WHERE hash = ? AND revoked_at IS NOT NULL", (hash_token(token),))
+        if not rows:
+            return None
+        h, role, name, counter, any_counter, expires_at = rows[0]
+        return TokenRecord(id=h[:TOKEN_ID_LEN], role=role, name=name, counter=counter, any_counter=bool(any_counter),
+                           expires_at=expires_at)
+
     def active_token_ids(self) -> set[str]:
         """The ids of the tokens not revoked (expired ones included)."""
         return {r[0] for r in self.read(f"SELECT substr(hash, 1, {TOKEN_ID_LEN}) FROM tokens WHERE revoked_at IS NULL")}

@@ -130,7 +130,12 @@ def authenticate(tokens: TokenCache, limiter: FailureLimiter | None, clock: Cloc
         raise ApiError(401, "unauthorized", "Thiếu mã thiết bị / missing device token (Authorization: Bearer)")
     p = tokens.get(token)
     if p is None:
-        _failed(limiter, client, route, "unknown or revoked token")
+        # Only failures pay for this second look-up (and they are limited): say "revoked" when it is.
+        revoked = tokens.store.revoked_token(token)
+        if revoked is not None:
+            _failed(limiter, client, route, f"revoked token {revoked.id} ({revoked.name!r})")
+            raise ApiError(401, "revoked", "Mã thiết bị đã bị thu hồi / the device token was revoked")
+        _failed(limiter, client, route, "unknown token")
         raise ApiError(401, "unauthorized", "Mã thiết bị không hợp lệ / invalid device token")
     if p.expires_at is not None and clock.time() >= p.expires_at:
         _failed(limiter, client, route, f"expired token {p.token_id} ({p.name!r})")

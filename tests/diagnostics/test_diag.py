@@ -112,6 +112,16 @@ def test_a_counter_token_bound_to_another_counter_fails(make_hub, write_file, ca
     assert one(report, "Device and site")["status"] == "ok"
 
 
+def test_a_counter_token_bound_to_no_counter_fails(make_hub, write_file, capsys) -> None:  # noqa: ANN001
+    h = make_hub(example=True)
+    unbound = create_token(h.db, role="counter", name="Quầy 5")  # neither --counter nor --any-counter
+    path = write_file("counter.toml", counter_toml(h.url, unbound, number=5))
+    code, report = diag(capsys, "--config", str(path))
+    token = one(report, "Device token")
+    assert code == 1 and token["status"] == "fail" and "bound to no counter" in token["detail"]
+    assert token["command"].endswith("--counter 5")
+
+
 def test_a_keypad_for_counters_the_token_may_not_call_fails(make_hub, write_file, capsys) -> None:  # noqa: ANN001
     h = make_hub(example=True)
     master, slave = os.openpty()

@@ -10,9 +10,10 @@ from sync.store import create_token, list_tokens, revoke_token
 
 def test_each_role_learns_who_it_is(hub) -> None:  # noqa: ANN001
     for role in ("kiosk", "board", "counter", "admin"):
-        assert hub.client(role).whoami() == {"role": role, "name": f"test {role}", "counter": None}
+        assert hub.client(role).whoami() == {"role": role, "name": f"test {role}", "counter": None,
+                                             "any_counter": role == "counter"}  # the tests' counter token
     bound = create_token(hub.db, role="counter", name="Quầy 3", counter=3)  # made while the hub runs
-    assert HubClient(hub.url, bound).whoami() == {"role": "counter", "name": "Quầy 3", "counter": 3}
+    assert HubClient(hub.url, bound).whoami() == {"role": "counter", "name": "Quầy 3", "counter": 3, "any_counter": False}
 
 
 def test_missing_unknown_and_revoked_tokens_are_refused(hub) -> None:  # noqa: ANN001

@@ -13,11 +13,12 @@ router = APIRouter(tags=["devices"])
 
 @router.get(f"{API}/whoami")
 async def whoami(request: Request, hub: HubDep, p: AnyRole) -> Response:
-    """Mã này của ai / whose token this is: {"role", "name", "counter"} (any valid token)."""
-    # The hub caches the tokens it has seen, so a token revoked with `motcua token revoke` while the hub
-    # runs still passes elsewhere until a restart. Ask the database here: the technician hears the truth.
+    """Mã này của ai / whose token this is: {"role", "name", "counter", "any_counter"} (any valid token)."""
+    # The hub forgets a token revoked with `motcua token revoke` within a second (Hub.check_tokens); ask the
+    # database here all the same, so that the technician hears the truth even within that second.
     token = request.headers.get("authorization", "").partition(" ")[2].strip()
     rows = hub.store.read("SELECT revoked_at FROM tokens WHERE hash = ?", (hash_token(token),))
     if rows and rows[0][0] is not None:
         raise ApiError(401, "revoked", "Mã thiết bị đã bị thu hồi / the device token was revoked")
-    return json_response({"role": p.role, "name": p.name, "counter": p.counter})
+    # any_counter: a counter token with no counter acts on every counter only if made with --any-counter.
+    return json_response({"role": p.role, "name": p.name, "counter": p.counter, "any_counter": p.any_counter})

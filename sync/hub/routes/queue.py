@@ -73,13 +73,14 @@ async def call_next(n: int, hub: HubDep, p: Clerk) -> Response:
 def _serves(hub: Hub, p: Principal, n: int, body: TicketRef) -> Ticket:
     """The ticket a call or restore names, if counter n serves its service (admin: any); QueueError otherwise.
 
-    Runs inside Hub.run, after the day check, so that a refusal still commits a rollover.
+    Runs inside Hub.run, after the day check, so that a refusal still commits a rollover. A 409, not a 403:
+    the clerk asked for the wrong number, the token is fine (devices take a 403 as a token to replace).
     """
     t = hub.engine.find(ticket_id=body.ticket, display=body.display, service=body.service)
     cfg = hub.config.counter(n)
     if p.role != "admin" and cfg is not None and t.service not in cfg.services:
         raise QueueError("not_this_counters_service", f"Quầy {n} không phục vụ dịch vụ của số {t.display} / "
-                                                      f"counter {n} does not serve this ticket's service", status=403)
+                                                      f"counter {n} does not serve this ticket's service")
     return t
 
 
