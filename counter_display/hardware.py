@@ -43,6 +43,12 @@ from motcua.logs import setup as setup_logging
 from . import texts
 from .config import CounterConfig, LedSettings, load_counter_config
 
+try:
+    # pyserial's flush() is tcdrain(), which raises termios.error (not an OSError) when the port went away.
+    from termios import error as _TermiosError
+except ImportError:  # Windows
+    _TermiosError = OSError  # type: ignore[misc,assignment]
+
 log = logging.getLogger(__name__)
 traffic = logging.getLogger("counter_display.traffic")
 
@@ -168,7 +174,7 @@ class SerialLink:
             try:
                 self.ser.write(data)
                 self.ser.flush()
-            except (serial.SerialException, OSError) as exc:
+            except (serial.SerialException, OSError, _TermiosError) as exc:
                 self.lost(exc)
                 return False
             traffic.debug("%s > %r", self.port, data)
