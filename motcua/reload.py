@@ -71,7 +71,8 @@ def plan(old: SiteConfig, new: SiteConfig) -> ReloadPlan:
             refused.append(f"{section} (the hub's listeners)")
     if old.central.file_retention_days != new.central.file_retention_days:
         changed.append("central.file_retention_days")
-    for section in ("hours", "queue", "display", "priority_categories"):
+    # limits: what one device or address may take of the hub ([limits]), read per request or reconfigured.
+    for section in ("hours", "queue", "display", "priority_categories", "limits"):
         if getattr(old, section) != getattr(new, section):
             changed.append(section)
     return ReloadPlan(changed=changed, refused=refused)

@@ -80,10 +80,15 @@ class FailureLimiter:
 
     def __init__(self, clock: Clock, *, burst: int, per_minute: float) -> None:
         self.clock = clock
-        self.burst = float(burst)
-        self.rate = per_minute / 60.0
+        self.burst = self.rate = 0.0
+        self.configure(burst=burst, per_minute=per_minute)
         self.buckets: dict[str, tuple[float, float]] = {}
         """address -> (failures it may still make, when that was counted)."""
+
+    def configure(self, *, burst: int, per_minute: float) -> None:
+        """Set the burst and the rate ([limits] of the site file, also on a reload)."""
+        self.burst = float(burst)
+        self.rate = per_minute / 60.0
 
     def _level(self, address: str, now: float) -> float:
         entry = self.buckets.get(address)

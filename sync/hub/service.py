@@ -186,6 +186,7 @@ class Hub:
             self.config = new
             self.engine.apply_config(new)
             self.dossiers.config = new
+            self.limiter.configure(burst=new.limits.auth_failures_burst, per_minute=new.limits.auth_failures_per_minute)
             event = self.new_event("site.changed", {"changed": p.changed, "site": self.site_document()})
             try:
                 await self.store.submit([Change(event=event)], ops=[self._record_site()])

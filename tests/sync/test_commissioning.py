@@ -33,7 +33,8 @@ class HubProcess:
         self.site.write_text(toml_text(small_site(central={"url": central_url, "token": "dev-central-token-TEST"})),
                              encoding="utf-8")
         self.db = tmp / "hub.db"
-        self.tokens = {r: create_token(self.db, role=r, name=f"test {r}") for r in ("kiosk", "counter", "admin")}
+        self.tokens = {r: create_token(self.db, role=r, name=f"test {r}", any_counter=r == "counter")
+                       for r in ("kiosk", "counter", "admin")}
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[bytes] | None = None

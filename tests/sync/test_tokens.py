@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from support import RunningHub, small_site, wait_until
+from support import RunningHub, small_site, toml_text, wait_until
 
 from motcua.clock import VIETNAM_TZ
 from sync.hub_cli import parse_expiry, token_main
@@ -123,7 +123,7 @@ def test_token_create_expires(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     for bad in ("2001-01-01", "soon", "-5d", "90"):
         with pytest.raises(ValueError):
             parse_expiry(bad, now=now)
-    assert token_main(["create", "--db", str(db), "--role", "kiosk", "--name", "Ki-ốt thử", "--expires", "90d"]) == 0
+    assert token_main(["create", "--db", str(db), "--create", "--role", "kiosk", "--name", "Ki-ốt thử", "--expires", "90d"]) == 0
     out = capsys.readouterr().out
     assert "hết hạn / expires" in out and out.split()[-1].startswith("kiosk_")
     (row,) = list_tokens(db)
@@ -329,3 +329,18 @@ def test_old_unbound_counter_tokens_keep_every_counter(tmp_path: Path) -> None:
     migrate(db).conn.close()
     rows = {t["name"]: t for t in list_tokens(db)}
     assert rows["old"]["any_counter"] == 1 and rows["old 5"]["any_counter"] == 0
+
+
+def test_limits_follow_a_reload_of_the_site_file(hub: RunningHub, tmp_path: Path) -> None:
+    path = tmp_path / "site.toml"
+    path.write_text(toml_text(small_site(limits={"streams_per_token": 1, "auth_failures_burst": 2})), encoding="utf-8")
+    hub.hub.config_path = path  # as `motcua hub --config` would have it
+    r = requests.post(hub.url + f"{API}/admin/reload", headers=auth(hub.tokens["admin"]), timeout=5)
+    assert r.status_code == 200 and "limits" in r.json()["changed"]
+    first, head = open_stream(hub, hub.tokens["board"])
+    assert b" 200 " in head.split(b"\r\n")[0]
+    assert requests.get(hub.url + f"{API}/events", headers=auth(hub.tokens["board"]), timeout=5).status_code == 429
+    first.close()
+    for _ in range(2):
+        assert requests.get(hub.url + f"{API}/site", headers=auth("kiosk_guess"), timeout=5).status_code == 401
+    assert requests.get(hub.url + f"{API}/site", headers=auth("kiosk_guess"), timeout=5).status_code == 429
