@@ -656,11 +656,14 @@ class QueueEngine:
 
     # ----------------------------------------------------------------- devices
     def report_device(self, *, device: str, role: str, fault: str | None, message: str = "",
-                      details: dict[str, Any] | None = None) -> Change:
-        """Sự cố thiết bị: a device reports a fault (or, with fault=None, that it is fine again)."""
+                      details: dict[str, Any] | None = None, extra: dict[str, Any] | None = None) -> Change:
+        """Sự cố thiết bị: a device reports a fault (or, with fault=None, that it is fine again).
+
+        `extra` holds what the hub adds to the entry (who reported it, from which run, why it cleared).
+        """
         now = self._now()
         entry = {"device": device, "role": role, "fault": fault, "message": message, "at": iso(now, self.tz),
-                 "details": details or {}}
+                 "details": details or {}, **(extra or {})}
         if fault is None:
             self.device_faults.pop(device, None)
             etype = "device.ok"

@@ -12,6 +12,7 @@ import socket
 import sqlite3
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,16 @@ from motcua.text import Text
 from sync.files import private_dir, private_sqlite
 
 log = logging.getLogger(__name__)
+
+BOOT_ID = uuid.uuid4().hex
+"""This process's run id: sent with fault reports and heartbeats, so the hub can tell a restart (and clear
+what the earlier run reported) from a device that is still running."""
+PROCESS_STARTED = time.monotonic()
+"""When this process started (near enough: when it imported the hub client), for the heartbeat's uptime."""
+HEARTBEAT_S = 30.0
+"""How often a device tells the hub it is alive."""
+STALE_AFTER_S = 3 * HEARTBEAT_S
+"""A device not heard from for this long is shown as out of touch (three heartbeats missed)."""
 
 
 class HubError(Exception):
@@ -141,8 +152,11 @@ class HubClient:
     init`, named in the device file's `[hub] ca_file`), or the system's trusted CAs when none is given.
     """
 
-    def __init__(self, base_url: str, token: str, *, timeout: float = 5.0, ca_file: str | Path | None = None) -> None:
+    def __init__(self, base_url: str, token: str, *, timeout: float = 5.0, ca_file: str | Path | None = None,
+                 boot: str | None = None) -> None:
         self.base = base_url.rstrip("/")
+        self.boot = boot or BOOT_ID
+        """The run id sent with fault reports and heartbeats (tests give one to play a restarted device)."""
         self.api = self.base + "/api/v1"
         self.timeout = timeout
         self.ca_file = str(ca_file) if ca_file else None
@@ -262,7 +276,7 @@ class HubClient:
     def report_device(self, fault: str | None, *, message: str = "", device: str | None = None,
                       details: dict[str, Any] | None = None) -> dict[str, Any]:
         """Báo sự cố: report a device fault (e.g. "paper_out"), or None when the device is fine again."""
-        body: dict[str, Any] = {"fault": fault, "message": message, "details": details or {}}
+        body: dict[str, Any] = {"fault": fault, "message": message, "details": details or {}, "boot": self.boot}
         if device:
             body["device"] = device
         return self._call("POST", "/devices/report", json=body)  # type: ignore[no-any-return]
@@ -270,6 +284,35 @@ class HubClient:
     def device_faults(self) -> list[dict[str, Any]]:
         """Active device faults at the site."""
         return self._call("GET", "/devices/faults")["faults"]  # type: ignore[no-any-return]
+
+    def heartbeat(self, *, role: str, uptime_s: float, faults: list[dict[str, Any]] | None = None,
+                  version: str | None = None) -> dict[str, Any]:
+        """Nhịp tim: tell the hub this device (its token's name) is alive; the changes to faults it caused."""
+        from motcua import __version__
+
+        body = {"role": role, "version": version or __version__, "boot": self.boot, "uptime_s": round(uptime_s, 1),
+                "faults": faults}
+        return self._call("POST", "/devices/heartbeat", json=body)  # type: ignore[no-any-return]
+
+    def devices(self) -> list[dict[str, Any]]:
+        """Every device the hub knows: {"device", "role", "version", "last_seen", "age_s", "faults"} (staff roles)."""
+        return self._call("GET", "/devices")["devices"]  # type: ignore[no-any-return]
+
+    def clear_faults(self, device: str | None = None) -> list[dict[str, Any]]:
+        """Xoá sự cố (admin): end a device's faults (by its name or its reporter's), or every fault with None."""
+        body: dict[str, Any] = {"device": device} if device is not None else {"all": True}
+        return self._call("POST", "/devices/faults/clear", json=body)["cleared"]  # type: ignore[no-any-return]
+
+    def metrics(self) -> str:
+        """The hub's /metrics text (a metrics or admin token)."""
+        try:
+            r = self.session.get(self.base + "/metrics", timeout=self.timeout)
+        except requests.RequestException as exc:
+            raise unreachable(exc, self.base, self.ca_file) from exc
+        if r.status_code >= 400:
+            body = r.json() if r.headers.get("content-type", "").startswith("application/json") else None
+            raise hub_error(r.status_code, body, r.reason or "")
+        return r.text
 
     # ---------------------------------------------------------------- live events
     # ---------------------------------------------------------------- sync, catalog, dossiers
@@ -446,6 +489,83 @@ def parse_sse_frame(frame: bytes) -> HubEvent | None:
     if seq is None or not data:
         return None
     return HubEvent(seq, etype, orjson.loads(b"\n".join(data)))
+
+
+class Heartbeat:
+    """Tells the hub every `interval_s` seconds that this device is alive, from a daemon thread.
+
+    A device app starts one with `start_heartbeat(...)` and stops it when it exits. Each beat carries the
+    token's name (implicitly), the kind of app, the version, the uptime, the run id and, if the app gives
+    `faults`, the faults it knows it has now. The first beat of a run tells the hub the device restarted:
+    faults that an earlier run reported and that are not listed now are cleared (the technician fixed it).
+    Beats never raise: a hub that is down is tried again at the next beat; a refused token is logged once.
+    """
+
+    def __init__(self, client: HubClient, *, role: str, interval_s: float = HEARTBEAT_S,
+                 faults: Callable[[], list[dict[str, Any]]] | None = None, started: float | None = None,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.client = client
+        self.role = role
+        self.interval_s = interval_s
+        self.faults = faults
+        self.started = PROCESS_STARTED if started is None else started
+        self.monotonic = monotonic
+        self.stop_event = threading.Event()
+        self.beats = 0
+        """Beats the hub took."""
+        self.last_error: str | None = None
+        self._thread: threading.Thread | None = None
+
+    def beat(self) -> bool:
+        """Send one heartbeat now; True when the hub took it."""
+        try:
+            faults = self.faults() if self.faults is not None else None
+            reply = self.client.heartbeat(role=self.role, uptime_s=max(0.0, self.monotonic() - self.started),
+                                          faults=faults)
+        except HubError as exc:
+            if str(exc) != self.last_error:
+                # A refused token or an older hub is the technician's to fix; a busy hub (503) is not news.
+                log.log(logging.ERROR if exc.status < 500 else logging.INFO,
+                        "the hub refused this device's heartbeat: %s", exc)
+            self.last_error = str(exc)
+            return False
+        except Exception as exc:  # noqa: BLE001 - a heartbeat must never take the device down
+            if self.last_error is None:
+                log.info("heartbeat not sent: %s", exc)
+            self.last_error = str(exc)
+            return False
+        if self.last_error is not None:
+            log.info("heartbeats reach the hub again")
+        self.last_error = None
+        self.beats += 1
+        for change in reply.get("changes", ()):
+            log.info("hub: %s %s (%s)", change.get("type"), change.get("device"), change.get("was") or change.get("fault"))
+        return True
+
+    def start(self) -> Heartbeat:
+        """Beat now and then every interval until stop()."""
+        self._thread = threading.Thread(target=self._run, name="motcua-heartbeat", daemon=True)
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        while not self.stop_event.is_set():
+            self.beat()
+            self.stop_event.wait(self.interval_s)
+
+    def stop(self) -> None:
+        """Stop beating and close the connection."""
+        self.stop_event.set()
+        if self._thread is not None:
+            self._thread.join(timeout=self.client.timeout + 1)
+        self.client.close()
+
+
+def start_heartbeat(url: str, token: str, *, role: str, timeout: float = 5.0, ca_file: str | Path | None = None,
+                    interval_s: float = HEARTBEAT_S, faults: Callable[[], list[dict[str, Any]]] | None = None) -> Heartbeat:
+    """A running Heartbeat on its own connection (requests' sessions are not shared between threads)."""
+    return Heartbeat(HubClient(url, token, timeout=timeout, ca_file=ca_file), role=role, interval_s=interval_s,
+                     faults=faults).start()
 
 
 def wait_for_hub(base_url: str, *, timeout: float = 15.0, ca_file: str | Path | None = None) -> bool:

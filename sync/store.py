@@ -31,7 +31,8 @@ from sync.files import private_sqlite
 
 log = logging.getLogger(__name__)
 
-ROLES = ("kiosk", "board", "counter", "admin")
+ROLES = ("kiosk", "board", "counter", "admin", "metrics")
+"""Token roles; `metrics` may only read /metrics (a Prometheus server's token)."""
 
 # Each entry migrates the schema from version i to i+1. Never edit a shipped entry: append a new one.
 MIGRATIONS: list[str] = [
@@ -165,6 +166,20 @@ MIGRATIONS: list[str] = [
     ALTER TABLE tokens ADD COLUMN any_counter INTEGER NOT NULL DEFAULT 0;
     UPDATE tokens SET any_counter = 1 WHERE role = 'counter' AND counter IS NULL;
     INSERT OR IGNORE INTO meta (key, value) VALUES ('tokens_generation', '0');
+    """,
+    # 6: the device registry (issue 10): the last heartbeat of each device (its token's name and the kind of
+    # app), so that "last seen" survives a hub restart. `boot` is the id of the device's current run: a new
+    # one means the device restarted, and the faults its earlier run left behind are cleared.
+    """
+    CREATE TABLE devices (
+        name TEXT NOT NULL,
+        role TEXT NOT NULL,
+        version TEXT,
+        boot TEXT,
+        uptime_s REAL,
+        last_seen REAL NOT NULL,
+        PRIMARY KEY (name, role)
+    );
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

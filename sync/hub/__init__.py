@@ -3,6 +3,7 @@
 - `service`: the Hub (engine, store writer, live events, sync health); `dossiers`: the dossier desk;
 - `auth`, `errors`, `models`: tokens and roles, the one error shape, request bodies;
 - `live`: fan-out to SSE subscribers; `routes/`: the HTTP routes by area; `pages`: public HTML;
+- `registry`: devices' heartbeats ("last seen") and faults that clear; `metrics`: /metrics for Prometheus;
 - `fastpath`: the hot POST /tickets and POST /counters/{n}/next; `app`: `create_app`.
 """
 from __future__ import annotations

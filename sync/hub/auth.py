@@ -115,7 +115,7 @@ class FailureLimiter:
         return level < 1.0
 
 
-ROLE_NAMES = {"kiosk": "ki-ốt", "board": "màn hình", "counter": "quầy", "admin": "quản trị"}
+ROLE_NAMES = {"kiosk": "ki-ốt", "board": "màn hình", "counter": "quầy", "admin": "quản trị", "metrics": "giám sát"}
 
 
 def authenticate(tokens: TokenCache, limiter: FailureLimiter | None, clock: Clock, token: str | None, *,

@@ -39,3 +39,7 @@ AnyRole = Annotated[Principal, Depends(require("kiosk", "board", "counter"))]
 Issuer = Annotated[Principal, Depends(require("kiosk", "counter"))]
 Clerk = Annotated[Principal, Depends(require("counter"))]
 Admin = Annotated[Principal, Depends(require())]
+Staff = Annotated[Principal, Depends(require("counter"))]
+"""People who run the center: counter clerks and admins (not the public-facing kiosks and boards)."""
+MetricsReader = Annotated[Principal, Depends(require("metrics"))]
+"""A monitoring server's token (role metrics, which may read nothing else) or an admin's."""

@@ -4,13 +4,15 @@ requests, POST /tickets and POST /counters/{n}/next.
 They carry a center's morning rush. The fast path skips FastAPI's per-request machinery (middleware
 layers, dependency solving, response wrapping) and calls the same Hub methods as the documented routes,
 with the same JSON errors. Hazard: middleware added to the FastAPI app does not run for these two
-requests; put cross-cutting checks in the door (HubApp.__call__) or the Hub methods they share.
+requests; put cross-cutting checks in the door (HubApp.__call__) or the Hub methods they share. Request
+latency for /metrics is measured in `HubApp.__call__`, for both paths alike.
 """
 from __future__ import annotations
 
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from time import perf_counter
 from typing import Any
 
 import orjson
@@ -37,6 +39,8 @@ from sync.hub.service import Hub
 log = logging.getLogger(__name__)
 
 _NEXT_PREFIX, _NEXT_SUFFIX = f"{API}/counters/", "/next"
+_TICKETS, _NEXT_ROUTE = f"{API}/tickets", f"{API}/counters/{{n}}/next"
+"""The two routes' templates, as the latency metric names them."""
 MAX_FAST_BODY = JSON_LIMIT
 
 
@@ -79,26 +83,39 @@ class HubApp(FastAPI):
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             return await super().__call__(scope, receive, send)
+        start = perf_counter()
         path, method = scope["path"], scope["method"]
         if method == "POST":
-            if path == f"{API}/tickets":
-                return await self._fast(scope, receive, send, ISSUERS, self._issue)
+            if path == _TICKETS:
+                await self._fast(scope, receive, send, ISSUERS, self._issue)
+                return self.hub.metrics.observe("POST", _TICKETS, perf_counter() - start)
             if path.startswith(_NEXT_PREFIX) and path.endswith(_NEXT_SUFFIX):
                 number = path[len(_NEXT_PREFIX):-len(_NEXT_SUFFIX)]
                 # isdigit() alone lets "²" through, which int() refuses: ASCII digits only.
                 if number.isascii() and number.isdigit() and len(number) <= 6:
                     counter = int(number)
-                    return await self._fast(scope, receive, send, CLERKS, lambda p, body: self._next(p, counter))
+                    await self._fast(scope, receive, send, CLERKS, lambda p, body: self._next(p, counter))
+                    return self.hub.metrics.observe("POST", _NEXT_ROUTE, perf_counter() - start)
+        # Every other request is timed to the start of its answer (so a live event stream counts once, when
+        # it opens), by its route template: Starlette's router puts the matched route into the scope.
+        observe = self.hub.metrics.observe
+
+        async def timed_send(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                route = scope.get("route")
+                observe(method, getattr(route, "path", "unmatched"), perf_counter() - start)
+            await send(message)
+
         limit = body_limit(method, path)
         length = declared_length(scope)
         if self.needs_token(method, path):
             try:
                 scope[PRINCIPAL] = self.hub.authenticate(bearer_token(scope), client=client_address(scope), route=path)
             except ApiError as exc:
-                return await send_error(send, exc, close=body_pending(scope, length))
+                return await send_error(timed_send, exc, close=body_pending(scope, length))
         if length is not None and length > limit:
-            return await send_error(send, too_large(limit), close=True)
-        await super().__call__(scope, limited(receive, limit), send)
+            return await send_error(timed_send, too_large(limit), close=True)
+        await super().__call__(scope, limited(receive, limit), timed_send)
 
     async def _issue(self, p: Principal, body: bytes) -> tuple[int, bytes]:
         try:

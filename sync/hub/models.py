@@ -27,14 +27,47 @@ class TransferRequest(_Body):
     service: str = Field(min_length=1, max_length=32)
 
 
+FaultKind = Literal["paper_out", "paper_low", "printer_offline", "printer_unknown", "cover_open", "scanner_offline",
+                    "camera_offline", "keypad_offline", "display_offline", "hub_unreachable", "other"]
+"""What can be wrong with a device."""
+
+
 class DeviceReport(_Body):
     """Sự cố thiết bị: a device says what is wrong (fault) or that it is fine again (fault = null)."""
 
     device: str | None = Field(None, max_length=64, description="device name; defaults to the token's name")
-    fault: Literal["paper_out", "paper_low", "printer_offline", "printer_unknown", "cover_open", "scanner_offline",
-                   "camera_offline", "keypad_offline", "display_offline", "hub_unreachable", "other"] | None
+    fault: FaultKind | None
     message: str = Field("", max_length=500)
     details: dict[str, str | int | float | bool | None] = Field(default_factory=dict)
+    boot: str | None = Field(None, min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
+                             description="the id of the reporting process's current run (it changes at each start)")
+
+
+class HeartbeatFault(_Body):
+    """A fault the device knows it has now."""
+
+    device: str | None = Field(None, max_length=64, description="the part at fault; defaults to the token's name")
+    fault: FaultKind
+    message: str = Field("", max_length=500)
+
+
+class DeviceHeartbeat(_Body):
+    """Nhịp tim thiết bị: a device says it is alive (its name is its token's name; no personal data)."""
+
+    role: Literal["kiosk", "board", "counter", "bridge"] = Field(
+        description="the kind of app: kiosk, board, counter panel, or the keypad/LED bridge")
+    version: str = Field("", max_length=32)
+    boot: str = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
+                      description="the id of this run of the device process: a new one means it restarted")
+    uptime_s: float = Field(ge=0, le=10 * 365 * 86400)
+    faults: list[HeartbeatFault] | None = Field(None, max_length=20, description="faults it has now; null: none to add")
+
+
+class FaultClear(_Body):
+    """Xoá sự cố: the faults of one device (by its name or the name of the device that reported them), or all."""
+
+    device: str | None = Field(None, min_length=1, max_length=64)
+    all: bool = False
 
 
 class TicketRef(_Body):

@@ -25,7 +25,9 @@ from sync.hub.auth import FailureLimiter, Principal, TokenCache, authenticate, c
 from sync.hub.dossiers import Dossiers
 from sync.hub.errors import ApiError, store_unavailable
 from sync.hub.live import Broadcaster
+from sync.hub.metrics import HubMetrics
 from sync.hub.models import IssueRequest
+from sync.hub.registry import DeviceRegistry
 from sync.relay import Relay, RelaySettings
 from sync.store import PUT_META, SITE_KEY, EncodedEvent, SiteStore, StoreError
 
@@ -67,6 +69,9 @@ class Hub:
         """Overrides of RelaySettings fields (tests, the drain benchmark)."""
         self.relay: Relay | None = None
         self.dossiers = Dossiers(config, store, self.clock, local_day=self.engine.local_day, new_event=self.new_event)
+        self.registry = DeviceRegistry(store, self.engine, config.tz)
+        """Last heartbeat of each device, and which run left which fault (sync.hub.registry)."""
+        self.metrics = HubMetrics(self)
         self._tick_task: asyncio.Task[None] | None = None
         self._tokens_task: asyncio.Task[None] | None = None
         self._last_purge = 0.0
@@ -76,6 +81,7 @@ class Hub:
         """`motcua hub` sets it: SIGHUP re-reads the site file (a signal handler needs the main thread's loop)."""
         self.engine.commissioning = commissioning
         self.reload()
+        self.registry.load()
         self.calendar_changed()
         store.write_now([], ops=[self._record_site()])
         store.on_committed = self._committed
@@ -83,6 +89,7 @@ class Hub:
 
     def _committed(self, events: list[EncodedEvent]) -> None:
         self.events.publish(events)
+        self.metrics.count(events)
         if self.relay is not None:
             self.relay.wake()
 
@@ -207,6 +214,7 @@ class Hub:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+        await self.save_devices()
         await asyncio.get_running_loop().run_in_executor(None, self.store.stop)
 
     async def _tick_forever(self) -> None:
@@ -238,14 +246,26 @@ class Hub:
         self.events.close_where(lambda p: p.expires_at is not None and now >= p.expires_at)
 
     async def tick(self) -> None:
-        """Roll the day over if local midnight has passed; purge confirmed dossier files now and then."""
+        """Roll the day over if local midnight has passed; save heartbeats; purge confirmed dossier files now and then."""
         change = self.engine.rollover_if_needed()
         if change is not None:
             await self.commit([change])
+        await self.save_devices()
         now = self.clock.time()
         if now - self._last_purge >= 3600:
             self._last_purge = now
             await asyncio.get_running_loop().run_in_executor(None, self.dossiers.purge_files, now)
+
+    async def save_devices(self) -> None:
+        """Write the heartbeats received since the last save (every tick and at stop, not one write per beat)."""
+        keys, ops = self.registry.take_dirty()
+        if not ops:
+            return
+        try:
+            await self.store.submit([], ops=ops)
+        except StoreError as exc:
+            self.registry.restore_dirty(keys)
+            log.warning("device heartbeats not saved, will retry: %s", exc)
 
     async def commit(self, changes: Iterable[Change]) -> None:
         """Persist changes durably; raises ApiError 503 if the database refused them."""

@@ -11,6 +11,8 @@ from sync.store import create_token
 PUBLIC = {("GET", "/api/v1/health"), ("GET", "/t/{ticket_id}"), ("GET", "/d/{key}"), ("GET", "/openapi.json")}
 WRITE_ROLES = {"/api/v1/tickets": {"kiosk", "counter", "admin"},
                "/api/v1/devices/report": {"kiosk", "board", "counter", "admin"},
+               "/api/v1/devices/heartbeat": {"kiosk", "board", "counter", "admin"},
+               "/api/v1/devices/faults/clear": {"admin"},
                "/api/v1/dossiers": {"kiosk", "counter", "admin"},
                "/api/v1/files/{sha256}": {"kiosk", "counter", "admin"}}
 

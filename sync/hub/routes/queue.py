@@ -1,4 +1,4 @@
-"""Routes of the queue: the site document, the board, tickets, counters and device faults."""
+"""Routes of the queue: the site document, the board, tickets and counters (devices: routes/devices.py)."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -10,7 +10,7 @@ from motcua.queue import Change, QueueEngine, QueueError, Ticket
 from sync.hub.auth import Principal, own_counter
 from sync.hub.deps import AnyRole, Clerk, HubDep, Issuer
 from sync.hub.errors import API, ApiError, json_response
-from sync.hub.models import DeviceReport, IssueRequest, TicketRef, TransferRequest
+from sync.hub.models import IssueRequest, TicketRef, TransferRequest
 from sync.hub.service import Hub, called_ticket
 
 router = APIRouter()
@@ -150,20 +150,3 @@ async def counter_state(n: int, hub: HubDep, p: AnyRole) -> Response:
     cur = hub.engine.tickets.get(hub.engine.counters[n].current or "")
     view["current"] = hub.engine.view(cur) if cur else None
     return json_response(view)
-
-
-@router.post(f"{API}/devices/report", tags=["devices"])
-async def device_report(body: DeviceReport, hub: HubDep, p: AnyRole) -> Response:
-    """Báo sự cố thiết bị / a device reports a fault or its recovery (a device.fault / device.ok event)."""
-    device = body.device or p.name
-    if body.fault is None and device not in hub.engine.device_faults:
-        return json_response({"device": device, "fault": None})
-    ch = await hub.run(lambda: hub.engine.report_device(device=device, role=p.role, fault=body.fault,
-                                                        message=body.message, details=body.details))
-    return json_response(ch[-1].event.data["device"])
-
-
-@router.get(f"{API}/devices/faults", tags=["devices"])
-async def device_faults(hub: HubDep, p: AnyRole) -> Response:
-    """Sự cố đang có / active device faults."""
-    return json_response({"faults": list(hub.engine.device_faults.values())})

@@ -1,0 +1,147 @@
+"""The hub's `/metrics` in the Prometheus text format, with prometheus-client.
+
+What a site's monitoring needs to see: people waiting and the longest wait per service, counters open,
+paused and serving, tickets issued, called and completed, request latency, the sync backlog and its
+oldest unsent event, dead letters, and each device's time since its last heartbeat and active faults.
+No personal data: labels are service codes, routes and device names only.
+
+Queue, sync and device figures are read when scraped (a custom collector), so the hot paths pay only
+for the ticket counters and one histogram observation per request. Each Hub has its own registry (tests
+run several hubs in one process; the library's global registry would mix them).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily, InfoMetricFamily, Metric
+from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
+from prometheus_client.process_collector import ProcessCollector
+from prometheus_client.registry import Collector
+
+from motcua import __version__
+from motcua.queue import CounterState
+from sync.store import EncodedEvent
+
+if TYPE_CHECKING:
+    from sync.hub.service import Hub
+
+CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4
+"""The classic text format (version 0.0.4), which every Prometheus version reads."""
+LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
+"""Seconds; a ticket normally answers in about a millisecond, a slow disk shows up in the upper buckets."""
+_TICKET_EVENTS = {"ticket.issued": ("motcua_tickets_issued", "Số đã cấp / tickets issued since the hub started"),
+                  "ticket.called": ("motcua_tickets_called", "Số đã gọi / tickets called since the hub started"),
+                  "ticket.completed": ("motcua_tickets_completed",
+                                       "Số đã phục vụ xong / tickets completed since the hub started")}
+
+
+class HubMetrics:
+    """The metrics of one hub: event counters, request latency, and what is read at scrape time."""
+
+    def __init__(self, hub: Hub) -> None:
+        self.hub = hub
+        self.registry = CollectorRegistry()
+        self._by_event = {etype: Counter(name, doc, registry=self.registry)
+                          for etype, (name, doc) in _TICKET_EVENTS.items()}
+        self.latency = Histogram("motcua_http_request_duration_seconds",
+                                 "Thời gian trả lời / time from a request's arrival to the start of its answer",
+                                 ["method", "route"], buckets=LATENCY_BUCKETS, registry=self.registry)
+        self._children: dict[tuple[str, str], Any] = {}
+        ProcessCollector(registry=self.registry)
+        self.registry.register(_StateCollector(hub))
+
+    def count(self, events: Iterable[EncodedEvent]) -> None:
+        """Count committed ticket events (called by the hub after each commit)."""
+        for e in events:
+            c = self._by_event.get(e.type)
+            if c is not None:
+                c.inc()
+
+    def observe(self, method: str, route: str, seconds: float) -> None:
+        """One request's latency; `route` is the path template, never the raw path (bounded labels)."""
+        child = self._children.get((method, route))
+        if child is None:
+            child = self._children[(method, route)] = self.latency.labels(method, route)
+        child.observe(seconds)
+
+    def render(self) -> bytes:
+        """The text exposition (call on the hub's loop: it reads the engine)."""
+        return generate_latest(self.registry)
+
+
+class _StateCollector(Collector):
+    """Queue, counter, sync and device figures, read from the hub when scraped."""
+
+    def __init__(self, hub: Hub) -> None:
+        self.hub = hub
+
+    def collect(self) -> Iterator[Metric]:
+        hub, engine = self.hub, self.hub.engine
+        now = hub.clock.time()
+        info = InfoMetricFamily("motcua_hub", "Máy chủ trạm / the site hub")
+        info.add_metric([], {"version": __version__, "site": hub.config.site.code, "day": engine.day})
+        yield info
+
+        waiting = GaugeMetricFamily("motcua_queue_waiting", "Số người đang chờ / people waiting, per service",
+                                    labels=["service"])
+        longest = GaugeMetricFamily("motcua_queue_longest_wait_seconds",
+                                    "Thời gian chờ lâu nhất hiện tại / the longest current wait, per service",
+                                    labels=["service"])
+        issued = GaugeMetricFamily("motcua_tickets_issued_today", "Số đã cấp hôm nay / tickets issued today",
+                                   labels=["service"])
+        for code, q in engine.queues.items():
+            waiting.add_metric([code], len(q))
+            firsts = [items[0].issued_at for items in (q.priority, q.walk_in) if items]
+            longest.add_metric([code], round(max(0.0, now - min(firsts)), 3) if firsts else 0.0)
+            issued.add_metric([code], engine.issued_today.get(code, 0))
+        yield from (waiting, longest, issued)
+
+        states = {s.value: 0 for s in CounterState}
+        serving = 0
+        for c in engine.counters.values():
+            states[c.state.value] += 1
+            serving += c.current is not None
+        counters = GaugeMetricFamily("motcua_counters", "Quầy theo trạng thái / counters by state (open, paused, closed)",
+                                     labels=["state"])
+        for state, n in states.items():
+            counters.add_metric([state], n)
+        yield counters
+        yield GaugeMetricFamily("motcua_counters_serving", "Quầy đang phục vụ một số / counters serving a ticket now",
+                                value=serving)
+
+        backlog, oldest_age, dead = self._sync(now)
+        yield GaugeMetricFamily("motcua_sync_enabled", "Có đồng bộ với máy chủ trung tâm / 1 when a central server is set",
+                                value=1 if hub.central_url else 0)
+        yield GaugeMetricFamily("motcua_sync_backlog_events", "Sự kiện chưa gửi / events not yet sent to the central server",
+                                value=backlog)
+        yield GaugeMetricFamily("motcua_sync_oldest_unsent_age_seconds",
+                                "Tuổi sự kiện chưa gửi lâu nhất / age of the oldest unsent event", value=oldest_age)
+        yield GaugeMetricFamily("motcua_sync_dead_letters", "Sự kiện bị từ chối / events the central server rejected",
+                                value=dead)
+
+        age = GaugeMetricFamily("motcua_device_last_seen_age_seconds",
+                                "Thời gian từ nhịp tim cuối / seconds since the device's last heartbeat",
+                                labels=["device", "role"])
+        version = InfoMetricFamily("motcua_device", "Phiên bản thiết bị / the device's version",
+                                   labels=["device", "role"])
+        faults = GaugeMetricFamily("motcua_device_faults_active", "Sự cố đang có / active faults of the device",
+                                   labels=["device", "role"])
+        for d in hub.registry.view(now):
+            if d["age_s"] is not None:
+                age.add_metric([d["device"], d["role"]], d["age_s"])
+                version.add_metric([d["device"], d["role"]], {"version": d["version"] or ""})
+            faults.add_metric([d["device"], d["role"]], len(d["faults"]))
+        yield from (age, version, faults)
+
+    def _sync(self, now: float) -> tuple[int, float, int]:
+        # Cheap on a big log: the backlog from sequence numbers (dense: the engine hands them out), the oldest
+        # unsent event by primary key; GET /sync's exact COUNT(*) would scan every unsent row per scrape.
+        store = self.hub.store
+        row = store.read("SELECT sent_seq FROM outbox WHERE name = 'central'")
+        sent = int(row[0][0]) if row else 0
+        oldest = store.read("SELECT at FROM events WHERE seq > ? ORDER BY seq LIMIT 1", (sent,))
+        dead = int(store.read("SELECT COUNT(*) FROM dead_letters")[0][0])
+        age = round(max(0.0, now - float(oldest[0][0])), 1) if oldest else 0.0
+        return max(0, self.hub.events.last_seq - sent), age, dead
