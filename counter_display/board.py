@@ -699,9 +699,13 @@ def main(argv: list[str] | None = None) -> int:
     saver.start(5000)
     guides.start()
     ctl.start(client)
+    from sync.client import Heartbeat
+
+    heartbeat = Heartbeat(config.hub.client(), role="board").start()
     try:
         return run_until(view.closed)
     finally:
+        heartbeat.stop()
         ctl.stop()
         client.close()
 

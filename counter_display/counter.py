@@ -144,6 +144,8 @@ class CounterPanel(QWidget):
         self.clerk: str | None = None if config.clerks else ""
         self.view: dict[str, Any] = {}
         self.faults: list[dict[str, Any]] = []
+        self.devices: list[dict[str, Any]] = []
+        """GET /devices: when each device was last heard from."""
         self.sync: dict[str, Any] | None = None
         self.services: list[dict[str, Any]] = []
         self.online = True
@@ -359,10 +361,20 @@ class CounterPanel(QWidget):
     def _fetch(self) -> dict[str, Any]:
         # Runs on the worker thread: network only, no widgets.
         out: dict[str, Any] = {"counter": self.client.counter(self.number), "faults": self.client.device_faults(),
-                               "sync": self.client.sync_status()}
+                               "sync": self.client.sync_status(), "devices": self._devices()}
         if not self.services:
             out["site"] = self.client.site()
         return out
+
+    def _devices(self) -> list[dict[str, Any]]:
+        from sync.client import HubError
+
+        try:
+            return self.client.devices()  # type: ignore[no-any-return]
+        except HubError as exc:
+            if exc.status == 404:  # a hub older than the device registry: no "last seen" lines
+                return []
+            raise
 
     def set_online(self, online: bool) -> None:
         """The live feed's view of the hub: gone (say so now, not at the next poll) or back (ask again)."""
@@ -417,6 +429,7 @@ class CounterPanel(QWidget):
                 self.message = ""  # the hub is back: no stale "unreachable" under a fresh view
             self.view = result["counter"]
             self.faults = result["faults"]
+            self.devices = result.get("devices", [])
             self.sync = result.get("sync")
             if "site" in result:
                 self.site_doc = result["site"]
@@ -512,10 +525,17 @@ class CounterPanel(QWidget):
         self.buttons["call"].setEnabled(not paused)
         self.status.setText(self.message)
         self.faults_list.clear()
-        if self.faults:
-            for f in self.faults:
-                self.faults_list.addItem(f"⚠ {f.get('device')}: {f.get('message') or f.get('fault')}")
-        else:
+        for f in self.faults:
+            self.faults_list.addItem(f"⚠ {f.get('device')}: {f.get('message') or f.get('fault')}")
+        from sync.client import STALE_AFTER_S
+
+        for d in self.devices:
+            if d.get("age_s") is not None and d["age_s"] > STALE_AFTER_S:
+                minutes = int(d["age_s"] // 60)
+                t = (texts.PANEL_DEVICE_STALE.format(minutes=minutes) if minutes < 120 else
+                     texts.PANEL_DEVICE_STALE_HOURS.format(hours=minutes // 60))
+                self.faults_list.addItem(f"⌛ {d['device']}: {t.vi} / {t.en}")
+        if not self.faults_list.count():
             self.faults_list.addItem(f"{texts.PANEL_NO_FAULTS.vi} · {texts.PANEL_NO_FAULTS.en}")
 
     def _waited(self, cur: dict[str, Any]) -> str:
@@ -604,9 +624,13 @@ def main(argv: list[str] | None = None) -> int:
     panel.show()
     panel.start_devices()
     panel.refresh()
+    from sync.client import Heartbeat
+
+    heartbeat = Heartbeat(config.hub.client(), role="counter").start()
     try:
         return run_until(panel.closed)
     finally:
+        heartbeat.stop()
         feed.stop()
         if hw is not None:
             hw.stop()

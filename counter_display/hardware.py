@@ -506,14 +506,19 @@ def run_headless(config_path: Path) -> int:
         return 2
     client = config.hub.client()
     bridge = CounterBridge(config, client)
+    from sync.client import Heartbeat
+
+    heartbeat = Heartbeat(config.hub.client(), role="bridge")
     try:
         # Inside the try: a stop (Ctrl-C, systemctl stop) may come while the threads are starting.
         bridge.start()
+        heartbeat.start()
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:
         return 0
     finally:
+        heartbeat.stop()
         bridge.stop()
         client.close()
 

@@ -817,6 +817,9 @@ def main(argv: list[str]) -> int:
     setup_logging(args.log_level)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     backend = KioskBackend(cfg)
+    from sync.client import Heartbeat
+
+    heartbeat = Heartbeat(cfg.hub.client(), role="kiosk").start()
     camera = None
     if cfg.camera is not None:
         from scanners.camera import open_camera
@@ -832,5 +835,6 @@ def main(argv: list[str]) -> int:
     if cfg.screen.hide_cursor and not args.windowed:
         app.setOverrideCursor(Qt.CursorShape.BlankCursor)
     code = app.exec()
+    heartbeat.stop()
     backend.close()
     return int(code)

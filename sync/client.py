@@ -494,7 +494,8 @@ def parse_sse_frame(frame: bytes) -> HubEvent | None:
 class Heartbeat:
     """Tells the hub every `interval_s` seconds that this device is alive, from a daemon thread.
 
-    A device app starts one with `start_heartbeat(...)` and stops it when it exits. Each beat carries the
+    A device app starts one on its own connection (requests' sessions are not shared between threads),
+    `Heartbeat(config.hub.client(), role="kiosk").start()`, and stops it when it exits. Each beat carries the
     token's name (implicitly), the kind of app, the version, the uptime, the run id and, if the app gives
     `faults`, the faults it knows it has now. The first beat of a run tells the hub the device restarted:
     faults that an earlier run reported and that are not listed now are cleared (the technician fixed it).
@@ -559,13 +560,6 @@ class Heartbeat:
         if self._thread is not None:
             self._thread.join(timeout=self.client.timeout + 1)
         self.client.close()
-
-
-def start_heartbeat(url: str, token: str, *, role: str, timeout: float = 5.0, ca_file: str | Path | None = None,
-                    interval_s: float = HEARTBEAT_S, faults: Callable[[], list[dict[str, Any]]] | None = None) -> Heartbeat:
-    """A running Heartbeat on its own connection (requests' sessions are not shared between threads)."""
-    return Heartbeat(HubClient(url, token, timeout=timeout, ca_file=ca_file), role=role, interval_s=interval_s,
-                     faults=faults).start()
 
 
 def wait_for_hub(base_url: str, *, timeout: float = 15.0, ca_file: str | Path | None = None) -> bool:
