@@ -155,9 +155,5 @@ def main(argv: list[str]) -> int:
                 403: " — cần mã quản trị: motcua token create --role admin / an admin token is needed"}.get(exc.status, "")
         print(f"motcua faults: {exc.message}{hint}", file=sys.stderr)
         return 2
-    except BrokenPipeError:
-        # `motcua faults list | head`: the reader left; nothing more to say and no traceback.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
     finally:
         client.close()

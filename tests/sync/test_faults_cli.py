@@ -3,6 +3,7 @@ or a device file; clearing records device.ok events; clear errors for the techni
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -96,3 +97,18 @@ def test_the_installed_command(hub: RunningHub) -> None:
     usage = subprocess.run([sys.executable, "-c", "import sys; from motcua.cli import main; sys.exit(main())",
                             "faults", "clear", "--hub", hub.url], capture_output=True, text=True, timeout=60)
     assert usage.returncode == 2 and "one of the arguments device --all is required" in usage.stderr
+
+
+def test_a_closed_output_pipe_stops_quietly(hub: RunningHub) -> None:
+    from motcua.cli import EXIT_PIPE_CLOSED
+
+    for i in range(200):  # more than a pipe's buffer
+        hub.client("kiosk").report_device("paper_out", message="Máy in hết giấy " * 5, device=f"Máy in {i}")
+    r, w = os.pipe()
+    os.close(r)
+    try:
+        proc = subprocess.run([sys.executable, "-m", "motcua.cli", "faults", "list", "--hub", hub.url, "--token",
+                               hub.tokens["admin"]], stdout=w, stderr=subprocess.PIPE, timeout=60, check=False)
+    finally:
+        os.close(w)
+    assert proc.returncode == EXIT_PIPE_CLOSED and b"Traceback" not in proc.stderr, proc.stderr
