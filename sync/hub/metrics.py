@@ -21,8 +21,7 @@ from prometheus_client.process_collector import ProcessCollector
 from prometheus_client.registry import Collector
 
 from motcua import __version__
-from motcua.queue import CounterState
-from sync.store import EncodedEvent
+from motcua.queue import Change, CounterState
 
 if TYPE_CHECKING:
     from sync.hub.service import Hub
@@ -52,11 +51,12 @@ class HubMetrics:
         ProcessCollector(registry=self.registry)
         self.registry.register(_StateCollector(hub))
 
-    def count(self, events: Iterable[EncodedEvent]) -> None:
-        """Count committed ticket events (called by the hub after each commit)."""
-        for e in events:
-            c = self._by_event.get(e.type)
-            if c is not None:
+    def count(self, changes: Iterable[Change]) -> None:
+        """Count the ticket events of committed changes (called by the hub after each commit); test tickets
+        of commissioning mode count in no figure, as in the reports."""
+        for ch in changes:
+            c = self._by_event.get(ch.event.type)
+            if c is not None and not (ch.ticket is not None and ch.ticket.test):
                 c.inc()
 
     def observe(self, method: str, route: str, seconds: float) -> None:
@@ -83,6 +83,8 @@ class _StateCollector(Collector):
         info = InfoMetricFamily("motcua_hub", "Máy chủ trạm / the site hub")
         info.add_metric([], {"version": __version__, "site": hub.config.site.code, "day": engine.day})
         yield info
+        yield GaugeMetricFamily("motcua_commissioning", "Chạy thử / 1 while commissioning mode issues test tickets",
+                                value=1 if engine.commissioning else 0)
 
         waiting = GaugeMetricFamily("motcua_queue_waiting", "Số người đang chờ / people waiting, per service",
                                     labels=["service"])

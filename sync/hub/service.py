@@ -89,7 +89,6 @@ class Hub:
 
     def _committed(self, events: list[EncodedEvent]) -> None:
         self.events.publish(events)
-        self.metrics.count(events)
         if self.relay is not None:
             self.relay.wake()
 
@@ -269,10 +268,12 @@ class Hub:
 
     async def commit(self, changes: Iterable[Change]) -> None:
         """Persist changes durably; raises ApiError 503 if the database refused them."""
+        changes = list(changes)
         try:
             await self.store.submit(changes)
         except StoreError as exc:
             raise store_unavailable() from exc
+        self.metrics.count(changes)
 
     async def run(self, op: Callable[[], list[Change] | Change]) -> list[Change]:
         """Run an engine operation (with the day check first) and commit its changes."""

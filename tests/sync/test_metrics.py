@@ -113,3 +113,20 @@ def test_metrics_client_error(hub: RunningHub) -> None:
     with pytest.raises(HubError) as err:
         hub.client("kiosk").metrics()
     assert err.value.status == 403
+
+
+def test_test_tickets_of_commissioning_count_in_no_figure(hub: RunningHub) -> None:
+    k, c = hub.client("kiosk"), hub.client("counter")
+    k.issue("A")
+    auth = {"Authorization": f"Bearer {hub.tokens['admin']}"}
+    assert requests.post(f"{hub.url}/api/v1/admin/commissioning", json={"on": True}, headers=auth,
+                         timeout=5).status_code == 200
+    test = k.issue("B")
+    assert test.test is True
+    c.call_next(3)  # counter 3 serves B first: the test ticket
+    c.complete(3)
+    m = scrape(hub, hub.tokens["admin"])
+    assert value(m, "motcua_commissioning") == 1
+    assert value(m, "motcua_tickets_issued_total") == 1
+    assert value(m, "motcua_tickets_called_total") == 0 and value(m, "motcua_tickets_completed_total") == 0
+    assert value(m, "motcua_tickets_issued_today", service="B") == 0
