@@ -372,7 +372,9 @@ class CounterPanel(QWidget):
         try:
             return self.client.devices()  # type: ignore[no-any-return]
         except HubError as exc:
-            if exc.status == 404:  # a hub older than the device registry: no "last seen" lines
+            # A hub older than the device registry (404), or a token that may not read it (403, a wrong
+            # role the rest of the panel reports): no "last seen" lines, the rest of the refresh stands.
+            if exc.status in (403, 404):
                 return []
             raise
 
