@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 
-from sync.client import HubClient, HubError, HubUnavailable
+from sync.client import HubCertificateError, HubClient, HubError, HubUnavailable
 
 DEFAULT_HUB = "http://127.0.0.1:8470"
 TOKEN_ENV = "MOTCUA_HUB_TOKEN"
@@ -39,9 +39,10 @@ class UsageError(Exception):
     """The command line or the config file cannot say which hub and token to use."""
 
 
-def hub_settings(args: argparse.Namespace) -> tuple[str, str]:
-    """(hub URL, token) from --hub/--token, else MOTCUA_HUB_TOKEN, else the [hub] table of --config."""
-    url, token = args.hub, args.token or os.environ.get(TOKEN_ENV)
+def hub_settings(args: argparse.Namespace) -> tuple[str, str, str | None]:
+    """(hub URL, token, site CA) from --hub/--token/--ca-file, else MOTCUA_HUB_TOKEN, else the [hub] table of
+    --config (its ca_file relative to the file's folder, as the device apps read it)."""
+    url, token, ca_file = args.hub, args.token or os.environ.get(TOKEN_ENV), args.ca_file
     if args.config:
         path = Path(args.config)
         try:
@@ -59,10 +60,18 @@ def hub_settings(args: argparse.Namespace) -> tuple[str, str]:
             raise UsageError(f"{path}: [hub] token: thiếu mã thiết bị / missing device token")
         if not isinstance(url, str) or not url:
             url = DEFAULT_HUB
+        if ca_file is None and hub.get("ca_file"):
+            from motcua.config import ConfigError
+            from sync.tls import resolve_ca_file
+
+            try:
+                ca_file = resolve_ca_file(str(hub["ca_file"]), base=path.parent, path=path, key="hub.ca_file")
+            except ConfigError as exc:
+                raise UsageError(str(exc)) from exc
     if not token:
         raise UsageError(f"cần mã: --token, biến {TOKEN_ENV} hoặc --config TỆP / a token is needed: --token, "
                          f"{TOKEN_ENV} or --config FILE")
-    return url or DEFAULT_HUB, token
+    return url or DEFAULT_HUB, token, ca_file
 
 
 def describe(exc: Exception) -> str:
@@ -127,6 +136,8 @@ def main(argv: list[str]) -> int:
     conn.add_argument("--hub", default=None, help=f"the hub's address (default: the config's [hub] url, or {DEFAULT_HUB})")
     conn.add_argument("--token", default=None, help=f"a device token (clear: an admin token); or set {TOKEN_ENV}")
     conn.add_argument("--config", default=None, help="a device or admin config file with a [hub] table (url, token)")
+    conn.add_argument("--ca-file", default=None, help="the site CA (ca.crt) for a hub on https:// (default: the "
+                                                      "config file's [hub] ca_file)")
     ap = argparse.ArgumentParser(prog="motcua faults", description="Sự cố thiết bị / device faults.")
     sub = ap.add_subparsers(dest="action", required=True)
     ls = sub.add_parser("list", parents=[conn], help="sự cố đang có / active faults")
@@ -137,15 +148,18 @@ def main(argv: list[str]) -> int:
     which.add_argument("--all", action="store_true", help="every active fault")
     args = ap.parse_args(argv)
     try:
-        url, token = hub_settings(args)
+        url, token, ca_file = hub_settings(args)
     except UsageError as exc:
         print(f"motcua faults: {exc}", file=sys.stderr)
         return 2
-    client = HubClient(url, token)
+    client = HubClient(url, token, ca_file=ca_file)
     try:
         if args.action == "list":
             return _list(client, args.json)
         return _clear(client, None if args.all else args.device)
+    except HubCertificateError as exc:
+        print(f"motcua faults: {exc}", file=sys.stderr)
+        return 2
     except HubUnavailable as exc:
         print(f"motcua faults: không kết nối được máy chủ trạm {url} / cannot reach the hub at {url}: {describe(exc)}",
               file=sys.stderr)

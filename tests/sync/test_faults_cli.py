@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -112,3 +113,20 @@ def test_a_closed_output_pipe_stops_quietly(hub: RunningHub) -> None:
     finally:
         os.close(w)
     assert proc.returncode == EXIT_PIPE_CLOSED and b"Traceback" not in proc.stderr, proc.stderr
+
+
+def test_a_hub_on_https_with_the_site_ca(make_hub: Callable[..., RunningHub], tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    site = tmp_path / "tls"
+    assert main(["tls", "init", "--dir", str(site), "--host", "hub.hcc.local"]) == 0
+    hub = make_hub(tls=(site / "hub.crt", site / "hub.key", site / "ca.crt"))
+    assert hub.url.startswith("https://")
+    capsys.readouterr()
+    device = tmp_path / "kiosk.toml"
+    device.write_text(f'[hub]\nurl = "{hub.url}"\ntoken = "{hub.tokens["admin"]}"\nca_file = "tls/ca.crt"\n',
+                      encoding="utf-8")
+    assert run(capsys, "list", "--config", str(device)) == (0, "Không có sự cố nào / no active faults\n", "")
+    code, out, err = run(capsys, "list", "--hub", hub.url, "--token", hub.tokens["admin"])
+    assert code == 2 and out == "" and "certificate not trusted" in err and "Traceback" not in err
+    assert run(capsys, "list", "--hub", hub.url, "--token", hub.tokens["admin"], "--ca-file",
+               str(site / "ca.crt"))[0] == 0
