@@ -83,14 +83,18 @@ def check_hub_reachable(ctx: HubContext) -> list[Check]:
     """The hub answers /health, how fast, and runs the same release as this machine."""
     from sync.client import HubError, HubUnavailable
 
-    t0 = time.monotonic()
+    # The best of three answers: the network's delay, not one hiccup of a busy machine (or a first connect).
+    times: list[float] = []
     try:
-        health = ctx.client.health()
+        for _ in range(3):
+            t0 = time.monotonic()
+            health = ctx.client.health()
+            times.append(time.monotonic() - t0)
     except (HubUnavailable, HubError) as exc:
         cause = _unreachable(exc)
         return [Check(texts.HUB, Status.FAIL, f"{ctx.url}: {cause.text}", _hub_advice(cause),
                       {"url": ctx.url, "cause": cause.code})]
-    ms = round((time.monotonic() - t0) * 1000)
+    ms = round(min(times) * 1000)
     if not isinstance(health, dict) or "site" not in health:
         return [Check(texts.HUB, Status.FAIL, f"{ctx.url}: {texts.HUB_NOT_MOTCUA}", texts.FIX_HUB_URL, {"url": ctx.url})]
     ctx.health = health
@@ -261,15 +265,50 @@ def check_sync(ctx: HubContext) -> list[Check]:
     return [Check(texts.SYNC, Status.OK, texts.SYNC_OK.format(backlog=backlog), data=st)]
 
 
+def _age(seconds: float) -> Text:
+    minutes = int(seconds // 60)
+    if minutes < 120:
+        return Text(f"{minutes} phút", f"{minutes} min")
+    return Text(f"{minutes // 60} giờ", f"{minutes // 60} h")
+
+
+def check_devices(ctx: HubContext) -> list[Check]:
+    """When each device last told the hub it is alive (heartbeats), and the faults they have now."""
+    from sync.client import STALE_AFTER_S, HubAuthError, HubError, HubUnavailable
+
+    if not ctx.token_ok:
+        return []
+    try:
+        devices = ctx.client.devices()
+    except HubAuthError:
+        return [Check(texts.DEVICES, Status.SKIP, texts.DEVICES_NEED_STAFF)]
+    except (HubError, HubUnavailable) as exc:
+        cause = _unreachable(exc)
+        return [Check(texts.DEVICES, Status.FAIL, cause.text, _hub_advice(cause))]
+    if not devices:
+        return [Check(texts.DEVICES, Status.WARN, texts.DEVICES_NONE, texts.FIX_DEVICE_STALE)]
+    out: list[Check] = []
+    for d in devices:
+        where = {"device": d["device"], "role": d["role"]}
+        if d.get("age_s") is not None and d["age_s"] > STALE_AFTER_S:
+            out.append(Check(texts.DEVICES, Status.WARN, texts.DEVICE_STALE.format(age=_age(d["age_s"]), **where),
+                             texts.FIX_DEVICE_STALE, d))
+        if d.get("faults"):
+            kinds = ", ".join(str(f.get("fault")) for f in d["faults"])
+            out.append(Check(texts.DEVICES, Status.WARN, texts.DEVICE_FAULT.format(faults=kinds, **where),
+                             texts.FIX_DEVICE_FAULT, d, command="motcua faults list"))
+    return out or [Check(texts.DEVICES, Status.OK, texts.DEVICES_OK.format(n=len(devices)), data={"devices": devices})]
+
+
 HubCheck = Callable[[HubContext], list[Check]]
 
-#: In order; each sees what the earlier ones put in the context. Append new hub checks here
-#: (e.g. when each device was last seen, from GET /api/v1/devices).
+#: In order; each sees what the earlier ones put in the context. Append new hub checks here.
 HUB_CHECKS: list[HubCheck] = [
     check_hub_reachable,
     check_token,
     check_device_against_site,
     check_sync,
+    check_devices,
 ]
 
 

@@ -142,6 +142,20 @@ NO_SERVICE = Text("trạm {site} không có dịch vụ {code} (có: {known})", 
 FIX_SITE_MATCH = Text("Sửa số quầy / mã dịch vụ trong tệp thiết bị cho khớp tệp trung tâm",
                       "Make the counter numbers and service codes in the device file match the site file")
 
+DEVICES = Text("Thiết bị trong trung tâm", "Devices on the site")
+DEVICES_OK = Text("{n} thiết bị, đều mới liên lạc", "{n} device(s), all seen recently")
+DEVICES_NONE = Text("chưa thiết bị nào báo về máy chủ trạm", "no device has reported to the hub yet")
+DEVICE_STALE = Text("{device} ({role}): mất liên lạc {age}", "{device} ({role}): not seen for {age}")
+DEVICE_FAULT = Text("{device} ({role}): đang có sự cố {faults}", "{device} ({role}): active fault(s) {faults}")
+FIX_DEVICE_STALE = Text("Kiểm tra máy đó còn bật, còn mạng và dịch vụ motcua của nó đang chạy "
+                        "(journalctl -u motcua-…); thiết bị đã thôi dùng thì bỏ qua",
+                        "Check that machine is on, on the network and its motcua service runs "
+                        "(journalctl -u motcua-…); ignore a device taken out of service")
+FIX_DEVICE_FAULT = Text("Xử lý sự cố tại thiết bị; sự cố tự hết khi thiết bị báo lại bình thường, "
+                        "hoặc xoá bằng motcua faults clear", "Fix it at the device; the fault ends when the device "
+                        "reports healthy again, or clear it with motcua faults clear")
+DEVICES_NEED_STAFF = Text("mã của thiết bị này không được xem danh sách thiết bị (cần mã quầy hoặc quản trị)",
+                          "this device's token may not read the device list (needs a counter or admin token)")
 SYNC = Text("Đồng bộ với hệ thống của tỉnh", "Sync with the province")
 SYNC_OK = Text("bình thường, tồn {backlog} bản ghi", "fine, {backlog} record(s) waiting")
 SYNC_OFF = Text("chưa cấu hình: không đồng bộ", "not configured: nothing is synced")

@@ -250,3 +250,31 @@ def test_a_hub_that_never_answers_times_out(capsys) -> None:  # noqa: ANN001
         srv.close()
     hub = one(report, "Site hub")
     assert code == 1 and hub["data"]["cause"] == "timeout" and "timed out" in hub["detail_en"]
+
+
+def test_devices_not_seen_for_a_while_and_their_faults_are_named(make_hub, clock, capsys) -> None:  # noqa: ANN001
+    from sync.client import HubClient
+
+    h = make_hub()
+    kiosk = HubClient(h.url, h.tokens["kiosk"])
+    kiosk.heartbeat(role="kiosk", uptime_s=5.0)
+    board = HubClient(h.url, h.tokens["board"])
+    board.heartbeat(role="board", uptime_s=5.0)
+    kiosk.close()
+    code, report = diag(capsys, "--hub", h.url, "--token", h.tokens["admin"])
+    assert one(report, "Devices on the site")["status"] == "ok"
+
+    clock.advance(10 * 60)  # ten minutes without a word from the kiosk; the board speaks again
+    board.heartbeat(role="board", uptime_s=605.0, faults=[{"fault": "display_offline", "message": "HDMI"}])
+    board.close()
+    code, report = diag(capsys, "--hub", h.url, "--token", h.tokens["admin"])
+    lines = checks_named(report, "Devices on the site")
+    stale = [c for c in lines if "not seen for" in c["detail_en"]]
+    assert len(stale) == 1 and "test kiosk" in stale[0]["detail_en"] and "10 min" in stale[0]["detail_en"]
+    assert "mất liên lạc 10 phút" in stale[0]["detail_vi"] and stale[0]["status"] == "warn"
+    faulty = [c for c in lines if "display_offline" in c["detail_en"]]
+    assert len(faulty) == 1 and "test board" in faulty[0]["detail_en"] and faulty[0]["command"] == "motcua faults list"
+
+    # A board's token may not read the device list: said so, not a failure.
+    code, report = diag(capsys, "--hub", h.url, "--token", h.tokens["board"])
+    assert one(report, "Devices on the site")["status"] == "skip"
