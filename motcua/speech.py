@@ -95,6 +95,23 @@ def _group(n: int, *, full: bool, zero_tens: str, four_as_tu: bool) -> list[str]
     return words
 
 
+def group_words(n: int, *, full: bool, dialect: Dialect = "north", four_as_tu: bool = False) -> list[str]:
+    """Words of one three-digit group 0 < n < 1000 ("không trăm linh năm" for 5 when `full`).
+
+    The building block of larger readings (motcua.amounts reads amounts up to 999 tỷ with it): `full`
+    reads a zero hundreds digit, as every group after the first of a larger number is read.
+    """
+    _check_int(n, limit=999)
+    if n == 0:
+        raise ValueError("an all-zero group is not read")
+    return _group(n, full=full, zero_tens="linh" if dialect == "north" else "lẻ", four_as_tu=four_as_tu)
+
+
+def thousand_word(dialect: Dialect = "north", thousand: str | None = None) -> str:
+    """The word for 1000: "nghìn" (Northern), "ngàn" (Southern), or the one given."""
+    return thousand or ("nghìn" if dialect == "north" else "ngàn")
+
+
 def read_number(n: int, *, dialect: Dialect = "north", four_as_tu: bool = False,
                 thousand: str | None = None) -> str:
     """Cách đọc số: the Vietnamese words for 0 <= n <= 999 999 (1023 → "một nghìn không trăm hai mươi ba")."""
