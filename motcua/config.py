@@ -261,6 +261,29 @@ class Limits(_Model):
     """After the burst, an address may fail this many times a minute."""
 
 
+class PaymentAccount(_Model):
+    """Tài khoản thu phí, lệ phí: the bank account citizens' transfers go to (VietQR) and the receipts' agency."""
+
+    bank_bin: str = Field(pattern=r"^\d{6}$")
+    """The bank's 6-digit NAPAS BIN (970415 VietinBank, 970418 BIDV, 970436 Vietcombank, ...)."""
+    account: str = Field(pattern=r"^[0-9A-Za-z]{1,19}$")
+    """The account number (letters and digits, at most 19)."""
+    name: str = Field("", max_length=100)
+    """The account holder as the bank shows it, printed beside the QR so the payer can check it."""
+    bank_name: str = Field("", max_length=100)
+    """The bank's name for people ("VietinBank - CN Bắc Ninh")."""
+    agency: str = Field("", max_length=200)
+    """Đơn vị thu: the collecting agency printed on receipts (default: [site].agency)."""
+    tax_code: str = Field("", pattern=r"^[0-9-]{0,14}$")
+    """The collecting agency's tax code (mã số thuế), printed on receipts."""
+    services: list[str] = Field(default_factory=list)
+    """Site services whose fees go to this account; empty: every service no other account names."""
+    receipt_form: str = Field("", max_length=20)
+    """Mẫu số of the receipt form (empty: a blank for the clerk)."""
+    receipt_series: str = Field("", max_length=20)
+    """Ký hiệu of the receipts (empty: a blank); the hub numbers receipts per series and year."""
+
+
 class SiteInfo(_Model):
     """The center itself."""
 
@@ -302,6 +325,8 @@ class SiteConfig(_Model):
     """HTTPS for the hub (none: plain HTTP, fine on loopback and for the demo)."""
     public: PublicListener = Field(default_factory=PublicListener)
     limits: Limits = Field(default_factory=Limits)
+    payment_accounts: list[PaymentAccount] = Field(default_factory=list)
+    """Receiving accounts for fees by transfer (VietQR); none: fees are taken in cash only."""
     _services_by_code: dict[str, Service] = PrivateAttr(default_factory=dict)
     _counters_by_number: dict[int, Counter] = PrivateAttr(default_factory=dict)
 
@@ -321,6 +346,20 @@ class SiteConfig(_Model):
                 if s not in known:
                     raise ValueError(f"counters[{i}].services[{j}]: unknown service {s!r}; "
                                      f"expected one of {', '.join(codes)}")
+        named: dict[str, int] = {}
+        for i, account in enumerate(self.payment_accounts):
+            for j, s in enumerate(account.services):
+                if s not in known:
+                    raise ValueError(f"payment_accounts[{i}].services[{j}]: unknown service {s!r}; "
+                                     f"expected one of {', '.join(codes)}")
+                if s in named:
+                    raise ValueError(f"payment_accounts[{i}].services[{j}]: service {s!r} already has "
+                                     f"payment_accounts[{named[s]}]")
+                named[s] = i
+        defaults = [i for i, a in enumerate(self.payment_accounts) if not a.services]
+        if len(defaults) > 1:
+            raise ValueError(f"payment_accounts[{defaults[1]}].services: only one account may leave services empty "
+                             f"(the default account is payment_accounts[{defaults[0]}])")
         pcodes = [p.code for p in self.priority_categories]
         if len(set(pcodes)) != len(pcodes):
             raise ValueError("priority_categories: duplicate code")
@@ -338,6 +377,13 @@ class SiteConfig(_Model):
     def counter(self, number: int) -> Counter | None:
         """A counter by number."""
         return self._counters_by_number.get(number)
+
+    def payment_account(self, service: str) -> PaymentAccount | None:
+        """The account a service's fees go to: the one naming the service, else the default one, else None."""
+        for account in self.payment_accounts:
+            if service in account.services:
+                return account
+        return next((a for a in self.payment_accounts if not a.services), None)
 
     def model_post_init(self, __context: Any) -> None:
         self._services_by_code = {s.code: s for s in self.services}
