@@ -351,6 +351,22 @@ class HubClient:
         """A dossier by UUID, provisional code or official code."""
         return self._call("GET", f"/dossiers/{key}")  # type: ignore[no-any-return]
 
+    def dossier_fee(self, key: str) -> dict[str, Any] | None:
+        """A dossier's fee (amount, words, VietQR payload, paid or not), None for a procedure without one."""
+        return self._call("GET", f"/dossiers/{key}/fee")["fee"]  # type: ignore[no-any-return]
+
+    def record_payment(self, key: str, body: dict[str, Any]) -> dict[str, Any]:
+        """POST /dossiers/{key}/payments: the fee was taken (body["id"]: a UUID made once, for retries)."""
+        return self._call("POST", f"/dossiers/{key}/payments", json=body)  # type: ignore[no-any-return]
+
+    def payment(self, payment_id: str) -> dict[str, Any]:
+        """A payment with its receipt's content (counter, admin)."""
+        return self._call("GET", f"/payments/{payment_id}")  # type: ignore[no-any-return]
+
+    def payments_summary(self, first: str, last: str) -> dict[str, Any]:
+        """Payments per day × procedure × method between two local days (admin)."""
+        return self._call("GET", "/payments/summary", params={"from": first, "to": last})  # type: ignore[no-any-return]
+
     def events(self, *, last_event_id: int | None = None, stop: threading.Event | None = None,
                on_state: Callable[[bool], None] | None = None, read_timeout: float = 45.0,
                max_backoff: float = 10.0) -> EventSubscription:

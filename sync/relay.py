@@ -239,9 +239,11 @@ class Relay:
             raise Transient(f"{method} {path}: HTTP {r.status_code} {_error_code(r)}")
         return r
 
-    def _apply(self, ops: list[Op], events: list[tuple[str, dict[str, Any]]]) -> None:
+    def _apply(self, ops: list[Op], events: list[tuple[str, dict[str, Any]]],
+               payments: list[dict[str, Any]] | None = None) -> None:
         assert self._loop is not None
-        fut = asyncio.run_coroutine_threadsafe(self.hub.apply_sync(ops=ops, events=events), self._loop)
+        fut = asyncio.run_coroutine_threadsafe(self.hub.apply_sync(ops=ops, events=events, payments=payments),
+                                               self._loop)
         try:
             fut.result(timeout=60)
         except TimeoutError as exc:
@@ -376,9 +378,13 @@ class Relay:
         if reset and kind != "status":
             ops.append(("DELETE FROM feed_items WHERE kind = ?", (kind,)))
         keys: list[Any] = []
+        payments: list[dict[str, Any]] = []
         for it in items:
             if kind == "status":
                 b = it["body"] or {}
+                if isinstance(b.get("payment"), dict):
+                    # A transfer the central server confirmed: recorded by the hub in this page's transaction.
+                    payments.append({**b["payment"], "dossier_id": b.get("id")})
                 ops.append((_STATUS, (b.get("code"), now, b.get("status"), b.get("at"), b.get("id"), b.get("at"))))
                 ops.append((_STATUS_HISTORY, (b.get("id"), b.get("status"), b.get("at"), b.get("id"))))
                 keys.append({"id": b.get("id"), "code": b.get("code"), "status": b.get("status"), "at": b.get("at")})
@@ -394,7 +400,7 @@ class Relay:
             events.append((f"sync.{kind}", {"sync": {"kind": kind, "epoch": new_epoch, "reset": reset,
                                                      "cursor": int(page["cursor"]), "count": len(items),
                                                      "items": keys[:200]}}))
-        self._apply(ops, events)
+        self._apply(ops, events, payments)
         if kind == "calendar" and (items or reset):
             self.hub.calendar_changed()
 

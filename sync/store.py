@@ -181,6 +181,32 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (name, role)
     );
     """,
+    # 7: fees (issue 16). One payment per dossier: marked at the counter (cash, or a transfer with the bank's
+    # reference) or confirmed by the central server's status feed; a provisional receipt number per series and
+    # year. `payer` and `collector` are for the receipt and staff views only: never in an event.
+    """
+    CREATE TABLE payments (
+        id TEXT PRIMARY KEY,
+        dossier_id TEXT NOT NULL UNIQUE REFERENCES dossiers (id),
+        day TEXT NOT NULL,
+        procedure TEXT NOT NULL,
+        amount INTEGER NOT NULL,
+        method TEXT NOT NULL,
+        reference TEXT NOT NULL DEFAULT '',
+        source TEXT NOT NULL,
+        account TEXT NOT NULL DEFAULT '',
+        receipt_series TEXT NOT NULL DEFAULT '',
+        receipt_year INTEGER NOT NULL,
+        receipt_no INTEGER NOT NULL,
+        counter INTEGER,
+        collector TEXT NOT NULL DEFAULT '',
+        payer TEXT NOT NULL DEFAULT '',
+        paid_at REAL NOT NULL,
+        body TEXT NOT NULL,
+        UNIQUE (receipt_series, receipt_year, receipt_no)
+    );
+    CREATE INDEX payments_day ON payments (day);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

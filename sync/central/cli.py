@@ -4,6 +4,7 @@
                    [--site-quota 50G] [--site-quota-for SITE=SIZE] [--upload-max-age-hours 24] [--docs]
     motcua central token create --db PATH --site CODE
     motcua central status --db PATH --dossier CODE --set received|processing|supplement|done|returned
+    motcua central payment --db PATH --dossier CODE --reference REF [--amount N] [--method transfer|cash]
     motcua central export --db PATH --kind tickets|dossiers [--site CODE]
     motcua central epoch --db PATH --bump
     motcua central catalog --db PATH [--put FILE.json] [--delete CODE]
@@ -60,7 +61,7 @@ def _site_quota(text: str) -> tuple[str, int | None]:
 def _serve(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(prog="motcua central", description="Máy chủ hồ sơ trung tâm tham chiếu / "
                                  "run the reference central case server "
-                                 "(subcommands: token, status, export, epoch, catalog, site).")
+                                 "(subcommands: token, status, payment, export, epoch, catalog, site).")
     ap.add_argument("--db", required=True, help="SQLite database file (created and seeded if missing)")
     ap.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     ap.add_argument("--port", type=int, default=8480, help="port (default 8480)")
@@ -110,7 +111,7 @@ def _serve(argv: list[str]) -> int:
 
 def main(argv: list[str]) -> int:
     """Entry point of `motcua central`."""
-    if not argv or argv[0] not in ("token", "status", "export", "epoch", "catalog", "site"):
+    if not argv or argv[0] not in ("token", "status", "payment", "export", "epoch", "catalog", "site"):
         return _serve(argv)
     action, rest = argv[0], argv[1:]
     ap = argparse.ArgumentParser(prog=f"motcua central {action}")
@@ -122,6 +123,12 @@ def main(argv: list[str]) -> int:
         ap.add_argument("--db", required=True)
         ap.add_argument("--dossier", required=True, help="official code, provisional code or id")
         ap.add_argument("--set", required=True, choices=STATUSES, dest="status")
+    elif action == "payment":
+        ap.add_argument("--db", required=True)
+        ap.add_argument("--dossier", required=True, help="official code, provisional code or id")
+        ap.add_argument("--reference", required=True, help="the bank's transaction reference")
+        ap.add_argument("--amount", type=int, default=None, help="đồng (default: the procedure's fee in the catalog)")
+        ap.add_argument("--method", choices=["transfer", "cash"], default="transfer")
     elif action == "export":
         ap.add_argument("--db", required=True)
         ap.add_argument("--kind", required=True, choices=["tickets", "dossiers", "events"])
@@ -145,6 +152,9 @@ def main(argv: list[str]) -> int:
             print(store.create_token(site=args.site))
         elif action == "status":
             item = store.set_status(args.dossier, args.status)
+            print(json.dumps(item, ensure_ascii=False))
+        elif action == "payment":
+            item = store.mark_paid(args.dossier, reference=args.reference, amount=args.amount, method=args.method)
             print(json.dumps(item, ensure_ascii=False))
         elif action == "export":
             out = sys.stdout

@@ -26,6 +26,8 @@ import orjson
 
 from motcua.clock import VIETNAM_TZ
 from sync.central import IDENTITY_REFUSED, IDENTITY_REQUIRED
+from sync.central.payments import MIGRATION as PAYMENTS_MIGRATION
+from sync.central.payments import CentralPayments
 from sync.files import private_dir, private_sqlite
 
 log = logging.getLogger(__name__)
@@ -126,6 +128,8 @@ MIGRATIONS: list[str] = [
                           started_at REAL NOT NULL, updated_at REAL NOT NULL);
     CREATE INDEX uploads_site ON uploads (site);
     """,
+    # 4: payments (issue 16): recorded by the sites, or confirmed here (sync.central.payments).
+    PAYMENTS_MIGRATION,
 ]
 
 
@@ -163,7 +167,7 @@ def _jsonable(obj: Any) -> Any:
     return obj
 
 
-class CentralStore:
+class CentralStore(CentralPayments):
     """The central server's database and blob folder."""
 
     def __init__(self, path: str | Path, *, dev_tokens: bool = False, seed: bool = True) -> None:
@@ -428,6 +432,7 @@ class CentralStore:
             if rows:
                 self.conn.executemany("INSERT INTO events (id, site, seq, type, at, body_hash, body, received_at) "
                                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            self._ingest_payments(site, [orjson.loads(r[6]) for r in rows if r[3] == "payment.recorded"])
             if tickets:
                 # The latest event of a ticket (by the site's sequence) holds its current content.
                 self.conn.executemany(
@@ -593,7 +598,7 @@ class CentralStore:
                 raise CentralError(404, "unknown_dossier", f"Không tìm thấy hồ sơ {key} / no such dossier")
             now = time.time()
             self.conn.execute("UPDATE dossiers SET status = ?, status_at = ? WHERE id = ?", (status, now, row[0]))
-            item = {"id": row[0], "code": row[2], "status": status, "at": now}
+            item = self._status_item(row[0], row[2], status, now)  # a payment rides along: the item replaces the last
             self._put_feed("status", row[0], item, site=row[1])
         return item
 

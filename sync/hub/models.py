@@ -127,6 +127,21 @@ class DossierRequest(_Body):
 
 
 
+class PaymentRequest(_Body):
+    """Thu phí: the clerk took a dossier's fee, in cash or by a transfer (with the bank's reference).
+
+    `id` is a UUID the device makes before its first try: a retry after a lost answer gets the first answer.
+    `payer` (default: the applicant) and `collector` go on the receipt only, never into events.
+    """
+
+    id: str = Field(pattern=r"^[0-9a-fA-F-]{32,36}$")
+    method: Literal["cash", "transfer"]
+    reference: str = Field("", max_length=64, description="the bank's transaction reference (transfers)")
+    amount: int | None = Field(None, ge=1, description="the amount the clerk saw; refused if it is not the fee")
+    payer: str = Field("", max_length=200)
+    collector: str = Field("", max_length=200)
+
+
 class CommissioningRequest(_Body):
     """Chạy thử: turn commissioning mode on (every number is a test ticket) or off."""
 

@@ -27,6 +27,7 @@ from sync.hub.errors import ApiError, store_unavailable
 from sync.hub.live import Broadcaster
 from sync.hub.metrics import HubMetrics
 from sync.hub.models import IssueRequest
+from sync.hub.payments import Payments
 from sync.hub.registry import DeviceRegistry
 from sync.relay import Relay, RelaySettings
 from sync.store import PUT_META, SITE_KEY, EncodedEvent, SiteStore, StoreError
@@ -72,6 +73,8 @@ class Hub:
         self.registry = DeviceRegistry(store, self.engine, config.tz)
         """Last heartbeat of each device, and which run left which fault (sync.hub.registry)."""
         self.metrics = HubMetrics(self)
+        self.payments = Payments(config, store, self.clock, local_day=self.engine.local_day, new_event=self.new_event,
+                                 catalog=self.dossiers.catalog)
         self._tick_task: asyncio.Task[None] | None = None
         self._tokens_task: asyncio.Task[None] | None = None
         self._last_purge = 0.0
@@ -101,6 +104,7 @@ class Hub:
         self.engine.device_faults = dict(self.store.device_faults)
         self.events.last_seq = max(self.events.last_seq, last_seq)
         self.dossiers.serials.clear()
+        self.payments.forget()
         log.info("loaded day %s: %d tickets, last event %d", day, len(tickets), last_seq)
 
     def _record_site(self) -> tuple[str, tuple[str, str]]:
@@ -193,6 +197,7 @@ class Hub:
             self.engine.apply_config(new)
             self.dossiers.config = new
             self.limiter.configure(burst=new.limits.auth_failures_burst, per_minute=new.limits.auth_failures_per_minute)
+            self.payments.config = new
             event = self.new_event("site.changed", {"changed": p.changed, "site": self.site_document()})
             try:
                 await self.store.submit([Change(event=event)], ops=[self._record_site()])
@@ -300,10 +305,19 @@ class Hub:
         self.engine.next_seq += 1
         return ev
 
-    async def apply_sync(self, *, ops: list[tuple[str, Any]], events: list[tuple[str, dict[str, Any]]]) -> None:
-        """Commit the relay's bookkeeping (and the events of what it changed) through the writer (on the loop)."""
+    async def apply_sync(self, *, ops: list[tuple[str, Any]], events: list[tuple[str, dict[str, Any]]],
+                         payments: list[dict[str, Any]] | None = None) -> None:
+        """Commit the relay's bookkeeping (and the events of what it changed) through the writer (on the loop).
+
+        `payments`: transfers the central server confirmed in a status page, recorded in the same transaction.
+        """
         changes = [Change(event=self.new_event(t, d)) for t, d in events]
-        await self.store.submit(changes, ops=ops)
+        paid_ops, paid_events, held = self.payments.confirmations(payments or [])
+        changes.extend(Change(event=e) for e in paid_events)
+        try:
+            await self.store.submit(changes, ops=[*ops, *paid_ops])
+        finally:
+            self.payments.release(held)
 
     def calendar_changed(self) -> None:
         """The central server's calendar feed changed: recount return times with the new table."""

@@ -47,6 +47,7 @@ async def post_dossier(body: DossierRequest, hub: HubDep, p: Issuer) -> Response
     either code. A repeat with the same `id` and body answers 200 with the dossier.
     """
     status, view = await hub.dossiers.submit(body, channel="kiosk" if p.role == "kiosk" else "counter")
+    view["fee"] = hub.payments.fee(view)  # what the citizen pays, with its VietQR (sync.hub.payments)
     return json_response(view, status)
 
 
@@ -56,6 +57,7 @@ async def get_dossier(key: str, hub: HubDep, p: AnyRole) -> Response:
     view = hub.dossiers.find(key) if len(key) <= 64 else None
     if view is None:
         raise ApiError(404, "unknown_dossier", "Không tìm thấy hồ sơ / no such dossier")
+    view["fee"] = hub.payments.fee(view)
     return json_response(view)
 
 

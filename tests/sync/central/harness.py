@@ -151,6 +151,7 @@ class Citizens:
         self.hub = hub
         self.tickets: list[dict[str, Any]] = []
         self.dossiers: list[dict[str, Any]] = []
+        self.payments: list[dict[str, Any]] = []
         self.errors: list[str] = []
         self.stop = threading.Event()
 
@@ -200,6 +201,31 @@ class Citizens:
                 self.errors.append(f"{r.status_code} {r.text[:100]}")
 
 
+    def pay_fees(self, n: int) -> None:
+        """Dossiers of a procedure with a fee (DD.03), each paid at the counter (cash or a transfer)."""
+        s = self.hub.session("counter")
+        for i in range(n):
+            if self.stop.is_set():
+                return
+            try:
+                r = s.post(self.hub.url + "/api/v1/dossiers", timeout=10, json={
+                    "id": str(uuid.uuid4()), "procedure": "DD.03", "applicant": {"name": f"Trần Thị {i}"}})
+                if r.status_code != 201:
+                    self.errors.append(f"{r.status_code} {r.text[:100]}")
+                    continue
+                self.dossiers.append(r.json())
+                body = {"id": str(uuid.uuid4()), "method": ("cash", "transfer")[i % 2],
+                        "reference": f"FT{i:08d}" if i % 2 else "", "payer": f"Trần Thị {i}"}
+                r = s.post(f"{self.hub.url}/api/v1/dossiers/{self.dossiers[-1]['id']}/payments", json=body, timeout=10)
+            except requests.RequestException as exc:
+                self.errors.append(type(exc).__name__)
+                return
+            if r.status_code == 201:
+                self.payments.append(r.json())
+            else:
+                self.errors.append(f"{r.status_code} {r.text[:100]}")
+
+
 # ---------------------------------------------------------------------- the check
 def _canon(obj: Any) -> bytes:
     return orjson.dumps(obj, option=orjson.OPT_SORT_KEYS)
@@ -243,11 +269,18 @@ def assert_exactly_once(hub: Hub, central: Central, citizens: Citizens | None = 
         hub_files = sorted(h.execute("SELECT dossier_id, position, sha256 FROM dossier_files").fetchall())
         central_files = sorted(c.execute("SELECT dossier_id, position, sha256 FROM dossier_files").fetchall())
         assert hub_files == central_files
+        # Payments: each one the hub recorded is at the central server once, the same (never its payer's name).
+        cols = "id, dossier_id, amount, method, reference"
+        hub_p = sorted(h.execute(f"SELECT {cols} FROM payments").fetchall())
+        central_p = sorted(c.execute(f"SELECT {cols} FROM payments WHERE site = 'FAULT'").fetchall())
+        assert hub_p == central_p, "payments differ"
         if citizens is not None:
             assert {t["id"] for t in citizens.tickets} <= set(central_tickets), "an acknowledged ticket is missing"
             assert {d["id"] for d in citizens.dossiers} <= set(central_d), "an acknowledged dossier is missing"
+            assert {p["id"] for p in citizens.payments} <= {r[0] for r in central_p}, "an acknowledged payment is missing"
         assert h.execute("SELECT COUNT(*) FROM dead_letters").fetchone()[0] == 0
-        return {"events": len(hub_events), "tickets": len(central_tickets), "dossiers": len(central_d)}
+        return {"events": len(hub_events), "tickets": len(central_tickets), "dossiers": len(central_d),
+                "payments": len(central_p)}
     finally:
         h.close()
         c.close()

@@ -57,6 +57,7 @@ def test_relay_killed_after_the_server_committed(tmp_path: Path, path: str) -> N
             return "pass"
 
         proxy.policy = policy
+        c.pay_fees(3)  # their dossiers and payment events go up through the proxy that kills the hub
         deadline = time.monotonic() + 30
         while not killed.is_set() and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -64,8 +65,10 @@ def test_relay_killed_after_the_server_committed(tmp_path: Path, path: str) -> N
         hub.proc.wait(10)  # type: ignore[union-attr]
         hub.start()
         c.take_numbers(20)
+        c.pay_fees(2)
         hub.wait_drained()
-        assert_exactly_once(hub, central, c)
+        # A kill may lose an answer (a payment the hub kept but the counter never heard of), never a payment.
+        assert assert_exactly_once(hub, central, c)["payments"] >= len(c.payments) >= 2
 
 
 def test_server_errors_after_commit_cut_bodies_drops_and_delays(tmp_path: Path) -> None:
@@ -83,12 +86,13 @@ def test_server_errors_after_commit_cut_bodies_drops_and_delays(tmp_path: Path) 
         c = Citizens(hub)
         c.take_numbers(400)
         c.submit_dossiers(20)
+        c.pay_fees(10)
         time.sleep(2)
         proxy.set("pass")
         hub.wait_drained()
         seen = {a for _, _, a in proxy.log}
         assert {"error_after", "cut_response", "cut_request", "refuse"} <= seen
-        assert_exactly_once(hub, central, c)
+        assert assert_exactly_once(hub, central, c)["payments"] == len(c.payments) == 10
 
 
 def test_two_hour_outage_then_the_link_returns(tmp_path: Path) -> None:
