@@ -20,6 +20,7 @@ from PIL import Image, ImageDraw
 from motcua.config import SiteConfig
 from printer_drivers import texts
 from printer_drivers.document import Align, Job, PageBuilder, Paper
+from printer_drivers.receipt import SlipFee, slip_fee_block
 from printer_drivers.render import TextStyle
 
 DEFAULT_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -242,6 +243,8 @@ class AppointmentSlip:
     ledger_book: str = ""
     ledger_entry: str = ""
     receiver_name: str = ""
+    fee: SlipFee | None = None
+    """The fee and its VietQR (printed on the citizen's copy), None for a procedure without a fee."""
 
     @property
     def qr_payload(self) -> str:
@@ -318,6 +321,8 @@ def _slip_copy(page: PageBuilder, slip: AppointmentSlip, s: Styles, copy: SlipCo
     if slip.ledger_book or slip.ledger_entry:
         page.text(texts.SLIP_LEDGER.vi.format(book=slip.ledger_book or "…", entry=slip.ledger_entry or "…"),
                   body, hanging=hang)
+    if slip.fee is not None and copy == "customer":
+        slip_fee_block(page, slip.fee, s)
     page.feed(12)
     page.qr(slip.qr_payload, module=s.qr_module, ec="M")
     page.feed(4)
@@ -522,6 +527,7 @@ def slip_for_dossier(*, dossier: Mapping[str, Any], procedure: Mapping[str, Any]
             f"{str(center.get('public_url')).rstrip('/')}/d/{dossier.get('qr') or dossier['id']}"
             if center.get("public_url") else "")),
         receiver_name=receiver,
+        fee=SlipFee.from_view(dossier.get("fee")),
     )
 
 
