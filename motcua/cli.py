@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "diag": ("diagnostics.cli", "main", "kiểm tra kỹ thuật / technician checks"),
     "calendar": ("motcua.calendar_cli", "main", "tính ngày hẹn trả / working-time due dates"),
     "scan": ("scanners.cli", "main", "đọc mã QR / decode codes in a photo"),
+    "fee": ("printer_drivers.fee_cli", "main", "phí: mã VietQR, số tiền bằng chữ / fees: VietQR payload, amount in words"),
     "backup": ("sync.backup", "backup_main", "sao lưu máy chủ trạm / back up the site hub"),
     "restore": ("sync.backup", "restore_main", "khôi phục từ bản sao lưu / restore the site hub from a backup"),
 }

@@ -25,7 +25,7 @@ def _parser() -> argparse.ArgumentParser:
                                      "print samples and check printers")
     sub = parser.add_subparsers(dest="command", required=True)
     sample = sub.add_parser("sample", help="in một mẫu / print a sample layout")
-    sample.add_argument("--layout", choices=("ticket", "slip", "test"), required=True)
+    sample.add_argument("--layout", choices=("ticket", "slip", "receipt", "test"), required=True)
     sample.add_argument("--printer", required=True,
                         help="usb://VID:PID, serial:///dev/ttyUSB0?baud=19200, tcp://HOST:9100, "
                              "file:///path/out.bin, cups://QUEUE, win32://NAME, dummy:")
@@ -35,7 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     sample.add_argument("--config", type=Path, help="site TOML (default: the example center)")
     sample.add_argument("--priority", help="ticket: a priority category code (e.g. elderly)")
     sample.add_argument("--copies", choices=("customer", "archive", "both"), default="customer",
-                        help="slip: which copies")
+                        help="slip, receipt: which copies")
     sample.add_argument("--timeout", type=float, default=5.0, help="seconds (I/O)")
     sample.add_argument("--json", action="store_true", help="print the result as JSON")
     status = sub.add_parser("status", help="đọc trạng thái máy in / read a printer's status")
@@ -53,6 +53,11 @@ def _sample_job(args: argparse.Namespace, printer: Printer) -> Job:
     if args.layout == "slip":
         copies = ("archive", "customer") if args.copies == "both" else (args.copies,)
         return slip_job(sample_slip(site), paper=paper, copies=copies)  # type: ignore[arg-type]
+    if args.layout == "receipt":
+        from printer_drivers.receipt import receipt_job, sample_receipt
+
+        copies = ("archive", "customer") if args.copies == "both" else (args.copies,)
+        return receipt_job(sample_receipt(site), paper=paper, copies=copies)  # type: ignore[arg-type]
     return printer_test_page_job(PrinterTestPage(address=printer.address.redacted(), profile=paper.profile,
                                   paper_mm=paper.width_mm), paper=paper)
 
