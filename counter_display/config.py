@@ -174,6 +174,9 @@ class PanelSettings(_Model):
     """Also speak calls on this PC (when there is no lobby board with speakers)."""
     poll_s: float = Field(20.0, ge=1, le=600)
     """Refresh the waiting count at least this often (events refresh it too)."""
+    citizen_screen: int | None = Field(None, ge=0, le=16)
+    """The screen facing the citizen (0 = the first), where the fee's QR opens full screen; none (no second
+    screen yet): a large window beside the panel that the clerk turns to the citizen or drags to a screen."""
 
 
 class KeypadSettings(_Model):

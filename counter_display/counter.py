@@ -169,12 +169,14 @@ class CounterPanel(QWidget):
         self.stack.addWidget(self._pin_page(family))
         self.stack.addWidget(self._main_page(family))
         self.receive_form = ReceiveForm(client=client, run=self.worker.run, family=family,
-                                        printer_settings=config.printer, clerk=lambda: self.clerk or "")
+                                        printer_settings=config.printer, clerk=lambda: self.clerk or "",
+                                        citizen_screen=config.counter.citizen_screen,
+                                        counter_name=texts.PANEL_TITLE.format(counter=self.number).vi)
         self.receive_form.closed.connect(self.close_receive)
         self.receive_form.changed.connect(self.changed.emit)
         self.stack.addWidget(self.receive_form)
         for keys, slot in (("Ctrl+Return", self.receive_form.submit), ("Ctrl+Enter", self.receive_form.submit),
-                           ("Escape", self.receive_form.close_form)):
+                           ("Escape", self.receive_form.close_form), ("F9", self.receive_form.fee_box.show_citizen)):
             sc = QShortcut(QKeySequence(keys), self.receive_form)
             sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             sc.activated.connect(slot)
@@ -451,6 +453,9 @@ class CounterPanel(QWidget):
         """A live hub event (from the feed): refresh when it concerns this counter's queue or devices."""
         mine = set(self.view.get("services", []))
         t = ev.data.get("ticket") or {}
+        if ev.type == "payment.recorded":  # the central server confirmed a transfer of the dossier on screen?
+            self.receive_form.fee_box.on_payment_event(ev.data.get("payment") or {})
+            return
         if ev.type == "site.changed":
             self.services = []  # the hub reloaded its site file: fetch names and services again
             if self.busy == 0:

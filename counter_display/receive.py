@@ -319,7 +319,7 @@ class ReceiveForm(QWidget):
 
     def __init__(self, *, client: Any, run: Callable[[str, Callable[[], Any]], None], family: str,
                  printer_settings: SlipPrinterSettings | None = None, clerk: Callable[[], str] | None = None,
-                 parent: QWidget | None = None) -> None:
+                 citizen_screen: int | None = None, counter_name: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.client = client
         self.run = run
@@ -337,6 +337,7 @@ class ReceiveForm(QWidget):
         self.received: Received | None = None
         self.message = ""
         self.scanner_text = texts.RECEIVE_SCANNER_NONE.vi
+        self._fee_placement = (citizen_screen, counter_name)
         self.pages = QStackedWidget(self)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -507,6 +508,10 @@ class ReceiveForm(QWidget):
         self.due_label.setWordWrap(True)
         cl.addWidget(self.due_label)
         lay.addWidget(card)
+        from .fee import FeeBox  # the fee step (thu phí), when the procedure has a fee
+
+        self.fee_box = FeeBox(self, citizen_screen=self._fee_placement[0], counter_name=self._fee_placement[1])
+        lay.addWidget(self.fee_box)
         self.print_label = QLabel("")
         self.print_label.setWordWrap(True)
         self.print_label.setObjectName("status")
@@ -699,12 +704,7 @@ class ReceiveForm(QWidget):
             r.printed, r.print_message = False, texts.RECEIVE_NO_PRINTER.vi
             self._draw_done()
             return
-        if self.printer is None:
-            from printer_drivers.connection import Printer
-
-            s = self.printer_settings
-            self.printer = Printer(s.address, profile=s.profile, paper_mm=s.paper_mm)
-        printer, slip, copies, client = self.printer, r.slip, list(self.printer_settings.copies), self.client
+        printer, slip, copies, client = self.ensure_printer(), r.slip, list(self.printer_settings.copies), self.client
         device = f"{self.window().windowTitle() or 'counter'} – máy in giấy hẹn"
         r.printed, r.print_message = None, texts.RECEIVE_PRINTING.vi
         self._draw_done()
@@ -731,6 +731,16 @@ class ReceiveForm(QWidget):
 
     _fault_reported = False
 
+    def ensure_printer(self) -> Printer:
+        """The counter's printer (slips and receipts), opened on first use; printer_settings must be set."""
+        if self.printer is None:
+            from printer_drivers.connection import Printer
+
+            s = self.printer_settings
+            assert s is not None
+            self.printer = Printer(s.address, profile=s.profile, paper_mm=s.paper_mm)
+        return self.printer
+
     def reprint(self) -> None:
         """Print the slip of the dossier just received again (after fixing the printer)."""
         if self.received is not None and self.received.printed is not None:
@@ -740,6 +750,10 @@ class ReceiveForm(QWidget):
         """An answer from the worker (GUI thread)."""
         from sync.client import HubError, HubUnavailable
 
+        if name.startswith("receive.fee."):
+            self.fee_box.on_result(name, result, error)
+            self.changed.emit()
+            return
         if name == "receive.catalog":
             if error is not None:
                 detail = error.message if isinstance(error, (HubError, HubUnavailable)) else str(error)
@@ -811,12 +825,14 @@ class ReceiveForm(QWidget):
         self.print_label.setObjectName("error" if r.printed is False else "status")
         self._restyle(self.print_label)
         self.reprint_button.setEnabled(r.printed is not None and self.printer_settings is not None)
+        self.fee_box.show_for(r)
 
     # ------------------------------------------------------------------ leaving
     def new_dossier(self) -> None:
         """Clear the form for the next dossier (a new id)."""
         self.dossier_id = str(uuid.uuid4())
         self.received = None
+        self.fee_box.clear()
         for e in (self.id_number, self.name, self.phone, self.email, self.address, self.post_address, self.note,
                   self.search):
             e.clear()
@@ -839,6 +855,7 @@ class ReceiveForm(QWidget):
         """Release the printer connection (on exit)."""
         if self.printer is not None:
             self.printer.close()
+        self.fee_box.citizen.close()
 
 
 def _words(dt: datetime) -> str:

@@ -1,0 +1,396 @@
+"""Thu phí, lệ phí at the counter: the citizen-facing QR screen, the clerk's fee step and the receipt.
+
+After a dossier of a procedure with a fee is received, the confirmation page shows the fee step (`FeeBox`)
+and the citizen sees the amount and the VietQR on `CitizenFeeScreen`:
+- with `[counter] citizen_screen = N` in the device file, full screen on that screen (a second monitor
+  turned to the citizen);
+- without it (no second screen yet), a large window beside the panel, with nothing the citizen may not
+  see (no name, no ID number), that the clerk turns towards the citizen or drags to a second screen.
+The clerk marks the fee paid — cash, or a transfer with the bank's reference — or the central server's
+confirmation arrives (a `payment.recorded` event from its status feed): either way the hub keeps one
+payment, the citizen's screen says "paid", and the receipt prints on the counter's printer.
+
+Nothing here touches the network or the printer on the GUI thread: operations go to the panel's worker as
+"receive.fee.*" and their answers come back through `on_result`. A payment's id is made once per dossier,
+so pressing again after a lost answer finds the same payment at the hub.
+"""
+from __future__ import annotations
+
+import io
+import logging
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from . import texts
+from .qt import (
+    QApplication,
+    QDialog,
+    QFont,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPixmap,
+    QPushButton,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+
+if TYPE_CHECKING:
+    from .receive import Received, ReceiveForm
+
+log = logging.getLogger(__name__)
+
+
+def qr_pixmap(payload: str, size_px: int) -> QPixmap:
+    """A QR code, black on white with a quiet zone of 4 modules, at about `size_px` (whole pixels per module)."""
+    from PIL import Image, ImageOps
+
+    from printer_drivers.render import qr_image, qr_modules
+
+    n = qr_modules(payload, ec="M")
+    module = max(2, size_px // (n + 8))
+    ink = qr_image(payload, module=module, ec="M")
+    img = ImageOps.expand(ImageOps.invert(ink.convert("L")), border=4 * module, fill=255)
+    buf = io.BytesIO()
+    Image.Image.save(img, buf, format="PNG")
+    pm = QPixmap()
+    pm.loadFromData(buf.getvalue(), "PNG")
+    return pm
+
+
+def method_text(method: str) -> texts.Text:
+    """"tiền mặt" / "chuyển khoản"."""
+    return texts.FEE_METHOD_TRANSFER if method == "transfer" else texts.FEE_METHOD_CASH
+
+
+class CitizenFeeScreen(QDialog):
+    """What the citizen sees: the amount in figures and words, the VietQR, the account, then "paid".
+
+    Shows no personal data: it may sit on a screen turned to the lobby.
+    """
+
+    def __init__(self, family: str, *, counter: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setWindowTitle(texts.CITIZEN_TITLE.format(counter=counter).vi)
+        self.setModal(False)
+        self.setStyleSheet("QDialog { background: white; } QLabel { color: #102a43; background: transparent; }")
+        self.payload = ""
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(32, 24, 32, 24)
+        lay.setSpacing(8)
+
+        def label(size: int, bold: bool = False, color: str = "#102a43") -> QLabel:
+            w = QLabel("")
+            w.setFont(QFont(family, size, QFont.Weight.Bold if bold else QFont.Weight.Normal))
+            w.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            w.setWordWrap(True)
+            w.setStyleSheet(f"color: {color};")
+            lay.addWidget(w)
+            return w
+
+        self.heading = label(18, True, "#13315c")
+        self.heading.setText(f"{texts.CITIZEN_HEADING.vi}\n{texts.CITIZEN_HEADING.en}")
+        self.amount = label(40, True, "#c62828")
+        self.words = label(15)
+        self.dossier = label(12, color="#486581")
+        self.qr = QLabel()
+        self.qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        lay.addWidget(self.qr, 1)
+        self.scan = label(15, True)
+        self.account = label(14)
+        self.holder = label(13)
+        self.note = label(14, True)
+        self.paid = label(30, True, "#2e7d32")
+        self.resize(760, 1000)
+
+    def show_fee(self, fee: dict[str, Any], code: str) -> None:
+        """The fee to pay (the hub's dossier `fee`), with its QR when the site has a receiving account."""
+        self.payload = str(fee.get("qr") or "")
+        self.amount.setText(str(fee["amount_text"]))
+        self.words.setText(str(fee["words"]))
+        self.dossier.setText(texts.CITIZEN_DOSSIER.format(code=code).vi)
+        account = fee.get("account") or {}
+        if self.payload:
+            self.qr.setPixmap(qr_pixmap(self.payload, 460))
+            self.scan.setText(f"{texts.CITIZEN_SCAN.vi}\n{texts.CITIZEN_OR_CASH.vi}")
+            self.account.setText(texts.CITIZEN_ACCOUNT.format(bank=account.get("bank_name") or account.get("bank_bin"),
+                                                             account=account.get("account")).vi)
+            self.holder.setText(texts.CITIZEN_HOLDER.format(name=account.get("name") or "—").vi)
+            self.note.setText(texts.CITIZEN_NOTE.format(note=fee.get("note") or "").vi)
+        else:
+            self.qr.clear()
+            self.scan.setText(f"{texts.CITIZEN_CASH_ONLY.vi}\n{texts.CITIZEN_CASH_ONLY.en}")
+            for w in (self.account, self.holder, self.note):
+                w.setText("")
+        for w in (self.qr, self.account, self.holder, self.note):
+            w.setVisible(bool(self.payload))
+        self.paid.hide()
+
+    def show_paid(self) -> None:
+        """The fee is paid: the QR goes (it must not be paid twice), the thanks stay."""
+        self.payload = ""
+        self.qr.clear()
+        for w in (self.qr, self.scan, self.account, self.holder, self.note):
+            w.hide()
+        self.paid.setText(f"{texts.CITIZEN_PAID.vi}\n{texts.CITIZEN_PAID.en}")
+        self.paid.show()
+
+    def place(self, screen: int | None, beside: QWidget | None = None) -> None:
+        """Full screen on the citizen's screen when one is configured and attached, else a window beside the panel."""
+        app = QApplication.instance()
+        screens = app.screens() if isinstance(app, QApplication) else []
+        if screen is not None and screen < len(screens):
+            self.setGeometry(screens[screen].geometry())
+            self.showFullScreen()
+            return
+        if screen is not None:
+            log.warning("citizen_screen = %d, but only %d screen(s) are attached: showing a window", screen, len(screens))
+        if beside is not None and not self.isVisible():
+            top = beside.frameGeometry()
+            self.move(top.right() + 12, top.top())
+        self.showNormal()
+        self.raise_()
+
+
+class FeeBox(QFrame):
+    """The clerk's fee step on the confirmation page of a received dossier."""
+
+    changed = Signal()
+
+    def __init__(self, form: ReceiveForm, *, citizen_screen: int | None = None, counter_name: str = "") -> None:
+        super().__init__(form)
+        self.form = form
+        self.citizen_screen = citizen_screen
+        self.setObjectName("card")
+        self.received: Received | None = None
+        self.fee: dict[str, Any] | None = None
+        self.payment: dict[str, Any] | None = None
+        self.payment_id = str(uuid.uuid4())
+        self.saving = False
+        self.receipt_printed: bool | None = None
+        self.citizen = CitizenFeeScreen(form.family, counter=counter_name, parent=None)
+        lay = QVBoxLayout(self)
+        self.title = QLabel("")
+        self.title.setFont(QFont(form.family, 14, QFont.Weight.Bold))
+        lay.addWidget(self.title)
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        self.status.setObjectName("status")
+        lay.addWidget(self.status)
+        row = QHBoxLayout()
+        self.show_button = QPushButton(f"{texts.FEE_SHOW_QR.vi} (F9)")
+        self.show_button.clicked.connect(self.show_citizen)
+        self.check_button = QPushButton(texts.FEE_CHECK.vi)
+        self.check_button.clicked.connect(self.check)
+        row.addWidget(self.show_button, 1)
+        row.addWidget(self.check_button)
+        lay.addLayout(row)
+        row = QHBoxLayout()
+        self.reference = QLineEdit()
+        self.reference.setPlaceholderText(texts.FEE_REFERENCE.vi)
+        self.reference.setMaxLength(64)
+        self.transfer_button = QPushButton(texts.FEE_TRANSFER.vi)
+        self.transfer_button.clicked.connect(lambda: self.pay("transfer"))
+        row.addWidget(self.reference, 1)
+        row.addWidget(self.transfer_button)
+        lay.addLayout(row)
+        row = QHBoxLayout()
+        self.cash_button = QPushButton(texts.FEE_CASH.vi)
+        self.cash_button.setObjectName("complete")
+        self.cash_button.clicked.connect(lambda: self.pay("cash"))
+        self.reprint_button = QPushButton(texts.FEE_REPRINT.vi)
+        self.reprint_button.clicked.connect(self.print_receipt)
+        row.addWidget(self.cash_button, 1)
+        row.addWidget(self.reprint_button)
+        lay.addLayout(row)
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        self.message.setObjectName("status")
+        lay.addWidget(self.message)
+        self.hide()
+
+    # ------------------------------------------------------------------ showing
+    def show_for(self, received: Received) -> None:
+        """A dossier was just received: its fee (from the hub's answer), and the citizen's screen if it is unpaid."""
+        new = self.received is None or self.received.dossier.get("id") != received.dossier.get("id")
+        self.received = received
+        if new:
+            self.payment_id = str(uuid.uuid4())
+            self.payment, self.receipt_printed = None, None
+            self.reference.clear()
+            self.message.setText("")
+        self.fee = received.dossier.get("fee")
+        if not self.fee:
+            self.hide()
+            self.citizen.hide()
+            return
+        if new and self.fee.get("payment"):
+            self.check()  # paid already (a retry of a dossier the hub had): fetch the payment for the receipt
+        self._draw()
+        self.show()
+        if new and not self.fee.get("paid"):
+            self.show_citizen()
+
+    def show_citizen(self) -> None:
+        """Put the amount and the QR in front of the citizen (F9)."""
+        if not self.fee or self.received is None:
+            return
+        if self.payment is None:
+            self.citizen.show_fee(self.fee, str(self.received.dossier.get("code", "")))
+        self.citizen.place(self.citizen_screen, beside=self.window())
+
+    def clear(self) -> None:
+        """The next citizen: no fee on screen, the citizen's screen closed."""
+        self.received, self.fee, self.payment = None, None, None
+        self.citizen.hide()
+        self.hide()
+
+    def _draw(self) -> None:
+        fee = self.fee or {}
+        self.title.setText(texts.FEE_BOX_TITLE.format(amount=fee.get("amount_text", "")).vi + f" · {fee.get('words', '')}")
+        p = self.payment
+        if p is not None:
+            number = f"{int((p.get('receipt') or {}).get('number') or 0):07d}"
+            line = texts.FEE_PAID.format(method=method_text(str(p.get("method"))), number=number).vi
+            if p.get("source") == "central":
+                line += f"\n{texts.FEE_PAID_CENTRAL.vi}"
+            self.status.setText(line)
+            self.status.setObjectName("status")
+        else:
+            self.status.setText(texts.FEE_UNPAID.vi if fee.get("qr") else texts.FEE_NO_ACCOUNT.vi)
+        paid = p is not None
+        for w in (self.cash_button, self.transfer_button, self.reference):
+            w.setEnabled(not paid and not self.saving)
+        self.show_button.setEnabled(not paid)
+        self.check_button.setEnabled(not paid and not self.saving)
+        self.reprint_button.setEnabled(paid and self.receipt_printed is not None)
+
+    # ------------------------------------------------------------------ paying
+    def pay(self, method: str) -> None:
+        """The clerk took the fee: record it at the hub (worker thread), then print the receipt."""
+        if self.received is None or not self.fee or self.payment is not None or self.saving:
+            return
+        reference = self.reference.text().strip()
+        if method == "transfer" and not reference:
+            self.message.setText(texts.FEE_NEED_REFERENCE.vi)
+            self.changed.emit()
+            return
+        self.saving = True
+        self.message.setText(texts.FEE_SAVING.vi)
+        self._draw()
+        client, key = self.form.client, str(self.received.dossier["id"])
+        body = {"id": self.payment_id, "method": method, "reference": reference if method == "transfer" else "",
+                "amount": int(self.fee["amount"]), "payer": self.received.request.name, "collector": self.form.clerk()}
+        self.form.run("receive.fee.pay", lambda: client.record_payment(key, body))
+
+    def check(self) -> None:
+        """Ask the hub whether the fee is paid (a transfer the province confirmed)."""
+        if self.received is None:
+            return
+        client, key = self.form.client, str(self.received.dossier["id"])
+
+        def op() -> dict[str, Any] | None:
+            fee = client.dossier_fee(key)
+            payment = (fee or {}).get("payment")
+            return client.payment(payment["id"]) if payment else None
+
+        self.form.run("receive.fee.check", op)
+
+    def on_payment_event(self, payment: dict[str, Any]) -> None:
+        """A `payment.recorded` event: when it is this dossier's (the central server's confirmation), fetch it."""
+        if self.received is not None and self.payment is None and payment.get("dossier_id") == self.received.dossier.get("id"):
+            self.check()
+
+    def on_result(self, name: str, result: Any, error: BaseException | None) -> None:
+        """An answer from the worker (GUI thread)."""
+        from sync.client import HubError, HubUnavailable
+
+        if name == "receive.fee.pay":
+            self.saving = False
+            if error is None:
+                self._paid(result)
+            elif isinstance(error, HubError) and error.code == "already_paid":
+                self.check()  # the province's confirmation came first: take that one
+            elif isinstance(error, HubUnavailable):
+                self.message.setText(texts.FEE_HUB_DOWN.vi)
+            else:
+                message = error.message if isinstance(error, HubError) else str(error)
+                log.info("payment not recorded: %s", message)
+                self.message.setText(texts.FEE_FAILED.format(message=message).vi)
+        elif name == "receive.fee.check":
+            if error is None and result is not None and self.payment is None:
+                self._paid(result)
+            elif error is not None:
+                self.message.setText(texts.FEE_HUB_DOWN.vi if isinstance(error, HubUnavailable)
+                                     else texts.FEE_FAILED.format(message=getattr(error, "message", str(error))).vi)
+        elif name == "receive.fee.print":
+            if error is not None:
+                log.error("receipt not printed", exc_info=error)
+                self.receipt_printed = False
+                self.message.setText(texts.FEE_RECEIPT_FAILED.format(reason=str(error)).vi)
+            elif result.printed:
+                self.receipt_printed = True
+                self.message.setText(texts.FEE_RECEIPT_PRINTED.vi)
+            else:
+                self.receipt_printed = False
+                reason = result.reason.vi if result.reason else result.outcome.text.vi
+                self.message.setText(texts.FEE_RECEIPT_FAILED.format(reason=reason).vi)
+        self._draw()
+        self.changed.emit()
+
+    def _paid(self, payment: dict[str, Any]) -> None:
+        self.payment = payment
+        self.citizen.show_paid()
+        self.print_receipt()
+
+    # ------------------------------------------------------------------ the receipt
+    def receipt(self) -> Any:
+        """The receipt of this dossier's payment (printer_drivers.receipt.FeeReceipt)."""
+        from printer_drivers.receipt import receipt_for_payment
+
+        assert self.payment is not None and self.received is not None
+        return receipt_for_payment(self.payment, self.form.site, lookup_url=str(self.received.dossier.get("lookup_url") or ""),
+                                   payer_address=self.received.request.address.strip(),
+                                   collector=self.payment.get("collector") or self.form.clerk())
+
+    def print_receipt(self) -> None:
+        """Print the receipt (again) on the counter's printer: the slip's copies, each cut."""
+        if self.payment is None:
+            return
+        settings = self.form.printer_settings
+        if settings is None:
+            self.receipt_printed = False
+            self.message.setText(texts.FEE_RECEIPT_NO_PRINTER.vi)
+            self._draw()
+            return
+        printer = self.form.ensure_printer()
+        receipt, copies = self.receipt(), tuple(settings.copies)
+        self.receipt_printed = None
+        self.message.setText(texts.FEE_RECEIPT_PRINTING.vi)
+
+        def op() -> Any:
+            from printer_drivers.receipt import receipt_job
+
+            return printer.print_job(receipt_job(receipt, paper=printer.paper, copies=copies))  # type: ignore[arg-type]
+
+        self.form.run("receive.fee.print", op)
+
+
+def render_citizen_screen(fee: dict[str, Any], code: str, path: Any, *, paid: bool = False) -> Any:
+    """Draw the citizen's fee screen offscreen to a PNG (the demo's DIR/screens/)."""
+    from .qt import app, load_fonts
+
+    app()
+    screen = CitizenFeeScreen(load_fonts())
+    screen.show_fee(fee, code)
+    if paid:
+        screen.show_paid()
+    screen.resize(760, 1000)
+    screen.ensurePolished()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    screen.grab().save(str(path))
+    screen.deleteLater()
+    return path
