@@ -232,7 +232,10 @@ class DossierScreens:
         self.s_qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.s_done = btn("", size=7, color="#2fbf71", min_h_mm=22)
         self.s_done.clicked.connect(lambda: self.win.go_home(clear=True))
-        for x in (self.s_title, self.s_code, self.s_provisional, self.s_due, self.s_printed):
+        from kiosk.fee import FeePanel  # the fee and its VietQR, when the procedure has one
+
+        self.s_fee = FeePanel(self.win)
+        for x in (self.s_title, self.s_code, self.s_provisional, self.s_due, self.s_printed, self.s_fee):
             lay.addWidget(x)
         lay.addWidget(self.s_qr, 1)
         lay.addWidget(self.s_done)
@@ -599,7 +602,8 @@ class DossierScreens:
         self.s_printed.setText(T.SLIP_PRINTED(lang) if r.printed else T.SLIP_NOT_PRINTED(lang, reason=r.fault_vi))
         from kiosk.app import qr_pixmap
 
-        self.s_qr.setPixmap(qr_pixmap(str(d.get("lookup_url") or d["id"]), self.win.mm(70)))
+        self.s_fee.show_fee(d.get("fee"), lang)
+        self.s_qr.setPixmap(qr_pixmap(str(d.get("lookup_url") or d["id"]), self.win.mm(40 if d.get("fee") else 70)))
         self.draft = None  # personal data leaves memory; the screen keeps only the code until "Xong"
         self.win.show_page("submitted")
 
@@ -683,6 +687,7 @@ class DossierScreens:
             f.clear()
         for lab in (self.d_preview, self.s_qr, self.s_code, self.lr_code, self.lr_timeline, self.r_body):
             lab.clear()
+        self.s_fee.clear()
         self.backend.forget()
 
 

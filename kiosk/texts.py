@@ -168,3 +168,12 @@ ST_SUPPLEMENT = T("Cần bổ sung hồ sơ", "More documents needed")
 ST_DONE = T("Đã có kết quả", "Result ready")
 ST_RETURNED = T("Đã trả kết quả", "Result returned")
 MORE_RESULTS = T("Xem thêm (trang {page}/{pages})", "More (page {page} of {pages})")
+
+# -- the fee of a self-submitted dossier (phí, lệ phí) -----------------------------------------------------
+FEE_TITLE = T("Phí, lệ phí: {amount}", "Fee: {amount}")
+FEE_SCAN = T("Quét mã VietQR bằng ứng dụng ngân hàng để nộp phí, hoặc nộp tại quầy thu phí.",
+             "Scan the VietQR with a banking app to pay, or pay at the fee counter.")
+FEE_ACCOUNT = T("{bank} · Số tài khoản {account}", "{bank} · Account {account}")
+FEE_NOTE = T("Nội dung chuyển khoản: {note}", "Transfer note: {note}")
+FEE_AT_COUNTER = T("Vui lòng nộp phí tại quầy thu phí của Trung tâm.", "Please pay the fee at the center's fee counter.")
+FEE_PAID = T("Đã nộp phí. Xin cảm ơn!", "The fee is paid. Thank you!")

@@ -1,0 +1,74 @@
+"""The fee of a self-submitted dossier on the kiosk's confirmation page: amount, words and the VietQR.
+
+The hub's answer to the dossier carries its `fee` (sync.hub.payments): the amount in figures and words and
+a dynamic VietQR (the amount, and a transfer note with the dossier code) for the account of the procedure's
+service. The citizen scans it with a banking app there and then, or pays at the fee counter; the printed
+slip carries the same QR. Nothing personal is on this panel.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from kiosk import texts as T
+from kiosk.qt import QLabel, Qt, QVBoxLayout, QWidget
+
+if TYPE_CHECKING:
+    from kiosk.app import KioskWindow
+
+
+class FeePanel(QWidget):
+    """Phí, lệ phí: shown when the dossier's procedure has a fee; hidden otherwise."""
+
+    def __init__(self, win: KioskWindow) -> None:
+        super().__init__()
+        self.win = win
+        self.payload = ""
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(win.mm(1))
+        lab = win._label  # noqa: SLF001 - the window's own label factory (fonts follow large-text mode)
+        self.title = lab("", size=7, bold=True, color="#ffd23f")
+        self.words = lab("", size=5)
+        self.scan = lab("", size=5, color="#b8c7d9")
+        self.qr = QLabel()
+        self.qr.setObjectName("fee_qr")
+        self.qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.account = lab("", size=4.6)
+        self.note = lab("", size=4.6, bold=True)
+        for w in (self.title, self.words, self.scan, self.qr, self.account, self.note):
+            lay.addWidget(w)
+        self.hide()
+
+    def show_fee(self, fee: dict[str, Any] | None, lang: str) -> None:
+        """The dossier's fee (None: free, the panel hides)."""
+        from kiosk.app import qr_pixmap
+
+        if not fee or not fee.get("amount"):
+            self.clear()
+            return
+        self.title.setText(T.FEE_TITLE(lang, amount=fee.get("amount_text", "")))
+        self.words.setText(str(fee.get("words") or ""))
+        paid = bool(fee.get("paid"))
+        self.payload = "" if paid else str(fee.get("qr") or "")
+        account = fee.get("account") or {}
+        if self.payload:
+            self.scan.setText(T.FEE_SCAN(lang))
+            self.qr.setPixmap(qr_pixmap(self.payload, self.win.mm(62)))
+            self.account.setText(T.FEE_ACCOUNT(lang, bank=account.get("bank_name") or account.get("bank_bin", ""),
+                                               account=account.get("account", "")))
+            self.note.setText(T.FEE_NOTE(lang, note=fee.get("note", "")))
+        else:
+            self.scan.setText(T.FEE_PAID(lang) if paid else T.FEE_AT_COUNTER(lang))
+            self.qr.clear()
+            self.account.setText("")
+            self.note.setText("")
+        for w in (self.qr, self.account, self.note):
+            w.setVisible(bool(self.payload))
+        self.show()
+
+    def clear(self) -> None:
+        """The next citizen: nothing of this dossier stays on screen."""
+        self.payload = ""
+        for w in (self.title, self.words, self.scan, self.qr, self.account, self.note):
+            w.clear()
+        self.hide()
