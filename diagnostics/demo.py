@@ -48,6 +48,7 @@ class DemoRun:
     synced: int = 0
     dossiers: list[str] = field(default_factory=list)
     dossier_channels: dict[str, int] = field(default_factory=dict)
+    payments: int = 0
     errors: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -262,7 +263,41 @@ def simulate_dossiers(run: DemoRun, *, kiosk_count: int, counter_count: int) -> 
         run.dossier_channels["counter"] = run.dossier_channels.get("counter", 0) + 1
         job = slip_job(make_slip(req, dossier, site, clerk="Cán bộ quầy 6"), copies=("archive", "customer"))
         keep_slip(job, dossier)
+        if dossier.get("fee"):
+            take_fee(run, counter, req, dossier, site, transfer=k % 2 == 0)
     counter.close()
+
+
+def take_fee(run: DemoRun, counter: Any, req: Any, dossier: dict[str, Any], site: dict[str, Any], *,
+             transfer: bool) -> None:
+    """The fee step at the counter: the citizen's screen with the VietQR (DIR/screens/), the clerk marks it paid
+    (a transfer with its reference, or cash), and the receipt is printed (DIR/printed/receipt-*)."""
+    import os
+
+    from printer_drivers.output import write_job_files
+    from printer_drivers.receipt import receipt_for_payment, receipt_job
+    from sync.client import HubError, HubUnavailable
+
+    out = run.out or Path(".")
+    fee = dossier["fee"]
+    if transfer:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        from counter_display.fee import render_citizen_screen
+
+        render_citizen_screen(fee, str(dossier["code"]), out / "screens" / "counter-fee-citizen.png")
+    body = {"id": str(uuid.uuid4()), "method": "transfer" if transfer else "cash", "amount": fee["amount"],
+            "reference": f"FT{run.clock.time():.0f}"[-14:] if transfer else "", "collector": "Cán bộ quầy 6"}
+    try:
+        payment = counter.record_payment(dossier["id"], body)
+    except (HubError, HubUnavailable) as exc:
+        run.failed += 1
+        run.errors.append(f"fee of {dossier['code']}: {exc}")
+        return
+    run.payments += 1
+    receipt = receipt_for_payment(payment, site, lookup_url=str(dossier.get("lookup_url") or ""),
+                                  payer_address=req.address)
+    write_job_files(receipt_job(receipt, copies=("archive", "customer")),
+                    out / "printed" / f"receipt-{run.payments:02d}-{receipt.series or 'x'}-{receipt.number_text}")
 
 
 def kiosk_screens(out: Path, run: DemoRun) -> None:
@@ -319,6 +354,7 @@ def write_summary(out: Path, run: DemoRun) -> dict[str, Any]:
         "events_seen_by_board": len(run.events),
         "kiosk_tickets": len(run.issued),
         "dossiers_by_channel": run.dossier_channels,
+        "payments_recorded": run.payments,
         "database_integrity": integrity,
         "errors": run.errors[:20],
     }

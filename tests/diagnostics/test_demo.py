@@ -43,6 +43,40 @@ def test_headless_demo_writes_a_truthful_summary(tmp_path: Path) -> None:
         assert x["text"].startswith("Mời công dân có số thứ tự") and (out / x["wav"]).stat().st_size > 10_000
     assert details["database_integrity"] == "ok"
     assert details["events_seen_by_board"] >= summary["tickets_issued"] + summary["tickets_called"]
+    check_fees(out, details)
+
+
+def check_fees(out: Path, details: dict) -> None:
+    """Paid dossiers at the counter: the citizen's QR screen, the receipts; every printed VietQR decodes, its CRC
+    verifies, and its amount and note are those of its dossier."""
+    import sqlite3
+
+    import zxingcpp
+    from PIL import Image
+
+    from motcua.vietqr import parse, transfer_note
+
+    receipts = sorted((out / "printed").glob("receipt-*.bin"))
+    assert len(receipts) == details["payments_recorded"] == 2
+    assert all(p.with_suffix(".png").stat().st_size > 1000 for p in receipts)
+    catalog = {p["code"]: p for p in json.loads((Path(__file__).resolve().parents[2] / "assets" / "catalog" /
+                                                 "procedures.json").read_text(encoding="utf-8"))["procedures"]}
+    con = sqlite3.connect(out / "hub.db")
+    assert con.execute("SELECT COUNT(*) FROM payments").fetchone()[0] == 2
+    procedure_of = dict(con.execute("SELECT provisional_code, procedure FROM dossiers"))
+    seen = 0
+    for png in sorted((out / "printed").glob("slip-*.png")):
+        code = png.stem.split("-", 2)[2]
+        fee = int(catalog[procedure_of[code]]["fee"])
+        codes = [r.text for r in zxingcpp.read_barcodes(Image.open(png).convert("L"))]
+        vietqr = [parse(c) for c in codes if c.startswith("000201")]
+        assert len(vietqr) == (1 if fee else 0), png.name
+        for qr in vietqr:
+            assert (qr.amount, qr.note) == (fee, transfer_note(code)), png.name
+            seen += 1
+    assert seen >= 4
+    screen = [r.text for r in zxingcpp.read_barcodes(Image.open(out / "screens" / "counter-fee-citizen.png").convert("L"))]
+    assert len(screen) == 1 and parse(screen[0]).amount in {int(p["fee"]) for p in catalog.values()}
 
 
 def test_interactive_demo_opens_the_kiosk_beside_the_hub(tmp_path: Path) -> None:
