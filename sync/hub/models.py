@@ -126,7 +126,6 @@ class DossierRequest(_Body):
             raise ValueError("expected a UUID such as 7c9e6679-7425-40de-944b-e07fc1f90ae7") from None
 
 
-
 class PaymentRequest(_Body):
     """Thu phí: the clerk took a dossier's fee, in cash or by a transfer (with the bank's reference).
 
@@ -134,12 +133,22 @@ class PaymentRequest(_Body):
     `payer` (default: the applicant) and `collector` go on the receipt only, never into events.
     """
 
-    id: str = Field(pattern=r"^[0-9a-fA-F-]{32,36}$")
+    id: str = Field(pattern=r"^[0-9a-fA-F-]{32,36}$", description="a UUID")
     method: Literal["cash", "transfer"]
     reference: str = Field("", max_length=64, description="the bank's transaction reference (transfers)")
-    amount: int | None = Field(None, ge=1, description="the amount the clerk saw; refused if it is not the fee")
+    amount: int | None = Field(None, ge=1, le=999_999_999_999,
+                               description="the amount the clerk saw; refused if it is not the fee")
     payer: str = Field("", max_length=200)
     collector: str = Field("", max_length=200)
+
+    @field_validator("id")
+    @classmethod
+    def _uuid(cls, value: str) -> str:
+        # The same judge as a dossier's id: the pattern alone lets "-" * 36 through.
+        try:
+            return str(uuid.UUID(value))
+        except ValueError:
+            raise ValueError("expected a UUID such as 7c9e6679-7425-40de-944b-e07fc1f90ae7") from None
 
 
 class CommissioningRequest(_Body):
