@@ -163,6 +163,9 @@ def test_summary_per_day_procedure_and_method(make_hub, clock: ManualClock) -> N
     assert (today["from"], today["to"], today["totals"]["count"]) == ("2026-11-27", "2026-11-27", 1)
     assert PAYER not in r.text
     assert call(h, "GET", "/payments/summary", "counter").status_code == 403
+    # The day's report carries the day's payments too.
+    day = call(h, "GET", "/reports/day", "admin", params={"day": "2026-11-26"}).json()["payments"]
+    assert day["totals"]["count"] == 4 and day["totals"]["amount"] == 248000 and len(day["rows"]) == 3
     for params, code in (({"from": "26/11/2026"}, "invalid_date"), ({"from": "2026-11-27", "to": "2026-11-26"},
                                                                     "invalid_range"),
                          ({"from": "2025-01-01", "to": "2026-11-26"}, "range_too_long")):

@@ -42,7 +42,7 @@ async def set_commissioning(body: CommissioningRequest, hub: HubDep, p: Admin) -
 @router.get(f"{API}/reports/day")
 async def day_report(hub: HubDep, p: Admin, day: str | None = None) -> Response:
     """Báo cáo ngày / a day's tickets per service (issued, served, no-show, waits); test tickets are left out
-    and only counted apart."""
+    and only counted apart. `payments`: the day's fees per procedure and method (GET /payments/summary)."""
     day = day or hub.engine.day
     if not _DAY.match(day):
         raise ApiError(422, "invalid_day", "day: dạng YYYY-MM-DD / expected YYYY-MM-DD")
@@ -57,4 +57,5 @@ async def day_report(hub: HubDep, p: Admin, day: str | None = None) -> Response:
                        "average_service_s": None if r[6] is None else round(r[6])} for r in rows}
     return json_response({"day": day, "issued": sum(s["issued"] for s in services.values()),
                           "served": sum(s["served"] for s in services.values()), "services": services,
-                          "test_tickets": int(tests)})
+                          "test_tickets": int(tests),
+                          "payments": {k: v for k, v in hub.payments.summary(day, day).items() if k in ("rows", "totals")}})
