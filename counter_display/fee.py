@@ -171,7 +171,8 @@ class FeeBox(QFrame):
         self.payment_id = str(uuid.uuid4())
         self.saving = False
         self.receipt_printed: bool | None = None
-        self.citizen = CitizenFeeScreen(form.family, counter=counter_name, parent=None)
+        # A window of its own, owned by the form: it goes when the panel goes.
+        self.citizen = CitizenFeeScreen(form.family, counter=counter_name, parent=form)
         lay = QVBoxLayout(self)
         self.title = QLabel("")
         self.title.setFont(QFont(form.family, 14, QFont.Weight.Bold))
@@ -301,7 +302,8 @@ class FeeBox(QFrame):
 
     def on_payment_event(self, payment: dict[str, Any]) -> None:
         """A `payment.recorded` event: when it is this dossier's (the central server's confirmation), fetch it."""
-        if self.received is not None and self.payment is None and payment.get("dossier_id") == self.received.dossier.get("id"):
+        mine = self.received is not None and payment.get("dossier_id") == self.received.dossier.get("id")
+        if mine and self.payment is None and not self.saving:  # not the echo of the clerk's own payment in flight
             self.check()
 
     def on_result(self, name: str, result: Any, error: BaseException | None) -> None:
@@ -311,7 +313,8 @@ class FeeBox(QFrame):
         if name == "receive.fee.pay":
             self.saving = False
             if error is None:
-                self._paid(result)
+                if self.payment is None:
+                    self._paid(result)
             elif isinstance(error, HubError) and error.code == "already_paid":
                 self.check()  # the province's confirmation came first: take that one
             elif isinstance(error, HubUnavailable):

@@ -170,6 +170,8 @@ def test_the_central_servers_confirmation_reaches_the_counter(qtbot, make_hub, t
         panel = make_panel(qtbot, hub, printer=address)
         bridge = FeedBridge(panel)
         feed = follow_hub(panel, HubClient(hub.url, hub.tokens["counter"], timeout=2), bridge, max_backoff=0.3)
+        heard: set[str] = set()
+        bridge.hub_event.connect(lambda ev: heard.add((ev.data.get("payment") or {}).get("id", "")))
         try:
             open_form(qtbot, panel)
             fill_paid_procedure(panel, "GTVT.01")
@@ -185,6 +187,24 @@ def test_the_central_servers_confirmation_reaches_the_counter(qtbot, make_hub, t
             assert box.payment["source"] == "central" and box.payment["payer"] == APPLICANT
             assert "tỉnh" in box.status.text() and box.citizen.paid.isVisible()
             assert hub.store.read("SELECT source, reference FROM payments") == [("central", "FT26339990001")]
+            # The clerk's own payment comes back as an event too: still one receipt (two copies, two cuts).
+            qtbot.waitUntil(lambda: parse(bytes(fake.job)).cuts == 4, timeout=5000)  # the slip's 2 + the receipt's 2
+            form = panel.receive_form
+            qtbot.mouseClick(form.new_button, Qt.MouseButton.LeftButton)
+            fill_paid_procedure(panel, "TPHT.04")
+            submit(qtbot, panel)
+            qtbot.waitUntil(lambda: form.received is not None and form.received.printed is not None, timeout=10000)
+            with qtbot.waitSignal(box.changed, timeout=10000):
+                qtbot.mouseClick(box.cash_button, Qt.MouseButton.LeftButton)
+            qtbot.waitUntil(lambda: box.receipt_printed is not None, timeout=10000)
+            # The event of this payment reaches the panel; then whatever it set off (a check, a print) has run
+            # once the worker, which takes operations in order, has answered two probes after it.
+            qtbot.waitUntil(lambda: box.payment["id"] in heard, timeout=10000)
+            for _ in range(2):
+                with qtbot.waitSignal(panel.worker.finished, timeout=10000,
+                                      check_params_cb=lambda name, *_: name == "probe"):
+                    panel.worker.run("probe", lambda: None)
+            assert parse(bytes(fake.job)).cuts == 8 and box.payment["source"] == "counter"
         finally:
             feed.stop()
             panel.close_worker()
