@@ -2,6 +2,10 @@
 the central server's confirmations through the status feed, and no personal data in events."""
 from __future__ import annotations
 
+import json
+import logging
+import subprocess
+import sys
 import time
 import uuid
 from typing import Any
@@ -128,7 +132,8 @@ def test_receipts_are_numbered_per_series_and_year_across_restarts(make_hub, clo
     assert pay(h, submit(h, "DD.04")).json()["receipt"] == {"series": "VPDK-26T", "year": 2027, "number": 1}
 
 
-def test_no_personal_data_in_payment_events(make_hub) -> None:  # noqa: ANN001
+def test_no_personal_data_in_payment_events_or_logs(make_hub, caplog) -> None:  # noqa: ANN001
+    caplog.set_level(logging.DEBUG)
     h = make_hub(example=True)
     d = submit(h, "GTVT.01")
     assert pay(h, d, method="transfer", reference="FT999", collector="Trần Văn Đức").status_code == 201
@@ -139,6 +144,8 @@ def test_no_personal_data_in_payment_events(make_hub) -> None:  # noqa: ANN001
     for secret in (PAYER, "Trần Văn Đức", "027190001234", "0912345678"):
         assert secret not in rows[0][0]
     assert "payer" not in event["payment"] and "collector" not in event["payment"]
+    assert any("paid" in r.getMessage() for r in caplog.records)  # the hub did log the payment...
+    assert not [r for r in caplog.records if PAYER in r.getMessage() or "Trần Văn Đức" in r.getMessage()]  # ...not who
 
 
 def test_summary_per_day_procedure_and_method(make_hub, clock: ManualClock) -> None:  # noqa: ANN001
@@ -201,7 +208,11 @@ def test_central_confirms_a_transfer_through_the_status_feed_once(make_hub, cent
     d = submit(h, "DD.03")
     official = wait_for(lambda: store.dossier(d["id"]))["code"]
     # The province's bank matched a transfer (by the note on the QR): the central server marks it paid.
-    item = store.mark_paid(official, reference="FT26330777")
+    out = subprocess.run([sys.executable, "-c", "import sys; from motcua.cli import main; sys.exit(main())",
+                          "central", "payment", "--db", str(store.path), "--dossier", official,
+                          "--reference", "FT26330777"], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    item = json.loads(out.stdout)
     assert item["payment"]["amount"] == 80000  # the catalog's fee
     fee = wait_for(lambda: (call(h, "GET", f"/dossiers/{d['id']}/fee", "kiosk").json()["fee"] or {}).get("payment"))
     assert (fee["source"], fee["method"], fee["reference"], fee["receipt"]["number"]) == (
