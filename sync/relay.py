@@ -21,6 +21,8 @@ try every `refused_retry_s` (a release on the central side, or the right databas
 Downstream (rule 4): each feed is pulled after its cursor; a page is applied and its cursor advanced in
 one transaction; a page seen twice changes nothing (items carry their feed sequence, older ones never
 overwrite newer ones); a new epoch on the server resets the feed (cleared and reloaded from the start).
+A status item may carry the dossier's payment (a transfer the province confirmed): the hub records it in
+the page's transaction, once, however often the page comes (sync.hub.payments).
 """
 from __future__ import annotations
 
