@@ -6,11 +6,15 @@
 #                        also run those roles as services: users, folders, /etc/motcua, systemd units
 #   ./install.sh --role ROLE --root DIR   lay the role's files into DIR only (tests, images); DESTDIR too
 #   --prefix DIR         where the units find motcua-edge (default: this folder)
+#   ./install.sh --update-lock   first re-resolve constraints.txt from pyproject.toml in a fresh venv
+# Python packages come in the versions constraints.txt pins (the ones the release was tested with).
 # Safe to run again: every step checks before it acts; configuration files are never overwritten.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 DEV=0
+UPDATE_LOCK=0
+LOCK=constraints.txt
 ROLES=()
 ROOT=""
 PREFIX=""
@@ -19,14 +23,15 @@ need_value() { [ -n "${2:-}" ] || { echo "install.sh: $1 needs a value" >&2; exi
 while [ $# -gt 0 ]; do
   case "$1" in
     --dev) DEV=1 ;;
+    --update-lock) UPDATE_LOCK=1 ;;
     --role) need_value "$1" "${2:-}"; ROLES+=("$2"); shift ;;
     --role=*) ROLES+=("${1#--role=}") ;;
     --root) need_value "$1" "${2:-}"; ROOT="$2"; shift ;;
     --root=*) ROOT="${1#--root=}" ;;
     --prefix) need_value "$1" "${2:-}"; PREFIX="$2"; shift ;;
     --prefix=*) PREFIX="${1#--prefix=}" ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
-    *) echo "install.sh: unknown option $1 (try --dev, --role ROLE)" >&2; exit 2 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    *) echo "install.sh: unknown option $1 (try --dev, --role ROLE, --update-lock)" >&2; exit 2 ;;
   esac
   shift
 done
@@ -92,14 +97,39 @@ PY=${PYTHON:-python3}
 if ! "$PY" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)'; then
   echo "install.sh: Python 3.11 or newer is needed ($PY is $($PY --version 2>&1))" >&2; exit 1
 fi
+# --update-lock: resolve pyproject.toml (runtime and dev) afresh in a throwaway venv and pin what pip
+# chose, with everything it pulled in. Only on purpose: review `git diff constraints.txt`, run the tests.
+if [ "$UPDATE_LOCK" = 1 ]; then
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+  echo "==> resolving pyproject.toml in a fresh venv ($tmp)"
+  "$PY" -m venv "$tmp/venv"
+  # setuptools too: python-escpos needs it at run time, and the venv's bundled one is years old.
+  "$tmp/venv/bin/python" -m pip install -q --upgrade pip setuptools >/dev/null
+  "$tmp/venv/bin/python" -m pip install -q -e ".[dev]"
+  {
+    echo "# The versions motcua-edge is tested with: runtime and dev tools, and everything they pull in."
+    echo "# install.sh installs with this file as pip constraints. Do not edit by hand: change pyproject.toml,"
+    echo "# then ./install.sh --update-lock --dev and run the tests (tests/test_lock.py checks the two agree)."
+    echo "# Resolved with Python $("$tmp/venv/bin/python" -c 'import platform; print(platform.python_version())')."
+    # --all: pip and setuptools are pinned too; the project itself is the editable install, left out.
+    "$tmp/venv/bin/python" -m pip freeze --all --exclude-editable | LC_ALL=C sort -f -t= -k1,1
+  } > "$LOCK.new"
+  mv "$LOCK.new" "$LOCK"
+  echo "==> wrote $LOCK ($(grep -vc '^#' "$LOCK") packages); review: git diff $LOCK"
+fi
+if [ ! -f "$LOCK" ]; then
+  echo "install.sh: $LOCK is missing (make it with ./install.sh --update-lock)" >&2; exit 1
+fi
+
 if [ ! -x .venv/bin/python ]; then
   echo "==> creating .venv"
   "$PY" -m venv .venv
 fi
-.venv/bin/python -m pip install -q --upgrade pip >/dev/null
+.venv/bin/python -m pip install -q -c "$LOCK" pip >/dev/null
 if [ "$DEV" = 1 ]; then TARGET=".[dev]"; else TARGET="."; fi
-echo "==> installing motcua-edge ($TARGET) into .venv"
-.venv/bin/python -m pip install -q -e "$TARGET"
+echo "==> installing motcua-edge ($TARGET) into .venv, versions from $LOCK"
+.venv/bin/python -m pip install -q -c "$LOCK" -e "$TARGET"
 echo "==> done: .venv/bin/motcua --help"
 fi
 
