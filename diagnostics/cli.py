@@ -21,6 +21,7 @@ from diagnostics.device_file import KINDS, DeviceFile, detect_kind, read_device_
 from diagnostics.hardware import check_camera, check_printer, check_serial_port
 from diagnostics.hub_checks import HubContext, run_hub_checks
 from diagnostics.machine import check_disk, check_fonts, check_python, check_sqlite, check_voice
+from diagnostics.qt_check import check_qt
 from diagnostics.report import MARK, Check, Report, Status, _check
 from diagnostics.texts import Text
 
@@ -29,7 +30,7 @@ __all__ = ["MARK", "Check", "Status", "run_checks", "main"]
 #: This machine's checks, in order: (name if it breaks, check).
 MACHINE_CHECKS: list[tuple[Text, Callable[[], Check | list[Check]]]] = [
     (texts.PYTHON, check_python),
-    # The Qt binding's self-test (diagnostics/qt_check.py) goes here.
+    (texts.QT_BINDING, check_qt),
     (texts.FONTS, check_fonts),
     (texts.VOICE, check_voice),
     (texts.SQLITE, check_sqlite),

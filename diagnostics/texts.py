@@ -237,3 +237,20 @@ SERIAL_GONE = Text("thiết bị không phản hồi: {why}", "the device does n
 SERIAL_UNSTABLE = Text("mở được, nhưng tên {port} có thể đổi khi cắm lại", "opens, but the name {port} can change "
                        "on a replug")
 FIX_SERIAL_BY_ID = Text("Dùng tên cố định {stable} trong tệp cấu hình", "Use the stable name {stable} in the file")
+
+# -- the Qt binding's self-test (diagnostics/qt_check.py) ---------------------------------------------------
+QT_BINDING = Text("Thư viện giao diện Qt", "Qt binding")
+QT_OK = Text("{calls} lệnh, tham chiếu None ổn định; vẽ được tiếng Việt{note}",
+             "{calls} calls, None refcount steady; Vietnamese drawn{note}")
+QT_LEAKS = Text("rò tham chiếu None ({drift:+d} sau {calls} lệnh){note}",
+                "leaks references to None ({drift:+d} after {calls} calls){note}")
+QT_CRASHED = Text("chương trình thử Qt bị lỗi ({why})", "the Qt probe crashed ({why})")
+QT_CANNOT_LOAD = Text("không nạp được: {why}", "cannot load: {why}")
+QT_NO_FONT = Text("không nạp được phông Noto Sans đi kèm", "cannot load the bundled Noto Sans font")
+QT_NO_VIETNAMESE = Text("không vẽ được chữ tiếng Việt (thiếu: {missing}; {ink} điểm ảnh)",
+                        "cannot draw Vietnamese (missing: {missing}; {ink} pixels)")
+QT_TESTED = Text("; đã kiểm thử: {tested}", "; tested: {tested}")
+QT_IMMORTAL = Text(" (None bất tử từ Python 3.12)", " (None is immortal from Python 3.12)")
+FIX_QT = Text("Cài lại bằng ./install.sh để dùng phiên bản đã kiểm thử",
+              "Reinstall with ./install.sh to get the tested version")
+FIX_QT_FONT = Text("Cài lại bản phần mềm đầy đủ (thư mục assets/fonts)", "Reinstall the full release (assets/fonts)")
