@@ -47,7 +47,39 @@ def _pickle_dir() -> str:
     return str(_cache_dir())
 
 
+def ensure_capabilities_pickle(folder: str) -> Path:
+    """Write python-escpos's profile pickle whole (temporary file, then rename) unless a readable one is there.
+
+    Hazard: python-escpos writes it in place at import (open "wb", parse, dump). A second process that
+    imports it meanwhile — the kiosk and the counter starting together at boot on a fresh cache — reads a
+    truncated file and dies with "EOFError: Ran out of input"; a process killed mid-write leaves a file that
+    fails every start after. With a complete pickle newer than the database, python-escpos only reads it.
+    """
+    import importlib.resources
+    import pickle
+    import platform
+
+    import yaml
+
+    target = Path(folder) / f"{platform.python_version()}.capabilities.pickle"
+    with importlib.resources.as_file(importlib.resources.files("escpos") / "capabilities.json") as source:
+        if target.exists() and target.stat().st_mtime >= source.stat().st_mtime:
+            try:
+                with open(target, "rb") as f:
+                    pickle.load(f)
+                return target
+            except Exception:  # noqa: BLE001 - any unreadable pickle is rebuilt
+                pass
+        data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as f:
+        pickle.dump(data, f, protocol=2)
+    os.replace(tmp, target)
+    return target
+
+
 os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = _pickle_dir()
+ensure_capabilities_pickle(os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"])
 
 _root = logging.getLogger()
 _root_handlers_before = list(_root.handlers)
