@@ -239,15 +239,22 @@ class AudioPlayer(Protocol):
         ...
 
 
+#: How many past announcements (and clips) an Announcer or a NullPlayer remembers; older ones are forgotten.
+HISTORY_KEPT = 200
+
+
 class NullPlayer:
     """Plays nothing and finishes at once (headless demo, a board without speakers)."""
 
     def __init__(self) -> None:
-        self.played: list[Path] = []
+        self.played: deque[Path] = deque(maxlen=HISTORY_KEPT)
+        """The latest clips (bounded: a board without speakers runs for months)."""
+        self.count = 0
 
     def play(self, path: Path, on_done: Callable[[], None]) -> None:
         """Record the clip and finish."""
         self.played.append(path)
+        self.count += 1
         on_done()
 
     def stop(self) -> None:
@@ -255,7 +262,7 @@ class NullPlayer:
 
     def diagnostics(self) -> dict[str, Any]:
         """How many clips it was given."""
-        return {"player": "null", "played": len(self.played)}
+        return {"player": "null", "played": self.count}
 
 
 @dataclass
@@ -369,8 +376,11 @@ class Announcer:
         self.chime = ensure_chime(settings.chime)
         self.on_speaking = on_speaking
         self.on_start = on_start
-        self.history: list[Announcement] = []
-        self.errors: list[str] = []
+        # Bounded: a board announces thousands of calls a week and runs for months.
+        self.history: deque[Announcement] = deque(maxlen=HISTORY_KEPT)
+        """The latest announcements, oldest first (at most HISTORY_KEPT)."""
+        self.announced = 0
+        self.errors: deque[str] = deque(maxlen=50)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tts")
         self._lock = threading.RLock()
         self._clips: deque[tuple[Announcement, _Clip]] = deque()
@@ -404,6 +414,7 @@ class Announcer:
         clips.append((ann, self.cache.silence(max(1, self.settings.gap_ms))))
         with self._lock:
             self.history.append(ann)
+            self.announced += 1
             self._clips.extend(clips)
         self._advance()
         return ann
@@ -411,7 +422,9 @@ class Announcer:
     def pending(self) -> int:
         """Announcements queued or playing."""
         with self._lock:
-            return sum(1 for a in self.history if a.state in (AnnouncementState.QUEUED, AnnouncementState.PLAYING))
+            queued = {id(a) for a, _ in self._clips}
+            return len(queued) + sum(1 for a in self.history if a.state == AnnouncementState.PLAYING
+                                     and id(a) not in queued)
 
     def _set_speaking(self, on: bool) -> None:
         if on != self._speaking:
@@ -520,8 +533,8 @@ class Announcer:
         """Queue, cache and player state (redacted: no tokens here)."""
         synth = getattr(self.cache.synth, "diagnostics", None)
         return {"enabled": self.settings.enabled, "voice": self.settings.voice, "pending": self.pending(),
-                "announced": len(self.history), "cache_hits": self.cache.hits, "cache_misses": self.cache.misses,
-                "cache_dir": str(self.cache.folder), "errors": self.errors[-5:],
+                "announced": self.announced, "cache_hits": self.cache.hits, "cache_misses": self.cache.misses,
+                "cache_dir": str(self.cache.folder), "errors": list(self.errors)[-5:],
                 "synthesizer": synth() if synth else None, "player": self.player.diagnostics()}
 
 

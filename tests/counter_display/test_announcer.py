@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from counter_display.announce import (
+    HISTORY_KEPT,
     AnnouncementState,
     Announcer,
     EspeakSynthesizer,
@@ -157,7 +158,7 @@ def test_failed_synthesis_is_reported_and_the_queue_goes_on(tmp_path: Path, cloc
     a, b = ann.announce("1001", 1), ann.announce("1002", 1)
     drain(ann, player)
     assert a.state == AnnouncementState.FAILED and b.state == AnnouncementState.DONE
-    assert ann.errors == ["espeak-ng: no voice"]
+    assert list(ann.errors) == ["espeak-ng: no voice"]
     assert ann.diagnostics()["errors"] == ["espeak-ng: no voice"]
 
 
@@ -170,7 +171,25 @@ def test_null_player_runs_a_long_queue_without_recursion(tmp_path: Path, synth: 
         if ann.pending() == 0:
             break
         threading.Event().wait(0.01)
-    assert ann.pending() == 0 and len(ann.player.played) == 900 and len(synth.texts) == 3
+    assert ann.pending() == 0 and ann.player.count == 900 and len(synth.texts) == 3
+
+
+def test_a_long_running_announcer_remembers_only_the_latest_calls(tmp_path: Path, synth: CountingSynth) -> None:
+    # A board announces thousands of calls a week: the history, the errors and a speakerless player's
+    # record of clips were lists that grew for as long as the board ran.
+    ann = Announcer(settings=AnnouncerSettings(), player=NullPlayer(), cache=PhraseCache(tmp_path, synth))
+    total = HISTORY_KEPT + 150
+    for i in range(total):
+        ann.announce(f"{1001 + i % 3}", 1 + i % 2)
+    ann._pool.submit(lambda: None).result(10)
+    for _ in range(300):
+        if ann.pending() == 0:
+            break
+        threading.Event().wait(0.01)
+    assert ann.pending() == 0
+    assert len(ann.history) == HISTORY_KEPT and ann.history[-1].display == f"{1001 + (total - 1) % 3}"
+    assert ann.announced == total and ann.diagnostics()["announced"] == total
+    assert len(ann.player.played) == HISTORY_KEPT and ann.player.count == 3 * total
 
 
 def test_wav_cache_and_render(tmp_path: Path, synth: CountingSynth) -> None:
