@@ -195,6 +195,26 @@ class SerialLink:
                 traffic.debug("%s < %r", self.port, data)
             return data
 
+    def read_available(self, n: int) -> bytes:
+        """What has arrived, up to n bytes: waits (at most the port timeout) only for the first byte.
+
+        A keypad line is a few bytes: `read(256)` would sit out the whole timeout after each press.
+        """
+        with self.lock:
+            if not self.open():
+                return b""
+            assert self.ser is not None
+            try:
+                data = bytes(self.ser.read(1))
+                if data and self.ser.in_waiting:
+                    data += bytes(self.ser.read(min(n - 1, self.ser.in_waiting)))
+            except (serial.SerialException, OSError, TypeError) as exc:
+                self.lost(exc)
+                return b""
+            if data:
+                traffic.debug("%s < %r", self.port, data)
+            return data
+
     def diagnostics(self) -> dict[str, Any]:
         """Port, state, counters of opens and failures."""
         return {"port": self.port, "baud": self.baud, "state": self.state.value, "opens": self.opens,
@@ -389,7 +409,7 @@ class CounterBridge:
                 self.stop_event.wait(self.retry_s)
                 continue
             self._report("keypad", None)
-            chunk = link.read(256)
+            chunk = link.read_available(256)
             if not chunk:
                 if link.state not in CONNECTED_STATES:
                     buf = b""
@@ -513,6 +533,9 @@ def run_headless(config_path: Path) -> int:
         # Inside the try: a stop (Ctrl-C, systemctl stop) may come while the threads are starting.
         bridge.start()
         heartbeat.start()
+        from .automation import install_bridge
+
+        install_bridge(bridge)  # endurance-test hook, off unless MOTCUA_DUMP_DIR is set
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:

@@ -209,3 +209,24 @@ def test_keypad_and_led_reconnect_after_an_unplug(hub: RunningHub, tmp_path: Pat
         wait_until(lambda: not hub.client("admin").device_faults(), timeout=10.0)
     finally:
         bridge.stop()
+
+
+def test_a_keypad_line_is_read_as_soon_as_it_arrives(tmp_path: Path, devices) -> None:
+    # The bridge read 256 bytes at a time and so sat out the port's whole timeout after every key press
+    # (the endurance run's keypad managed five presses a second); a line is handled when it is there.
+    from counter_display.hardware import SerialLink
+
+    keypad = devices("keypad")
+    link = SerialLink(str(tmp_path / "keypad"), timeout=3.0, name="keypad")
+    try:
+        assert link.open()
+        keypad.write(b"NEXT 1\r\n")
+        time.sleep(0.05)  # the bytes are in the port's buffer before the read starts
+        t0 = time.monotonic()
+        assert link.read_available(256) == b"NEXT 1\r\n"
+        assert time.monotonic() - t0 < 1.0  # not the 3 s timeout
+        t0 = time.monotonic()
+        assert link.read_available(256) == b""  # nothing there: waits the timeout for a first byte
+        assert time.monotonic() - t0 >= 2.5
+    finally:
+        link.close()
