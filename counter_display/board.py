@@ -702,6 +702,9 @@ def main(argv: list[str] | None = None) -> int:
     from sync.client import Heartbeat
 
     heartbeat = Heartbeat(config.hub.client(), role="board").start()
+    from .automation import install_board
+
+    install_board(view, ctl)  # endurance-test hook, off unless MOTCUA_DUMP_DIR is set
     try:
         return run_until(view.closed)
     finally:

@@ -634,6 +634,9 @@ def main(argv: list[str] | None = None) -> int:
     from sync.client import Heartbeat
 
     heartbeat = Heartbeat(config.hub.client(), role="counter").start()
+    from .automation import install_panel
+
+    install_panel(panel)  # endurance-test hooks, off unless MOTCUA_DUMP_DIR / MOTCUA_AUTOPILOT are set
     try:
         return run_until(panel.closed)
     finally:

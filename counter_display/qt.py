@@ -38,6 +38,7 @@ from PySide6.QtGui import (
     QPixmap,
     QShortcut,
 )
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -72,7 +73,7 @@ __all__ = [
     "QPixmap", "QPoint", "QPushButton", "QRect", "QRectF", "QShortcut", "QSize", "QSizePolicy", "QStackedWidget",
     "QThread", "QTimer", "QUrl", "QVBoxLayout", "QWidget", "Qt", "Signal", "Slot", "app", "load_fonts",
     "multimedia", "FONT_FAMILY", "QEventLoop", "run_until", "QAbstractItemView", "QButtonGroup", "QCheckBox",
-    "QFormLayout", "QRadioButton", "QScrollArea", "QSpinBox",
+    "QFormLayout", "QRadioButton", "QScrollArea", "QSpinBox", "QTest",
 ]
 
 FONTS = Path(__file__).resolve().parent.parent / "assets" / "fonts"

@@ -726,7 +726,7 @@ class KioskWindow(QWidget):
             if now - self.last_hub_retry >= kcfg.hub_retry_s:
                 self.last_hub_retry = now
                 self.worker.submit("alive", self.backend.hub_alive)
-        elif now - self.last_site_refresh >= 20 and not self.busy:
+        elif now - self.last_site_refresh >= kcfg.site_refresh_s and not self.busy:
             self.refresh_site()
         if self.page == "home" and not self.busy and now - self.last_printer_check >= 60:
             # A printer unplugged and plugged back, or a roll replaced: noticed without waiting for a citizen.
@@ -834,6 +834,9 @@ def main(argv: list[str]) -> int:
         win.show()
     if cfg.screen.hide_cursor and not args.windowed:
         app.setOverrideCursor(Qt.CursorShape.BlankCursor)
+    from kiosk import automation
+
+    automation.install(win)  # endurance-test hooks, off unless MOTCUA_DUMP_DIR / MOTCUA_AUTOPILOT are set
     code = app.exec()
     heartbeat.stop()
     backend.close()

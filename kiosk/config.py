@@ -74,6 +74,8 @@ class KioskSection(_M):
     fault_display_s: float = Field(40, ge=10, le=300)
     hub_retry_s: float = Field(3, ge=0.5, le=60)
     """How often the "system unavailable" screen checks whether the hub is back."""
+    site_refresh_s: float = Field(20, ge=1, le=600)
+    """How often the home screen refreshes the waiting counts, opening and quotas from the hub."""
     issue_retry_s: float = Field(6, ge=0, le=30)
     """How long a touch keeps retrying a lost answer (with the same request id) before giving up."""
     technician_pin_hash: str = Field(min_length=10)

@@ -17,6 +17,7 @@ from PySide6.QtGui import (  # noqa: F401
     QPixmap,
     QShortcut,
 )
+from PySide6.QtTest import QTest  # noqa: F401 - the autopilot's touches (kiosk.automation)
 from PySide6.QtWidgets import (  # noqa: F401
     QApplication,
     QFrame,
