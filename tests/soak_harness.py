@@ -1,0 +1,1027 @@
+"""The endurance harness: the real device processes against a real `motcua hub` process, for a long while.
+
+Shared by tests/endurance (a short run in the suite) and bench/soak.py (a long run, JSON figures). It starts
+`motcua hub` with a fast clock, and `motcua board`, `motcua kiosk`, `motcua counter` (the clerk's panel) and
+`motcua counter --headless` (keypad + LED bridge over pty pairs), each reaching the hub through its own TCP
+link that can be cut. Load comes through each device's real input: keypad lines on the bridge's pty, the
+hub's events for the board and the panel, the kiosk's and the panel's autopilots (MOTCUA_AUTOPILOT) pressing
+their own buttons; the harness plays the center's other kiosks and clerks over HTTP. The day plan runs
+mornings with a fast clock, idle nights across midnight, hub restarts and network cuts in between.
+Memory and open files of each device come from /proc; at the end every device dumps its screen
+(MOTCUA_DUMP_DIR, SIGUSR1), which is compared with the hub's state.
+
+Flat, defined: after a warm-up, the median of the samples in a window right after it (`rss_warm`) is
+compared with the median of the samples in the last window of the run (`rss_end`); growth beyond the
+allowance (`rss_allow_bytes` + `rss_allow_ratio` of the warm value) or any growth in open files beyond
+`fd_allow` is a failure. The least-squares slope after warm-up is reported too (`rss_slope_kib_per_min`).
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import select
+import signal
+import socket
+import sqlite3
+import statistics
+import struct
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from motcua.automation import process_stats
+from motcua.clock import VIETNAM_TZ
+
+ROOT = Path(__file__).resolve().parent.parent
+MIB = 1024 * 1024
+PANEL_COUNTER = 3
+BRIDGE_COUNTERS = (4, 5)
+OTHER_COUNTERS = (1, 2, 6)
+CLERK_PIN = "2468"
+
+SITE_TOML = """
+[site]
+code = "SOAK"
+name = "Trung tâm Phục vụ hành chính công thử bền"
+public_url = "http://127.0.0.1"
+
+[hours]
+mon = ["07:30-11:30", "13:00-17:00"]
+tue = ["07:30-11:30", "13:00-17:00"]
+wed = ["07:30-11:30", "13:00-17:00"]
+thu = ["07:30-11:30", "13:00-17:00"]
+fri = ["07:30-11:30", "13:00-17:00"]
+sat = ["07:30-11:30"]
+sun = []
+
+[display]
+ticker = "Công dân vui lòng giữ phiếu số thứ tự và chú ý màn hình."
+
+[[services]]
+code = "DD"
+name = "Đất đai"
+first_number = 1001
+digits = 4
+
+[[services]]
+code = "TP"
+name = "Tư pháp - Hộ tịch"
+first_number = 1
+prefix = "B"
+digits = 4
+
+[[services]]
+code = "XD"
+name = "Xây dựng"
+first_number = 3001
+digits = 4
+daily_quota = 600
+
+[[priority_categories]]
+code = "elderly"
+name = "Người cao tuổi"
+
+[[counters]]
+number = 1
+services = ["DD"]
+
+[[counters]]
+number = 2
+services = ["DD", "TP"]
+
+[[counters]]
+number = 3
+services = ["TP", "XD"]
+
+[[counters]]
+number = 4
+services = ["DD"]
+
+[[counters]]
+number = 5
+services = ["TP", "DD"]
+
+[[counters]]
+number = 6
+services = ["XD", "TP"]
+"""
+
+
+# ------------------------------------------------------------------------------------------ plan
+@dataclass
+class Day:
+    """One simulated day: a working session at the day's clock speed, then an idle night across midnight."""
+
+    date: datetime
+    work_s: float
+    """Real seconds of opening hours (07:20 to 17:00 of the simulated day; 0: a closed day, idle only)."""
+    night_s: float
+    """Real seconds of idle night (the hub's clock passes midnight in it)."""
+    cut_at: float | None = None
+    """Fraction of the working session at which every device loses its link to the hub."""
+    cut_s: float = 3.0
+    cut_mode: str = "reset"
+    restart_at: float | None = None
+    """Fraction of the working session at which the hub is restarted (the clock goes on)."""
+
+
+@dataclass
+class SoakConfig:
+    """What a run does; the defaults are the short run of the test suite."""
+
+    days: list[Day] = field(default_factory=list)
+    issue_per_s: float = 10.0
+    """Tickets the center's other kiosks take per real second (over HTTP, as kiosk)."""
+    other_calls_per_s: float = 6.0
+    """Calls per real second by the other counters' clerks (over HTTP, as counter)."""
+    keypad_gap_s: float = 0.02
+    """Pause between two keypad lines (each waits for its answer first)."""
+    kiosk_autopilot_s: float = 0.4
+    panel_autopilot_s: float = 0.3
+    sample_s: float = 1.0
+    warmup_fraction: float = 0.3
+    window_fraction: float = 0.15
+    rss_allow_bytes: int = 8 * MIB
+    rss_allow_ratio: float = 0.05
+    fd_allow: int = 3
+    announcer: bool = True
+    port: int | None = None
+    """The hub's port (default: a free one); the device links take the next ports when given."""
+    settle_s: float = 20.0
+    """How long the screens may take to show the hub's final state once the load stops."""
+
+
+def short_plan() -> list[Day]:
+    """The suite's run: a Thursday with a cut and a hub restart, a night across midnight, a Friday morning."""
+    thu = datetime(2026, 11, 26, tzinfo=VIETNAM_TZ)
+    return [Day(thu, work_s=20, night_s=6, cut_at=0.35, cut_s=2.5, restart_at=0.7),
+            Day(thu + timedelta(days=1), work_s=12, night_s=0)]
+
+
+def week_plan(total_s: float) -> list[Day]:
+    """A week from Monday for about `total_s` real seconds: five working days, a Saturday, a closed Sunday,
+    each working day with a cut (reset or silent) and a hub restart; repeated if there is time left."""
+    monday = datetime(2026, 11, 23, tzinfo=VIETNAM_TZ)
+    night = max(25.0, total_s * 0.03)
+    sunday = max(30.0, total_s * 0.03)
+    per_week_overhead = 7 * night + sunday + 7 * 12  # restarts and reconnections, about
+    weeks = max(1, round(total_s / 1800))
+    work = max(20.0, (total_s / weeks - per_week_overhead) / 6)
+    days: list[Day] = []
+    for w in range(weeks):
+        for i in range(7):
+            date = monday + timedelta(days=7 * w + i)
+            if date.isoweekday() == 7:
+                days.append(Day(date, work_s=0, night_s=sunday))
+            else:
+                work_s = work if date.isoweekday() < 6 else work * 0.5
+                # a silent cut outlasts the event stream's read timeout (45 s) when the session is long enough
+                days.append(Day(date, work_s=work_s, night_s=night, cut_at=0.3,
+                                cut_s=4.0 if i % 2 else min(50.0, 0.3 * work_s),
+                                cut_mode="reset" if i % 2 else "blackhole", restart_at=0.65))
+    return days
+
+
+# ------------------------------------------------------------------------------------------ network
+class CutLink:
+    """A TCP link from one device to the hub that the harness can cut.
+
+    "reset": every connection is reset and new ones are refused (a cable pulled out of a switch that
+    tells); "blackhole": connections stay open but nothing passes either way, new ones are accepted and
+    hang (a link that dies silently) — on restore they are reset, as a peer that gave up would.
+    (tests/sync/central/faultproxy.py speaks HTTP exchanges; the event streams here need plain bytes.)
+    """
+
+    def __init__(self, upstream_port: int, *, port: int | None = None) -> None:
+        self.upstream = ("127.0.0.1", upstream_port)
+        self._srv = socket.create_server(("127.0.0.1", port or 0))
+        self._srv.settimeout(0.2)
+        self.port = self._srv.getsockname()[1]
+        self.mode = "up"
+        self.cuts = 0
+        self._lock = threading.Lock()
+        self._conns: set[socket.socket] = set()
+        self._closing = False
+        self._gate = threading.Event()
+        self._gate.set()
+        threading.Thread(target=self._accept, name=f"link-{self.port}", daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def cut(self, mode: str = "reset") -> None:
+        """Take the link down."""
+        self.cuts += 1
+        self.mode = mode
+        if mode == "blackhole":
+            self._gate.clear()
+        else:
+            self._reset_all()
+
+    def restore(self) -> None:
+        """Bring the link back (connections held by a blackhole are reset)."""
+        was = self.mode
+        self.mode = "up"
+        if was == "blackhole":
+            self._reset_all()
+        self._gate.set()
+
+    def close(self) -> None:
+        self._closing = True
+        self._gate.set()
+        self._reset_all()
+        self._srv.close()
+
+    def _reset_all(self) -> None:
+        with self._lock:
+            conns = list(self._conns)
+            self._conns.clear()
+        for c in conns:
+            _reset(c)
+
+    def _track(self, *socks: socket.socket) -> None:
+        with self._lock:
+            self._conns.update(socks)
+
+    def _accept(self) -> None:
+        while not self._closing:
+            try:
+                client, _ = self._srv.accept()
+            except (TimeoutError, OSError):
+                continue
+            if self.mode == "reset":
+                _reset(client)
+                continue
+            self._track(client)
+            threading.Thread(target=self._serve, args=(client,), daemon=True).start()
+
+    def _serve(self, client: socket.socket) -> None:
+        self._gate.wait()
+        if self.mode != "up":
+            _reset(client)
+            return
+        try:
+            upstream = socket.create_connection(self.upstream, timeout=2)
+        except OSError:
+            _reset(client)  # the hub is down: the device sees its connection refused
+            return
+        upstream.settimeout(None)
+        self._track(upstream)
+        threading.Thread(target=self._pump, args=(upstream, client), daemon=True).start()
+        self._pump(client, upstream)
+
+    def _pump(self, src: socket.socket, dst: socket.socket) -> None:
+        try:
+            while True:
+                data = src.recv(65536)
+                if not data:
+                    break
+                self._gate.wait()
+                if self.mode != "up":
+                    break
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            with self._lock:
+                self._conns.discard(src)
+                self._conns.discard(dst)
+            _reset(src)
+            _reset(dst)
+
+
+def _reset(s: socket.socket) -> None:
+    # Hazard: close() alone does not wake a thread blocked in recv() on the same socket, and the kernel keeps
+    # the connection until that thread lets go: shut the reading side down first (no FIN goes out), then
+    # close with a zero linger, which sends the reset once the last user is gone.
+    try:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        s.shutdown(socket.SHUT_RD)
+    except OSError:
+        pass
+    try:
+        s.close()
+    except OSError:
+        pass
+
+
+class PrinterSink:
+    """A network ticket printer on 127.0.0.1: answers status queries (ready), counts jobs and bytes."""
+
+    READY = {1: 0x16, 2: 0x12, 3: 0x12, 4: 0x12}
+
+    def __init__(self) -> None:
+        self._srv = socket.create_server(("127.0.0.1", 0))
+        self._srv.settimeout(0.2)
+        self.port = self._srv.getsockname()[1]
+        self.bytes = 0
+        self.cuts = 0
+        self._closing = False
+        threading.Thread(target=self._accept, name="printer", daemon=True).start()
+
+    @property
+    def address(self) -> str:
+        return f"tcp://127.0.0.1:{self.port}"
+
+    def close(self) -> None:
+        self._closing = True
+        self._srv.close()
+
+    def _accept(self) -> None:
+        while not self._closing:
+            try:
+                conn, _ = self._srv.accept()
+            except (TimeoutError, OSError):
+                continue
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn: socket.socket) -> None:
+        tail = b""
+        with conn:
+            while not self._closing:
+                try:
+                    data = conn.recv(65536)
+                except OSError:
+                    return
+                if not data:
+                    return
+                self.bytes += len(data)
+                buf = tail + data
+                self.cuts += buf.count(b"\x1dV")
+                for n in re.findall(rb"\x10\x04([\x01-\x04])", buf):
+                    conn.sendall(bytes((self.READY[n[0]],)))
+                tail = buf[-2:]
+
+
+class Pty:
+    """The far end of a serial cable: a pty master; the device opens `path` (a link to the slave)."""
+
+    def __init__(self, path: Path) -> None:
+        self.master, slave = os.openpty()
+        self.slave_name = os.ttyname(slave)
+        self._slave = slave  # held open so that the pty outlives the device's reopenings
+        path.unlink(missing_ok=True)
+        path.symlink_to(self.slave_name)
+        self.path = path
+
+    def read_available(self, timeout: float) -> bytes:
+        r, _, _ = select.select([self.master], [], [], timeout)
+        if not r:
+            return b""
+        try:
+            return os.read(self.master, 4096)
+        except OSError:
+            return b""
+
+    def close(self) -> None:
+        for fd in (self.master, self._slave):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+# ------------------------------------------------------------------------------------------ processes
+@dataclass
+class Device:
+    """One device process and what is known of it."""
+
+    role: str
+    argv: list[str]
+    link: CutLink
+    proc: subprocess.Popen[bytes] | None = None
+    samples: list[tuple[float, int, int, int]] = field(default_factory=list)
+    """(seconds since the run started, rss bytes, open fds, threads)."""
+    exit_code: int | None = None
+    restarts_seen: int = 0
+    cuts_seen: int = 0
+
+
+class Soak:
+    """One endurance run in a folder. Use as a context manager; `run()` returns the report."""
+
+    def __init__(self, folder: Path, config: SoakConfig | None = None, *, log: Any = None) -> None:
+        self.dir = folder
+        self.cfg = config or SoakConfig(days=short_plan())
+        self.log = log or (lambda msg: None)
+        self.python = sys.executable
+        self.dumps = folder / "dumps"
+        self.dumps.mkdir(parents=True, exist_ok=True)
+        self.db = folder / "hub.db"
+        self.hub_port = self.cfg.port or _free_port()
+        self.hub: subprocess.Popen[bytes] | None = None
+        self.hub_started_real = 0.0
+        self.hub_started_sim = 0.0
+        self.speed = 1.0
+        self.hub_restarts = 0
+        self.hub_samples: list[tuple[float, int, int, int]] = []
+        self.devices: dict[str, Device] = {}
+        self.stop_load = threading.Event()
+        self.load_on = threading.Event()
+        self.counts: dict[str, int] = {}
+        self.failures: list[str] = []
+        self.t0 = time.monotonic()
+        self.warm_at: float | None = None
+        self.load_end: float | None = None
+        self.printer = PrinterSink()
+        self.ptys: dict[str, Pty] = {}
+        self.led_frames: dict[int, bytes] = {}
+        self.keypad_replies: dict[str, int] = {}
+        self._threads: list[threading.Thread] = []
+        self._lock = threading.Lock()
+
+    # -------------------------------------------------------------- set-up
+    def __enter__(self) -> Soak:
+        from sync.store import create_token
+
+        (self.dir / "site.toml").write_text(SITE_TOML, encoding="utf-8")
+        self.tokens = {r: create_token(self.db, role=r, name=f"soak {r}") for r in ("kiosk", "board", "admin")}
+        self.tokens["panel"] = create_token(self.db, role="counter", name="soak panel", counter=PANEL_COUNTER)
+        self.tokens["bridge"] = create_token(self.db, role="counter", name="soak bridge")
+        self.tokens["counter"] = create_token(self.db, role="counter", name="soak other clerks")
+        for name in ("keypad", "led4", "led5"):
+            self.ptys[name] = Pty(self.dir / f"tty-{name}")
+        base = self.cfg.port
+        links = {role: CutLink(self.hub_port, port=(base + 1 + i) if base else None)
+                 for i, role in enumerate(("board", "kiosk", "panel", "bridge"))}
+        cache = self.dir / "cache"
+        (self.dir / "board.toml").write_text(
+            f'[hub]\nurl = "{links["board"].url}"\ntoken = "{self.tokens["board"]}"\n\n'
+            f'[board]\nfullscreen = false\ncache_dir = "{cache / "board"}"\n\n'
+            f'[announcer]\nenabled = {"true" if self.cfg.announcer else "false"}\n'
+            f'cache_dir = "{cache / "announcer"}"\n', encoding="utf-8")
+        from kiosk.config import hash_pin
+
+        (self.dir / "kiosk.toml").write_text(
+            f'[hub]\nurl = "{links["kiosk"].url}"\ntoken = "{self.tokens["kiosk"]}"\n\n'
+            f'[printer]\naddress = "{self.printer.address}"\n\n'
+            '[screen]\nwidth_px = 1080\nheight_px = 1920\nfullscreen = false\nhide_cursor = false\n\n'
+            f'[kiosk]\nticket_display_s = 3\nsite_refresh_s = 2\nhub_retry_s = 1\nissue_retry_s = 2\n'
+            f'technician_pin_hash = "{hash_pin("1234", iterations=1000)}"\ncache_db = "{cache / "kiosk.db"}"\n',
+            encoding="utf-8")
+        (self.dir / "panel.toml").write_text(
+            f'[hub]\nurl = "{links["panel"].url}"\ntoken = "{self.tokens["panel"]}"\n\n'
+            f'[counter]\nnumber = {PANEL_COUNTER}\nalways_on_top = false\npoll_s = 2\n\n'
+            f'[[clerks]]\nname = "Nguyễn Thị Lan"\npin = "{CLERK_PIN}"\n', encoding="utf-8")
+        (self.dir / "bridge.toml").write_text(
+            f'[hub]\nurl = "{links["bridge"].url}"\ntoken = "{self.tokens["bridge"]}"\n\n'
+            f'[counter]\nnumber = {BRIDGE_COUNTERS[0]}\n\n'
+            f'[keypad]\nport = "{self.ptys["keypad"].path}"\ncounters = {list(BRIDGE_COUNTERS)}\n\n'
+            f'[[leds]]\nport = "{self.ptys["led4"].path}"\nmode = "modbus"\naddress = 4\ncounter = 4\n\n'
+            f'[[leds]]\nport = "{self.ptys["led5"].path}"\nmode = "ascii"\ncounter = 5\n', encoding="utf-8")
+        cli = [self.python, "-m", "motcua.cli"]
+        self.devices = {
+            "board": Device("board", [*cli, "board", "--config", str(self.dir / "board.toml"), "--window"],
+                            links["board"]),
+            "kiosk": Device("kiosk", [*cli, "kiosk", "--config", str(self.dir / "kiosk.toml"), "--windowed"],
+                            links["kiosk"]),
+            "panel": Device("panel", [*cli, "counter", "--config", str(self.dir / "panel.toml")], links["panel"]),
+            "bridge": Device("bridge", [*cli, "counter", "--headless", "--config", str(self.dir / "bridge.toml")],
+                             links["bridge"]),
+        }
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop_load.set()
+        for dev in self.devices.values():
+            _terminate(dev.proc)
+            dev.link.close()
+        _terminate(self.hub)
+        for t in self._threads:
+            t.join(3)
+        for p in self.ptys.values():
+            p.close()
+        self.printer.close()
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.t0
+
+    def count(self, key: str, n: int = 1) -> None:
+        with self._lock:
+            self.counts[key] = self.counts.get(key, 0) + n
+
+    # -------------------------------------------------------------- the hub
+    def sim_now(self) -> float:
+        """The hub's clock now (as the harness started it)."""
+        return self.hub_started_sim + (time.monotonic() - self.hub_started_real) * self.speed
+
+    def start_hub(self, at: datetime | float, speed: float) -> None:
+        """Start (or restart) the hub process with its clock at `at`, running `speed` times real time."""
+        from sync.client import wait_for_hub
+
+        if self.hub is not None:
+            self.stop_hub()
+            self.hub_restarts += 1
+            for dev in self.devices.values():
+                if dev.proc is not None and dev.proc.poll() is None:
+                    dev.restarts_seen += 1
+        sim = at.timestamp() if isinstance(at, datetime) else at
+        start = datetime.fromtimestamp(sim, VIETNAM_TZ).isoformat(timespec="seconds")
+        out = open(self.dir / "hub.log", "ab")  # noqa: SIM115 - the child keeps it
+        self.hub = subprocess.Popen([self.python, "-m", "motcua.cli", "hub", "--config", str(self.dir / "site.toml"),
+                                     "--db", str(self.db), "--host", "127.0.0.1", "--port", str(self.hub_port),
+                                     "--clock-start", start, "--clock-speed", str(speed), "--log-level", "warning"],
+                                    stdout=out, stderr=subprocess.STDOUT, cwd=self.dir)
+        out.close()
+        self.hub_started_real, self.hub_started_sim, self.speed = time.monotonic(), sim, speed
+        if not wait_for_hub(f"http://127.0.0.1:{self.hub_port}", timeout=30):
+            raise RuntimeError(f"the hub did not start; see {self.dir / 'hub.log'}")
+        self.log(f"hub at {start} ×{speed:g}")
+
+    def stop_hub(self) -> None:
+        if self.hub is not None:
+            self.hub.send_signal(signal.SIGTERM)  # as systemd stops it
+            try:
+                self.hub.wait(15)
+            except subprocess.TimeoutExpired:
+                self.hub.kill()
+                self.hub.wait()
+
+    def admin(self) -> Any:
+        from sync.client import HubClient
+
+        return HubClient(f"http://127.0.0.1:{self.hub_port}", self.tokens["admin"], timeout=10)
+
+    # -------------------------------------------------------------- devices
+    def start_devices(self) -> None:
+        """Start the four device processes and wait until each has said it is ready (its first dump)."""
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", MOTCUA_DUMP_DIR=str(self.dumps),
+                   XDG_CACHE_HOME=str(self.dir / "xdg"), PYTHONUNBUFFERED="1")
+        for dev in self.devices.values():
+            denv = dict(env)
+            if dev.role == "kiosk":
+                denv.update(MOTCUA_AUTOPILOT=str(self.cfg.kiosk_autopilot_s), MOTCUA_AUTOPILOT_SEED="1")
+            elif dev.role == "panel":
+                denv.update(MOTCUA_AUTOPILOT=str(self.cfg.panel_autopilot_s), MOTCUA_AUTOPILOT_SEED="2")
+            out = open(self.dir / f"{dev.role}.log", "ab")  # noqa: SIM115 - the child keeps it
+            dev.proc = subprocess.Popen(dev.argv, stdout=out, stderr=subprocess.STDOUT, env=denv, cwd=self.dir)
+            out.close()
+        deadline = time.monotonic() + 60
+        for dev in self.devices.values():
+            while not (self.dumps / f"{dev.role}.json").exists():
+                if dev.proc is not None and dev.proc.poll() is not None:
+                    raise RuntimeError(f"{dev.role} exited at start ({dev.proc.returncode}); see {dev.role}.log")
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{dev.role} did not become ready in 60 s")
+                time.sleep(0.1)
+        self.log("devices ready")
+
+    def dump(self, role: str, timeout: float = 15.0) -> dict[str, Any]:
+        """Ask a device for its screen and state (SIGUSR1) and read the state it wrote."""
+        dev = self.devices[role]
+        path = self.dumps / f"{role}.json"
+        seen = json.loads(path.read_text(encoding="utf-8"))["dump"]
+        assert dev.proc is not None
+        dev.proc.send_signal(signal.SIGUSR1)
+        deadline = time.monotonic() + timeout
+        while True:
+            state = json.loads(path.read_text(encoding="utf-8"))
+            if state["dump"] > seen:
+                return state  # type: ignore[no-any-return]
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{role} did not dump its screen in {timeout} s")
+            time.sleep(0.05)
+
+    def pause_autopilots(self) -> None:
+        """Flip the kiosk's and the panel's autopilots (SIGUSR2)."""
+        for role in ("kiosk", "panel"):
+            proc = self.devices[role].proc
+            if proc is not None and proc.poll() is None:
+                proc.send_signal(signal.SIGUSR2)
+
+    # -------------------------------------------------------------- load and watching
+    def _thread(self, target: Any, name: str) -> None:
+        t = threading.Thread(target=target, name=name, daemon=True)
+        t.start()
+        self._threads.append(t)
+
+    def _paced(self, rate: float, step: Any) -> None:
+        """Call step() `rate` times a second while the load is on."""
+        if rate <= 0:
+            return
+        gap = 1.0 / rate
+        nxt = time.monotonic()
+        while not self.stop_load.is_set():
+            if not self.load_on.wait(0.2):
+                nxt = time.monotonic()
+                continue
+            try:
+                step()
+            except Exception as exc:  # noqa: BLE001 - the hub may be restarting: count and go on
+                self.count(f"load_error.{type(exc).__name__}")
+            nxt += gap
+            delay = nxt - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            else:
+                nxt = time.monotonic()
+
+    def _citizens(self) -> None:
+        from sync.client import HubClient, HubError
+
+        client = HubClient(f"http://127.0.0.1:{self.hub_port}", self.tokens["kiosk"], timeout=5)
+        rng = random.Random(3)
+
+        def step() -> None:
+            service = rng.choices(["DD", "TP", "XD"], weights=[5, 4, 2])[0]
+            try:
+                client.issue(service, priority="elderly" if rng.random() < 0.05 else None)
+                self.count("harness.issued")
+            except HubError as exc:
+                self.count(f"harness.issue_refused.{exc.code}")
+
+        self._paced(self.cfg.issue_per_s, step)
+
+    def _other_clerks(self) -> None:
+        from sync.client import HubClient
+
+        client = HubClient(f"http://127.0.0.1:{self.hub_port}", self.tokens["counter"], timeout=5)
+        turn = [0]
+
+        def step() -> None:
+            n = OTHER_COUNTERS[turn[0] % len(OTHER_COUNTERS)]
+            turn[0] += 1
+            if client.call_next(n) is not None:
+                self.count("harness.called")
+
+        self._paced(self.cfg.other_calls_per_s, step)
+
+    def _keypad(self) -> None:
+        """A clerk at counters 4 and 5 pressing keypad keys: mostly NEXT, sometimes RECALL, SKIP, DONE, PAUSE."""
+        pty = self.ptys["keypad"]
+        rng = random.Random(4)
+        buf = b""
+        while not self.stop_load.is_set():
+            if not self.load_on.wait(0.2):
+                continue
+            n = rng.choice(BRIDGE_COUNTERS)
+            verb = rng.choices(["NEXT", "RECALL", "SKIP", "DONE", "PAUSE", "PING"], weights=[60, 10, 8, 12, 3, 2])[0]
+            os.write(pty.master, f"{verb} {n}\r\n".encode() if verb != "PING" else b"PING\r\n")
+            self.count("keypad.sent")
+            deadline = time.monotonic() + 10
+            while b"\r\n" not in buf and time.monotonic() < deadline and not self.stop_load.is_set():
+                buf += pty.read_available(0.2)
+            if b"\r\n" not in buf:
+                self.count("keypad.no_answer")
+                buf = b""
+                continue
+            line, buf = buf.split(b"\r\n", 1)
+            word = " ".join(line.decode("ascii", "replace").split()[:2]) if line.startswith(b"ERR") else "OK"
+            with self._lock:
+                self.keypad_replies[word] = self.keypad_replies.get(word, 0) + 1
+            if verb == "PAUSE" and line.strip() == b"OK PAUSED":
+                os.write(pty.master, f"RESUME {n}\r\n".encode())  # the clerk is back at once
+                self.count("keypad.sent")
+                end = time.monotonic() + 10
+                while b"\r\n" not in buf and time.monotonic() < end:
+                    buf += pty.read_available(0.2)
+                buf = buf.split(b"\r\n", 1)[1] if b"\r\n" in buf else b""
+            time.sleep(self.cfg.keypad_gap_s)
+
+    def _leds(self) -> None:
+        """Read what the bridge sends to the LED displays; keep the last frame of each (and echo Modbus)."""
+        bufs = {4: b"", 5: b""}
+        while not self.stop_load.is_set() or any(bufs.values()):
+            for counter, name in ((4, "led4"), (5, "led5")):
+                data = self.ptys[name].read_available(0.05)
+                if not data:
+                    continue
+                buf = bufs[counter] + data
+                if counter == 4:
+                    while len(buf) >= 8:
+                        frame, buf = buf[:8], buf[8:]
+                        self.led_frames[4] = frame
+                        os.write(self.ptys[name].master, frame)  # a Modbus display echoes a write
+                else:
+                    while b"\r\n" in buf:
+                        frame, buf = buf.split(b"\r\n", 1)
+                        self.led_frames[5] = frame
+                bufs[counter] = buf
+            if self.stop_load.is_set():
+                break
+
+    def _sampler(self) -> None:
+        while not self.stop_load.is_set():
+            t = self.elapsed()
+            for dev in self.devices.values():
+                if dev.proc is None:
+                    continue
+                if dev.proc.poll() is not None:
+                    if dev.exit_code is None:
+                        dev.exit_code = dev.proc.returncode
+                        self.failures.append(f"{dev.role} died (exit {dev.exit_code}) at {t:.0f} s")
+                    continue
+                try:
+                    st = process_stats(dev.proc.pid)
+                except OSError:
+                    continue
+                if self.load_end is None:
+                    dev.samples.append((t, st["rss"], st["fds"], st["threads"]))
+            if self.hub is not None and self.hub.poll() is None:
+                try:
+                    st = process_stats(self.hub.pid)
+                    self.hub_samples.append((t, st["rss"], st["fds"], st["threads"]))
+                except OSError:
+                    pass
+            self.stop_load.wait(self.cfg.sample_s)
+
+    # -------------------------------------------------------------- the plan
+    def cut_links(self, mode: str) -> None:
+        for dev in self.devices.values():
+            dev.link.cut(mode)
+            dev.cuts_seen += 1
+
+    def restore_links(self) -> None:
+        for dev in self.devices.values():
+            dev.link.restore()
+
+    def _work(self, day: Day) -> None:
+        """A working session: the hub from 07:20 to 17:00 of the day, squeezed into day.work_s real seconds."""
+        start = day.date.replace(hour=7, minute=20)
+        speed = (9 * 3600 + 40 * 60) / day.work_s
+        self.start_hub(start, speed)
+        self.load_on.set()
+        events = sorted([(day.cut_at, "cut"), (day.restart_at, "restart")], key=lambda e: e[0] or 2.0)
+        t_start = time.monotonic()
+        for frac, what in events:
+            if frac is None:
+                continue
+            self._sleep_until(t_start + frac * day.work_s)
+            if what == "cut":
+                self.log(f"cut ({day.cut_mode}) for {day.cut_s:g} s")
+                self.cut_links(day.cut_mode)
+                time.sleep(day.cut_s)
+                self.restore_links()
+            else:
+                self.start_hub(self.sim_now(), speed)
+        self._sleep_until(t_start + day.work_s)
+        if self.warm_at is None:
+            self.warm_at = self.elapsed()
+        self.load_on.clear()
+
+    def _night(self, day: Day) -> None:
+        """The idle night: the hub restarted a few minutes before midnight; nobody touches anything."""
+        if day.night_s <= 0:
+            return
+        midnight = (day.date + timedelta(days=1)).replace(hour=0, minute=0)
+        # midnight passes a third of the way into the night; the rest of the night runs 30x
+        self.start_hub(midnight.timestamp() - day.night_s / 3 * 30, 30.0)
+        time.sleep(day.night_s)
+
+    def _sleep_until(self, t: float) -> None:
+        while (left := t - time.monotonic()) > 0:
+            time.sleep(min(left, 0.5))
+
+    def run(self) -> dict[str, Any]:
+        """Run the plan; stop the load; compare every screen with the hub; the report."""
+        first = self.cfg.days[0]
+        self.start_hub(first.date.replace(hour=7, minute=0), 1.0)
+        self.start_devices()
+        self.t0 = time.monotonic()
+        for target, name in ((self._sampler, "sampler"), (self._citizens, "citizens"),
+                             (self._other_clerks, "clerks"), (self._keypad, "keypad"), (self._leds, "leds")):
+            self._thread(target, name)
+        for day in self.cfg.days:
+            self.log(f"day {day.date:%a %d/%m}")
+            if day.work_s > 0:
+                self._work(day)
+            else:
+                self.start_hub(day.date.replace(hour=9), 60.0)
+                if self.warm_at is None:
+                    self.warm_at = self.elapsed()
+            self._night(day)
+        if self.warm_at is None:
+            self.warm_at = self.elapsed()
+        return self.finish()
+
+    # -------------------------------------------------------------- the end
+    def finish(self) -> dict[str, Any]:
+        """Stop the load, let the screens settle, compare them with the hub, and report."""
+        self.pause_autopilots()
+        self.load_on.clear()
+        # The figures end here: the final screen dumps (a full-screen grab each) are not the devices' own load.
+        duration = self.load_end = self.elapsed()
+        time.sleep(1.0)
+        screens = self.check_screens()
+        self.stop_load.set()
+        for t in self._threads:
+            t.join(5)
+        return self.report(duration, screens)
+
+    def check_screens(self) -> dict[str, Any]:
+        """Every device's dump against the hub's state, retried until they agree or settle_s passes."""
+        from counter_display import texts as ct
+        from kiosk import texts as kt
+
+        admin = self.admin()
+        results: dict[str, Any] = {}
+        deadline = time.monotonic() + self.cfg.settle_s
+        pending = {r for r, d in self.devices.items() if d.proc is not None and d.proc.poll() is None}
+        problems: dict[str, list[str]] = {}
+        states: dict[str, dict[str, Any]] = {}
+        while pending and time.monotonic() < deadline:
+            board = admin.board()
+            site = admin.site()
+            for role in sorted(pending):
+                try:
+                    states[role] = self.dump(role)
+                except RuntimeError as exc:
+                    problems[role] = [str(exc)]
+                    continue
+                problems[role] = self._compare(role, states[role], board, site, admin, ct, kt)
+                if not problems[role]:
+                    pending.discard(role)
+            if pending:
+                time.sleep(0.5)
+        for role, dev in self.devices.items():
+            alive = dev.proc is not None and dev.proc.poll() is None
+            results[role] = {"ok": alive and not problems.get(role), "problems": problems.get(role, []),
+                             "state": states.get(role, {})}
+            if alive and problems.get(role):
+                self.failures.append(f"{role} screen disagrees with the hub: {problems[role]}")
+            png = self.dumps / f"{role}.png"
+            if role != "bridge" and alive and not (png.exists() and png.stat().st_size > 1000):
+                self.failures.append(f"{role} wrote no screenshot")
+        admin.close()
+        return results
+
+    def _compare(self, role: str, st: dict[str, Any], board: dict[str, Any], site: dict[str, Any], admin: Any,
+                 ct: Any, kt: Any) -> list[str]:
+        out: list[str] = []
+        current = {c["number"]: (c.get("current") or {}).get("display") for c in board["counters"]}
+        waiting = {s["code"]: s["waiting"] for s in site["services"]}
+        if role == "board":
+            if not st["online"]:
+                out.append("offline mark shown")
+            shown = {int(n): c["current"] for n, c in st["counters"].items()}
+            if shown != current:
+                out.append(f"counters {shown} != hub {current}")
+            if st["waiting"] != waiting:
+                out.append(f"waiting {st['waiting']} != hub {waiting}")
+            recent = board.get("recent_calls") or []
+            hub_latest = recent[0]["display"] if recent else None
+            if (st["latest"] or {}).get("display") != hub_latest:
+                out.append(f"latest {st['latest']} != hub {hub_latest}")
+        elif role == "panel":
+            c = admin.counter(PANEL_COUNTER)
+            cur = (c.get("current") or {}).get("display")
+            want = cur or ct.PANEL_NONE.vi
+            if st["page"] != "counter":
+                out.append(f"page {st['page']}")
+            if st["number"] != want:
+                out.append(f"number {st['number']!r} != hub {want!r}")
+            want_wait = ct.PANEL_WAITING.format(n=c.get("waiting", 0)).vi
+            if st["waiting"] != want_wait:
+                out.append(f"waiting {st['waiting']!r} != {want_wait!r}")
+            if st["offline"]:
+                out.append("offline badge shown")
+        elif role == "kiosk":
+            if st["page"] not in ("home", "ticket"):
+                out.append(f"page {st['page']}")
+            if st["offline_badge"]:
+                out.append("offline badge shown")
+            if st["printer_badge"]:
+                out.append("printer badge shown")
+            if st["center"] != site["site"]["name"]:
+                out.append(f"center {st['center']!r}")
+            open_now = site["issuing_open"]
+            for s in site["services"]:
+                text = st["services"].get(s["code"], "")
+                if not open_now:
+                    want = kt.CLOSED_NOW("vi")
+                elif s.get("quota_left") == 0:
+                    want = kt.QUOTA_REACHED("vi")
+                else:
+                    want = kt.WAITING("vi", n=s["waiting"])
+                if want not in text:
+                    out.append(f"{s['code']} button {text!r} lacks {want!r}")
+            last = st.get("last_ticket")
+            if last:
+                t = admin.ticket(last["id"])
+                if t.display != last["display"]:
+                    out.append(f"last ticket {last} != hub {t.display}")
+        elif role == "bridge":
+            for n in BRIDGE_COUNTERS:
+                want = current.get(n)
+                shown = st["leds"].get(str(n))
+                if shown != want:
+                    out.append(f"LED {n} state {shown!r} != hub {want!r}")
+            frame = self.led_frames.get(4)
+            from counter_display.hardware import display_number
+
+            if frame is not None and struct.unpack(">H", frame[4:6])[0] != display_number(current.get(4)):
+                out.append(f"LED 4 shows {struct.unpack('>H', frame[4:6])[0]} != hub {current.get(4)}")
+            frame5 = self.led_frames.get(5)
+            if frame5 is not None and frame5.decode("ascii", "replace").strip() != (current.get(5) or "")[-4:]:
+                out.append(f"LED 5 shows {frame5!r} != hub {current.get(5)}")
+        return out
+
+    def report(self, duration: float, screens: dict[str, Any]) -> dict[str, Any]:
+        """The figures: duration, calls, per process memory and open files, restarts survived, alive."""
+        warm = self.warm_at or duration * self.cfg.warmup_fraction
+        window = max(5.0, (duration - warm) * self.cfg.window_fraction)
+        events = _event_counts(self.db)
+        calls = events.get("ticket.called", 0) + events.get("ticket.recalled", 0)
+        processes: dict[str, Any] = {}
+        for role, dev in self.devices.items():
+            alive = dev.proc is not None and dev.proc.poll() is None and dev.exit_code is None
+            fig = flatness(dev.samples, warm, window, duration)
+            flat_rss = fig["rss_growth_bytes"] <= self.cfg.rss_allow_bytes + self.cfg.rss_allow_ratio * fig["rss_warm"]
+            flat_fds = fig["fds_growth"] <= self.cfg.fd_allow
+            if alive and not flat_rss:
+                self.failures.append(f"{role} memory grew {fig['rss_growth_bytes'] / MIB:.1f} MiB after warm-up")
+            if alive and not flat_fds:
+                self.failures.append(f"{role} open files grew by {fig['fds_growth']}")
+            processes[role] = {"alive": alive, "exit_code": dev.exit_code, "restarts_survived": dev.restarts_seen,
+                               "cuts_survived": dev.cuts_seen, "flat_rss": flat_rss, "flat_fds": flat_fds, **fig,
+                               "screen_ok": screens.get(role, {}).get("ok", False)}
+        autopilot_ops = {
+            "kiosk_touches": sum(((screens.get("kiosk", {}).get("state") or {}).get("autopilot") or {})
+                                 .get("touches", {}).values()),
+            "panel_clicks": sum(((screens.get("panel", {}).get("state") or {}).get("autopilot") or {})
+                                .get("clicks", {}).values()),
+        }
+        device_ops = {"keypad_lines": self.counts.get("keypad.sent", 0), **autopilot_ops,
+                      "board_events": ((((screens.get("board", {}).get("state") or {}).get("diagnostics") or {})
+                                        .get("feed") or {}).get("events_seen") or 0)}
+        return {
+            "ok": not self.failures,
+            "failures": self.failures,
+            "duration_s": round(duration, 1),
+            "warmup_s": round(warm, 1),
+            "window_s": round(window, 1),
+            "sim_days": len(self.cfg.days),
+            "hub_restarts": self.hub_restarts,
+            "calls": calls,
+            "tickets": events.get("ticket.issued", 0),
+            "device_operations": device_ops,
+            "device_operations_total": device_ops["keypad_lines"] + autopilot_ops["kiosk_touches"]
+            + autopilot_ops["panel_clicks"],
+            "events": events,
+            "harness": dict(sorted(self.counts.items())),
+            "keypad_replies": dict(sorted(self.keypad_replies.items())),
+            "printer": {"bytes": self.printer.bytes, "cuts": self.printer.cuts},
+            "processes": processes,
+            "hub": {"last_life": flatness(self.hub_samples, 0, 5, duration) if self.hub_samples else None},
+            "screens": {r: {"ok": s["ok"], "problems": s["problems"]} for r, s in screens.items()},
+            "machine": {"cpus": os.cpu_count(), "load_avg": [round(x, 2) for x in os.getloadavg()]},
+        }
+
+
+def flatness(samples: list[tuple[float, int, int, int]], warm: float, window: float, end: float) -> dict[str, Any]:
+    """Memory and open files at start, in the window after warm-up, and in the last window (medians)."""
+    if not samples:
+        return {"rss_start": 0, "rss_warm": 0, "rss_end": 0, "rss_growth_bytes": 0, "fds_start": 0, "fds_warm": 0,
+                "fds_end": 0, "fds_growth": 0, "samples": 0}
+    after = [s for s in samples if warm <= s[0] <= warm + window] or [s for s in samples if s[0] >= warm][:3] \
+        or samples[-3:]
+    last = [s for s in samples if s[0] >= end - window] or samples[-3:]
+    rss_warm = int(statistics.median(s[1] for s in after))
+    rss_end = int(statistics.median(s[1] for s in last))
+    fds_warm = int(statistics.median(s[2] for s in after))
+    fds_end = int(statistics.median(s[2] for s in last))
+    post = [s for s in samples if s[0] >= warm]
+    slope = 0.0
+    if len(post) >= 3:
+        xs = [s[0] for s in post]
+        ys = [s[1] for s in post]
+        mx, my = statistics.fmean(xs), statistics.fmean(ys)
+        den = sum((x - mx) ** 2 for x in xs)
+        slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / den * 60 / 1024 if den else 0.0
+    return {"rss_start": samples[0][1], "rss_warm": rss_warm, "rss_end": rss_end, "rss_max": max(s[1] for s in samples),
+            "rss_growth_bytes": rss_end - rss_warm, "rss_slope_kib_per_min": round(slope, 1),
+            "fds_start": samples[0][2], "fds_warm": fds_warm, "fds_end": fds_end, "fds_max": max(s[2] for s in samples),
+            "fds_growth": fds_end - fds_warm, "threads_end": samples[-1][3], "samples": len(samples)}
+
+
+def _event_counts(db: Path) -> dict[str, int]:
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)
+    try:
+        return {t: n for t, n in conn.execute("SELECT type, COUNT(*) FROM events GROUP BY type")}
+    finally:
+        conn.close()
+
+
+def _terminate(proc: subprocess.Popen[bytes] | None) -> None:
+    if proc is None or proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def _free_port() -> int:
+    from sync.server import free_port
+
+    return free_port()
