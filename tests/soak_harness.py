@@ -999,7 +999,8 @@ def flatness(samples: list[tuple[float, int, int, int]], warm: float, window: fl
     return {"rss_start": samples[0][1], "rss_warm": rss_warm, "rss_end": rss_end, "rss_max": max(s[1] for s in samples),
             "rss_growth_bytes": rss_end - rss_warm, "rss_slope_kib_per_min": round(slope, 1),
             "fds_start": samples[0][2], "fds_warm": fds_warm, "fds_end": fds_end, "fds_max": max(s[2] for s in samples),
-            "fds_growth": fds_end - fds_warm, "threads_end": samples[-1][3], "samples": len(samples)}
+            "fds_growth": fds_end - fds_warm, "threads_end": samples[-1][3], "samples": len(samples),
+            "rss_series_mib": [[round(s[0]), round(s[1] / MIB, 1)] for s in samples[::max(1, len(samples) // 24)]]}
 
 
 def _event_counts(db: Path) -> dict[str, int]:
