@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from soak_harness import SoakConfig, week_plan  # noqa: E402
+from soak_plan import SoakConfig, week_plan  # noqa: E402
 
 
 def main() -> int:

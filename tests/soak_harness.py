@@ -20,13 +20,7 @@ from __future__ import annotations
 import json
 import os
 import random
-import re
-import select
 import signal
-import socket
-import sqlite3
-import statistics
-import struct
 import subprocess
 import sys
 import threading
@@ -36,358 +30,16 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from soak_checks import BRIDGE_COUNTERS, MIB, PANEL_COUNTER, compare_screen, event_counts, flatness
+from soak_links import CutLink, PrinterSink, Pty
+from soak_plan import SITE_TOML, Day, SoakConfig, short_plan
+
 from motcua.automation import process_stats
 from motcua.clock import VIETNAM_TZ
 
 ROOT = Path(__file__).resolve().parent.parent
-MIB = 1024 * 1024
-PANEL_COUNTER = 3
-BRIDGE_COUNTERS = (4, 5)
 OTHER_COUNTERS = (1, 2, 6)
 CLERK_PIN = "2468"
-
-SITE_TOML = """
-[site]
-code = "SOAK"
-name = "Trung tâm Phục vụ hành chính công thử bền"
-public_url = "http://127.0.0.1"
-
-[hours]
-mon = ["07:30-11:30", "13:00-17:00"]
-tue = ["07:30-11:30", "13:00-17:00"]
-wed = ["07:30-11:30", "13:00-17:00"]
-thu = ["07:30-11:30", "13:00-17:00"]
-fri = ["07:30-11:30", "13:00-17:00"]
-sat = ["07:30-11:30"]
-sun = []
-
-[display]
-ticker = "Công dân vui lòng giữ phiếu số thứ tự và chú ý màn hình."
-
-[[services]]
-code = "DD"
-name = "Đất đai"
-first_number = 1001
-digits = 4
-
-[[services]]
-code = "TP"
-name = "Tư pháp - Hộ tịch"
-first_number = 1
-prefix = "B"
-digits = 4
-
-[[services]]
-code = "XD"
-name = "Xây dựng"
-first_number = 3001
-digits = 4
-daily_quota = 600
-
-[[priority_categories]]
-code = "elderly"
-name = "Người cao tuổi"
-
-[[counters]]
-number = 1
-services = ["DD"]
-
-[[counters]]
-number = 2
-services = ["DD", "TP"]
-
-[[counters]]
-number = 3
-services = ["TP", "XD"]
-
-[[counters]]
-number = 4
-services = ["DD"]
-
-[[counters]]
-number = 5
-services = ["TP", "DD"]
-
-[[counters]]
-number = 6
-services = ["XD", "TP"]
-"""
-
-
-# ------------------------------------------------------------------------------------------ plan
-@dataclass
-class Day:
-    """One simulated day: a working session at the day's clock speed, then an idle night across midnight."""
-
-    date: datetime
-    work_s: float
-    """Real seconds of opening hours (07:20 to 17:00 of the simulated day; 0: a closed day, idle only)."""
-    night_s: float
-    """Real seconds of idle night (the hub's clock passes midnight in it)."""
-    cut_at: float | None = None
-    """Fraction of the working session at which every device loses its link to the hub."""
-    cut_s: float = 3.0
-    cut_mode: str = "reset"
-    restart_at: float | None = None
-    """Fraction of the working session at which the hub is restarted (the clock goes on)."""
-
-
-@dataclass
-class SoakConfig:
-    """What a run does; the defaults are the short run of the test suite."""
-
-    days: list[Day] = field(default_factory=list)
-    issue_per_s: float = 10.0
-    """Tickets the center's other kiosks take per real second (over HTTP, as kiosk)."""
-    other_calls_per_s: float = 6.0
-    """Calls per real second by the other counters' clerks (over HTTP, as counter)."""
-    keypad_gap_s: float = 0.02
-    """Pause between two keypad lines (each waits for its answer first)."""
-    kiosk_autopilot_s: float = 0.4
-    panel_autopilot_s: float = 0.3
-    sample_s: float = 1.0
-    warmup_fraction: float = 0.3
-    window_fraction: float = 0.15
-    rss_allow_bytes: int = 8 * MIB
-    rss_allow_ratio: float = 0.05
-    fd_allow: int = 3
-    announcer: bool = True
-    port: int | None = None
-    """The hub's port (default: a free one); the device links take the next ports when given."""
-    settle_s: float = 20.0
-    """How long the screens may take to show the hub's final state once the load stops."""
-
-
-def short_plan() -> list[Day]:
-    """The suite's run: a Thursday with a cut and a hub restart, a night across midnight, a Friday morning."""
-    thu = datetime(2026, 11, 26, tzinfo=VIETNAM_TZ)
-    return [Day(thu, work_s=20, night_s=6, cut_at=0.35, cut_s=2.5, restart_at=0.7),
-            Day(thu + timedelta(days=1), work_s=12, night_s=0)]
-
-
-def week_plan(total_s: float) -> list[Day]:
-    """A week from Monday for about `total_s` real seconds: five working days, a Saturday, a closed Sunday,
-    each working day with a cut (reset or silent) and a hub restart; repeated if there is time left."""
-    monday = datetime(2026, 11, 23, tzinfo=VIETNAM_TZ)
-    night = max(25.0, total_s * 0.03)
-    sunday = max(30.0, total_s * 0.03)
-    per_week_overhead = 7 * night + sunday + 7 * 12  # restarts and reconnections, about
-    weeks = max(1, round(total_s / 1800))
-    work = max(20.0, (total_s / weeks - per_week_overhead) / 6)
-    days: list[Day] = []
-    for w in range(weeks):
-        for i in range(7):
-            date = monday + timedelta(days=7 * w + i)
-            if date.isoweekday() == 7:
-                days.append(Day(date, work_s=0, night_s=sunday))
-            else:
-                work_s = work if date.isoweekday() < 6 else work * 0.5
-                # a silent cut outlasts the event stream's read timeout (45 s) when the session is long enough
-                days.append(Day(date, work_s=work_s, night_s=night, cut_at=0.3,
-                                cut_s=4.0 if i % 2 else min(50.0, 0.3 * work_s),
-                                cut_mode="reset" if i % 2 else "blackhole", restart_at=0.65))
-    return days
-
-
-# ------------------------------------------------------------------------------------------ network
-class CutLink:
-    """A TCP link from one device to the hub that the harness can cut.
-
-    "reset": every connection is reset and new ones are refused (a cable pulled out of a switch that
-    tells); "blackhole": connections stay open but nothing passes either way, new ones are accepted and
-    hang (a link that dies silently) — on restore they are reset, as a peer that gave up would.
-    (tests/sync/central/faultproxy.py speaks HTTP exchanges; the event streams here need plain bytes.)
-    """
-
-    def __init__(self, upstream_port: int, *, port: int | None = None) -> None:
-        self.upstream = ("127.0.0.1", upstream_port)
-        self._srv = socket.create_server(("127.0.0.1", port or 0))
-        self._srv.settimeout(0.2)
-        self.port = self._srv.getsockname()[1]
-        self.mode = "up"
-        self.cuts = 0
-        self._lock = threading.Lock()
-        self._conns: set[socket.socket] = set()
-        self._closing = False
-        self._gate = threading.Event()
-        self._gate.set()
-        threading.Thread(target=self._accept, name=f"link-{self.port}", daemon=True).start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def cut(self, mode: str = "reset") -> None:
-        """Take the link down."""
-        self.cuts += 1
-        self.mode = mode
-        if mode == "blackhole":
-            self._gate.clear()
-        else:
-            self._reset_all()
-
-    def restore(self) -> None:
-        """Bring the link back (connections held by a blackhole are reset)."""
-        was = self.mode
-        self.mode = "up"
-        if was == "blackhole":
-            self._reset_all()
-        self._gate.set()
-
-    def close(self) -> None:
-        self._closing = True
-        self._gate.set()
-        self._reset_all()
-        self._srv.close()
-
-    def _reset_all(self) -> None:
-        with self._lock:
-            conns = list(self._conns)
-            self._conns.clear()
-        for c in conns:
-            _reset(c)
-
-    def _track(self, *socks: socket.socket) -> None:
-        with self._lock:
-            self._conns.update(socks)
-
-    def _accept(self) -> None:
-        while not self._closing:
-            try:
-                client, _ = self._srv.accept()
-            except (TimeoutError, OSError):
-                continue
-            if self.mode == "reset":
-                _reset(client)
-                continue
-            self._track(client)
-            threading.Thread(target=self._serve, args=(client,), daemon=True).start()
-
-    def _serve(self, client: socket.socket) -> None:
-        self._gate.wait()
-        if self.mode != "up":
-            _reset(client)
-            return
-        try:
-            upstream = socket.create_connection(self.upstream, timeout=2)
-        except OSError:
-            _reset(client)  # the hub is down: the device sees its connection refused
-            return
-        upstream.settimeout(None)
-        self._track(upstream)
-        threading.Thread(target=self._pump, args=(upstream, client), daemon=True).start()
-        self._pump(client, upstream)
-
-    def _pump(self, src: socket.socket, dst: socket.socket) -> None:
-        try:
-            while True:
-                data = src.recv(65536)
-                if not data:
-                    break
-                self._gate.wait()
-                if self.mode != "up":
-                    break
-                dst.sendall(data)
-        except OSError:
-            pass
-        finally:
-            with self._lock:
-                self._conns.discard(src)
-                self._conns.discard(dst)
-            _reset(src)
-            _reset(dst)
-
-
-def _reset(s: socket.socket) -> None:
-    # Hazard: close() alone does not wake a thread blocked in recv() on the same socket, and the kernel keeps
-    # the connection until that thread lets go: shut the reading side down first (no FIN goes out), then
-    # close with a zero linger, which sends the reset once the last user is gone.
-    try:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        s.shutdown(socket.SHUT_RD)
-    except OSError:
-        pass
-    try:
-        s.close()
-    except OSError:
-        pass
-
-
-class PrinterSink:
-    """A network ticket printer on 127.0.0.1: answers status queries (ready), counts jobs and bytes."""
-
-    READY = {1: 0x16, 2: 0x12, 3: 0x12, 4: 0x12}
-
-    def __init__(self) -> None:
-        self._srv = socket.create_server(("127.0.0.1", 0))
-        self._srv.settimeout(0.2)
-        self.port = self._srv.getsockname()[1]
-        self.bytes = 0
-        self.cuts = 0
-        self._closing = False
-        threading.Thread(target=self._accept, name="printer", daemon=True).start()
-
-    @property
-    def address(self) -> str:
-        return f"tcp://127.0.0.1:{self.port}"
-
-    def close(self) -> None:
-        self._closing = True
-        self._srv.close()
-
-    def _accept(self) -> None:
-        while not self._closing:
-            try:
-                conn, _ = self._srv.accept()
-            except (TimeoutError, OSError):
-                continue
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
-
-    def _serve(self, conn: socket.socket) -> None:
-        tail = b""
-        with conn:
-            while not self._closing:
-                try:
-                    data = conn.recv(65536)
-                except OSError:
-                    return
-                if not data:
-                    return
-                self.bytes += len(data)
-                buf = tail + data
-                self.cuts += buf.count(b"\x1dV")
-                for n in re.findall(rb"\x10\x04([\x01-\x04])", buf):
-                    conn.sendall(bytes((self.READY[n[0]],)))
-                tail = buf[-2:]
-
-
-class Pty:
-    """The far end of a serial cable: a pty master; the device opens `path` (a link to the slave)."""
-
-    def __init__(self, path: Path) -> None:
-        self.master, slave = os.openpty()
-        self.slave_name = os.ttyname(slave)
-        self._slave = slave  # held open so that the pty outlives the device's reopenings
-        path.unlink(missing_ok=True)
-        path.symlink_to(self.slave_name)
-        self.path = path
-
-    def read_available(self, timeout: float) -> bytes:
-        r, _, _ = select.select([self.master], [], [], timeout)
-        if not r:
-            return b""
-        try:
-            return os.read(self.master, 4096)
-        except OSError:
-            return b""
-
-    def close(self) -> None:
-        for fd in (self.master, self._slave):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-
 
 # ------------------------------------------------------------------------------------------ processes
 @dataclass
@@ -818,9 +470,6 @@ class Soak:
 
     def check_screens(self) -> dict[str, Any]:
         """Every device's dump against the hub's state, retried until they agree or settle_s passes."""
-        from counter_display import texts as ct
-        from kiosk import texts as kt
-
         admin = self.admin()
         results: dict[str, Any] = {}
         deadline = time.monotonic() + self.cfg.settle_s
@@ -836,7 +485,7 @@ class Soak:
                 except RuntimeError as exc:
                     problems[role] = [str(exc)]
                     continue
-                problems[role] = self._compare(role, states[role], board, site, admin, ct, kt)
+                problems[role] = compare_screen(role, states[role], board, site, admin, self.led_frames)
                 if not problems[role]:
                     pending.discard(role)
             if pending:
@@ -853,82 +502,11 @@ class Soak:
         admin.close()
         return results
 
-    def _compare(self, role: str, st: dict[str, Any], board: dict[str, Any], site: dict[str, Any], admin: Any,
-                 ct: Any, kt: Any) -> list[str]:
-        out: list[str] = []
-        current = {c["number"]: (c.get("current") or {}).get("display") for c in board["counters"]}
-        waiting = {s["code"]: s["waiting"] for s in site["services"]}
-        if role == "board":
-            if not st["online"]:
-                out.append("offline mark shown")
-            shown = {int(n): c["current"] for n, c in st["counters"].items()}
-            if shown != current:
-                out.append(f"counters {shown} != hub {current}")
-            if st["waiting"] != waiting:
-                out.append(f"waiting {st['waiting']} != hub {waiting}")
-            recent = board.get("recent_calls") or []
-            hub_latest = recent[0]["display"] if recent else None
-            if (st["latest"] or {}).get("display") != hub_latest:
-                out.append(f"latest {st['latest']} != hub {hub_latest}")
-        elif role == "panel":
-            c = admin.counter(PANEL_COUNTER)
-            cur = (c.get("current") or {}).get("display")
-            want = cur or ct.PANEL_NONE.vi
-            if st["page"] != "counter":
-                out.append(f"page {st['page']}")
-            if st["number"] != want:
-                out.append(f"number {st['number']!r} != hub {want!r}")
-            want_wait = ct.PANEL_WAITING.format(n=c.get("waiting", 0)).vi
-            if st["waiting"] != want_wait:
-                out.append(f"waiting {st['waiting']!r} != {want_wait!r}")
-            if st["offline"]:
-                out.append("offline badge shown")
-        elif role == "kiosk":
-            if st["page"] not in ("home", "ticket"):
-                out.append(f"page {st['page']}")
-            if st["offline_badge"]:
-                out.append("offline badge shown")
-            if st["printer_badge"]:
-                out.append("printer badge shown")
-            if st["center"] != site["site"]["name"]:
-                out.append(f"center {st['center']!r}")
-            open_now = site["issuing_open"]
-            for s in site["services"]:
-                text = st["services"].get(s["code"], "")
-                if not open_now:
-                    want = kt.CLOSED_NOW("vi")
-                elif s.get("quota_left") == 0:
-                    want = kt.QUOTA_REACHED("vi")
-                else:
-                    want = kt.WAITING("vi", n=s["waiting"])
-                if want not in text:
-                    out.append(f"{s['code']} button {text!r} lacks {want!r}")
-            last = st.get("last_ticket")
-            if last:
-                t = admin.ticket(last["id"])
-                if t.display != last["display"]:
-                    out.append(f"last ticket {last} != hub {t.display}")
-        elif role == "bridge":
-            for n in BRIDGE_COUNTERS:
-                want = current.get(n)
-                shown = st["leds"].get(str(n))
-                if shown != want:
-                    out.append(f"LED {n} state {shown!r} != hub {want!r}")
-            frame = self.led_frames.get(4)
-            from counter_display.hardware import display_number
-
-            if frame is not None and struct.unpack(">H", frame[4:6])[0] != display_number(current.get(4)):
-                out.append(f"LED 4 shows {struct.unpack('>H', frame[4:6])[0]} != hub {current.get(4)}")
-            frame5 = self.led_frames.get(5)
-            if frame5 is not None and frame5.decode("ascii", "replace").strip() != (current.get(5) or "")[-4:]:
-                out.append(f"LED 5 shows {frame5!r} != hub {current.get(5)}")
-        return out
-
     def report(self, duration: float, screens: dict[str, Any]) -> dict[str, Any]:
         """The figures: duration, calls, per process memory and open files, restarts survived, alive."""
         warm = self.warm_at or duration * self.cfg.warmup_fraction
         window = max(5.0, (duration - warm) * self.cfg.window_fraction)
-        events = _event_counts(self.db)
+        events = event_counts(self.db)
         calls = events.get("ticket.called", 0) + events.get("ticket.recalled", 0)
         processes: dict[str, Any] = {}
         for role, dev in self.devices.items():
@@ -974,41 +552,6 @@ class Soak:
             "screens": {r: {"ok": s["ok"], "problems": s["problems"]} for r, s in screens.items()},
             "machine": {"cpus": os.cpu_count(), "load_avg": [round(x, 2) for x in os.getloadavg()]},
         }
-
-
-def flatness(samples: list[tuple[float, int, int, int]], warm: float, window: float, end: float) -> dict[str, Any]:
-    """Memory and open files at start, in the window after warm-up, and in the last window (medians)."""
-    if not samples:
-        return {"rss_start": 0, "rss_warm": 0, "rss_end": 0, "rss_growth_bytes": 0, "fds_start": 0, "fds_warm": 0,
-                "fds_end": 0, "fds_growth": 0, "samples": 0}
-    after = [s for s in samples if warm <= s[0] <= warm + window] or [s for s in samples if s[0] >= warm][:3] \
-        or samples[-3:]
-    last = [s for s in samples if s[0] >= end - window] or samples[-3:]
-    rss_warm = int(statistics.median(s[1] for s in after))
-    rss_end = int(statistics.median(s[1] for s in last))
-    fds_warm = int(statistics.median(s[2] for s in after))
-    fds_end = int(statistics.median(s[2] for s in last))
-    post = [s for s in samples if s[0] >= warm]
-    slope = 0.0
-    if len(post) >= 3:
-        xs = [s[0] for s in post]
-        ys = [s[1] for s in post]
-        mx, my = statistics.fmean(xs), statistics.fmean(ys)
-        den = sum((x - mx) ** 2 for x in xs)
-        slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / den * 60 / 1024 if den else 0.0
-    return {"rss_start": samples[0][1], "rss_warm": rss_warm, "rss_end": rss_end, "rss_max": max(s[1] for s in samples),
-            "rss_growth_bytes": rss_end - rss_warm, "rss_slope_kib_per_min": round(slope, 1),
-            "fds_start": samples[0][2], "fds_warm": fds_warm, "fds_end": fds_end, "fds_max": max(s[2] for s in samples),
-            "fds_growth": fds_end - fds_warm, "threads_end": samples[-1][3], "samples": len(samples),
-            "rss_series_mib": [[round(s[0]), round(s[1] / MIB, 1)] for s in samples[::max(1, len(samples) // 24)]]}
-
-
-def _event_counts(db: Path) -> dict[str, int]:
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)
-    try:
-        return {t: n for t, n in conn.execute("SELECT type, COUNT(*) FROM events GROUP BY type")}
-    finally:
-        conn.close()
 
 
 def _terminate(proc: subprocess.Popen[bytes] | None) -> None:

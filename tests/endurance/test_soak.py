@@ -7,7 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-from soak_harness import Soak, SoakConfig, short_plan
+from soak_harness import Soak
+from soak_plan import SoakConfig, short_plan
 
 
 @pytest.mark.timeout(240)
