@@ -397,6 +397,11 @@ class SiteStore:
                               **({"test": True} if tk.get("test") else {})})
         return tickets, counters, int(last_seq), calls
 
+    def last_day(self) -> str | None:
+        """The latest local day the database has tickets or counters of (None: a new database)."""
+        row = self.read("SELECT MAX(d) FROM (SELECT MAX(day) AS d FROM tickets UNION ALL SELECT MAX(day) FROM counters)")
+        return row[0][0] if row and row[0][0] else None
+
     def ticket(self, ticket_id: str) -> Ticket | None:
         """One ticket of any day."""
         rows = self.read(f"SELECT {', '.join(_TICKET_COLS)} FROM tickets WHERE id = ?", (ticket_id,))

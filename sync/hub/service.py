@@ -97,7 +97,10 @@ class Hub:
 
     def reload(self) -> None:
         """Rebuild the engine from the database (at start and after a failed write)."""
-        day = self.engine.local_day(self.clock.time())
+        today = self.engine.local_day(self.clock.time())
+        # After a stop across midnight, load the day the database last knew: the rollover at start then
+        # expires its open tickets and tells the devices (day.started), as it would have live.
+        day = min(today, self.store.last_day() or today)
         tickets, counters, last_seq, calls = self.store.load_day(day)
         self.engine.next_seq = last_seq + 1
         self.engine.load(day=day, tickets=tickets, counters=counters, recent_calls=calls)
@@ -119,6 +122,9 @@ class Hub:
         """Start the writer and the periodic day check."""
         self._loop = asyncio.get_running_loop()
         self.store.start(self._loop)
+        change = self.engine.rollover_if_needed()  # a day that ended while the hub was stopped
+        if change is not None:
+            await self.commit([change])
         self._tick_task = asyncio.create_task(self._tick_forever())
         self._tokens_task = asyncio.create_task(self._watch_tokens())
         if self.reload_on_sighup:
