@@ -276,11 +276,11 @@ class Soak:
             else:
                 nxt = time.monotonic()
 
-    def _citizens(self) -> None:
+    def _citizens(self, lane: int = 0) -> None:
         from sync.client import HubClient, HubError
 
         client = HubClient(f"http://127.0.0.1:{self.hub_port}", self.tokens["kiosk"], timeout=5)
-        rng = random.Random(3)
+        rng = random.Random(3 + lane)
 
         def step() -> None:
             service = rng.choices(["DD", "TP", "XD"], weights=[5, 4, 2])[0]
@@ -290,13 +290,13 @@ class Soak:
             except HubError as exc:
                 self.count(f"harness.issue_refused.{exc.code}")
 
-        self._paced(self.cfg.issue_per_s, step)
+        self._paced(self.cfg.issue_per_s / 2, step)
 
-    def _other_clerks(self) -> None:
+    def _other_clerks(self, lane: int = 0) -> None:
         from sync.client import HubClient
 
         client = HubClient(f"http://127.0.0.1:{self.hub_port}", self.tokens["counter"], timeout=5)
-        turn = [0]
+        turn = [lane]
 
         def step() -> None:
             n = OTHER_COUNTERS[turn[0] % len(OTHER_COUNTERS)]
@@ -304,7 +304,7 @@ class Soak:
             if client.call_next(n) is not None:
                 self.count("harness.called")
 
-        self._paced(self.cfg.other_calls_per_s, step)
+        self._paced(self.cfg.other_calls_per_s / 2, step)
 
     def _keypad(self) -> None:
         """A clerk at counters 4 and 5 pressing keypad keys: mostly NEXT, sometimes RECALL, SKIP, DONE, PAUSE."""
@@ -438,9 +438,12 @@ class Soak:
         self.start_hub(first.date.replace(hour=7, minute=0), 1.0)
         self.start_devices()
         self.t0 = time.monotonic()
-        for target, name in ((self._sampler, "sampler"), (self._citizens, "citizens"),
-                             (self._other_clerks, "clerks"), (self._keypad, "keypad"), (self._leds, "leds")):
+        for target, name in ((self._sampler, "sampler"), (self._keypad, "keypad"), (self._leds, "leds")):
             self._thread(target, name)
+        # the center's other kiosks and clerks: two of each, so that one slow answer does not slow them all
+        for i in range(2):
+            self._thread(lambda i=i: self._citizens(i), f"citizens-{i}")
+            self._thread(lambda i=i: self._other_clerks(i), f"clerks-{i}")
         for day in self.cfg.days:
             self.log(f"day {day.date:%a %d/%m}")
             if day.work_s > 0:
