@@ -191,14 +191,20 @@ class PhraseCache:
             return path
         with self._lock:
             lock = self._locks.setdefault(path.name, threading.Lock())
-        with lock:
-            if path.exists():
-                self.hits += 1
+        try:
+            with lock:
+                if path.exists():
+                    self.hits += 1
+                    return path
+                private_dir(self.folder)  # a device cache: owner-only like the others (~/.cache/motcua)
+                self.synth.synthesize(text, voice=voice, out=path)
+                self.misses += 1
                 return path
-            private_dir(self.folder)  # a device cache: owner-only like the others (~/.cache/motcua)
-            self.synth.synthesize(text, voice=voice, out=path)
-            self.misses += 1
-            return path
+        finally:
+            # One lock per phrase only while it is being made: a board meets thousands of distinct calls.
+            with self._lock:
+                if self._locks.get(path.name) is lock:
+                    del self._locks[path.name]
 
     def silence(self, ms: int) -> Path:
         """A cached silent clip of `ms` milliseconds."""

@@ -174,6 +174,15 @@ def test_null_player_runs_a_long_queue_without_recursion(tmp_path: Path, synth: 
     assert ann.pending() == 0 and ann.player.count == 900 and len(synth.texts) == 3
 
 
+def test_the_phrase_cache_keeps_no_lock_per_phrase(tmp_path: Path, synth: CountingSynth) -> None:
+    # It kept one lock per distinct sentence ever spoken (each call's number and counter make one).
+    cache = PhraseCache(tmp_path, synth)
+    for i in range(40):
+        cache.get(f"Mời công dân có số thứ tự {1001 + i} đến quầy số 5", voice="vi")
+    cache.get("Mời công dân có số thứ tự 1001 đến quầy số 5", voice="vi")
+    assert cache.misses == 40 and cache.hits == 1 and cache._locks == {}
+
+
 def test_a_long_running_announcer_remembers_only_the_latest_calls(tmp_path: Path, synth: CountingSynth) -> None:
     # A board announces thousands of calls a week: the history, the errors and a speakerless player's
     # record of clips were lists that grew for as long as the board ran.
