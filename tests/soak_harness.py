@@ -97,8 +97,9 @@ class Soak:
         (self.dir / "site.toml").write_text(SITE_TOML, encoding="utf-8")
         self.tokens = {r: create_token(self.db, role=r, name=f"soak {r}") for r in ("kiosk", "board", "admin")}
         self.tokens["panel"] = create_token(self.db, role="counter", name="soak panel", counter=PANEL_COUNTER)
-        self.tokens["bridge"] = create_token(self.db, role="counter", name="soak bridge")
-        self.tokens["counter"] = create_token(self.db, role="counter", name="soak other clerks")
+        # the bridge's keypad serves two counters, the other clerks three: tokens for any counter
+        self.tokens["bridge"] = create_token(self.db, role="counter", name="soak bridge", any_counter=True)
+        self.tokens["counter"] = create_token(self.db, role="counter", name="soak other clerks", any_counter=True)
         for name in ("keypad", "led4", "led5"):
             self.ptys[name] = Pty(self.dir / f"tty-{name}")
         base = self.cfg.port
