@@ -6,8 +6,9 @@ import sys
 
 import pytest
 
+from diagnostics import qt_check
 from diagnostics.cli import Status
-from diagnostics.qt_check import PROBE_SCRIPT, check_qt, tested_version
+from diagnostics.qt_check import PROBE_SCRIPT, check_qt
 
 # What PySide6 6.12 does on Python 3.11: every void call gives back one reference to None it never took.
 # The probe's own drawing stays real; only `void_calls` is wrapped. The references are returned at exit so
@@ -38,7 +39,7 @@ def test_the_pinned_binding_passes() -> None:
     assert check.data["void_calls"] >= 300 and check.data["none_refs_drift"] == 0
     assert check.data["font"] and check.data["missing_glyphs"] == [] and check.data["ink_pixels"] > 200
     # the version reported is the one the lock pins (the venv is installed from the lock)
-    assert check.data["version"] == tested_version()
+    assert check.data["version"] == qt_check.tested_version()
     assert check.data["version"] in str(check.detail)
 
 
