@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "fee": ("printer_drivers.fee_cli", "main", "phí: mã VietQR, số tiền bằng chữ / fees: VietQR payload, amount in words"),
     "backup": ("sync.backup", "backup_main", "sao lưu máy chủ trạm / back up the site hub"),
     "restore": ("sync.backup", "restore_main", "khôi phục từ bản sao lưu / restore the site hub from a backup"),
+    "audit": ("sync.audit", "main", "nhật ký truy cập dữ liệu cá nhân / who read personal data"),
 }
 
 

@@ -284,6 +284,18 @@ class PaymentAccount(_Model):
     """Ký hiệu of the receipts (empty: a blank); the hub numbers receipts per series and year."""
 
 
+class Privacy(_Model):
+    """Personal data on the hub (Decree 13/2023/NĐ-CP on personal data protection)."""
+
+    retention_days: float = Field(30.0, ge=0, le=3650)
+    """A dossier's personal fields and files are erased this many days after the central server confirmed it
+    (its codes, procedure, dates and status stay, so look-ups keep working)."""
+    lookup_burst: int = Field(10, ge=1, le=100000)
+    """Public dossier look-ups (/d/…, the kiosk's look-up) one address may make at once..."""
+    lookup_per_minute: float = Field(10.0, gt=0, le=100000)
+    """...and then per minute (429 beyond: guessing a look-up code stays slow and visible)."""
+
+
 class SiteInfo(_Model):
     """The center itself."""
 
@@ -327,6 +339,7 @@ class SiteConfig(_Model):
     limits: Limits = Field(default_factory=Limits)
     payment_accounts: list[PaymentAccount] = Field(default_factory=list)
     """Receiving accounts for fees by transfer (VietQR); none: fees are taken in cash only."""
+    privacy: Privacy = Field(default_factory=Privacy)
     _services_by_code: dict[str, Service] = PrivateAttr(default_factory=dict)
     _counters_by_number: dict[int, Counter] = PrivateAttr(default_factory=dict)
 

@@ -2,13 +2,13 @@
 
 Live: opening hours, texts, quotas and the other per-service knobs (names, weight, expected service time),
 counters' names, services and policy, priority categories, queue settings, the center's names and public
-address, file retention, the receiving accounts for fees (each fee QR is made from the accounts of the
-moment it is shown: a new account applies to the next citizen; a QR already on a screen or a slip names
-the old account, which still belongs to the agency). Not live: the site's code and time zone, services or
-counters added or removed, a service's numbering (first number, prefix, digits), the central server's
-address or token — the day's numbering, queues and counters, the database and the relay are keyed by them.
-A reload with any of those is refused as a whole: the running configuration stays, and the refusal says
-what to restart for.
+address, file retention, personal-data retention and look-up limits ([privacy]), the receiving accounts for
+fees (each fee QR is made from the accounts of the moment it is shown: a new account applies to the next
+citizen; a QR already on a screen or a slip names the old account, which still belongs to the agency). Not
+live: the site's code and time zone, services or counters added or removed, a service's numbering (first
+number, prefix, digits), the central server's address or token — the day's numbering, queues and counters,
+the database and the relay are keyed by them. A reload with any of those is refused as a whole: the running
+configuration stays, and the refusal says what to restart for.
 """
 from __future__ import annotations
 
@@ -75,7 +75,7 @@ def plan(old: SiteConfig, new: SiteConfig) -> ReloadPlan:
     if old.central.file_retention_days != new.central.file_retention_days:
         changed.append("central.file_retention_days")
     # limits: what one device or address may take of the hub ([limits]), read per request or reconfigured.
-    for section in ("hours", "queue", "display", "priority_categories", "limits", "payment_accounts"):
+    for section in ("hours", "queue", "display", "priority_categories", "limits", "payment_accounts", "privacy"):
         if getattr(old, section) != getattr(new, section):
             changed.append(section)
     return ReloadPlan(changed=changed, refused=refused)

@@ -347,9 +347,11 @@ class HubClient:
         """POST /dossiers (give body["id"], a UUID made once, so that a retry is recognised)."""
         return self._call("POST", "/dossiers", json=body)  # type: ignore[no-any-return]
 
-    def dossier(self, key: str) -> dict[str, Any]:
-        """A dossier by UUID, provisional code or official code."""
-        return self._call("GET", f"/dossiers/{key}")  # type: ignore[no-any-return]
+    def dossier(self, key: str, *, lookup_code: str | None = None) -> dict[str, Any]:
+        """A dossier by UUID, provisional code or official code (staff: the whole dossier; kiosk and board: its
+        status, and by a code only with the slip's `lookup_code`)."""
+        params = {"lookup_code": lookup_code} if lookup_code else None
+        return self._call("GET", f"/dossiers/{key}", params=params)  # type: ignore[no-any-return]
 
     def dossier_fee(self, key: str) -> dict[str, Any] | None:
         """A dossier's fee (amount, words, VietQR payload, paid or not), None for a procedure without one."""

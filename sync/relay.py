@@ -8,15 +8,16 @@ change. So the writer thread stays the only writer connection (DESIGN rule 1), a
 that changes what devices see gets its event in the same transaction (rule 2).
 
 Upstream (rule 3), at-least-once plus idempotency: events are sent in sequence order in batches; a dossier
-event first uploads the dossier's files (content-addressed, resumable), then posts the dossier, then the
-batch with the event itself. The cursor moves only after the central server answered for the whole batch,
-so a crash anywhere re-sends, and the server's answer to a repeat is the first answer. Network errors,
-timeouts and 5xx back off with full jitter; an item the server rejects (4xx) is dead-lettered with its
-reason and the rest go on. Authentication and routing errors (401, 403, 404) are never an item's fault:
-they back off like an outage and show in `last_error`. Every request carries the database's identity; a
-409 `site_identity_mismatch` (the central server takes this site's data from another database) stops the
-exchange as a whole: state "refused", the server's message in `last_error`, no dead letter, and one new
-try every `refused_retry_s` (a release on the central side, or the right database restored, lets it on).
+event (which names the dossier, without personal data) first uploads the dossier's files (content-addressed,
+resumable), then posts the dossier as the hub's dossiers table holds it, then the batch with the event
+itself. The cursor moves only after the central server answered for the whole batch, so a crash anywhere
+re-sends, and the server's answer to a repeat is the first answer. Network errors, timeouts and 5xx back off
+with full jitter; an item the server rejects (4xx) is dead-lettered with its reason and the rest go on.
+Authentication and routing errors (401, 403, 404) are never an item's fault: they back off like an outage
+and show in `last_error`. Every request carries the database's identity; a 409 `site_identity_mismatch` (the
+central server takes this site's data from another database) stops the exchange as a whole: state "refused",
+the server's message in `last_error`, no dead letter, and one new try every `refused_retry_s` (a release on
+the central side, or the right database restored, lets it on).
 
 Downstream (rule 4): each feed is pulled after its cursor; a page is applied and its cursor advanced in
 one transaction; a page seen twice changes nothing (items carry their feed sequence, older ones never
@@ -266,7 +267,18 @@ class Relay:
         now = self.hub.clock.time()
         ops: list[Op] = []
         events: list[tuple[str, dict[str, Any]]] = []
-        dossiers = [(r[0], r[1], orjson.loads(r[3])["dossier"]) for r in rows if r[2] == "dossier.submitted"]
+        dossiers: list[tuple[int, str, dict[str, Any]]] = []
+        for seq, event_id, _, data in (r for r in rows if r[2] == "dossier.submitted"):
+            # The event names the dossier (no personal data); the dossier itself is read from its table, where
+            # it was committed in the same transaction as the event.
+            dossier_id = orjson.loads(data)["dossier"]["id"]
+            found = conn.execute("SELECT body, erased_at FROM dossiers WHERE id = ?", (dossier_id,)).fetchone()
+            if found is None:
+                ops.append((_DEAD, (seq, event_id, "dossier.submitted", None, "unknown_dossier",
+                                    f"no dossier {dossier_id} in the hub's database", now)))
+            elif found[1] is None:
+                dossiers.append((seq, event_id, orjson.loads(found[0])))
+            # Erased (retention) means the central server confirmed it long ago: nothing left to send.
         if dossiers:
             self._upload_files([f for _, _, d in dossiers for f in d["files"]])
             for seq, event_id, d in dossiers:

@@ -207,6 +207,31 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX payments_day ON payments (day);
     """,
+    # 8: personal data (issue 11). The audit log of who read a dossier's personal data (token name, role,
+    # client address, which dossier, when: never the data itself). When a dossier's personal fields and
+    # files were erased (retention). The secret the slips' look-up codes are derived from (HMAC of the
+    # dossier id), made here once; a restored backup keeps it, so printed codes keep working. Dossier
+    # events already in the log lose the applicant, files, delivery address, note and ticket: the relay
+    # now builds the upstream dossier from the dossiers table, and devices never needed them.
+    """
+    CREATE TABLE audit (
+        seq INTEGER PRIMARY KEY,
+        at REAL NOT NULL,
+        token_name TEXT NOT NULL,
+        role TEXT NOT NULL,
+        client TEXT NOT NULL,
+        action TEXT NOT NULL,
+        dossier_id TEXT NOT NULL
+    );
+    CREATE INDEX audit_at ON audit (at);
+    ALTER TABLE dossiers ADD COLUMN erased_at REAL;
+    INSERT INTO meta (key, value) SELECT 'lookup_secret', lower(hex(randomblob(32)))
+        WHERE NOT EXISTS (SELECT 1 FROM meta WHERE key = 'lookup_secret');
+    UPDATE events SET data = json_set(json_remove(data, '$.dossier.applicant', '$.dossier.files',
+            '$.dossier.delivery', '$.dossier.delivery_address', '$.dossier.note', '$.dossier.ticket_id'),
+        '$.dossier.status', 'submitted')
+        WHERE type = 'dossier.submitted' AND json_type(data, '$.dossier.applicant') IS NOT NULL;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -423,6 +448,12 @@ class SiteStore:
         with self._read_lock:
             return read_meta(self._read, IDENTITY_KEY) or ""
 
+    @property
+    def lookup_secret(self) -> bytes:
+        """The secret the slips' look-up codes are derived from (made once with the database, schema 5)."""
+        with self._read_lock:
+            return bytes.fromhex(read_meta(self._read, LOOKUP_SECRET_KEY) or "")
+
     def site_record(self) -> dict[str, Any] | None:
         """What the hub recorded of its site file at its last start or reload (code, services, counters)."""
         with self._read_lock:
@@ -619,6 +650,7 @@ class SiteStore:
 
 IDENTITY_KEY = "identity"
 SITE_KEY = "site"
+LOOKUP_SECRET_KEY = "lookup_secret"
 PUT_META = "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
 
 

@@ -1,7 +1,11 @@
 """The hub's dossier desk (hồ sơ): files, the catalog, return times, submission, look-up and retention.
 
 Dossiers are received here once (idempotent by the UUID the device makes), stored with their files in
-one transaction with a `dossier.submitted` event, and sent upstream by the relay from that event.
+one transaction with a `dossier.submitted` event, and sent upstream by the relay, which reads the dossier
+from the dossiers table. Personal data (the applicant, files, delivery address, note) is seen only by staff
+roles (counter, admin), each read recorded in the audit log; events, kiosks, boards and the public get the
+status view (codes, procedure, dates, timeline, a masked name). A dossier's personal fields and files are
+erased `[privacy] retention_days` after the central server confirmed it.
 """
 from __future__ import annotations
 
@@ -22,13 +26,19 @@ from motcua.config import SiteConfig
 from motcua.queue import Change, Event
 from motcua.worktime import OfficialDays
 from sync.files import fsync_dir, open_private, private_dir
+from sync.hub.auth import Principal
 from sync.hub.errors import ApiError, store_unavailable
 from sync.hub.models import DossierRequest
+from sync.privacy import AddressLimiter, dossier_summary, lookup_code, lookup_code_matches, mask_name, scrub_dossier
 from sync.store import SiteStore, StoreError
 
 log = logging.getLogger(__name__)
 
-_DOSSIER_COLS = "id, provisional_code, code, day, procedure, status, body, submitted_at, status_at, linked_at"
+_DOSSIER_COLS = ("id, provisional_code, code, day, procedure, status, body, submitted_at, status_at, linked_at, "
+                 "erased_at")
+_AUDIT = "INSERT INTO audit (at, token_name, role, client, action, dossier_id) VALUES (?, ?, ?, ?, ?, ?)"
+STAFF = frozenset({"counter", "admin"})
+"""Roles that see a dossier's personal data (each read is audited); the others see its status only."""
 
 
 class Dossiers:
@@ -49,6 +59,9 @@ class Dossiers:
         self._in_flight: set[str] = set()
         self.official_days = OfficialDays.shipped()
         """The official days-off table: shipped, updated by the central server's calendar feed."""
+        self.lookup_secret = store.lookup_secret
+        self.limiter = AddressLimiter(burst=config.privacy.lookup_burst, per_minute=config.privacy.lookup_per_minute)
+        """Public look-ups per client address (the /d/ pages, kiosks and boards)."""
 
     def calendar_changed(self) -> None:
         """Rebuild the official days-off table from the shipped file and the central server's calendar feed."""
@@ -171,31 +184,122 @@ class Dossiers:
         return steps
 
     def view(self, row: tuple[Any, ...]) -> dict[str, Any]:
-        """The API shape of a dossier row (columns in _DOSSIER_COLS order)."""
+        """The staff view of a dossier row (columns in _DOSSIER_COLS order): everything, with its look-up code."""
         body = orjson.loads(row[6])
+        view = self._common(row, body)
+        view.update({"applicant": body.get("applicant") or {}, "files": body.get("files") or [],
+                     "delivery": body.get("delivery", "center"), "delivery_address": body.get("delivery_address", ""),
+                     "lookup_code": lookup_code(self.lookup_secret, row[0]),
+                     "erased_at": iso(row[10], self.config.tz)})
+        return view
+
+    def status_view(self, row: tuple[Any, ...]) -> dict[str, Any]:
+        """What kiosks, boards and the public see of a dossier: codes, procedure, dates, status, a masked name."""
+        body = orjson.loads(row[6])
+        view = self._common(row, body)
+        view["applicant_masked"] = mask_name(str((body.get("applicant") or {}).get("name") or ""))
+        return view
+
+    def _common(self, row: tuple[Any, ...], body: dict[str, Any]) -> dict[str, Any]:
         tz = self.config.tz
         return {"id": row[0], "provisional_code": row[1], "code": row[2] or row[1], "official_code": row[2],
                 "provisional": row[2] is None, "day": row[3], "procedure": row[4], "status": row[5],
-                "applicant": body["applicant"], "files": body["files"], "delivery": body["delivery"],
-                "delivery_address": body.get("delivery_address", ""),
                 "submitted_at": iso(row[7], tz), "status_at": iso(row[8], tz), "linked_at": iso(row[9], tz),
                 "due_at": iso(body.get("due_at"), tz), "qr": row[0],
                 "lookup_url": f"{self.config.site.public_url.rstrip('/')}/d/{row[0]}"}
 
-    def find(self, key: str) -> dict[str, Any] | None:
-        """A dossier by id, provisional code or official code."""
+    def row(self, key: str) -> tuple[Any, ...] | None:
+        """A dossier's row by id, provisional code or official code."""
         rows = self.store.read(f"SELECT {_DOSSIER_COLS} FROM dossiers WHERE id = ? OR provisional_code = ? OR code = ?",
                                (key, key, key))
-        if not rows:
+        return rows[0] if rows else None
+
+    def find(self, key: str) -> dict[str, Any] | None:
+        """The staff view of a dossier by id, provisional code or official code, with its timeline."""
+        row = self.row(key)
+        return None if row is None else self._with_timeline(row, self.view(row))
+
+    def look_up(self, key: str, *, lookup: str | None) -> dict[str, Any] | None:
+        """The status view for a public look-up: by the id (the slip's QR), or by either code **and** the
+        look-up code printed beside it; None when they do not match a dossier (the same for both causes)."""
+        row = self.row(key)
+        if row is None:
             return None
-        view = self.view(rows[0])
-        view["timeline"] = self.timeline(rows[0])
+        if key != row[0] and not (lookup and lookup_code_matches(self.lookup_secret, row[0], lookup)):
+            return None
+        return self._with_timeline(row, self.status_view(row))
+
+    def _with_timeline(self, row: tuple[Any, ...], view: dict[str, Any]) -> dict[str, Any]:
+        view["timeline"] = self.timeline(row)
         # How fresh the status is: the last time the hub heard the central server's status feed.
         pulled = self.store.read("SELECT updated_at FROM feed_cursors WHERE kind = 'status'")
         view["status_as_of"] = iso(pulled[0][0], self.config.tz) if pulled and pulled[0][0] else None
         procedure = self.catalog().get(view["procedure"])
         view["procedure_name"] = procedure.get("name") if procedure else None
         return view
+
+    def allow_lookup(self, client: str) -> bool:
+        """Whether a public look-up from this address may go ahead (False: answer 429)."""
+        p = self.config.privacy  # follows a reloaded site file
+        self.limiter.burst, self.limiter.per_minute = p.lookup_burst, p.lookup_per_minute
+        if self.limiter.allow(client, self.clock.time()):
+            return True
+        log.warning("too many dossier look-ups from %s: refused for now", client)
+        return False
+
+    async def record_read(self, p: Principal, *, client: str, dossier_id: str, action: str = "dossier.read") -> None:
+        """Audit a staff read of a dossier's personal data, durably, before the data is answered (ApiError 503
+        when the database cannot take it: no record, no data)."""
+        try:
+            await self.store.submit([], ops=[(_AUDIT, (self.clock.time(), p.name, p.role, client, action, dossier_id))])
+        except StoreError as exc:
+            raise store_unavailable() from exc
+
+    # ------------------------------------------------------------------ retention
+    async def erase_expired(self, now: float) -> int:
+        """Erase the personal fields and files of dossiers the central server confirmed more than
+        `[privacy] retention_days` ago (codes, procedure, dates and status stay): one transaction with a
+        `dossier.erased` event per dossier, through the writer (on the loop). Returns how many."""
+        cutoff = now - self.config.privacy.retention_days * 86400
+        rows = self.store.read(
+            "SELECT id, provisional_code, code, body FROM dossiers WHERE erased_at IS NULL AND code IS NOT NULL "
+            "AND linked_at IS NOT NULL AND linked_at <= ? ORDER BY linked_at LIMIT 500", (cutoff,))
+        if not rows:
+            return 0
+        ops: list[tuple[str, Any]] = []
+        changes = []
+        shas: set[str] = set()
+        for dossier_id, provisional, code, body in rows:
+            scrubbed = scrub_dossier(orjson.loads(body))
+            ops.append(("UPDATE dossiers SET body = ?, erased_at = ? WHERE id = ? AND erased_at IS NULL",
+                        (orjson.dumps(scrubbed).decode(), now, dossier_id)))
+            ops.append(("DELETE FROM dossier_files WHERE dossier_id = ?", (dossier_id,)))
+            shas.update(r[0] for r in self.store.read("SELECT sha256 FROM dossier_files WHERE dossier_id = ?",
+                                                      (dossier_id,)))
+            changes.append(Change(event=self.new_event("dossier.erased", {"dossier": {
+                "id": dossier_id, "provisional_code": provisional, "code": code, "erased_at": now}})))
+        try:
+            await self.store.submit(changes, ops=ops)
+        except StoreError:
+            log.warning("erasing %d dossier(s) past retention failed; retried at the next check", len(rows))
+            return 0
+        still = {r[0] for r in self.store.read("SELECT DISTINCT sha256 FROM dossier_files")}
+        removed = await asyncio.get_running_loop().run_in_executor(None, self._unlink, shas - still)
+        log.info("erased the personal data of %d dossier(s) confirmed more than %g day(s) ago (%d file(s))",
+                 len(rows), self.config.privacy.retention_days, removed)
+        return len(rows)
+
+    def _unlink(self, shas: set[str]) -> int:
+        removed = 0
+        for sha in shas:
+            try:
+                self.blob_path(sha).unlink()
+                removed += 1
+            except FileNotFoundError:
+                pass  # already purged ([central] file_retention_days)
+            except OSError as exc:
+                log.warning("cannot erase dossier file %s: %s", sha[:12], exc)
+        return removed
 
     def _provisional_code(self, day: str) -> str:
         last = self.serials.get(day)
@@ -211,6 +315,9 @@ class Dossiers:
         if req.id is not None:
             dossier_id = str(uuid.UUID(req.id))
             existing = self.store.read(f"SELECT {_DOSSIER_COLS} FROM dossiers WHERE id = ?", (dossier_id,))
+            if existing and existing[0][10] is not None:
+                raise ApiError(422, "dossier_erased", "Hồ sơ này đã được xoá thông tin cá nhân theo thời hạn lưu giữ / "
+                                                      "this dossier's personal data was erased (retention)")
             if existing:
                 first = orjson.loads(existing[0][6])
                 if _comparable(first) != _comparable(self._body(req, dossier_id, first)):
@@ -240,11 +347,13 @@ class Dossiers:
         body = self._body(req, dossier_id, None, now=now, sizes=sizes, channel=channel,
                           provisional=self._provisional_code(day), due_at=self.due_time(procedure, now))
         row = (dossier_id, body["provisional_code"], None, day, req.procedure, "submitted", orjson.dumps(body).decode(),
-               now, None, None)
-        ops: list[tuple[str, Any]] = [(f"INSERT INTO dossiers ({_DOSSIER_COLS}) VALUES ({', '.join('?' * 10)})", row)]
+               now, None, None, None)
+        ops: list[tuple[str, Any]] = [(f"INSERT INTO dossiers ({_DOSSIER_COLS}) VALUES ({', '.join('?' * 11)})", row)]
         ops.extend(("INSERT INTO dossier_files (dossier_id, position, sha256, name, size, mime) VALUES (?, ?, ?, ?, ?, ?)",
                     (dossier_id, i, f["sha256"], f["name"], f["size"], f["mime"])) for i, f in enumerate(body["files"]))
-        change = Change(event=self.new_event("dossier.submitted", {"dossier": body}))
+        # The event names the dossier, nobody's data: every role's stream and the log carry it, and the relay
+        # reads the dossier itself from the table.
+        change = Change(event=self.new_event("dossier.submitted", {"dossier": dossier_summary(body)}))
         self._in_flight.add(dossier_id)
         try:
             await self.store.submit([change], ops=ops)

@@ -256,7 +256,8 @@ class Hub:
         self.events.close_where(lambda p: p.expires_at is not None and now >= p.expires_at)
 
     async def tick(self) -> None:
-        """Roll the day over if local midnight has passed; save heartbeats; purge confirmed dossier files now and then."""
+        """Roll the day over if local midnight has passed; save heartbeats; hourly, erase the personal data of
+        dossiers past their retention ([privacy] retention_days) and purge confirmed dossier files."""
         change = self.engine.rollover_if_needed()
         if change is not None:
             await self.commit([change])
@@ -264,6 +265,7 @@ class Hub:
         now = self.clock.time()
         if now - self._last_purge >= 3600:
             self._last_purge = now
+            await self.dossiers.erase_expired(now)
             await asyncio.get_running_loop().run_in_executor(None, self.dossiers.purge_files, now)
 
     async def save_devices(self) -> None:

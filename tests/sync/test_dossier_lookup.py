@@ -70,10 +70,15 @@ def test_timeline_and_lookup_page_follow_the_central_status(make_hub, clock: Man
         lookup = wait_for(h, d["id"], lambda v: v["status"] == "processing")
         assert [x["status"] for x in lookup["timeline"]] == ["submitted", "received", "processing"]
         assert lookup["status_as_of"] is not None
-        # The slip's QR leads to the public page, by the UUID or by either code.
-        for key in (d["id"], d["provisional_code"], lookup["code"]):
-            page = requests.get(f"{h.url}/d/{key}", timeout=5)
+        # The slip's QR leads to the public page by the UUID; either code with the slip's look-up code too.
+        for key, params in ((d["id"], {}), (d["provisional_code"], {"lookup_code": d["lookup_code"]}),
+                            (lookup["code"], {"lookup_code": d["lookup_code"].lower()})):
+            page = requests.get(f"{h.url}/d/{key}", params=params, timeout=5)
             assert page.status_code == 200 and "Đang giải quyết" in page.text and lookup["code"] in page.text
+            assert "Người nộp: Nguyễn T. H. N." in page.text and "Nhung" not in page.text
+        # A code alone asks for the look-up code and says nothing of the dossier.
+        page = requests.get(f"{h.url}/d/{lookup['code']}", timeout=5)
+        assert page.status_code == 200 and "mã tra cứu" in page.text and "Đang giải quyết" not in page.text
         assert requests.get(f"{h.url}/d/{uuid.uuid4()}", timeout=5).status_code == 404
     finally:
         central.stop()
@@ -83,7 +88,7 @@ def wait_for(h, key: str, pred, timeout: float = 20.0) -> dict:  # noqa: ANN001
     deadline = time.monotonic() + timeout
     while True:
         v = requests.get(f"{h.url}/api/v1/dossiers/{key}", timeout=5,
-                         headers={"Authorization": f"Bearer {h.tokens['kiosk']}"}).json()
+                         headers={"Authorization": f"Bearer {h.tokens['counter']}"}).json()
         if pred(v):
             return v
         if time.monotonic() > deadline:

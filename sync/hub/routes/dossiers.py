@@ -9,14 +9,27 @@ from fastapi import APIRouter, Request
 from starlette.requests import ClientDisconnect
 from starlette.responses import Response
 
-from sync.hub.deps import AnyRole, HubDep, Issuer
-from sync.hub.dossiers import shipped_catalog
+from motcua.clock import iso
+from sync.audit import parse_since, read_audit
+from sync.hub.deps import Admin, AnyRole, HubDep, Issuer
+from sync.hub.dossiers import STAFF, shipped_catalog
 from sync.hub.errors import API, ApiError, json_response
 from sync.hub.models import DossierRequest
 from sync.hub.service import Hub
 
 router = APIRouter()
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def client_address(request: Request) -> str:
+    """The caller's address, for the audit log and the per-address look-up limit."""
+    return request.client.host if request.client else "unknown"
+
+
+def too_many_lookups() -> ApiError:
+    """429: this address looked up too many dossiers just now."""
+    return ApiError(429, "too_many_lookups", "Tra cứu quá nhiều lần, xin thử lại sau ít phút / too many look-ups from "
+                                             "this address, try again in a few minutes")
 
 
 @router.put(f"{API}/files/{{sha256}}", status_code=201, tags=["dossiers"],
@@ -52,13 +65,54 @@ async def post_dossier(body: DossierRequest, hub: HubDep, p: Issuer) -> Response
 
 
 @router.get(f"{API}/dossiers/{{key}}", tags=["dossiers"])
-async def get_dossier(key: str, hub: HubDep, p: AnyRole) -> Response:
-    """Tra cứu hồ sơ / a dossier by its UUID (the slip's QR), provisional code or official code."""
-    view = hub.dossiers.find(key) if len(key) <= 64 else None
+async def get_dossier(key: str, request: Request, hub: HubDep, p: AnyRole, lookup_code: str | None = None) -> Response:
+    """Tra cứu hồ sơ / a dossier by its UUID (the slip's QR), provisional code or official code.
+
+    Staff (counter, admin) get the whole dossier with the applicant, files and `lookup_code`; each such
+    read is recorded in the audit log (GET /admin/audit) before it is answered. Kiosks and boards get its
+    status only (codes, procedure, dates, `timeline`, `applicant_masked`), by the UUID or by a code **and**
+    the `lookup_code` printed on the slip; their look-ups are limited per client address (429).
+    """
+    client = client_address(request)
+    if p.role in STAFF:
+        row = hub.dossiers.row(key) if len(key) <= 64 else None
+        if row is None:
+            raise ApiError(404, "unknown_dossier", "Không tìm thấy hồ sơ / no such dossier")
+        await hub.dossiers.record_read(p, client=client, dossier_id=row[0])
+        staff = hub.dossiers.find(row[0])
+        if staff is None:
+            raise ApiError(404, "unknown_dossier", "Không tìm thấy hồ sơ / no such dossier")
+        staff["fee"] = hub.payments.fee(staff)
+        return json_response(staff)
+    if not hub.dossiers.allow_lookup(client):
+        raise too_many_lookups()
+    view = hub.dossiers.look_up(key, lookup=lookup_code) if len(key) <= 64 else None
     if view is None:
-        raise ApiError(404, "unknown_dossier", "Không tìm thấy hồ sơ / no such dossier")
+        raise ApiError(404, "unknown_dossier", "Không tìm thấy hồ sơ (tra cứu bằng mã hồ sơ cần kèm mã tra cứu in trên "
+                                               "giấy hẹn) / no such dossier (a look-up by code needs the look-up code "
+                                               "printed on the slip)")
     view["fee"] = hub.payments.fee(view)
     return json_response(view)
+
+
+@router.get(f"{API}/admin/audit", tags=["admin"])
+async def audit_log(hub: HubDep, p: Admin, since: str | None = None, until: str | None = None,
+                    limit: int = 1000) -> Response:
+    """Nhật ký truy cập dữ liệu cá nhân / who read which dossier's personal data, when and from where (admin).
+
+    `since` and `until`: a day (YYYY-MM-DD, the site's local time) or an ISO time; by default the last 24
+    hours. At most `limit` entries (1..10000), oldest first. The entries name the dossier, never its data.
+    """
+    now = hub.clock.time()
+    try:
+        start = parse_since(since, hub.config.tz) if since else now - 86400
+        end = parse_since(until, hub.config.tz) if until else None
+    except ValueError as exc:
+        raise ApiError(422, "invalid_time", f"since/until: {exc}") from None
+    if not 1 <= limit <= 10000:
+        raise ApiError(422, "invalid_limit", "limit: 1..10000")
+    entries = read_audit(hub.store.read, since=start, until=end, limit=limit, tz=hub.config.tz)
+    return json_response({"since": iso(start, hub.config.tz), "entries": entries})
 
 
 def _feed(hub: Hub, kind: str) -> dict[str, Any]:

@@ -1,0 +1,142 @@
+"""Nhật ký truy cập dữ liệu cá nhân: the audit log of who read which dossier's personal data, and when.
+
+The hub writes one row per staff read of a dossier (token name, role, client address, action, dossier id)
+through its writer, before it answers; the rows name the dossier, never its data. This module reads them:
+for the admin API (`GET /api/v1/admin/audit`) and for `motcua audit`:
+
+    motcua audit --since DATE [--until DATE] [--db PATH | --hub URL --token ADMIN] [--json]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from motcua.clock import VIETNAM_TZ, iso
+
+Read = Callable[[str, Sequence[Any]], list[tuple[Any, ...]]]
+
+ACTIONS = {"dossier.read": "xem hồ sơ / read"}
+
+
+def parse_since(text: str, tz: ZoneInfo) -> float:
+    """A day ("2026-11-26": its local midnight) or an ISO time (local when it has no offset), as Unix time."""
+    text = text.strip()
+    try:
+        if len(text) == 10:
+            return datetime.combine(date.fromisoformat(text), time(0), tzinfo=tz).timestamp()
+        at = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r}: expected YYYY-MM-DD or an ISO time") from None
+    return (at if at.tzinfo else at.replace(tzinfo=tz)).timestamp()
+
+
+def read_audit(read: Read, *, since: float, until: float | None = None, limit: int = 10000,
+               tz: ZoneInfo = VIETNAM_TZ) -> list[dict[str, Any]]:
+    """Audit entries from `since` (to `until`), oldest first: {"at", "token", "role", "client", "action",
+    "dossier_id", "code"} — the code is the dossier's current one, for people to find it."""
+    rows = read("SELECT a.at, a.token_name, a.role, a.client, a.action, a.dossier_id, "
+                "COALESCE(d.code, d.provisional_code) FROM audit a LEFT JOIN dossiers d ON d.id = a.dossier_id "
+                "WHERE a.at >= ? AND (? IS NULL OR a.at < ?) ORDER BY a.seq LIMIT ?",
+                (since, until, until, limit))
+    return [{"at": iso(r[0], tz), "token": r[1], "role": r[2], "client": r[3], "action": r[4], "dossier_id": r[5],
+             "code": r[6]} for r in rows]
+
+
+def format_entry(e: dict[str, Any]) -> str:
+    """One line of `motcua audit`."""
+    at = str(e["at"])[:19].replace("T", " ")
+    return (f"{at}  {e['role']:<8} {e['token']!s:<24} {e['client']:<16} {ACTIONS.get(e['action'], e['action'])}  "
+            f"{e.get('code') or '-'}  {e['dossier_id']}")
+
+
+class AuditError(Exception):
+    """The audit log cannot be read (a wrong path, an old database, a refused token)."""
+
+
+def from_db(path: str | Path, *, since: float, until: float | None) -> list[dict[str, Any]]:
+    """Read the audit log straight from a hub database (read-only; the hub may be running)."""
+    p = Path(path)
+    if not p.is_file():
+        raise AuditError(f"không có cơ sở dữ liệu {p} / no database at {p} (the hub's --db)")
+    try:
+        conn = sqlite3.connect(f"file:{p}?mode=ro", uri=True, timeout=10)
+    except sqlite3.Error as exc:
+        raise AuditError(f"{p}: {exc}") from None
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "audit" not in tables:
+            raise AuditError(f"{p} chưa có nhật ký truy cập (cơ sở dữ liệu cũ hoặc không phải của trạm) / has no audit "
+                             "log: not a site database, or one the hub has not opened since its upgrade")
+        return read_audit(lambda sql, params: conn.execute(sql, params).fetchall(), since=since, until=until)
+    except sqlite3.DatabaseError as exc:
+        raise AuditError(f"{p}: {exc}") from None
+    finally:
+        conn.close()
+
+
+def from_hub(url: str, token: str, *, since: float, until: float | None) -> list[dict[str, Any]]:
+    """Read the audit log from a running hub (GET /api/v1/admin/audit with an admin token)."""
+    import requests
+
+    params: dict[str, Any] = {"since": datetime.fromtimestamp(since, VIETNAM_TZ).isoformat(), "limit": 10000}
+    if until is not None:
+        params["until"] = datetime.fromtimestamp(until, VIETNAM_TZ).isoformat()
+    try:
+        r = requests.get(url.rstrip("/") + "/api/v1/admin/audit", params=params, timeout=15,
+                         headers={"Authorization": f"Bearer {token}"})
+    except requests.RequestException as exc:
+        raise AuditError(f"không kết nối được máy chủ trạm {url} / cannot reach the hub: {type(exc).__name__}") from None
+    if r.status_code != 200:
+        try:
+            message = r.json()["error"]["message"]
+        except Exception:  # noqa: BLE001 - a proxy's page
+            message = f"HTTP {r.status_code}"
+        raise AuditError(f"máy chủ trạm từ chối / the hub refused: {message}")
+    entries: list[dict[str, Any]] = r.json()["entries"]
+    return entries
+
+
+def main(argv: list[str]) -> int:
+    """motcua audit --since DATE [--until DATE] [--db PATH | --hub URL --token ADMIN] [--json]."""
+    ap = argparse.ArgumentParser(prog="motcua audit", description="Nhật ký truy cập dữ liệu cá nhân / who read which "
+                                 "dossier's personal data, when and from where.")
+    ap.add_argument("--since", required=True, help="from this day (YYYY-MM-DD, Vietnam time) or ISO time")
+    ap.add_argument("--until", default=None, help="up to (not including) this day or ISO time")
+    where = ap.add_mutually_exclusive_group(required=True)
+    where.add_argument("--db", help="the hub's database (read-only; the hub may be running)")
+    where.add_argument("--hub", help="a running hub's address, e.g. http://127.0.0.1:8470 (with --token)")
+    ap.add_argument("--token", default=None, help="an admin token of that hub")
+    ap.add_argument("--json", action="store_true", help="print a JSON array of entries")
+    args = ap.parse_args(argv)
+    try:
+        since = parse_since(args.since, VIETNAM_TZ)
+        until = parse_since(args.until, VIETNAM_TZ) if args.until else None
+    except ValueError as exc:
+        print(f"motcua audit: {exc}", file=sys.stderr)
+        return 2
+    try:
+        if args.db:
+            entries = from_db(args.db, since=since, until=until)
+        else:
+            if not args.token:
+                print("motcua audit: --hub cần --token (mã quản trị) / --hub needs --token ADMIN", file=sys.stderr)
+                return 2
+            entries = from_hub(args.hub, args.token, since=since, until=until)
+    except AuditError as exc:
+        print(f"motcua audit: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(entries, ensure_ascii=False, indent=1))
+    elif not entries:
+        print("Không có lượt xem dữ liệu cá nhân nào / no reads of personal data in that time")
+    else:
+        for e in entries:
+            print(format_entry(e))
+    return 0
