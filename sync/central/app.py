@@ -114,7 +114,10 @@ class CentralSettings:
     docs: bool = False
     """Serve /docs, /redoc and /openapi.json."""
     clock: Callable[[], float] = time.time
-    """The time, for the age of uploads (tests inject one)."""
+    """The time, for the age of uploads and of returned dossiers (tests inject one)."""
+    retention_days: float | None = None
+    """Erase a dossier's personal fields and files this many days after its result was returned (Decree
+    13/2023/NĐ-CP), checked hourly; None: never (`motcua central` passes --retention-days, 90 by default)."""
 
     def quota(self, site: str) -> int | None:
         """The quota of one site."""
@@ -135,15 +138,26 @@ def create_central_app(store: CentralStore, settings: CentralSettings | None = N
                 log.exception("cleaning abandoned uploads failed")
             await asyncio.sleep(cfg.clean_interval_s)
 
+    async def erase_forever(days: float) -> None:
+        while True:
+            try:
+                await in_thread(lambda: store.erase_returned(now=cfg.clock(), days=days))
+            except Exception:  # a failed sweep is retried in an hour; the server keeps serving
+                log.exception("erasing returned dossiers failed")
+            await asyncio.sleep(3600)
+
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        cleaner = asyncio.create_task(clean_forever())
+        tasks = [asyncio.create_task(clean_forever())]
+        if cfg.retention_days is not None:
+            tasks.append(asyncio.create_task(erase_forever(cfg.retention_days)))
         try:
             yield
         finally:
-            cleaner.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await cleaner
+            for task in tasks:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             store.close()
 
     docs: dict[str, Any] = {} if cfg.docs else {"docs_url": None, "redoc_url": None, "openapi_url": None}

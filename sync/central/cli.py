@@ -2,6 +2,7 @@
 
     motcua central --db PATH [--host H] [--port 8480] [--tls-cert C --tls-key K] [--dev-tokens]
                    [--site-quota 50G] [--site-quota-for SITE=SIZE] [--upload-max-age-hours 24] [--docs]
+                   [--retention-days 90]
     motcua central token create --db PATH --site CODE
     motcua central status --db PATH --dossier CODE --set received|processing|supplement|done|returned
     motcua central payment --db PATH --dossier CODE --reference REF [--amount N] [--method transfer|cash]
@@ -80,7 +81,12 @@ def _serve(argv: list[str]) -> int:
     ap.add_argument("--docs", action="store_true", help="serve the API description at /docs and /openapi.json")
     ap.add_argument("--log-level", default=None, choices=LEVELS,
                     help="debug, info, warning or error (default: $MOTCUA_LOG_LEVEL, else info)")
+    ap.add_argument("--retention-days", type=float, default=90.0,
+                    help="erase a dossier's personal fields and files this many days after its result was "
+                         "returned (default 90; Decree 13/2023/NĐ-CP)")
     args = ap.parse_args(argv)
+    if args.retention_days < 0:
+        ap.error("--retention-days must be >= 0")
     level = setup_logging(args.log_level)
     if args.dev_tokens and args.no_dev_tokens:
         ap.error("--dev-tokens and --no-dev-tokens contradict each other")
@@ -98,7 +104,8 @@ def _serve(argv: list[str]) -> int:
             print(f"motcua central: {exc}", file=sys.stderr)
             return 2
     settings = CentralSettings(site_quota_bytes=args.site_quota, site_quotas=dict(args.site_quota_for),
-                               upload_max_age_s=args.upload_max_age_hours * 3600, docs=args.docs)
+                               upload_max_age_s=args.upload_max_age_hours * 3600, docs=args.docs,
+                               retention_days=args.retention_days)
     app = build_central_app(args.db, dev_tokens=args.dev_tokens, settings=settings)
     if args.dev_tokens:
         log.warning("development tokens are on: dev-central-token-SITE is accepted for any site")

@@ -29,6 +29,7 @@ from sync.central import IDENTITY_REFUSED, IDENTITY_REQUIRED
 from sync.central.payments import MIGRATION as PAYMENTS_MIGRATION
 from sync.central.payments import CentralPayments
 from sync.files import private_dir, private_sqlite
+from sync.privacy import dossier_summary, scrub_dossier
 
 log = logging.getLogger(__name__)
 
@@ -130,6 +131,11 @@ MIGRATIONS: list[str] = [
     """,
     # 4: payments (issue 16): recorded by the sites, or confirmed here (sync.central.payments).
     PAYMENTS_MIGRATION,
+    # 5: personal data (issue 11). When a dossier's personal fields and files were erased (retention: a set
+    # number of days after its result was returned); its body_hash stays, so a repeat still gets its answer.
+    """
+    ALTER TABLE dossiers ADD COLUMN erased_at REAL;
+    """,
 ]
 
 
@@ -601,6 +607,42 @@ class CentralStore(CentralPayments):
             item = self._status_item(row[0], row[2], status, now)  # a payment rides along: the item replaces the last
             self._put_feed("status", row[0], item, site=row[1])
         return item
+
+    # ------------------------------------------------------------------ retention
+    def erase_returned(self, *, now: float, days: float) -> int:
+        """Erase the personal fields and files of dossiers whose result was returned more than `days` ago
+        (Decree 13/2023/NĐ-CP): codes, procedure, dates and status stay, and so does each dossier's body
+        hash (a site's repeat still gets the first answer). Site events of those dossiers that still carry
+        the applicant (sent by hubs before issue 11) are scrubbed too. Returns how many dossiers."""
+        cutoff = now - days * 86400
+        doomed: list[str] = []
+        with self._tx():
+            rows = self.conn.execute("SELECT id, body FROM dossiers WHERE status = 'returned' AND status_at <= ? "
+                                     "AND erased_at IS NULL", (cutoff,)).fetchall()
+            if not rows:
+                return 0
+            ids = {r[0] for r in rows}
+            for dossier_id, body in rows:
+                self.conn.execute("UPDATE dossiers SET body = ?, erased_at = ? WHERE id = ?",
+                                  (orjson.dumps(scrub_dossier(orjson.loads(body))).decode(), now, dossier_id))
+                shas = [r[0] for r in self.conn.execute("SELECT sha256 FROM dossier_files WHERE dossier_id = ?",
+                                                        (dossier_id,))]
+                self.conn.execute("DELETE FROM dossier_files WHERE dossier_id = ?", (dossier_id,))
+                for sha in shas:
+                    if self.conn.execute("SELECT 1 FROM dossier_files WHERE sha256 = ? LIMIT 1", (sha,)).fetchone() is None:
+                        self.conn.execute("DELETE FROM blobs WHERE sha256 = ?", (sha,))
+                        doomed.append(sha)
+            for event_id, body in self.conn.execute("SELECT id, body FROM events WHERE type = 'dossier.submitted' "
+                                                    "AND body LIKE ?", ('%"applicant"%',)).fetchall():
+                e = orjson.loads(body)
+                d = e.get("dossier") if isinstance(e, dict) else None
+                if isinstance(d, dict) and d.get("id") in ids:
+                    e["dossier"] = dossier_summary(d)
+                    self.conn.execute("UPDATE events SET body = ? WHERE id = ?", (orjson.dumps(e).decode(), event_id))
+        for sha in doomed:  # after the commit: a crash before it leaves the files, never a row without its file
+            self.blob_path(sha).unlink(missing_ok=True)
+        log.info("erased the personal data of %d returned dossier(s) (%d file(s))", len(rows), len(doomed))
+        return len(rows)
 
     # ------------------------------------------------------------------ export and counts
     def export(self, kind: str, *, site: str | None = None) -> Iterator[dict[str, Any]]:
