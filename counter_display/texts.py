@@ -130,6 +130,7 @@ RECEIVE_NEED_PROCEDURE = Text("thủ tục", "procedure")
 RECEIVE_NEED_DOCUMENT = Text("ít nhất một giấy tờ", "at least one document")
 RECEIVE_DONE = Text("Đã tiếp nhận hồ sơ", "Dossier received")
 RECEIVE_CODE = Text("Mã hồ sơ", "Dossier code")
+RECEIVE_LOOKUP_CODE = Text("Mã tra cứu: {code}", "Look-up code: {code}")
 RECEIVE_PROVISIONAL = Text("MÃ TẠM – chờ máy chủ tỉnh cấp mã chính thức",
                            "PROVISIONAL – awaiting the official code from the province")
 RECEIVE_RETURN_AT = Text("Hẹn trả kết quả", "Return time")

@@ -548,6 +548,8 @@ class DossierBackend:
             return SubmitResult(error_code=exc.code)
         result = SubmitResult(dossier=dossier)
         self._cache_put(f"dossier:{dossier['id']}", dossier)
+        if dossier.get("lookup_code"):
+            self._cache_put(lookup_cache_key(str(dossier["code"]), str(dossier["lookup_code"])), dossier)
         self._print_slip(draft, dossier, result)
         return result
 
@@ -590,23 +592,27 @@ class DossierBackend:
             self.kiosk._report(kind, res.reason.vi if res.reason else result.fault_vi)  # noqa: SLF001
 
     # lookup -----------------------------------------------------------------------------------------
-    def lookup(self, key: str) -> tuple[dict[str, Any], float | None]:
-        """A dossier's status by code or by the slip's QR (URL or UUID): (view, age_s) — age_s is None
-        when the answer is fresh from the hub, else how old the kiosk's last known answer is."""
+    def lookup(self, key: str, lookup_code: str = "") -> tuple[dict[str, Any], float | None]:
+        """A dossier's status by the slip's QR (URL or UUID), or by its code and the slip's look-up code:
+        (view, age_s) — age_s is None when the answer is fresh from the hub, else how old the kiosk's last
+        known answer is. Offline, a code finds only what was looked up (or submitted here) with the same
+        look-up code: the kiosk's memory reveals no more than the hub would."""
         assert self.client is not None
-        key = key.strip().rstrip("/").rsplit("/", 1)[-1]
+        key = slip_key(key)
+        by_id = is_uuid(key)
+        cache_keys = [f"dossier:{key}", f"lookup:{key}"] if by_id else [lookup_cache_key(key, lookup_code)]
         try:
-            view = self.client.dossier(key)
+            view = self.client.dossier(key, lookup_code=None if by_id else lookup_code)
         except HubAuthError as exc:
             self.kiosk.note_refused(exc)
             raise
         except HubUnavailable:
-            for k in (f"dossier:{key}", f"lookup:{key}"):
+            for k in cache_keys:
                 cached = self._cache_get(k)
                 if cached is not None:
                     return cached[0], time.time() - cached[1]
             raise
-        self._cache_put(f"lookup:{key}", view)
+        self._cache_put(cache_keys[-1], view)
         return view, None
 
     def _cache_put(self, key: str, value: Any) -> None:
@@ -617,6 +623,32 @@ class DossierBackend:
 
     def _cache_get(self, key: str) -> tuple[Any, float] | None:
         return self.kiosk.cache_get(key)
+
+
+def slip_key(text: str) -> str:
+    """What to look a dossier up by: the UUID at the end of a slip's QR URL, or a typed code (upper case)."""
+    key = text.strip().rstrip("/").rsplit("/", 1)[-1]
+    return key if is_uuid(key) else key.upper()
+
+
+def is_uuid(text: str) -> bool:
+    """Whether a key is a dossier's UUID (the slip's QR), which needs no look-up code."""
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
+def lookup_cache_key(code: str, lookup_code: str) -> str:
+    """The kiosk cache's key of a look-up by code: a digest of the code *and* its look-up code, so that the
+    cache answers only someone who holds the slip."""
+    import hashlib
+
+    from sync.privacy import normalize_lookup_code
+
+    typed = f"{code.strip().upper()}|{normalize_lookup_code(lookup_code)}"
+    return "lookup:" + hashlib.sha256(typed.encode()).hexdigest()
 
 
 def _slug(text: str) -> str:

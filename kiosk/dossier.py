@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from kiosk import texts as T
-from kiosk.backend import DossierBackend, DossierDraft, SubmitResult
+from kiosk.backend import DossierBackend, DossierDraft, SubmitResult, is_uuid, slip_key
 from kiosk.keyboard import TextField
 from kiosk.qt import QGridLayout, QHBoxLayout, QLabel, QPixmap, QPushButton, Qt, QTimer, QVBoxLayout, QWidget
 from motcua.catalog import search_entries
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DOSSIER_PAGES = ("catalog", "procedure", "identify", "ask", "documents", "delivery", "review", "submitted",
-                 "lookup", "lookup_result")
+                 "lookup", "lookup_code", "lookup_result")
 RESULTS_PER_PAGE = 5
 ASK_STEPS = ("name", "id_number", "phone", "email", "delivery_address")
 STATUS = {"submitted": T.ST_SUBMITTED, "received": T.ST_RECEIVED, "processing": T.ST_PROCESSING,
@@ -53,6 +53,8 @@ class DossierScreens:
         self.ask_step = ""
         self.card_polling = False
         self.lookup_polling = False
+        self.lookup_key = ""
+        """The dossier code typed on the look-up page, while the look-up code is asked for."""
         self.last_result: SubmitResult | None = None
         self._build()
         self._card_timer = QTimer(win)
@@ -226,6 +228,7 @@ class DossierScreens:
         self.s_title = lab("", size=7, bold=True, color="#2fbf71")
         self.s_code = lab("", size=9, bold=True, color="#ffd23f")
         self.s_provisional = lab("", size=5.5, color="#b8c7d9")
+        self.s_lookup = lab("", size=7, bold=True, color="#ffd23f")
         self.s_due = lab("", size=7, bold=True)
         self.s_printed = lab("", size=5.5, bold=True)
         self.s_qr = QLabel()
@@ -235,7 +238,7 @@ class DossierScreens:
         from kiosk.fee import FeePanel  # the fee and its VietQR, when the procedure has one
 
         self.s_fee = FeePanel(self.win)
-        for x in (self.s_title, self.s_code, self.s_provisional, self.s_due, self.s_printed, self.s_fee):
+        for x in (self.s_title, self.s_code, self.s_lookup, self.s_provisional, self.s_due, self.s_printed, self.s_fee):
             lay.addWidget(x)
         lay.addWidget(self.s_qr, 1)
         lay.addWidget(self.s_done)
@@ -246,7 +249,7 @@ class DossierScreens:
         self.l_msg = lab("", size=5.5, bold=True, color="#ff5a4e")
         self.l_field = TextField(button=btn, label=lab, mode="plain", max_len=64)
         self.l_go = btn("", size=6.5, color="#2fbf71", min_h_mm=20)
-        self.l_go.clicked.connect(lambda: self.lookup(self.l_field.text().upper()))
+        self.l_go.clicked.connect(lambda: self.lookup(self.l_field.text()))
         lay.addWidget(self.l_title)
         lay.addWidget(self.l_hint)
         lay.addWidget(self.l_msg)
@@ -254,6 +257,21 @@ class DossierScreens:
         lay.addWidget(self.l_field)
         lay.addWidget(self.l_go)
         lay.addWidget(self._back())
+
+        # A typed dossier code alone reveals nothing (codes are sequential): the slip's look-up code goes with it.
+        lay = self._page("lookup_code")
+        self.k_title = lab("", size=7, bold=True, color="#ffd23f")
+        self.k_hint = lab("", size=5, color="#b8c7d9")
+        self.k_msg = lab("", size=5.5, bold=True, color="#ff5a4e")
+        self.k_field = TextField(button=btn, label=lab, mode="plain", max_len=8)
+        self.k_go = btn("", size=6.5, color="#2fbf71", min_h_mm=20)
+        self.k_go.clicked.connect(lambda: self.lookup(self.lookup_key, self.k_field.text()))
+        for x in (self.k_title, self.k_hint, self.k_msg):
+            lay.addWidget(x)
+        lay.addStretch(1)
+        lay.addWidget(self.k_field)
+        lay.addWidget(self.k_go)
+        lay.addWidget(self._back("lookup"))
 
         lay = self._page("lookup_result")
         self.lr_code = lab("", size=7.5, bold=True, color="#ffd23f")
@@ -297,6 +315,8 @@ class DossierScreens:
         self.l_title.setText(T.LOOKUP_TITLE(lang))
         self.l_hint.setText(T.LOOKUP_HINT(lang) if self.backend.camera is not None else T.LOOKUP_HINT_TYPE(lang))
         self.l_go.setText(T.LOOKUP_GO(lang))
+        self.k_title.setText(T.LOOKUP_CODE_TITLE(lang))
+        self.k_go.setText(T.LOOKUP_GO(lang))
         for b in self.win.pages["catalog"].findChildren(QPushButton) + self.win.pages["procedure"].findChildren(
                 QPushButton):
             if b.text() in (T.CANCEL.vi, T.CANCEL.en):
@@ -597,6 +617,7 @@ class DossierScreens:
         self.last_result = r
         d = r.dossier
         self.s_code.setText(str(d["code"]))
+        self.s_lookup.setText(T.SUBMITTED_LOOKUP_CODE(lang, code=d["lookup_code"]) if d.get("lookup_code") else "")
         self.s_provisional.setText(T.PROVISIONAL(lang) if d.get("provisional") else "")
         self.s_due.setText(T.DUE(lang, when=when_text(d.get("due_at"))))
         self.s_printed.setText(T.SLIP_PRINTED(lang) if r.printed else T.SLIP_NOT_PRINTED(lang, reason=r.fault_vi))
@@ -618,16 +639,32 @@ class DossierScreens:
             self.lookup_polling = True
             self._card_timer.start()
 
-    def lookup(self, key: str) -> None:
-        """Ask the hub (or the kiosk's memory of the last answer)."""
-        key = key.strip()
+    def lookup(self, key: str, lookup_code: str | None = None) -> None:
+        """Ask the hub (or the kiosk's memory of the last answer): by the slip's QR at once; by a typed code
+        only with the look-up code printed beside it (asked for on its own page)."""
+        key = slip_key(key)
+        lang = self.win.lang
         if len(key) < 6 or self.win.busy:
-            self.l_msg.setText(T.LOOKUP_SHORT(self.win.lang))
+            self.l_msg.setText(T.LOOKUP_SHORT(lang))
             return
         self.lookup_polling = False
+        if not is_uuid(key) and lookup_code is None:
+            self._ask_lookup_code(key)
+            return
+        if lookup_code is not None and len(lookup_code.strip()) < 6:
+            self.k_msg.setText(T.LOOKUP_CODE_SHORT(lang))
+            return
         self.win.busy = True
-        self.l_msg.setText(T.LOOKUP_WORKING(self.win.lang))
-        self.win.worker.submit("d:lookup", self.backend.lookup, key)
+        msg = self.k_msg if lookup_code is not None else self.l_msg
+        msg.setText(T.LOOKUP_WORKING(lang))
+        self.win.worker.submit("d:lookup", self.backend.lookup, key, lookup_code or "")
+
+    def _ask_lookup_code(self, key: str) -> None:
+        self.lookup_key = key
+        self.k_field.clear()
+        self.k_msg.setText("")
+        self.k_hint.setText(T.LOOKUP_CODE_HINT(self.win.lang, code=key))
+        self.win.show_page("lookup_code")
 
     def on_lookup(self, ok: bool, value: Any) -> None:
         """Show a dossier's status timeline, or why not."""
@@ -635,12 +672,15 @@ class DossierScreens:
 
         lang = self.win.lang
         if not ok:
-            if isinstance(value, HubError) and value.status == 404:
-                self.l_msg.setText(T.LOOKUP_NOT_FOUND(lang))
+            msg = self.k_msg if self.win.page == "lookup_code" else self.l_msg
+            if isinstance(value, HubError) and value.status == 429:
+                msg.setText(T.LOOKUP_BUSY(lang))
             elif isinstance(value, HubUnavailable):
-                self.l_msg.setText(T.LOOKUP_OFFLINE_NONE(lang))
+                msg.setText(T.LOOKUP_OFFLINE_NONE(lang))
+            elif self.win.page == "lookup_code":
+                msg.setText(T.LOOKUP_WRONG(lang))
             else:
-                self.l_msg.setText(T.LOOKUP_NOT_FOUND(lang))
+                msg.setText(T.LOOKUP_NOT_FOUND(lang))
             return
         view, age = value
         self.lr_code.setText(str(view.get("code")))
@@ -678,14 +718,23 @@ class DossierScreens:
             self.on_lookup(ok, value)
 
     def clear(self) -> None:
-        """Forget the citizen: draft, typed text, photographs, codes on screen."""
+        """Forget the citizen (idle reset, "Xong"): the draft, the last dossier and its slip, typed text,
+        photographs, and everything the dossier pages show — nothing of them stays in the window or here."""
         self.draft = None
         self.pending_page = None
+        self.last_result = None
+        self.procedure = None
+        self.lookup_key = ""
+        self.ask_step = ""
+        self.doc_index = 0
         self.card_polling = self.lookup_polling = False
         self._card_timer.stop()
-        for f in (*self.fields.values(), self.c_search, self.l_field):
+        for f in (*self.fields.values(), self.c_search, self.l_field, self.k_field):
             f.clear()
-        for lab in (self.d_preview, self.s_qr, self.s_code, self.lr_code, self.lr_timeline, self.r_body):
+        for lab in (self.d_preview, self.s_qr, self.s_code, self.s_lookup, self.s_due, self.s_printed,
+                    self.s_provisional, self.lr_code, self.lr_proc, self.lr_status, self.lr_due, self.lr_timeline,
+                    self.lr_age, self.r_body, self.r_msg, self.a_hint, self.a_msg, self.i_msg, self.l_msg, self.k_msg,
+                    self.k_hint, self.p_name, self.p_facts, self.p_docs, self.d_name, self.d_msg):
             lab.clear()
         self.s_fee.clear()
         self.backend.forget()

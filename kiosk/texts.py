@@ -157,6 +157,13 @@ LOOKUP_GO = T("Tra cứu", "Look up")
 LOOKUP_SHORT = T("Mã hồ sơ chưa đủ.", "The code is too short.")
 LOOKUP_WORKING = T("Đang tra cứu…", "Looking up…")
 LOOKUP_NOT_FOUND = T("Không tìm thấy hồ sơ với mã này.", "No dossier has this code.")
+LOOKUP_WRONG = T("Mã hồ sơ hoặc mã tra cứu không đúng.", "The dossier code or the look-up code is wrong.")
+LOOKUP_BUSY = T("Đã tra cứu quá nhiều lần, xin thử lại sau ít phút.", "Too many look-ups: please try again in a few minutes.")
+LOOKUP_CODE_TITLE = T("Nhập mã tra cứu", "Enter the look-up code")
+LOOKUP_CODE_HINT = T("Mã tra cứu gồm 6 ký tự, in trên giấy hẹn cạnh mã hồ sơ {code}.",
+                     "The 6-character look-up code is printed on the slip beside the dossier code {code}.")
+LOOKUP_CODE_SHORT = T("Mã tra cứu gồm 6 ký tự.", "The look-up code has 6 characters.")
+SUBMITTED_LOOKUP_CODE = T("Mã tra cứu: {code}", "Look-up code: {code}")
 LOOKUP_OFFLINE_NONE = T("Mất kết nối và chưa có thông tin lưu sẵn về hồ sơ này.",
                         "Offline, and nothing is known yet about this dossier.")
 LOOKUP_OFFLINE_AGE = T("Mất kết nối: thông tin này được cập nhật cách đây {minutes} phút.",

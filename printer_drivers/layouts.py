@@ -240,6 +240,7 @@ class AppointmentSlip:
     lookup_url: str = ""
     """What the QR code holds; empty: the dossier code itself."""
     lookup_code: str = ""
+    """Mã tra cứu: printed beside the dossier code; a look-up by the code needs it (the QR does not)."""
     ledger_book: str = ""
     ledger_entry: str = ""
     receiver_name: str = ""
@@ -286,6 +287,9 @@ def _slip_copy(page: PageBuilder, slip: AppointmentSlip, s: Styles, copy: SlipCo
     page.text(texts.SLIP_TITLE.vi, s.title, align=Align.CENTER)
     page.feed(4)
     page.text(texts.SLIP_CODE.vi.format(code=slip.dossier_code), s.body_bold, align=Align.CENTER)
+    if slip.lookup_code:
+        # Beside the code: typing the code alone finds nothing, the pair (or the QR) does.
+        page.text(texts.SLIP_LOOKUP_CODE.vi.format(code=slip.lookup_code), s.body_bold, align=Align.CENTER)
     if slip.provisional:
         page.text(texts.SLIP_PROVISIONAL.vi, s.small, align=Align.CENTER)
     copy_text = texts.SLIP_COPY_ARCHIVE if copy == "archive" else texts.SLIP_COPY_CUSTOMER
@@ -327,8 +331,6 @@ def _slip_copy(page: PageBuilder, slip: AppointmentSlip, s: Styles, copy: SlipCo
     page.qr(slip.qr_payload, module=s.qr_module, ec="M")
     page.feed(4)
     page.text(texts.SLIP_SCAN.vi, s.small, align=Align.CENTER)
-    if slip.lookup_code:
-        page.text(texts.SLIP_LOOKUP_CODE.vi.format(code=slip.lookup_code), s.body_bold, align=Align.CENTER)
     page.feed(14)
     page.columns([(texts.SLIP_SIGN_APPLICANT.vi, small_bold), (texts.SLIP_SIGN_RECEIVER.vi, small_bold)])
     page.columns([(texts.SLIP_SIGN_HINT.vi, s.small), (texts.SLIP_SIGN_HINT.vi, s.small)])
@@ -526,6 +528,7 @@ def slip_for_dossier(*, dossier: Mapping[str, Any], procedure: Mapping[str, Any]
         lookup_url=str(dossier.get("lookup_url") or (
             f"{str(center.get('public_url')).rstrip('/')}/d/{dossier.get('qr') or dossier['id']}"
             if center.get("public_url") else "")),
+        lookup_code=str(dossier.get("lookup_code") or ""),
         receiver_name=receiver,
         fee=SlipFee.from_view(dossier.get("fee")),
     )

@@ -162,6 +162,7 @@ def test_receive_flow_scan_pick_tick_submit_print(qtbot, make_hub, tcp_printer, 
     code = d["code"]
     assert d["provisional"] and code.startswith("TAM-BNI-TTHCC-261126-")
     assert form.code_label.text() == code and form.provisional_label.isVisibleTo(form)
+    assert len(d["lookup_code"]) == 6 and form.lookup_label.text() == f"Mã tra cứu: {d['lookup_code']}"
     assert "Đã in 2 liên" in form.print_label.text()
     if d.get("due_at"):
         from counter_display.receive import parse_time
@@ -189,6 +190,7 @@ def test_receive_flow_scan_pick_tick_submit_print(qtbot, make_hub, tcp_printer, 
     lookup = f"http://hcc.bacninh.local:8470/d/{d['qr']}"
     assert job.qr_payloads == [lookup, lookup]
     assert printed(job, f"Mã hồ sơ: {code}", 24, True) == 2
+    assert printed(job, f"Mã tra cứu: {d['lookup_code']}", 24, True) == 2  # beside the code, on both copies
     assert printed(job, "Liên: Lưu", 20, False) == 1
     assert printed(job, "Liên: Giao khách hàng", 20, False) == 1
     assert printed(job, "(mã tạm, chờ cấp mã chính thức)", 20, False) == 2

@@ -185,28 +185,42 @@ def test_lookup_online_then_offline(kiosk_with_central, qtbot, tmp_path) -> None
     store.set_status(official, "processing")
     qtbot.waitUntil(lambda: client.dossier(sent["id"])["status"] == "processing", timeout=20000)
     d = win.dossier
-    click(qtbot, d.lookup_button)
-    type_keys(qtbot, d.l_field, official.lower())
-    click(qtbot, d.l_go)
+
+    def look_up(code: str, lookup_code: str) -> None:
+        click(qtbot, d.lookup_button)
+        type_keys(qtbot, d.l_field, code.lower())
+        click(qtbot, d.l_go)
+        # A typed code alone reveals nothing: the kiosk asks for the look-up code printed beside it.
+        assert win.page == "lookup_code" and code.upper() in d.k_hint.text()
+        type_keys(qtbot, d.k_field, lookup_code.lower())
+        click(qtbot, d.k_go)
+
+    look_up(official, "ACDEFG" if sent["lookup_code"] != "ACDEFG" else "ACDEFH")
+    qtbot.waitUntil(lambda: "không đúng" in d.k_msg.text(), timeout=10000)
+    assert win.page == "lookup_code" and d.lr_code.text() == ""
+    win.go_home(clear=True)
+    look_up(official, sent["lookup_code"])
     qtbot.waitUntil(lambda: win.page == "lookup_result", timeout=10000)
     assert d.lr_code.text() == official and d.lr_status.text() == "Đang giải quyết"
     assert "Đã tiếp nhận" in d.lr_timeline.text() and d.lr_age.text() == ""
-    # The hub goes away: the kiosk shows the last answer it had, with its age.
+    # The hub goes away: the kiosk shows the last answer it had, with its age — to the same code and
+    # look-up code only.
     win.go_home(clear=True)
     hub.stop()
-    click(qtbot, d.lookup_button)
-    type_keys(qtbot, d.l_field, official.lower())
-    click(qtbot, d.l_go)
+    look_up(official, sent["lookup_code"])
     qtbot.waitUntil(lambda: win.page == "lookup_result", timeout=15000)
     assert d.lr_status.text() == "Đang giải quyết" and "Mất kết nối" in d.lr_age.text()
+    win.go_home(clear=True)
+    look_up(official, "ACDEFG" if sent["lookup_code"] != "ACDEFG" else "ACDEFH")
+    qtbot.waitUntil(lambda: "chưa có thông tin" in d.k_msg.text(), timeout=15000)
+    assert win.page == "lookup_code"
     # What the kiosk keeps on its disk for that: the status, not the applicant.
     import sqlite3
 
     cached = " ".join(r[0] for r in sqlite3.connect(tmp_path / "kiosk-cache.db").execute("SELECT body FROM cache"))
     assert official in cached and "Trần Văn Đại" not in cached and "0987654321" not in cached
+    assert sent["lookup_code"] not in cached
     # A code it never saw: a clear message.
     win.go_home(clear=True)
-    click(qtbot, d.lookup_button)
-    type_keys(qtbot, d.l_field, "tam-x-000000-0009")
-    click(qtbot, d.l_go)
-    qtbot.waitUntil(lambda: "chưa có thông tin" in d.l_msg.text(), timeout=15000)
+    look_up("tam-x-000000-0009", "ACDEFG")
+    qtbot.waitUntil(lambda: "chưa có thông tin" in d.k_msg.text(), timeout=15000)
