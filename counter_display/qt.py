@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from PySide6.QtCore import (
     QEventLoop,
@@ -52,7 +53,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QInputDialog,
-    QLabel,
     QLineEdit,
     QListWidget,
     QMessageBox,
@@ -65,6 +65,29 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from PySide6.QtWidgets import QLabel as _QLabel
+
+
+class QLabel(_QLabel):
+    """A QLabel that shows its text as plain text, always.
+
+    Hazard: Qt's default (AutoText) renders anything that looks like HTML — a catalog name with "<b>", a
+    QR payload or a hub message with "<img src=…>" would be interpreted (and an image fetched). Names,
+    codes, catalog text and messages from outside reach labels all over the panels, so every label made
+    through this module is plain text from birth.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+
+
+def plain_rich(text: str) -> str:
+    """Text for what Qt always reads as rich text (tool tips): shown exactly as written, never as markup."""
+    from PySide6.QtGui import Qt as GuiQt
+
+    return str(GuiQt.convertFromPlainText(text, GuiQt.WhiteSpaceMode.WhiteSpaceNormal))
+
 
 __all__ = [
     "QApplication", "QBrush", "QColor", "QComboBox", "QDialog", "QDialogButtonBox", "QFont", "QFontDatabase",
@@ -73,7 +96,7 @@ __all__ = [
     "QPixmap", "QPoint", "QPushButton", "QRect", "QRectF", "QShortcut", "QSize", "QSizePolicy", "QStackedWidget",
     "QThread", "QTimer", "QUrl", "QVBoxLayout", "QWidget", "Qt", "Signal", "Slot", "app", "load_fonts",
     "multimedia", "FONT_FAMILY", "QEventLoop", "run_until", "QAbstractItemView", "QButtonGroup", "QCheckBox",
-    "QFormLayout", "QRadioButton", "QScrollArea", "QSpinBox", "QTest",
+    "QFormLayout", "QRadioButton", "QScrollArea", "QSpinBox", "QTest", "plain_rich",
 ]
 
 FONTS = Path(__file__).resolve().parent.parent / "assets" / "fonts"

@@ -48,6 +48,7 @@ from .qt import (
     QVBoxLayout,
     QWidget,
     Signal,
+    plain_rich,
 )
 
 if TYPE_CHECKING:
@@ -490,6 +491,9 @@ class ReceiveForm(QWidget):
         self.code_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.code_label.setWordWrap(True)
         cl.addWidget(self.code_label)
+        self.lookup_label = QLabel("")
+        self.lookup_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        cl.addWidget(self.lookup_label)
         self.provisional_label = QLabel(texts.RECEIVE_PROVISIONAL.vi)
         self.provisional_label.setObjectName("offline")  # the panel's red badge
         self.provisional_label.setWordWrap(True)
@@ -549,7 +553,7 @@ class ReceiveForm(QWidget):
             name = str(doc.get("name", ""))
             check = QCheckBox(name + (f" ({doc['note']})" if doc.get("note") else ""))
             check.setStyleSheet("QCheckBox { spacing: 6px; }")
-            check.setToolTip(name)
+            check.setToolTip(plain_rich(name))  # tool tips always read rich text: the name is shown as written
             originals, copies = QSpinBox(), QSpinBox()
             for spin, value in ((originals, doc.get("originals", 1)), (copies, doc.get("copies", 0))):
                 spin.setRange(0, 20)
@@ -643,8 +647,9 @@ class ReceiveForm(QWidget):
         if proc is None or proc is self.procedure:
             return
         self.procedure = proc
+        # Plain text: catalog text comes from the central server and is shown as it is, never as markup.
         self.procedure_label.setText(
-            f"<b>{proc.get('name')}</b> ({proc.get('code')})<br>"
+            f"{proc.get('name')} ({proc.get('code')})\n"
             + texts.RECEIVE_CHOSEN.format(duration=duration_text(proc), fee=fee_text(proc)).vi)
         self._draw_documents()
         self.by_post.setEnabled("post" in (proc.get("delivery") or ["center", "post"]))
@@ -813,6 +818,8 @@ class ReceiveForm(QWidget):
             return
         d = r.dossier
         self.code_label.setText(str(d.get("code", "")))
+        # Said to the citizen with the code: a look-up by the code needs it (it is printed on the slip too).
+        self.lookup_label.setText(texts.RECEIVE_LOOKUP_CODE.format(code=d["lookup_code"]).vi if d.get("lookup_code") else "")
         self.provisional_label.setVisible(bool(d.get("provisional")))
         self.done_applicant.setText(f"{r.request.name}" + (f" · CCCD {r.request.id_number}" if r.request.id_number else ""))
         self.done_procedure.setText(f"{r.request.procedure.get('name')} · {len(r.request.documents)} giấy tờ · "

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QBuffer, QByteArray, QEvent, QObject, QPoint, QSize, Qt, QTimer, Signal  # noqa: F401
 from PySide6.QtGui import (  # noqa: F401
@@ -23,15 +24,28 @@ from PySide6.QtWidgets import (  # noqa: F401
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
+from PySide6.QtWidgets import QLabel as _QLabel
 
 log = logging.getLogger(__name__)
+
+
+class QLabel(_QLabel):
+    """A QLabel that shows its text as plain text, always.
+
+    Hazard: Qt's default (AutoText) renders anything that looks like HTML — a QR payload, a catalog name or
+    a hub message with "<b>" or "<img src=…>" would be interpreted (and an image fetched). Every label of
+    the kiosk is made through this module, so every one is plain text from birth.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.setTextFormat(Qt.TextFormat.PlainText)
 
 FONTS = Path(__file__).resolve().parent.parent / "assets" / "fonts"
 _family: str | None = None
