@@ -30,11 +30,14 @@ def parse_since(text: str, tz: ZoneInfo) -> float:
     text = text.strip()
     try:
         if len(text) == 10:
-            return datetime.combine(date.fromisoformat(text), time(0), tzinfo=tz).timestamp()
-        at = datetime.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"{text!r}: expected YYYY-MM-DD or an ISO time") from None
-    return (at if at.tzinfo else at.replace(tzinfo=tz)).timestamp()
+            ts = datetime.combine(date.fromisoformat(text), time(0), tzinfo=tz).timestamp()
+        else:
+            at = datetime.fromisoformat(text)
+            ts = (at if at.tzinfo else at.replace(tzinfo=tz)).timestamp()
+        datetime.fromtimestamp(ts, tz)  # shown back in local time: years 1 and 9999 may not fit
+    except (ValueError, OverflowError, OSError):
+        raise ValueError(f"{text[:40]!r}: expected YYYY-MM-DD or an ISO time") from None
+    return ts
 
 
 def read_audit(read: Read, *, since: float, until: float | None = None, limit: int = 10000,
