@@ -291,7 +291,8 @@ class Privacy(_Model):
     """A dossier's personal fields and files are erased this many days after the central server confirmed it
     (its codes, procedure, dates and status stay, so look-ups keep working)."""
     lookup_burst: int = Field(10, ge=1, le=100000)
-    """Public dossier look-ups (/d/…, the kiosk's look-up) one address may make at once..."""
+    """Public dossier look-ups by code, or that find nothing (/d/…, kiosks, boards), one address may make at
+    once..."""
     lookup_per_minute: float = Field(10.0, gt=0, le=100000)
     """...and then per minute (429 beyond: guessing a look-up code stays slow and visible)."""
 

@@ -85,16 +85,26 @@ class AddressLimiter:
         self.max_addresses = max_addresses
         self._buckets: dict[str, tuple[float, float]] = {}
 
-    def allow(self, address: str, now: float) -> bool:
-        """Take one look-up for `address` at time `now`; False when it has none left (answer 429)."""
+    def _level(self, address: str, now: float) -> float:
         tokens, last = self._buckets.get(address, (float(self.burst), now))
-        tokens = min(float(self.burst), tokens + max(0.0, now - last) * self.per_minute / 60.0)
-        if tokens < 1.0:
-            self._buckets[address] = (tokens, now)
-            return False
+        return min(float(self.burst), tokens + max(0.0, now - last) * self.per_minute / 60.0)
+
+    def available(self, address: str, now: float) -> bool:
+        """Whether `address` has a look-up left at time `now` (False: answer 429)."""
+        return self._level(address, now) >= 1.0
+
+    def take(self, address: str, now: float) -> None:
+        """Use one of `address`'s look-ups."""
+        tokens = self._level(address, now)
         if address not in self._buckets and len(self._buckets) >= self.max_addresses:
             self._prune(now)
-        self._buckets[address] = (tokens - 1.0, now)
+        self._buckets[address] = (max(0.0, tokens - 1.0), now)
+
+    def allow(self, address: str, now: float) -> bool:
+        """Take one look-up for `address` if it has one left; False when it has none (answer 429)."""
+        if not self.available(address, now):
+            return False
+        self.take(address, now)
         return True
 
     def _prune(self, now: float) -> None:

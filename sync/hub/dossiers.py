@@ -219,13 +219,19 @@ class Dossiers:
         row = self.row(key)
         return None if row is None else self._with_timeline(row, self.view(row))
 
-    def look_up(self, key: str, *, lookup: str | None) -> dict[str, Any] | None:
+    def look_up(self, key: str, *, lookup: str | None, client: str) -> dict[str, Any] | None:
         """The status view for a public look-up: by the id (the slip's QR), or by either code **and** the
-        look-up code printed beside it; None when they do not match a dossier (the same for both causes)."""
+        look-up code printed beside it; None when they do not match a dossier (the same for both causes).
+
+        Every look-up by a code, and every one that finds nothing, uses one of the client address's
+        allowance (see `lookups_left`): that is what guessing a look-up code takes. Finding a dossier by
+        its random UUID guesses nothing and costs nothing.
+        """
         row = self.row(key)
-        if row is None:
-            return None
-        if key != row[0] and not (lookup and lookup_code_matches(self.lookup_secret, row[0], lookup)):
+        by_id = row is not None and key == row[0]
+        if not by_id:
+            self.limiter.take(client, self.clock.time())
+        if row is None or not (by_id or (lookup and lookup_code_matches(self.lookup_secret, row[0], lookup))):
             return None
         return self._with_timeline(row, self.status_view(row))
 
@@ -238,11 +244,12 @@ class Dossiers:
         view["procedure_name"] = procedure.get("name") if procedure else None
         return view
 
-    def allow_lookup(self, client: str) -> bool:
-        """Whether a public look-up from this address may go ahead (False: answer 429)."""
+    def lookups_left(self, client: str) -> bool:
+        """Whether a public look-up from this address may go ahead (False: answer 429): it has not used up
+        `[privacy] lookup_burst` look-ups by code or in vain, refilled at `lookup_per_minute`."""
         p = self.config.privacy  # follows a reloaded site file
         self.limiter.burst, self.limiter.per_minute = p.lookup_burst, p.lookup_per_minute
-        if self.limiter.allow(client, self.clock.time()):
+        if self.limiter.available(client, self.clock.time()):
             return True
         log.warning("too many dossier look-ups from %s: refused for now", client)
         return False

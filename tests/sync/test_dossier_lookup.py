@@ -88,7 +88,7 @@ def wait_for(h, key: str, pred, timeout: float = 20.0) -> dict:  # noqa: ANN001
     deadline = time.monotonic() + timeout
     while True:
         v = requests.get(f"{h.url}/api/v1/dossiers/{key}", timeout=5,
-                         headers={"Authorization": f"Bearer {h.tokens['counter']}"}).json()
+                         headers={"Authorization": f"Bearer {h.tokens['kiosk']}"}).json()
         if pred(v):
             return v
         if time.monotonic() > deadline:

@@ -156,20 +156,31 @@ def test_staff_read_is_not_answered_without_its_audit_record(make_hub) -> None: 
 
 
 def test_public_lookups_are_limited_per_address(make_hub, clock: ManualClock) -> None:  # noqa: ANN001
+    """What guessing takes — look-ups by code, and look-ups that find nothing — is limited per address;
+    once an address has used its allowance, every public look-up from it gets 429 until it refills."""
     h = make_hub(site_with_procedures(lookup_burst=3, lookup_per_minute=6))
     d = submit(h)
     kiosk = headers(h, "kiosk")
-    for _ in range(2):
+    wrong = "ACDEFG" if d["lookup_code"] != "ACDEFG" else "ACDEFH"
+
+    def by_code(code: str) -> requests.Response:
+        return requests.get(f"{h.url}/api/v1/dossiers/{d['provisional_code']}", params={"lookup_code": code},
+                            headers=kiosk, timeout=5)
+
+    for _ in range(5):  # the slip's QR (a random UUID) guesses nothing: not counted
         assert requests.get(f"{h.url}/api/v1/dossiers/{d['id']}", headers=kiosk, timeout=5).status_code == 200
-    assert requests.get(f"{h.url}/d/{d['id']}", timeout=5).status_code == 200  # the same address's third
-    r = requests.get(f"{h.url}/api/v1/dossiers/{d['provisional_code']}", params={"lookup_code": "AAAAAA"},
-                     headers=kiosk, timeout=5)
+    assert by_code(wrong).status_code == 404
+    assert requests.get(f"{h.url}/d/{d['provisional_code']}", params={"lookup_code": wrong}, timeout=5).status_code == 404
+    assert requests.get(f"{h.url}/d/{d['provisional_code']}", params={"lookup_code": d["lookup_code"]},
+                        timeout=5).status_code == 200  # the same address's third
+    r = by_code(d["lookup_code"])
     assert r.status_code == 429 and r.json()["error"]["code"] == "too_many_lookups"
     page = requests.get(f"{h.url}/d/{d['id']}", timeout=5)
     assert page.status_code == 429 and "quá nhiều lần" in page.text and "Nguyễn" not in page.text
+    assert requests.get(f"{h.url}/api/v1/dossiers/{d['id']}", headers=kiosk, timeout=5).status_code == 429
     # Staff are not limited (each read is audited instead).
     assert requests.get(f"{h.url}/api/v1/dossiers/{d['id']}", headers=headers(h, "counter"), timeout=5).status_code == 200
     # 6 a minute: one more every 10 s of the hub's clock.
     clock.advance(10)
-    assert requests.get(f"{h.url}/api/v1/dossiers/{d['id']}", headers=kiosk, timeout=5).status_code == 200
-    assert requests.get(f"{h.url}/api/v1/dossiers/{d['id']}", headers=kiosk, timeout=5).status_code == 429
+    assert by_code(d["lookup_code"]).status_code == 200
+    assert by_code(d["lookup_code"]).status_code == 429

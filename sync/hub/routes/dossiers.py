@@ -71,7 +71,8 @@ async def get_dossier(key: str, request: Request, hub: HubDep, p: AnyRole, looku
     Staff (counter, admin) get the whole dossier with the applicant, files and `lookup_code`; each such
     read is recorded in the audit log (GET /admin/audit) before it is answered. Kiosks and boards get its
     status only (codes, procedure, dates, `timeline`, `applicant_masked`), by the UUID or by a code **and**
-    the `lookup_code` printed on the slip; their look-ups are limited per client address (429).
+    the `lookup_code` printed on the slip; their look-ups by code, and those that find nothing, are limited
+    per client address (429).
     """
     client = client_address(request)
     if p.role in STAFF:
@@ -84,9 +85,9 @@ async def get_dossier(key: str, request: Request, hub: HubDep, p: AnyRole, looku
             raise ApiError(404, "unknown_dossier", "Không tìm thấy hồ sơ / no such dossier")
         staff["fee"] = hub.payments.fee(staff)
         return json_response(staff)
-    if not hub.dossiers.allow_lookup(client):
+    if not hub.dossiers.lookups_left(client):
         raise too_many_lookups()
-    view = hub.dossiers.look_up(key, lookup=lookup_code) if len(key) <= 64 else None
+    view = hub.dossiers.look_up(key, lookup=lookup_code, client=client) if len(key) <= 64 else None
     if view is None:
         raise ApiError(404, "unknown_dossier", "Không tìm thấy hồ sơ (tra cứu bằng mã hồ sơ cần kèm mã tra cứu in trên "
                                                "giấy hẹn) / no such dossier (a look-up by code needs the look-up code "

@@ -38,12 +38,13 @@ async def dossier_page(key: str, request: Request, hub: HubDep, lookup_code: str
     """Trang tra cứu hồ sơ (the page behind the slip's QR code): code, procedure, due time, status, a masked name.
 
     By the dossier's UUID (the QR), or by its code with the `lookup_code` printed on the slip: a code alone
-    gets a form asking for the look-up code, whether or not such a dossier exists. Limited per address (429).
+    gets a form asking for the look-up code, whether or not such a dossier exists. Look-ups by code, and those
+    that find nothing, are limited per address (429).
     """
     client = request.client.host if request.client else "unknown"
-    if not hub.dossiers.allow_lookup(client):
+    if not hub.dossiers.lookups_left(client):
         return HTMLResponse(too_many_html(hub.config), status_code=429)
-    d = hub.dossiers.look_up(key, lookup=lookup_code) if 8 <= len(key) <= 64 else None
+    d = hub.dossiers.look_up(key, lookup=lookup_code, client=client) if 8 <= len(key) <= 64 else None
     if d is None and not _is_uuid(key) and 8 <= len(key) <= 64:
         # A code without (or with a wrong) look-up code: ask for it, saying nothing of the dossier.
         return HTMLResponse(lookup_form_html(hub.config, key, wrong=lookup_code is not None),
