@@ -281,6 +281,9 @@ class Dossiers:
             ops.append(("UPDATE dossiers SET body = ?, erased_at = ? WHERE id = ? AND erased_at IS NULL",
                         (orjson.dumps(scrubbed).decode(), now, dossier_id)))
             ops.append(("DELETE FROM dossier_files WHERE dossier_id = ?", (dossier_id,)))
+            # The payer's name was kept for reprinting the receipt; the paper receipts are the record.
+            ops.append(("UPDATE payments SET payer = '', body = json_remove(body, '$.request.payer') "
+                        "WHERE dossier_id = ?", (dossier_id,)))
             shas.update(r[0] for r in self.store.read("SELECT sha256 FROM dossier_files WHERE dossier_id = ?",
                                                       (dossier_id,)))
             changes.append(Change(event=self.new_event("dossier.erased", {"dossier": {

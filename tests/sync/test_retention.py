@@ -164,3 +164,32 @@ def test_central_server_erases_returned_dossiers_after_its_retention(make_hub, t
             assert s not in orjson.dumps(store.dossier(returned["id"])).decode()
     finally:
         central.stop()
+
+
+def test_the_payers_name_goes_with_the_dossiers_personal_data(make_hub, clock: ManualClock, tmp_path: Path) -> None:  # noqa: ANN001
+    """The hub keeps the payer's name to reprint a receipt; past retention it is erased with the rest."""
+    central, url = start_central(tmp_path)
+    try:
+        h = make_hub(example=True, central_url=url, relay_settings=RELAY)
+        auth = headers(h, "counter")
+        r = requests.post(f"{h.url}/api/v1/dossiers", headers=auth, timeout=10, json={
+            "procedure": "DD.03", "applicant": {"name": "Nguyễn Thị Hồng Nhung", "id_number": "027190001234"}})
+        assert r.status_code == 201, r.text
+        dossier = r.json()
+        paid = requests.post(f"{h.url}/api/v1/dossiers/{dossier['id']}/payments", headers=auth, timeout=10,
+                             json={"id": "5b8e1f0c-3d7a-4c55-9e61-0a2b3c4d5e6f", "method": "cash",
+                                   "payer": "Trần Văn Bình"})
+        assert paid.status_code == 201, paid.text
+        payment = paid.json()
+        wait_linked(h, dossier["id"])
+        receipt = requests.get(f"{h.url}/api/v1/payments/{payment['id']}", headers=auth, timeout=10).json()
+        assert receipt["payer"] == "Trần Văn Bình"
+        clock.advance(days=h.config.privacy.retention_days + 1)
+        tick(h)
+        assert staff(h, dossier["id"])["erased_at"] is not None
+        receipt = requests.get(f"{h.url}/api/v1/payments/{payment['id']}", headers=auth, timeout=10).json()
+        assert receipt["payer"] == "" and receipt["amount"] == 80000 and receipt["receipt"] == payment["receipt"]
+        payer, body = h.store.read("SELECT payer, body FROM payments WHERE id = ?", (payment["id"],))[0]
+        assert payer == "" and "Bình" not in body and "Nhung" not in body
+    finally:
+        central.stop()
