@@ -48,8 +48,11 @@ def test_a_binding_that_leaks_none_fails_with_the_reinstall_advice() -> None:
     assert LEAKY != PROBE_SCRIPT
     check = check_qt(script=LEAKY)
     assert check.status is Status.FAIL
-    assert check.data["none_refs_drift"] == -300
-    assert "-300" in str(check.detail) and "None" in str(check.detail) and check.data["version"] in str(check.detail)
+    # one reference more or less can come from the interpreter itself (seen once in CI: -301); the
+    # check's threshold is far from that, what matters is that the report names the drift it measured
+    drift = check.data["none_refs_drift"]
+    assert -303 <= drift <= -297
+    assert str(drift) in str(check.detail) and "None" in str(check.detail) and check.data["version"] in str(check.detail)
     assert check.advice is not None and "./install.sh" in check.advice.vi and "./install.sh" in check.advice.en
     assert "phiên bản đã kiểm thử" in check.advice.vi and "tested version" in check.advice.en
 
