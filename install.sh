@@ -67,6 +67,9 @@ APT_PACKAGES=(
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0
   libxcb-render-util0 libxcb-image0
 )
+# --dev: the browser tests of the citizens' pages run in a real headless Chromium (Debian's; a browser
+# download such as `playwright install` cannot work offline), driven over the DevTools protocol.
+if [ "$DEV" = 1 ]; then APT_PACKAGES+=(chromium fonts-dejavu-core); fi
 # The screens of the kiosk, the board and the counter panel run on their own X server (xinit).
 for role in "${ROLES[@]}"; do
   case "$role" in kiosk|board|counter) APT_PACKAGES+=(xserver-xorg xinit); break ;; esac

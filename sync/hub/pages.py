@@ -1,4 +1,4 @@
-"""The public pages behind a ticket's QR code (/t/...) and a slip's QR code (/d/...): small, no script."""
+"""The public pages behind a slip's QR code (/d/...): small, no script (the ticket's page /t/… is sync.hub.tracking)."""
 from __future__ import annotations
 
 import html
@@ -71,31 +71,3 @@ def _page(title: str, site: str, body: str) -> str:
             ".small{color:#666}.err{color:#c62828;font-weight:bold}input{font-size:1.4em;width:8em;"
             "text-transform:uppercase}button{font-size:1.2em}</style></head><body>"
             f"<h3>{site}</h3>{body}</body></html>")
-
-
-def tracking_html(config: SiteConfig, t: dict[str, Any] | None) -> str:
-    """The public ticket tracking page (theo dõi số thứ tự)."""
-    site = html.escape(config.site.name)
-    if t is None:
-        body = "<p class='big'>Không tìm thấy số thứ tự này.</p><p>Ticket not found.</p>"
-    else:
-        svc = config.service(t["service"])
-        status = {"waiting": "Đang chờ / waiting", "called": f"Mời đến quầy {t['counter']} / please go to counter {t['counter']}",
-                  "skipped": "Đã gọi nhưng vắng mặt / missed", "done": "Đã phục vụ / served",
-                  "expired": "Hết hiệu lực / expired"}[t["status"]]
-        rows = [f"<p class='big'>{html.escape(t['display'])}</p>",
-                f"<p>{html.escape(svc.name if svc else t['service'])}</p>",
-                f"<p class='status'>{html.escape(status)}</p>"]
-        if t["status"] == "waiting":
-            rows.append(f"<p>Số người đứng trước: <b>{t['ahead']}</b> / people ahead</p>")
-            if t["estimated_wait_s"] is not None:
-                rows.append(f"<p>Thời gian chờ dự kiến: khoảng <b>{max(1, round(t['estimated_wait_s'] / 60))} phút</b></p>")
-        rows.append(f"<p class='small'>Lấy số lúc {html.escape((t['issued_at'] or '')[11:16])}</p>")
-        body = "".join(rows)
-    return ("<!doctype html><html lang='vi'><head><meta charset='utf-8'>"
-            "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-            "<meta http-equiv='refresh' content='20'><title>Số thứ tự</title><style>"
-            "body{font-family:sans-serif;text-align:center;margin:2em;color:#111}"
-            ".big{font-size:4em;font-weight:bold;margin:.2em}.status{font-size:1.4em;color:#0a5}"
-            ".small{color:#666}</style></head><body>"
-            f"<h3>{site}</h3>{body}<p class='small'>Trang tự cập nhật mỗi 20 giây.</p></body></html>")

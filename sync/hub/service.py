@@ -81,6 +81,9 @@ class Hub:
         self._reload_lock = asyncio.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self.reload_on_sighup = False
+        self.rating_link: Callable[[dict[str, Any]], str | None] | None = None
+        """Where the tracking page sends a served citizen to rate the service (a ticket view -> a URL, or None);
+        unset until ratings exist: the page then offers none."""
         """`motcua hub` sets it: SIGHUP re-reads the site file (a signal handler needs the main thread's loop)."""
         self.engine.commissioning = commissioning
         self.reload()

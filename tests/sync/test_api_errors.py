@@ -8,7 +8,8 @@ from support import RunningHub, small_site
 
 from sync.store import create_token
 
-PUBLIC = {("GET", "/api/v1/health"), ("GET", "/t/{ticket_id}"), ("GET", "/d/{key}"), ("GET", "/openapi.json")}
+PUBLIC = {("GET", "/api/v1/health"), ("GET", "/t/{ticket_id}"), ("GET", "/t/{ticket_id}/state"),
+          ("GET", "/t/{ticket_id}/events"), ("GET", "/d/{key}"), ("GET", "/openapi.json")}
 WRITE_ROLES = {"/api/v1/tickets": {"kiosk", "counter", "admin"},
                "/api/v1/devices/report": {"kiosk", "board", "counter", "admin"},
                "/api/v1/devices/heartbeat": {"kiosk", "board", "counter", "admin"},

@@ -12,10 +12,12 @@ from motcua import __version__
 from motcua.clock import iso
 from sync.hub.deps import HubDep
 from sync.hub.errors import API, json_response
-from sync.hub.pages import dossier_html, lookup_form_html, too_many_html, tracking_html
+from sync.hub.pages import dossier_html, lookup_form_html, too_many_html
+from sync.hub.routes import tracking
 
 router = APIRouter(tags=["public"])
 pages = APIRouter(tags=["public"])
+pages.include_router(tracking.pages)  # /t/…: the live tracking page (sync.hub.tracking)
 
 
 @router.get(f"{API}/health")
@@ -24,13 +26,6 @@ async def health(hub: HubDep) -> Response:
     return json_response({"status": "ok", "version": __version__, "site": hub.config.site.code,
                           "day": hub.engine.day, "last_event": hub.events.last_seq,
                           "now": iso(hub.clock.time(), hub.config.tz)})
-
-
-@pages.get("/t/{ticket_id}", response_class=HTMLResponse)
-async def tracking_page(ticket_id: str, hub: HubDep) -> Response:
-    """Trang theo dõi số thứ tự (the page behind a ticket's QR code)."""
-    t = hub.find_ticket(ticket_id) if len(ticket_id) <= 64 else None
-    return HTMLResponse(tracking_html(hub.config, t), status_code=200 if t else 404)
 
 
 @pages.get("/d/{key}", response_class=HTMLResponse)
