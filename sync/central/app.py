@@ -37,6 +37,7 @@ from starlette.responses import Response
 
 from motcua import __version__
 from sync.central import IDENTITY_HEADER
+from sync.central.door import CentralDoor
 from sync.central.store import CentralError, CentralStore
 from sync.files import fsync_dir, open_private, private_dir
 
@@ -165,6 +166,8 @@ def create_central_app(store: CentralStore, settings: CentralSettings | None = N
                   description="Máy chủ hồ sơ trung tâm (tham chiếu) / reference central case server.", **docs)
     app.state.store = store
     app.state.settings = cfg
+    # The token and the body's size are checked before any route reads a body (sync.central.door).
+    app.add_middleware(CentralDoor, store=store)
     bearer = HTTPBearer(auto_error=False, description="Mã trạm / site token")
 
     @app.exception_handler(CentralError)
@@ -182,8 +185,10 @@ def create_central_app(store: CentralStore, settings: CentralSettings | None = N
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        codes = {404: "not_found", 405: "method_not_allowed"}
-        return _error(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail))
+        codes = {404: "not_found", 405: "method_not_allowed", 413: "body_too_large"}
+        answer = _error(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail))
+        answer.headers.update(exc.headers or {})
+        return answer
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:  # pragma: no cover - last resort
