@@ -166,15 +166,30 @@ class EspeakSynthesizer:
                 "synthesized": self.calls}
 
 
+PRUNE_EVERY = 100
+"""New sentences between two looks at the cache's size."""
+
+
+def _touch(path: Path) -> None:
+    """Mark a cached sentence as just used (its mtime orders the pruning)."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass  # a read-only cache still plays; only the pruning order suffers
+
+
 class PhraseCache:
     """One WAV per distinct (voice, speed, sentence), synthesised once and kept on disk."""
 
-    def __init__(self, folder: Path, synthesizer: Synthesizer, *, speed_wpm: int = 150) -> None:
+    def __init__(self, folder: Path, synthesizer: Synthesizer, *, speed_wpm: int = 150,
+                 max_files: int = 3000) -> None:
         self.folder = folder
         self.synth = synthesizer
         self.speed_wpm = speed_wpm
+        self.max_files = max_files
         self.hits = 0
         self.misses = 0
+        self.pruned = 0
         self._lock = threading.Lock()
         self._locks: dict[str, threading.Lock] = {}
 
@@ -188,6 +203,7 @@ class PhraseCache:
         path = self.path_for(text, voice=voice)
         if path.exists():
             self.hits += 1
+            _touch(path)
             return path
         with self._lock:
             lock = self._locks.setdefault(path.name, threading.Lock())
@@ -199,12 +215,40 @@ class PhraseCache:
                 private_dir(self.folder)  # a device cache: owner-only like the others (~/.cache/motcua)
                 self.synth.synthesize(text, voice=voice, out=path)
                 self.misses += 1
+                if self.misses % PRUNE_EVERY == 0:
+                    self.prune()
                 return path
         finally:
             # One lock per phrase only while it is being made: a board meets thousands of distinct calls.
             with self._lock:
                 if self._locks.get(path.name) is lock:
                     del self._locks[path.name]
+
+    def prune(self) -> int:
+        """Delete the least recently used sentences beyond `max_files`; returns how many went.
+
+        Every ticket number makes its own sentence, so a board meets thousands a week and would fill its
+        disk over months. Recently used files (anything queued or playing) are the newest and are kept."""
+        try:
+            files = [(p.stat().st_mtime, p) for p in self.folder.glob("*.wav") if not p.name.startswith("silence-")]
+        except OSError as exc:
+            log.warning("cannot list the announcer cache %s: %s", self.folder, exc)
+            return 0
+        excess = len(files) - self.max_files
+        if excess <= 0:
+            return 0
+        files.sort(key=lambda f: f[0])
+        gone = 0
+        for _, p in files[:excess]:
+            try:
+                p.unlink()
+                gone += 1
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                log.warning("cannot prune %s: %s", p.name, exc)
+        self.pruned += gone
+        return gone
 
     def silence(self, ms: int) -> Path:
         """A cached silent clip of `ms` milliseconds."""
@@ -336,6 +380,8 @@ class AnnouncementState(enum.Enum):
     PLAYING = "playing"
     DONE = "done"
     FAILED = "failed"
+    SKIPPED = "skipped"
+    """Never spoken: more calls came than `max_waiting` while it waited (it stays on the screen)."""
 
 
 @dataclass
@@ -378,7 +424,7 @@ class Announcer:
         self.clock = clock or SystemClock()
         folder = settings.cache_dir or default_cache_dir("announcer")
         self.cache = cache or PhraseCache(folder, EspeakSynthesizer(speed_wpm=settings.speed_wpm),
-                                          speed_wpm=settings.speed_wpm)
+                                          speed_wpm=settings.speed_wpm, max_files=settings.cache_max_files)
         self.chime = ensure_chime(settings.chime)
         self.on_speaking = on_speaking
         self.on_start = on_start
@@ -386,6 +432,7 @@ class Announcer:
         self.history: deque[Announcement] = deque(maxlen=HISTORY_KEPT)
         """The latest announcements, oldest first (at most HISTORY_KEPT)."""
         self.announced = 0
+        self.skipped = 0
         self.errors: deque[str] = deque(maxlen=50)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tts")
         self._lock = threading.RLock()
@@ -422,8 +469,29 @@ class Announcer:
             self.history.append(ann)
             self.announced += 1
             self._clips.extend(clips)
+            self._skip_backlog()
         self._advance()
         return ann
+
+    def _skip_backlog(self) -> None:
+        """Keep at most `max_waiting` calls waiting (the one playing does not count): drop the oldest."""
+        waiting = list({id(a): a for a, _ in self._clips if a.state == AnnouncementState.QUEUED}.values())
+        excess = waiting[: max(0, len(waiting) - self.settings.max_waiting)]
+        if not excess:
+            return
+        drop = {id(a) for a in excess}
+        kept: deque[tuple[Announcement, _Clip]] = deque()
+        for ann, clip in self._clips:
+            if id(ann) in drop:
+                if isinstance(clip, Future):
+                    clip.cancel()
+            else:
+                kept.append((ann, clip))
+        self._clips = kept
+        for ann in excess:
+            ann.state = AnnouncementState.SKIPPED
+        self.skipped += len(excess)
+        log.info("%d call(s) not spoken: more than %d were waiting", len(excess), self.settings.max_waiting)
 
     def pending(self) -> int:
         """Announcements queued or playing."""
@@ -539,7 +607,8 @@ class Announcer:
         """Queue, cache and player state (redacted: no tokens here)."""
         synth = getattr(self.cache.synth, "diagnostics", None)
         return {"enabled": self.settings.enabled, "voice": self.settings.voice, "pending": self.pending(),
-                "announced": self.announced, "cache_hits": self.cache.hits, "cache_misses": self.cache.misses,
+                "announced": self.announced, "skipped": self.skipped, "cache_pruned": self.cache.pruned,
+                "cache_hits": self.cache.hits, "cache_misses": self.cache.misses,
                 "cache_dir": str(self.cache.folder), "errors": list(self.errors)[-5:],
                 "synthesizer": synth() if synth else None, "player": self.player.diagnostics()}
 

@@ -88,6 +88,11 @@ class AnnouncerSettings(_Model):
     """Announcement volume (0..1)."""
     cache_dir: Path | None = None
     """Where synthesised phrases are kept (default: ~/.cache/motcua/announcer)."""
+    max_waiting: int = Field(6, ge=1, le=1000)
+    """Calls waiting to be spoken at most; when more come at once, the oldest waiting ones are skipped
+    (they stay on the screen): a lobby needs the latest calls heard now, not a backlog read for minutes."""
+    cache_max_files: int = Field(3000, ge=50, le=1_000_000)
+    """Sentences kept in the cache; the least recently used go first (every ticket number makes one)."""
 
     @field_validator("chime", mode="before")
     @classmethod

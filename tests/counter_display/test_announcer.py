@@ -163,7 +163,8 @@ def test_failed_synthesis_is_reported_and_the_queue_goes_on(tmp_path: Path, cloc
 
 
 def test_null_player_runs_a_long_queue_without_recursion(tmp_path: Path, synth: CountingSynth) -> None:
-    ann = Announcer(settings=AnnouncerSettings(), player=NullPlayer(), cache=PhraseCache(tmp_path, synth))
+    ann = Announcer(settings=AnnouncerSettings(max_waiting=1000), player=NullPlayer(),
+                    cache=PhraseCache(tmp_path, synth))
     for i in range(300):
         ann.announce(f"{1001 + i % 3}", 1)
     ann._pool.submit(lambda: None).result(10)
@@ -183,10 +184,50 @@ def test_the_phrase_cache_keeps_no_lock_per_phrase(tmp_path: Path, synth: Counti
     assert cache.misses == 40 and cache.hits == 1 and cache._locks == {}
 
 
+def test_a_burst_of_calls_speaks_the_latest_and_skips_the_backlog(tmp_path: Path, synth: CountingSynth) -> None:
+    # Eight counters pressing "next" at opening time: reading every call one after another would keep the
+    # lobby listening to calls minutes old. The one playing finishes; only the latest `max_waiting` wait.
+    clock = ManualClock(0.0)
+    ann, player = make(tmp_path, synth, clock, max_waiting=3)
+    calls = [ann.announce(f"{1001 + i}", 1 + i % 8) for i in range(10)]
+    assert calls[0].state == AnnouncementState.PLAYING  # the chime started at once
+    drain(ann, player)
+    assert [c.state for c in calls] == ([AnnouncementState.DONE] + [AnnouncementState.SKIPPED] * 6
+                                        + [AnnouncementState.DONE] * 3)
+    assert ann.skipped == 6 and ann.diagnostics()["skipped"] == 6
+    assert [c.path for c in player.clips] == [p for c in (calls[0], *calls[7:]) for p in c.clips]
+
+
+class TinySynth:
+    """A stand-in that writes a small file at once (what is tested here is the cache, not the voice)."""
+
+    def synthesize(self, text: str, *, voice: str, out: Path) -> None:
+        out.write_bytes(text.encode())
+
+
+def test_the_phrase_cache_keeps_the_recently_used_sentences_and_prunes_the_rest(tmp_path: Path) -> None:
+    # Every ticket number makes its own sentence: a board meets thousands a week and runs for months.
+    cache = PhraseCache(tmp_path, TinySynth(), max_files=50)
+    silence = cache.silence(400)
+    often = cache.get("Mời số 1001 đến quầy 1", voice="vi")
+    for i in range(1, 250):
+        cache.get(f"Mời số {1001 + i} đến quầy 2", voice="vi")
+        if i % 10 == 0:
+            assert cache.get("Mời số 1001 đến quầy 1", voice="vi") == often  # used again: kept
+    kept = sorted(tmp_path.glob("vi-*.wav"))
+    assert cache.misses == 250 and cache.pruned == 150  # pruned at the 100th and the 200th new sentence
+    assert len(kept) == 100 and often.exists() and silence.exists()
+    newest = cache.path_for("Mời số 1250 đến quầy 2", voice="vi")
+    oldest = cache.path_for("Mời số 1002 đến quầy 2", voice="vi")
+    assert newest.exists() and not oldest.exists()
+    assert cache.get("Mời số 1002 đến quầy 2", voice="vi") == oldest and oldest.exists()  # made again on demand
+
+
 def test_a_long_running_announcer_remembers_only_the_latest_calls(tmp_path: Path, synth: CountingSynth) -> None:
     # A board announces thousands of calls a week: the history, the errors and a speakerless player's
     # record of clips were lists that grew for as long as the board ran.
-    ann = Announcer(settings=AnnouncerSettings(), player=NullPlayer(), cache=PhraseCache(tmp_path, synth))
+    ann = Announcer(settings=AnnouncerSettings(max_waiting=1000), player=NullPlayer(),
+                    cache=PhraseCache(tmp_path, synth))
     total = HISTORY_KEPT + 150
     for i in range(total):
         ann.announce(f"{1001 + i % 3}", 1 + i % 2)
