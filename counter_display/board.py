@@ -515,6 +515,14 @@ class FeedBridge(QObject):
     refused = Signal(object)
 
 
+def _timestamp(value: Any) -> float | None:
+    """An ISO 8601 time from the hub as a Unix timestamp (None when absent or unreadable)."""
+    try:
+        return datetime.fromisoformat(value).timestamp() if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
 class BoardController(QObject):
     """Wires the feed, the state, the view and the announcer together (all on the GUI thread)."""
 
@@ -534,6 +542,9 @@ class BoardController(QObject):
         self.bridge.refused.connect(view.set_refused)
         self.feed: Any = None
         self.calls_announced = 0
+        self.hub_offset_s = 0.0
+        """The hub's clock minus ours, from the last snapshot: a call's age is judged on the hub's time, so
+        that a board whose clock is off (no NTP on the LAN) neither mutes live calls nor reads old ones."""
         self._dirty = False
 
     def start(self, client: Any, **feed: Any) -> None:
@@ -555,6 +566,9 @@ class BoardController(QObject):
         self.state.load_site(site)
         self.state.load_board(board)
         self.view.set_online(True)
+        hub_now = _timestamp(site.get("now"))
+        if hub_now is not None:
+            self.hub_offset_s = hub_now - self.clock.time()
         self._save()
 
     def on_event(self, ev: Any) -> None:
@@ -562,7 +576,7 @@ class BoardController(QObject):
         calls = self.state.apply(ev.seq, ev.type, ev.data)
         for call in calls:
             self.view.called(call)
-            age = self.clock.time() - call.at if call.at else 0.0
+            age = self.clock.time() + self.hub_offset_s - call.at if call.at else 0.0
             if self.announcer is not None and age <= self.config.board.announce_max_age_s:
                 self.announcer.announce(call.display, call.counter, recall=call.recall)
                 self.calls_announced += 1

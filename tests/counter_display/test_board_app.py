@@ -6,6 +6,7 @@ import json
 import wave
 from pathlib import Path
 
+import pytest
 from support import RunningHub
 
 from counter_display.announce import Announcer, EspeakSynthesizer, PhraseCache, RecordingPlayer
@@ -68,6 +69,30 @@ def test_old_calls_after_an_outage_are_shown_but_not_spoken(qtbot, hub: RunningH
     ctl.on_event(HubEvent(1, "ticket.called", {"ticket": t, "counter": 1, "at": hub.clock.time() - 300}))
     ctl.on_event(HubEvent(2, "ticket.recalled", {"ticket": t, "counter": 1, "at": hub.clock.time() - 5}))
     assert [c.display for c in view.state.recent] == ["1001", "1001"] and ctl.calls_announced == 1
+
+
+def test_a_boards_clock_that_is_off_judges_calls_on_the_hubs_time(qtbot, hub: RunningHub, tmp_path: Path) -> None:
+    # A lobby PC without NTP runs 10 minutes late (or early): live calls must still be spoken and calls
+    # replayed after an outage still not, judged on the hub's time from the last snapshot.
+    from motcua.clock import ManualClock
+    from sync.client import HubEvent
+
+    cfg = board_config(hub, announce_max_age_s=60)
+    k, c = hub.client("kiosk"), hub.client("counter")
+    k.issue("A")
+    for skew in (-600.0, 600.0):
+        board_clock = ManualClock(hub.clock.time() + skew)
+        view = BoardView(make_state(cfg), settings=cfg, clock=board_clock)
+        qtbot.addWidget(view)
+        ann = Announcer(settings=AnnouncerSettings(enabled=False), player=RecordingPlayer(board_clock))
+        ctl = BoardController(config=cfg, view=view, announcer=ann, clock=board_clock)
+        ctl.on_snapshot(c.site(), c.board())
+        assert ctl.hub_offset_s == pytest.approx(-skew, abs=2)
+        t = {"id": "x", "display": "1001", "service": "A", "status": "called"}
+        # sequence numbers after the snapshot's (older ones are already in it)
+        ctl.on_event(HubEvent(10_001, "ticket.called", {"ticket": t, "counter": 1, "at": hub.clock.time() - 2}))
+        ctl.on_event(HubEvent(10_002, "ticket.recalled", {"ticket": t, "counter": 1, "at": hub.clock.time() - 300}))
+        assert ctl.calls_announced == 1, skew
 
 
 def test_screens_at_tv_sizes(hub: RunningHub, tmp_path: Path) -> None:
