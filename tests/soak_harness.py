@@ -110,7 +110,9 @@ class Soak:
             f'[hub]\nurl = "{links["board"].url}"\ntoken = "{self.tokens["board"]}"\n\n'
             f'[board]\nfullscreen = false\ncache_dir = "{cache / "board"}"\n\n'
             f'[announcer]\nenabled = {"true" if self.cfg.announcer else "false"}\n'
-            f'cache_dir = "{cache / "announcer"}"\n', encoding="utf-8")
+            f'cache_dir = "{cache / "announcer"}"\n'
+            # a small cache, so that a run of minutes prunes it as a board's months would
+            'cache_max_files = 200\n', encoding="utf-8")
         from kiosk.config import hash_pin
 
         (self.dir / "kiosk.toml").write_text(
@@ -531,9 +533,14 @@ class Soak:
             "panel_clicks": sum(((screens.get("panel", {}).get("state") or {}).get("autopilot") or {})
                                 .get("clicks", {}).values()),
         }
+        board_diag = (screens.get("board", {}).get("state") or {}).get("diagnostics") or {}
+        voice = board_diag.get("announcer") or {}
         device_ops = {"keypad_lines": self.counts.get("keypad.sent", 0), **autopilot_ops,
-                      "board_events": ((((screens.get("board", {}).get("state") or {}).get("diagnostics") or {})
-                                        .get("feed") or {}).get("events_seen") or 0)}
+                      "board_events": (board_diag.get("feed") or {}).get("events_seen") or 0,
+                      # what the voice did with the calls: spoken (or queued), skipped in bursts, sentences
+                      # pruned from its cache
+                      "board_calls_announced": board_diag.get("calls_announced") or 0,
+                      "announcer_skipped": voice.get("skipped", 0), "announcer_cache_pruned": voice.get("cache_pruned", 0)}
         return {
             "ok": not self.failures,
             "failures": self.failures,
