@@ -14,6 +14,7 @@ import functools
 import hashlib
 import logging
 import os
+import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -73,10 +74,17 @@ class Dossiers:
                 log.warning("calendar update refused: %s", exc)
         self.official_days = table
 
-    def purge_files(self, now: float) -> int:
+    def purge_files(self, now: float, disk_now: float | None = None) -> int:
         """Delete dossier files the central server confirmed more than `file_retention_days` ago (personal
-        data does not linger on site), and uploads no dossier ever used; returns how many files went."""
-        keep_after = now - self.config.central.file_retention_days * 86400
+        data does not linger on site), and uploads no dossier ever used; returns how many files went.
+
+        `now` is the hub's clock (what dossiers' times are written in); files' ages on disk are judged on
+        `disk_now`, the real time the file system writes (default: now). The two differ when the hub runs
+        on a simulated clock (the demo, the soak): judged on the hub's clock, an upload in progress looked
+        hours old and was deleted under the kiosk's feet."""
+        retention_s = self.config.central.file_retention_days * 86400
+        keep_after = now - retention_s
+        disk_now = time.time() if disk_now is None else disk_now
         rows = self.store.read(
             "SELECT f.sha256, MAX(CASE WHEN d.code IS NULL OR d.linked_at IS NULL OR d.linked_at >= ? THEN 1 ELSE 0 END) "
             "FROM dossier_files f JOIN dossiers d ON d.id = f.dossier_id GROUP BY f.sha256", (keep_after,))
@@ -87,12 +95,12 @@ class Dossiers:
             return 0
         for path in self.blob_dir.glob("*/*"):
             sha = path.name
-            if sha.endswith(".tmp") and path.stat().st_mtime < now - 3600:
+            if sha.endswith(".tmp") and path.stat().st_mtime < disk_now - 3600:
                 sha = ""  # an upload cut off by a crash left its partial file: it goes too
             elif len(sha) != 64 or sha in needed:
                 continue
             # A file no dossier uses yet may be an upload in progress: only old ones go.
-            if sha and sha not in referenced and path.stat().st_mtime >= keep_after:
+            if sha and sha not in referenced and path.stat().st_mtime >= disk_now - retention_s:
                 continue
             try:
                 path.unlink()

@@ -111,9 +111,15 @@ def test_files_leave_the_hub_after_the_central_server_confirmed_them(make_hub, c
         s.headers["Authorization"] = f"Bearer {h.tokens['kiosk']}"
         orphan = hashlib.sha256(b"bo do").hexdigest()
         s.put(f"{h.url}/api/v1/files/{orphan}", data=b"bo do", timeout=5)
-        assert h.hub.dossiers.purge_files(clock.time()) == 0  # confirmed just now: kept for the retention period
+        # An upload in progress on a hub whose clock runs days ahead of the file system's (the demo): kept.
+        partial = h.hub.dossiers.blob_path(hashlib.sha256(b"dang gui").hexdigest()).with_suffix(".tmp")
+        partial.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(b"dang gui")
+        assert h.hub.dossiers.purge_files(clock.time() + 3 * 86400) == 0  # confirmed 3 days ago: kept
+        assert partial.exists()
         clock.advance(days=8)
-        assert h.hub.dossiers.purge_files(time.time() + 8 * 86400) == 3
+        # 8 days later by both clocks: the confirmed files, the orphan and the abandoned partial file go
+        assert h.hub.dossiers.purge_files(clock.time(), disk_now=time.time() + 8 * 86400) == 4
         assert list(h.hub.dossiers.blob_dir.glob("*/*")) == []
         # The dossier itself stays, and so does its status.
         assert requests.get(f"{h.url}/api/v1/dossiers/{d['id']}", timeout=5,
