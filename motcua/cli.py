@@ -16,7 +16,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "token": ("sync.hub_cli", "token_main", "tạo mã thiết bị / manage device tokens"),
     "tls": ("sync.tls_cli", "main", "HTTPS trong trung tâm: CA và chứng chỉ / the site CA and the hub's certificate"),
     "faults": ("sync.faults_cli", "main", "sự cố thiết bị: xem, xoá / device faults: list, clear"),
-    "demo": ("diagnostics.demo", "main", "mọi vai trò trên một máy / every role on one machine"),
+    "demo": ("demo.cli", "main", "mọi vai trò trên một máy / every role on one machine"),
     "kiosk": ("kiosk.app", "main", "ki-ốt lấy số / the ticket kiosk"),
     "board": ("counter_display.board", "main", "màn hình sảnh / the lobby board"),
     "counter": ("counter_display.counter", "main", "bảng điều khiển quầy / the counter panel"),

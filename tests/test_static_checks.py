@@ -14,7 +14,7 @@ def test_mypy_motcua_and_sync() -> None:
 
 
 def test_ruff() -> None:
-    proc = subprocess.run([sys.executable, "-m", "ruff", "check", "motcua", "sync", "diagnostics", "bench", "kiosk",
+    proc = subprocess.run([sys.executable, "-m", "ruff", "check", "motcua", "sync", "diagnostics", "demo", "bench", "kiosk",
                            "printer_drivers", "counter_display", "scanners"],
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout[-3000:]

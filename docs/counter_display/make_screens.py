@@ -3,7 +3,7 @@
     .venv/bin/python docs/counter_display/make_screens.py
 
 A hub on 127.0.0.1 with the example site, a fixed clock (Thursday 26 November 2026, 09:41), a morning's
-worth of calls; then the same rendering the demo uses (counter_display.demo.render_screens).
+worth of calls; then the same rendering the demo uses (demo.board.render_screens).
 """
 from __future__ import annotations
 
@@ -22,29 +22,25 @@ sys.path[:0] = [str(ROOT)]
 
 from counter_display.announce import Announcer, NullPlayer  # noqa: E402
 from counter_display.config import AnnouncerSettings  # noqa: E402
-from counter_display.demo import board_from_events, render_screens  # noqa: E402
+from demo.board import board_from_events, render_screens  # noqa: E402
 from motcua.clock import VIETNAM_TZ, ManualClock  # noqa: E402
 from motcua.config import example_site_config_path, load_site_config  # noqa: E402
 from sync.client import HubClient  # noqa: E402
-from sync.hub import Hub, create_app  # noqa: E402
-from sync.server import ServerThread  # noqa: E402
-from sync.store import SiteStore, create_token  # noqa: E402
+from sync.localsite import LocalSite  # noqa: E402
 
 
 def main() -> None:
     out = Path(__file__).resolve().parent
     config = load_site_config(example_site_config_path())
     tmp = Path(tempfile.mkdtemp())
-    db = tmp / "site.db"
-    tokens = {r: create_token(db, role=r, name=f"docs {r}", any_counter=r == "counter") for r in ("kiosk", "board", "counter")}
     clock = ManualClock(datetime(2026, 11, 26, 8, 30, tzinfo=VIETNAM_TZ))
-    store = SiteStore(db)
-    server = ServerThread(create_app(Hub(config, store, clock=clock))).start()
+    site = LocalSite(config=config, clock=clock, central=False, token_name="docs").start()
+    tokens = site.tokens
     events: list[dict] = []
-    sub = HubClient(server.url, tokens["board"]).events(last_event_id=0)
+    sub = HubClient(site.url, tokens["board"]).events(last_event_id=0)
     th = threading.Thread(target=lambda: [events.append({"seq": e.seq, **e.data}) for e in sub], daemon=True)
     th.start()
-    k, c = HubClient(server.url, tokens["kiosk"]), HubClient(server.url, tokens["counter"])
+    k, c = HubClient(site.url, tokens["kiosk"]), HubClient(site.url, tokens["counter"])
     rng = random.Random(3)
     codes = [s.code for s in config.services]
     for _ in range(90):
@@ -66,8 +62,7 @@ def main() -> None:
     while (not events or events[-1]["seq"] < last) and time.monotonic() < deadline:
         time.sleep(0.02)
     sub.close()
-    server.stop()
-    store.close()
+    site.stop()
     state = board_from_events(config, events)
     at = datetime(2026, 11, 26, 9, 41, tzinfo=VIETNAM_TZ).timestamp()
     paths = render_screens(tmp, config, state, events, at=at, counter=3)

@@ -12,8 +12,8 @@ from support import RunningHub
 from counter_display.announce import Announcer, EspeakSynthesizer, PhraseCache, RecordingPlayer
 from counter_display.board import BoardController, BoardView, make_state, playlist, render_board
 from counter_display.config import AnnouncerSettings, BoardConfig, GuideSettings, parse_device_config
-from counter_display.demo import board_from_events, write_demo_artefacts
 from counter_display.qt import QImage
+from demo.board import board_artefacts, board_from_events
 
 
 def board_config(hub: RunningHub, **board) -> BoardConfig:
@@ -151,7 +151,7 @@ def test_demo_hook_writes_announcements_audio_and_screens(hub: RunningHub, tmp_p
     sub.close()
     out = tmp_path / "demo"
     out.mkdir()
-    write_demo_artefacts(out, FakeRun(hub, events))
+    board_artefacts(out, FakeRun(hub, events))
     lines = [json.loads(x) for x in (out / "announcements.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [(x["display"], x["counter"]) for x in lines] == [("1001", 1), ("1002", 2), ("1002", 2), ("B001", 3),
                                                             ("1003", 1)]

@@ -1,9 +1,10 @@
-"""Demo artefacts of the board and the announcer (registered in diagnostics.demo.ARTEFACT_HOOKS).
+"""The board's and the announcer's demo artefacts (`board_artefacts`, one of demo.artefacts.ARTEFACT_HOOKS).
 
 From the events the demo's board subscription saw: DIR/announcements.jsonl (one line per call: `at`,
 `display`, `counter`, `text`, `wav`), DIR/audio/ (one WAV per distinct call, each sentence synthesised
 once), and DIR/screens/ (the board at 1920×1080 and 3840×2160 and a counter panel, drawn offscreen
-from the final state). Runs after the hub has stopped: everything comes from `run.events`.
+from the final state). Everything comes from `run.events`, not from the hub: the same drawing makes the
+README's pictures (docs/counter_display/make_screens.py).
 """
 from __future__ import annotations
 
@@ -16,11 +17,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from counter_display.announce import EspeakSynthesizer, PhraseCache, call_phrases, ensure_chime, join_wavs
+from counter_display.config import AnnouncerSettings, default_cache_dir
+from counter_display.state import BoardState
+from demo.model import DemoRun
 from motcua.config import SiteConfig
-
-from .announce import Announcer, EspeakSynthesizer, NullPlayer, PhraseCache, call_phrases, ensure_chime, join_wavs
-from .config import AnnouncerSettings, default_cache_dir
-from .state import BoardState
 
 log = logging.getLogger(__name__)
 
@@ -107,8 +108,8 @@ def panel_view(state: BoardState, number: int, config: SiteConfig,
 def render_screens(out: Path, config: SiteConfig, state: BoardState, events: list[dict[str, Any]],
                    *, at: float, counter: int | None = None) -> list[Path]:
     """Board (1920×1080, 3840×2160) and counter panel PNGs under out/screens/."""
-    from .board import render_board
-    from .counter import render_panel
+    from counter_display.board import render_board
+    from counter_display.counter import render_panel
 
     screens = out / "screens"
 
@@ -127,16 +128,13 @@ def render_screens(out: Path, config: SiteConfig, state: BoardState, events: lis
     return paths
 
 
-def write_demo_artefacts(out: Path, run: Any) -> None:
+def board_artefacts(out: Path, run: DemoRun) -> None:
     """The demo hook: announcements, audio and screens from a finished simulated morning."""
     events = sorted(run.events, key=lambda e: e["seq"])
-    config: SiteConfig = run.config
+    config = run.config
     n = write_announcements(out, config, events)
     state = board_from_events(config, events)
     last = max((float(e.get("at") or 0) for e in events), default=run.clock.time())
     render_screens(out, config, state, events, at=last)
     log.info("board demo: %d calls announced, screens in %s", n, out / "screens")
 
-
-__all__ = ["Announcer", "NullPlayer", "board_from_events", "panel_view", "render_screens", "site_document",
-           "write_announcements", "write_audio", "write_demo_artefacts"]

@@ -1,0 +1,99 @@
+"""`motcua demo --headless`: a busy morning at a fast clock, written to a folder.
+
+Kiosk touches and counter calls over real HTTP against a real hub on 127.0.0.1, dossiers at the kiosk and
+the counter, the reference central server beside the hub; then what a visitor would have seen, heard and
+held (README, "motcua demo"): DIR/summary.json (integer counts, checked against the hub's database),
+DIR/details.json, and what `demo.artefacts.ARTEFACT_HOOKS` write (printed/, announcements.jsonl, audio/,
+screens/).
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from demo.artefacts import write_artefacts
+from demo.dossiers import simulate_dossiers
+from demo.model import DemoOptions, DemoRun, demo_start
+from demo.morning import BoardListener, simulate
+from motcua.clock import ScaledClock, local_datetime
+from motcua.config import example_site_config_path, load_site_config
+from sync.localsite import LocalSite
+
+SUMMARY_KEYS = ("tickets_issued", "tickets_called", "tickets_completed", "dossiers_received", "synced", "lost",
+                "failed")
+"""summary.json's keys: a public contract (tests, operators and the CI smoke test read them)."""
+
+
+def run_headless(options: DemoOptions) -> dict[str, Any]:
+    """The headless demo; returns the summary (also in OUT/summary.json)."""
+    out = options.out
+    out.mkdir(parents=True, exist_ok=True)
+    for sub in ("printed", "screens", "audio", "camera"):
+        shutil.rmtree(out / sub, ignore_errors=True)
+    # A config error surfaces here, before anything starts (the caller reports it).
+    config = load_site_config(options.config or example_site_config_path())
+    clock = ScaledClock(demo_start(config), speed=options.speed)
+    started = clock.time()  # the clock runs from here: the hub's start-up is part of the morning
+    site = LocalSite(out, config=config, clock=clock, fresh=True, token_name="demo")
+    with site:
+        run = DemoRun(config=site.config, hub_url=site.url, db=site.db, tokens=site.tokens, clock=clock,
+                      start=started, out=out)
+        board = BoardListener(run).start()
+        try:
+            simulate(run, minutes=options.minutes, speed=options.speed, seed=options.seed,
+                     arrivals_per_min=options.arrivals_per_min)
+            board.catch_up()
+            simulate_dossiers(run, kiosk_count=3, counter_count=2)
+            write_artefacts(out, run)
+            # Everything the morning made (and the pictures' own tickets and dossier) reaches the province.
+            if not site.wait_synced(timeout=30):
+                admin = site.client("admin")
+                try:
+                    run.fail(f"sync did not finish: {admin.sync_status()}")
+                finally:
+                    admin.close()
+            run.synced = site.synced()
+        finally:
+            board.stop()
+    return write_summary(out, run)
+
+
+def write_summary(out: Path, run: DemoRun) -> dict[str, Any]:
+    """DIR/summary.json (SUMMARY_KEYS: integer counts, checked against the hub's database) and DIR/details.json."""
+    con = sqlite3.connect(run.db)
+    try:
+        stored = {r[0] for r in con.execute("SELECT id FROM tickets")}
+        dossiers = {r[0] for r in con.execute("SELECT id FROM dossiers")}
+        completed = con.execute("SELECT COUNT(*) FROM tickets WHERE status = 'done'").fetchone()[0]
+        called = con.execute("SELECT COUNT(*) FROM events WHERE type = 'ticket.called'").fetchone()[0]
+        integrity = con.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        con.close()
+    # Lost: anything a device was told was stored (a 201) that the hub does not have.
+    lost = sum(1 for t in run.issued if t["id"] not in stored) + sum(1 for d in run.dossiers if d not in dossiers)
+    summary: dict[str, Any] = {
+        "tickets_issued": len(stored),
+        "tickets_called": int(called),
+        "tickets_completed": int(completed),
+        "dossiers_received": len(dossiers),
+        "synced": run.synced,
+        "lost": lost,
+        "failed": run.failed,
+    }
+    details = {
+        "site": run.config.site.name,
+        "simulated_from": local_datetime(run.start, run.config.tz).isoformat(),
+        "simulated_until": local_datetime(run.clock.time(), run.config.tz).isoformat(),
+        "events_seen_by_board": len(run.events),
+        "kiosk_tickets": len(run.issued),
+        "dossiers_by_channel": run.dossier_channels,
+        "payments_recorded": run.payments,
+        "database_integrity": integrity,
+        "errors": run.errors[:20],
+    }
+    (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    (out / "details.json").write_text(json.dumps(details, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return summary
