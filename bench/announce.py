@@ -42,19 +42,16 @@ def main() -> int:
     from motcua.clock import VIETNAM_TZ, ManualClock
     from motcua.config import example_site_config_path, load_site_config
     from sync.client import HubClient
-    from sync.hub import Hub, create_app
-    from sync.server import ServerThread
-    from sync.store import SiteStore, create_token
+    from sync.localsite import LocalSite
 
     qapp = app()
     tmp = Path(tempfile.mkdtemp(prefix="motcua-announce-bench-"))
-    db = tmp / "site.db"
-    tokens = {r: create_token(db, role=r, name=f"bench {r}", any_counter=r == "counter") for r in ("kiosk", "board", "counter")}
     clock = ManualClock(datetime(2026, 11, 26, 9, 0, tzinfo=VIETNAM_TZ))
     config = load_site_config(example_site_config_path())
-    store = SiteStore(db)
-    server = ServerThread(create_app(Hub(config, store, clock=clock))).start()
-    cfg: BoardConfig = parse_device_config(BoardConfig, {"hub": {"url": server.url, "token": tokens["board"]},
+    site = LocalSite(tmp, config=config, clock=clock, central=False, roles=("kiosk", "board", "counter"),
+                     token_name="bench").start()
+    tokens = site.tokens
+    cfg: BoardConfig = parse_device_config(BoardConfig, {"hub": {"url": site.url, "token": tokens["board"]},
                                                          "board": {"announce_max_age_s": 3600}}, path="bench")
     settings = AnnouncerSettings(cache_dir=tmp / "cache")
     synth = EspeakSynthesizer()
@@ -85,12 +82,12 @@ def main() -> int:
         received[ev.seq] = time.perf_counter()
         original(ev)
 
-    board_client = HubClient(server.url, tokens["board"])
+    board_client = HubClient(site.url, tokens["board"])
     from counter_display.feed import HubFeed
 
     ctl.feed = HubFeed(board_client, on_snapshot=ctl.bridge.snapshot.emit, on_event=stamped,
                        on_state=ctl.bridge.online.emit).start()
-    kiosk, counter = HubClient(server.url, tokens["kiosk"]), HubClient(server.url, tokens["counter"])
+    kiosk, counter = HubClient(site.url, tokens["kiosk"]), HubClient(site.url, tokens["counter"])
 
     def pump(until, timeout: float = 10.0) -> bool:  # noqa: ANN001
         deadline = time.monotonic() + timeout
@@ -133,8 +130,7 @@ def main() -> int:
             pump(lambda: ann.pending() == 0, 3)
         results[phase] = {"to_request": to_request, "to_playing": to_playing, "to_ready": to_ready}
     ctl.feed.stop()
-    server.stop()
-    store.close()
+    site.stop()
     worst = max(max(r["to_playing"] or r["to_request"]) for r in results.values())
     out = {
         "benchmark": "announce",

@@ -13,8 +13,6 @@ import argparse
 import asyncio
 import json
 import os
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 
 def site_toml(services: int, counters: int) -> str:
-    from sync.demo_support import always_open_site_toml
+    from sync.localsite import always_open_site_toml
 
     return always_open_site_toml(code="BENCH", name="Trung tâm thử tải", counters=counters,
                                  services={f"S{i}": f"Dịch vụ {i}" for i in range(services)})
@@ -175,30 +173,20 @@ def main() -> None:
     ap.add_argument("--sse-rate", type=float, default=200.0)
     args = ap.parse_args()
 
-    from sync.server import free_port
-    from sync.store import create_token
+    from sync.localsite import HubProcess
 
     tmp = Path(tempfile.mkdtemp(prefix="motcua-bench-"))
     services, counters = 8, 16
     (tmp / "site.toml").write_text(site_toml(services, counters), encoding="utf-8")
     db = tmp / "site.db"
-    token = create_token(db, role="admin", name="bench")
-    boards = [create_token(db, role="board", name=f"bench TV {i}") for i in range(args.subscribers)]
-    port = free_port()
-    motcua = [sys.executable, "-c", "import sys; from motcua.cli import main; sys.exit(main())"]
-    proc = subprocess.Popen(motcua + ["hub", "--config", str(tmp / "site.toml"), "--db", str(db), "--host",
-                                      "127.0.0.1", "--port", str(port), "--log-level", "warning"], cwd=ROOT)
-    host = "127.0.0.1"
+    # The hub is its own process, as in production: the load generator does not share its interpreter.
+    hub = HubProcess(tmp / "site.toml", db, roles=("admin",), token_name="bench", cwd=ROOT)
+    token = hub.tokens["admin"]
+    boards = [hub.token("board", f"bench TV {i}") for i in range(args.subscribers)]
+    host, port = hub.host, hub.port
+    hub.start()
     try:
-        import requests
-
-        for _ in range(200):
-            try:
-                requests.get(f"http://{host}:{port}/api/v1/health", timeout=0.5)
-                break
-            except requests.RequestException:
-                time.sleep(0.05)
-        result: dict[str, object] = {"hub": {"synchronous": "FULL", "pid": proc.pid}, "cpu_count": os.cpu_count()}
+        result: dict[str, object] = {"hub": {"synchronous": "FULL", "pid": hub.pid}, "cpu_count": os.cpu_count()}
         bodies = [json.dumps({"service": f"S{i}"}).encode() for i in range(services)]
         issue_bodies = lambda i, k: ("POST", "/api/v1/tickets", bodies[(i + k) % services])
         for n in (int(x) for x in args.clients.split(",")):
@@ -219,11 +207,7 @@ def main() -> None:
                                                    if Path(str(db) + "-wal").exists() else 0)
         print(json.dumps(result, indent=2))
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        hub.stop(timeout=10)
 
 
 if __name__ == "__main__":

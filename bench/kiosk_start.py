@@ -74,22 +74,17 @@ def main() -> int:
     from kiosk.config import hash_pin
     from motcua.clock import VIETNAM_TZ, ManualClock
     from motcua.config import example_site_config_path, load_site_config
-    from sync.hub import Hub, create_app
-    from sync.server import ServerThread
-    from sync.store import SiteStore, create_token
+    from sync.localsite import LocalSite
 
     tmp = Path(tempfile.mkdtemp(prefix="motcua-kiosk-bench-"))
     config = load_site_config(example_site_config_path())
-    db = tmp / "hub.db"
-    token = create_token(db, role="kiosk", name="bench kiosk")
     clock = ManualClock(datetime(2026, 12, 3, 9, 0, tzinfo=VIETNAM_TZ))
-    store = SiteStore(db)
-    hub = Hub(config, store, clock=clock)
     runs = []
-    with ServerThread(create_app(hub)) as server:
+    with LocalSite(tmp, config=config, clock=clock, central=False, roles=("kiosk",), token_name="bench") as site:
+        token = site.tokens["kiosk"]
         device = tmp / "kiosk.toml"
         device.write_text(
-            f'[hub]\nurl = "{server.url}"\ntoken = "{token}"\n[printer]\naddress = "dummy:"\n'
+            f'[hub]\nurl = "{site.url}"\ntoken = "{token}"\n[printer]\naddress = "dummy:"\n'
             f'[screen]\nfullscreen = false\n'
             f'[kiosk]\ntechnician_pin_hash = "{hash_pin("0000", iterations=1000)}"\n'
             f'cache_db = "{tmp / "cache.db"}"\n', encoding="utf-8")
@@ -104,7 +99,6 @@ def main() -> int:
             child = json.loads(out.stdout.strip().splitlines()[-1])
             child["cold_start_to_first_frame_s"] = round(child.pop("first_frame_at") - t0, 3)
             runs.append(child)
-    store.close()
     result = {
         "runs": runs,
         "cold_start_to_first_frame_s": min(r["cold_start_to_first_frame_s"] for r in runs),

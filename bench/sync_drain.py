@@ -14,7 +14,6 @@ import hashlib
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
@@ -27,14 +26,10 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sync.client import wait_for_hub  # noqa: E402
-from sync.demo_support import always_open_site_toml  # noqa: E402
-from sync.server import free_port  # noqa: E402
-from sync.store import create_token  # noqa: E402
+from sync.localsite import CentralProcess, HubProcess, always_open_site_toml  # noqa: E402
 
 SITE = always_open_site_toml(code="BENCH", name="Trung tâm thử đồng bộ", agency_code="000.00.12.H04",
                              central_token="dev-central-token-BENCH", services={"DKKD": "Đăng ký kinh doanh", "S2": "Dịch vụ 2"})
-PY = [sys.executable, "-c", "import sys; from motcua.cli import main; sys.exit(main())"]
 
 
 def main() -> None:
@@ -47,15 +42,13 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="motcua-sync-bench-"))
     (tmp / "site.toml").write_text(SITE, encoding="utf-8")
     db = tmp / "hub.db"
-    tokens = {r: create_token(db, role=r, name=r, any_counter=r == "counter") for r in ("kiosk", "counter", "admin")}
-    hub_port, central_port = free_port(), free_port()
-    hub_url, central_url = f"http://127.0.0.1:{hub_port}", f"http://127.0.0.1:{central_port}"
-    hub = subprocess.Popen([*PY, "hub", "--config", str(tmp / "site.toml"), "--db", str(db), "--host", "127.0.0.1",
-                            "--port", str(hub_port), "--central", central_url, "--log-level", "error",
-                            "--sync-backoff-max", "0.2"])
-    central: subprocess.Popen[bytes] | None = None
+    # The central server's port is known before it starts: the hub queues for it while it is down.
+    central = CentralProcess(tmp / "central.db", dev_tokens=True, log_level="error")
+    hub = HubProcess(tmp / "site.toml", db, roles=("kiosk", "counter", "admin"), token_name="bench",
+                     central_url=central.url, sync_backoff_max=0.2, log_level="error")
+    tokens, hub_url = hub.tokens, hub.url
+    hub.start()
     try:
-        assert wait_for_hub(hub_url, timeout=30), "hub did not start"
         # The backlog, made while the central server is down.
         tickets = args.events - args.dossiers
         per = tickets // 8
@@ -90,18 +83,7 @@ def main() -> None:
         admin.headers["Authorization"] = f"Bearer {tokens['admin']}"
         before = admin.get(hub_url + "/api/v1/sync", timeout=5).json()
         # The link returns.
-        central = subprocess.Popen([*PY, "central", "--db", str(tmp / "central.db"), "--port", str(central_port),
-                                    "--dev-tokens", "--log-level", "error"])
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if requests.get(central_url + "/api/v1/health", timeout=1).ok:
-                    break
-            except requests.RequestException:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("central did not start")
-            time.sleep(0.01)
+        central.start()
         t0 = time.perf_counter()
         while True:
             st = admin.get(hub_url + "/api/v1/sync", timeout=5).json()
@@ -119,10 +101,8 @@ def main() -> None:
             "cpu_count": os.cpu_count(),
         }, indent=2))
     finally:
-        for p in (hub, central):
-            if p is not None and p.poll() is None:
-                p.terminate()
-                p.wait(15)
+        hub.stop()
+        central.stop(timeout=15)
         shutil.rmtree(tmp, ignore_errors=True)
 
 

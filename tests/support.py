@@ -5,10 +5,15 @@ import threading
 import time
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from motcua.clock import VIETNAM_TZ, ManualClock
 from motcua.config import SiteConfig, example_site_config_path
+from sync.localsite import LocalHub
+
+if TYPE_CHECKING:
+    from sync.hub import Hub
+    from sync.store import SiteStore
 
 EXAMPLE = example_site_config_path()
 
@@ -40,74 +45,24 @@ def small_site(**overrides: Any) -> dict[str, Any]:
     return data
 
 
-class RunningHub:
-    """A hub served over real HTTP on 127.0.0.1 from a SQLite file, with one token per role."""
+class RunningHub(LocalHub):
+    """A hub served over real HTTP on 127.0.0.1 from a SQLite file, one token per role ("test ROLE"): the
+    shared `sync.localsite.LocalHub` on the tests' clock. `keep_events` shortens the hub's event window."""
 
-    def __init__(self, config: SiteConfig, db: Path, clock: ManualClock, *, heartbeat_s: float = 15.0,
-                 keep_events: int | None = None, central_url: str | None = None,
-                 relay_settings: dict[str, float] | None = None, tls: tuple[Path, Path, Path] | None = None,
-                 public: bool = False, public_on_main: bool = True, docs: bool = False) -> None:
-        from sync.store import create_token
-
-        self.config, self.db, self.clock = config, db, clock
-        self.tls = tls
-        """(certificate, key, the CA devices trust): serve HTTPS."""
-        self.public, self.public_on_main, self.docs = public, public_on_main, docs
-        self.public_port: int | None = None
-        self.heartbeat_s = heartbeat_s
+    def __init__(self, config: SiteConfig, db: Path, clock: ManualClock, *, keep_events: int | None = None,
+                 **kw: Any) -> None:
         self.keep_events = keep_events
-        self.central_url = central_url
-        """Overrides the config's [central] url when given ("" turns the relay off)."""
-        self.relay_settings = relay_settings or {}
-        # The counter token acts on every counter (tests use counters 1-3 with one token).
-        self.tokens = {r: create_token(db, role=r, name=f"test {r}", any_counter=r == "counter")
-                       for r in ("kiosk", "board", "counter", "admin")}
-        self.server: Any = None
-        self.port: int | None = None
-        self.start()
+        super().__init__(config, db, clock=clock, token_name="test", **kw)
 
-    def start(self) -> None:
-        from sync.hub import Broadcaster, Hub, create_app, create_public_app
-        from sync.server import ServerThread
-        from sync.store import SiteStore
-
-        self.store = SiteStore(self.db)
-        self.hub = Hub(self.config, self.store, clock=self.clock, heartbeat_s=self.heartbeat_s)
-        if self.central_url is not None:
-            self.hub.central_url = self.central_url
-        self.hub.relay_settings = dict(self.relay_settings)
+    def make_hub(self, store: SiteStore) -> Hub:
+        hub = super().make_hub(store)
         if self.keep_events is not None:
-            self.hub.events = Broadcaster(self.store, keep=self.keep_events)
-            self.store.on_committed = self.hub._committed  # noqa: SLF001 - the hub's own fan-out
-            self.hub.events.last_seq = self.hub.engine.next_seq - 1
-        cert, key = (str(self.tls[0]), str(self.tls[1])) if self.tls else (None, None)
-        self.server = ServerThread(create_app(self.hub, docs=self.docs, public_pages=self.public_on_main), port=self.port,
-                                   certfile=cert, keyfile=key, public=create_public_app(self.hub) if self.public else None,
-                                   public_port=self.public_port).start()
-        self.port, self.public_port = self.server.port, self.server.public_port
+            from sync.hub import Broadcaster
 
-    def stop(self) -> None:
-        self.server.stop()
-        self.store.close()
-
-    def restart(self) -> None:
-        self.stop()
-        self.start()
-
-    @property
-    def url(self) -> str:
-        return self.server.url
-
-    def client(self, role: str = "admin") -> Any:
-        from sync.client import HubClient
-
-        return HubClient(self.url, self.tokens[role], ca_file=self.tls[2] if self.tls else None)
-
-    @property
-    def public_url(self) -> str | None:
-        return self.server.public_url  # type: ignore[no-any-return]
-
-
+            hub.events = Broadcaster(store, keep=self.keep_events)
+            store.on_committed = hub._committed  # noqa: SLF001 - the hub's own fan-out
+            hub.events.last_seq = hub.engine.next_seq - 1
+        return hub
 
 
 # Status bytes per DLE EOT n (1 printer, 2 offline cause, 3 error cause, 4 paper sensor).

@@ -19,7 +19,7 @@ from motcua.vietqr import transfer_note
 from printer_drivers.render import INK_THRESHOLD
 from scanners.decode import Decoder
 from sync.client import HubClient
-from sync.demo_support import start_central
+from sync.localsite import LocalCentral
 
 PRINTER_TESTS = Path(__file__).resolve().parents[1] / "printer_drivers"
 sys.path.insert(0, str(PRINTER_TESTS))
@@ -162,7 +162,9 @@ def test_cash_and_a_free_procedure(qtbot, make_hub, tcp_printer) -> None:  # noq
 def test_the_central_servers_confirmation_reaches_the_counter(qtbot, make_hub, tcp_printer, tmp_path) -> None:  # noqa: ANN001
     from counter_display.board import FeedBridge
 
-    central, url = start_central(tmp_path)
+    central = LocalCentral(tmp_path / "central.db", dev_tokens=True, fresh=True).start()
+
+    url = central.url
     fake, address = tcp_printer([READY])
     try:
         hub: RunningHub = make_hub(example=True, central_url=url,

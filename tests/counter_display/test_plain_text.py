@@ -12,7 +12,7 @@ from counter_display.config import CounterConfig, parse_device_config
 from counter_display.counter import CounterPanel
 from counter_display.qt import QCheckBox, QLabel, Qt
 from sync.client import HubClient, HubError
-from sync.demo_support import start_central
+from sync.localsite import LocalCentral
 
 IMG = "<img src='http://127.0.0.1:9/x.png'>"
 PROCEDURE = {"code": "TPHT.99", "name": f"<b>Thủ tục thử nghiệm</b> {IMG}", "service": "TPHT",
@@ -38,7 +38,8 @@ def assert_plain(label: QLabel, markup: str) -> None:
 
 
 def test_outside_text_is_plain_on_every_counter_label(qtbot, make_hub, tmp_path) -> None:  # noqa: ANN001
-    central, url = start_central(tmp_path)
+    central = LocalCentral(tmp_path / "central.db", dev_tokens=True, fresh=True).start()
+    url = central.url
     try:
         central.app.state.store.put_feed_item("catalog", PROCEDURE["code"], PROCEDURE)
         hub: RunningHub = make_hub(example=True, central_url=url,

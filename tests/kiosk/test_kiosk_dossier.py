@@ -19,7 +19,7 @@ from kiosk.qt import Qt
 from motcua.clock import ManualClock
 from scanners import synthetic
 from scanners.camera import FolderCamera
-from sync.demo_support import start_central
+from sync.localsite import LocalCentral
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "printer_drivers"))
 from escpos_parse import parse  # noqa: E402
@@ -50,7 +50,8 @@ def camera_folder(folder: Path, *, docs: int) -> synthetic.Citizen:
 
 @pytest.fixture
 def kiosk_with_central(qtbot, make_hub, tcp_printer, tmp_path, clock):  # noqa: ANN001, ANN201
-    central, url = start_central(tmp_path)
+    central = LocalCentral(tmp_path / "central.db", dev_tokens=True, fresh=True).start()
+    url = central.url
     hub = make_hub(example=True, central_url=url,
                    relay_settings={"feed_interval_s": 0.2, "idle_poll_s": 0.05, "backoff_max_s": 0.5})
     fake, address = tcp_printer([READY])

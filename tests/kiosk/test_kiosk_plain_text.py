@@ -16,7 +16,7 @@ from kiosk.app import KioskWindow
 from kiosk.backend import DossierBackend, KioskBackend
 from kiosk.config import hash_pin, parse_kiosk_config
 from kiosk.qt import QLabel, Qt
-from sync.demo_support import start_central
+from sync.localsite import LocalCentral
 
 IMG = "<img src='http://127.0.0.1:9/x.png'>"
 PROCEDURE = {"code": "TPHT.99", "name": f"<b>Thủ tục thử nghiệm</b> {IMG}", "service": "TPHT",
@@ -72,7 +72,8 @@ def refusing_hub():  # noqa: ANN201
 def test_outside_text_is_plain_on_every_kiosk_label(qtbot, make_hub, tcp_printer, tmp_path,
                                                      refusing_hub) -> None:  # noqa: ANN001
     assert rich(PROCEDURE["name"]) and rich(f"x {IMG}")  # what AutoText would have rendered
-    central, url = start_central(tmp_path)
+    central = LocalCentral(tmp_path / "central.db", dev_tokens=True, fresh=True).start()
+    url = central.url
     try:
         central.app.state.store.put_feed_item("catalog", PROCEDURE["code"], PROCEDURE)
         hub = make_hub(example=True, central_url=url, relay_settings={"feed_interval_s": 0.2, "idle_poll_s": 0.05})

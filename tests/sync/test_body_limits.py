@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-import signal
 import socket
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,10 +14,7 @@ import orjson
 import pytest
 import requests
 
-from sync.client import wait_for_hub
-from sync.demo_support import always_open_site_toml
-from sync.server import free_port
-from sync.store import create_token
+from sync.localsite import HubProcess, always_open_site_toml
 
 MB = 1024 * 1024
 
@@ -35,19 +29,15 @@ def memory_kb(pid: int) -> dict[str, int]:
     return out
 
 
-class HubProcess:
+class MemoryHub(HubProcess):
+    """`motcua hub` as its own process (its memory is what is measured), one service, a kiosk token."""
+
     def __init__(self, tmp: Path) -> None:
         site = tmp / "site.toml"
         site.write_text(always_open_site_toml(code="MEM", name="Trung tâm thử bộ nhớ", services={"A": "Đất đai"}),
                         encoding="utf-8")
-        self.db = tmp / "site.db"
-        self.kiosk = create_token(self.db, role="kiosk", name="Ki-ốt 1")
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.proc = subprocess.Popen([sys.executable, "-c", "import sys; from motcua.cli import main; sys.exit(main())",
-                                      "hub", "--config", str(site), "--db", str(self.db), "--host", "127.0.0.1",
-                                      "--port", str(self.port), "--log-level", "warning"], env=dict(os.environ))
-        assert wait_for_hub(self.url, timeout=30), "hub did not start"
+        super().__init__(site, tmp / "site.db", roles=("kiosk",), token_name="Ki-ốt 1")
+        self.kiosk = self.tokens["kiosk"]
 
     def healthy(self) -> bool:
         ok = requests.get(self.url + "/api/v1/health", timeout=5).json()["status"] == "ok"
@@ -55,17 +45,10 @@ class HubProcess:
                           headers={"Authorization": f"Bearer {self.kiosk}"}, timeout=5)
         return ok and r.status_code == 201
 
-    def stop(self) -> None:
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-
 
 @pytest.fixture(scope="module")
-def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubProcess]:
-    h = HubProcess(tmp_path_factory.mktemp("mem"))
+def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MemoryHub]:
+    h = MemoryHub(tmp_path_factory.mktemp("mem")).start()
     # Warm up what a normal morning allocates, so that the baseline is a working hub's.
     sha = upload(h, b"x" * MB, token=h.kiosk)[0]
     assert sha == 201 and h.healthy()
@@ -127,15 +110,15 @@ def chunked(parts: Iterator[bytes]) -> Iterator[bytes]:
     yield b"0\r\n\r\n"
 
 
-def upload(h: HubProcess, data: bytes, *, token: str) -> tuple[int, dict]:
+def upload(h: MemoryHub, data: bytes, *, token: str) -> tuple[int, dict]:
     sha = hashlib.sha256(data).hexdigest()
     r = requests.put(f"{h.url}/api/v1/files/{sha}", data=iter([data[i:i + MB] for i in range(0, len(data), MB)]),
                      headers={"Authorization": f"Bearer {token}"}, timeout=60)
     return r.status_code, r.json()
 
 
-def test_a_300_mb_body_without_a_token_is_never_read(hub: HubProcess) -> None:
-    before = memory_kb(hub.proc.pid)["VmRSS"]
+def test_a_300_mb_body_without_a_token_is_never_read(hub: MemoryHub) -> None:
+    before = memory_kb(hub.pid)["VmRSS"]
     head = (b"POST /api/v1/dossiers HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
             b"Content-Length: %d\r\n\r\n" % (300 * MB))
     status, body, sent = send_body("127.0.0.1", hub.port, head, blocks(300 * MB))
@@ -146,12 +129,12 @@ def test_a_300_mb_body_without_a_token_is_never_read(hub: HubProcess) -> None:
             b"Transfer-Encoding: chunked\r\n\r\n")
     status, body, sent = send_body("127.0.0.1", hub.port, head, chunked(blocks(300 * MB)))
     assert status == 401 and sent < 300 * MB
-    mem = memory_kb(hub.proc.pid)
+    mem = memory_kb(hub.pid)
     assert mem["VmHWM"] - before < 64 * 1024, f"hub memory {before} -> peak {mem['VmHWM']} kB"
     assert hub.healthy()
 
 
-def test_json_bodies_stop_at_64_kb(hub: HubProcess) -> None:
+def test_json_bodies_stop_at_64_kb(hub: MemoryHub) -> None:
     auth = f"Authorization: Bearer {hub.kiosk}\r\n".encode()
     for path in (b"/api/v1/dossiers", b"/api/v1/tickets", b"/api/v1/devices/report"):
         head = b"POST %s HTTP/1.1\r\nHost: x\r\n%sContent-Length: %d\r\n\r\n" % (path, auth, 65 * 1024)
@@ -163,8 +146,8 @@ def test_json_bodies_stop_at_64_kb(hub: HubProcess) -> None:
     assert hub.healthy()
 
 
-def test_files_stream_to_disk_and_stop_at_50_mb(hub: HubProcess) -> None:
-    before = memory_kb(hub.proc.pid)["VmRSS"]
+def test_files_stream_to_disk_and_stop_at_50_mb(hub: MemoryHub) -> None:
+    before = memory_kb(hub.pid)["VmRSS"]
     # A 60 MB chunked upload: refused once it passes 50 MB, nothing kept.
     sha = "ab" * 32
     head = (b"PUT /api/v1/files/%s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
@@ -190,6 +173,6 @@ def test_files_stream_to_disk_and_stop_at_50_mb(hub: HubProcess) -> None:
     blobs = Path(str(hub.db) + ".blobs")
     assert not (blobs / sha[:2]).exists() or not any((blobs / sha[:2]).iterdir())
     assert not list(blobs.glob("*/*.tmp")) and not (blobs / wrong[:2] / wrong).exists()
-    mem = memory_kb(hub.proc.pid)
+    mem = memory_kb(hub.pid)
     assert mem["VmHWM"] - before < 64 * 1024, f"hub memory {before} -> peak {mem['VmHWM']} kB"
     assert hub.healthy()

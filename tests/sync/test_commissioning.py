@@ -17,7 +17,7 @@ from support import small_site, toml_text, wait_until
 
 from motcua.clock import ManualClock
 from sync.client import HubError, wait_for_hub
-from sync.demo_support import start_central
+from sync.localsite import LocalCentral
 from sync.server import free_port
 from sync.store import create_token
 
@@ -57,7 +57,8 @@ class HubProcess:
 
 
 def test_commissioning_at_night_with_a_real_hub_and_central_server(tmp_path: Path) -> None:
-    central, url = start_central(tmp_path)
+    central = LocalCentral(tmp_path / "central.db", dev_tokens=True, fresh=True).start()
+    url = central.url
     hub = HubProcess(tmp_path, url)
     try:
         with hub.running("--commissioning"):

@@ -9,7 +9,7 @@ import requests
 from support import local
 
 from motcua.clock import ManualClock
-from sync.demo_support import start_central
+from sync.localsite import LocalCentral
 
 
 def submit(h, procedure: str, *, files: list[bytes] = ()) -> dict:  # noqa: ANN001
@@ -57,7 +57,8 @@ def test_catalog_falls_back_to_the_shipped_one(make_hub) -> None:  # noqa: ANN00
 
 
 def test_timeline_and_lookup_page_follow_the_central_status(make_hub, clock: ManualClock, tmp_path) -> None:  # noqa: ANN001
-    central, url = start_central(tmp_path)
+    central = LocalCentral(tmp_path / "central.db", dev_tokens=True, fresh=True).start()
+    url = central.url
     try:
         h = make_hub(example=True, central_url=url,
                      relay_settings={"feed_interval_s": 0.2, "idle_poll_s": 0.05, "backoff_max_s": 0.5})
@@ -98,7 +99,8 @@ def wait_for(h, key: str, pred, timeout: float = 20.0) -> dict:  # noqa: ANN001
 
 def test_files_leave_the_hub_after_the_central_server_confirmed_them(make_hub, clock: ManualClock,
                                                                       tmp_path) -> None:  # noqa: ANN001
-    central, url = start_central(tmp_path)
+    central = LocalCentral(tmp_path / "central.db", dev_tokens=True, fresh=True).start()
+    url = central.url
     try:
         h = make_hub(example=True, central_url=url,
                      relay_settings={"feed_interval_s": 0.2, "idle_poll_s": 0.05, "backoff_max_s": 0.5})

@@ -2,11 +2,7 @@
 SIGKILL mid-burst still has every ticket whose 201 reached a client, and numbering continues."""
 from __future__ import annotations
 
-import os
-import signal
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 from collections import defaultdict
@@ -15,10 +11,7 @@ from pathlib import Path
 import requests
 from support import RunningHub, small_site
 
-from sync.client import wait_for_hub
-from sync.demo_support import always_open_site_toml
-from sync.server import free_port
-from sync.store import create_token
+from sync.localsite import HubProcess, always_open_site_toml
 
 ALWAYS_OPEN = always_open_site_toml(code="CRASH", name="Trung tâm thử mất điện",
                                     services={"A": "Đất đai", "B": "Tư pháp", "C": "Xây dựng"})
@@ -79,25 +72,15 @@ def test_eight_kiosks_2000_tickets_unique_and_gap_free(make_hub) -> None:
     assert events == (2000, 1, 2000)
 
 
-def start_hub(site: Path, db: Path, port: int) -> subprocess.Popen:
-    env = dict(os.environ)
-    proc = subprocess.Popen([sys.executable, "-c", "import sys; from motcua.cli import main; sys.exit(main())",
-                             "hub", "--config", str(site), "--db", str(db), "--host", "127.0.0.1",
-                             "--port", str(port), "--log-level", "warning"], env=env)
-    assert wait_for_hub(f"http://127.0.0.1:{port}", timeout=30), "hub did not start"
-    return proc
-
-
 def test_sigkill_mid_burst_loses_no_acknowledged_ticket(tmp_path: Path) -> None:
     site = tmp_path / "site.toml"
     site.write_text(ALWAYS_OPEN, encoding="utf-8")
     db = tmp_path / "site.db"
-    token = create_token(db, role="kiosk", name="crash test")
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
+    hub = HubProcess(site, db, roles=("kiosk",), token_name="crash test")
+    token, url = hub.tokens["kiosk"], hub.url
     all_acked: list[dict] = []
     for round_ in range(3):
-        proc = start_hub(site, db, port)
+        hub.start()
         try:
             acked: list[dict] = []
             errors: list[str] = []
@@ -108,19 +91,15 @@ def test_sigkill_mid_burst_loses_no_acknowledged_ticket(tmp_path: Path) -> None:
             deadline = time.monotonic() + 20
             while len(acked) < 300 + 200 * round_ and time.monotonic() < deadline:
                 time.sleep(0.005)
-            os.kill(proc.pid, signal.SIGKILL)  # power cut in the middle of the burst
-            proc.wait(10)
+            hub.kill()  # power cut in the middle of the burst
             burst.join(30)
             assert len(acked) >= 300, errors[:3]
             assert errors, "the burst should have been cut by the kill"
             all_acked.extend(acked)
         finally:
-            if proc.poll() is None:
-                proc.kill()
-    proc = start_hub(site, db, port)
-    try:
-        s = requests.Session()
-        s.headers["Authorization"] = f"Bearer {token}"
+            hub.kill()
+    with hub.running():
+        s = hub.session("kiosk")
         # Every ticket whose 201 reached a client is still there, unchanged.
         for t in all_acked[:: max(1, len(all_acked) // 400)]:
             r = s.get(f"{url}/api/v1/tickets/{t['id']}", timeout=5)
@@ -139,6 +118,3 @@ def test_sigkill_mid_burst_loses_no_acknowledged_ticket(tmp_path: Path) -> None:
             assert t["number"] == top + 1
         everything = [{"service": r[1], "number": r[2]} for r in con.execute("SELECT id, service, number FROM tickets")]
         assert_gap_free(everything, {"A": 1, "B": 1, "C": 1})
-    finally:
-        proc.terminate()
-        proc.wait(10)

@@ -13,8 +13,8 @@ import orjson
 import requests
 from support import small_site, toml_text, wait_until
 
-from sync.demo_support import start_central
 from sync.hub.dossiers import shipped_catalog
+from sync.localsite import LocalCentral
 
 PY = [sys.executable, "-c", "import sys; from motcua.cli import main; sys.exit(main())"]
 
@@ -111,7 +111,8 @@ def test_a_district_site_lists_and_accepts_only_its_own_procedures(make_hub: Any
 
 
 def test_the_central_servers_catalog_is_limited_too(make_hub: Any, tmp_path: Path) -> None:
-    central, url = start_central(tmp_path)
+    central = LocalCentral(tmp_path / "central.db", dev_tokens=True, fresh=True).start()
+    url = central.url
     try:
         hub = make_hub({**DISTRICT, "central": {"url": url, "token": "dev-central-token-HUYEN-TS"}},
                        relay_settings={"feed_interval_s": 0.2, "idle_poll_s": 0.05})

@@ -17,7 +17,7 @@ from support import local
 
 from motcua.clock import ManualClock
 from motcua.vietqr import parse, transfer_note
-from sync.demo_support import start_central
+from sync.localsite import LocalCentral
 
 PAYER = "Nguyễn Thị Hồng Nhung"
 
@@ -193,7 +193,8 @@ def wait_for(pred, timeout: float = 20.0) -> Any:  # noqa: ANN001
 
 @pytest.fixture
 def central(tmp_path):  # noqa: ANN001, ANN201
-    server, url = start_central(tmp_path)
+    server = LocalCentral(tmp_path / "central.db", dev_tokens=True, fresh=True).start()
+    url = server.url
     yield server, url
     server.stop()
 

@@ -21,7 +21,7 @@ from support import EXAMPLE, RunningHub
 from motcua.clock import ManualClock
 from motcua.config import parse_site_config
 from sync.client import parse_sse_frame
-from sync.demo_support import start_central, wait_synced
+from sync.localsite import LocalCentral
 from sync.privacy import SUMMARY_KEYS, dossier_summary
 from sync.store import MIGRATIONS
 
@@ -67,7 +67,8 @@ def tick(h: RunningHub) -> None:
 
 def test_sse_replay_from_zero_holds_no_personal_data_for_any_role(make_hub, clock: ManualClock,
                                                                    tmp_path: Path) -> None:  # noqa: ANN001
-    central, url = start_central(tmp_path)
+    central = LocalCentral(tmp_path / "central.db", dev_tokens=True, fresh=True).start()
+    url = central.url
     try:
         data = site_with_procedures(retention_days=30)
         data["central"]["file_retention_days"] = 60
@@ -88,7 +89,7 @@ def test_sse_replay_from_zero_holds_no_personal_data_for_any_role(make_hub, cloc
         # The central server has the whole dossiers (sent from the table), and events without personal data.
         up = store.dossier(at_counter["id"])
         assert up["dossier"]["applicant"] == APPLICANT and up["dossier"]["delivery_address"] == DELIVERY_ADDRESS
-        assert wait_synced(h.hub)
+        assert h.wait_synced()
         central_events = b" ".join(orjson.dumps(e["content"]) for e in store.export("events"))
         assert b"dossier.submitted" in central_events and b"applicant" not in central_events
         for s in PERSONAL:
@@ -147,7 +148,8 @@ def test_old_database_events_are_scrubbed_and_its_dossiers_still_sync_whole(make
             "files": [], "delivery": "post", "delivery_address": DELIVERY_ADDRESS, "channel": "counter",
             "ticket_id": None, "note": NOTE, "submitted_at": clock.time() - 60.123456789, "due_at": None}
     (tmp_path / "central").mkdir()
-    central, url = start_central(tmp_path / "central")
+    central = LocalCentral(tmp_path / "central" / "central.db", dev_tokens=True, fresh=True).start()
+    url = central.url
     try:
         db = tmp_path / "site0.db"  # the name the make_hub fixture gives its first hub
         v4_database(db, body)
@@ -158,7 +160,7 @@ def test_old_database_events_are_scrubbed_and_its_dossiers_still_sync_whole(make
         assert "applicant" not in data and "Nhung" not in data and NOTE not in data
         assert orjson.loads(data)["dossier"] == dossier_summary(body)  # the same shape as new events
         assert f"{body['submitted_at']}" in data  # numbers kept exactly as written
-        assert wait_synced(h.hub)
+        assert h.wait_synced()
         up = central.app.state.store.dossier(body["id"])
         assert up["dossier"] == body  # whole, from the dossiers table
         [sent] = [e for e in central.app.state.store.export("events") if e["content"]["type"] == "dossier.submitted"]
@@ -169,7 +171,8 @@ def test_old_database_events_are_scrubbed_and_its_dossiers_still_sync_whole(make
 
 def test_dossier_files_are_found_by_sha_from_the_table(make_hub, tmp_path: Path) -> None:  # noqa: ANN001
     """The relay uploads the files the dossiers table lists (the event no longer names them)."""
-    central, url = start_central(tmp_path)
+    central = LocalCentral(tmp_path / "central.db", dev_tokens=True, fresh=True).start()
+    url = central.url
     try:
         h = make_hub(site_with_procedures(), central_url=url,
                      relay_settings={"feed_interval_s": 0.2, "idle_poll_s": 0.05, "backoff_max_s": 0.5})

@@ -15,7 +15,7 @@ from support import RunningHub
 
 from motcua.clock import ManualClock
 from sync.audit import main as audit_main
-from sync.demo_support import start_central
+from sync.localsite import LocalCentral
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from privacy_support import (  # noqa: E402
@@ -36,7 +36,8 @@ from privacy_support import (  # noqa: E402
 def linked(make_hub, tmp_path: Path) -> Iterator[tuple[RunningHub, dict[str, Any], dict[str, Any]]]:
     """A hub with a central server, one dossier (with a file) received at a counter and linked to its
     official code: (hub, the counter's answer, the linked staff view)."""
-    central, url = start_central(tmp_path)
+    central = LocalCentral(tmp_path / "central.db", dev_tokens=True, fresh=True).start()
+    url = central.url
     try:
         h = make_hub(site_with_procedures(), central_url=url,
                      relay_settings={"feed_interval_s": 0.2, "idle_poll_s": 0.05, "backoff_max_s": 0.5})

@@ -16,7 +16,7 @@ from support import RunningHub
 
 from motcua.clock import ManualClock
 from sync.central import IDENTITY_HEADER
-from sync.demo_support import start_central
+from sync.localsite import LocalCentral
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from privacy_support import (  # noqa: E402
@@ -45,7 +45,8 @@ def staff(h: RunningHub, key: str) -> dict:
 
 def test_hub_erases_personal_data_days_after_the_central_server_confirmed(make_hub, clock: ManualClock,
                                                                          tmp_path: Path) -> None:  # noqa: ANN001
-    central, url = start_central(tmp_path)
+    central = LocalCentral(tmp_path / "central.db", dev_tokens=True, fresh=True).start()
+    url = central.url
     try:
         data = site_with_procedures(retention_days=30)
         data["central"]["file_retention_days"] = 365  # the files go with the personal data, not before
@@ -107,7 +108,8 @@ def test_retention_follows_the_site_file(make_hub, clock: ManualClock, tmp_path:
     """retention_days = 0: erased at the first check after the central server confirmed it; never before."""
     offline = make_hub(site_with_procedures(retention_days=0))  # no central server: never confirmed
     waiting = submit(offline)
-    central, url = start_central(tmp_path)
+    central = LocalCentral(tmp_path / "central.db", dev_tokens=True, fresh=True).start()
+    url = central.url
     try:
         h = make_hub(site_with_procedures(retention_days=0), central_url=url, relay_settings=RELAY)
         d = submit(h)
@@ -122,7 +124,8 @@ def test_retention_follows_the_site_file(make_hub, clock: ManualClock, tmp_path:
 
 
 def test_central_server_erases_returned_dossiers_after_its_retention(make_hub, tmp_path: Path) -> None:  # noqa: ANN001
-    central, url = start_central(tmp_path)
+    central = LocalCentral(tmp_path / "central.db", dev_tokens=True, fresh=True).start()
+    url = central.url
     try:
         h = make_hub(site_with_procedures(), central_url=url, relay_settings=RELAY)
         files = [b"\xff\xd8 ban sao giay khai sinh", b"\xff\xd8 to khai"]
@@ -168,7 +171,8 @@ def test_central_server_erases_returned_dossiers_after_its_retention(make_hub, t
 
 def test_the_payers_name_goes_with_the_dossiers_personal_data(make_hub, clock: ManualClock, tmp_path: Path) -> None:  # noqa: ANN001
     """The hub keeps the payer's name to reprint a receipt; past retention it is erased with the rest."""
-    central, url = start_central(tmp_path)
+    central = LocalCentral(tmp_path / "central.db", dev_tokens=True, fresh=True).start()
+    url = central.url
     try:
         h = make_hub(example=True, central_url=url, relay_settings=RELAY)
         auth = headers(h, "counter")

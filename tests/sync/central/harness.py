@@ -5,10 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import random
-import signal
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -21,96 +18,29 @@ import orjson
 import requests
 from faultproxy import FaultProxy
 
-from sync.client import wait_for_hub
-from sync.demo_support import always_open_site_toml
-from sync.server import free_port
-from sync.store import create_token
+from sync.localsite import CentralProcess, HubProcess, always_open_site_toml
 
 SITE = always_open_site_toml(code="FAULT", name="Trung tâm thử đồng bộ", agency_code="000.00.99.H99",
                              central_url="http://127.0.0.1:1", central_token="dev-central-token-FAULT",
                              services={"DD": "Đất đai", "TPHT": "Tư pháp - Hộ tịch"})
-PY = [sys.executable, "-c", "import sys; from motcua.cli import main; sys.exit(main())"]
 
 
-class Central:
-    """`motcua central` as a subprocess."""
+class Central(CentralProcess):
+    """`motcua central` as a subprocess, accepting the site file's development token."""
 
     def __init__(self, db: Path) -> None:
-        self.db = db
-        self.port = free_port()
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> Central:
-        self.proc = subprocess.Popen([*PY, "central", "--db", str(self.db), "--port", str(self.port),
-                                      "--dev-tokens", "--log-level", "warning"])
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(self.url + "/api/v1/health", timeout=1).status_code == 200:
-                    return self
-            except requests.RequestException:
-                time.sleep(0.05)
-        raise RuntimeError("central did not start")
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(10)
-
-    def cli(self, *args: str) -> str:
-        return subprocess.run([*PY, "central", *args, "--db", str(self.db)], check=True, capture_output=True,
-                              text=True, timeout=60).stdout
+        super().__init__(db, dev_tokens=True)
 
 
-class Hub:
-    """`motcua hub` as a subprocess, syncing through the proxy."""
+class Hub(HubProcess):
+    """`motcua hub` as a subprocess, syncing through the proxy (fast retries)."""
 
     def __init__(self, tmp: Path, central_url: str, *, clock_start: str | None = None, clock_speed: float = 1.0) -> None:
-        self.site = tmp / "site.toml"
-        self.site.write_text(SITE, encoding="utf-8")
-        self.db = tmp / "hub.db"
-        self.port = free_port()
-        self.central_url = central_url
-        self.clock = (clock_start, clock_speed)
-        self.tokens = {r: create_token(self.db, role=r, name=f"fault {r}", any_counter=r == "counter")
-                       for r in ("kiosk", "counter", "admin")}
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> Hub:
-        args = [*PY, "hub", "--config", str(self.site), "--db", str(self.db), "--host", "127.0.0.1",
-                "--port", str(self.port), "--central", self.central_url, "--log-level", "warning",
-                "--sync-backoff-max", "0.4", "--sync-feed-interval", "0.5"]
-        if self.clock[0]:
-            args += ["--clock-start", self.clock[0], "--clock-speed", str(self.clock[1])]
-        self.proc = subprocess.Popen(args)
-        assert wait_for_hub(self.url, timeout=30), "hub did not start"
-        return self
-
-    def kill(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            os.kill(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(10)
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-    def session(self, role: str = "admin") -> requests.Session:
-        s = requests.Session()
-        s.headers["Authorization"] = f"Bearer {self.tokens[role]}"
-        return s
+        site = tmp / "site.toml"
+        site.write_text(SITE, encoding="utf-8")
+        super().__init__(site, tmp / "hub.db", roles=("kiosk", "counter", "admin"), token_name="fault",
+                         central_url=central_url, clock_start=clock_start, clock_speed=clock_speed,
+                         sync_backoff_max=0.4, sync_feed_interval=0.5)
 
     def sync(self) -> dict[str, Any]:
         return self.session().get(self.url + "/api/v1/sync", timeout=5).json()  # type: ignore[no-any-return]
