@@ -2,16 +2,12 @@
 fault (a paper-out printer), the hub unreachable, the token refused (out of service, and the technician
 page behind the PIN), in portrait and landscape.
 
-    .venv/bin/python -m kiosk.screens --out docs/kiosk     # the README's pictures (own hub, example site)
-
-The demo calls `capture_screens` with its own hub.
+The pictures are made against a running hub given by URL and token: the demo's (demo.artefacts) and the
+README's (docs/kiosk/make_screens.py, which starts a hub for the example site).
 """
 from __future__ import annotations
 
-import argparse
 import logging
-import os
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -141,51 +137,6 @@ def _refused_screens(win: Any, out: Path, orientation: str, cfg: KioskConfig, se
     return written
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Render the README's kiosk screenshots with an in-process hub for the example site."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--out", type=Path, default=Path("docs/kiosk"))
-    args = ap.parse_args(argv)
-    import tempfile
-    from datetime import datetime
-
-    from motcua.clock import VIETNAM_TZ, ManualClock
-    from motcua.config import example_site_config_path, load_site_config
-    from sync.hub import Hub, create_app
-    from sync.server import ServerThread
-    from sync.store import SiteStore, create_token
-
-    tmp = Path(tempfile.mkdtemp(prefix="motcua-screens-"))
-    clock = ManualClock(datetime(2026, 12, 3, 9, 40, tzinfo=VIETNAM_TZ))
-    config = load_site_config(example_site_config_path())
-    db = tmp / "hub.db"
-    kiosk_token = create_token(db, role="kiosk", name="Ki-ốt sảnh 1")
-    store = SiteStore(db)
-    hub = Hub(config, store, clock=clock)
-    with ServerThread(create_app(hub)) as server:
-        from sync.client import HubClient
-
-        seed = HubClient(server.url, kiosk_token)
-        for code, n in (("DD", 14), ("TPHT", 6), ("DKKD", 3), ("GTVT", 9), ("XD", 2), ("TKQ", 4)):
-            for _ in range(n):
-                seed.issue(code)
-                clock.advance(20)
-        files = capture_screens(args.out, hub_url=server.url, token=kiosk_token, clock=clock.time, service="DD")
-        from scanners import synthetic
-
-        camera = tmp / "camera"
-        synthetic.write_photo_folder(camera, count=1, seed=3)
-        synthetic.write_document_folder(camera, 4, seed=5)
-        files += capture_dossier_screens(args.out, hub_url=server.url, token=kiosk_token, clock=clock.time,
-                                         camera_dir=camera)
-    store.close()
-    for f in files:
-        print(f)
-    return 0
-
-
-
 def capture_dossier_screens(out: Path, *, hub_url: str, token: str, clock: Callable[[], float],
                             camera_dir: Path, printer: str = "dummy:", procedure_query: str = "ban sao trich luc",
                             lookup_key: str | None = None) -> list[Path]:
@@ -265,7 +216,3 @@ def capture_dossier_screens(out: Path, *, hub_url: str, token: str, clock: Calla
         _dispose(win, backend)
     cache.unlink(missing_ok=True)
     return written
-
-
-if __name__ == "__main__":
-    sys.exit(main())
