@@ -101,7 +101,7 @@ def _t(text: texts.Text) -> str:
 
 
 def sync_text(st: dict[str, Any] | None, *, online: bool = True) -> str:
-    """One line on how the hub's sync with the province is doing (DESIGN rule 3), for the clerk."""
+    """One line on how the hub's sync with the province is doing (ARCHITECTURE rule 3), for the clerk."""
     if not online:
         return texts.SYNC_UNKNOWN.vi  # the last answer is no news while the hub cannot be asked
     if not st:

@@ -204,7 +204,7 @@ class BoardState:
             self.waiting[service] = self.waiting.get(service, 0) + 1
         self._status[tid] = (status, service)
 
-    # ------------------------------------------------------------------ offline cache (DESIGN rule 6)
+    # ------------------------------------------------------------------ offline cache (ARCHITECTURE rule 6)
     def to_json(self) -> dict[str, Any]:
         """A snapshot to show at the next start while the hub is unreachable."""
         return {"site_name": self.site_name, "ticker": self.ticker, "services": self.services,
@@ -224,7 +224,7 @@ class BoardState:
         self.day = data.get("day", "")
 
     def save(self, path: Path) -> None:
-        """Write the offline cache (the device's own SQLite file, DESIGN rule 6)."""
+        """Write the offline cache (the device's own SQLite file, ARCHITECTURE rule 6)."""
         from sync.client import DeviceCache
 
         cache = DeviceCache(path)

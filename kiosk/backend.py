@@ -1,7 +1,7 @@
 """What the kiosk does, without Qt: take a number at the hub, print it, report printer trouble.
 
 Every method here blocks on the network or the printer: the window calls them on its worker thread
-(DESIGN rule 8), never on the GUI thread. The demo calls the same methods directly.
+(ARCHITECTURE rule 8), never on the GUI thread. The demo calls the same methods directly.
 """
 from __future__ import annotations
 
@@ -184,7 +184,7 @@ class KioskBackend:
         self.cache_put("site", doc)
 
     def cache_put(self, key: str, value: Any) -> None:
-        """Remember a document in the kiosk's own cache (DESIGN rule 6); never fails the citizen."""
+        """Remember a document in the kiosk's own cache (ARCHITECTURE rule 6); never fails the citizen."""
         from sync.client import DeviceCache
 
         try:

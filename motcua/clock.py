@@ -1,4 +1,4 @@
-"""Injected time (DESIGN rule 9): the domain never reads the system clock directly."""
+"""Injected time (ARCHITECTURE rule 9): the domain never reads the system clock directly."""
 from __future__ import annotations
 
 import threading

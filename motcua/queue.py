@@ -1,7 +1,7 @@
 """The queue engine (hàng đợi): numbering, queue policy, positions and waits. Pure: no I/O.
 
 The engine keeps the day's state in memory and describes every state change as a `Change`: the rows
-that changed and exactly one event. The hub persists each change in one transaction (DESIGN rule 2)
+that changed and exactly one event. The hub persists each change in one transaction (ARCHITECTURE rule 2)
 before anyone is told about it. All methods must be called from one thread (the hub's event loop).
 """
 from __future__ import annotations
@@ -256,7 +256,7 @@ class QueueEngine:
         return ahead + 1, int(round(wait))
 
     def view(self, t: Ticket, *, position: tuple[int | None, int | None] | None = None) -> dict[str, Any]:
-        """The ticket as the API shows it (DESIGN.md's ticket shape)."""
+        """The ticket as the API shows it (ARCHITECTURE.md's ticket shape)."""
         pos, wait = position if position is not None else self.position(t)
         return {
             "id": t.id,

@@ -5,7 +5,7 @@ first time its `device` property is read; we only read it after our own `open()`
 timeout, a dropped network connection is reopened before a job, and every library exception is turned
 into a `PrinterError` with a Vietnamese message here, at the boundary.
 
-Addresses (DESIGN.md): `usb://VID:PID`, `serial:///dev/ttyUSB0?baud=19200`, `tcp://HOST:9100`,
+Addresses (ARCHITECTURE.md, "Public contracts"): `usb://VID:PID`, `serial:///dev/ttyUSB0?baud=19200`, `tcp://HOST:9100`,
 `file:///path/out.bin`, `cups://QUEUE`, `win32://NAME`, `dummy:`. Any of them may add
 `?profile=TM-T20II&paper=58` (python-escpos profile, paper width in mm).
 """

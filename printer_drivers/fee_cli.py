@@ -1,4 +1,4 @@
-"""`motcua fee`: the VietQR payload of a fee, and an amount in words (a public contract, DESIGN.md).
+"""`motcua fee`: the VietQR payload of a fee, and an amount in words (a public contract, ARCHITECTURE.md).
 
     motcua fee qr --amount N [--note TEXT] [--account BIN:NUMBER] [--png OUT] [--config SITE.toml] [--service CODE]
     motcua fee words N [--south] [--tu] [--no-round]

@@ -4,7 +4,7 @@ Both implementations have the same lifecycle — nothing opens implicitly: const
 frames (BGR numpy arrays, or None when there is none right now), `close()` — and the same states and
 `diagnostics()`. `CameraScanner` puts a camera and a decoder together and reports each code once.
 
-Only this module and `scanners.decode` import OpenCV (DESIGN.md: only adapters import cv2).
+OpenCV stays in the scanner adapters (camera, decode, document, synthetic): ARCHITECTURE.md, "Layout".
 """
 from __future__ import annotations
 

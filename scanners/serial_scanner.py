@@ -9,7 +9,8 @@ scanner is unplugged the port is closed, the state becomes DISCONNECTED, and eac
 reopen the same path every `reconnect_interval_s` (use a /dev/serial/by-id/ link: it comes back under
 the same name, where /dev/ttyACM0 may become ttyACM1). A partial line is dropped on unplug.
 
-Only this module imports pyserial (DESIGN.md: only adapters import serial).
+pyserial stays in the adapters: this module and the counter keypad/LED bridge (counter_display.hardware);
+ARCHITECTURE.md, "Layout".
 """
 from __future__ import annotations
 

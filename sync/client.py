@@ -1,7 +1,7 @@
 """The hub client the device apps use: typed calls for the API and a live event subscription that
 reconnects and replays (Last-Event-ID), so a board misses nothing after a network break.
 
-Blocking (requests); device apps call it off their GUI thread (DESIGN rule 8).
+Blocking (requests); device apps call it off their GUI thread (ARCHITECTURE rule 8).
 """
 from __future__ import annotations
 
@@ -95,7 +95,7 @@ def unreachable(exc: requests.RequestException, url: str, ca_file: str | None) -
 
 
 class TicketInfo(BaseModel):
-    """A ticket as the hub returns it (DESIGN.md's ticket shape)."""
+    """A ticket as the hub returns it (ARCHITECTURE.md's ticket shape)."""
 
     model_config = ConfigDict(extra="allow", frozen=True)
 
@@ -595,7 +595,7 @@ def wait_for_hub(base_url: str, *, timeout: float = 15.0, ca_file: str | Path | 
 
 
 class DeviceCache:
-    """A device's own SQLite cache (DESIGN rule 6): the last site document, catalog, guides and board state,
+    """A device's own SQLite cache (ARCHITECTURE rule 6): the last site document, catalog, guides and board state,
     so that a kiosk or a board starts and shows something useful while the hub is unreachable."""
 
     def __init__(self, path: str | Path) -> None:

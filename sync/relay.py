@@ -4,7 +4,7 @@ Runs in its own thread so that network waits never touch the hub's event loop. I
 database on its own connection (WAL: readers never block the writer) and writes nothing itself: each
 step's bookkeeping — the outbox cursor, dead letters, dossier links, applied feed pages — is handed to
 the hub's loop (`Hub.apply_sync`), which submits it to the store's group-commit writer like any other
-change. So the writer thread stays the only writer connection (DESIGN rule 1), and a link or a feed page
+change. So the writer thread stays the only writer connection (ARCHITECTURE rule 1), and a link or a feed page
 that changes what devices see gets its event in the same transaction (rule 2).
 
 Upstream (rule 3), at-least-once plus idempotency: events are sent in sequence order in batches; a dossier

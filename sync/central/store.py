@@ -4,7 +4,7 @@ Everything the server keeps goes through `CentralStore`, in portable SQL (INSERT
 SQLite-only types), so that a PostgreSQL store can replace it behind the same methods. Files are blobs
 on disk named by their sha256 (content-addressed), next to the database.
 
-Idempotency (DESIGN rule 3): an event or a dossier is stored under the UUID the site made; a repeat with
+Idempotency (ARCHITECTURE rule 3): an event or a dossier is stored under the UUID the site made; a repeat with
 the same body gets the first answer, the same UUID with another body gets a 422 (`idempotency_conflict`).
 """
 from __future__ import annotations
@@ -44,7 +44,7 @@ the demo, the tests, the benchmarks); anyone who knows a site's code could other
 
 FEEDS = ("catalog", "calendar", "guides", "status")
 STATUSES = ("received", "processing", "supplement", "done", "returned")
-"""Dossier status after submission (owned by the central server, DESIGN rule 5)."""
+"""Dossier status after submission (owned by the central server, ARCHITECTURE rule 5)."""
 
 MIGRATIONS: list[str] = [
     """

@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 
 def create_app(hub: Hub, *, docs: bool = False, public_pages: bool = True) -> FastAPI:
-    """The hub's HTTP API (DESIGN.md's public contract).
+    """The hub's HTTP API (the README's API; ARCHITECTURE.md, "Public contracts").
 
     `docs` serves /docs, /redoc and /openapi.json (off by default: they map the whole API for anyone on
     the LAN; `app.openapi()` gives the description in-process). `public_pages` serves /t/… and /d/… here
@@ -64,7 +64,7 @@ def _docs(on: bool) -> dict[str, Any]:
 
 
 def _handlers(app: FastAPI) -> None:
-    """The one error shape (DESIGN rule 10) for every app of the hub."""
+    """The one error shape (ARCHITECTURE rule 10) for every app of the hub."""
 
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> Response:

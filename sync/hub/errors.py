@@ -1,4 +1,4 @@
-"""The hub's one error shape (DESIGN rule 10) and its JSON answers."""
+"""The hub's one error shape (ARCHITECTURE rule 10) and its JSON answers."""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -27,7 +27,7 @@ def error_body(code: str, message: str) -> bytes:
 
 
 def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> Response:
-    """The one JSON error shape of the API (DESIGN rule 10)."""
+    """The one JSON error shape of the API (ARCHITECTURE rule 10)."""
     return Response(error_body(code, message), status_code=status, media_type=JSON, headers=headers)
 
 

@@ -5,7 +5,7 @@ service ([[payment_accounts]] of the site file). Its VietQR is dynamic: the amou
 that carries the dossier's code. One payment settles it, recorded either by the clerk (cash, or a
 transfer with the bank's reference) or by the central server's status feed (a transfer the province's
 bank matched); the first one wins. A payment is stored with a `payment.recorded` event in one
-transaction (DESIGN rule 2), and that event goes upstream with the others.
+transaction (ARCHITECTURE rule 2), and that event goes upstream with the others.
 
 Personal data: the payer's name (and the collector's) is kept in the payments table for the receipt and
 the staff views, never in the event, the dossier view or the report.

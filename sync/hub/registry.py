@@ -5,7 +5,7 @@ kind of app, its version, its uptime and the id of its current run (`boot`, new 
 The registry keeps the last one per (name, app) in memory and writes them to the `devices` table now
 and then (`take_dirty`), so "last seen" survives a hub restart without a disk write per heartbeat.
 
-Faults are the engine's (`device.fault` / `device.ok` events, DESIGN rule 2); the registry decides when
+Faults are the engine's (`device.fault` / `device.ok` events, ARCHITECTURE rule 2); the registry decides when
 they end without the device saying so:
 - a device's first heartbeat of a new run clears the faults that its earlier runs reported and that it
   does not list now (it restarted healthy: the technician fixed it);
