@@ -33,6 +33,17 @@ def test_no_comment_cites_the_design_notes_outside_the_repository() -> None:
     assert stale == []
 
 
+def test_every_cited_domain_section_is_in_the_domain_facts() -> None:
+    # Comments cite docs/DOMAIN.md by its section titles ("Counting the processing time", …).
+    doc = (ROOT / "docs" / "DOMAIN.md").read_text(encoding="utf-8")
+    titles = re.findall(r"^## (.+)$", doc, re.M)
+    cited = {m: p.relative_to(ROOT).as_posix() for p in sources()
+             for m in re.findall(r'DOMAIN\.md[\'s]* "([^"]+)"', p.read_text(encoding="utf-8"))}
+    assert cited, "no comment cites a section: the search is broken"
+    missing = {m: where for m, where in cited.items() if not any(t.startswith(m) for t in titles)}
+    assert missing == {}
+
+
 def test_the_readme_layout_names_every_folder() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     table = readme.split("## Layout", 1)[1].split("\n## ", 1)[0]
