@@ -83,7 +83,7 @@ def main() -> int:
         original(ev)
 
     board_client = HubClient(site.url, tokens["board"])
-    from counter_display.feed import HubFeed
+    from ui.feed import HubFeed
 
     ctl.feed = HubFeed(board_client, on_snapshot=ctl.bridge.snapshot.emit, on_event=stamped,
                        on_state=ctl.bridge.online.emit).start()

@@ -1,7 +1,7 @@
 """`motcua board --config BOARD.toml`: the lobby board (màn hình sảnh) on a TV.
 
 The view paints everything itself on a 1920×1080 design grid scaled to the screen, so a 4K TV shows
-the same layout with sharper text. The feed thread (counter_display.feed) brings the hub's events; they
+the same layout with sharper text. The feed thread (ui.feed) brings the hub's events; they
 are applied to the BoardState on the GUI thread, and each new call goes to the announcer.
 """
 from __future__ import annotations
@@ -549,7 +549,7 @@ class BoardController(QObject):
 
     def start(self, client: Any, **feed: Any) -> None:
         """Start following the hub (`feed`: HubFeed's timings, for tests)."""
-        from .feed import HubFeed
+        from ui.feed import HubFeed
 
         self.feed = HubFeed(client, on_snapshot=self.bridge.snapshot.emit, on_event=self.bridge.hub_event.emit,
                             on_state=self.bridge.online.emit, on_refused=self.bridge.refused.emit, **feed).start()

@@ -654,7 +654,7 @@ def main(argv: list[str] | None = None) -> int:
 def follow_hub(panel: CounterPanel, feed_client: Any, bridge: Any, **feed: Any) -> Any:
     """Start the live feed for a panel: events refresh it, and the stream going or coming back tells it
     at once that the hub is gone or back (`feed`: HubFeed's timings, for tests)."""
-    from .feed import HubFeed
+    from ui.feed import HubFeed
 
     bridge.hub_event.connect(panel.on_event)
     bridge.online.connect(panel.set_online)

@@ -488,7 +488,7 @@ class CounterBridge:
         for th in self.threads:
             th.start()
         if self.follow_events and self.leds:
-            from .feed import HubFeed
+            from ui.feed import HubFeed
 
             self.feed = HubFeed(self.client, on_snapshot=self.on_snapshot, on_event=self.on_event).start()
         return self

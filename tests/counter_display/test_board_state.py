@@ -5,9 +5,9 @@ import threading
 
 from support import RunningHub, small_site, wait_until
 
-from counter_display.feed import FeedState, HubFeed
 from counter_display.state import BoardState
 from sync.client import HubEvent
+from ui.feed import FeedState, HubFeed
 
 
 class Recorder:

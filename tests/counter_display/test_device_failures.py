@@ -16,10 +16,10 @@ from counter_display import texts
 from counter_display.board import BoardController, BoardView, FeedBridge, make_state, render_board
 from counter_display.config import BoardConfig, CounterConfig, parse_device_config
 from counter_display.counter import CounterPanel, follow_hub
-from counter_display.feed import FeedState
 from counter_display.qt import QFontMetrics, QImage, QPainter
 from counter_display.state import BoardState, CounterView
 from sync.client import HubAuthError, HubClient, HubError, HubUnavailable
+from ui.feed import FeedState
 
 WRONG = "board_this-token-was-never-made"
 #: What a visitor must never read on the board: an address, a port, an exception's name or its words.

@@ -1,8 +1,8 @@
 """The live feed from the hub: a background thread that fetches the snapshot (GET /site, /board) and
 then follows the event stream, reconnecting with Last-Event-ID so nothing is missed or doubled.
 
-Callbacks run on the feed thread: a Qt app turns them into signals (a FeedBridge, ARCHITECTURE rule 8); never
-touch widgets from them.
+Qt-free. Callbacks run on the feed thread: a Qt app hands them to `ui.bridge.FeedBridge`, whose signals
+reach the GUI thread (ARCHITECTURE rule 8); never touch widgets from them.
 """
 from __future__ import annotations
 

@@ -1,0 +1,30 @@
+"""The QApplication of a device app, and running its event loop until its main window closes."""
+from __future__ import annotations
+
+from ui.fonts import load_fonts
+from ui.qt import QApplication, QEventLoop
+
+_APP: QApplication | None = None
+
+
+def app(argv: list[str] | None = None) -> QApplication:
+    """The QApplication (created once), with the bundled fonts loaded."""
+    global _APP
+    inst = QApplication.instance()
+    if inst is None:
+        inst = QApplication(argv or ["motcua"])
+        _APP = inst  # keep the Python wrapper alive as long as the process
+    load_fonts()
+    assert isinstance(inst, QApplication)
+    return inst
+
+
+def run_until(signal: object) -> int:
+    """Run the event loop until `signal` fires (a main window closing).
+
+    A local loop rather than QApplication.exec()/quit(): quit() leaves Qt's "quit now" flag set, which
+    makes every later event loop in the process return at once (tests run several apps in one process).
+    """
+    loop = QEventLoop()
+    signal.connect(loop.quit)  # type: ignore[attr-defined]
+    return int(loop.exec())

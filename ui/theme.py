@@ -1,0 +1,104 @@
+"""Colours and sizes of the device screens, one place per surface.
+
+Colours are "#rrggbb" strings (Qt style sheets take them as they are; the board's painter wraps them in
+QColor). Qt-free, so it is cheap to import anywhere.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class KioskTheme:
+    """The touchscreen kiosk: light text on dark blue; sizes in millimetres of the physical screen."""
+
+    bg: str = "#0b2a4a"
+    panel: str = "#12406e"
+    accent: str = "#ffd23f"
+    ok: str = "#2fbf71"
+    warn: str = "#ff5a4e"
+    text: str = "#ffffff"
+    muted: str = "#b8c7d9"
+    priority: str = "#6b3fa0"
+    """Priority (ưu tiên) buttons."""
+    dossier: str = "#1f6f5c"
+    """The dossier services' buttons (look up, submit, check) and a chosen catalog field."""
+    unavailable: str = "#3d4f63"
+    """A service closed now or out of numbers."""
+    disabled: str = "#33475e"
+    disabled_border: str = "#556"
+    overlay: str = "rgba(255, 210, 63, 235)"
+    """The "taking your number" overlay: the accent, nearly opaque."""
+    field_bg: str = "white"
+    large_text: float = 1.3
+    """How much larger text is in large-text mode."""
+    radius_mm: float = 3.0
+    border_mm: float = 0.8
+    padding_mm: float = 2.0
+    min_font_px: int = 8
+
+
+@dataclass(frozen=True)
+class BoardTheme:
+    """The lobby board, painted on a 1920×1080 design grid scaled to the TV."""
+
+    bg: str = "#0b2545"
+    panel: str = "#13315c"
+    panel_2: str = "#1d3f6e"
+    accent: str = "#ffd23f"
+    highlight: str = "#e4572e"
+    text: str = "#ffffff"
+    muted: str = "#a9bcd0"
+    ok: str = "#2ec4b6"
+    paused: str = "#f4a259"
+    paused_tile: str = "#4a3b2a"
+    offline: str = "#ff5a5f"
+    offline_mark: str = "#3a0d12"
+    guides_bg: str = "#000000"
+    width: float = 1920.0
+    height: float = 1080.0
+
+
+@dataclass(frozen=True)
+class PanelTheme:
+    """The clerk's counter panel and the citizen's fee screen: dark text on light grey, sizes in points."""
+
+    bg: str = "#f4f6fa"
+    text: str = "#102a43"
+    number: str = "#0b2545"
+    status: str = "#486581"
+    error: str = "#c62828"
+    button: str = "#13315c"
+    button_disabled: str = "#9fb3c8"
+    next: str = "#e4572e"
+    ok: str = "#2e7d32"
+    receive: str = "#1565c0"
+    faults_bg: str = "#fff4e5"
+    faults_border: str = "#f4a259"
+    heading: str = "#13315c"
+    base_pt: int = 10
+    button_h: int = 52
+    """A big action button's height (px)."""
+    form_button_h: int = 44
+
+    def style_sheet(self) -> str:
+        """The panel's style sheet (object names pick the variants: #next, #complete, #error, #offline…)."""
+        return f"""
+QWidget {{ background: {self.bg}; color: {self.text}; }}
+QLabel#number {{ color: {self.number}; }}
+QLabel#status {{ color: {self.status}; }}
+QLabel#error {{ color: {self.error}; }}
+QLabel#offline {{ color: #ffffff; background: {self.error}; padding: 2px 6px; border-radius: 4px; }}
+QPushButton {{ background: {self.button}; color: white; border: none; border-radius: 6px; padding: 6px; }}
+QPushButton:disabled {{ background: {self.button_disabled}; }}
+QPushButton#next {{ background: {self.next}; }}
+QPushButton#complete {{ background: {self.ok}; }}
+QPushButton#receive {{ background: {self.receive}; }}
+QLineEdit {{ background: white; border: 1px solid {self.button_disabled}; border-radius: 3px; padding: 2px; }}
+QListWidget {{ background: {self.faults_bg}; border: 1px solid {self.faults_border}; }}
+"""
+
+
+KIOSK = KioskTheme()
+BOARD = BoardTheme()
+PANEL = PanelTheme()
