@@ -38,11 +38,11 @@ def main() -> int:
     from counter_display.board import BoardController, BoardView, make_state
     from counter_display.config import AnnouncerSettings, BoardConfig, parse_device_config
     from counter_display.player import make_player
-    from counter_display.qt import app
     from motcua.clock import VIETNAM_TZ, ManualClock
     from motcua.config import example_site_config_path, load_site_config
     from sync.client import HubClient
     from sync.localsite import LocalSite
+    from ui.application import app
 
     qapp = app()
     tmp = Path(tempfile.mkdtemp(prefix="motcua-announce-bench-"))

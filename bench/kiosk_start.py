@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 CHILD = r"""
 import json, os, sys, time
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
-from kiosk.qt import QApplication, QEvent, QObject
+from ui.qt import QApplication, QEvent, QObject
 app = QApplication([])
 from kiosk.app import KioskWindow
 from kiosk.backend import KioskBackend

@@ -2,7 +2,7 @@
 and a queue that plays calls one after another without overlap.
 
 No Qt here: the board hands the queue a Qt player (counter_display.player); tests and the headless demo
-use `RecordingPlayer` / `NullPlayer`. `motcua announce` is `main()`.
+use `RecordingPlayer` / `NullPlayer` (counter_display.audio). `motcua announce` is `main()`.
 
 Timeline of one call: chime → Vietnamese sentence → (English sentence) → a short silence. The chime is
 a ready file, so audio starts at once while the sentence is synthesised in the background; a cached
@@ -35,6 +35,7 @@ from motcua.speech import call_text, call_text_en
 from sync.files import private_dir
 
 from . import texts
+from .audio import HISTORY_KEPT, AudioPlayer, NullPlayer, wav_duration
 from .config import DEFAULT_CHIME, AnnouncerSettings, default_cache_dir
 
 log = logging.getLogger(__name__)
@@ -64,12 +65,6 @@ def call_phrases(display: str, counter: int | str, settings: AnnouncerSettings) 
 
 
 # ---------------------------------------------------------------------------------- WAV helpers
-def wav_duration(path: Path) -> float:
-    """Length of a WAV file in seconds (from its header)."""
-    with wave.open(str(path), "rb") as w:
-        return w.getnframes() / float(w.getframerate())
-
-
 def write_silence(path: Path, seconds: float, *, rate: int = RATE) -> Path:
     """A silent mono 16-bit WAV."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -270,106 +265,6 @@ def ensure_chime(path: Path | None) -> Path | None:
             log.warning("chime %s not found; announcing without it", path)
             return None
     return path
-
-
-# ---------------------------------------------------------------------------------- players
-class AudioPlayer(Protocol):
-    """Plays one WAV at a time; calls `on_done` (from any thread) when it ends or fails."""
-
-    def play(self, path: Path, on_done: Callable[[], None]) -> None:
-        """Start playing; must not block."""
-        ...
-
-    def stop(self) -> None:
-        """Stop at once (on_done is still called)."""
-        ...
-
-    def diagnostics(self) -> dict[str, Any]:
-        """State for the technician tool."""
-        ...
-
-
-#: How many past announcements (and clips) an Announcer or a NullPlayer remembers; older ones are forgotten.
-HISTORY_KEPT = 200
-
-
-class NullPlayer:
-    """Plays nothing and finishes at once (headless demo, a board without speakers)."""
-
-    def __init__(self) -> None:
-        self.played: deque[Path] = deque(maxlen=HISTORY_KEPT)
-        """The latest clips (bounded: a board without speakers runs for months)."""
-        self.count = 0
-
-    def play(self, path: Path, on_done: Callable[[], None]) -> None:
-        """Record the clip and finish."""
-        self.played.append(path)
-        self.count += 1
-        on_done()
-
-    def stop(self) -> None:
-        """Nothing to stop."""
-
-    def diagnostics(self) -> dict[str, Any]:
-        """How many clips it was given."""
-        return {"player": "null", "played": self.count}
-
-
-@dataclass
-class PlayedClip:
-    """One clip as a RecordingPlayer played it."""
-
-    path: Path
-    start: float
-    duration: float
-
-    @property
-    def end(self) -> float:
-        """When it ended."""
-        return self.start + self.duration
-
-
-class RecordingPlayer:
-    """A virtual sound card on an injected clock: each clip lasts its WAV's real duration.
-
-    `finish()` advances the clock to the end of the current clip and reports it done, so tests walk
-    through a whole queue without sleeping.
-    """
-
-    def __init__(self, clock: Any) -> None:
-        self.clock = clock
-        self.clips: list[PlayedClip] = []
-        self.current: PlayedClip | None = None
-        self._on_done: Callable[[], None] | None = None
-
-    def play(self, path: Path, on_done: Callable[[], None]) -> None:
-        """Start a clip now; fails the test if another is still playing."""
-        if self.current is not None:
-            raise AssertionError(f"overlap: {path.name} started while {self.current.path.name} plays")
-        self.current = PlayedClip(path, self.clock.time(), wav_duration(path))
-        self.clips.append(self.current)
-        self._on_done = on_done
-
-    def finish(self) -> bool:
-        """Let the current clip play to its end; False when nothing was playing."""
-        clip, done = self.current, self._on_done
-        if clip is None or done is None:
-            return False
-        self.clock.set(clip.end)
-        self.current, self._on_done = None, None
-        done()
-        return True
-
-    def stop(self) -> None:
-        """Cut the current clip short."""
-        done = self._on_done
-        self.current, self._on_done = None, None
-        if done:
-            done()
-
-    def diagnostics(self) -> dict[str, Any]:
-        """How many clips it played."""
-        return {"player": "recording", "played": len(self.clips)}
 
 
 # ---------------------------------------------------------------------------------- the queue

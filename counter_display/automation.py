@@ -12,26 +12,12 @@ import signal
 from typing import TYPE_CHECKING, Any
 
 from motcua.automation import DumpHook, Pause, autopilot_from_env, dump_hook_from_env, process_stats
+from ui.automation import click, poll_dumps
 
 if TYPE_CHECKING:
     from .board import BoardController, BoardView
     from .counter import CounterPanel
     from .hardware import CounterBridge
-
-
-def _poll_dumps(owner: Any, hook: DumpHook, state: Any, widget: Any) -> None:
-    from .qt import QTimer
-
-    hook.install_signal()
-
-    def poll() -> None:
-        if hook.take_request():
-            hook.write(state(), lambda path: widget.grab().save(path, "PNG"))
-
-    timer = QTimer(owner)
-    timer.timeout.connect(poll)
-    timer.start(200)
-    hook.ask()  # the first dump says "ready"
 
 
 # ------------------------------------------------------------------------------------------ board
@@ -60,7 +46,7 @@ def install_board(view: BoardView, ctl: BoardController) -> DumpHook | None:
     """The board's dump hook, when MOTCUA_DUMP_DIR is set."""
     hook = dump_hook_from_env("board")
     if hook is not None:
-        _poll_dumps(view, hook, lambda: board_state(view, ctl), view)
+        poll_dumps(view, hook, lambda: board_state(view, ctl), view)
     return hook
 
 
@@ -94,7 +80,7 @@ class PanelAutopilot:
     WEIGHTS = {"next": 60, "complete": 12, "recall": 10, "skip": 10, "pause": 4}
 
     def __init__(self, panel: CounterPanel, *, interval_s: float, seed: int = 0) -> None:
-        from .qt import QTimer
+        from ui.qt import QTimer
 
         self.panel = panel
         self.rng = random.Random(seed)
@@ -106,14 +92,12 @@ class PanelAutopilot:
         self.timer.start(max(20, int(interval_s * 1000)))
 
     def _click(self, button: Any, what: str) -> None:
-        from .qt import Qt, QTest
-
-        QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+        click(button)
         self.clicks[what] = self.clicks.get(what, 0) + 1
 
     def step(self) -> None:
         """One click, if the panel is idle."""
-        from .qt import QTest
+        from ui.qt import QTest
 
         p = self.panel
         if self.pause.paused or not p.isVisible() or p.busy:
@@ -147,7 +131,7 @@ def install_panel(panel: CounterPanel) -> tuple[DumpHook | None, PanelAutopilot 
             out["autopilot"] = {"clicks": dict(pilot.clicks), "paused": pilot.pause.paused} if pilot else None
             return out
 
-        _poll_dumps(panel, hook, state, panel)
+        poll_dumps(panel, hook, state, panel)
     return hook, pilot
 
 

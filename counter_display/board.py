@@ -6,22 +6,16 @@ are applied to the BoardState on the GUI thread, and each new call goes to the a
 """
 from __future__ import annotations
 
-import argparse
 import logging
-import sys
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from motcua.clock import VIETNAM_TZ, Clock, SystemClock
-from motcua.config import ConfigError
-from motcua.logs import LEVELS
-from motcua.logs import setup as setup_logging
-
-from . import texts
-from .config import BoardConfig, GuideSettings, default_cache_dir, load_board_config
-from .qt import (
+from ui.bridge import FeedBridge
+from ui.fonts import font_px
+from ui.qt import (
     QColor,
     QFont,
     QFontMetrics,
@@ -36,44 +30,39 @@ from .qt import (
     QUrl,
     QWidget,
     Signal,
-    load_fonts,
     multimedia,
-    run_until,
 )
+from ui.theme import BOARD
+
+from . import texts
+from .config import BoardConfig, GuideSettings
 from .state import BoardState, Call
 
 log = logging.getLogger(__name__)
 
-W, H = 1920.0, 1080.0  # the design grid
+W, H = BOARD.width, BOARD.height  # the design grid
 
-BG = QColor("#0b2545")
-PANEL = QColor("#13315c")
-PANEL_2 = QColor("#1d3f6e")
-ACCENT = QColor("#ffd23f")
-HIGHLIGHT = QColor("#e4572e")
-TEXT = QColor("#ffffff")
-MUTED = QColor("#a9bcd0")
-OK = QColor("#2ec4b6")
-PAUSED = QColor("#f4a259")
-OFFLINE = QColor("#ff5a5f")
+BG = QColor(BOARD.bg)
+PANEL = QColor(BOARD.panel)
+PANEL_2 = QColor(BOARD.panel_2)
+ACCENT = QColor(BOARD.accent)
+HIGHLIGHT = QColor(BOARD.highlight)
+TEXT = QColor(BOARD.text)
+MUTED = QColor(BOARD.muted)
+OK = QColor(BOARD.ok)
+PAUSED = QColor(BOARD.paused)
+OFFLINE = QColor(BOARD.offline)
 
 IMAGE_EXT = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp"}
 VIDEO_EXT = {".mp4", ".webm", ".mkv", ".avi", ".mov", ".m4v"}
 
 
-def _font(px: float, *, bold: bool = False) -> QFont:
-    f = QFont(load_fonts())
-    f.setPixelSize(max(1, int(px)))
-    f.setBold(bold)
-    return f
-
-
 def fit_font(text: str, width: float, px: float, *, bold: bool = False, min_px: float = 8) -> QFont:
     """The largest font up to `px` pixels in which `text` fits `width`."""
-    f = _font(px, bold=bold)
+    f = font_px(px, bold=bold)
     while px > min_px and QFontMetrics(f).horizontalAdvance(text) > width:
         px *= 0.93
-        f = _font(px, bold=bold)
+        f = font_px(px, bold=bold)
     return f
 
 
@@ -107,10 +96,10 @@ def _advance(text: str, font: QFont) -> float:
 
 def _fit_pair(left: str, right: str, width: float, left_px: float, right_px: float) -> tuple[QFont, QFont]:
     """Fonts for two texts side by side in `width`: both shrink together, so neither crowds the other."""
-    lf, rf = _font(left_px), _font(right_px, bold=True)
+    lf, rf = font_px(left_px), font_px(right_px, bold=True)
     while (left_px > 6 or right_px > 6) and _advance(left, lf) + _advance(right, rf) > width:
         left_px, right_px = max(6.0, left_px * 0.95), max(6.0, right_px * 0.95)
-        lf, rf = _font(left_px), _font(right_px, bold=True)
+        lf, rf = font_px(left_px), font_px(right_px, bold=True)
     return lf, rf
 
 
@@ -205,11 +194,11 @@ class BoardView(QWidget):
 
     def _status_mark(self, p: QPainter, msg: texts.Text) -> None:
         # Discreet but unmistakable: a red dot, Vietnamese with English below, at the right end of the ticker.
-        fv, fe = _font(21, bold=True), _font(18)
+        fv, fe = font_px(21, bold=True), font_px(18)
         wdt = max(_advance(msg.vi, fv), _advance(msg.en, fe)) + 60
         r = QRectF(W - wdt - 16, 1016, wdt, 60)
         p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(QColor("#3a0d12"))
+        p.setBrush(QColor(BOARD.offline_mark))
         p.drawRoundedRect(r, 10, 10)
         p.setBrush(OFFLINE)
         p.drawEllipse(QRectF(r.left() + 16, r.top() + 23, 14, 14))
@@ -228,10 +217,10 @@ class BoardView(QWidget):
         name = self.title or self.state.site_name or "Trung tâm Phục vụ hành chính công"
         f = fit_font(name, 1300, 46, bold=True)
         self._text(p, QRectF(30, 8, 1320, 60), name, f, TEXT)
-        self._text(p, QRectF(30, 62, 1320, 36), "Xin kính chào quý khách · Welcome", _font(24), MUTED)
+        self._text(p, QRectF(30, 62, 1320, 36), "Xin kính chào quý khách · Welcome", font_px(24), MUTED)
         now = datetime.fromtimestamp(self.clock.time(), VIETNAM_TZ)
         right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-        self._text(p, QRectF(1400, 6, 490, 62), now.strftime("%H:%M"), _font(54, bold=True), ACCENT, right)
+        self._text(p, QRectF(1400, 6, 490, 62), now.strftime("%H:%M"), font_px(54, bold=True), ACCENT, right)
         date = texts.date_vi(now.year, now.month, now.day, now.isoweekday())
         self._text(p, QRectF(1300, 64, 590, 36), date, fit_font(date, 590, 24), TEXT, right)
 
@@ -242,11 +231,11 @@ class BoardView(QWidget):
         p.setBrush(HIGHLIGHT if hot else PANEL)
         p.drawRoundedRect(r, 18, 18)
         head = f"{texts.BOARD_NOW_SERVING.vi}  ·  {texts.BOARD_NOW_SERVING.en}"
-        self._text(p, QRectF(r.left() + 30, r.top() + 12, r.width() - 60, 50), head, _font(34), TEXT)
+        self._text(p, QRectF(r.left() + 30, r.top() + 12, r.width() - 60, 50), head, font_px(34), TEXT)
         if call is None:
-            self._text(p, r.adjusted(30, 70, -30, -110), texts.BOARD_NOBODY_CALLED.vi, _font(60), MUTED,
+            self._text(p, r.adjusted(30, 70, -30, -110), texts.BOARD_NOBODY_CALLED.vi, font_px(60), MUTED,
                        Qt.AlignmentFlag.AlignCenter)
-            self._text(p, r.adjusted(30, 220, -30, -30), texts.BOARD_NOBODY_CALLED.en, _font(36), MUTED,
+            self._text(p, r.adjusted(30, 220, -30, -30), texts.BOARD_NOBODY_CALLED.en, font_px(36), MUTED,
                        Qt.AlignmentFlag.AlignCenter)
             return
         number_rect = QRectF(r.left() + 20, r.top() + 60, 560, 250)
@@ -294,9 +283,9 @@ class BoardView(QWidget):
         inner = cw - TILE_PAD_LEFT - TILE_PAD_RIGHT
         apart = max(12.0, ch * 0.25)
         labels = {n: f"Quầy {n}" for n in numbers}
-        widest_label = max(labels.values(), key=lambda t: _advance(t, _font(40)))
+        widest_label = max(labels.values(), key=lambda t: _advance(t, font_px(40)))
         shown = [c.current for c in (self.state.counters[n] for n in numbers) if c.current]
-        widest_number = max([*shown, "8888"], key=lambda t: _advance(t, _font(40, bold=True)))
+        widest_number = max([*shown, "8888"], key=lambda t: _advance(t, font_px(40, bold=True)))
         label_font, number_font = _fit_pair(widest_label, widest_number, inner - apart, ch * 0.42, ch * 0.62)
         label_w = _advance(widest_label, label_font)
         value_left = TILE_PAD_LEFT + label_w + apart
@@ -318,12 +307,12 @@ class BoardView(QWidget):
 
     def _counters(self, p: QPainter, r: QRectF) -> None:
         self._text(p, QRectF(r.left() + 6, r.top(), r.width(), 36),
-                   f"{texts.BOARD_COUNTERS.vi} · {texts.BOARD_COUNTERS.en}", _font(26, bold=True), MUTED)
+                   f"{texts.BOARD_COUNTERS.vi} · {texts.BOARD_COUNTERS.en}", font_px(26, bold=True), MUTED)
         for t in self.counter_tiles(r):
             c = self.state.counters[t.number]
             cell = t.cell
             p.setPen(Qt.PenStyle.NoPen)
-            p.setBrush(PANEL_2 if c.state != "paused" else QColor("#4a3b2a"))
+            p.setBrush(PANEL_2 if c.state != "paused" else QColor(BOARD.paused_tile))
             p.drawRoundedRect(cell, 10, 10)
             stripe = OK if c.state == "open" else PAUSED if c.state == "paused" else MUTED
             p.setBrush(stripe)
@@ -335,7 +324,7 @@ class BoardView(QWidget):
     def _waiting(self, p: QPainter, r: QRectF) -> None:
         codes = self.state.visible_services()
         self._text(p, QRectF(r.left() + 6, r.top(), r.width(), 36),
-                   f"{texts.BOARD_WAITING.vi} · {texts.BOARD_WAITING.en}", _font(26, bold=True), MUTED)
+                   f"{texts.BOARD_WAITING.vi} · {texts.BOARD_WAITING.en}", font_px(26, bold=True), MUTED)
         if not codes:
             return
         cols = max(1, len(codes)) if len(codes) <= 3 else 3 if len(codes) <= 9 else 4
@@ -350,17 +339,17 @@ class BoardView(QWidget):
             p.setBrush(PANEL)
             p.drawRoundedRect(QRectF(x, y, cw, ch), 8, 8)
             n = str(self.state.waiting.get(code, 0))
-            nf = _font(ch * 0.6, bold=True)
+            nf = font_px(ch * 0.6, bold=True)
             nw = QFontMetrics(nf).horizontalAdvance(n) + 16
             name = self.state.services.get(code, code)
-            f = _font(ch * 0.4)
+            f = font_px(ch * 0.4)
             self._text(p, QRectF(x + 14, y, cw - nw - 24, ch), elide(name, f, cw - nw - 24), f, TEXT)
             self._text(p, QRectF(x + cw - nw - 10, y, nw, ch), n, nf, ACCENT,
                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
     def _guides(self, p: QPainter, r: QRectF) -> None:
         p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(QColor("#000000"))
+        p.setBrush(QColor(BOARD.guides_bg))
         p.drawRoundedRect(r, 14, 14)
         img = self.guide_image
         if img is not None and not img.isNull():
@@ -374,7 +363,7 @@ class BoardView(QWidget):
     def _guide_placeholder(self, p: QPainter, r: QRectF) -> None:
         lines = ["Hướng dẫn thủ tục", "1. Lấy số tại ki-ốt", "2. Chờ số hiện trên màn hình",
                  "3. Đến quầy khi được mời", "Tra cứu hồ sơ bằng mã QR trên phiếu"]
-        self._text(p, QRectF(r.left() + 30, r.top() + 20, r.width() - 60, 60), lines[0], _font(38, bold=True), ACCENT)
+        self._text(p, QRectF(r.left() + 30, r.top() + 20, r.width() - 60, 60), lines[0], font_px(38, bold=True), ACCENT)
         for i, line in enumerate(lines[1:]):
             self._text(p, QRectF(r.left() + 30, r.top() + 100 + i * 66, r.width() - 60, 60), line,
                        fit_font(line, r.width() - 60, 32), TEXT)
@@ -384,7 +373,7 @@ class BoardView(QWidget):
         p.setBrush(PANEL)
         p.drawRoundedRect(r, 14, 14)
         self._text(p, QRectF(r.left() + 24, r.top() + 6, r.width() - 48, 44),
-                   f"{texts.BOARD_RECENT.vi} · {texts.BOARD_RECENT.en}", _font(28, bold=True), MUTED)
+                   f"{texts.BOARD_RECENT.vi} · {texts.BOARD_RECENT.en}", font_px(28, bold=True), MUTED)
         rows = self.state.recent[1:self.recent_rows + 1]
         rh = min(56.0, (r.height() - 60) / max(1, self.recent_rows))
         for i, call in enumerate(rows):
@@ -393,20 +382,20 @@ class BoardView(QWidget):
                 p.setPen(Qt.PenStyle.NoPen)
                 p.setBrush(PANEL_2)
                 p.drawRect(QRectF(r.left() + 10, y, r.width() - 20, rh))
-            self._text(p, QRectF(r.left() + 30, y, 300, rh), call.display, _font(rh * 0.68, bold=True), ACCENT)
+            self._text(p, QRectF(r.left() + 30, y, 300, rh), call.display, font_px(rh * 0.68, bold=True), ACCENT)
             if call.test:
                 self._test_mark(p, QRectF(r.left() + 200, y + rh * 0.2, 120, rh * 0.6))
             arrow = "↻" if call.recall else "→"
-            self._text(p, QRectF(r.left() + 330, y, 60, rh), arrow, _font(rh * 0.6), TEXT)
+            self._text(p, QRectF(r.left() + 330, y, 60, rh), arrow, font_px(rh * 0.6), TEXT)
             self._text(p, QRectF(r.left() + 400, y, r.width() - 430, rh), f"Quầy {call.counter}",
-                       _font(rh * 0.6), TEXT, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                       font_px(rh * 0.6), TEXT, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
     def _ticker(self, p: QPainter, r: QRectF) -> None:
         p.fillRect(r, PANEL)
         text = self.state.ticker or ""
         if not text:
             return
-        f = _font(32)
+        f = font_px(32)
         width = QFontMetrics(f).horizontalAdvance(text) + 200
         p.save()
         p.setClipRect(r)
@@ -506,15 +495,6 @@ def playlist(settings: GuideSettings) -> list[str]:
     return [str(p) for p in sorted(folder.iterdir()) if p.suffix.lower() in IMAGE_EXT | VIDEO_EXT]
 
 
-class FeedBridge(QObject):
-    """Turns the feed thread's callbacks into queued signals for the GUI thread."""
-
-    snapshot = Signal(object, object)
-    hub_event = Signal(object)
-    online = Signal(bool)
-    refused = Signal(object)
-
-
 def _timestamp(value: Any) -> float | None:
     """An ISO 8601 time from the hub as a Unix timestamp (None when absent or unreadable)."""
     try:
@@ -549,10 +529,7 @@ class BoardController(QObject):
 
     def start(self, client: Any, **feed: Any) -> None:
         """Start following the hub (`feed`: HubFeed's timings, for tests)."""
-        from ui.feed import HubFeed
-
-        self.feed = HubFeed(client, on_snapshot=self.bridge.snapshot.emit, on_event=self.bridge.hub_event.emit,
-                            on_state=self.bridge.online.emit, on_refused=self.bridge.refused.emit, **feed).start()
+        self.feed = self.bridge.follow(client, **feed)
 
     def stop(self) -> None:
         """Stop the feed and the announcer."""
@@ -614,7 +591,7 @@ def render_board(state: BoardState, path: Path, *, width: int = 1920, height: in
                  online: bool = True, highlight: bool = True, config: BoardConfig | None = None,
                  refused: bool = False) -> Path:
     """Draw the board offscreen to a PNG (screenshots, the demo)."""
-    from .qt import app
+    from ui.application import app
 
     app()
     view = BoardView(state, settings=config, clock=clock)
@@ -659,73 +636,5 @@ def screenshot(config: BoardConfig, state: BoardState, path: Path) -> int:
     return 1 if refused else 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    """`motcua board --config BOARD.toml`."""
-    ap = argparse.ArgumentParser(prog="motcua board", description="Màn hình sảnh / the lobby board")
-    ap.add_argument("--config", required=True, type=Path, help="BOARD.toml (xem assets/board.example.toml)")
-    ap.add_argument("--window", action="store_true", help="cửa sổ thay vì toàn màn hình / windowed")
-    ap.add_argument("--screenshot", type=Path,
-                    help="lấy trạng thái từ máy chủ, vẽ một ảnh PNG rồi thoát / fetch the hub's state, render a "
-                         "PNG and exit (exit 1: the hub refused the token)")
-    ap.add_argument("--log-level", choices=LEVELS, default=None,
-                    help="debug, info, warning or error (default: $MOTCUA_LOG_LEVEL, else info)")
-    args = ap.parse_args(argv)
-    setup_logging(args.log_level)
-    try:
-        config = load_board_config(args.config)
-    except ConfigError as exc:
-        print(texts.CLI_CONFIG_ERROR.format(detail=exc), file=sys.stderr)
-        return 2
-    from .announce import Announcer
-    from .player import make_player
-    from .qt import app
-
-    qapp = app(["motcua-board"])
-    state = make_state(config)
-    cache = (config.board.cache_dir or default_cache_dir("board")) / "board-cache.db"
-    state.load_cache(cache)
-    if args.screenshot:
-        return screenshot(config, state, args.screenshot)
-    view = BoardView(state, settings=config)
-    view.setWindowTitle("motcua board")
-    view.online = False
-    guides = GuidePlayer(view, config.guides)
-    announcer = None
-    if config.announcer.enabled:
-        announcer = Announcer(settings=config.announcer, player=make_player(volume=config.announcer.volume),
-                              on_speaking=guides.duck)
-    ctl = BoardController(config=config, view=view, announcer=announcer, cache_path=cache)
-    client = config.hub.client()
-    screens = qapp.screens()
-    if screens and config.board.screen < len(screens):
-        view.setGeometry(screens[config.board.screen].geometry())
-    if config.board.fullscreen and not args.window:
-        view.showFullScreen()
-        view.setCursor(Qt.CursorShape.BlankCursor)
-    else:
-        view.resize(1280, 720)
-        view.show()
-    ticker = QTimer(view)
-    ticker.timeout.connect(lambda: view.tick(0.04))
-    ticker.start(40)
-    saver = QTimer(view)
-    saver.timeout.connect(ctl.flush)
-    saver.start(5000)
-    guides.start()
-    ctl.start(client)
-    from sync.client import Heartbeat
-
-    heartbeat = Heartbeat(config.hub.client(), role="board").start()
-    from .automation import install_board
-
-    install_board(view, ctl)  # endurance-test hook, off unless MOTCUA_DUMP_DIR is set
-    try:
-        return run_until(view.closed)
-    finally:
-        heartbeat.stop()
-        ctl.stop()
-        client.close()
-
-
-__all__ = ["BoardController", "BoardView", "GuidePlayer", "Tile", "main", "make_state", "render_board", "playlist",
+__all__ = ["BoardController", "BoardView", "GuidePlayer", "Tile", "make_state", "render_board", "playlist",
            "screenshot", "QPixmap"]

@@ -1,30 +1,24 @@
-"""`motcua counter --config COUNTER.toml`: the clerk's counter panel (bảng điều khiển quầy).
+"""The clerk's counter panel (bảng điều khiển quầy).
 
 A small always-on-top window: sign in with a PIN, then call next (F1), recall (F2), no-show (F3),
 transfer (F4), complete (F5), pause/resume (F6), and call a given number. Every hub call runs on one
-worker thread (the clerk's actions stay in order); results come back as signals and the window redraws
-from them. With `--headless` it runs the keypad/LED bridge instead (counter_display.hardware).
+worker thread (the clerk's actions stay in order); results come back to callbacks on the GUI thread
+(ui.worker) and the window redraws from them. `motcua counter` starts it (counter_display.counter_main);
+with `--headless` it runs the keypad/LED bridge (counter_display.hardware) instead.
 """
 from __future__ import annotations
 
-import argparse
 import hmac
 import logging
-import sys
-import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from motcua.config import ConfigError
-from motcua.logs import LEVELS
-from motcua.logs import setup as setup_logging
-
-from . import texts
-from .config import CounterConfig, load_counter_config
-from .qt import (
+from ui.bridge import FeedBridge
+from ui.feed import HubFeed
+from ui.fonts import load_fonts
+from ui.qt import (
     QFont,
     QFrame,
     QGridLayout,
@@ -34,7 +28,6 @@ from .qt import (
     QLabel,
     QLineEdit,
     QListWidget,
-    QObject,
     QPushButton,
     QShortcut,
     QSizePolicy,
@@ -44,56 +37,18 @@ from .qt import (
     QVBoxLayout,
     QWidget,
     Signal,
-    load_fonts,
-    run_until,
 )
-from .receive import ReceiveForm, ScannerReader
+from ui.theme import PANEL
+from ui.worker import Worker
+
+from . import texts
+from .config import CounterConfig
+from .receive import ReceiveForm
+from .scanner_reader import ScannerReader
 
 log = logging.getLogger(__name__)
 
-STYLE = """
-QWidget { background: #f4f6fa; color: #102a43; }
-QLabel#number { color: #0b2545; }
-QLabel#status { color: #486581; }
-QLabel#error { color: #c62828; }
-QLabel#offline { color: #ffffff; background: #c62828; padding: 2px 6px; border-radius: 4px; }
-QPushButton { background: #13315c; color: white; border: none; border-radius: 6px; padding: 6px; }
-QPushButton:disabled { background: #9fb3c8; }
-QPushButton#next { background: #e4572e; }
-QPushButton#complete { background: #2e7d32; }
-QPushButton#receive { background: #1565c0; }
-QLineEdit { background: white; border: 1px solid #9fb3c8; border-radius: 3px; padding: 2px; }
-QListWidget { background: #fff4e5; border: 1px solid #f4a259; }
-"""
-
-
-class Worker(QObject):
-    """Runs hub calls one at a time off the GUI thread; `finished(name, result, error)` comes back on it.
-
-    Hazard: the operation runs on the worker thread — it must not touch widgets.
-    """
-
-    finished = Signal(str, object, object)
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="counter-op")
-
-    def run(self, name: str, op: Callable[[], Any]) -> None:
-        """Queue an operation."""
-        def job() -> None:
-            try:
-                result = op()
-            except Exception as exc:  # noqa: BLE001 - every failure is shown to the clerk
-                self.finished.emit(name, None, exc)
-                return
-            self.finished.emit(name, result, None)
-
-        self.pool.submit(job)
-
-    def close(self) -> None:
-        """Stop taking work."""
-        self.pool.shutdown(wait=False, cancel_futures=True)
+STYLE = PANEL.style_sheet()
 
 
 def _t(text: texts.Text) -> str:
@@ -139,8 +94,7 @@ class CounterPanel(QWidget):
         self.client = client
         self.number = config.counter.number
         self.now = now or _time.time
-        self.worker = Worker(self)
-        self.worker.finished.connect(self._done)
+        self.worker = Worker(self, threads=1, name="counter-op")
         self.clerk: str | None = None if config.clerks else ""
         self.view: dict[str, Any] = {}
         self.faults: list[dict[str, Any]] = []
@@ -168,7 +122,7 @@ class CounterPanel(QWidget):
         outer.addWidget(self.stack)
         self.stack.addWidget(self._pin_page(family))
         self.stack.addWidget(self._main_page(family))
-        self.receive_form = ReceiveForm(client=client, run=self.worker.run, family=family,
+        self.receive_form = ReceiveForm(client=client, run=self.run, family=family,
                                         printer_settings=config.printer, clerk=lambda: self.clerk or "",
                                         citizen_screen=config.counter.citizen_screen,
                                         counter_name=texts.PANEL_TITLE.format(counter=self.number).vi)
@@ -352,13 +306,18 @@ class CounterPanel(QWidget):
         self.busy += 1
         self.message = texts.PANEL_BUSY.vi
         self._redraw()
-        self.worker.run(name, op)
-        self.worker.run("refresh", self._fetch)
+        self.run(name, op)
+        self.run("refresh", self._fetch)
 
     def refresh(self) -> None:
         """Fetch the counter's state, the services and the device faults (off the GUI thread)."""
         self.busy += 1
-        self.worker.run("refresh", self._fetch)
+        self.run("refresh", self._fetch)
+
+    def run(self, name: str, op: Callable[[], Any]) -> None:
+        """Queue an operation on the panel's one worker thread; its answer comes to `_done(name, …)`."""
+        self.worker.submit(op, lambda result: self._done(name, result, None),
+                           lambda exc: self._done(name, None, exc))
 
     def _fetch(self) -> dict[str, Any]:
         # Runs on the worker thread: network only, no widgets.
@@ -573,101 +532,28 @@ class CounterPanel(QWidget):
 
     def close_worker(self) -> None:
         """Stop the worker, the scanner and the printer (on exit)."""
-        self.worker.close()
+        self.worker.shutdown()
         if self.scanner is not None:
             self.scanner.stop()
             self.scanner = None
         self.receive_form.close_printer()
 
 
-def main(argv: list[str] | None = None) -> int:
-    """`motcua counter --config COUNTER.toml [--headless]`."""
-    ap = argparse.ArgumentParser(prog="motcua counter", description="Bảng điều khiển quầy / the counter panel")
-    ap.add_argument("--config", required=True, type=Path, help="COUNTER.toml (xem assets/counter.example.toml)")
-    ap.add_argument("--headless", action="store_true",
-                    help="chỉ chạy bàn phím gọi số và bảng LED / run the keypad and LED bridge only")
-    ap.add_argument("--log-level", choices=LEVELS, default=None,
-                    help="debug, info, warning or error (default: $MOTCUA_LOG_LEVEL, else info)")
-    args = ap.parse_args(argv)
-    setup_logging(args.log_level)
-    if args.headless:
-        from .hardware import run_headless
-
-        return run_headless(args.config)
-    try:
-        config = load_counter_config(args.config)
-    except ConfigError as exc:
-        print(texts.CLI_CONFIG_ERROR.format(detail=exc), file=sys.stderr)
-        return 2
-    from .board import FeedBridge
-    from .qt import app
-
-    app(["motcua-counter"])
-    client = config.hub.client()
-    # The panel's own calls and the event feed use separate connections: the stream never waits
-    # behind a click, and a click never waits behind the stream.
-    feed_client = config.hub.client()
-    panel = CounterPanel(config, client)
-    bridge = FeedBridge(panel)
-    feed = follow_hub(panel, feed_client, bridge)
-    hw = None
-    if config.keypad or config.leds:
-        from .hardware import CounterBridge
-
-        hw = CounterBridge(config, config.hub.client()).start()
-    announcer = None
-    if config.announcer.enabled and config.counter.announce:
-        from .announce import Announcer
-        from .player import make_player
-
-        announcer = Announcer(settings=config.announcer, player=make_player(volume=config.announcer.volume))
-
-        def speak(ev: Any) -> None:
-            if ev.type in ("ticket.called", "ticket.recalled") and ev.data.get("counter") == config.counter.number:
-                announcer.announce(ev.data["ticket"]["display"], config.counter.number,
-                                   recall=ev.type == "ticket.recalled")
-
-        bridge.hub_event.connect(speak)
-    panel.show()
-    panel.start_devices()
-    panel.refresh()
-    from sync.client import Heartbeat
-
-    heartbeat = Heartbeat(config.hub.client(), role="counter").start()
-    from .automation import install_panel
-
-    install_panel(panel)  # endurance-test hooks, off unless MOTCUA_DUMP_DIR / MOTCUA_AUTOPILOT are set
-    try:
-        return run_until(panel.closed)
-    finally:
-        heartbeat.stop()
-        feed.stop()
-        if hw is not None:
-            hw.stop()
-        if announcer is not None:
-            announcer.close()
-        panel.close_worker()
-        client.close()
-        threading.Thread(target=feed_client.close, daemon=True).start()
-
-
-def follow_hub(panel: CounterPanel, feed_client: Any, bridge: Any, **feed: Any) -> Any:
+def follow_hub(panel: CounterPanel, feed_client: Any, bridge: FeedBridge, **feed: Any) -> HubFeed:
     """Start the live feed for a panel: events refresh it, and the stream going or coming back tells it
     at once that the hub is gone or back (`feed`: HubFeed's timings, for tests)."""
-    from ui.feed import HubFeed
-
     bridge.hub_event.connect(panel.on_event)
     bridge.online.connect(panel.set_online)
-    return HubFeed(feed_client, on_snapshot=lambda s, b: None, on_event=bridge.hub_event.emit,
-                   on_state=bridge.online.emit, **feed).start()
+    return bridge.follow(feed_client, **feed)
 
 
 def render_panel(view: dict[str, Any], path: Path, *, services: list[dict[str, Any]] | None = None,
                  faults: list[dict[str, Any]] | None = None, now: float | None = None,
                  config: CounterConfig | None = None) -> Path:
     """Draw the panel offscreen from a counter view (GET /counters/N's shape) to a PNG."""
+    from ui.application import app
+
     from .config import HubSettings, PanelSettings
-    from .qt import app
 
     app()
     cfg = config or CounterConfig(hub=HubSettings(token="-"), counter=PanelSettings(number=int(view["number"])))

@@ -16,13 +16,13 @@ so pressing again after a lost answer finds the same payment at the hub.
 """
 from __future__ import annotations
 
-import io
 import logging
 import uuid
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
 
-from . import texts
-from .qt import (
+from ui.qr import qr_pixmap
+from ui.qt import (
     QApplication,
     QDialog,
     QFont,
@@ -30,35 +30,44 @@ from .qt import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPixmap,
     QPushButton,
     Qt,
     QVBoxLayout,
     QWidget,
     Signal,
 )
+from ui.theme import PANEL
+
+from . import texts
+from .intake import Received
 
 if TYPE_CHECKING:
-    from .receive import Received, ReceiveForm
+    from printer_drivers.connection import Printer
+
+    from .config import SlipPrinterSettings
+
+
+class FeeForm(Protocol):
+    """What the fee step uses of the receive form (counter_display.receive.ReceiveForm)."""
+
+    client: Any
+    """The panel's sync.client.HubClient."""
+    family: str
+    """The bundled font's family."""
+    site: dict[str, Any]
+    """GET /site (the receipt's header)."""
+    printer_settings: SlipPrinterSettings | None
+
+    def run(self, name: str, op: Callable[[], Any]) -> None:
+        """Queue an operation on the panel's worker; the answer comes back to `FeeBox.on_result`."""
+
+    def clerk(self) -> str:
+        """The signed-in clerk's name."""
+
+    def ensure_printer(self) -> Printer:
+        """The counter's printer, opened once."""
 
 log = logging.getLogger(__name__)
-
-
-def qr_pixmap(payload: str, size_px: int) -> QPixmap:
-    """A QR code, black on white with a quiet zone of 4 modules, at about `size_px` (whole pixels per module)."""
-    from PIL import Image, ImageOps
-
-    from printer_drivers.render import qr_image, qr_modules
-
-    n = qr_modules(payload, ec="M")
-    module = max(2, size_px // (n + 8))
-    ink = qr_image(payload, module=module, ec="M")
-    img = ImageOps.expand(ImageOps.invert(ink.convert("L")), border=4 * module, fill=255)
-    buf = io.BytesIO()
-    Image.Image.save(img, buf, format="PNG")
-    pm = QPixmap()
-    pm.loadFromData(buf.getvalue(), "PNG")
-    return pm
 
 
 def method_text(method: str) -> texts.Text:
@@ -76,13 +85,13 @@ class CitizenFeeScreen(QDialog):
         super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle(texts.CITIZEN_TITLE.format(counter=counter).vi)
         self.setModal(False)
-        self.setStyleSheet("QDialog { background: white; } QLabel { color: #102a43; background: transparent; }")
+        self.setStyleSheet(f"QDialog {{ background: white; }} QLabel {{ color: {PANEL.text}; background: transparent; }}")
         self.payload = ""
         lay = QVBoxLayout(self)
         lay.setContentsMargins(32, 24, 32, 24)
         lay.setSpacing(8)
 
-        def label(size: int, bold: bool = False, color: str = "#102a43") -> QLabel:
+        def label(size: int, bold: bool = False, color: str = PANEL.text) -> QLabel:
             w = QLabel("")
             w.setFont(QFont(family, size, QFont.Weight.Bold if bold else QFont.Weight.Normal))
             w.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -91,11 +100,11 @@ class CitizenFeeScreen(QDialog):
             lay.addWidget(w)
             return w
 
-        self.heading = label(18, True, "#13315c")
+        self.heading = label(18, True, PANEL.heading)
         self.heading.setText(f"{texts.CITIZEN_HEADING.vi}\n{texts.CITIZEN_HEADING.en}")
-        self.amount = label(40, True, "#c62828")
+        self.amount = label(40, True, PANEL.error)
         self.words = label(15)
-        self.dossier = label(12, color="#486581")
+        self.dossier = label(12, color=PANEL.status)
         self.qr = QLabel()
         self.qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
         lay.addWidget(self.qr, 1)
@@ -103,7 +112,7 @@ class CitizenFeeScreen(QDialog):
         self.account = label(14)
         self.holder = label(13)
         self.note = label(14, True)
-        self.paid = label(30, True, "#2e7d32")
+        self.paid = label(30, True, PANEL.ok)
         self.resize(760, 1000)
 
     def show_fee(self, fee: dict[str, Any], code: str) -> None:
@@ -160,8 +169,9 @@ class FeeBox(QFrame):
 
     changed = Signal()
 
-    def __init__(self, form: ReceiveForm, *, citizen_screen: int | None = None, counter_name: str = "") -> None:
-        super().__init__(form)
+    def __init__(self, form: FeeForm, *, parent: QWidget, citizen_screen: int | None = None,
+                 counter_name: str = "") -> None:
+        super().__init__(parent)
         self.form = form
         self.citizen_screen = citizen_screen
         self.setObjectName("card")
@@ -172,7 +182,7 @@ class FeeBox(QFrame):
         self.saving = False
         self.receipt_printed: bool | None = None
         # A window of its own, owned by the form: it goes when the panel goes.
-        self.citizen = CitizenFeeScreen(form.family, counter=counter_name, parent=form)
+        self.citizen = CitizenFeeScreen(form.family, counter=counter_name, parent=parent)
         lay = QVBoxLayout(self)
         self.title = QLabel("")
         self.title.setFont(QFont(form.family, 14, QFont.Weight.Bold))
@@ -384,7 +394,8 @@ class FeeBox(QFrame):
 
 def render_citizen_screen(fee: dict[str, Any], code: str, path: Any, *, paid: bool = False) -> Any:
     """Draw the citizen's fee screen offscreen to a PNG (the demo's DIR/screens/)."""
-    from .qt import app, load_fonts
+    from ui.application import app
+    from ui.fonts import load_fonts
 
     app()
     screen = CitizenFeeScreen(load_fonts())

@@ -22,26 +22,19 @@ Every port is owned by one object, which reopens it after an unplug. Device traf
 """
 from __future__ import annotations
 
-import argparse
 import enum
 import logging
 import re
 import struct
-import sys
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import serial
 
-from motcua.config import ConfigError
-from motcua.logs import setup as setup_logging
-
 from . import texts
-from .config import CounterConfig, LedSettings, load_counter_config
+from .config import CounterConfig, LedSettings
 
 try:
     # pyserial's flush() is tcdrain(), which raises termios.error (not an OSError) when the port went away.
@@ -510,47 +503,3 @@ class CounterBridge:
                 "keypad": self.keypad.diagnostics() if self.keypad else None, "handled": self.handled,
                 "last_reply": self.last_reply, "leds": [d.diagnostics() for d in self.leds],
                 "feed": self.feed.diagnostics() if self.feed else None}
-
-
-def run_headless(config_path: Path) -> int:
-    """`motcua counter --headless --config COUNTER.toml`: the keypad/LED bridge until Ctrl-C."""
-    setup_logging(None)  # a no-op when `motcua counter` set it up already
-    try:
-        config = load_counter_config(config_path)
-    except ConfigError as exc:
-        print(texts.CLI_CONFIG_ERROR.format(detail=exc), file=sys.stderr)
-        return 2
-    if config.keypad is None and not config.leds:
-        print(texts.CLI_CONFIG_ERROR.format(detail=f"{config_path}: keypad / leds: nothing to bridge "
-                                                   "(add [keypad] or [[leds]])"), file=sys.stderr)
-        return 2
-    client = config.hub.client()
-    bridge = CounterBridge(config, client)
-    from sync.client import Heartbeat
-
-    heartbeat = Heartbeat(config.hub.client(), role="bridge")
-    try:
-        # Inside the try: a stop (Ctrl-C, systemctl stop) may come while the threads are starting.
-        bridge.start()
-        heartbeat.start()
-        from .automation import install_bridge
-
-        install_bridge(bridge)  # endurance-test hook, off unless MOTCUA_DUMP_DIR is set
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        return 0
-    finally:
-        heartbeat.stop()
-        bridge.stop()
-        client.close()
-
-
-def _cli(argv: list[str] | None = None) -> int:  # pragma: no cover - convenience for technicians
-    ap = argparse.ArgumentParser(prog="python -m counter_display.hardware")
-    ap.add_argument("--config", required=True, type=Path)
-    return run_headless(ap.parse_args(argv).config)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(_cli())

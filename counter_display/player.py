@@ -11,8 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .announce import wav_duration
-from .qt import QObject, QTimer, QUrl, Signal, multimedia
+from ui.qt import QObject, QTimer, QUrl, Signal, multimedia
+
+from .audio import NullPlayer, wav_duration
 
 log = logging.getLogger(__name__)
 
@@ -114,8 +115,6 @@ class QtAudioPlayer(QObject):
 
 def make_player(*, volume: float = 1.0) -> Any:
     """A Qt player, or a NullPlayer when QtMultimedia cannot load (logged)."""
-    from .announce import NullPlayer
-
     try:
         return QtAudioPlayer(volume=volume)
     except RuntimeError as exc:
@@ -125,7 +124,7 @@ def make_player(*, volume: float = 1.0) -> Any:
 
 def play_blocking(path: Path) -> int:
     """Play one WAV and return when it ends (motcua announce --play)."""
-    from .qt import app
+    from ui.application import app
 
     a = app()
     player = make_player()

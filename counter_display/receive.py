@@ -14,19 +14,13 @@ dossier, so pressing "Tiếp nhận" again after a lost answer finds the same do
 from __future__ import annotations
 
 import logging
-import re
-import threading
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from motcua.catalog import search_entries
-from printer_drivers.layouts import processing_time_text
-
-from . import texts
-from .qt import (
+from ui.qt import (
     QAbstractItemView,
     QButtonGroup,
     QCheckBox,
@@ -38,7 +32,6 @@ from .qt import (
     QLabel,
     QLineEdit,
     QListWidget,
-    QObject,
     QPushButton,
     QRadioButton,
     QScrollArea,
@@ -50,260 +43,37 @@ from .qt import (
     Signal,
     plain_rich,
 )
+from ui.theme import PANEL
+
+from . import texts
+from .fee import FeeBox  # the fee step (thu phí), when the procedure has a fee
+from .intake import (
+    Received,
+    ReceivedDocument,
+    ReceiveRequest,
+    duration_text,
+    fee_text,
+    make_slip,
+    parse_time,
+    print_slip,
+    printer_fault,
+    search_procedures,
+)
 
 if TYPE_CHECKING:
     from printer_drivers.connection import JobResult, Printer
-    from printer_drivers.layouts import AppointmentSlip
     from scanners.citizen import Scan
-    from scanners.config import SerialScannerConfig
 
     from .config import SlipPrinterSettings
 
 log = logging.getLogger(__name__)
 
-_NOTE_MAX = 2000
-_PHONE = re.compile(r"^\+?[0-9 .()-]{8,20}$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-# ---------------------------------------------------------------------------------------- catalog search
-def search_procedures(procedures: Sequence[dict[str, Any]], query: str) -> list[dict[str, Any]]:
-    """Procedures matching a query typed with or without diacritics, best first; all of them for no query."""
-    if not query.strip():
-        return list(procedures)
-    return [dict(p) for p in search_entries(procedures, query)]
-
-
-def duration_text(procedure: dict[str, Any]) -> str:
-    """The processing time as the slip states it ("10 ngày làm việc", "Trong ngày làm việc")."""
-    return processing_time_text(procedure)
-
-
-def fee_text(procedure: dict[str, Any]) -> str:
-    """The fee in đồng, or "không"."""
-    fee = procedure.get("fee") or 0
-    text = f"{int(fee):,}".replace(",", ".") + " đ" if fee else texts.RECEIVE_FEE_NONE.vi
-    note = procedure.get("fee_note")
-    return f"{text} ({note})" if note else text
-
-
-# ---------------------------------------------------------------------------------------- the request
-@dataclass(frozen=True)
-class ReceivedDocument:
-    """One paper document the clerk received: how many originals and copies."""
-
-    name: str
-    originals: int = 1
-    copies: int = 0
-
-
-@dataclass(frozen=True)
-class ReceiveRequest:
-    """Everything the form holds for one dossier; `body()` is POST /dossiers's body."""
-
-    dossier_id: str
-    procedure: dict[str, Any]
-    name: str
-    id_number: str = ""
-    phone: str = ""
-    email: str = ""
-    address: str = ""
-    documents: tuple[ReceivedDocument, ...] = ()
-    sets: int = 1
-    delivery: str = "center"
-    delivery_address: str = ""
-    note: str = ""
-    ticket_id: str | None = None
-
-    def problems(self) -> list[texts.Text]:
-        """What keeps the form from being sent (empty: fine)."""
-        missing, bad = [], []
-        if not self.procedure:
-            missing.append(texts.RECEIVE_NEED_PROCEDURE)
-        if not self.name.strip():
-            missing.append(texts.RECEIVE_NAME)
-        if self.procedure and not self.documents:
-            missing.append(texts.RECEIVE_NEED_DOCUMENT)
-        if self.delivery == "post" and not self.delivery_address.strip():
-            missing.append(texts.RECEIVE_POST_ADDRESS)
-        digits = self.id_number.replace(" ", "")
-        if digits and not (digits.isdigit() and len(digits) in (9, 12)):
-            bad.append(texts.RECEIVE_ID)
-        if self.phone and not _PHONE.match(self.phone.strip()):
-            bad.append(texts.RECEIVE_PHONE)
-        if self.email and not _EMAIL.match(self.email.strip()):
-            bad.append(texts.RECEIVE_EMAIL)
-        out = []
-        if missing:
-            out.append(texts.RECEIVE_MISSING.format(fields=", ".join(t.vi for t in missing)))
-        if bad:
-            out.append(texts.RECEIVE_BAD.format(fields=", ".join(t.vi for t in bad)))
-        return out
-
-    def received_note(self) -> str:
-        """The documents and sets as text: the hub's dossier has no field for paper documents yet."""
-        items = "; ".join(f"{i}) {d.name}: {d.originals} bản chính, {d.copies} bản sao"
-                          for i, d in enumerate(self.documents, start=1))
-        text = f"Số bộ: {self.sets}. Thành phần hồ sơ: {items}."
-        if self.note.strip():
-            text += f" Ghi chú: {self.note.strip()}"
-        return text[:_NOTE_MAX]
-
-    def body(self) -> dict[str, Any]:
-        """POST /api/v1/dossiers: the same body on every try (the hub compares a repeat with the first)."""
-        return {
-            "id": self.dossier_id,
-            "procedure": self.procedure["code"],
-            "applicant": {"name": self.name.strip(), "id_number": self.id_number.replace(" ", ""),
-                          "phone": self.phone.strip(), "email": self.email.strip(), "address": self.address.strip()},
-            "files": [],  # paper documents at the counter; their list travels in the note
-            "delivery": self.delivery,
-            "delivery_address": self.delivery_address.strip() if self.delivery == "post" else "",
-            "note": self.received_note(),
-            "ticket_id": self.ticket_id,
-        }
-
-
-# ---------------------------------------------------------------------------------------- the slip
-def parse_time(value: str | None) -> datetime | None:
-    """An ISO time from the hub, or None."""
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        return None
-
-
-def make_slip(req: ReceiveRequest, dossier: dict[str, Any], site: dict[str, Any], *, clerk: str = "") -> AppointmentSlip:
-    """The appointment slip (Mẫu 01) of a dossier the hub has just stored, with the documents received."""
-    from printer_drivers.layouts import SubmittedDocument, slip_for_dossier
-
-    docs: list[SubmittedDocument] = []
-    for d in req.documents:
-        if d.originals:
-            docs.append(SubmittedDocument(d.name, d.originals, True))
-        if d.copies:
-            docs.append(SubmittedDocument(d.name, d.copies, False))
-    # The form is what the clerk just confirmed with the citizen: its delivery choice is the slip's.
-    dossier = {**dossier, "delivery": req.delivery, "delivery_address": req.delivery_address.strip()}
-    return slip_for_dossier(dossier=dossier, procedure=req.procedure, site=site, documents=docs, sets=req.sets,
-                            receiver=clerk)
-
-
-_FAULTS = {"paper_out": "paper_out", "cover_open": "cover_open", "timeout": "printer_unknown",
-           "no_status": "printer_unknown", "unknown": "printer_unknown"}
-
-
-def print_slip(printer: Printer, slip: AppointmentSlip, copies: Sequence[str]) -> JobResult:
-    """Lay out the copies on the printer's paper and print them (worker thread; never raises for the printer)."""
-    from printer_drivers.layouts import slip_job
-
-    job = slip_job(slip, paper=printer.paper, copies=tuple(copies))  # type: ignore[arg-type]
-    return printer.print_job(job)
-
-
-def printer_fault(result: JobResult) -> str:
-    """The hub's device-fault kind for a failed print."""
-    code = result.error_code or result.outcome.value
-    return _FAULTS.get(code, "printer_unknown" if result.outcome.value == "unknown" else "printer_offline")
-
-
-# ---------------------------------------------------------------------------------------- the scanner
-class ScannerReader(QObject):
-    """Owns the counter's serial QR scanner on its own thread; scans and state changes come back as signals.
-
-    Hazard: the reading thread must not touch widgets; it only emits.
-    """
-
-    scanned = Signal(object)
-    """A scanners.citizen.Scan."""
-    state = Signal(bool, str)
-    """(ready, Vietnamese detail)."""
-
-    def __init__(self, config: SerialScannerConfig, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.config = config
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self.scanner: Any = None
-
-    def start(self) -> ScannerReader:
-        """Open the port and read until stop() (reopening after an unplug)."""
-        self._thread = threading.Thread(target=self._run, name="counter-scanner", daemon=True)
-        self._thread.start()
-        return self
-
-    def _run(self) -> None:
-        from scanners.errors import ScannerError
-        from scanners.serial_scanner import SerialScanner
-        from scanners.state import ERROR_STATES
-
-        def emit(signal: Any, *args: Any) -> bool:
-            # Hazard: the window (and this QObject) may be gone while the thread still reads; then stop.
-            try:
-                signal.emit(*args)
-                return True
-            except RuntimeError:
-                self._stop.set()
-                return False
-
-        scanner = SerialScanner.from_config(self.config)
-        self.scanner = scanner
-        ready: bool | None = None
-        while not self._stop.is_set():
-            if ready is not True:
-                try:
-                    scanner.open()
-                except ScannerError as exc:
-                    if ready is not False:
-                        emit(self.state, False, exc.message_vi)
-                    ready = False
-                    self._stop.wait(self.config.reconnect_interval_s)
-                    continue
-                ready = True
-                emit(self.state, True, "")
-            try:
-                scan = scanner.read_scan(timeout_s=0.2)
-            except ScannerError as exc:  # closed under us
-                log.info("scanner: %s", exc.detail or exc)
-                continue
-            now_ready = scanner.state not in ERROR_STATES
-            if now_ready != ready:
-                ready = now_ready
-                detail = scanner.last_error.message_vi if scanner.last_error else ""
-                emit(self.state, now_ready, "" if now_ready else detail)
-            if scan is not None:
-                emit(self.scanned, scan)
-        scanner.close()
-
-    def stop(self) -> None:
-        """Stop reading and close the port."""
-        self._stop.set()
-        if self.scanner is not None:
-            self.scanner.close()
-        if self._thread is not None:
-            self._thread.join(timeout=2)
-
-
-# ---------------------------------------------------------------------------------------- the form
 @dataclass
 class _DocRow:
     doc: dict[str, Any]
     check: QCheckBox
     originals: QSpinBox
     copies: QSpinBox
-
-
-@dataclass
-class Received:
-    """A dossier the hub stored, with the form that made it and its slip."""
-
-    request: ReceiveRequest
-    dossier: dict[str, Any]
-    slip: Any = None
-    printed: bool | None = None
-    print_message: str = ""
 
 
 class ReceiveForm(QWidget):
@@ -406,7 +176,7 @@ class ReceiveForm(QWidget):
         self.results = QListWidget()
         self.results.setFixedHeight(92)
         self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.results.setStyleSheet("QListWidget { background: white; border: 1px solid #9fb3c8; }")
+        self.results.setStyleSheet(f"QListWidget {{ background: white; border: 1px solid {PANEL.button_disabled}; }}")
         self.results.currentRowChanged.connect(self._picked_row)
         bl.addWidget(self.results)
         self.procedure_label = QLabel("")
@@ -476,14 +246,14 @@ class ReceiveForm(QWidget):
         lay = QVBoxLayout(page)
         head = QLabel(f"✔ {texts.RECEIVE_DONE.vi}")
         head.setFont(QFont(self.family, 16, QFont.Weight.Bold))
-        head.setStyleSheet("color: #2e7d32;")
+        head.setStyleSheet(f"color: {PANEL.ok};")
         lay.addWidget(head)
         card = QFrame()
         card.setObjectName("card")
         card.setFrameShape(QFrame.Shape.StyledPanel)
         # By name: every QLabel is a QFrame, and a plain "QFrame {…}" rule would repaint the badge below too.
         card.setStyleSheet("QFrame#card { background: white; } QFrame#card QLabel { background: transparent; } "
-                           "QFrame#card QLabel#offline { background: #c62828; color: white; padding: 2px 6px; }")
+                           f"QFrame#card QLabel#offline {{ background: {PANEL.error}; color: white; padding: 2px 6px; }}")
         cl = QVBoxLayout(card)
         cl.addWidget(QLabel(f"{texts.RECEIVE_CODE.vi} · {texts.RECEIVE_CODE.en}"))
         self.code_label = QLabel("")
@@ -512,9 +282,8 @@ class ReceiveForm(QWidget):
         self.due_label.setWordWrap(True)
         cl.addWidget(self.due_label)
         lay.addWidget(card)
-        from .fee import FeeBox  # the fee step (thu phí), when the procedure has a fee
 
-        self.fee_box = FeeBox(self, citizen_screen=self._fee_placement[0], counter_name=self._fee_placement[1])
+        self.fee_box = FeeBox(self, parent=self, citizen_screen=self._fee_placement[0], counter_name=self._fee_placement[1])
         lay.addWidget(self.fee_box)
         self.print_label = QLabel("")
         self.print_label.setWordWrap(True)

@@ -19,7 +19,7 @@ def simulate_dossiers(run: DemoRun, *, kiosk_count: int, counter_count: int) -> 
     other one paid by transfer); slips go to DIR/printed/slip-*, receipts to DIR/printed/receipt-*."""
     import cv2
 
-    from counter_display.receive import ReceivedDocument, ReceiveRequest, make_slip
+    from counter_display.intake import ReceivedDocument, ReceiveRequest, make_slip
     from kiosk.backend import DossierBackend, DossierDraft, KioskBackend
     from printer_drivers.layouts import slip_job
     from printer_drivers.output import write_job_files

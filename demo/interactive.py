@@ -71,7 +71,7 @@ def _run_windows(run: DemoRun, *, data_dir: Path, stop_after_s: float | None) ->
     from kiosk.app import KioskWindow
     from kiosk.backend import KioskBackend, write_printed
     from kiosk.config import hash_pin, parse_kiosk_config
-    from kiosk.qt import QApplication, QTimer
+    from ui.qt import QApplication, QTimer
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     cfg = parse_kiosk_config({

@@ -8,14 +8,10 @@ that reads an injected clock, so tests advance a clock instead of sleeping.
 """
 from __future__ import annotations
 
-import argparse
-import io
 import logging
-import sys
 import time
 import uuid
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -24,15 +20,16 @@ from kiosk import texts as T
 from kiosk.backend import DossierBackend, KioskBackend, SiteState, TakeResult
 from kiosk.config import KioskConfig, check_pin
 from kiosk.dossier import DOSSIER_PAGES, DossierScreens
-from kiosk.qt import (
+from kiosk.technician import TechnicianScreens
+from kiosk.ticket import TicketScreens
+from sync.client import HubAuthError
+from ui.qt import (
     QApplication,
     QEvent,
     QFont,
     QGridLayout,
     QHBoxLayout,
-    QLabel,
     QObject,
-    QPixmap,
     QPushButton,
     QSizePolicy,
     QStackedWidget,
@@ -40,76 +37,19 @@ from kiosk.qt import (
     QTimer,
     QVBoxLayout,
     QWidget,
-    Signal,
-    load_fonts,
 )
-from kiosk.technician import TechnicianScreens
-from motcua.logs import LEVELS
-from motcua.logs import setup as setup_logging
-from sync.client import HubAuthError
+from ui.theme import KIOSK
+from ui.widgets import TouchKit
+from ui.worker import Worker
 
 log = logging.getLogger(__name__)
-
-BG = "#0b2a4a"
-PANEL = "#12406e"
-ACCENT = "#ffd23f"
-OK = "#2fbf71"
-WARN = "#ff5a4e"
-TEXT = "#ffffff"
-MUTED = "#b8c7d9"
 
 REFUSED_RETRY_S = 30.0
 """How often an out-of-service kiosk (its token refused) asks the hub again."""
 
 
-class Worker(QObject):
-    """Runs blocking calls off the GUI thread; results come back on the GUI thread as a signal."""
-
-    finished = Signal(str, bool, object)  # tag, ok, result or exception
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="kiosk-io")
-        self.closed = False
-
-    def submit(self, tag: str, fn: Callable[..., Any], *args: Any, **kw: Any) -> Future[Any]:
-        """Run fn(*args, **kw) on a worker thread; emit finished(tag, ok, value) when done."""
-        if self.closed:  # a late result may ask for more work after the window closed: nothing runs
-            fut: Future[Any] = Future()
-            fut.cancel()
-            return fut
-        fut = self.pool.submit(fn, *args, **kw)
-
-        def done(f: Future[Any]) -> None:
-            exc = f.exception()
-            self.finished.emit(tag, exc is None, exc if exc is not None else f.result())
-
-        fut.add_done_callback(done)
-        return fut
-
-    def shutdown(self) -> None:
-        """Stop taking work (running calls finish in the background)."""
-        self.closed = True
-        self.pool.shutdown(wait=False, cancel_futures=True)
-
-
-def qr_pixmap(text: str, size_px: int) -> QPixmap:
-    """A QR code as a pixmap, black on white with its quiet zone."""
-    import qrcode
-
-    qr = qrcode.QRCode(border=4, error_correction=qrcode.constants.ERROR_CORRECT_M)
-    qr.add_data(text)
-    qr.make(fit=True)
-    img = qr.make_image(fill_color="black", back_color="white").get_image().convert("L")
-    buf = io.BytesIO()
-    img.save(buf, format="PNG")
-    pm = QPixmap()
-    pm.loadFromData(buf.getvalue(), "PNG")
-    return pm.scaled(size_px, size_px, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.FastTransformation)
-
-
 class KioskWindow(QWidget):
-    """The kiosk's only window."""
+    """The kiosk's only window; its screens (ticket, dossier, technician) see it as a `kiosk.host.KioskHost`."""
 
     def __init__(self, config: KioskConfig, backend: KioskBackend, *, clock: Callable[[], float] = time.time,
                  start_worker: bool = True, dossiers: DossierBackend | None = None) -> None:
@@ -117,9 +57,7 @@ class KioskWindow(QWidget):
         self.config = config
         self.backend = backend
         self.clock = clock
-        self.family = load_fonts()
         self.lang = config.kiosk.language
-        self.large = config.kiosk.large_text
         self.priority: str | None = None
         self.busy = False
         self.page = "home"
@@ -136,8 +74,7 @@ class KioskWindow(QWidget):
         self.result: TakeResult | None = None
         self.tickets_taken = 0
         self.site: SiteState | None = None
-        self.worker = Worker()
-        self.worker.finished.connect(self._on_done)
+        self.worker = Worker(self, threads=2, name="kiosk-io")
         self.setWindowTitle("motcua-edge — ki-ốt")
         self.setObjectName("kiosk")
         w, h = config.screen.width_px, config.screen.height_px
@@ -145,6 +82,7 @@ class KioskWindow(QWidget):
             w, h = h, w
         self.resize(w, h)
         self.px_per_mm = ((w * w + h * h) ** 0.5) / (config.screen.diagonal_in * 25.4)
+        self.kit = TouchKit(px_per_mm=self.px_per_mm, theme=KIOSK, large=config.kiosk.large_text)
         self.dossier: DossierScreens | None = None
         self._build()
         if dossiers is not None:
@@ -160,57 +98,69 @@ class KioskWindow(QWidget):
         if app is not None:
             app.installEventFilter(self)
 
-    # ------------------------------------------------------------------ sizes and styles
+    # ------------------------------------------------------------------ sizes, styles, the screens' host
+    @property
+    def large(self) -> bool:
+        """Large-text mode (the kit's fonts follow it)."""
+        return self.kit.large
+
+    @large.setter
+    def large(self, on: bool) -> None:
+        self.kit.large = on
+
     def mm(self, millimetres: float) -> int:
         """Pixels for a physical length on this screen."""
-        return int(round(millimetres * self.px_per_mm))
+        return self.kit.mm(millimetres)
 
     def font(self, size_mm: float, *, bold: bool = False) -> QFont:  # type: ignore[override]
         """The bundled font at a physical size (larger in large-text mode)."""
-        f = QFont(self.family)
-        f.setPixelSize(max(8, self.mm(size_mm * (1.3 if self.large else 1.0))))
-        f.setBold(bold)
-        return f
+        return self.kit.font(size_mm, bold=bold)
 
-    def _label(self, text: str = "", *, size: float = 6, bold: bool = False, color: str = TEXT,
-               wrap: bool = True, align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignCenter) -> QLabel:
-        lab = QLabel(text)
-        lab.setWordWrap(wrap)
-        lab.setAlignment(align)
-        lab.setStyleSheet(f"color: {color}; background: transparent;")
-        lab.setProperty("size_mm", size)
-        lab.setProperty("bold", bold)
-        lab.setFont(self.font(size, bold=bold))
-        return lab
+    def add_page(self, name: str) -> QVBoxLayout:
+        """A new page of the stack, by name; returns its layout to fill."""
+        page = QWidget()
+        page.setObjectName(f"page_{name}")
+        self.pages[name] = page
+        self.stack.addWidget(page)
+        return QVBoxLayout(page)
 
-    def _button(self, text: str, *, size: float = 7, color: str = PANEL, fg: str = TEXT,
-                min_h_mm: float = 24) -> QPushButton:
-        b = QPushButton(text)
-        b.setProperty("size_mm", size)
-        b.setFont(self.font(size, bold=True))
-        b.setMinimumHeight(self.mm(min_h_mm))
-        b.setMinimumWidth(self.mm(max(12.0, min_h_mm)))
-        b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        b.setStyleSheet(self._button_style(color, fg))
-        return b
+    def add_home_button(self, button: QPushButton) -> None:
+        """A button in the home page's row for the further services."""
+        self.more_row.addWidget(button)
 
-    def _button_style(self, color: str, fg: str = TEXT) -> str:
-        r = self.mm(3)
-        return (f"QPushButton {{ background: {color}; color: {fg}; border: {max(2, self.mm(0.8))}px solid {ACCENT};"
-                f" border-radius: {r}px; padding: {self.mm(2)}px; }}"
-                f"QPushButton:pressed {{ background: {ACCENT}; color: {BG}; }}"
-                f"QPushButton:disabled {{ background: #33475e; color: {MUTED}; border-color: #556; }}")
+    def run(self, op: Callable[[], Any], on_done: Callable[[Any], None],
+            on_error: Callable[[Exception], None] | None = None) -> None:
+        """op() off the GUI thread, then on_done(result) or on_error(exc) on it; after either, a refused
+        token (any call may learn it) takes the kiosk out of service."""
+        def done(value: Any) -> None:
+            on_done(value)
+            self._check_refused()
 
-    def _restyle_fonts(self) -> None:
-        for w in self.findChildren(QWidget):
-            size = w.property("size_mm")
-            if size is not None:
-                w.setFont(self.font(float(size), bold=bool(w.property("bold")) or isinstance(w, QPushButton)))
+        def failed(exc: Exception) -> None:
+            if on_error is None:
+                log.error("kiosk operation failed: %r", exc)
+            else:
+                on_error(exc)
+            self._check_refused()
+
+        self.worker.submit(op, done, failed)
+
+    def take_number(self, service: str) -> None:
+        """Issue a number of a service, as a touch on its home-page button does."""
+        self.touch_service(service)
+
+    def exit_to_desktop(self) -> None:
+        """Close the kiosk (the technician, after the PIN)."""
+        self.allow_close = True
+        self.close()
+        app = QApplication.instance()
+        if app is not None:
+            app.quit()
 
     # ------------------------------------------------------------------ layout
     def _build(self) -> None:
-        self.setStyleSheet(f"QWidget#kiosk {{ background: {BG}; }}")
+        t = self.kit.theme
+        self.setStyleSheet(f"QWidget#kiosk {{ background: {t.bg}; }}")
         self.setAutoFillBackground(True)
         pal = self.palette()
         pal.setColor(self.backgroundRole(), Qt.GlobalColor.black)
@@ -218,13 +168,13 @@ class KioskWindow(QWidget):
         outer.setContentsMargins(self.mm(6), self.mm(4), self.mm(6), self.mm(4))
         outer.setSpacing(self.mm(3))
         header = QHBoxLayout()
-        self.center_label = self._label("", size=7.5, bold=True, align=Qt.AlignmentFlag.AlignLeft)
-        self.clock_label = self._label("", size=5.5, color=MUTED, align=Qt.AlignmentFlag.AlignLeft)
-        self.offline_badge = self._label(T.OFFLINE_BADGE(self.lang), size=4, bold=True, color=BG, wrap=False)
-        self.offline_badge.setStyleSheet(f"background: {WARN}; color: white; border-radius: 6px; padding: 6px;")
+        self.center_label = self.kit.label("", size=7.5, bold=True, align=Qt.AlignmentFlag.AlignLeft)
+        self.clock_label = self.kit.label("", size=5.5, color=self.kit.theme.muted, align=Qt.AlignmentFlag.AlignLeft)
+        self.offline_badge = self.kit.label(T.OFFLINE_BADGE(self.lang), size=4, bold=True, color=self.kit.theme.bg, wrap=False)
+        self.offline_badge.setStyleSheet(f"background: {t.warn}; color: white; border-radius: 6px; padding: 6px;")
         self.offline_badge.hide()
-        self.printer_badge = self._label("", size=4, bold=True, color=BG, wrap=False)
-        self.printer_badge.setStyleSheet(f"background: {ACCENT}; color: {BG}; border-radius: 6px; padding: 6px;")
+        self.printer_badge = self.kit.label("", size=4, bold=True, color=self.kit.theme.bg, wrap=False)
+        self.printer_badge.setStyleSheet(f"background: {t.accent}; color: {t.bg}; border-radius: 6px; padding: 6px;")
         self.printer_badge.hide()
         self.corner = QPushButton("")
         self.corner.setObjectName("technician_corner")
@@ -245,30 +195,30 @@ class KioskWindow(QWidget):
         outer.addWidget(self.stack, 1)
         self.pages: dict[str, QWidget] = {}
         for name, build in (("home", self._build_home), ("priority", self._build_priority),
-                            ("ticket", self._build_ticket), ("fault", self._build_fault),
                             ("hub_down", self._build_hub_down), ("error", self._build_error), ("pin", self._build_pin)):
             page = QWidget()
             page.setObjectName(f"page_{name}")
             build(page)
             self.pages[name] = page
             self.stack.addWidget(page)
+        self.ticket = TicketScreens(self)
         self.technician = TechnicianScreens(self)
-        self.overlay = self._label(T.TAKING(self.lang), size=10, bold=True, color=BG)
+        self.overlay = self.kit.label(T.TAKING(self.lang), size=10, bold=True, color=self.kit.theme.bg)
         self.overlay.setParent(self)
-        self.overlay.setStyleSheet(f"background: rgba(255, 210, 63, 235); color: {BG}; border-radius: 24px;")
+        self.overlay.setStyleSheet(f"background: {t.overlay}; color: {t.bg}; border-radius: 24px;")
         self.overlay.hide()
         self._retranslate()
 
     def _build_home(self, page: QWidget) -> None:
         lay = QVBoxLayout(page)
         lay.setSpacing(self.mm(3))
-        self.welcome = self._label("", size=9, bold=True, color=ACCENT)
-        self.home_title = self._label("", size=7)
-        self.closed_banner = self._label("", size=5, bold=True, color=WARN)
+        self.welcome = self.kit.label("", size=9, bold=True, color=self.kit.theme.accent)
+        self.home_title = self.kit.label("", size=7)
+        self.closed_banner = self.kit.label("", size=5, bold=True, color=self.kit.theme.warn)
         self.closed_banner.hide()
         self.priority_banner = QHBoxLayout()
-        self.priority_label = self._label("", size=5, bold=True, color=ACCENT)
-        self.priority_cancel = self._button(T.CANCEL(self.lang), size=5, min_h_mm=14)
+        self.priority_label = self.kit.label("", size=5, bold=True, color=self.kit.theme.accent)
+        self.priority_cancel = self.kit.button(T.CANCEL(self.lang), size=5, min_h_mm=14)
         self.priority_cancel.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
         self.priority_cancel.clicked.connect(self._cancel_priority)
         self.priority_banner.addWidget(self.priority_label, 1)
@@ -280,11 +230,11 @@ class KioskWindow(QWidget):
         self.service_buttons: dict[str, QPushButton] = {}
         bottom = QHBoxLayout()
         bottom.setSpacing(self.mm(3))
-        self.priority_button = self._button("", size=6.5, color="#6b3fa0", min_h_mm=24)
+        self.priority_button = self.kit.button("", size=6.5, color=self.kit.theme.priority, min_h_mm=24)
         self.priority_button.clicked.connect(lambda: self.show_page("priority"))
-        self.lang_button = self._button("", size=5, min_h_mm=20)
+        self.lang_button = self.kit.button("", size=5, min_h_mm=20)
         self.lang_button.clicked.connect(self._toggle_language)
-        self.large_button = self._button("", size=5, min_h_mm=20)
+        self.large_button = self.kit.button("", size=5, min_h_mm=20)
         self.large_button.clicked.connect(self._toggle_large)
         bottom.addWidget(self.lang_button, 1)
         bottom.addWidget(self.large_button, 1)
@@ -302,69 +252,22 @@ class KioskWindow(QWidget):
     def _build_priority(self, page: QWidget) -> None:
         lay = QVBoxLayout(page)
         lay.setSpacing(self.mm(3))
-        self.priority_title = self._label("", size=7, bold=True, color=ACCENT)
+        self.priority_title = self.kit.label("", size=7, bold=True, color=self.kit.theme.accent)
         lay.addWidget(self.priority_title)
         self.priority_grid = QVBoxLayout()
         self.priority_grid.setSpacing(self.mm(3))
         lay.addLayout(self.priority_grid, 1)
-        self.priority_back = self._button("", size=5.5, min_h_mm=18)
+        self.priority_back = self.kit.button("", size=5.5, min_h_mm=18)
         self.priority_back.clicked.connect(lambda: self.go_home(clear=True))
         lay.addWidget(self.priority_back)
         self.category_buttons: dict[str, QPushButton] = {}
 
-    def _build_ticket(self, page: QWidget) -> None:
-        lay = QVBoxLayout(page)
-        lay.setSpacing(self.mm(2))
-        self.t_caption = self._label("", size=8)
-        self.t_number = self._label("", size=42, bold=True, color=ACCENT, wrap=False)
-        self.t_service = self._label("", size=9, bold=True)
-        self.t_priority = self._label("", size=5.5, bold=True, color=ACCENT)
-        self.t_ahead = self._label("", size=7.5)
-        self.t_wait = self._label("", size=7, color=MUTED)
-        self.t_qr = QLabel()
-        self.t_qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.t_qr_caption = self._label("", size=5.5, color=MUTED)
-        self.t_take = self._label("", size=7.5, bold=True, color=OK)
-        lay.addStretch(1)
-        for w in (self.t_caption, self.t_number, self.t_service, self.t_priority, self.t_ahead, self.t_wait):
-            lay.addWidget(w)
-        lay.addStretch(1)
-        lay.addWidget(self.t_qr)
-        lay.addWidget(self.t_qr_caption)
-        lay.addStretch(1)
-        lay.addWidget(self.t_take)
-        lay.addStretch(1)
-
-    def _build_fault(self, page: QWidget) -> None:
-        lay = QVBoxLayout(page)
-        lay.setSpacing(self.mm(2))
-        self.f_title = self._label("", size=8, bold=True, color=WARN)
-        self.f_reason = self._label("", size=5.5, bold=True)
-        self.f_number = self._label("", size=40, bold=True, color=ACCENT, wrap=False)
-        self.f_service = self._label("", size=6.5, bold=True)
-        self.f_ahead = self._label("", size=5.5)
-        row = QHBoxLayout()
-        self.f_qr = QLabel()
-        self.f_qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.f_preview = QLabel()
-        self.f_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        row.addWidget(self.f_qr, 1)
-        row.addWidget(self.f_preview, 1)
-        self.f_body = self._label("", size=5.5)
-        self.f_done = self._button("", size=7, color=OK, min_h_mm=22)
-        self.f_done.clicked.connect(lambda: self.go_home(clear=True))
-        for w in (self.f_title, self.f_reason, self.f_number, self.f_service, self.f_ahead):
-            lay.addWidget(w)
-        lay.addLayout(row, 1)
-        lay.addWidget(self.f_body)
-        lay.addWidget(self.f_done)
-
     def _build_hub_down(self, page: QWidget) -> None:
         lay = QVBoxLayout(page)
         lay.addStretch(1)
-        self.h_title = self._label("", size=10, bold=True, color=WARN)
-        self.h_body = self._label("", size=6)
-        self.h_retry = self._label("", size=5, color=MUTED)
+        self.h_title = self.kit.label("", size=10, bold=True, color=self.kit.theme.warn)
+        self.h_body = self.kit.label("", size=6)
+        self.h_retry = self.kit.label("", size=5, color=self.kit.theme.muted)
         for w in (self.h_title, self.h_body, self.h_retry):
             lay.addWidget(w)
         lay.addStretch(2)
@@ -372,9 +275,9 @@ class KioskWindow(QWidget):
     def _build_error(self, page: QWidget) -> None:
         lay = QVBoxLayout(page)
         lay.addStretch(1)
-        self.e_title = self._label("", size=9, bold=True, color=WARN)
-        self.e_body = self._label("", size=6.5)
-        self.e_back = self._button("", size=7, min_h_mm=22)
+        self.e_title = self.kit.label("", size=9, bold=True, color=self.kit.theme.warn)
+        self.e_body = self.kit.label("", size=6.5)
+        self.e_back = self.kit.button("", size=7, min_h_mm=22)
         self.e_back.clicked.connect(lambda: self.go_home(clear=True))
         for w in (self.e_title, self.e_body):
             lay.addWidget(w)
@@ -383,9 +286,9 @@ class KioskWindow(QWidget):
 
     def _build_pin(self, page: QWidget) -> None:
         lay = QVBoxLayout(page)
-        self.p_title = self._label("", size=7, bold=True, color=ACCENT)
-        self.p_dots = self._label("", size=10, bold=True)
-        self.p_msg = self._label("", size=5, color=WARN)
+        self.p_title = self.kit.label("", size=7, bold=True, color=self.kit.theme.accent)
+        self.p_dots = self.kit.label("", size=10, bold=True)
+        self.p_msg = self.kit.label("", size=5, color=self.kit.theme.warn)
         lay.addWidget(self.p_title)
         lay.addWidget(self.p_dots)
         lay.addWidget(self.p_msg)
@@ -394,12 +297,12 @@ class KioskWindow(QWidget):
         self.pin_buttons: dict[str, QPushButton] = {}
         keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "ok"]
         for i, k in enumerate(keys):
-            b = self._button(k if k.isdigit() else "", size=9, min_h_mm=22)
+            b = self.kit.button(k if k.isdigit() else "", size=9, min_h_mm=22)
             b.clicked.connect(lambda _=False, k=k: self._pin_key(k))
             self.pin_buttons[k] = b
             grid.addWidget(b, i // 3, i % 3)
         lay.addLayout(grid, 1)
-        self.p_back = self._button("", size=5.5, min_h_mm=18)
+        self.p_back = self.kit.button("", size=5.5, min_h_mm=18)
         self.p_back.clicked.connect(lambda: self.go_home(clear=True))
         lay.addWidget(self.p_back)
 
@@ -425,9 +328,7 @@ class KioskWindow(QWidget):
         self.h_title.setText(T.HUB_DOWN_TITLE.both())
         self.h_body.setText(T.HUB_DOWN_BODY.both())
         self.h_retry.setText(T.HUB_RETRYING.both())
-        self.f_title.setText(T.PRINTER_FAULT_TITLE.both())
-        self.f_body.setText(T.PRINTER_FAULT_BODY.both())
-        self.f_done.setText(T.DONE(lang))
+        self.ticket.retranslate()
         self.e_title.setText(T.ERROR_TITLE.both())
         self.technician.retranslate()
         self.e_back.setText(T.CANCEL(lang))
@@ -464,7 +365,7 @@ class KioskWindow(QWidget):
             self.service_buttons = {}
             cols = 2 if self.height() >= self.width() else 3
             for i, s in enumerate(services):
-                b = self._button("", size=7.5, min_h_mm=26)
+                b = self.kit.button("", size=7.5, min_h_mm=26)
                 b.setObjectName(f"service_{s['code']}")
                 b.clicked.connect(lambda _=False, code=s["code"]: self.touch_service(code))
                 self.grid.addWidget(b, i // cols, i % cols)
@@ -482,7 +383,8 @@ class KioskWindow(QWidget):
             b.setText(f"{name}\n{state}")
             b.setProperty("unavailable", not open_now or s.get("quota_left") == 0)
             b.setEnabled(not self.busy)
-            b.setStyleSheet(self._button_style("#3d4f63" if b.property("unavailable") else PANEL))
+            theme = self.kit.theme
+            b.setStyleSheet(self.kit.button_style(theme.unavailable if b.property("unavailable") else theme.panel))
         if self.site and not open_now:
             hours = self.site.doc.get("hours", {})
             today = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[datetime.fromtimestamp(self.clock(), self._tz()).weekday()]
@@ -503,7 +405,7 @@ class KioskWindow(QWidget):
                 b.deleteLater()
             self.category_buttons = {}
             for c in cats:
-                b = self._button("", size=6, color="#6b3fa0", min_h_mm=18)
+                b = self.kit.button("", size=6, color=self.kit.theme.priority, min_h_mm=18)
                 b.setObjectName(f"priority_{c['code']}")
                 b.clicked.connect(lambda _=False, code=c["code"]: self.choose_priority(code))
                 self.priority_grid.addWidget(b)
@@ -533,9 +435,8 @@ class KioskWindow(QWidget):
             self.lang = self.config.kiosk.language
             if self.large != self.config.kiosk.large_text:
                 self.large = self.config.kiosk.large_text
-                self._restyle_fonts()
-            for lab in (self.t_number, self.t_qr, self.f_number, self.f_qr, self.f_preview):
-                lab.clear()
+                self.kit.restyle_fonts(self)
+            self.ticket.clear()
             if self.dossier is not None:
                 self.dossier.clear()
         self.show_page("out_of_service" if self.backend.refused is not None else "home")
@@ -547,7 +448,7 @@ class KioskWindow(QWidget):
 
     def _toggle_large(self) -> None:
         self.large = not self.large
-        self._restyle_fonts()
+        self.kit.restyle_fonts(self)
         self._retranslate()
 
     def choose_priority(self, code: str) -> None:
@@ -577,8 +478,10 @@ class KioskWindow(QWidget):
         for b in self.service_buttons.values():
             b.setEnabled(False)
         self._show_overlay()
-        self.worker.submit("take", self.backend.take_number, code, priority=self.priority,
-                           request_id=uuid.uuid4().hex, retry_for_s=self.config.kiosk.issue_retry_s)
+        backend, priority, request_id = self.backend, self.priority, uuid.uuid4().hex
+        retry_for_s = self.config.kiosk.issue_retry_s
+        self.run(lambda: backend.take_number(code, priority=priority, request_id=request_id, retry_for_s=retry_for_s),
+                 self._on_taken, self._take_failed)
 
     def _show_overlay(self) -> None:
         w, h = self.width(), self.height()
@@ -586,41 +489,34 @@ class KioskWindow(QWidget):
         self.overlay.raise_()
         self.overlay.show()
 
-    def _on_done(self, tag: str, ok: bool, value: Any) -> None:
-        if tag.startswith("d:") and self.dossier is not None:
-            self.dossier.on_done(tag, ok, value)
-            self._check_refused()
-            return
-        if tag == "take":
-            self.busy = False
-            self.overlay.hide()
-            if not ok:
-                log.error("taking a number failed: %r", value)
-                value = TakeResult(error_code="internal", error_message=str(value))
-            self._show_result(value)
-        elif tag == "tech":
-            self.technician.on_status(ok, value)
-        elif tag == "site":
-            if ok:
-                self.site = value
-                if self.page in ("hub_down", "out_of_service") and value.online:
-                    self.go_home(clear=True)
-                else:
-                    self._retranslate()
-            elif isinstance(value, HubAuthError):
-                pass  # _check_refused shows the out-of-service page
-            else:
-                if self.site is None or self.page == "hub_down":
-                    self.show_page("hub_down")
-                elif self.site is not None:
-                    self.site.online = False
-                    self._update_services()
-        elif tag == "alive":
-            if ok and value:
-                self.refresh_site()
-        elif tag == "printer":
-            self._set_printer_fault(value if ok else "printer_offline")
-        self._check_refused()
+    def _on_taken(self, value: TakeResult) -> None:
+        self.busy = False
+        self.overlay.hide()
+        self._show_result(value)
+
+    def _take_failed(self, exc: Exception) -> None:
+        log.error("taking a number failed: %r", exc)
+        self._on_taken(TakeResult(error_code="internal", error_message=str(exc)))
+
+    def _on_site(self, value: SiteState) -> None:
+        self.site = value
+        if self.page in ("hub_down", "out_of_service") and value.online:
+            self.go_home(clear=True)
+        else:
+            self._retranslate()
+
+    def _site_failed(self, exc: Exception) -> None:
+        if isinstance(exc, HubAuthError):
+            return  # _check_refused shows the out-of-service page
+        if self.site is None or self.page == "hub_down":
+            self.show_page("hub_down")
+        else:
+            self.site.online = False
+            self._update_services()
+
+    def _on_alive(self, alive: bool) -> None:
+        if alive:
+            self.refresh_site()
 
     def _check_refused(self) -> None:
         """The hub refused the token (any call may learn it): the citizen sees "out of service" and
@@ -638,7 +534,6 @@ class KioskWindow(QWidget):
         self.result = r
         if r.ticket is not None:
             self._set_printer_fault(r.fault)
-        lang = self.lang
         if r.refused:
             self.go_home(clear=True)
             return
@@ -654,49 +549,13 @@ class KioskWindow(QWidget):
             self.refresh_site()
             return
         self.tickets_taken += 1
-        t = r.ticket
-        svc = self.site.service(t["service"]) if self.site else None
-        svc = svc or {}
-        svc_name = (svc.get("name_en") or svc.get("name") if lang == "en" else svc.get("name")) or t["service"]
-        ahead = t.get("ahead")
-        ahead_text = T.AHEAD(lang, n=ahead) if ahead else T.AHEAD_NONE(lang)
-        wait = t.get("estimated_wait_s")
-        wait_text = T.WAIT(lang, minutes=max(1, round(wait / 60))) if wait else ""
-        prio = self.site.priority_name(t.get("priority"), lang) if (self.site and t.get("priority")) else ""
-        if r.fault is None:
-            self.t_caption.setText(T.YOUR_NUMBER(lang))
-            self.t_number.setText(t["display"])
-            self.t_service.setText(svc_name)
-            self.t_priority.setText(prio)
-            self.t_priority.setVisible(bool(prio))
-            self.t_ahead.setText(ahead_text)
-            self.t_wait.setText(wait_text)
-            self.t_qr.setPixmap(qr_pixmap(t["tracking_url"], self.mm(70)))
-            self.t_qr_caption.setText(T.SCAN_TO_FOLLOW(lang))
-            self.t_take.setText(T.PLEASE_TAKE(lang))
-            self.show_page("ticket")
-        else:
-            # The driver's own reason (fault_vi) names the address and the error: for the log and the hub.
-            self.f_reason.setText(T.PRINTER_FAULTS.get(r.fault or "", T.PRINTER_UNSURE).both())
-            self.f_number.setText(t["display"])
-            self.f_service.setText(svc_name + (f" — {prio}" if prio else ""))
-            self.f_ahead.setText(ahead_text + (f" · {wait_text}" if wait_text else ""))
-            # Landscape has less height for the pictures under the two-language texts.
-            tall = self.height() >= self.width()
-            self.f_qr.setPixmap(qr_pixmap(t["tracking_url"], self.mm(75 if tall else 56)))
-            if r.preview_png:
-                pm = QPixmap()
-                pm.loadFromData(r.preview_png, "PNG")
-                self.f_preview.setPixmap(pm.scaled(self.mm(60), self.mm(95 if tall else 66),
-                                                   Qt.AspectRatioMode.KeepAspectRatio,
-                                                   Qt.TransformationMode.SmoothTransformation))
-            self.show_page("fault")
+        self.ticket.show(r, self.site)
         self.refresh_site()
 
     def refresh_site(self) -> None:
         """Fetch /site (waiting counts, opening, quotas) in the background."""
         self.last_site_refresh = self.clock()
-        self.worker.submit("site", self.backend.load_site)
+        self.run(self.backend.load_site, self._on_site, self._site_failed)
 
     # ------------------------------------------------------------------ time
     def tick(self) -> None:
@@ -725,13 +584,14 @@ class KioskWindow(QWidget):
         elif self.page == "hub_down":
             if now - self.last_hub_retry >= kcfg.hub_retry_s:
                 self.last_hub_retry = now
-                self.worker.submit("alive", self.backend.hub_alive)
+                self.run(self.backend.hub_alive, self._on_alive, lambda _exc: None)
         elif now - self.last_site_refresh >= kcfg.site_refresh_s and not self.busy:
             self.refresh_site()
         if self.page == "home" and not self.busy and now - self.last_printer_check >= 60:
             # A printer unplugged and plugged back, or a roll replaced: noticed without waiting for a citizen.
             self.last_printer_check = now
-            self.worker.submit("printer", self.backend.check_printer)
+            self.run(self.backend.check_printer, self._set_printer_fault,
+                     lambda _exc: self._set_printer_fault("printer_offline"))
 
     # ------------------------------------------------------------------ technician exit
     def _corner_tapped(self) -> None:
@@ -785,59 +645,3 @@ class KioskWindow(QWidget):
         p.parent.mkdir(parents=True, exist_ok=True)
         self.grab().save(str(p), "PNG")
         return p
-
-
-def main(argv: list[str]) -> int:
-    """motcua kiosk --config DEVICE.toml | --hash-pin PIN."""
-    ap = argparse.ArgumentParser(prog="motcua kiosk", description="Ki-ốt lấy số / the ticket kiosk.")
-    ap.add_argument("--config", help="kiosk device file (see assets/kiosk.example.toml)")
-    ap.add_argument("--hash-pin", metavar="PIN", help="print the technician_pin_hash for a PIN and exit")
-    ap.add_argument("--windowed", action="store_true", help="a window instead of full screen (testing)")
-    ap.add_argument("--log-level", choices=LEVELS, default=None,
-                    help="debug, info, warning or error (default: $MOTCUA_LOG_LEVEL, else info)")
-    args = ap.parse_args(argv)
-    if args.hash_pin:
-        from kiosk.config import hash_pin
-
-        if not args.hash_pin.isdigit() or not 4 <= len(args.hash_pin) <= 12:
-            print("motcua kiosk: the PIN must be 4 to 12 digits", file=sys.stderr)
-            return 2
-        print(hash_pin(args.hash_pin))
-        return 0
-    if not args.config:
-        ap.error("--config is required")
-    from kiosk.config import load_kiosk_config
-    from motcua.config import ConfigError
-
-    try:
-        cfg = load_kiosk_config(args.config)
-    except ConfigError as exc:
-        print(f"motcua kiosk: cấu hình sai / bad configuration: {exc}", file=sys.stderr)
-        return 2
-    setup_logging(args.log_level)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    backend = KioskBackend(cfg)
-    from sync.client import Heartbeat
-
-    heartbeat = Heartbeat(cfg.hub.client(), role="kiosk").start()
-    camera = None
-    if cfg.camera is not None:
-        from scanners.camera import open_camera
-
-        camera = open_camera(cfg.camera)
-    win = KioskWindow(cfg, backend, dossiers=DossierBackend(backend, camera=camera))
-    if cfg.screen.fullscreen and not args.windowed:
-        win.setWindowFlag(Qt.WindowType.FramelessWindowHint)
-        win.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint)
-        win.showFullScreen()
-    else:
-        win.show()
-    if cfg.screen.hide_cursor and not args.windowed:
-        app.setOverrideCursor(Qt.CursorShape.BlankCursor)
-    from kiosk import automation
-
-    automation.install(win)  # endurance-test hooks, off unless MOTCUA_DUMP_DIR / MOTCUA_AUTOPILOT are set
-    code = app.exec()
-    heartbeat.stop()
-    backend.close()
-    return int(code)

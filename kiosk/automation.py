@@ -10,8 +10,9 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING, Any
 
-from kiosk.qt import QObject, QPushButton, Qt, QTest, QTimer
 from motcua.automation import DumpHook, Pause, autopilot_from_env, dump_hook_from_env, process_stats
+from ui.automation import click, poll_dumps
+from ui.qt import QObject, QPushButton, QTimer
 
 if TYPE_CHECKING:
     from kiosk.app import KioskWindow
@@ -33,7 +34,7 @@ def kiosk_state(win: KioskWindow) -> dict[str, Any]:
         "waiting": {s["code"]: s.get("waiting") for s in site.get("services", [])},
         "tickets_taken": win.tickets_taken,
         "last_ticket": {"id": ticket["id"], "display": ticket["display"]} if ticket else None,
-        "shown_number": win.t_number.text() if win.page == "ticket" else None,
+        "shown_number": win.ticket.t_number.text() if win.page == "ticket" else None,
         "process": process_stats(),
     }
 
@@ -55,7 +56,7 @@ class KioskAutopilot(QObject):
 
     def touch(self, button: QPushButton, what: str) -> None:
         """A finger on a button: press and release at its centre."""
-        QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+        click(button)
         self.touches[what] = self.touches.get(what, 0) + 1
 
     def step(self) -> None:
@@ -82,7 +83,7 @@ class KioskAutopilot(QObject):
         elif w.page == "error":
             self.touch(w.e_back, "error_back")
         elif w.page == "fault":
-            self.touch(w.f_done, "fault_done")
+            self.touch(w.ticket.f_done, "fault_done")
         # "ticket" and "hub_down" move on by themselves; a dossier or PIN page times out to home.
 
 
@@ -92,16 +93,10 @@ def install(win: KioskWindow) -> tuple[DumpHook | None, KioskAutopilot | None]:
     pilot_cfg = autopilot_from_env()
     pilot = KioskAutopilot(win, interval_s=pilot_cfg[0], seed=pilot_cfg[1]) if pilot_cfg else None
     if hook is not None:
-        hook.install_signal()
+        def state() -> dict[str, Any]:
+            out = kiosk_state(win)
+            out["autopilot"] = {"touches": dict(pilot.touches), "paused": pilot.pause.paused} if pilot else None
+            return out
 
-        def poll() -> None:
-            if hook.take_request():
-                state = kiosk_state(win)
-                state["autopilot"] = {"touches": dict(pilot.touches), "paused": pilot.pause.paused} if pilot else None
-                hook.write(state, lambda path: win.grab().save(path, "PNG"))
-
-        timer = QTimer(win)
-        timer.timeout.connect(poll)
-        timer.start(200)
-        hook.ask()  # the first dump says "ready"
+        poll_dumps(win, hook, state, win)
     return hook, pilot

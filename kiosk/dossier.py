@@ -9,17 +9,18 @@ Personal data leaves the screen and memory at the end or on idle.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from kiosk import texts as T
 from kiosk.backend import DossierBackend, DossierDraft, SubmitResult, is_uuid, slip_key
+from kiosk.fee import FeePanel
+from kiosk.host import KioskHost
 from kiosk.keyboard import TextField
-from kiosk.qt import QGridLayout, QHBoxLayout, QLabel, QPixmap, QPushButton, Qt, QTimer, QVBoxLayout, QWidget
 from motcua.catalog import search_entries
-
-if TYPE_CHECKING:
-    from kiosk.app import KioskWindow
+from ui.qr import qr_pixmap
+from ui.qt import QGridLayout, QHBoxLayout, QLabel, QPixmap, QPushButton, Qt, QTimer, QVBoxLayout, QWidget
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +44,9 @@ def when_text(iso_text: str | None) -> str:
 class DossierScreens:
     """Catalog, self-submission and look-up pages inside the kiosk window."""
 
-    def __init__(self, win: KioskWindow, backend: DossierBackend) -> None:
-        self.win = win
+    def __init__(self, host: KioskHost, backend: DossierBackend) -> None:
+        self.host = host
+        self.pages: dict[str, QWidget] = {}
         self.backend = backend
         self.draft: DossierDraft | None = None
         self.procedure: dict[str, Any] | None = None
@@ -57,44 +59,55 @@ class DossierScreens:
         """The dossier code typed on the look-up page, while the look-up code is asked for."""
         self.last_result: SubmitResult | None = None
         self._build()
-        self._card_timer = QTimer(win)
+        self._card_timer = QTimer(self.pages["identify"])  # lives as long as the window's pages
         self._card_timer.setInterval(400)
         self._card_timer.timeout.connect(self._poll_camera)
 
     # ------------------------------------------------------------------ building
     def _page(self, name: str) -> QVBoxLayout:
-        page = QWidget()
-        page.setObjectName(f"page_{name}")
-        self.win.pages[name] = page
-        self.win.stack.addWidget(page)
-        lay = QVBoxLayout(page)
-        lay.setSpacing(self.win.mm(2.5))
+        lay = self.host.add_page(name)
+        page = lay.parentWidget()
+        assert page is not None
+        self.pages[name] = page
+        lay.setSpacing(self.host.kit.mm(2.5))
         return lay
 
+    def _run(self, op: Callable[[], Any], answer: Callable[[bool, Any], None]) -> None:
+        """op() on the window's worker; answer(ok, result or exception) on the GUI thread, the kiosk no longer busy."""
+        def done(value: Any) -> None:
+            self.host.busy = False
+            answer(True, value)
+
+        def failed(exc: Exception) -> None:
+            self.host.busy = False
+            answer(False, exc)
+
+        self.host.run(op, done, failed)
+
     def _back(self, target: str = "home") -> QPushButton:
-        b = self.win._button(T.CANCEL(self.win.lang), size=5.5, min_h_mm=16)  # noqa: SLF001
-        b.clicked.connect(lambda: self.win.go_home(clear=True) if target == "home" else self.win.show_page(target))
+        b = self.host.kit.button(T.CANCEL(self.host.lang), size=5.5, min_h_mm=16)
+        b.clicked.connect(lambda: self.host.go_home(clear=True) if target == "home" else self.host.show_page(target))
         return b
 
     def _build(self) -> None:
-        w = self.win
-        lab, btn = w._label, w._button  # noqa: SLF001
+        w, t = self.host, self.host.kit.theme
+        lab, btn = w.kit.label, w.kit.button
         # Home: the three dossier services, in the room the home page left for them.
-        self.catalog_button = btn("", size=5.5, color="#1f6f5c", min_h_mm=20)
-        self.submit_button = btn("", size=5.5, color="#1f6f5c", min_h_mm=20)
-        self.lookup_button = btn("", size=5.5, color="#1f6f5c", min_h_mm=20)
+        self.catalog_button = btn("", size=5.5, color=t.dossier, min_h_mm=20)
+        self.submit_button = btn("", size=5.5, color=t.dossier, min_h_mm=20)
+        self.lookup_button = btn("", size=5.5, color=t.dossier, min_h_mm=20)
         self.catalog_button.clicked.connect(lambda: self.open_catalog(submit=False))
         self.submit_button.clicked.connect(lambda: self.open_catalog(submit=True))
         self.lookup_button.clicked.connect(self.open_lookup)
         for b in (self.catalog_button, self.submit_button, self.lookup_button):
-            w.more_row.addWidget(b)
+            w.add_home_button(b)
 
         lay = self._page("catalog")
-        self.c_title = lab("", size=7, bold=True, color="#ffd23f")
+        self.c_title = lab("", size=7, bold=True, color=t.accent)
         self.c_search = TextField(button=btn, label=lab, mode="vi", max_len=60)
         self.c_search.changed.connect(lambda _t: self._show_results())
         self.c_fields = QGridLayout()
-        self.c_fields.setSpacing(self.win.mm(2))
+        self.c_fields.setSpacing(self.host.kit.mm(2))
         self.c_field_buttons: dict[str, QPushButton] = {}
         self.c_field: str | None = None
         self.c_page = 0
@@ -106,7 +119,7 @@ class DossierScreens:
             b.clicked.connect(lambda _=False, i=i: self._pick_result(i))
             self.c_results.addWidget(b)
             self.c_result_buttons.append(b)
-        self.c_empty = lab("", size=5, color="#b8c7d9")
+        self.c_empty = lab("", size=5, color=t.muted)
         self.c_more = btn("", size=5, min_h_mm=14)
         self.c_more.clicked.connect(self._next_results_page)
         lay.addWidget(self.c_title)
@@ -121,10 +134,10 @@ class DossierScreens:
         self.submit_mode = False
 
         lay = self._page("procedure")
-        self.p_name = lab("", size=6.5, bold=True, color="#ffd23f")
+        self.p_name = lab("", size=6.5, bold=True, color=t.accent)
         self.p_facts = lab("", size=6)
         self.p_docs = lab("", size=5.5, align=Qt.AlignmentFlag.AlignLeft)
-        self.p_submit = btn("", size=6, color="#2fbf71", min_h_mm=20)
+        self.p_submit = btn("", size=6, color=t.ok, min_h_mm=20)
         self.p_submit.clicked.connect(self.start_submission)
         self.p_ticket = btn("", size=5.5, min_h_mm=18)
         self.p_ticket.clicked.connect(self._take_number_for_procedure)
@@ -138,9 +151,9 @@ class DossierScreens:
         lay.addWidget(self._back("catalog"))
 
         lay = self._page("identify")
-        self.i_title = lab("", size=7, bold=True, color="#ffd23f")
+        self.i_title = lab("", size=7, bold=True, color=t.accent)
         self.i_body = lab("", size=6.5)
-        self.i_msg = lab("", size=5, bold=True, color="#ff5a4e")
+        self.i_msg = lab("", size=5, bold=True, color=t.warn)
         self.i_type = btn("", size=6, min_h_mm=20)
         self.i_type.clicked.connect(lambda: self._ask("name"))
         lay.addWidget(self.i_title)
@@ -151,9 +164,9 @@ class DossierScreens:
         lay.addWidget(self._back())
 
         lay = self._page("ask")
-        self.a_title = lab("", size=6.5, bold=True, color="#ffd23f")
-        self.a_hint = lab("", size=4.8, color="#b8c7d9")
-        self.a_msg = lab("", size=5, bold=True, color="#ff5a4e")
+        self.a_title = lab("", size=6.5, bold=True, color=t.accent)
+        self.a_hint = lab("", size=4.8, color=t.muted)
+        self.a_msg = lab("", size=5, bold=True, color=t.warn)
         self.fields = {"vi": TextField(button=btn, label=lab, mode="vi", max_len=200),
                        "plain": TextField(button=btn, label=lab, mode="plain", max_len=120),
                        "digits": TextField(button=btn, label=lab, mode="digits", max_len=12)}
@@ -166,7 +179,7 @@ class DossierScreens:
         row = QHBoxLayout()
         self.a_skip = btn("", size=5.5, min_h_mm=18)
         self.a_skip.clicked.connect(lambda: self._ask_next(skip=True))
-        self.a_next = btn("", size=6, color="#2fbf71", min_h_mm=18)
+        self.a_next = btn("", size=6, color=t.ok, min_h_mm=18)
         self.a_next.clicked.connect(lambda: self._ask_next(skip=False))
         row.addWidget(self.a_skip)
         row.addWidget(self.a_next)
@@ -174,14 +187,14 @@ class DossierScreens:
         lay.addWidget(self._back())
 
         lay = self._page("documents")
-        self.d_title = lab("", size=6, bold=True, color="#ffd23f")
+        self.d_title = lab("", size=6, bold=True, color=t.accent)
         self.d_name = lab("", size=5.5, bold=True)
-        self.d_msg = lab("", size=5, color="#ff5a4e")
+        self.d_msg = lab("", size=5, color=t.warn)
         self.d_preview = QLabel()
         self.d_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.d_capture = btn("", size=6.5, color="#2fbf71", min_h_mm=22)
+        self.d_capture = btn("", size=6.5, color=t.ok, min_h_mm=22)
         self.d_capture.clicked.connect(self._capture)
-        self.d_accept = btn("", size=6, color="#2fbf71", min_h_mm=20)
+        self.d_accept = btn("", size=6, color=t.ok, min_h_mm=20)
         self.d_accept.clicked.connect(self._accept_page)
         self.d_retake = btn("", size=6, min_h_mm=20)
         self.d_retake.clicked.connect(self._capture)
@@ -199,7 +212,7 @@ class DossierScreens:
         lay.addWidget(self._back())
 
         lay = self._page("delivery")
-        self.v_title = lab("", size=7, bold=True, color="#ffd23f")
+        self.v_title = lab("", size=7, bold=True, color=t.accent)
         self.v_center = btn("", size=6, min_h_mm=24)
         self.v_center.clicked.connect(lambda: self._choose_delivery("center"))
         self.v_post = btn("", size=6, min_h_mm=24)
@@ -212,10 +225,10 @@ class DossierScreens:
         lay.addWidget(self._back())
 
         lay = self._page("review")
-        self.r_title = lab("", size=7, bold=True, color="#ffd23f")
+        self.r_title = lab("", size=7, bold=True, color=t.accent)
         self.r_body = lab("", size=6.5, align=Qt.AlignmentFlag.AlignLeft)
-        self.r_msg = lab("", size=5.5, bold=True, color="#ff5a4e")
-        self.r_send = btn("", size=7, color="#2fbf71", min_h_mm=24)
+        self.r_msg = lab("", size=5.5, bold=True, color=t.warn)
+        self.r_send = btn("", size=7, color=t.ok, min_h_mm=24)
         self.r_send.clicked.connect(self.send)
         lay.addWidget(self.r_title)
         lay.addWidget(self.r_body)
@@ -225,30 +238,29 @@ class DossierScreens:
         lay.addWidget(self._back())
 
         lay = self._page("submitted")
-        self.s_title = lab("", size=7, bold=True, color="#2fbf71")
-        self.s_code = lab("", size=9, bold=True, color="#ffd23f")
-        self.s_provisional = lab("", size=5.5, color="#b8c7d9")
-        self.s_lookup = lab("", size=7, bold=True, color="#ffd23f")
+        self.s_title = lab("", size=7, bold=True, color=t.ok)
+        self.s_code = lab("", size=9, bold=True, color=t.accent)
+        self.s_provisional = lab("", size=5.5, color=t.muted)
+        self.s_lookup = lab("", size=7, bold=True, color=t.accent)
         self.s_due = lab("", size=7, bold=True)
         self.s_printed = lab("", size=5.5, bold=True)
         self.s_qr = QLabel()
         self.s_qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.s_done = btn("", size=7, color="#2fbf71", min_h_mm=22)
-        self.s_done.clicked.connect(lambda: self.win.go_home(clear=True))
-        from kiosk.fee import FeePanel  # the fee and its VietQR, when the procedure has one
+        self.s_done = btn("", size=7, color=t.ok, min_h_mm=22)
+        self.s_done.clicked.connect(lambda: self.host.go_home(clear=True))
 
-        self.s_fee = FeePanel(self.win)
+        self.s_fee = FeePanel(self.host.kit)  # the fee and its VietQR, when the procedure has one
         for x in (self.s_title, self.s_code, self.s_lookup, self.s_provisional, self.s_due, self.s_printed, self.s_fee):
             lay.addWidget(x)
         lay.addWidget(self.s_qr, 1)
         lay.addWidget(self.s_done)
 
         lay = self._page("lookup")
-        self.l_title = lab("", size=7, bold=True, color="#ffd23f")
-        self.l_hint = lab("", size=5, color="#b8c7d9")
-        self.l_msg = lab("", size=5.5, bold=True, color="#ff5a4e")
+        self.l_title = lab("", size=7, bold=True, color=t.accent)
+        self.l_hint = lab("", size=5, color=t.muted)
+        self.l_msg = lab("", size=5.5, bold=True, color=t.warn)
         self.l_field = TextField(button=btn, label=lab, mode="plain", max_len=64)
-        self.l_go = btn("", size=6.5, color="#2fbf71", min_h_mm=20)
+        self.l_go = btn("", size=6.5, color=t.ok, min_h_mm=20)
         self.l_go.clicked.connect(lambda: self.lookup(self.l_field.text()))
         lay.addWidget(self.l_title)
         lay.addWidget(self.l_hint)
@@ -260,11 +272,11 @@ class DossierScreens:
 
         # A typed dossier code alone reveals nothing (codes are sequential): the slip's look-up code goes with it.
         lay = self._page("lookup_code")
-        self.k_title = lab("", size=7, bold=True, color="#ffd23f")
-        self.k_hint = lab("", size=5, color="#b8c7d9")
-        self.k_msg = lab("", size=5.5, bold=True, color="#ff5a4e")
+        self.k_title = lab("", size=7, bold=True, color=t.accent)
+        self.k_hint = lab("", size=5, color=t.muted)
+        self.k_msg = lab("", size=5.5, bold=True, color=t.warn)
         self.k_field = TextField(button=btn, label=lab, mode="plain", max_len=8)
-        self.k_go = btn("", size=6.5, color="#2fbf71", min_h_mm=20)
+        self.k_go = btn("", size=6.5, color=t.ok, min_h_mm=20)
         self.k_go.clicked.connect(lambda: self.lookup(self.lookup_key, self.k_field.text()))
         for x in (self.k_title, self.k_hint, self.k_msg):
             lay.addWidget(x)
@@ -274,12 +286,12 @@ class DossierScreens:
         lay.addWidget(self._back("lookup"))
 
         lay = self._page("lookup_result")
-        self.lr_code = lab("", size=7.5, bold=True, color="#ffd23f")
+        self.lr_code = lab("", size=7.5, bold=True, color=t.accent)
         self.lr_proc = lab("", size=6.5)
-        self.lr_status = lab("", size=7, bold=True, color="#2fbf71")
+        self.lr_status = lab("", size=7, bold=True, color=t.ok)
         self.lr_due = lab("", size=6.5)
         self.lr_timeline = lab("", size=6, align=Qt.AlignmentFlag.AlignLeft)
-        self.lr_age = lab("", size=5, bold=True, color="#ff5a4e")
+        self.lr_age = lab("", size=5, bold=True, color=t.warn)
         for x in (self.lr_code, self.lr_proc, self.lr_status, self.lr_due, self.lr_timeline, self.lr_age):
             lay.addWidget(x)
         lay.addStretch(1)
@@ -288,7 +300,7 @@ class DossierScreens:
     # ------------------------------------------------------------------ texts
     def retranslate(self) -> None:
         """Texts in the window's language."""
-        lang = self.win.lang
+        lang = self.host.lang
         self.catalog_button.setText(T.BTN_CATALOG(lang))
         self.submit_button.setText(T.BTN_SUBMIT(lang))
         self.lookup_button.setText(T.BTN_LOOKUP(lang))
@@ -317,8 +329,7 @@ class DossierScreens:
         self.l_go.setText(T.LOOKUP_GO(lang))
         self.k_title.setText(T.LOOKUP_CODE_TITLE(lang))
         self.k_go.setText(T.LOOKUP_GO(lang))
-        for b in self.win.pages["catalog"].findChildren(QPushButton) + self.win.pages["procedure"].findChildren(
-                QPushButton):
+        for b in self.pages["catalog"].findChildren(QPushButton) + self.pages["procedure"].findChildren(QPushButton):
             if b.text() in (T.CANCEL.vi, T.CANCEL.en):
                 b.setText(T.CANCEL(lang))
 
@@ -329,9 +340,9 @@ class DossierScreens:
         self.c_field = None
         self.c_search.clear()
         self.retranslate()
-        self.win.show_page("catalog")
+        self.host.show_page("catalog")
         if not self.backend.procedures:
-            self.win.worker.submit("d:catalog", self.backend.load_catalog)
+            self._run(self.backend.load_catalog, self._on_catalog)
         self._show_results()
 
     def _draw_fields(self) -> None:
@@ -344,7 +355,7 @@ class DossierScreens:
             b.deleteLater()
         self.c_field_buttons = {}
         for i, name in enumerate(names):
-            b = self.win._button(name, size=4.6, min_h_mm=13)  # noqa: SLF001
+            b = self.host.kit.button(name, size=4.6, min_h_mm=13)
             b.setObjectName(f"field_{i}")
             b.clicked.connect(lambda _=False, name=name: self.choose_field(name))
             self.c_fields.addWidget(b, i // 3, i % 3)
@@ -384,10 +395,11 @@ class DossierScreens:
                 b.show()
             else:
                 b.hide()
+        kit = self.host.kit
         for name, b in self.c_field_buttons.items():
-            b.setStyleSheet(self.win._button_style("#1f6f5c" if name == self.c_field else "#12406e"))  # noqa: SLF001
+            b.setStyleSheet(kit.button_style(kit.theme.dossier if name == self.c_field else kit.theme.panel))
         self.c_more.setVisible(pages > 1)
-        self.c_more.setText(T.MORE_RESULTS(self.win.lang, page=self.c_page + 1, pages=pages))
+        self.c_more.setText(T.MORE_RESULTS(self.host.lang, page=self.c_page + 1, pages=pages))
         self.c_empty.setVisible(bool(query.strip()) and not everything)
 
     def _pick_result(self, i: int) -> None:
@@ -395,7 +407,7 @@ class DossierScreens:
             return
         self.procedure = dict(self.c_matches[i])
         p = self.procedure
-        lang = self.win.lang
+        lang = self.host.lang
         self.p_name.setText(str(p["name"]))
         from printer_drivers.layouts import processing_time_text
 
@@ -408,13 +420,13 @@ class DossierScreens:
                          for i, d in enumerate(p.get("documents", [])))
         self.p_docs.setText(f"{T.DOCS_NEEDED(lang)}\n{docs}")
         self.p_submit.setVisible(self.backend.camera is not None or True)
-        self.win.show_page("procedure")
+        self.host.show_page("procedure")
 
     def _take_number_for_procedure(self) -> None:
         service = (self.procedure or {}).get("service")
-        self.win.go_home(clear=False)
+        self.host.go_home(clear=False)
         if service:
-            self.win.touch_service(str(service))
+            self.host.take_number(str(service))
 
     # ------------------------------------------------------------------ self-submission
     def start_submission(self) -> None:
@@ -423,20 +435,20 @@ class DossierScreens:
             return
         self.draft = DossierDraft(procedure=self.procedure)
         self.i_msg.setText("")
-        self.win.show_page("identify")
+        self.host.show_page("identify")
         if self.backend.camera is not None:
             self.card_polling = True
             self._card_timer.start()
 
     def _poll_camera(self) -> None:
-        if self.win.busy:
+        if self.host.busy:
             return
-        if self.card_polling and self.win.page == "identify":
-            self.win.busy = True
-            self.win.worker.submit("d:card", self.backend.read_card)
-        elif self.lookup_polling and self.win.page == "lookup":
-            self.win.busy = True
-            self.win.worker.submit("d:qr", self._read_slip_qr)
+        if self.card_polling and self.host.page == "identify":
+            self.host.busy = True
+            self._run(self.backend.read_card, lambda ok, scan: self.on_card(scan if ok else None))
+        elif self.lookup_polling and self.host.page == "lookup":
+            self.host.busy = True
+            self._run(self._read_slip_qr, self.on_slip_qr)
         else:
             self._card_timer.stop()
 
@@ -451,7 +463,7 @@ class DossierScreens:
         if scan is None or self.draft is None:
             return
         if scan.kind != "cccd":
-            self.i_msg.setText(T.ID_BAD(self.win.lang))
+            self.i_msg.setText(T.ID_BAD(self.host.lang))
             return
         c = scan.citizen
         self.draft.name, self.draft.id_number, self.draft.address = c.name, c.id, c.address
@@ -464,7 +476,7 @@ class DossierScreens:
         self.card_polling = False
         self._card_timer.stop()
         self.ask_step = step
-        lang = self.win.lang
+        lang = self.host.lang
         mode = {"name": "vi", "id_number": "digits", "phone": "digits", "email": "plain",
                 "delivery_address": "vi"}[step]
         for m, f in self.fields.items():
@@ -482,7 +494,7 @@ class DossierScreens:
         self.a_hint.setText(T.TELEX_HINT(lang) if mode == "vi" else who)
         self.a_msg.setText("")
         self.a_skip.setVisible(step == "email")
-        self.win.show_page("ask")
+        self.host.show_page("ask")
 
     def _ask_next(self, *, skip: bool) -> None:
         d = self.draft
@@ -492,7 +504,7 @@ class DossierScreens:
         mode = {"name": "vi", "id_number": "digits", "phone": "digits", "email": "plain",
                 "delivery_address": "vi"}[step]
         value = "" if skip else self.fields[mode].text().strip()
-        lang = self.win.lang
+        lang = self.host.lang
         problem = None
         if step == "name" and len(value) < 2:
             problem = T.ASK_NAME_BAD
@@ -521,7 +533,7 @@ class DossierScreens:
         assert self.draft is not None
         self.draft.pages.clear()
         if not self.draft.procedure.get("documents"):
-            self.win.show_page("delivery")
+            self.host.show_page("delivery")
             return
         self._show_document()
 
@@ -529,9 +541,9 @@ class DossierScreens:
         assert self.draft is not None
         docs = self.draft.procedure.get("documents", [])
         if self.doc_index >= len(docs):
-            self.win.show_page("delivery")
+            self.host.show_page("delivery")
             return
-        lang = self.win.lang
+        lang = self.host.lang
         self.d_title.setText(T.DOC_TITLE(lang, i=self.doc_index + 1, n=len(docs)))
         self.d_name.setText(str(docs[self.doc_index]["name"]))
         self.d_msg.setText("" if self.backend.camera is not None else T.DOC_NO_CAMERA(lang))
@@ -540,26 +552,26 @@ class DossierScreens:
         self.d_capture.setVisible(self.backend.camera is not None)
         self.d_accept.hide()
         self.d_retake.hide()
-        self.win.show_page("documents")
+        self.host.show_page("documents")
 
     def _capture(self) -> None:
-        if self.win.busy or self.draft is None:
+        if self.host.busy or self.draft is None:
             return
-        self.win.busy = True
-        self.d_msg.setText(T.DOC_WORKING(self.win.lang))
+        self.host.busy = True
+        self.d_msg.setText(T.DOC_WORKING(self.host.lang))
         doc = self.draft.procedure["documents"][self.doc_index]["name"]
-        self.win.worker.submit("d:page", self.backend.capture_page, str(doc))
+        self._run(lambda: self.backend.capture_page(str(doc)), lambda ok, page: self.on_page(page if ok else None))
 
     def on_page(self, page: Any) -> None:
         """A photographed page came back: show it to accept or retake."""
-        lang = self.win.lang
+        lang = self.host.lang
         if page is None:
             self.d_msg.setText(T.DOC_NO_FRAME(lang))
             return
         self.pending_page = page
         pm = QPixmap()
         pm.loadFromData(page.preview_png, "PNG")
-        self.d_preview.setPixmap(pm.scaled(self.win.mm(110), self.win.mm(140), Qt.AspectRatioMode.KeepAspectRatio,
+        self.d_preview.setPixmap(pm.scaled(self.host.kit.mm(110), self.host.kit.mm(140), Qt.AspectRatioMode.KeepAspectRatio,
                                            Qt.TransformationMode.SmoothTransformation))
         self.d_msg.setText(page.issue or ("" if page.found_page else T.DOC_NO_PAGE(lang)))
         self.d_capture.hide()
@@ -590,26 +602,28 @@ class DossierScreens:
     def _review(self) -> None:
         d = self.draft
         assert d is not None
-        lang = self.win.lang
+        lang = self.host.lang
         docs = len(d.pages)
         how = T.DELIVERY_CENTER(lang) if d.delivery == "center" else f"{T.DELIVERY_POST(lang)}: {d.delivery_address}"
         self.r_body.setText(T.REVIEW_BODY(lang, procedure=d.procedure["name"], name=d.name, id=d.id_number,
                                           phone=d.phone, email=d.email or "—", pages=docs, delivery=how))
         self.r_msg.setText("")
-        self.win.show_page("review")
+        self.host.show_page("review")
 
     def send(self) -> None:
         """Send the dossier (off the GUI thread); the same draft id makes a retry safe."""
-        if self.win.busy or self.draft is None:
+        if self.host.busy or self.draft is None:
             return
-        self.win.busy = True
+        self.host.busy = True
         self.r_send.setEnabled(False)
-        self.r_msg.setText(T.SENDING(self.win.lang))
-        self.win.worker.submit("d:submit", self.backend.submit, self.draft)
+        self.r_msg.setText(T.SENDING(self.host.lang))
+        draft = self.draft
+        self._run(lambda: self.backend.submit(draft),
+                  lambda ok, r: self.on_submitted(r if ok else SubmitResult(error_message=str(r))))
 
     def on_submitted(self, r: SubmitResult) -> None:
         """The hub has the dossier (or not): show the code, the return time and the slip's fate."""
-        lang = self.win.lang
+        lang = self.host.lang
         self.r_send.setEnabled(True)
         if r.dossier is None:
             self.r_msg.setText(T.SEND_HUB_DOWN(lang) if r.hub_down else (r.error_message or T.SEND_FAILED(lang)))
@@ -621,12 +635,11 @@ class DossierScreens:
         self.s_provisional.setText(T.PROVISIONAL(lang) if d.get("provisional") else "")
         self.s_due.setText(T.DUE(lang, when=when_text(d.get("due_at"))))
         self.s_printed.setText(T.SLIP_PRINTED(lang) if r.printed else T.SLIP_NOT_PRINTED(lang, reason=r.fault_vi))
-        from kiosk.app import qr_pixmap
 
         self.s_fee.show_fee(d.get("fee"), lang)
-        self.s_qr.setPixmap(qr_pixmap(str(d.get("lookup_url") or d["id"]), self.win.mm(40 if d.get("fee") else 70)))
+        self.s_qr.setPixmap(qr_pixmap(str(d.get("lookup_url") or d["id"]), self.host.kit.mm(40 if d.get("fee") else 70)))
         self.draft = None  # personal data leaves memory; the screen keeps only the code until "Xong"
-        self.win.show_page("submitted")
+        self.host.show_page("submitted")
 
     # ------------------------------------------------------------------ look-up
     def open_lookup(self) -> None:
@@ -634,7 +647,7 @@ class DossierScreens:
         self.l_field.clear()
         self.l_msg.setText("")
         self.retranslate()
-        self.win.show_page("lookup")
+        self.host.show_page("lookup")
         if self.backend.camera is not None:
             self.lookup_polling = True
             self._card_timer.start()
@@ -643,8 +656,8 @@ class DossierScreens:
         """Ask the hub (or the kiosk's memory of the last answer): by the slip's QR at once; by a typed code
         only with the look-up code printed beside it (asked for on its own page)."""
         key = slip_key(key)
-        lang = self.win.lang
-        if len(key) < 6 or self.win.busy:
+        lang = self.host.lang
+        if len(key) < 6 or self.host.busy:
             self.l_msg.setText(T.LOOKUP_SHORT(lang))
             return
         self.lookup_polling = False
@@ -654,30 +667,30 @@ class DossierScreens:
         if lookup_code is not None and len(lookup_code.strip()) < 6:
             self.k_msg.setText(T.LOOKUP_CODE_SHORT(lang))
             return
-        self.win.busy = True
+        self.host.busy = True
         msg = self.k_msg if lookup_code is not None else self.l_msg
         msg.setText(T.LOOKUP_WORKING(lang))
-        self.win.worker.submit("d:lookup", self.backend.lookup, key, lookup_code or "")
+        self._run(lambda: self.backend.lookup(key, lookup_code or ""), self.on_lookup)
 
     def _ask_lookup_code(self, key: str) -> None:
         self.lookup_key = key
         self.k_field.clear()
         self.k_msg.setText("")
-        self.k_hint.setText(T.LOOKUP_CODE_HINT(self.win.lang, code=key))
-        self.win.show_page("lookup_code")
+        self.k_hint.setText(T.LOOKUP_CODE_HINT(self.host.lang, code=key))
+        self.host.show_page("lookup_code")
 
     def on_lookup(self, ok: bool, value: Any) -> None:
         """Show a dossier's status timeline, or why not."""
         from sync.client import HubError, HubUnavailable
 
-        lang = self.win.lang
+        lang = self.host.lang
         if not ok:
-            msg = self.k_msg if self.win.page == "lookup_code" else self.l_msg
+            msg = self.k_msg if self.host.page == "lookup_code" else self.l_msg
             if isinstance(value, HubError) and value.status == 429:
                 msg.setText(T.LOOKUP_BUSY(lang))
             elif isinstance(value, HubUnavailable):
                 msg.setText(T.LOOKUP_OFFLINE_NONE(lang))
-            elif self.win.page == "lookup_code":
+            elif self.host.page == "lookup_code":
                 msg.setText(T.LOOKUP_WRONG(lang))
             else:
                 msg.setText(T.LOOKUP_NOT_FOUND(lang))
@@ -694,28 +707,19 @@ class DossierScreens:
             self.lr_age.setText(T.LOOKUP_OFFLINE_AGE(lang, minutes=max(1, round(age / 60))))
         else:
             self.lr_age.setText("")
-        self.win.show_page("lookup_result")
+        self.host.show_page("lookup_result")
 
     # ------------------------------------------------------------------ worker results and reset
-    def on_done(self, tag: str, ok: bool, value: Any) -> None:
-        """Results of the dossier work, on the GUI thread."""
-        self.win.busy = False
-        if tag == "d:catalog":
-            if ok:
-                self._show_results()
-            else:
-                self.c_empty.setText(T.CATALOG_OFFLINE(self.win.lang))
-        elif tag == "d:card":
-            self.on_card(value if ok else None)
-        elif tag == "d:qr":
-            if ok and value:
-                self.lookup(str(value))
-        elif tag == "d:page":
-            self.on_page(value if ok else None)
-        elif tag == "d:submit":
-            self.on_submitted(value if ok else SubmitResult(error_message=str(value)))
-        elif tag == "d:lookup":
-            self.on_lookup(ok, value)
+    def _on_catalog(self, ok: bool, _value: Any) -> None:
+        if ok:
+            self._show_results()
+        else:
+            self.c_empty.setText(T.CATALOG_OFFLINE(self.host.lang))
+
+    def on_slip_qr(self, ok: bool, value: Any) -> None:
+        """What the camera read off a slip on the look-up page (a dossier's code or id), or why it could not."""
+        if ok and value:
+            self.lookup(str(value))
 
     def clear(self) -> None:
         """Forget the citizen (idle reset, "Xong"): the draft, the last dossier and its slip, typed text,

@@ -7,29 +7,28 @@ slip carries the same QR. Nothing personal is on this panel.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from kiosk import texts as T
-from kiosk.qt import QLabel, Qt, QVBoxLayout, QWidget
-
-if TYPE_CHECKING:
-    from kiosk.app import KioskWindow
+from ui.qr import qr_pixmap
+from ui.qt import QLabel, Qt, QVBoxLayout, QWidget
+from ui.widgets import TouchKit
 
 
 class FeePanel(QWidget):
     """Phí, lệ phí: shown when the dossier's procedure has a fee; hidden otherwise."""
 
-    def __init__(self, win: KioskWindow) -> None:
+    def __init__(self, kit: TouchKit) -> None:
         super().__init__()
-        self.win = win
+        self.kit = kit
         self.payload = ""
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(win.mm(1))
-        lab = win._label  # noqa: SLF001 - the window's own label factory (fonts follow large-text mode)
-        self.title = lab("", size=7, bold=True, color="#ffd23f")
+        lay.setSpacing(kit.mm(1))
+        lab, t = kit.label, kit.theme  # the kit's labels: fonts follow large-text mode
+        self.title = lab("", size=7, bold=True, color=t.accent)
         self.words = lab("", size=5)
-        self.scan = lab("", size=5, color="#b8c7d9")
+        self.scan = lab("", size=5, color=t.muted)
         self.qr = QLabel()
         self.qr.setObjectName("fee_qr")
         self.qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -41,8 +40,6 @@ class FeePanel(QWidget):
 
     def show_fee(self, fee: dict[str, Any] | None, lang: str) -> None:
         """The dossier's fee (None: free, the panel hides)."""
-        from kiosk.app import qr_pixmap
-
         if not fee or not fee.get("amount"):
             self.clear()
             return
@@ -53,7 +50,7 @@ class FeePanel(QWidget):
         account = fee.get("account") or {}
         if self.payload:
             self.scan.setText(T.FEE_SCAN(lang))
-            self.qr.setPixmap(qr_pixmap(self.payload, self.win.mm(62)))
+            self.qr.setPixmap(qr_pixmap(self.payload, self.kit.mm(62)))
             self.account.setText(T.FEE_ACCOUNT(lang, bank=account.get("bank_name") or account.get("bank_bin", ""),
                                                account=account.get("account", "")))
             self.note.setText(T.FEE_NOTE(lang, note=fee.get("note", "")))

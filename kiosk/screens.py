@@ -45,7 +45,7 @@ def capture_screens(out: Path, *, hub_url: str, token: str, clock: Callable[[], 
     """
     from kiosk.app import KioskWindow
     from kiosk.backend import KioskBackend
-    from kiosk.qt import QApplication
+    from ui.qt import QApplication
 
     app = QApplication.instance() or QApplication([])
     out.mkdir(parents=True, exist_ok=True)
@@ -144,8 +144,8 @@ def capture_dossier_screens(out: Path, *, hub_url: str, token: str, clock: Calla
     slip's preview; the camera is a folder holding a card photo then the document pages."""
     from kiosk.app import KioskWindow
     from kiosk.backend import DossierBackend, KioskBackend
-    from kiosk.qt import QApplication
     from scanners.camera import FolderCamera
+    from ui.qt import QApplication
 
     app = QApplication.instance() or QApplication([])
     out.mkdir(parents=True, exist_ok=True)

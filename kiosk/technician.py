@@ -6,13 +6,11 @@ A citizen never reads an address, a status code or an exception: those are for t
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from kiosk import texts as T
-from kiosk.qt import QApplication, QHBoxLayout, QVBoxLayout, QWidget
-
-if TYPE_CHECKING:
-    from kiosk.app import KioskWindow
+from kiosk.host import KioskHost
+from ui.qt import QHBoxLayout
 
 log = logging.getLogger(__name__)
 
@@ -20,34 +18,25 @@ log = logging.getLogger(__name__)
 class TechnicianScreens:
     """The out-of-service page and the technician page inside the kiosk window."""
 
-    def __init__(self, win: KioskWindow) -> None:
-        self.win = win
+    def __init__(self, host: KioskHost) -> None:
+        self.host = host
         self.status: dict[str, Any] | None = None
         self._build()
 
-    def _page(self, name: str) -> QVBoxLayout:
-        page = QWidget()
-        page.setObjectName(f"page_{name}")
-        self.win.pages[name] = page
-        self.win.stack.addWidget(page)
-        return QVBoxLayout(page)
-
     def _build(self) -> None:
-        from kiosk.app import ACCENT, WARN
-
-        w = self.win
-        lab, btn = w._label, w._button  # noqa: SLF001
-        lay = self._page("out_of_service")
+        host, kit = self.host, self.host.kit
+        lab, btn, t = kit.label, kit.button, kit.theme
+        lay = host.add_page("out_of_service")
         lay.addStretch(1)
-        self.o_title = lab("", size=10, bold=True, color=WARN)
+        self.o_title = lab("", size=10, bold=True, color=t.warn)
         self.o_body = lab("", size=6)
         for x in (self.o_title, self.o_body):
             lay.addWidget(x)
         lay.addStretch(2)
 
-        lay = self._page("tech")
-        lay.setSpacing(w.mm(3))
-        self.t_title = lab("", size=7, bold=True, color=ACCENT)
+        lay = host.add_page("tech")
+        lay.setSpacing(kit.mm(3))
+        self.t_title = lab("", size=7, bold=True, color=t.accent)
         self.t_hub = lab("", size=4.5, bold=True)
         self.t_hub_state = lab("", size=4.5)
         self.t_printer = lab("", size=4.5, bold=True)
@@ -57,8 +46,8 @@ class TechnicianScreens:
         lay.addStretch(1)
         row = QHBoxLayout()
         self.t_back = btn("", size=5.5, min_h_mm=18)
-        self.t_back.clicked.connect(lambda: w.go_home(clear=True))
-        self.t_exit = btn("", size=5.5, color=WARN, min_h_mm=18)
+        self.t_back.clicked.connect(lambda: host.go_home(clear=True))
+        self.t_exit = btn("", size=5.5, color=t.warn, min_h_mm=18)
         self.t_exit.clicked.connect(self.exit_kiosk)
         row.addWidget(self.t_back, 1)
         row.addWidget(self.t_exit, 1)
@@ -78,20 +67,21 @@ class TechnicianScreens:
         """After the PIN: show the page, and ask the hub and the printer afresh (off the GUI thread)."""
         self.status = None
         self._fill()
-        self.win.show_page("tech")
-        self.win.worker.submit("tech", self.win.backend.technician_status)
+        self.host.show_page("tech")
+        self.host.run(self.host.backend.technician_status, self.on_status, self._status_failed)
 
-    def on_status(self, ok: bool, value: Any) -> None:
-        """The answer of technician_status (or why it failed)."""
-        if not ok:
-            log.error("technician status failed: %r", value)
-            value = None
-        self.status = value
+    def on_status(self, status: dict[str, Any] | None) -> None:
+        """The answer of technician_status (None: it failed)."""
+        self.status = status
         self._fill()
+
+    def _status_failed(self, exc: Exception) -> None:
+        log.error("technician status failed: %r", exc)
+        self.on_status(None)
 
     def _fill(self) -> None:
         st = self.status
-        backend = self.win.backend
+        backend = self.host.backend
         self.t_hub.setText(f"{T.TECH_HUB('vi')} / {T.TECH_HUB('en')}: {backend.config.hub.url}")
         self.t_printer.setText(f"{T.TECH_PRINTER('vi')} / {T.TECH_PRINTER('en')}: {st['printer_address'] if st else ''}")
         if st is None:
@@ -115,8 +105,4 @@ class TechnicianScreens:
     def exit_kiosk(self) -> None:
         """The technician leaves the kiosk for the desktop."""
         log.warning("technician exit")
-        self.win.allow_close = True
-        self.win.close()
-        app = QApplication.instance()
-        if app is not None:
-            app.quit()
+        self.host.exit_to_desktop()

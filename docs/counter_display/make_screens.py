@@ -20,7 +20,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT)]
 
-from counter_display.announce import Announcer, NullPlayer  # noqa: E402
+from counter_display.announce import Announcer  # noqa: E402
+from counter_display.audio import NullPlayer  # noqa: E402
 from counter_display.config import AnnouncerSettings  # noqa: E402
 from demo.board import board_from_events, render_screens  # noqa: E402
 from motcua.clock import VIETNAM_TZ, ManualClock  # noqa: E402

@@ -11,13 +11,10 @@ from pathlib import Path
 import pytest
 
 from counter_display.announce import (
-    HISTORY_KEPT,
     AnnouncementState,
     Announcer,
     EspeakSynthesizer,
-    NullPlayer,
     PhraseCache,
-    RecordingPlayer,
     TtsError,
     call_phrases,
     join_wavs,
@@ -25,6 +22,7 @@ from counter_display.announce import (
     synth_chime,
     wav_duration,
 )
+from counter_display.audio import HISTORY_KEPT, NullPlayer, RecordingPlayer
 from counter_display.config import DEFAULT_CHIME, AnnouncerSettings
 from motcua.clock import ManualClock
 

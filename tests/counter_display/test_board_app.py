@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from support import RunningHub
 
-from counter_display.announce import Announcer, EspeakSynthesizer, PhraseCache, RecordingPlayer
+from counter_display.announce import Announcer, EspeakSynthesizer, PhraseCache
+from counter_display.audio import RecordingPlayer
 from counter_display.board import BoardController, BoardView, make_state, playlist, render_board
 from counter_display.config import AnnouncerSettings, BoardConfig, GuideSettings, parse_device_config
-from counter_display.qt import QImage
 from demo.board import board_artefacts, board_from_events
+from ui.qt import QImage
 
 
 def board_config(hub: RunningHub, **board) -> BoardConfig:
@@ -169,8 +170,8 @@ def test_demo_hook_writes_announcements_audio_and_screens(hub: RunningHub, tmp_p
 
 
 def test_board_main_runs_against_a_hub_and_quits(qtbot, hub: RunningHub, tmp_path: Path) -> None:
-    from counter_display import board
-    from counter_display.qt import QApplication, QTimer
+    from counter_display import board, board_main
+    from ui.qt import QApplication, QTimer
 
     img = QImage(64, 36, QImage.Format.Format_RGB32)
     img.fill(0x336699)
@@ -193,7 +194,7 @@ def test_board_main_runs_against_a_hub_and_quits(qtbot, hub: RunningHub, tmp_pat
             v.close()
 
     QTimer.singleShot(1500, check_and_quit)
-    assert board.main(["--config", str(cfg)]) == 0
+    assert board_main.main(["--config", str(cfg)]) == 0
     assert seen["latest"] == "1001" and seen["guide"]
     assert (tmp_path / "cache" / "board-cache.db").exists()
 

@@ -61,10 +61,10 @@ def test_not_toml(tmp_path: Path) -> None:
 
 
 def test_cli_reports_config_errors(tmp_path: Path, capsys) -> None:
-    from counter_display import board, counter
+    from counter_display import board_main, counter_main
 
     p = tmp_path / "bad.toml"
     p.write_text("[board]\n", encoding="utf-8")
-    assert board.main(["--config", str(p)]) == 2
+    assert board_main.main(["--config", str(p)]) == 2
     assert "Lỗi cấu hình" in capsys.readouterr().err
-    assert counter.main(["--config", str(p), "--headless"]) == 2
+    assert counter_main.main(["--config", str(p), "--headless"]) == 2

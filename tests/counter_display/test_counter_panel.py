@@ -8,7 +8,7 @@ from support import RunningHub
 
 from counter_display.config import CounterConfig, parse_device_config
 from counter_display.counter import CounterPanel
-from counter_display.qt import Qt
+from ui.qt import Qt
 
 
 def make_panel(qtbot, hub: RunningHub, *, clerks: bool = True) -> CounterPanel:

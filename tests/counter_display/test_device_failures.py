@@ -13,13 +13,14 @@ import pytest
 from support import RunningHub, small_site
 
 from counter_display import texts
-from counter_display.board import BoardController, BoardView, FeedBridge, make_state, render_board
+from counter_display.board import BoardController, BoardView, make_state, render_board
 from counter_display.config import BoardConfig, CounterConfig, parse_device_config
 from counter_display.counter import CounterPanel, follow_hub
-from counter_display.qt import QFontMetrics, QImage, QPainter
 from counter_display.state import BoardState, CounterView
 from sync.client import HubAuthError, HubClient, HubError, HubUnavailable
+from ui.bridge import FeedBridge
 from ui.feed import FeedState
+from ui.qt import QFontMetrics, QImage, QPainter
 
 WRONG = "board_this-token-was-never-made"
 #: What a visitor must never read on the board: an address, a port, an exception's name or its words.
@@ -164,7 +165,7 @@ def test_counter_tiles_keep_label_and_number_apart_for_every_width(qtbot, name: 
 
 
 def test_board_screenshot_fetches_the_hub_state(hub: RunningHub, tmp_path: Path, caplog) -> None:  # noqa: ANN001
-    from counter_display import board
+    from counter_display import board_main
 
     hub.client("kiosk").issue("A")
     hub.client("counter").call_next(1)
@@ -173,7 +174,7 @@ def test_board_screenshot_fetches_the_hub_state(hub: RunningHub, tmp_path: Path,
         cfg = tmp_path / f"{out}.toml"
         cfg.write_text(f'[hub]\nurl = "{hub_url}"\ntoken = "{token}"\ntimeout_s = 2\n[board]\n'
                        f'cache_dir = "cache-{out}"\n[announcer]\nenabled = false\n', encoding="utf-8")
-        code = board.main(["--config", str(cfg), "--screenshot", str(tmp_path / f"{out}.png")])
+        code = board_main.main(["--config", str(cfg), "--screenshot", str(tmp_path / f"{out}.png")])
         return code, QImage(str(tmp_path / f"{out}.png"))
 
     def latest_drawn(img: QImage) -> bool:  # the newest call's block, highlighted (no cache: only the hub has it)

@@ -13,13 +13,13 @@ import pytest
 from support import READY, RunningHub
 
 from counter_display.counter import CounterPanel, follow_hub
-from counter_display.qt import QImage, Qt
 from motcua.vietqr import parse as parse_vietqr
 from motcua.vietqr import transfer_note
 from printer_drivers.render import INK_THRESHOLD
 from scanners.decode import Decoder
 from sync.client import HubClient
 from sync.localsite import LocalCentral
+from ui.qt import QImage, Qt
 
 PRINTER_TESTS = Path(__file__).resolve().parents[1] / "printer_drivers"
 sys.path.insert(0, str(PRINTER_TESTS))
@@ -160,7 +160,7 @@ def test_cash_and_a_free_procedure(qtbot, make_hub, tcp_printer) -> None:  # noq
 
 
 def test_the_central_servers_confirmation_reaches_the_counter(qtbot, make_hub, tcp_printer, tmp_path) -> None:  # noqa: ANN001
-    from counter_display.board import FeedBridge
+    from ui.bridge import FeedBridge
 
     central = LocalCentral(tmp_path / "central.db", dev_tokens=True, fresh=True).start()
 
@@ -203,9 +203,9 @@ def test_the_central_servers_confirmation_reaches_the_counter(qtbot, make_hub, t
             # once the worker, which takes operations in order, has answered two probes after it.
             qtbot.waitUntil(lambda: box.payment["id"] in heard, timeout=10000)
             for _ in range(2):
-                with qtbot.waitSignal(panel.worker.finished, timeout=10000,
-                                      check_params_cb=lambda name, *_: name == "probe"):
-                    panel.worker.run("probe", lambda: None)
+                probed: list[bool] = []
+                panel.worker.submit(lambda: None, lambda _r, probed=probed: probed.append(True))
+                qtbot.waitUntil(lambda probed=probed: bool(probed), timeout=10000)
             assert parse(bytes(fake.job)).cuts == 8 and box.payment["source"] == "counter"
         finally:
             feed.stop()

@@ -10,9 +10,9 @@ from support import RunningHub
 
 from counter_display.config import CounterConfig, parse_device_config
 from counter_display.counter import CounterPanel
-from counter_display.qt import QCheckBox, QLabel, Qt
 from sync.client import HubClient, HubError
 from sync.localsite import LocalCentral
+from ui.qt import QCheckBox, QLabel, Qt
 
 IMG = "<img src='http://127.0.0.1:9/x.png'>"
 PROCEDURE = {"code": "TPHT.99", "name": f"<b>Thủ tục thử nghiệm</b> {IMG}", "service": "TPHT",

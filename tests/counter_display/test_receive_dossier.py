@@ -14,8 +14,7 @@ from support import READY, RunningHub
 
 from counter_display.config import CounterConfig, load_counter_config, parse_device_config
 from counter_display.counter import CounterPanel
-from counter_display.qt import QImage, QPainter, QPoint, Qt
-from counter_display.receive import (
+from counter_display.intake import (
     ReceivedDocument,
     ReceiveRequest,
     duration_text,
@@ -25,6 +24,7 @@ from counter_display.receive import (
 from motcua.catalog import fold
 from motcua.config import ConfigError
 from sync.client import HubClient, HubUnavailable
+from ui.qt import QImage, QPainter, QPoint, Qt
 
 PRINTER_TESTS = Path(__file__).resolve().parents[1] / "printer_drivers"
 sys.path.insert(0, str(PRINTER_TESTS))
@@ -165,7 +165,7 @@ def test_receive_flow_scan_pick_tick_submit_print(qtbot, make_hub, tcp_printer, 
     assert len(d["lookup_code"]) == 6 and form.lookup_label.text() == f"Mã tra cứu: {d['lookup_code']}"
     assert "Đã in 2 liên" in form.print_label.text()
     if d.get("due_at"):
-        from counter_display.receive import parse_time
+        from counter_display.intake import parse_time
         from printer_drivers.layouts import datetime_in_words
 
         assert form.due_label.text() == datetime_in_words(parse_time(d["due_at"]))

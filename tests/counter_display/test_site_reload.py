@@ -9,8 +9,8 @@ from support import RunningHub, small_site, toml_text
 
 from counter_display.config import CounterConfig, parse_device_config
 from counter_display.counter import CounterPanel
-from counter_display.qt import Qt
 from counter_display.state import BoardState
+from ui.qt import Qt
 
 
 def test_counter_panel_and_board_refresh_on_site_changed(qtbot, hub: RunningHub, tmp_path: Path) -> None:  # noqa: ANN001

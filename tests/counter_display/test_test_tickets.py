@@ -11,8 +11,8 @@ from counter_display import texts
 from counter_display.board import BoardView
 from counter_display.config import CounterConfig, parse_device_config
 from counter_display.counter import CounterPanel
-from counter_display.qt import QImage, QPainter, Qt
 from counter_display.state import BoardState
+from ui.qt import QImage, QPainter, Qt
 
 MARK = f"{texts.TEST_TICKET.vi} · {texts.TEST_TICKET.en}"
 

@@ -78,7 +78,7 @@ def kiosk(qtbot, make_hub, tcp_printer, tmp_path, clock) -> Callable[..., Kiosk]
 
 
 def click(qtbot, button) -> None:  # noqa: ANN001
-    from kiosk.qt import Qt
+    from ui.qt import Qt
 
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
@@ -90,18 +90,18 @@ def test_take_a_number_prints_and_shows_it(kiosk) -> None:  # noqa: ANN001
     assert not k.win.service_buttons["A"].isEnabled()
     k.wait_page("ticket")
     [t] = k.tickets()
-    assert k.win.t_number.text() == t["display"] == "1001"
-    assert "Đất đai" in k.win.t_service.text()
+    assert k.win.ticket.t_number.text() == t["display"] == "1001"
+    assert "Đất đai" in k.win.ticket.t_service.text()
     assert k.win.result.printed and k.win.result.print_outcome == "printed"
     assert len(k.printer.job) > 2000 and b"\x1dv0" in bytes(k.printer.job)  # a raster ticket reached the printer
-    assert not k.win.t_qr.pixmap().isNull()
+    assert not k.win.ticket.t_qr.pixmap().isNull()
     # The number stays ~8 seconds, then home.
     k.clock.advance(7)
     k.win.tick()
     assert k.win.page == "ticket"
     k.clock.advance(1.5)
     k.win.tick()
-    assert k.win.page == "home" and k.win.t_number.text() == ""
+    assert k.win.page == "home" and k.win.ticket.t_number.text() == ""
 
 
 def test_priority_number_needs_one_more_touch(kiosk) -> None:  # noqa: ANN001
@@ -114,7 +114,7 @@ def test_priority_number_needs_one_more_touch(kiosk) -> None:  # noqa: ANN001
     k.wait_page("ticket")
     [t] = k.tickets()
     assert t["priority"] == "elderly" and t["display"] == "B001"
-    assert "Người cao tuổi" in k.win.t_priority.text()
+    assert "Người cao tuổi" in k.win.ticket.t_priority.text()
 
 
 def test_double_touch_makes_one_ticket(kiosk) -> None:  # noqa: ANN001
@@ -133,16 +133,16 @@ def test_paper_out_still_issues_shows_the_number_and_reports_the_fault(kiosk) ->
     click(k.qtbot, k.win.service_buttons["A"])
     k.wait_page("fault")
     [t] = k.tickets()
-    assert k.win.f_number.text() == t["display"]
-    assert "hết giấy" in k.win.f_reason.text()
-    assert not k.win.f_qr.pixmap().isNull() and not k.win.f_preview.pixmap().isNull()
+    assert k.win.ticket.f_number.text() == t["display"]
+    assert "hết giấy" in k.win.ticket.f_reason.text()
+    assert not k.win.ticket.f_qr.pixmap().isNull() and not k.win.ticket.f_preview.pixmap().isNull()
     faults = k.hub.client("counter").device_faults()
     assert faults and faults[0]["device"] == "Ki-ốt sảnh 1" and faults[0]["fault"] == "paper_out"
     # Shown longer than a normal ticket, then home.
     k.clock.advance(20)
     k.win.tick()
     assert k.win.page == "fault"
-    click(k.qtbot, k.win.f_done)
+    click(k.qtbot, k.win.ticket.f_done)
     assert k.win.page == "home"
     # Paper loaded again: the next ticket prints and the fault clears at the hub.
     k.printer.script = [READY]
@@ -240,7 +240,7 @@ def test_pin_exit(kiosk) -> None:  # noqa: ANN001
 
 
 def test_touch_targets_are_at_least_12_mm(kiosk) -> None:  # noqa: ANN001
-    from kiosk.qt import QPushButton
+    from ui.qt import QPushButton
 
     k = kiosk()
     k.qtbot.wait(50)

@@ -10,9 +10,9 @@ from support import small_site
 from kiosk.app import KioskWindow
 from kiosk.backend import DossierBackend, KioskBackend
 from kiosk.config import hash_pin, parse_kiosk_config
-from kiosk.qt import Qt
 from motcua.catalog import search_entries
 from sync.hub.dossiers import shipped_catalog
+from ui.qt import Qt
 
 DISTRICT = small_site(
     site={"code": "HUYEN-TS", "name": "Bộ phận một cửa huyện Tiên Sơn"},

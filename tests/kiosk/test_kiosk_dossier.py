@@ -15,11 +15,11 @@ from support import READY
 from kiosk.app import KioskWindow
 from kiosk.backend import DossierBackend, KioskBackend
 from kiosk.config import hash_pin, parse_kiosk_config
-from kiosk.qt import Qt
 from motcua.clock import ManualClock
 from scanners import synthetic
 from scanners.camera import FolderCamera
 from sync.localsite import LocalCentral
+from ui.qt import Qt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "printer_drivers"))
 from escpos_parse import parse  # noqa: E402

@@ -17,9 +17,9 @@ from support import PAPER_OUT, READY, RunningHub
 from kiosk.app import REFUSED_RETRY_S, KioskWindow
 from kiosk.backend import DossierBackend, DossierDraft, KioskBackend
 from kiosk.config import hash_pin, parse_kiosk_config
-from kiosk.qt import QLabel, QPushButton, Qt
 from motcua.clock import ManualClock
 from sync.store import create_token, revoke_token
+from ui.qt import QLabel, QPushButton, Qt
 
 PIN = "2468"
 
@@ -208,10 +208,10 @@ def test_citizens_read_plain_words_for_every_failure(failure: str, start, hub: R
         k.wait_page("fault")
         want = "Máy in hết giấy\nThe printer is out of paper" if failure == "paper out" else \
             "Máy in đang không hoạt động\nThe printer is not working"
-        assert k.win.f_reason.text() == want
+        assert k.win.ticket.f_reason.text() == want
         assert k.win.result.fault_vi  # the driver's own words went to the log and the hub...
-        assert k.win.result.fault_vi not in k.win.f_reason.text() or failure == "paper out"  # ...not the screen
-        assert k.win.f_number.text() == "1001"  # the number was issued all the same
+        assert k.win.result.fault_vi not in k.win.ticket.f_reason.text() or failure == "paper out"  # ...not the screen
+        assert k.win.ticket.f_number.text() == "1001"  # the number was issued all the same
         assert_plain(k.win)
         # The printer check without a citizen: the badge is plain words too.
         clock.advance(61)
@@ -268,4 +268,4 @@ def test_the_kiosk_says_when_the_hub_goes_and_when_it_is_back(start, hub: Runnin
     assert k.win.site.online and "Đang chờ: 2" in k.win.service_buttons["A"].text()
     k.click(k.win.service_buttons["A"])
     k.wait_page("ticket")
-    assert k.win.t_number.text() == "1003"
+    assert k.win.ticket.t_number.text() == "1003"

@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 
 from kiosk.backend import SubmitResult
-from kiosk.qt import QImage
 from motcua.vietqr import parse as parse_vietqr
 from motcua.vietqr import transfer_note
 from scanners.decode import Decoder
+from ui.qt import QImage
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))

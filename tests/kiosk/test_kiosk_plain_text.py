@@ -15,8 +15,8 @@ from support import READY
 from kiosk.app import KioskWindow
 from kiosk.backend import DossierBackend, KioskBackend
 from kiosk.config import hash_pin, parse_kiosk_config
-from kiosk.qt import QLabel, Qt
 from sync.localsite import LocalCentral
+from ui.qt import QLabel, Qt
 
 IMG = "<img src='http://127.0.0.1:9/x.png'>"
 PROCEDURE = {"code": "TPHT.99", "name": f"<b>Thủ tục thử nghiệm</b> {IMG}", "service": "TPHT",
@@ -100,7 +100,7 @@ def test_outside_text_is_plain_on_every_kiosk_label(qtbot, make_hub, tcp_printer
         # A QR payload shown back to the citizen (not a slip's UUID: the look-up code is asked for).
         win.go_home(clear=True)
         d.open_lookup()
-        d.on_done("d:qr", True, "<b><img src=x>TAM-BNI-0001")
+        d.on_slip_qr(True, "<b><img src=x>TAM-BNI-0001")
         assert win.page == "lookup_code"
         assert_plain(d.k_hint, "<B><IMG SRC=X>TAM-BNI-0001")
         # The hub's own words on the technician page (a hub that refuses with markup in its message).
@@ -109,7 +109,7 @@ def test_outside_text_is_plain_on_every_kiosk_label(qtbot, make_hub, tcp_printer
         assert status["hub_state"] == "refused"
         win.backend = refused
         try:
-            win.technician.on_status(True, status)
+            win.technician.on_status(status)
             assert_plain(win.technician.t_hub_state, f"<b>Mã sai</b>{IMG}")
         finally:
             win.backend = backend

@@ -17,8 +17,8 @@ from kiosk.app import KioskWindow
 from kiosk.backend import DossierBackend, KioskBackend
 from kiosk.config import hash_pin, parse_kiosk_config
 from kiosk.keyboard import TextField
-from kiosk.qt import QLabel, QPushButton, Qt, QWidget
 from motcua.clock import ManualClock
+from ui.qt import QLabel, QPushButton, Qt, QWidget
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "printer_drivers"))
 from escpos_parse import parse  # noqa: E402
