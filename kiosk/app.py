@@ -20,6 +20,7 @@ from kiosk import texts as T
 from kiosk.backend import DossierBackend, KioskBackend, SiteState, TakeResult
 from kiosk.config import KioskConfig, check_pin
 from kiosk.dossier import DOSSIER_PAGES, DossierScreens
+from kiosk.lookup import LookupScreens
 from kiosk.technician import TechnicianScreens
 from kiosk.ticket import TicketScreens
 from sync.client import HubAuthError
@@ -84,9 +85,11 @@ class KioskWindow(QWidget):
         self.px_per_mm = ((w * w + h * h) ** 0.5) / (config.screen.diagonal_in * 25.4)
         self.kit = TouchKit(px_per_mm=self.px_per_mm, theme=KIOSK, large=config.kiosk.large_text)
         self.dossier: DossierScreens | None = None
+        self.lookup: LookupScreens | None = None
         self._build()
         if dossiers is not None:
             self.dossier = DossierScreens(self, dossiers)
+            self.lookup = LookupScreens(self, dossiers)
             self._retranslate()
         self._timer = QTimer(self)
         self._timer.setInterval(250)
@@ -339,8 +342,9 @@ class KioskWindow(QWidget):
         self._update_clock()
         self._update_services()
         self._update_categories()
-        if self.dossier is not None:
-            self.dossier.retranslate()
+        for screens in (self.dossier, self.lookup):
+            if screens is not None:
+                screens.retranslate()
 
     def _update_clock(self) -> None:
         now = datetime.fromtimestamp(self.clock(), self._tz())
@@ -437,8 +441,9 @@ class KioskWindow(QWidget):
                 self.large = self.config.kiosk.large_text
                 self.kit.restyle_fonts(self)
             self.ticket.clear()
-            if self.dossier is not None:
-                self.dossier.clear()
+            for screens in (self.dossier, self.lookup):
+                if screens is not None:
+                    screens.clear()
         self.show_page("out_of_service" if self.backend.refused is not None else "home")
         self._retranslate()
 

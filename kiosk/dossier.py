@@ -1,4 +1,5 @@
-"""The kiosk's dossier screens: look up a procedure, self-submit a dossier, check a dossier's status.
+"""The kiosk's dossier screens: look up a procedure and self-submit a dossier (checking a dossier's status
+is kiosk.lookup).
 
 Self-submission: procedure → citizen-ID card (camera) or typed → phone, email → each required document
 photographed (the page found and straightened) → how the result is returned → review → sent to the hub
@@ -14,9 +15,9 @@ from datetime import datetime
 from typing import Any
 
 from kiosk import texts as T
-from kiosk.backend import DossierBackend, DossierDraft, SubmitResult, is_uuid, slip_key
+from kiosk.backend import DossierBackend, DossierDraft, SubmitResult
 from kiosk.fee import FeePanel
-from kiosk.host import KioskHost
+from kiosk.host import KioskHost, back_button, run_then_idle
 from kiosk.keyboard import TextField
 from motcua.catalog import search_entries
 from ui.qr import qr_pixmap
@@ -54,9 +55,6 @@ class DossierScreens:
         self.pending_page: Any = None
         self.ask_step = ""
         self.card_polling = False
-        self.lookup_polling = False
-        self.lookup_key = ""
-        """The dossier code typed on the look-up page, while the look-up code is asked for."""
         self.last_result: SubmitResult | None = None
         self._build()
         self._card_timer = QTimer(self.pages["identify"])  # lives as long as the window's pages
@@ -73,33 +71,21 @@ class DossierScreens:
         return lay
 
     def _run(self, op: Callable[[], Any], answer: Callable[[bool, Any], None]) -> None:
-        """op() on the window's worker; answer(ok, result or exception) on the GUI thread, the kiosk no longer busy."""
-        def done(value: Any) -> None:
-            self.host.busy = False
-            answer(True, value)
-
-        def failed(exc: Exception) -> None:
-            self.host.busy = False
-            answer(False, exc)
-
-        self.host.run(op, done, failed)
+        run_then_idle(self.host, op, answer)
 
     def _back(self, target: str = "home") -> QPushButton:
-        b = self.host.kit.button(T.CANCEL(self.host.lang), size=5.5, min_h_mm=16)
-        b.clicked.connect(lambda: self.host.go_home(clear=True) if target == "home" else self.host.show_page(target))
-        return b
+        return back_button(self.host, target)
 
     def _build(self) -> None:
         w, t = self.host, self.host.kit.theme
         lab, btn = w.kit.label, w.kit.button
-        # Home: the three dossier services, in the room the home page left for them.
+        # Home: two of the three dossier services (the third, look-up, is kiosk.lookup's), in the room the
+        # home page left for them.
         self.catalog_button = btn("", size=5.5, color=t.dossier, min_h_mm=20)
         self.submit_button = btn("", size=5.5, color=t.dossier, min_h_mm=20)
-        self.lookup_button = btn("", size=5.5, color=t.dossier, min_h_mm=20)
         self.catalog_button.clicked.connect(lambda: self.open_catalog(submit=False))
         self.submit_button.clicked.connect(lambda: self.open_catalog(submit=True))
-        self.lookup_button.clicked.connect(self.open_lookup)
-        for b in (self.catalog_button, self.submit_button, self.lookup_button):
+        for b in (self.catalog_button, self.submit_button):
             w.add_home_button(b)
 
         lay = self._page("catalog")
@@ -255,55 +241,12 @@ class DossierScreens:
         lay.addWidget(self.s_qr, 1)
         lay.addWidget(self.s_done)
 
-        lay = self._page("lookup")
-        self.l_title = lab("", size=7, bold=True, color=t.accent)
-        self.l_hint = lab("", size=5, color=t.muted)
-        self.l_msg = lab("", size=5.5, bold=True, color=t.warn)
-        self.l_field = TextField(button=btn, label=lab, mode="plain", max_len=64)
-        self.l_go = btn("", size=6.5, color=t.ok, min_h_mm=20)
-        self.l_go.clicked.connect(lambda: self.lookup(self.l_field.text()))
-        lay.addWidget(self.l_title)
-        lay.addWidget(self.l_hint)
-        lay.addWidget(self.l_msg)
-        lay.addStretch(1)
-        lay.addWidget(self.l_field)
-        lay.addWidget(self.l_go)
-        lay.addWidget(self._back())
-
-        # A typed dossier code alone reveals nothing (codes are sequential): the slip's look-up code goes with it.
-        lay = self._page("lookup_code")
-        self.k_title = lab("", size=7, bold=True, color=t.accent)
-        self.k_hint = lab("", size=5, color=t.muted)
-        self.k_msg = lab("", size=5.5, bold=True, color=t.warn)
-        self.k_field = TextField(button=btn, label=lab, mode="plain", max_len=8)
-        self.k_go = btn("", size=6.5, color=t.ok, min_h_mm=20)
-        self.k_go.clicked.connect(lambda: self.lookup(self.lookup_key, self.k_field.text()))
-        for x in (self.k_title, self.k_hint, self.k_msg):
-            lay.addWidget(x)
-        lay.addStretch(1)
-        lay.addWidget(self.k_field)
-        lay.addWidget(self.k_go)
-        lay.addWidget(self._back("lookup"))
-
-        lay = self._page("lookup_result")
-        self.lr_code = lab("", size=7.5, bold=True, color=t.accent)
-        self.lr_proc = lab("", size=6.5)
-        self.lr_status = lab("", size=7, bold=True, color=t.ok)
-        self.lr_due = lab("", size=6.5)
-        self.lr_timeline = lab("", size=6, align=Qt.AlignmentFlag.AlignLeft)
-        self.lr_age = lab("", size=5, bold=True, color=t.warn)
-        for x in (self.lr_code, self.lr_proc, self.lr_status, self.lr_due, self.lr_timeline, self.lr_age):
-            lay.addWidget(x)
-        lay.addStretch(1)
-        lay.addWidget(self._back())
-
     # ------------------------------------------------------------------ texts
     def retranslate(self) -> None:
         """Texts in the window's language."""
         lang = self.host.lang
         self.catalog_button.setText(T.BTN_CATALOG(lang))
         self.submit_button.setText(T.BTN_SUBMIT(lang))
-        self.lookup_button.setText(T.BTN_LOOKUP(lang))
         self.c_title.setText(T.SUBMIT_PICK(lang) if self.submit_mode else T.CATALOG_TITLE(lang))
         self.c_empty.setText(T.CATALOG_HINT(lang))
         self.p_submit.setText(T.SUBMIT_HERE(lang))
@@ -324,11 +267,6 @@ class DossierScreens:
         self.r_send.setText(T.SEND(lang))
         self.s_title.setText(T.SUBMITTED_TITLE(lang))
         self.s_done.setText(T.DONE(lang))
-        self.l_title.setText(T.LOOKUP_TITLE(lang))
-        self.l_hint.setText(T.LOOKUP_HINT(lang) if self.backend.camera is not None else T.LOOKUP_HINT_TYPE(lang))
-        self.l_go.setText(T.LOOKUP_GO(lang))
-        self.k_title.setText(T.LOOKUP_CODE_TITLE(lang))
-        self.k_go.setText(T.LOOKUP_GO(lang))
         for b in self.pages["catalog"].findChildren(QPushButton) + self.pages["procedure"].findChildren(QPushButton):
             if b.text() in (T.CANCEL.vi, T.CANCEL.en):
                 b.setText(T.CANCEL(lang))
@@ -446,17 +384,8 @@ class DossierScreens:
         if self.card_polling and self.host.page == "identify":
             self.host.busy = True
             self._run(self.backend.read_card, lambda ok, scan: self.on_card(scan if ok else None))
-        elif self.lookup_polling and self.host.page == "lookup":
-            self.host.busy = True
-            self._run(self._read_slip_qr, self.on_slip_qr)
         else:
             self._card_timer.stop()
-
-    def _read_slip_qr(self) -> str | None:
-        scan = self.backend.read_card(frames=3)
-        if scan is not None and scan.kind == "text":
-            return str(scan.text)
-        return None
 
     def on_card(self, scan: Any) -> None:
         """A card (or a bad card) seen by the camera."""
@@ -641,85 +570,12 @@ class DossierScreens:
         self.draft = None  # personal data leaves memory; the screen keeps only the code until "Xong"
         self.host.show_page("submitted")
 
-    # ------------------------------------------------------------------ look-up
-    def open_lookup(self) -> None:
-        """Check a dossier: type its code or show the slip's QR to the camera."""
-        self.l_field.clear()
-        self.l_msg.setText("")
-        self.retranslate()
-        self.host.show_page("lookup")
-        if self.backend.camera is not None:
-            self.lookup_polling = True
-            self._card_timer.start()
-
-    def lookup(self, key: str, lookup_code: str | None = None) -> None:
-        """Ask the hub (or the kiosk's memory of the last answer): by the slip's QR at once; by a typed code
-        only with the look-up code printed beside it (asked for on its own page)."""
-        key = slip_key(key)
-        lang = self.host.lang
-        if len(key) < 6 or self.host.busy:
-            self.l_msg.setText(T.LOOKUP_SHORT(lang))
-            return
-        self.lookup_polling = False
-        if not is_uuid(key) and lookup_code is None:
-            self._ask_lookup_code(key)
-            return
-        if lookup_code is not None and len(lookup_code.strip()) < 6:
-            self.k_msg.setText(T.LOOKUP_CODE_SHORT(lang))
-            return
-        self.host.busy = True
-        msg = self.k_msg if lookup_code is not None else self.l_msg
-        msg.setText(T.LOOKUP_WORKING(lang))
-        self._run(lambda: self.backend.lookup(key, lookup_code or ""), self.on_lookup)
-
-    def _ask_lookup_code(self, key: str) -> None:
-        self.lookup_key = key
-        self.k_field.clear()
-        self.k_msg.setText("")
-        self.k_hint.setText(T.LOOKUP_CODE_HINT(self.host.lang, code=key))
-        self.host.show_page("lookup_code")
-
-    def on_lookup(self, ok: bool, value: Any) -> None:
-        """Show a dossier's status timeline, or why not."""
-        from sync.client import HubError, HubUnavailable
-
-        lang = self.host.lang
-        if not ok:
-            msg = self.k_msg if self.host.page == "lookup_code" else self.l_msg
-            if isinstance(value, HubError) and value.status == 429:
-                msg.setText(T.LOOKUP_BUSY(lang))
-            elif isinstance(value, HubUnavailable):
-                msg.setText(T.LOOKUP_OFFLINE_NONE(lang))
-            elif self.host.page == "lookup_code":
-                msg.setText(T.LOOKUP_WRONG(lang))
-            else:
-                msg.setText(T.LOOKUP_NOT_FOUND(lang))
-            return
-        view, age = value
-        self.lr_code.setText(str(view.get("code")))
-        self.lr_proc.setText(str(view.get("procedure_name") or view.get("procedure", "")))
-        self.lr_status.setText(STATUS.get(str(view.get("status")), T.ST_SUBMITTED)(lang))
-        self.lr_due.setText(T.DUE(lang, when=when_text(view.get("due_at"))))
-        steps = [f"• {STATUS.get(s['status'], T.ST_SUBMITTED)(lang)} — {when_text(s.get('at'))}"
-                 for s in view.get("timeline") or []]
-        self.lr_timeline.setText("\n".join(steps))
-        if age is not None:
-            self.lr_age.setText(T.LOOKUP_OFFLINE_AGE(lang, minutes=max(1, round(age / 60))))
-        else:
-            self.lr_age.setText("")
-        self.host.show_page("lookup_result")
-
     # ------------------------------------------------------------------ worker results and reset
     def _on_catalog(self, ok: bool, _value: Any) -> None:
         if ok:
             self._show_results()
         else:
             self.c_empty.setText(T.CATALOG_OFFLINE(self.host.lang))
-
-    def on_slip_qr(self, ok: bool, value: Any) -> None:
-        """What the camera read off a slip on the look-up page (a dossier's code or id), or why it could not."""
-        if ok and value:
-            self.lookup(str(value))
 
     def clear(self) -> None:
         """Forget the citizen (idle reset, "Xong"): the draft, the last dossier and its slip, typed text,
@@ -728,17 +584,15 @@ class DossierScreens:
         self.pending_page = None
         self.last_result = None
         self.procedure = None
-        self.lookup_key = ""
         self.ask_step = ""
         self.doc_index = 0
-        self.card_polling = self.lookup_polling = False
+        self.card_polling = False
         self._card_timer.stop()
-        for f in (*self.fields.values(), self.c_search, self.l_field, self.k_field):
+        for f in (*self.fields.values(), self.c_search):
             f.clear()
         for lab in (self.d_preview, self.s_qr, self.s_code, self.s_lookup, self.s_due, self.s_printed,
-                    self.s_provisional, self.lr_code, self.lr_proc, self.lr_status, self.lr_due, self.lr_timeline,
-                    self.lr_age, self.r_body, self.r_msg, self.a_hint, self.a_msg, self.i_msg, self.l_msg, self.k_msg,
-                    self.k_hint, self.p_name, self.p_facts, self.p_docs, self.d_name, self.d_msg):
+                    self.s_provisional, self.r_body, self.r_msg, self.a_hint, self.a_msg, self.i_msg, self.p_name,
+                    self.p_facts, self.p_docs, self.d_name, self.d_msg):
             lab.clear()
         self.s_fee.clear()
         self.backend.forget()

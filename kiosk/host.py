@@ -1,9 +1,12 @@
-"""What the kiosk's screens (dossier, fee, ticket, technician) may use of the window: this protocol, and
-nothing else — no private helpers of the window, and no import of kiosk.app (which imports them)."""
+"""What the kiosk's screens (ticket, dossier, look-up, technician) may use of the window: this protocol, and
+nothing else — no private helpers of the window, and no import of kiosk.app (which imports them); with two
+helpers over it that the dossier screens share."""
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
+
+from kiosk import texts as T
 
 if TYPE_CHECKING:
     from kiosk.backend import KioskBackend
@@ -47,3 +50,24 @@ class KioskHost(Protocol):
 
     def exit_to_desktop(self) -> None:
         """Close the kiosk (the technician, after the PIN)."""
+
+
+def run_then_idle(host: KioskHost, op: Callable[[], Any], answer: Callable[[bool, Any], None]) -> None:
+    """op() on the window's worker; then, on the GUI thread, the kiosk is no longer busy and
+    answer(ok, result or exception) runs (the dossier screens' operations: a touch waits for them)."""
+    def done(value: Any) -> None:
+        host.busy = False
+        answer(True, value)
+
+    def failed(exc: Exception) -> None:
+        host.busy = False
+        answer(False, exc)
+
+    host.run(op, done, failed)
+
+
+def back_button(host: KioskHost, target: str = "home") -> QPushButton:
+    """"Huỷ" / "Cancel": back to a page, or home forgetting the citizen."""
+    b = host.kit.button(T.CANCEL(host.lang), size=5.5, min_h_mm=16)
+    b.clicked.connect(lambda: host.go_home(clear=True) if target == "home" else host.show_page(target))
+    return b

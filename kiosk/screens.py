@@ -203,14 +203,16 @@ def capture_dossier_screens(out: Path, *, hub_url: str, token: str, clock: Calla
             written.append(out / "slip-kiosk.png")
         if result.dossier is not None:
             win.go_home(clear=True)
-            d.open_lookup()
-            d._card_timer.stop()  # noqa: SLF001
+            lk = win.lookup
+            assert lk is not None
+            lk.open_lookup()
+            lk._qr_timer.stop()  # noqa: SLF001
             code = str(result.dossier["code"])
-            d._ask_lookup_code(code)  # noqa: SLF001 - a typed code: the slip's look-up code is asked for
+            lk._ask_lookup_code(code)  # noqa: SLF001 - a typed code: the slip's look-up code is asked for
             for ch in str(result.dossier.get("lookup_code", "")).lower():
-                d.k_field.press(ch)
+                lk.k_field.press(ch)
             shot("9-lookup-code")
-            d.on_lookup(True, dossiers.lookup(lookup_key or code, str(result.dossier.get("lookup_code", ""))))
+            lk.on_lookup(True, dossiers.lookup(lookup_key or code, str(result.dossier.get("lookup_code", ""))))
             shot("9-lookup")
     finally:
         _dispose(win, backend)

@@ -44,7 +44,6 @@ ALLOWED_LONG: dict[str, int] = {
     "printer_drivers.connection": 810,
     "sync.store": 860,
     "sync.central.store": 730,
-    "kiosk.dossier": 750,
 }
 
 

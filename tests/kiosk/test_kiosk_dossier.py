@@ -185,35 +185,33 @@ def test_lookup_online_then_offline(kiosk_with_central, qtbot, tmp_path) -> None
     official = store.dossier(sent["id"])["code"]
     store.set_status(official, "processing")
     qtbot.waitUntil(lambda: client.dossier(sent["id"])["status"] == "processing", timeout=20000)
-    d = win.dossier
-
     def look_up(code: str, lookup_code: str) -> None:
-        click(qtbot, d.lookup_button)
-        type_keys(qtbot, d.l_field, code.lower())
-        click(qtbot, d.l_go)
+        click(qtbot, win.lookup.lookup_button)
+        type_keys(qtbot, win.lookup.l_field, code.lower())
+        click(qtbot, win.lookup.l_go)
         # A typed code alone reveals nothing: the kiosk asks for the look-up code printed beside it.
-        assert win.page == "lookup_code" and code.upper() in d.k_hint.text()
-        type_keys(qtbot, d.k_field, lookup_code.lower())
-        click(qtbot, d.k_go)
+        assert win.page == "lookup_code" and code.upper() in win.lookup.k_hint.text()
+        type_keys(qtbot, win.lookup.k_field, lookup_code.lower())
+        click(qtbot, win.lookup.k_go)
 
     look_up(official, "ACDEFG" if sent["lookup_code"] != "ACDEFG" else "ACDEFH")
-    qtbot.waitUntil(lambda: "không đúng" in d.k_msg.text(), timeout=10000)
-    assert win.page == "lookup_code" and d.lr_code.text() == ""
+    qtbot.waitUntil(lambda: "không đúng" in win.lookup.k_msg.text(), timeout=10000)
+    assert win.page == "lookup_code" and win.lookup.lr_code.text() == ""
     win.go_home(clear=True)
     look_up(official, sent["lookup_code"])
     qtbot.waitUntil(lambda: win.page == "lookup_result", timeout=10000)
-    assert d.lr_code.text() == official and d.lr_status.text() == "Đang giải quyết"
-    assert "Đã tiếp nhận" in d.lr_timeline.text() and d.lr_age.text() == ""
+    assert win.lookup.lr_code.text() == official and win.lookup.lr_status.text() == "Đang giải quyết"
+    assert "Đã tiếp nhận" in win.lookup.lr_timeline.text() and win.lookup.lr_age.text() == ""
     # The hub goes away: the kiosk shows the last answer it had, with its age — to the same code and
     # look-up code only.
     win.go_home(clear=True)
     hub.stop()
     look_up(official, sent["lookup_code"])
     qtbot.waitUntil(lambda: win.page == "lookup_result", timeout=15000)
-    assert d.lr_status.text() == "Đang giải quyết" and "Mất kết nối" in d.lr_age.text()
+    assert win.lookup.lr_status.text() == "Đang giải quyết" and "Mất kết nối" in win.lookup.lr_age.text()
     win.go_home(clear=True)
     look_up(official, "ACDEFG" if sent["lookup_code"] != "ACDEFG" else "ACDEFH")
-    qtbot.waitUntil(lambda: "chưa có thông tin" in d.k_msg.text(), timeout=15000)
+    qtbot.waitUntil(lambda: "chưa có thông tin" in win.lookup.k_msg.text(), timeout=15000)
     assert win.page == "lookup_code"
     # What the kiosk keeps on its disk for that: the status, not the applicant.
     import sqlite3
@@ -224,4 +222,4 @@ def test_lookup_online_then_offline(kiosk_with_central, qtbot, tmp_path) -> None
     # A code it never saw: a clear message.
     win.go_home(clear=True)
     look_up("tam-x-000000-0009", "ACDEFG")
-    qtbot.waitUntil(lambda: "chưa có thông tin" in d.k_msg.text(), timeout=15000)
+    qtbot.waitUntil(lambda: "chưa có thông tin" in win.lookup.k_msg.text(), timeout=15000)

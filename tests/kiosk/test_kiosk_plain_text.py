@@ -99,10 +99,10 @@ def test_outside_text_is_plain_on_every_kiosk_label(qtbot, make_hub, tcp_printer
         assert_plain(d.p_docs, f"<b>Tờ khai</b>{IMG}")
         # A QR payload shown back to the citizen (not a slip's UUID: the look-up code is asked for).
         win.go_home(clear=True)
-        d.open_lookup()
-        d.on_slip_qr(True, "<b><img src=x>TAM-BNI-0001")
+        win.lookup.open_lookup()
+        win.lookup.on_slip_qr(True, "<b><img src=x>TAM-BNI-0001")
         assert win.page == "lookup_code"
-        assert_plain(d.k_hint, "<B><IMG SRC=X>TAM-BNI-0001")
+        assert_plain(win.lookup.k_hint, "<B><IMG SRC=X>TAM-BNI-0001")
         # The hub's own words on the technician page (a hub that refuses with markup in its message).
         refused = KioskBackend(config(refusing_hub, "kiosk_wrong-token", "dummy:", str(tmp_path / "cache2.db")))
         status = refused.technician_status()

@@ -182,16 +182,15 @@ def test_idle_reset_forgets_a_half_entered_dossier(kiosk, qtbot, clock: ManualCl
 
 def test_lookup_with_the_status_view_then_idle_reset(kiosk, qtbot, clock: ManualClock) -> None:  # noqa: ANN001
     win, hub, _ = kiosk
-    d = win.dossier
     sent = hub.client("counter").submit_dossier({
         "procedure": "DD.03", "applicant": {"name": "Trần Văn Đại", "id_number": "001203004567", "phone": "0987654321"}})
-    click(qtbot, d.lookup_button)
-    type_keys(qtbot, d.l_field, sent["code"])
-    click(qtbot, d.l_go)
-    type_keys(qtbot, d.k_field, sent["lookup_code"])
-    click(qtbot, d.k_go)
+    click(qtbot, win.lookup.lookup_button)
+    type_keys(qtbot, win.lookup.l_field, sent["code"])
+    click(qtbot, win.lookup.l_go)
+    type_keys(qtbot, win.lookup.k_field, sent["lookup_code"])
+    click(qtbot, win.lookup.k_go)
     qtbot.waitUntil(lambda: win.page == "lookup_result", timeout=10000)
-    assert d.lr_code.text() == sent["code"] and d.lr_status.text() == "Đã nộp tại trung tâm"
+    assert win.lookup.lr_code.text() == sent["code"] and win.lookup.lr_status.text() == "Đã nộp tại trung tâm"
     needles = ["Trần Văn Đại", "001203004567", "0987654321"]
     assert leftovers(win, needles) == []  # the kiosk never received them
     assert leftovers(win, [sent["code"], sent["lookup_code"]])
