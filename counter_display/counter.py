@@ -39,6 +39,7 @@ from ui.qt import (
     Signal,
 )
 from ui.theme import PANEL
+from ui.widgets import big_button, heading
 from ui.worker import Worker
 
 from . import texts
@@ -150,8 +151,7 @@ class CounterPanel(QWidget):
     def _pin_page(self, family: str) -> QWidget:
         page = QWidget()
         lay = QVBoxLayout(page)
-        title = QLabel(texts.PANEL_TITLE.format(counter=self.number).vi)
-        title.setFont(QFont(family, 22, QFont.Weight.Bold))
+        title = heading(texts.PANEL_TITLE.format(counter=self.number).vi, family=family, pt=22)
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         lay.addStretch(1)
         lay.addWidget(title)
@@ -180,8 +180,7 @@ class CounterPanel(QWidget):
         lay = QVBoxLayout(page)
         lay.setSpacing(6)
         top = QHBoxLayout()
-        self.title = QLabel(texts.PANEL_TITLE.format(counter=self.number).vi)
-        self.title.setFont(QFont(family, 14, QFont.Weight.Bold))
+        self.title = heading(texts.PANEL_TITLE.format(counter=self.number).vi, family=family, pt=14)
         top.addWidget(self.title, 1)
         self.offline = QLabel(texts.PANEL_OFFLINE.vi)
         self.offline.setObjectName("offline")
@@ -222,18 +221,14 @@ class CounterPanel(QWidget):
         grid.setSpacing(6)
         self.buttons: dict[str, QPushButton] = {}
         for i, (name, text, key) in enumerate(self.ACTIONS):
-            b = QPushButton(f"{text.vi} ({key})\n{text.en}")
-            b.setObjectName(name)
-            b.setMinimumHeight(52)
+            b = big_button(f"{text.vi} ({key})\n{text.en}", name=name)
             b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             b.clicked.connect(lambda _=False, n=name: self.act(n))
             grid.addWidget(b, i // 2, i % 2, 1, 2 if name == "call" else 1)
             self.buttons[name] = b
             sc = QShortcut(QKeySequence(key), self)
             sc.activated.connect(lambda n=name: self.act(n))
-        self.receive_button = QPushButton(f"{texts.PANEL_RECEIVE.vi} (F8)\n{texts.PANEL_RECEIVE.en}")
-        self.receive_button.setObjectName("receive")
-        self.receive_button.setMinimumHeight(52)
+        self.receive_button = big_button(f"{texts.PANEL_RECEIVE.vi} (F8)\n{texts.PANEL_RECEIVE.en}", name="receive")
         self.receive_button.clicked.connect(self.open_receive)
         grid.addWidget(self.receive_button, len(self.ACTIONS) // 2 + 1, 0, 1, 2)
         QShortcut(QKeySequence("F8"), self).activated.connect(self.open_receive)

@@ -37,6 +37,7 @@ from ui.qt import (
     Signal,
 )
 from ui.theme import PANEL
+from ui.widgets import heading
 
 from . import texts
 from .intake import Received
@@ -184,8 +185,7 @@ class FeeBox(QFrame):
         # A window of its own, owned by the form: it goes when the panel goes.
         self.citizen = CitizenFeeScreen(form.family, counter=counter_name, parent=parent)
         lay = QVBoxLayout(self)
-        self.title = QLabel("")
-        self.title.setFont(QFont(form.family, 14, QFont.Weight.Bold))
+        self.title = heading("", family=form.family, pt=14)
         lay.addWidget(self.title)
         self.status = QLabel("")
         self.status.setWordWrap(True)

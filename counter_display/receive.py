@@ -44,6 +44,7 @@ from ui.qt import (
     plain_rich,
 )
 from ui.theme import PANEL
+from ui.widgets import big_button, heading
 
 from . import texts
 from .fee import FeeBox  # the fee step (thu phí), when the procedure has a fee
@@ -128,8 +129,7 @@ class ReceiveForm(QWidget):
         lay = QVBoxLayout(page)
         lay.setContentsMargins(0, 0, 0, 0)
         top = QHBoxLayout()
-        title = QLabel(texts.RECEIVE_TITLE.vi)
-        title.setFont(QFont(self.family, 15, QFont.Weight.Bold))
+        title = heading(texts.RECEIVE_TITLE.vi, family=self.family, pt=15)
         top.addWidget(title, 1)
         self.ticket_label = QLabel("")
         top.addWidget(self.ticket_label)
@@ -232,9 +232,8 @@ class ReceiveForm(QWidget):
         buttons = QHBoxLayout()
         self.cancel_button = QPushButton(f"{texts.RECEIVE_CANCEL.vi} (Esc)")
         self.cancel_button.clicked.connect(self.close_form)
-        self.submit_button = QPushButton(f"{texts.RECEIVE_SUBMIT.vi} (Ctrl+Enter)")
-        self.submit_button.setObjectName("complete")
-        self.submit_button.setMinimumHeight(44)
+        self.submit_button = big_button(f"{texts.RECEIVE_SUBMIT.vi} (Ctrl+Enter)", name="complete",
+                                        min_h=PANEL.form_button_h)
         self.submit_button.clicked.connect(self.submit)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.submit_button, 1)
@@ -244,9 +243,7 @@ class ReceiveForm(QWidget):
     def _done_page(self) -> QWidget:
         page = QWidget()
         lay = QVBoxLayout(page)
-        head = QLabel(f"✔ {texts.RECEIVE_DONE.vi}")
-        head.setFont(QFont(self.family, 16, QFont.Weight.Bold))
-        head.setStyleSheet(f"color: {PANEL.ok};")
+        head = heading(f"✔ {texts.RECEIVE_DONE.vi}", family=self.family, pt=16, color=PANEL.ok)
         lay.addWidget(head)
         card = QFrame()
         card.setObjectName("card")
@@ -298,7 +295,7 @@ class ReceiveForm(QWidget):
         self.back_button = QPushButton(texts.RECEIVE_BACK.vi)
         self.back_button.clicked.connect(self.close_form)
         for b in (self.reprint_button, self.new_button, self.back_button):
-            b.setMinimumHeight(44)
+            b.setMinimumHeight(PANEL.form_button_h)
             row.addWidget(b)
         lay.addLayout(row)
         return page

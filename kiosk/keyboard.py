@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from motcua.telex import telex
 from ui.qt import QGridLayout, QLabel, QPushButton, QSizePolicy, Qt, QVBoxLayout, QWidget, Signal
+from ui.theme import KIOSK
 
 LETTER_ROWS = ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm")
 DIGIT_ROWS = ("123", "456", "789")
@@ -34,7 +35,7 @@ class TextField(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         self.display = label("", size=7, bold=True)
         self.display.setObjectName("field_display")
-        self.display.setStyleSheet("background: white; color: #0b2a4a; border-radius: 10px; padding: 10px;")
+        self.display.setStyleSheet(f"background: {KIOSK.field_bg}; color: {KIOSK.bg}; border-radius: 10px; padding: 10px;")
         self.display.setMinimumHeight(60)
         lay.addWidget(self.display)
         grid = QGridLayout()
