@@ -31,6 +31,7 @@ from ui.qt import (
     QWidget,
     Signal,
     multimedia,
+    video_widget,
 )
 from ui.theme import BOARD
 
@@ -449,15 +450,13 @@ class GuidePlayer(QObject):
             self.timer.start(int(self.settings.image_s * 1000))
 
     def _play_video(self, item: str) -> None:
-        from PySide6.QtMultimediaWidgets import QVideoWidget
-
         mm = self._mm
         assert mm is not None
         if self._player is None:
             self._player = mm.QMediaPlayer(self)
             self._audio = mm.QAudioOutput(self)
             self._player.setAudioOutput(self._audio)
-            self._video = QVideoWidget(self.view)
+            self._video = video_widget(self.view)
             self._player.setVideoOutput(self._video)
             self._player.mediaStatusChanged.connect(self._status)
             self._player.errorOccurred.connect(lambda *_: self.timer.start(1000))

@@ -7,8 +7,8 @@ import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CODE = ("motcua", "sync", "printer_drivers", "scanners", "kiosk", "counter_display", "diagnostics", "demo", "bench",
-        "tests", "docs")
+CODE = ("motcua", "sync", "printer_drivers", "scanners", "ui", "kiosk", "counter_display", "diagnostics", "demo",
+        "bench", "tests", "docs")
 
 
 def sources() -> list[Path]:
