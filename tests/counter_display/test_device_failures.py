@@ -172,7 +172,8 @@ def test_board_screenshot_fetches_the_hub_state(hub: RunningHub, tmp_path: Path,
 
     def run(token: str, out: str) -> tuple[int, QImage]:
         cfg = tmp_path / f"{out}.toml"
-        cfg.write_text(f'[hub]\nurl = "{hub_url}"\ntoken = "{token}"\ntimeout_s = 2\n[board]\n'
+        # a generous timeout: on a loaded machine the hub may take more than 2 s to answer the snapshot
+        cfg.write_text(f'[hub]\nurl = "{hub_url}"\ntoken = "{token}"\ntimeout_s = 10\n[board]\n'
                        f'cache_dir = "cache-{out}"\n[announcer]\nenabled = false\n', encoding="utf-8")
         code = board_main.main(["--config", str(cfg), "--screenshot", str(tmp_path / f"{out}.png")])
         return code, QImage(str(tmp_path / f"{out}.png"))
