@@ -6,7 +6,6 @@ before anyone is told about it. All methods must be called from one thread (the 
 """
 from __future__ import annotations
 
-import enum
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -15,29 +14,11 @@ from typing import Any
 
 from motcua.clock import Clock, iso
 from motcua.config import Counter, Service, SiteConfig
+from motcua.contract import CounterState, EventType, TicketStatus
 from motcua.waitlist import ServiceQueue as _ServiceQueue
-
-
-class TicketStatus(str, enum.Enum):
-    """Where a ticket is in its day."""
-
-    WAITING = "waiting"
-    CALLED = "called"
-    SKIPPED = "skipped"
-    DONE = "done"
-    EXPIRED = "expired"
-
 
 ACTIVE_STATUSES = frozenset({TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SKIPPED})
 FINAL_STATUSES = frozenset({TicketStatus.DONE, TicketStatus.EXPIRED})
-
-
-class CounterState(str, enum.Enum):
-    """A counter's state today."""
-
-    CLOSED = "closed"
-    OPEN = "open"
-    PAUSED = "paused"
 
 
 class QueueError(Exception):
@@ -95,7 +76,7 @@ class Event:
 
     seq: int
     id: str
-    type: str
+    type: EventType
     at: float
     data: dict[str, Any]
 
@@ -208,7 +189,7 @@ class QueueEngine:
         """The local date (ISO) of a timestamp."""
         return datetime.fromtimestamp(ts, self.tz).date().isoformat()
 
-    def _event(self, type_: str, at: float, data: dict[str, Any]) -> Event:
+    def _event(self, type_: EventType, at: float, data: dict[str, Any]) -> Event:
         ev = Event(seq=self.next_seq, id=str(uuid.uuid4()), type=type_, at=at, data=data)
         self.next_seq += 1
         return ev
@@ -311,7 +292,7 @@ class QueueEngine:
         for c in self.counters.values():
             c.day = today
             c.changed_at = now
-        ev = self._event("day.started", now, {"day": today, "previous_day": previous or None,
+        ev = self._event(EventType.DAY_STARTED, now, {"day": today, "previous_day": previous or None,
                                               "expired": len(expired)})
         return Change(event=ev, tickets=expired, counters=list(self.counters.values()))
 
@@ -384,7 +365,7 @@ class QueueEngine:
         if request_id:
             self.by_request[request_id] = t
         self.queues[service].add(t)
-        ev = self._event("ticket.issued", now, {"ticket": self.view(t)})
+        ev = self._event(EventType.TICKET_ISSUED, now, {"ticket": self.view(t)})
         return Change(event=ev, tickets=[t], ticket=t)
 
     # ----------------------------------------------------------------- counters
@@ -410,7 +391,7 @@ class QueueEngine:
             return best_p
         return best_w
 
-    def _finish_current(self, c: CounterStatus, now: float, *, status: TicketStatus, etype: str) -> Change | None:
+    def _finish_current(self, c: CounterStatus, now: float, *, status: TicketStatus, etype: EventType) -> Change | None:
         if c.current is None:
             return None
         t = self.tickets.get(c.current)
@@ -427,7 +408,7 @@ class QueueEngine:
         ev = self._event(etype, now, {"ticket": self.view(t), "counter": c.number})
         return Change(event=ev, tickets=[t], counters=[c], ticket=t)
 
-    def _call(self, c: CounterStatus, t: Ticket, now: float, *, etype: str = "ticket.called") -> Change:
+    def _call(self, c: CounterStatus, t: Ticket, now: float, *, etype: EventType = EventType.TICKET_CALLED) -> Change:
         if t.status == TicketStatus.WAITING:
             self.queues[t.service].remove(t)
         t.status = TicketStatus.CALLED
@@ -459,7 +440,7 @@ class QueueEngine:
             raise QueueError("counter_paused", f"Quầy {counter} đang tạm dừng / the counter is paused")
         now = self._now()
         changes: list[Change] = []
-        done = self._finish_current(c, now, status=TicketStatus.DONE, etype="ticket.completed")
+        done = self._finish_current(c, now, status=TicketStatus.DONE, etype=EventType.TICKET_COMPLETED)
         if done:
             changes.append(done)
         t = self._choose(cfg, c, now)
@@ -468,7 +449,7 @@ class QueueEngine:
         elif c.state == CounterState.CLOSED:
             c.state = CounterState.OPEN
             c.changed_at = now
-            changes.append(Change(event=self._event("counter.opened", now, {"counter": self.counter_view(c)}),
+            changes.append(Change(event=self._event(EventType.COUNTER_OPENED, now, {"counter": self.counter_view(c)}),
                                   counters=[c]))
         return changes
 
@@ -484,7 +465,7 @@ class QueueEngine:
         c, t = self._current(counter)
         now = self._now()
         t.recalls += 1
-        ev = self._event("ticket.recalled", now, {"ticket": self.view(t), "counter": c.number})
+        ev = self._event(EventType.TICKET_RECALLED, now, {"ticket": self.view(t), "counter": c.number})
         self.recent_calls.append({"display": t.display, "counter": c.number, "service": t.service,
                                   "at": iso(now, self.tz), "ticket_id": t.id, "recall": True,
                                   **({"test": True} if t.test else {})})
@@ -494,14 +475,14 @@ class QueueEngine:
     def skip(self, counter: int) -> Change:
         """Bỏ qua (vắng mặt): the citizen did not come; the ticket can be brought back today."""
         c, _ = self._current(counter)
-        change = self._finish_current(c, self._now(), status=TicketStatus.SKIPPED, etype="ticket.skipped")
+        change = self._finish_current(c, self._now(), status=TicketStatus.SKIPPED, etype=EventType.TICKET_SKIPPED)
         assert change is not None
         return change
 
     def complete(self, counter: int) -> Change:
         """Hoàn thành: the citizen has been served."""
         c, _ = self._current(counter)
-        change = self._finish_current(c, self._now(), status=TicketStatus.DONE, etype="ticket.completed")
+        change = self._finish_current(c, self._now(), status=TicketStatus.DONE, etype=EventType.TICKET_COMPLETED)
         assert change is not None
         return change
 
@@ -522,7 +503,7 @@ class QueueEngine:
         t.called_at = None
         t.transfers += 1
         self.queues[service].add(t)
-        ev = self._event("ticket.transferred", now, {"ticket": self.view(t), "counter": c.number,
+        ev = self._event(EventType.TICKET_TRANSFERRED, now, {"ticket": self.view(t), "counter": c.number,
                                                      "from_service": old, "to_service": service})
         return Change(event=ev, tickets=[t], counters=[c], ticket=t)
 
@@ -534,7 +515,7 @@ class QueueEngine:
         now = self._now()
         c.state = CounterState.PAUSED
         c.changed_at = now
-        ev = self._event("counter.paused", now, {"counter": self.counter_view(c)})
+        ev = self._event(EventType.COUNTER_PAUSED, now, {"counter": self.counter_view(c)})
         return Change(event=ev, counters=[c])
 
     def resume(self, counter: int) -> Change:
@@ -545,7 +526,7 @@ class QueueEngine:
         now = self._now()
         c.state = CounterState.OPEN
         c.changed_at = now
-        ev = self._event("counter.resumed", now, {"counter": self.counter_view(c)})
+        ev = self._event(EventType.COUNTER_RESUMED, now, {"counter": self.counter_view(c)})
         return Change(event=ev, counters=[c])
 
     def find(self, *, ticket_id: str | None = None, display: str | None = None,
@@ -581,7 +562,7 @@ class QueueEngine:
         changes: list[Change] = []
         if c.current == t.id:
             raise QueueError("not_callable", "Số này đang được phục vụ / already being served")
-        done = self._finish_current(c, now, status=TicketStatus.DONE, etype="ticket.completed")
+        done = self._finish_current(c, now, status=TicketStatus.DONE, etype=EventType.TICKET_COMPLETED)
         if done:
             changes.append(done)
         changes.append(self._call(c, t, now))
@@ -600,7 +581,7 @@ class QueueEngine:
         t.called_at = None
         t.finished_at = None
         self.queues[t.service].add(t)
-        ev = self._event("ticket.restored", now, {"ticket": self.view(t), "counter": counter})
+        ev = self._event(EventType.TICKET_RESTORED, now, {"ticket": self.view(t), "counter": counter})
         return Change(event=ev, tickets=[t], ticket=t)
 
     # ----------------------------------------------------------------- commissioning and reload
@@ -609,7 +590,7 @@ class QueueEngine:
         self.commissioning = on
         now = self._now()
         tickets, counters = ([], []) if on else self._expire_test_tickets(now)
-        ev = self._event("site.changed", now, {"changed": ["commissioning"], "commissioning": on,
+        ev = self._event(EventType.SITE_CHANGED, now, {"changed": ["commissioning"], "commissioning": on,
                                                "expired": len(tickets)})
         return Change(event=ev, tickets=tickets, counters=counters)
 
@@ -666,10 +647,10 @@ class QueueEngine:
                  "details": details or {}, **(extra or {})}
         if fault is None:
             self.device_faults.pop(device, None)
-            etype = "device.ok"
+            etype = EventType.DEVICE_OK
         else:
             self.device_faults[device] = entry
-            etype = "device.fault"
+            etype = EventType.DEVICE_FAULT
         return Change(event=self._event(etype, now, {"device": entry}))
 
     # ----------------------------------------------------------------- board

@@ -33,21 +33,20 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import orjson
 import requests
 
+from motcua.clock import Clock
+from motcua.contract import EventType
 from sync.central import IDENTITY_HEADER, IDENTITY_REFUSED
 from sync.client import PinnedSession
 from sync.store import StoreError, connect
-
-if TYPE_CHECKING:
-    from sync.hub import Hub
 
 log = logging.getLogger(__name__)
 
@@ -109,16 +108,48 @@ class RelaySettings:
     """After the central server refused this database (another one syncs for the site), ask again this seldom."""
 
 
+class RelayPort(Protocol):
+    """What the relay needs of the hub, and all it may touch: the hub's clock, a way to commit the relay's
+    bookkeeping through the hub's writer, and a word when the official calendar changed. The hub
+    (sync.hub.service.Hub) implements it; the relay never imports the hub."""
+
+    @property
+    def clock(self) -> Clock:
+        """The hub's clock."""
+        ...
+
+    def apply_sync(self, *, ops: list[Op], events: list[tuple[EventType, dict[str, Any]]],
+                   payments: list[dict[str, Any]] | None = None) -> Coroutine[Any, Any, None]:
+        """Commit `ops` and the events of what they changed in one transaction (run on the hub's loop)."""
+        ...
+
+    def calendar_changed(self) -> None:
+        """The central server's calendar feed changed."""
+        ...
+
+
+@dataclass(frozen=True)
+class SiteLink:
+    """Who the relay speaks for: the site's code, its agency code, its database and that database's identity."""
+
+    site: str
+    agency_code: str
+    db_path: Path
+    identity: str
+
+
 class Relay:
     """The hub's link to the central server (one thread)."""
 
-    def __init__(self, hub: Hub, settings: RelaySettings, *, blob_path: Callable[[str], Path]) -> None:
+    def __init__(self, hub: RelayPort, settings: RelaySettings, *, link: SiteLink,
+                 blob_path: Callable[[str], Path]) -> None:
         self.hub = hub
         self.s = settings
-        self.site = hub.config.site.code
-        self.agency_code = hub.config.site.agency_code or hub.config.site.code
+        self.site = link.site
+        self.agency_code = link.agency_code
+        self.db_path = link.db_path
         self.blob_path = blob_path
-        self.identity = hub.store.identity
+        self.identity = link.identity
         self.base = settings.url.rstrip("/") + "/api/v1"
         self._stop = threading.Event()
         self._wake = threading.Event()
@@ -161,7 +192,7 @@ class Relay:
 
     # ------------------------------------------------------------------ the loop
     def _run(self) -> None:
-        conn = connect(self.hub.store.path)
+        conn = connect(self.db_path)
         next_feeds = 0.0
         try:
             while not self._stop.is_set():
@@ -242,7 +273,7 @@ class Relay:
             raise Transient(f"{method} {path}: HTTP {r.status_code} {_error_code(r)}")
         return r
 
-    def _apply(self, ops: list[Op], events: list[tuple[str, dict[str, Any]]],
+    def _apply(self, ops: list[Op], events: list[tuple[EventType, dict[str, Any]]],
                payments: list[dict[str, Any]] | None = None) -> None:
         assert self._loop is not None
         fut = asyncio.run_coroutine_threadsafe(self.hub.apply_sync(ops=ops, events=events, payments=payments),
@@ -266,15 +297,15 @@ class Relay:
             return 0
         now = self.hub.clock.time()
         ops: list[Op] = []
-        events: list[tuple[str, dict[str, Any]]] = []
+        events: list[tuple[EventType, dict[str, Any]]] = []
         dossiers: list[tuple[int, str, dict[str, Any]]] = []
-        for seq, event_id, _, data in (r for r in rows if r[2] == "dossier.submitted"):
+        for seq, event_id, _, data in (r for r in rows if r[2] == EventType.DOSSIER_SUBMITTED):
             # The event names the dossier (no personal data); the dossier itself is read from its table, where
             # it was committed in the same transaction as the event.
             dossier_id = orjson.loads(data)["dossier"]["id"]
             found = conn.execute("SELECT body, erased_at FROM dossiers WHERE id = ?", (dossier_id,)).fetchone()
             if found is None:
-                ops.append((_DEAD, (seq, event_id, "dossier.submitted", None, "unknown_dossier",
+                ops.append((_DEAD, (seq, event_id, EventType.DOSSIER_SUBMITTED, None, "unknown_dossier",
                                     f"no dossier {dossier_id} in the hub's database", now)))
             elif found[1] is None:
                 dossiers.append((seq, event_id, orjson.loads(found[0])))
@@ -284,12 +315,12 @@ class Relay:
             for seq, event_id, d in dossiers:
                 answer, dead = self._post_dossier(d)
                 if dead is not None:
-                    ops.append((_DEAD, (seq, event_id, "dossier.submitted", dead[0], dead[1], dead[2], now)))
+                    ops.append((_DEAD, (seq, event_id, EventType.DOSSIER_SUBMITTED, dead[0], dead[1], dead[2], now)))
                     continue
                 linked = conn.execute("SELECT code FROM dossiers WHERE id = ?", (d["id"],)).fetchone()
                 if linked is not None and linked[0] is None and answer.get("code"):
                     ops.append((_LINK, (answer["code"], now, answer.get("status", "received"), d["id"])))
-                    events.append(("dossier.linked", {"dossier": {
+                    events.append((EventType.DOSSIER_LINKED, {"dossier": {
                         "id": d["id"], "provisional_code": d.get("provisional_code"), "code": answer["code"],
                         "status": answer.get("status", "received")}}))
         for seq, event_id, etype, status, code, reason in self._post_events(rows):
@@ -409,9 +440,9 @@ class Relay:
                 ops.append((_FEED_PUT, (kind, it["key"], it["seq"], orjson.dumps(it["body"]).decode())))
                 keys.append(it["key"])
         ops.append((_FEED_CURSOR, (kind, new_epoch, int(page["cursor"]), now)))
-        events: list[tuple[str, dict[str, Any]]] = []
+        events: list[tuple[EventType, dict[str, Any]]] = []
         if items or reset:
-            events.append((f"sync.{kind}", {"sync": {"kind": kind, "epoch": new_epoch, "reset": reset,
+            events.append((EventType.of_feed(kind), {"sync": {"kind": kind, "epoch": new_epoch, "reset": reset,
                                                      "cursor": int(page["cursor"]), "count": len(items),
                                                      "items": keys[:200]}}))
         self._apply(ops, events, payments)

@@ -24,6 +24,7 @@ import orjson
 
 from motcua.clock import Clock, iso
 from motcua.config import SiteConfig
+from motcua.contract import EventType
 from motcua.queue import Change, Event
 from motcua.worktime import OfficialDays
 from sync.files import fsync_dir, open_private, private_dir
@@ -46,7 +47,7 @@ class Dossiers:
     """Dossiers of one site: stored by the hub's writer, read straight from the database."""
 
     def __init__(self, config: SiteConfig, store: SiteStore, clock: Clock, *,
-                 local_day: Callable[[float], str], new_event: Callable[[str, dict[str, Any]], Event]) -> None:
+                 local_day: Callable[[float], str], new_event: Callable[[EventType, dict[str, Any]], Event]) -> None:
         self.config = config
         self.store = store
         self.clock = clock
@@ -294,7 +295,7 @@ class Dossiers:
                         "WHERE dossier_id = ?", (dossier_id,)))
             shas.update(r[0] for r in self.store.read("SELECT sha256 FROM dossier_files WHERE dossier_id = ?",
                                                       (dossier_id,)))
-            changes.append(Change(event=self.new_event("dossier.erased", {"dossier": {
+            changes.append(Change(event=self.new_event(EventType.DOSSIER_ERASED, {"dossier": {
                 "id": dossier_id, "provisional_code": provisional, "code": code, "erased_at": now}})))
         try:
             await self.store.submit(changes, ops=ops)
@@ -371,7 +372,7 @@ class Dossiers:
                     (dossier_id, i, f["sha256"], f["name"], f["size"], f["mime"])) for i, f in enumerate(body["files"]))
         # The event names the dossier, nobody's data: every role's stream and the log carry it, and the relay
         # reads the dossier itself from the table.
-        change = Change(event=self.new_event("dossier.submitted", {"dossier": dossier_summary(body)}))
+        change = Change(event=self.new_event(EventType.DOSSIER_SUBMITTED, {"dossier": dossier_summary(body)}))
         self._in_flight.add(dossier_id)
         try:
             await self.store.submit([change], ops=ops)

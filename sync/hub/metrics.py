@@ -21,6 +21,7 @@ from prometheus_client.process_collector import ProcessCollector
 from prometheus_client.registry import Collector
 
 from motcua import __version__
+from motcua.contract import EventType
 from motcua.queue import Change, CounterState
 
 if TYPE_CHECKING:
@@ -30,9 +31,9 @@ CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4
 """The classic text format (version 0.0.4), which every Prometheus version reads."""
 LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
 """Seconds; a ticket normally answers in about a millisecond, a slow disk shows up in the upper buckets."""
-_TICKET_EVENTS = {"ticket.issued": ("motcua_tickets_issued", "Số đã cấp / tickets issued since the hub started"),
-                  "ticket.called": ("motcua_tickets_called", "Số đã gọi / tickets called since the hub started"),
-                  "ticket.completed": ("motcua_tickets_completed",
+_TICKET_EVENTS = {EventType.TICKET_ISSUED: ("motcua_tickets_issued", "Số đã cấp / tickets issued since the hub started"),
+                  EventType.TICKET_CALLED: ("motcua_tickets_called", "Số đã gọi / tickets called since the hub started"),
+                  EventType.TICKET_COMPLETED: ("motcua_tickets_completed",
                                        "Số đã phục vụ xong / tickets completed since the hub started")}
 
 

@@ -23,6 +23,7 @@ import orjson
 from motcua.amounts import amount_in_words, format_vnd
 from motcua.clock import Clock, iso
 from motcua.config import PaymentAccount, SiteConfig
+from motcua.contract import EventType
 from motcua.queue import Change, Event
 from motcua.vietqr import BankAccount, build, transfer_note
 from sync.hub.auth import Principal
@@ -52,7 +53,7 @@ class Payments:
     """Fees and payments of one site: stored by the hub's writer, read straight from the database."""
 
     def __init__(self, config: SiteConfig, store: SiteStore, clock: Clock, *,
-                 local_day: Callable[[float], str], new_event: Callable[[str, dict[str, Any]], Event],
+                 local_day: Callable[[float], str], new_event: Callable[[EventType, dict[str, Any]], Event],
                  catalog: Callable[[], dict[str, dict[str, Any]]]) -> None:
         self.config = config
         self.store = store
@@ -120,7 +121,7 @@ class Payments:
         row = (payment_id, dossier_id, day, procedure["code"], amount, method, reference, source,
                f"{account.bank_bin}:{account.account}" if account and method == "transfer" else "", series, year, number,
                counter, collector, payer, paid_at, orjson.dumps(body).decode())
-        event = self.new_event("payment.recorded", {"payment": self._public(row)})
+        event = self.new_event(EventType.PAYMENT_RECORDED, {"payment": self._public(row)})
         return (_INSERT, row), event
 
     async def record(self, key: str, req: PaymentRequest, p: Principal) -> tuple[int, dict[str, Any]]:

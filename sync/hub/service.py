@@ -19,6 +19,7 @@ import orjson
 
 from motcua.clock import Clock, SystemClock, iso
 from motcua.config import ConfigError, SiteConfig, load_site_config
+from motcua.contract import EventType
 from motcua.queue import Change, Event, QueueEngine, QueueError, Ticket
 from motcua.reload import plan
 from sync.hub.auth import FailureLimiter, Principal, TokenCache, authenticate, check_role, own_counter
@@ -29,7 +30,7 @@ from sync.hub.metrics import HubMetrics
 from sync.hub.models import IssueRequest
 from sync.hub.payments import Payments
 from sync.hub.registry import DeviceRegistry
-from sync.relay import Relay, RelaySettings
+from sync.relay import Op, Relay, RelaySettings, SiteLink
 from sync.store import PUT_META, SITE_KEY, EncodedEvent, SiteStore, StoreError
 
 log = logging.getLogger(__name__)
@@ -144,7 +145,10 @@ class Hub:
             settings = RelaySettings(url=self.central_url, token=self.central_token, ca_file=self.central_ca_file)
             for k, v in self.relay_settings.items():
                 setattr(settings, k, type(getattr(settings, k))(v))
-            self.relay = Relay(self, settings, blob_path=self.dossiers.blob_path)
+            site = self.config.site
+            link = SiteLink(site=site.code, agency_code=site.agency_code or site.code, db_path=Path(self.store.path),
+                            identity=self.store.identity)
+            self.relay = Relay(self, settings, link=link, blob_path=self.dossiers.blob_path)
             self.relay.start(asyncio.get_running_loop())
             log.info("syncing with %s", self.central_url)
 
@@ -207,7 +211,7 @@ class Hub:
             self.dossiers.config = new
             self.limiter.configure(burst=new.limits.auth_failures_burst, per_minute=new.limits.auth_failures_per_minute)
             self.payments.config = new
-            event = self.new_event("site.changed", {"changed": p.changed, "site": self.site_document()})
+            event = self.new_event(EventType.SITE_CHANGED, {"changed": p.changed, "site": self.site_document()})
             try:
                 await self.store.submit([Change(event=event)], ops=[self._record_site()])
             except StoreError as exc:
@@ -310,13 +314,13 @@ class Hub:
         return new
 
     # ------------------------------------------------------------------ sync
-    def new_event(self, type_: str, data: dict[str, Any]) -> Event:
+    def new_event(self, type_: EventType, data: dict[str, Any]) -> Event:
         """An event with the next sequence (on the loop only: the engine owns the sequence)."""
         ev = Event(seq=self.engine.next_seq, id=str(uuid.uuid4()), type=type_, at=self.clock.time(), data=data)
         self.engine.next_seq += 1
         return ev
 
-    async def apply_sync(self, *, ops: list[tuple[str, Any]], events: list[tuple[str, dict[str, Any]]],
+    async def apply_sync(self, *, ops: list[Op], events: list[tuple[EventType, dict[str, Any]]],
                          payments: list[dict[str, Any]] | None = None) -> None:
         """Commit the relay's bookkeeping (and the events of what it changed) through the writer (on the loop).
 
@@ -425,5 +429,5 @@ class Hub:
 
 def called_ticket(changes: list[Change]) -> dict[str, Any] | None:
     """The ticket a call-next called (None: nobody waited)."""
-    call = next((c for c in reversed(changes) if c.event.type == "ticket.called"), None)
+    call = next((c for c in reversed(changes) if c.event.type == EventType.TICKET_CALLED), None)
     return None if call is None else call.event.data["ticket"]  # type: ignore[no-any-return]
