@@ -31,6 +31,8 @@ from datetime import time
 from pathlib import Path
 from typing import Any, Literal
 
+from motcua import formats
+
 CATALOG_FORMAT = 1
 TimeUnit = Literal["days", "hours"]
 
@@ -87,11 +89,8 @@ class ProcessingTime:
     note: str = ""
 
     def text_vi(self) -> str:
-        """"5 ngày làm việc", "16 giờ làm việc", "Trong ngày làm việc"."""
-        if self.value == 0:
-            return "Trong ngày làm việc"
-        n = f"{self.value:g}".replace(".", ",")
-        return f"{n} {'ngày' if self.unit == 'days' else 'giờ'} làm việc"
+        """"5 ngày làm việc", "16 giờ làm việc", "Trong ngày làm việc" (motcua.formats)."""
+        return formats.processing_time(self.value, self.unit).vi
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,9 +143,8 @@ class Procedure:
 
     @property
     def fee_text(self) -> str:
-        """The fee as the kiosk shows it: "Miễn phí", "50.000 đồng", plus the note."""
-        base = "Miễn phí" if self.fee == 0 else f"{self.fee:,} đồng".replace(",", ".")
-        return f"{base} — {self.fee_note}" if self.fee_note else base
+        """The fee as screens show it: "Miễn phí", "50.000 đ", with its note in brackets (motcua.formats)."""
+        return formats.fee_text(self.fee, self.fee_note).vi
 
 
 # -- normalisation ----------------------------------------------------------------------------------------

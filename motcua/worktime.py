@@ -43,6 +43,7 @@ from zoneinfo import ZoneInfo
 import holidays
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from motcua import formats
 from motcua.clock import VIETNAM_TZ
 from motcua.config import ConfigError
 
@@ -553,11 +554,9 @@ def due(received: datetime, duration: Duration, *, cutoff: time | None = None,
 
 def vietnamese_datetime(dt: datetime, *, tz: ZoneInfo = VIETNAM_TZ) -> str:
     """Giờ và ngày trên giấy hẹn: "14 giờ 30 phút, ngày 05 tháng 12 năm 2026" (aware: shown in `tz`)."""
-    if dt.tzinfo is not None:
-        dt = dt.astimezone(tz)
-    return f"{dt.hour:02d} giờ {dt.minute:02d} phút, {vietnamese_date(dt.date())}"
+    return formats.datetime_vi(dt, tz)
 
 
 def vietnamese_date(day: date) -> str:
     """Ngày trên giấy hẹn: "ngày 05 tháng 12 năm 2026"."""
-    return f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+    return formats.date_vi(day)

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from PIL import Image, ImageDraw
 
+from motcua import formats
 from motcua.config import SiteConfig
 from printer_drivers import texts
 from printer_drivers.document import Align, Job, PageBuilder, Paper
@@ -73,8 +74,7 @@ def datetime_in_words(dt: datetime | None) -> str:
     """"14 giờ 30 phút, ngày 05 tháng 12 năm 2026", as the slip prints times; the form's blanks for None."""
     if dt is None:
         return texts.SLIP_WHEN_BLANK.vi
-    return texts.SLIP_WHEN.vi.format(hour=dt.hour, minute=dt.minute, day=dt.day, month=dt.month,
-                                     year=dt.year)
+    return formats.datetime_vi(dt.replace(tzinfo=None))  # as given: the slip's times are already local
 
 
 # -- queue ticket (phiếu số thứ tự) ----------------------------------------------------------------------
@@ -281,7 +281,7 @@ def _slip_copy(page: PageBuilder, slip: AppointmentSlip, s: Styles, copy: SlipCo
     page.rule(thickness=1, margin=page.width // 4)
     page.feed(8)
     r = slip.received_at
-    page.text(texts.SLIP_PLACE_DATE.vi.format(place=slip.place, day=r.day, month=r.month, year=r.year),
+    page.text(texts.SLIP_PLACE_DATE.vi.format(place=slip.place, date=formats.date_vi(r)),
               s.small, align=Align.CENTER)
     page.feed(10)
     page.text(texts.SLIP_TITLE.vi, s.title, align=Align.CENTER)
@@ -483,13 +483,7 @@ def _place_from(site: SiteConfig) -> str:
 def processing_time_text(procedure: Mapping[str, Any]) -> str:
     """Thời gian giải quyết as the slip states it: "10 ngày làm việc", "16 giờ làm việc", "Trong ngày làm việc"."""
     spec = procedure.get("processing_time") or {}
-    value = float(spec.get("value") or 0)
-    if value <= 0:
-        return texts.SLIP_SAME_DAY.vi
-    shown = f"{value:g}".replace(".", ",")
-    if spec.get("unit") == "hours":
-        return texts.SLIP_WORKING_HOURS.vi.format(hours=shown)
-    return texts.SLIP_WORKING_DAYS.vi.format(days=shown)
+    return formats.processing_time(spec.get("value"), str(spec.get("unit") or "days")).vi
 
 
 def slip_for_dossier(*, dossier: Mapping[str, Any], procedure: Mapping[str, Any], site: Mapping[str, Any],
@@ -573,7 +567,7 @@ def sample_slip(site: SiteConfig) -> AppointmentSlip:
             SubmittedDocument("Căn cước công dân của bên nhận chuyển nhượng", 1, False),
         ),
         sets=1,
-        processing_time=texts.SLIP_WORKING_DAYS.vi.format(days="10"),
+        processing_time=formats.processing_time(10).vi,
         received_at=datetime(2026, 12, 4, 9, 12, tzinfo=tz),
         return_at=datetime(2026, 12, 18, 14, 30, tzinfo=tz),
         delivery=f"{site.site.name}",

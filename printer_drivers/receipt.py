@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+from motcua import formats
 from motcua.amounts import amount_in_words, format_vnd
 from printer_drivers import texts
 from printer_drivers.document import Align, Job, PageBuilder, Paper
@@ -181,7 +182,7 @@ def _receipt_copy(page: PageBuilder, r: FeeReceipt, s: Any, copy: ReceiptCopy) -
             page.text(texts.RECEIPT_CONFIRMED.vi, s.small, hanging=hang)
     page.feed(8)
     d = r.paid_at
-    page.text(texts.SLIP_PLACE_DATE.vi.format(place=r.place, day=d.day, month=d.month, year=d.year), s.small,
+    page.text(texts.SLIP_PLACE_DATE.vi.format(place=r.place, date=formats.date_vi(d)), s.small,
               align=Align.CENTER)
     page.printer_text(d.strftime("%H:%M"), align=Align.CENTER)
     if r.lookup_url:

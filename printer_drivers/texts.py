@@ -78,8 +78,8 @@ TICKET_SCAN = Text("Quét mã để theo dõi lượt", "Scan to follow your tur
 SLIP_DEPARTMENT = Text("BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ", "RECEPTION AND RESULTS DESK")
 SLIP_MOTTO_1 = Text("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "SOCIALIST REPUBLIC OF VIET NAM")
 SLIP_MOTTO_2 = Text("Độc lập - Tự do - Hạnh phúc", "Independence - Freedom - Happiness")
-SLIP_PLACE_DATE = Text("{place}, ngày {day:02d} tháng {month:02d} năm {year}",
-                       "{place}, {year}-{month:02d}-{day:02d}")
+SLIP_PLACE_DATE = Text("{place}, {date}", "{place}, {date}")
+"""{date}: motcua.formats.date_vi."""
 SLIP_TITLE = Text("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", "RECEIPT OF DOSSIER AND APPOINTMENT")
 SLIP_CODE = Text("Mã hồ sơ: {code}", "Dossier code: {code}")
 SLIP_PROVISIONAL = Text("(mã tạm, chờ cấp mã chính thức)", "(provisional code, awaiting the official one)")
@@ -108,12 +108,7 @@ SLIP_SCAN = Text("Quét mã để tra cứu tình trạng hồ sơ", "Scan to lo
 SLIP_SIGN_APPLICANT = Text("NGƯỜI NỘP HỒ SƠ", "APPLICANT")
 SLIP_SIGN_RECEIVER = Text("NGƯỜI TIẾP NHẬN HỒ SƠ", "RECEIVING OFFICER")
 SLIP_SIGN_HINT = Text("(Ký và ghi rõ họ tên)", "(Signature and full name)")
-SLIP_WHEN = Text("{hour:02d} giờ {minute:02d} phút, ngày {day:02d} tháng {month:02d} năm {year}",
-                 "{hour:02d}:{minute:02d}, {year}-{month:02d}-{day:02d}")
-SLIP_WORKING_DAYS = Text("{days} ngày làm việc", "{days} working day(s)")
-SLIP_WORKING_HOURS = Text("{hours} giờ làm việc", "{hours} working hour(s)")
 SLIP_WHEN_BLANK = Text("… giờ … phút, ngày … tháng … năm …", "… h … min, day … month … year …")
-SLIP_SAME_DAY = Text("Trong ngày làm việc", "Within the working day")
 SLIP_BY_POST = Text("Dịch vụ bưu chính công ích, địa chỉ: {address}", "Public postal service, address: {address}")
 
 # -- the technician test page (trang in thử) -----------------------------------------------------------

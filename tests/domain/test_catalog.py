@@ -91,7 +91,7 @@ def test_fee_and_document_texts() -> None:
                              "fee_note": "nộp khi nhận kết quả",
                              "documents": [{"name": "Tờ khai", "originals": 1, "copies": 2}],
                              "delivery": ["post", "center", "post"]})
-    assert p.fee_text == "1.200.000 đồng — nộp khi nhận kết quả"
+    assert p.fee_text == "1.200.000 đ (nộp khi nhận kết quả)"
     assert p.processing_time.text_vi() == "2,5 ngày làm việc"
     assert p.documents[0].text_vi() == "Tờ khai (01 bản chính, 02 bản sao)" and p.documents[0].count == 3
     assert p.delivery == (Delivery.POST, Delivery.CENTER)
