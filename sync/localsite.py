@@ -179,8 +179,10 @@ class LocalHub(_HubSide):
                  central_url: str | None = None, central_token: str | None = None,
                  relay_settings: dict[str, float] | None = None, tls: tuple[Path, Path, Path] | None = None,
                  public: bool = False, public_on_main: bool = True, docs: bool = False, commissioning: bool = False,
-                 config_path: Path | None = None, start: bool = True) -> None:
+                 config_path: Path | None = None, start: bool = True, fast_path: bool = True) -> None:
         self.config, self.db, self.clock = config, Path(db), clock
+        self.fast_path = fast_path
+        """False: POST /tickets and /counters/{n}/next go through their FastAPI routes (sync.hub.fastpath)."""
         self.host, self.port = host, port
         self.heartbeat_s = heartbeat_s
         self.central_url, self.central_token = central_url, central_token
@@ -220,7 +222,8 @@ class LocalHub(_HubSide):
         try:
             self.hub = self.make_hub(self.store)
             cert, key = (str(self.tls[0]), str(self.tls[1])) if self.tls else (None, None)
-            self.server = ServerThread(create_app(self.hub, docs=self.docs, public_pages=self.public_on_main),
+            self.server = ServerThread(create_app(self.hub, docs=self.docs, public_pages=self.public_on_main,
+                                                  fast_path=self.fast_path),
                                        host=self.host, port=self.port, certfile=cert, keyfile=key,
                                        public=create_public_app(self.hub) if self.public else None,
                                        public_port=self.public_port).start()

@@ -20,12 +20,13 @@ from sync.hub.service import Hub
 log = logging.getLogger(__name__)
 
 
-def create_app(hub: Hub, *, docs: bool = False, public_pages: bool = True) -> FastAPI:
+def create_app(hub: Hub, *, docs: bool = False, public_pages: bool = True, fast_path: bool = True) -> FastAPI:
     """The hub's HTTP API (the README's API; ARCHITECTURE.md, "Public contracts").
 
     `docs` serves /docs, /redoc and /openapi.json (off by default: they map the whole API for anyone on
     the LAN; `app.openapi()` gives the description in-process). `public_pages` serves /t/… and /d/… here
-    too (turn it off when they have a listener of their own, create_public_app).
+    too (turn it off when they have a listener of their own, create_public_app). `fast_path` off serves POST
+    /tickets and /counters/{n}/next by their FastAPI routes too (sync.hub.fastpath).
     """
 
     @contextlib.asynccontextmanager
@@ -36,7 +37,7 @@ def create_app(hub: Hub, *, docs: bool = False, public_pages: bool = True) -> Fa
         finally:
             await hub.stop()
 
-    app = HubApp(hub, title="motcua-edge site hub", version=__version__, lifespan=lifespan,
+    app = HubApp(hub, fast_path=fast_path, title="motcua-edge site hub", version=__version__, lifespan=lifespan,
                  description="Máy chủ trạm của Trung tâm hành chính công / the site hub of a one-stop center.",
                  **_docs(docs))
     app.state.hub = hub

@@ -97,7 +97,8 @@ def body_pending(scope: dict[str, Any], length: int | None) -> bool:
 async def send_error(send: Send, exc: ApiError, *, close: bool = False) -> None:
     """Answer an ApiError as the JSON error shape straight on the ASGI connection."""
     body = error_body(exc.code, exc.message)
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    # The header order of a Starlette Response, so that every error of the hub looks alike (tests/sync/test_fastpath.py).
+    headers = [(b"content-length", str(len(body)).encode()), (b"content-type", b"application/json")]
     headers.extend((k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in (exc.headers or {}).items())
     if close:
         headers.append((b"connection", b"close"))
