@@ -20,8 +20,8 @@ from typing import Any
 
 import orjson
 import requests
-from pydantic import BaseModel, ConfigDict
 
+from motcua.contract import TicketView
 from motcua.text import Text
 from sync.files import private_dir, private_sqlite
 
@@ -94,26 +94,8 @@ def unreachable(exc: requests.RequestException, url: str, ca_file: str | None) -
     return HubUnavailable(str(exc))
 
 
-class TicketInfo(BaseModel):
-    """A ticket as the hub returns it (ARCHITECTURE.md's ticket shape)."""
-
-    model_config = ConfigDict(extra="allow", frozen=True)
-
-    id: str
-    number: int
-    display: str
-    service: str
-    priority: str | None = None
-    status: str
-    issued_at: str
-    called_at: str | None = None
-    counter: int | None = None
-    position: int | None = None
-    ahead: int | None = None
-    estimated_wait_s: int | None = None
-    tracking_url: str
-    test: bool = False
-    """A test ticket of commissioning mode (chạy thử)."""
+TicketInfo = TicketView
+"""A ticket as the hub returns it (the contract's TicketView; the old name stays for the apps)."""
 
 
 @dataclass(frozen=True, slots=True)

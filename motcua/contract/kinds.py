@@ -69,7 +69,8 @@ PRINTER_FAULTS = frozenset({FaultKind.PAPER_OUT, FaultKind.PAPER_LOW, FaultKind.
 """The faults of a printer."""
 
 _PRINT_FAULTS = {"paper_out": FaultKind.PAPER_OUT, "cover_open": FaultKind.COVER_OPEN,
-                 "timeout": FaultKind.PRINTER_UNKNOWN, "unknown": FaultKind.PRINTER_UNKNOWN}
+                 "timeout": FaultKind.PRINTER_UNKNOWN, "no_status": FaultKind.PRINTER_UNKNOWN,
+                 "unknown": FaultKind.PRINTER_UNKNOWN}
 
 
 def print_fault(code: str | None, *, unknown: bool = False) -> FaultKind:

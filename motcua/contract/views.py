@@ -460,7 +460,7 @@ class EventEnvelope(Wire):
 
     seq: int
     id: str
-    type: EventType | str
+    type: EventType | str = Field(union_mode="left_to_right")
     """An EventType; a string when a newer hub sends a type this device does not know."""
     at: float
 
