@@ -4,6 +4,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from starlette.responses import Response
 
+from motcua.contract import DeviceFault, HeartbeatReply
 from sync.hub.deps import Admin, AnyRole, HubDep, Staff
 from sync.hub.errors import API, ApiError, json_response
 from sync.hub.models import DeviceHeartbeat, DeviceReport, FaultClear
@@ -12,7 +13,7 @@ from sync.hub.registry import reporter
 router = APIRouter(tags=["devices"])
 
 
-@router.post(f"{API}/devices/report")
+@router.post(f"{API}/devices/report", response_model=DeviceFault)
 async def device_report(body: DeviceReport, hub: HubDep, p: AnyRole) -> Response:
     """Báo sự cố thiết bị / a device reports a fault or its recovery (a device.fault / device.ok event)."""
     device = body.device or p.name
@@ -41,7 +42,7 @@ async def clear_faults(body: FaultClear, hub: HubDep, p: Admin) -> Response:
     return json_response({"cleared": [c.event.data["device"] for c in changes]})
 
 
-@router.post(f"{API}/devices/heartbeat")
+@router.post(f"{API}/devices/heartbeat", response_model=HeartbeatReply)
 async def heartbeat(body: DeviceHeartbeat, hub: HubDep, p: AnyRole) -> Response:
     """Nhịp tim thiết bị / a device is alive: its app, version, uptime, run id and the faults it has now."""
     changes = await hub.run(lambda: hub.registry.heartbeat(name=p.name, token_role=p.role, beat=body,

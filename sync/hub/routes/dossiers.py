@@ -10,6 +10,7 @@ from starlette.requests import ClientDisconnect
 from starlette.responses import Response
 
 from motcua.clock import iso
+from motcua.contract import Catalog, DossierStaffView, DossierStatusView
 from sync.audit import parse_since, read_audit
 from sync.hub.deps import Admin, AnyRole, HubDep, Issuer
 from sync.hub.dossiers import STAFF, shipped_catalog
@@ -51,7 +52,7 @@ async def put_file(sha256: str, request: Request, hub: HubDep, p: Issuer) -> Res
     return json_response({"sha256": sha256, "size": size}, 201)
 
 
-@router.post(f"{API}/dossiers", status_code=201, tags=["dossiers"])
+@router.post(f"{API}/dossiers", status_code=201, tags=["dossiers"], response_model=DossierStaffView)
 async def post_dossier(body: DossierRequest, hub: HubDep, p: Issuer) -> Response:
     """Nộp hồ sơ / receive a dossier whose files were uploaded with PUT /files/{sha256}.
 
@@ -64,7 +65,8 @@ async def post_dossier(body: DossierRequest, hub: HubDep, p: Issuer) -> Response
     return json_response(view, status)
 
 
-@router.get(f"{API}/dossiers/{{key}}", tags=["dossiers"])
+@router.get(f"{API}/dossiers/{{key}}", tags=["dossiers"],
+            response_model=DossierStaffView | DossierStatusView)
 async def get_dossier(key: str, request: Request, hub: HubDep, p: AnyRole, lookup_code: str | None = None) -> Response:
     """Tra cứu hồ sơ / a dossier by its UUID (the slip's QR), provisional code or official code.
 
@@ -122,7 +124,7 @@ def _feed(hub: Hub, kind: str) -> dict[str, Any]:
     return {"epoch": cur[0][0] if cur else None, "cursor": cur[0][1] if cur else 0, "items": items}
 
 
-@router.get(f"{API}/catalog", tags=["sync"])
+@router.get(f"{API}/catalog", tags=["sync"], response_model=Catalog)
 async def catalog(hub: HubDep, p: AnyRole, service: str | None = None) -> Response:
     """Danh mục thủ tục hành chính / the procedures this site handles (of the central server's catalog: those
     of the site's services), optionally of one service."""

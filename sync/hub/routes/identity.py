@@ -4,6 +4,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from motcua.contract import WhoAmI
 from sync.hub.deps import AnyRole, HubDep
 from sync.hub.errors import API, ApiError, json_response
 from sync.store import hash_token
@@ -11,7 +12,7 @@ from sync.store import hash_token
 router = APIRouter(tags=["devices"])
 
 
-@router.get(f"{API}/whoami")
+@router.get(f"{API}/whoami", response_model=WhoAmI)
 async def whoami(request: Request, hub: HubDep, p: AnyRole) -> Response:
     """Mã này của ai / whose token this is: {"role", "name", "counter", "any_counter"} (any valid token)."""
     # The hub forgets a token revoked with `motcua token revoke` within a second (Hub.check_tokens); ask the

@@ -4,6 +4,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Query
 from starlette.responses import Response
 
+from motcua.contract import PaymentReceipt
 from sync.hub.deps import Admin, AnyRole, Clerk, HubDep
 from sync.hub.errors import API, ApiError, json_response
 from sync.hub.models import PaymentRequest
@@ -25,7 +26,7 @@ async def dossier_fee(key: str, hub: HubDep, p: AnyRole) -> Response:
     return json_response({"dossier_id": view["id"], "code": view["code"], "fee": hub.payments.fee(view)})
 
 
-@router.post(f"{API}/dossiers/{{key}}/payments", status_code=201)
+@router.post(f"{API}/dossiers/{{key}}/payments", status_code=201, response_model=PaymentReceipt)
 async def record_payment(key: str, body: PaymentRequest, hub: HubDep, p: Clerk) -> Response:
     """Đã thu phí / the clerk took the fee: `cash`, or `transfer` with the bank's `reference`.
 
@@ -47,7 +48,7 @@ async def payments_summary(hub: HubDep, p: Admin, from_: str | None = Query(None
     return json_response(hub.payments.summary(from_ or to or today, to or from_ or today))
 
 
-@router.get(f"{API}/payments/{{payment_id}}")
+@router.get(f"{API}/payments/{{payment_id}}", response_model=PaymentReceipt)
 async def payment(payment_id: str, hub: HubDep, p: Clerk) -> Response:
     """Một khoản đã thu / a payment with what its receipt prints (payer included: staff only), to print again."""
     found = hub.payments.get(payment_id) if len(payment_id) <= 64 else None

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from fastapi import APIRouter
 from starlette.responses import Response
 
+from motcua.contract import BoardState, CounterDetail, SiteDocument, TicketList, TicketView
 from motcua.queue import Change, QueueEngine, QueueError, Ticket
 from sync.hub.auth import Principal, own_counter
 from sync.hub.deps import AnyRole, Clerk, HubDep, Issuer
@@ -16,19 +17,19 @@ from sync.hub.service import Hub, called_ticket
 router = APIRouter()
 
 
-@router.get(f"{API}/site", tags=["site"])
+@router.get(f"{API}/site", tags=["site"], response_model=SiteDocument)
 async def site(hub: HubDep, p: AnyRole) -> Response:
     """Dịch vụ, quầy, đối tượng ưu tiên / services, counters, priority categories, texts."""
     return json_response(hub.site_document())
 
 
-@router.get(f"{API}/board", tags=["site"])
+@router.get(f"{API}/board", tags=["site"], response_model=BoardState)
 async def board(hub: HubDep, p: AnyRole) -> Response:
     """Trạng thái màn hình sảnh / the board's state."""
     return json_response(hub.engine.board())
 
 
-@router.get(f"{API}/tickets/{{ticket_id}}", tags=["tickets"])
+@router.get(f"{API}/tickets/{{ticket_id}}", tags=["tickets"], response_model=TicketView)
 async def get_ticket(ticket_id: str, hub: HubDep, p: AnyRole) -> Response:
     """Một phiếu / one ticket."""
     view = hub.find_ticket(ticket_id) if len(ticket_id) <= 64 else None
@@ -37,7 +38,7 @@ async def get_ticket(ticket_id: str, hub: HubDep, p: AnyRole) -> Response:
     return json_response(view)
 
 
-@router.get(f"{API}/tickets", tags=["tickets"])
+@router.get(f"{API}/tickets", tags=["tickets"], response_model=TicketList)
 async def list_tickets(hub: HubDep, p: AnyRole, status: str | None = None, service: str | None = None) -> Response:
     """Phiếu hôm nay / today's tickets, optionally by status and service, in queue order."""
     items = [t for t in hub.engine.tickets.values()
@@ -46,7 +47,7 @@ async def list_tickets(hub: HubDep, p: AnyRole, status: str | None = None, servi
     return json_response({"day": hub.engine.day, "tickets": [hub.engine.view(t) for t in items]})
 
 
-@router.post(f"{API}/tickets", status_code=201, tags=["tickets"])
+@router.post(f"{API}/tickets", status_code=201, tags=["tickets"], response_model=TicketView)
 async def issue(body: IssueRequest, hub: HubDep, p: Issuer) -> Response:
     """Cấp số / take a number: 201 with the ticket once it is durably stored.
 
@@ -60,7 +61,8 @@ def _called(changes: list[Change]) -> Response:
     return Response(status_code=204) if ticket is None else json_response(ticket)
 
 
-@router.post(f"{API}/counters/{{n}}/next", tags=["counters"], responses={204: {"description": "Không còn ai chờ"}})
+@router.post(f"{API}/counters/{{n}}/next", tags=["counters"], response_model=TicketView,
+             responses={204: {"description": "Không còn ai chờ"}})
 async def call_next(n: int, hub: HubDep, p: Clerk) -> Response:
     """Gọi số tiếp theo / call next: 200 with the called ticket, 204 when nobody waits.
 
@@ -84,7 +86,7 @@ def _serves(hub: Hub, p: Principal, n: int, body: TicketRef) -> Ticket:
     return t
 
 
-@router.post(f"{API}/counters/{{n}}/call", tags=["counters"])
+@router.post(f"{API}/counters/{{n}}/call", tags=["counters"], response_model=TicketView)
 async def call_specific(n: int, body: TicketRef, hub: HubDep, p: Clerk) -> Response:
     """Gọi một số cụ thể (kể cả số đã bỏ qua) / call a given ticket of this counter's services out of order."""
     own_counter(p, n)
@@ -130,7 +132,7 @@ _ticket_op("pause", QueueEngine.pause, "Tạm dừng quầy / pause the counter.
 _ticket_op("resume", QueueEngine.resume, "Mở lại quầy / resume the counter.")
 
 
-@router.post(f"{API}/counters/{{n}}/transfer", tags=["counters"])
+@router.post(f"{API}/counters/{{n}}/transfer", tags=["counters"], response_model=TicketView)
 async def transfer(n: int, body: TransferRequest, hub: HubDep, p: Clerk) -> Response:
     """Chuyển số sang dịch vụ khác (giữ thời gian lấy số) / transfer the current ticket."""
     own_counter(p, n)
@@ -138,7 +140,7 @@ async def transfer(n: int, body: TransferRequest, hub: HubDep, p: Clerk) -> Resp
     return json_response(ch[-1].event.data["ticket"])
 
 
-@router.get(f"{API}/counters/{{n}}", tags=["counters"])
+@router.get(f"{API}/counters/{{n}}", tags=["counters"], response_model=CounterDetail)
 async def counter_state(n: int, hub: HubDep, p: AnyRole) -> Response:
     """Trạng thái một quầy / one counter's state, with how many wait for its services."""
     cfg = hub.config.counter(n)

@@ -5,13 +5,14 @@ from fastapi import APIRouter
 from starlette.responses import Response
 
 from motcua.clock import iso
+from motcua.contract import SyncStatus
 from sync.hub.deps import Admin, AnyRole, HubDep
 from sync.hub.errors import API, json_response
 
 router = APIRouter(tags=["sync"])
 
 
-@router.get(f"{API}/sync")
+@router.get(f"{API}/sync", response_model=SyncStatus)
 async def sync_health(hub: HubDep, p: AnyRole) -> Response:
     """Tình trạng đồng bộ / sync health: backlog, oldest unsent age, last success and error, dead letters."""
     return json_response(hub.sync_status())
