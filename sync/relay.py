@@ -31,6 +31,7 @@ import asyncio
 import hashlib
 import logging
 import random
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Coroutine, Sequence
@@ -47,33 +48,11 @@ from motcua.contract import EventType
 from sync.central import IDENTITY_HEADER, IDENTITY_REFUSED
 from sync.client import PinnedSession
 from sync.store import StoreError, connect
+from sync.store.tables import HubTables, Op, named_reader
 
 log = logging.getLogger(__name__)
 
 FEED_KINDS = ("catalog", "calendar", "guides", "status")
-OUTBOX = "central"
-
-Op = tuple[str, Sequence[Any]]
-
-_ADVANCE = ("INSERT INTO outbox (name, sent_seq, updated_at) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET "
-            "sent_seq = MAX(outbox.sent_seq, excluded.sent_seq), updated_at = excluded.updated_at")
-_DEAD = ("INSERT INTO dead_letters (seq, event_id, type, status, code, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?) "
-         "ON CONFLICT(seq, code) DO NOTHING")
-_LINK = ("UPDATE dossiers SET code = ?, linked_at = ?, status = CASE WHEN status = 'submitted' THEN ? ELSE status END "
-         "WHERE id = ? AND code IS NULL")
-_FEED_PUT = ("INSERT INTO feed_items (kind, key, seq, body) VALUES (?, ?, ?, ?) ON CONFLICT(kind, key) DO UPDATE SET "
-             "seq = excluded.seq, body = excluded.body WHERE excluded.seq > feed_items.seq")
-_FEED_DELETE = "DELETE FROM feed_items WHERE kind = ? AND key = ? AND seq < ?"
-_FEED_CURSOR = ("INSERT INTO feed_cursors (kind, epoch, cursor, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(kind) DO UPDATE SET "
-                "cursor = CASE WHEN excluded.epoch != feed_cursors.epoch THEN excluded.cursor "
-                "ELSE MAX(feed_cursors.cursor, excluded.cursor) END, epoch = excluded.epoch, updated_at = excluded.updated_at")
-# The timeline keeps every status the hub has seen (of its own dossiers); a re-delivered page adds nothing.
-_STATUS_HISTORY = ("INSERT OR IGNORE INTO dossier_status (dossier_id, status, at) "
-                   "SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM dossiers WHERE id = ?)")
-_STATUS = ("UPDATE dossiers SET code = COALESCE(code, ?), linked_at = COALESCE(linked_at, ?), status = ?, status_at = ? "
-           "WHERE id = ? AND (status_at IS NULL OR status_at <= ?)")
-
-
 class Transient(Exception):
     """The exchange failed in a way worth retrying later (network, timeout, 5xx, auth or routing)."""
 
@@ -193,14 +172,15 @@ class Relay:
     # ------------------------------------------------------------------ the loop
     def _run(self) -> None:
         conn = connect(self.db_path)
+        tables = HubTables(named_reader(conn))
         next_feeds = 0.0
         try:
             while not self._stop.is_set():
                 try:
-                    sent = self._push(conn)
+                    sent = self._push(tables)
                     if self.feeds_due or time.monotonic() >= next_feeds:
                         self.feeds_due = False
-                        self._pull_feeds(conn)
+                        self._pull_feeds(tables)
                         next_feeds = time.monotonic() + self.s.feed_interval_s
                     self._succeeded()
                     self.rounds += 1
@@ -284,59 +264,53 @@ class Relay:
             raise StoreError("the hub did not commit the sync bookkeeping in time") from exc
 
     # ------------------------------------------------------------------ upstream
-    def sent_seq(self, conn: Any) -> int:
-        """The outbox cursor: every event up to it was answered by the central server."""
-        row = conn.execute("SELECT sent_seq FROM outbox WHERE name = ?", (OUTBOX,)).fetchone()
-        return int(row[0]) if row else 0
-
-    def _push(self, conn: Any) -> int:
-        after = self.sent_seq(conn)
-        rows = conn.execute("SELECT seq, id, type, data FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
-                            (after, self.s.batch)).fetchall()
+    def _push(self, tables: HubTables) -> int:
+        rows = tables.unsent_events(tables.sent_seq(), self.s.batch)
         if not rows:
             return 0
         now = self.hub.clock.time()
         ops: list[Op] = []
         events: list[tuple[EventType, dict[str, Any]]] = []
         dossiers: list[tuple[int, str, dict[str, Any]]] = []
-        for seq, event_id, _, data in (r for r in rows if r[2] == EventType.DOSSIER_SUBMITTED):
+        for row in (r for r in rows if r["type"] == EventType.DOSSIER_SUBMITTED):
             # The event names the dossier (no personal data); the dossier itself is read from its table, where
             # it was committed in the same transaction as the event.
-            dossier_id = orjson.loads(data)["dossier"]["id"]
-            found = conn.execute("SELECT body, erased_at FROM dossiers WHERE id = ?", (dossier_id,)).fetchone()
+            seq, event_id = row["seq"], row["id"]
+            dossier_id = orjson.loads(row["data"])["dossier"]["id"]
+            found = tables.dossier_to_send(dossier_id)
             if found is None:
-                ops.append((_DEAD, (seq, event_id, EventType.DOSSIER_SUBMITTED, None, "unknown_dossier",
-                                    f"no dossier {dossier_id} in the hub's database", now)))
-            elif found[1] is None:
-                dossiers.append((seq, event_id, orjson.loads(found[0])))
+                ops.append(HubTables.dead(seq, event_id, EventType.DOSSIER_SUBMITTED, None, "unknown_dossier",
+                                          f"no dossier {dossier_id} in the hub's database", now))
+            elif found["erased_at"] is None:
+                dossiers.append((seq, event_id, orjson.loads(found["body"])))
             # Erased (retention) means the central server confirmed it long ago: nothing left to send.
         if dossiers:
             self._upload_files([f for _, _, d in dossiers for f in d["files"]])
             for seq, event_id, d in dossiers:
                 answer, dead = self._post_dossier(d)
                 if dead is not None:
-                    ops.append((_DEAD, (seq, event_id, EventType.DOSSIER_SUBMITTED, dead[0], dead[1], dead[2], now)))
+                    ops.append(HubTables.dead(seq, event_id, EventType.DOSSIER_SUBMITTED, *dead, now))
                     continue
-                linked = conn.execute("SELECT code FROM dossiers WHERE id = ?", (d["id"],)).fetchone()
-                if linked is not None and linked[0] is None and answer.get("code"):
-                    ops.append((_LINK, (answer["code"], now, answer.get("status", "received"), d["id"])))
+                if tables.unlinked(d["id"]) and answer.get("code"):
+                    ops.append(HubTables.link(d["id"], answer["code"], answer.get("status", "received"), now))
                     events.append((EventType.DOSSIER_LINKED, {"dossier": {
                         "id": d["id"], "provisional_code": d.get("provisional_code"), "code": answer["code"],
                         "status": answer.get("status", "received")}}))
         for seq, event_id, etype, status, code, reason in self._post_events(rows):
-            ops.append((_DEAD, (seq, event_id, etype, status, code, reason, now)))
-        ops.append((_ADVANCE, (OUTBOX, rows[-1][0], now)))
+            ops.append(HubTables.dead(seq, event_id, etype, status, code, reason, now))
+        ops.append(HubTables.advance(rows[-1]["seq"], now))
         self._apply(ops, events)
         return len(rows)
 
-    def _post_events(self, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    def _post_events(self, rows: Sequence[sqlite3.Row]) -> list[tuple[Any, ...]]:
         """Send events; returns the dead letters (seq, id, type, status, code, reason)."""
         body = b'{"site":' + orjson.dumps(self.site) + b',"events":[' + b",".join(
-            r[3].encode() if isinstance(r[3], str) else r[3] for r in rows) + b"]}"
+            r["data"].encode() if isinstance(r["data"], str) else r["data"] for r in rows) + b"]}"
         r = self._request("POST", "/events", data=body, headers={"Content-Type": "application/json"})
         if r.status_code >= 400:
             if len(rows) == 1:
-                return [(rows[0][0], rows[0][1], rows[0][2], r.status_code, _error_code(r), _error_message(r))]
+                one = rows[0]
+                return [(one["seq"], one["id"], one["type"], r.status_code, _error_code(r), _error_message(r))]
             # The batch as a whole was refused: find the culprits one by one, send the rest.
             out: list[tuple[Any, ...]] = []
             for row in rows:
@@ -349,10 +323,11 @@ class Relay:
         for row, res in zip(rows, results):
             st = int(res.get("status", 500))
             if st >= 500:
-                raise Transient(f"POST /events: item {row[1]} got {st}")
+                raise Transient(f"POST /events: item {row['id']} got {st}")
             if st >= 400:
                 err = res.get("error") or {}
-                dead.append((row[0], row[1], row[2], st, str(err.get("code", "rejected")), str(err.get("message", ""))))
+                dead.append((row["seq"], row["id"], row["type"], st, str(err.get("code", "rejected")),
+                             str(err.get("message", ""))))
         return dead
 
     def _upload_files(self, files: list[dict[str, Any]]) -> None:
@@ -396,11 +371,10 @@ class Relay:
         raise Transient("POST /dossiers: the server still misses a file after upload")
 
     # ------------------------------------------------------------------ downstream
-    def _pull_feeds(self, conn: Any) -> None:
+    def _pull_feeds(self, tables: HubTables) -> None:
         for kind in FEED_KINDS:
             for _ in range(100):  # pages per round; the next round continues
-                row = conn.execute("SELECT epoch, cursor FROM feed_cursors WHERE kind = ?", (kind,)).fetchone()
-                epoch, cursor = (int(row[0]), int(row[1])) if row else (None, 0)
+                epoch, cursor = tables.feed_cursor(kind)
                 params: dict[str, Any] = {"after": cursor, "limit": 200}
                 if epoch is not None:
                     params["epoch"] = epoch
@@ -421,7 +395,7 @@ class Relay:
             return
         ops: list[Op] = []
         if reset and kind != "status":
-            ops.append(("DELETE FROM feed_items WHERE kind = ?", (kind,)))
+            ops.append(HubTables.feed_clear(kind))
         keys: list[Any] = []
         payments: list[dict[str, Any]] = []
         for it in items:
@@ -430,16 +404,15 @@ class Relay:
                 if isinstance(b.get("payment"), dict):
                     # A transfer the central server confirmed: recorded by the hub in this page's transaction.
                     payments.append({**b["payment"], "dossier_id": b.get("id")})
-                ops.append((_STATUS, (b.get("code"), now, b.get("status"), b.get("at"), b.get("id"), b.get("at"))))
-                ops.append((_STATUS_HISTORY, (b.get("id"), b.get("status"), b.get("at"), b.get("id"))))
+                ops.extend(HubTables.dossier_status(b.get("id"), b.get("code"), b.get("status"), b.get("at"), now))
                 keys.append({"id": b.get("id"), "code": b.get("code"), "status": b.get("status"), "at": b.get("at")})
             elif it["op"] == "delete":
-                ops.append((_FEED_DELETE, (kind, it["key"], it["seq"])))
+                ops.append(HubTables.feed_delete(kind, it["key"], it["seq"]))
                 keys.append(it["key"])
             else:
-                ops.append((_FEED_PUT, (kind, it["key"], it["seq"], orjson.dumps(it["body"]).decode())))
+                ops.append(HubTables.feed_put(kind, it["key"], it["seq"], orjson.dumps(it["body"]).decode()))
                 keys.append(it["key"])
-        ops.append((_FEED_CURSOR, (kind, new_epoch, int(page["cursor"]), now)))
+        ops.append(HubTables.feed_advance(kind, new_epoch, int(page["cursor"]), now))
         events: list[tuple[EventType, dict[str, Any]]] = []
         if items or reset:
             events.append((EventType.of_feed(kind), {"sync": {"kind": kind, "epoch": new_epoch, "reset": reset,

@@ -106,7 +106,7 @@ class DeviceFault(Wire):
     """Sự cố: an active (or, in a device.ok event, ended) fault of a device. Never personal data."""
 
     device: str
-    role: str
+    role: str = ""
     fault: FaultKind | None
     message: str = ""
     at: str | None = None
@@ -115,6 +115,12 @@ class DeviceFault(Wire):
     """The name of the token that reported it."""
     boot: str | None = None
     """The run of the reporting process."""
+    was: FaultKind | None = None
+    """An ended fault (device.ok): what it was."""
+    cleared: str | None = None
+    """An ended fault: why (a restart, a technician)."""
+    cleared_by: str | None = None
+    """An ended fault: who cleared it."""
 
 
 class BoardState(Wire):
@@ -445,6 +451,15 @@ class DossierStaffView(DossierStatusView):
     delivery_address: str = ""
     lookup_code: str = ""
     erased_at: str | None = None
+
+
+class Guides(Wire):
+    """GET /guides: guides and notices from the central server."""
+
+    epoch: int | None = None
+    cursor: int = 0
+    guides: list[dict[str, Any]] = Field(default_factory=list)
+    """Each guide as the central server wrote it (its content is the province's, shown as it comes)."""
 
 
 class UploadedFile(Wire):

@@ -33,12 +33,11 @@ from sync.hub.errors import ApiError, store_unavailable
 from sync.hub.models import DossierRequest
 from sync.privacy import AddressLimiter, dossier_summary, lookup_code, lookup_code_matches, mask_name, scrub_dossier
 from sync.store import SiteStore, StoreError
+from sync.store.casework import CaseTables, DossierRow
+from sync.store.tables import Op
 
 log = logging.getLogger(__name__)
 
-_DOSSIER_COLS = ("id, provisional_code, code, day, procedure, status, body, submitted_at, status_at, linked_at, "
-                 "erased_at")
-_AUDIT = "INSERT INTO audit (at, token_name, role, client, action, dossier_id) VALUES (?, ?, ?, ?, ?, ?)"
 STAFF = frozenset({"counter", "admin"})
 """Roles that see a dossier's personal data (each read is audited); the others see its status only."""
 
@@ -68,7 +67,7 @@ class Dossiers:
     def calendar_changed(self) -> None:
         """Rebuild the official days-off table from the shipped file and the central server's calendar feed."""
         table = OfficialDays.shipped()
-        for (body,) in self.store.read("SELECT body FROM feed_items WHERE kind = 'calendar' ORDER BY key"):
+        for body in self.store.tables.feed_bodies("calendar"):
             try:
                 table = table.updated(orjson.loads(body), source="central calendar feed")
             except Exception as exc:  # noqa: BLE001 - a bad year from upstream must not stop the hub
@@ -86,11 +85,9 @@ class Dossiers:
         retention_s = self.config.central.file_retention_days * 86400
         keep_after = now - retention_s
         disk_now = time.time() if disk_now is None else disk_now
-        rows = self.store.read(
-            "SELECT f.sha256, MAX(CASE WHEN d.code IS NULL OR d.linked_at IS NULL OR d.linked_at >= ? THEN 1 ELSE 0 END) "
-            "FROM dossier_files f JOIN dossiers d ON d.id = f.dossier_id GROUP BY f.sha256", (keep_after,))
-        needed = {sha for sha, keep in rows if keep}
-        referenced = {sha for sha, _ in rows}
+        rows = self.store.cases.files_to_keep(keep_after)
+        needed = {r["sha256"] for r in rows if r["keep"]}
+        referenced = {r["sha256"] for r in rows}
         removed = 0
         if not self.blob_dir.exists():
             return 0
@@ -147,9 +144,9 @@ class Dossiers:
 
     def catalog(self) -> dict[str, dict[str, Any]]:
         """Procedures by code: the central server's catalog feed, or the shipped catalog until one arrived."""
-        rows = self.store.read("SELECT body FROM feed_items WHERE kind = 'catalog'")
-        if rows:
-            return {p["code"]: p for p in (orjson.loads(r[0]) for r in rows)}
+        bodies = self.store.tables.feed_bodies("catalog")
+        if bodies:
+            return {p["code"]: p for p in (orjson.loads(b) for b in bodies)}
         return {p["code"]: p for p in shipped_catalog()}
 
     def offers(self, procedure: dict[str, Any]) -> bool:
@@ -180,48 +177,45 @@ class Dossiers:
         duration = Duration(hours=value) if spec.get("unit") == "hours" else Duration(days=value)
         return due(at, duration, cutoff=cutoff, calendar=calendar).timestamp()
 
-    def timeline(self, row: tuple[Any, ...]) -> list[dict[str, Any]]:
+    def timeline(self, row: DossierRow) -> list[dict[str, Any]]:
         """What happened to a dossier, oldest first: submitted, received upstream, then each status seen."""
         tz = self.config.tz
-        steps = [{"status": "submitted", "at": iso(row[7], tz)}]
-        if row[9] is not None:
-            steps.append({"status": "received", "at": iso(row[9], tz)})
-        for status, at in self.store.read("SELECT status, at FROM dossier_status WHERE dossier_id = ? ORDER BY at",
-                                          (row[0],)):
+        steps = [{"status": "submitted", "at": iso(row.submitted_at, tz)}]
+        if row.linked_at is not None:
+            steps.append({"status": "received", "at": iso(row.linked_at, tz)})
+        for status, at in self.store.cases.statuses(row.id):
             if not (status == "received" and any(x["status"] == "received" for x in steps)):
                 steps.append({"status": status, "at": iso(at, tz)})
         return steps
 
-    def view(self, row: tuple[Any, ...]) -> dict[str, Any]:
-        """The staff view of a dossier row (columns in _DOSSIER_COLS order): everything, with its look-up code."""
-        body = orjson.loads(row[6])
+    def view(self, row: DossierRow) -> dict[str, Any]:
+        """The staff view of a dossier row: everything, with its look-up code."""
+        body = orjson.loads(row.body)
         view = self._common(row, body)
         view.update({"applicant": body.get("applicant") or {}, "files": body.get("files") or [],
                      "delivery": body.get("delivery", "center"), "delivery_address": body.get("delivery_address", ""),
-                     "lookup_code": lookup_code(self.lookup_secret, row[0]),
-                     "erased_at": iso(row[10], self.config.tz)})
+                     "lookup_code": lookup_code(self.lookup_secret, row.id),
+                     "erased_at": iso(row.erased_at, self.config.tz)})
         return view
 
-    def status_view(self, row: tuple[Any, ...]) -> dict[str, Any]:
+    def status_view(self, row: DossierRow) -> dict[str, Any]:
         """What kiosks, boards and the public see of a dossier: codes, procedure, dates, status, a masked name."""
-        body = orjson.loads(row[6])
+        body = orjson.loads(row.body)
         view = self._common(row, body)
         view["applicant_masked"] = mask_name(str((body.get("applicant") or {}).get("name") or ""))
         return view
 
-    def _common(self, row: tuple[Any, ...], body: dict[str, Any]) -> dict[str, Any]:
+    def _common(self, row: DossierRow, body: dict[str, Any]) -> dict[str, Any]:
         tz = self.config.tz
-        return {"id": row[0], "provisional_code": row[1], "code": row[2] or row[1], "official_code": row[2],
-                "provisional": row[2] is None, "day": row[3], "procedure": row[4], "status": row[5],
-                "submitted_at": iso(row[7], tz), "status_at": iso(row[8], tz), "linked_at": iso(row[9], tz),
-                "due_at": iso(body.get("due_at"), tz), "qr": row[0],
-                "lookup_url": f"{self.config.site.public_url.rstrip('/')}/d/{row[0]}"}
+        return {"id": row.id, "provisional_code": row.provisional_code, "code": row.code or row.provisional_code,
+                "official_code": row.code, "provisional": row.code is None, "day": row.day, "procedure": row.procedure,
+                "status": row.status, "submitted_at": iso(row.submitted_at, tz), "status_at": iso(row.status_at, tz),
+                "linked_at": iso(row.linked_at, tz), "due_at": iso(body.get("due_at"), tz), "qr": row.id,
+                "lookup_url": f"{self.config.site.public_url.rstrip('/')}/d/{row.id}"}
 
-    def row(self, key: str) -> tuple[Any, ...] | None:
+    def row(self, key: str) -> DossierRow | None:
         """A dossier's row by id, provisional code or official code."""
-        rows = self.store.read(f"SELECT {_DOSSIER_COLS} FROM dossiers WHERE id = ? OR provisional_code = ? OR code = ?",
-                               (key, key, key))
-        return rows[0] if rows else None
+        return self.store.cases.dossier(key)
 
     def find(self, key: str) -> dict[str, Any] | None:
         """The staff view of a dossier by id, provisional code or official code, with its timeline."""
@@ -237,18 +231,17 @@ class Dossiers:
         its random UUID guesses nothing and costs nothing.
         """
         row = self.row(key)
-        by_id = row is not None and key == row[0]
+        by_id = row is not None and key == row.id
         if not by_id:
             self.limiter.take(client, self.clock.time())
-        if row is None or not (by_id or (lookup and lookup_code_matches(self.lookup_secret, row[0], lookup))):
+        if row is None or not (by_id or (lookup and lookup_code_matches(self.lookup_secret, row.id, lookup))):
             return None
         return self._with_timeline(row, self.status_view(row))
 
-    def _with_timeline(self, row: tuple[Any, ...], view: dict[str, Any]) -> dict[str, Any]:
+    def _with_timeline(self, row: DossierRow, view: dict[str, Any]) -> dict[str, Any]:
         view["timeline"] = self.timeline(row)
         # How fresh the status is: the last time the hub heard the central server's status feed.
-        pulled = self.store.read("SELECT updated_at FROM feed_cursors WHERE kind = 'status'")
-        view["status_as_of"] = iso(pulled[0][0], self.config.tz) if pulled and pulled[0][0] else None
+        view["status_as_of"] = iso(self.store.tables.status_pulled_at(), self.config.tz)
         procedure = self.catalog().get(view["procedure"])
         view["procedure_name"] = procedure.get("name") if procedure else None
         return view
@@ -267,7 +260,8 @@ class Dossiers:
         """Audit a staff read of a dossier's personal data, durably, before the data is answered (ApiError 503
         when the database cannot take it: no record, no data)."""
         try:
-            await self.store.submit([], ops=[(_AUDIT, (self.clock.time(), p.name, p.role, client, action, dossier_id))])
+            await self.store.submit([], ops=[CaseTables.audit(at=self.clock.time(), token_name=p.name, role=p.role,
+                                                              client=client, action=action, dossier_id=dossier_id)])
         except StoreError as exc:
             raise store_unavailable() from exc
 
@@ -277,32 +271,23 @@ class Dossiers:
         `[privacy] retention_days` ago (codes, procedure, dates and status stay): one transaction with a
         `dossier.erased` event per dossier, through the writer (on the loop). Returns how many."""
         cutoff = now - self.config.privacy.retention_days * 86400
-        rows = self.store.read(
-            "SELECT id, provisional_code, code, body FROM dossiers WHERE erased_at IS NULL AND code IS NOT NULL "
-            "AND linked_at IS NOT NULL AND linked_at <= ? ORDER BY linked_at LIMIT 500", (cutoff,))
+        rows = self.store.cases.past_retention(cutoff)
         if not rows:
             return 0
-        ops: list[tuple[str, Any]] = []
+        ops: list[Op] = []
         changes = []
         shas: set[str] = set()
-        for dossier_id, provisional, code, body in rows:
-            scrubbed = scrub_dossier(orjson.loads(body))
-            ops.append(("UPDATE dossiers SET body = ?, erased_at = ? WHERE id = ? AND erased_at IS NULL",
-                        (orjson.dumps(scrubbed).decode(), now, dossier_id)))
-            ops.append(("DELETE FROM dossier_files WHERE dossier_id = ?", (dossier_id,)))
-            # The payer's name was kept for reprinting the receipt; the paper receipts are the record.
-            ops.append(("UPDATE payments SET payer = '', body = json_remove(body, '$.request.payer') "
-                        "WHERE dossier_id = ?", (dossier_id,)))
-            shas.update(r[0] for r in self.store.read("SELECT sha256 FROM dossier_files WHERE dossier_id = ?",
-                                                      (dossier_id,)))
+        for row in rows:
+            ops.extend(CaseTables.erase(row.id, orjson.dumps(scrub_dossier(orjson.loads(row.body))).decode(), now))
+            shas.update(self.store.cases.files_of(row.id))
             changes.append(Change(event=self.new_event(EventType.DOSSIER_ERASED, {"dossier": {
-                "id": dossier_id, "provisional_code": provisional, "code": code, "erased_at": now}})))
+                "id": row.id, "provisional_code": row.provisional_code, "code": row.code, "erased_at": now}})))
         try:
             await self.store.submit(changes, ops=ops)
         except StoreError:
             log.warning("erasing %d dossier(s) past retention failed; retried at the next check", len(rows))
             return 0
-        still = {r[0] for r in self.store.read("SELECT DISTINCT sha256 FROM dossier_files")}
+        still = self.store.cases.files_in_use()
         removed = await asyncio.get_running_loop().run_in_executor(None, self._unlink, shas - still)
         log.info("erased the personal data of %d dossier(s) confirmed more than %g day(s) ago (%d file(s))",
                  len(rows), self.config.privacy.retention_days, removed)
@@ -323,8 +308,7 @@ class Dossiers:
     def _provisional_code(self, day: str) -> str:
         last = self.serials.get(day)
         if last is None:
-            rows = self.store.read("SELECT provisional_code FROM dossiers WHERE day = ?", (day,))
-            last = max((int(r[0].rsplit("-", 1)[1]) for r in rows), default=0)
+            last = max((int(code.rsplit("-", 1)[1]) for code in self.store.cases.provisional_codes(day)), default=0)
         self.serials[day] = last + 1
         # Visibly provisional (TẠM): the central server issues the official {agency}-{yyMMdd}-{NNNN} later.
         return f"TAM-{self.config.site.code}-{day[2:4]}{day[5:7]}{day[8:10]}-{last + 1:04d}"
@@ -333,16 +317,16 @@ class Dossiers:
         """Receive a dossier: its row, its files and a dossier.submitted event in one transaction."""
         if req.id is not None:
             dossier_id = str(uuid.UUID(req.id))
-            existing = self.store.read(f"SELECT {_DOSSIER_COLS} FROM dossiers WHERE id = ?", (dossier_id,))
-            if existing and existing[0][10] is not None:
+            existing = self.store.cases.dossier_by_id(dossier_id)
+            if existing is not None and existing.erased_at is not None:
                 raise ApiError(422, "dossier_erased", "Hồ sơ này đã được xoá thông tin cá nhân theo thời hạn lưu giữ / "
                                                       "this dossier's personal data was erased (retention)")
-            if existing:
-                first = orjson.loads(existing[0][6])
+            if existing is not None:
+                first = orjson.loads(existing.body)
                 if _comparable(first) != _comparable(self._body(req, dossier_id, first)):
                     raise ApiError(422, "idempotency_conflict",
                                    "Mã hồ sơ đã dùng cho hồ sơ khác / this id was used for another dossier")
-                return 200, self.view(existing[0])
+                return 200, self.view(existing)
             if dossier_id in self._in_flight:
                 raise ApiError(409, "in_progress", "Hồ sơ này đang được lưu / this dossier is being saved, retry")
         else:
@@ -365,11 +349,10 @@ class Dossiers:
         day = self.local_day(now)
         body = self._body(req, dossier_id, None, now=now, sizes=sizes, channel=channel,
                           provisional=self._provisional_code(day), due_at=self.due_time(procedure, now))
-        row = (dossier_id, body["provisional_code"], None, day, req.procedure, "submitted", orjson.dumps(body).decode(),
-               now, None, None, None)
-        ops: list[tuple[str, Any]] = [(f"INSERT INTO dossiers ({_DOSSIER_COLS}) VALUES ({', '.join('?' * 11)})", row)]
-        ops.extend(("INSERT INTO dossier_files (dossier_id, position, sha256, name, size, mime) VALUES (?, ?, ?, ?, ?, ?)",
-                    (dossier_id, i, f["sha256"], f["name"], f["size"], f["mime"])) for i, f in enumerate(body["files"]))
+        row = DossierRow(id=dossier_id, provisional_code=body["provisional_code"], code=None, day=day,
+                         procedure=req.procedure, status="submitted", body=orjson.dumps(body).decode(), submitted_at=now,
+                         status_at=None, linked_at=None, erased_at=None)
+        ops = CaseTables.insert_dossier(row, body["files"])
         # The event names the dossier, nobody's data: every role's stream and the log carry it, and the relay
         # reads the dossier itself from the table.
         change = Change(event=self.new_event(EventType.DOSSIER_SUBMITTED, {"dossier": dossier_summary(body)}))

@@ -142,9 +142,8 @@ class _StateCollector(Collector):
         # Cheap on a big log: the backlog from sequence numbers (dense: the engine hands them out), the oldest
         # unsent event by primary key; GET /sync's exact COUNT(*) would scan every unsent row per scrape.
         store = self.hub.store
-        row = store.read("SELECT sent_seq FROM outbox WHERE name = 'central'")
-        sent = int(row[0][0]) if row else 0
-        oldest = store.read("SELECT at FROM events WHERE seq > ? ORDER BY seq LIMIT 1", (sent,))
-        dead = int(store.read("SELECT COUNT(*) FROM dead_letters")[0][0])
-        age = round(max(0.0, now - float(oldest[0][0])), 1) if oldest else 0.0
+        sent = store.tables.sent_seq()
+        oldest = store.tables.unsent_events(sent, 1)
+        dead = store.tables.dead_letter_count()
+        age = round(max(0.0, now - float(oldest[0]["at"])), 1) if oldest else 0.0
         return max(0, self.hub.events.last_seq - sent), age, dead

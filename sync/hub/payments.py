@@ -30,13 +30,12 @@ from sync.hub.auth import Principal
 from sync.hub.errors import ApiError, store_unavailable
 from sync.hub.models import PaymentRequest
 from sync.store import SiteStore, StoreError
+from sync.store.casework import CaseTables, PaymentRow
+from sync.store.tables import Op
 
 log = logging.getLogger(__name__)
 
 METHODS = ("cash", "transfer")
-_COLS = ("id, dossier_id, day, procedure, amount, method, reference, source, account, receipt_series, receipt_year, "
-         "receipt_no, counter, collector, payer, paid_at, body")
-_INSERT = f"INSERT INTO payments ({_COLS}) VALUES ({', '.join('?' * 17)})"
 MAX_REPORT_DAYS = 366
 
 
@@ -85,31 +84,29 @@ class Payments:
         account = self.account_for(procedure)
         note = transfer_note(str(dossier.get("code") or ""))
         qr = build(BankAccount(account.bank_bin, account.account), amount=amount, note=note) if account else None
-        row = self._row("dossier_id = ?", str(dossier["id"]))
+        row = self.store.cases.payment_of(str(dossier["id"]))
         return {"amount": amount, "amount_text": format_vnd(amount), "words": amount_in_words(amount), "note": note,
                 "qr": qr, "account": account_view(account, self.config.site.agency),
                 "paid": row is not None, "payment": self._public(row) if row else None}
 
     # ------------------------------------------------------------------ recording
     def _dossier(self, key: str) -> tuple[str, str, str, dict[str, Any]]:
-        rows = self.store.read("SELECT id, COALESCE(code, provisional_code), procedure, body FROM dossiers "
-                               "WHERE id = ? OR provisional_code = ? OR code = ?", (key, key, key))
-        if not rows:
+        row = self.store.cases.dossier(key)
+        if row is None:
             raise ApiError(404, "unknown_dossier", "Không tìm thấy hồ sơ / no such dossier")
-        return rows[0][0], rows[0][1], rows[0][2], orjson.loads(rows[0][3])
+        return row.id, row.code or row.provisional_code, row.procedure, orjson.loads(row.body)
 
     def _next_receipt(self, series: str, year: int) -> int:
         key = (series, year)
         last = self._serials.get(key)
         if last is None:
-            last = int(self.store.read("SELECT COALESCE(MAX(receipt_no), 0) FROM payments WHERE receipt_series = ? "
-                                       "AND receipt_year = ?", (series, year))[0][0])
+            last = self.store.cases.last_receipt(series, year)
         self._serials[key] = last + 1
         return last + 1
 
     def _prepare(self, *, payment_id: str, dossier_id: str, code: str, procedure: dict[str, Any], amount: int,
                  method: str, reference: str, source: str, paid_at: float, counter: int | None, collector: str,
-                 payer: str, request: dict[str, Any]) -> tuple[tuple[str, tuple[Any, ...]], Event]:
+                 payer: str, request: dict[str, Any]) -> tuple[PaymentRow, Event]:
         """The row and the event of a new payment (on the loop: receipt numbers and the event sequence)."""
         account = self.account_for(procedure)
         snapshot = account_view(account, self.config.site.agency)
@@ -118,31 +115,33 @@ class Payments:
         series = account.receipt_series if account else ""
         number = self._next_receipt(series, year)
         body = {"request": request, "dossier_code": code, "account": snapshot}
-        row = (payment_id, dossier_id, day, procedure["code"], amount, method, reference, source,
-               f"{account.bank_bin}:{account.account}" if account and method == "transfer" else "", series, year, number,
-               counter, collector, payer, paid_at, orjson.dumps(body).decode())
+        row = PaymentRow(id=payment_id, dossier_id=dossier_id, day=day, procedure=procedure["code"], amount=amount,
+                         method=method, reference=reference, source=source,
+                         account=f"{account.bank_bin}:{account.account}" if account and method == "transfer" else "",
+                         receipt_series=series, receipt_year=year, receipt_no=number, counter=counter,
+                         collector=collector, payer=payer, paid_at=paid_at, body=orjson.dumps(body).decode())
         event = self.new_event(EventType.PAYMENT_RECORDED, {"payment": self._public(row)})
-        return (_INSERT, row), event
+        return row, event
 
     async def record(self, key: str, req: PaymentRequest, p: Principal) -> tuple[int, dict[str, Any]]:
         """POST /dossiers/{key}/payments: the clerk took the fee (cash, or a transfer with its reference)."""
         payment_id = str(uuid.UUID(req.id))
         dossier_id, code, procedure_code, dossier_body = self._dossier(key)
         request = req.model_dump()
-        existing = self._row("id = ? OR dossier_id = ?", payment_id, dossier_id)
+        existing = self.store.cases.payment_or_dossier(payment_id, dossier_id)
         if existing is not None:
-            first = orjson.loads(existing[16])["request"]
-            if existing[0] == payment_id and existing[1] == dossier_id:
+            first = orjson.loads(existing.body)["request"]
+            if existing.id == payment_id and existing.dossier_id == dossier_id:
                 if first != request:
                     raise ApiError(422, "idempotency_conflict", "Mã thanh toán đã dùng cho nội dung khác / this payment "
                                                                 "id was used with another content")
                 return 200, self.staff_view(existing)
-            if existing[0] == payment_id:
+            if existing.id == payment_id:
                 raise ApiError(422, "idempotency_conflict", "Mã thanh toán đã dùng cho hồ sơ khác / this payment id was "
                                                             "used for another dossier")
-            how = "tiền mặt" if existing[5] == "cash" else "chuyển khoản"
-            raise ApiError(409, "already_paid", f"Hồ sơ {code} đã nộp phí ({how}, biên lai số {existing[11]:07d}) / "
-                                                f"the fee of dossier {code} is already paid ({existing[5]})")
+            how = "tiền mặt" if existing.method == "cash" else "chuyển khoản"
+            raise ApiError(409, "already_paid", f"Hồ sơ {code} đã nộp phí ({how}, biên lai số {existing.receipt_no:07d}) / "
+                                                f"the fee of dossier {code} is already paid ({existing.method})")
         if dossier_id in self._in_flight:
             raise ApiError(409, "in_progress", "Đang ghi nhận thanh toán của hồ sơ này / this payment is being saved, retry")
         procedure = self.catalog().get(procedure_code)
@@ -156,55 +155,56 @@ class Payments:
             raise ApiError(422, "reference_required", "Chuyển khoản cần mã giao dịch của ngân hàng / a transfer needs "
                                                       "the bank's reference")
         payer = " ".join((req.payer or (dossier_body.get("applicant") or {}).get("name") or "").split())
-        op, event = self._prepare(payment_id=payment_id, dossier_id=dossier_id, code=code, procedure=procedure,
+        row, event = self._prepare(payment_id=payment_id, dossier_id=dossier_id, code=code, procedure=procedure,
                                   amount=amount, method=req.method, reference=req.reference.strip(),
                                   source=p.role, paid_at=self.clock.time(), counter=p.counter,
                                   collector=" ".join(req.collector.split()), payer=payer, request=request)
         self._in_flight.add(dossier_id)
         try:
-            await self.store.submit([Change(event=event)], ops=[op])
+            await self.store.submit([Change(event=event)], ops=[CaseTables.insert_payment(row)])
         except StoreError as exc:
             raise store_unavailable() from exc
         finally:
             self._in_flight.discard(dossier_id)
-        log.info("fee of dossier %s paid (%s, %d đồng, receipt %s/%d)", code, req.method, amount, op[1][9], op[1][11])
-        return 201, self.staff_view(op[1])
+        log.info("fee of dossier %s paid (%s, %d đồng, receipt %s/%d)", code, req.method, amount, row.receipt_series,
+                 row.receipt_no)
+        return 201, self.staff_view(row)
 
-    def confirmations(self, items: Iterable[dict[str, Any]]) -> tuple[list[tuple[str, Any]], list[Event], set[str]]:
+    def confirmations(self, items: Iterable[dict[str, Any]]) -> tuple[list[Op], list[Event], set[str]]:
         """Transfers the central server confirmed (status feed): (ops, events, dossiers held in flight).
 
         On the loop. A dossier already paid (or being paid) keeps its payment: a second confirmation is
         logged for the province to settle, and nothing is recorded twice when a page comes again.
         """
-        ops: list[tuple[str, Any]] = []
+        ops: list[Op] = []
         events: list[Event] = []
         held: set[str] = set()
         for item in items:
             dossier_id, payment_id = str(item.get("dossier_id") or ""), str(item.get("id") or "")
-            rows = self.store.read("SELECT id, COALESCE(code, provisional_code), procedure, body FROM dossiers "
-                                   "WHERE id = ?", (dossier_id,))
-            if not rows or not payment_id:
+            dossier = self.store.cases.dossier_by_id(dossier_id)
+            if dossier is None or not payment_id:
                 continue
-            existing = self._row("id = ? OR dossier_id = ?", payment_id, dossier_id)
+            code = dossier.code or dossier.provisional_code
+            existing = self.store.cases.payment_or_dossier(payment_id, dossier_id)
             if existing is not None or dossier_id in self._in_flight or dossier_id in held:
-                if existing is not None and existing[0] != payment_id:
+                if existing is not None and existing.id != payment_id:
                     log.warning("the central server confirms a second payment %s for dossier %s, already paid by %s "
-                                "(%s): kept out, for the province to settle", payment_id, rows[0][1], existing[0],
-                                existing[5])
+                                "(%s): kept out, for the province to settle", payment_id, code, existing.id,
+                                existing.method)
                 continue
-            procedure = self.catalog().get(rows[0][2]) or {"code": rows[0][2], "service": ""}
-            applicant = (orjson.loads(rows[0][3]).get("applicant") or {}).get("name") or ""
+            procedure = self.catalog().get(dossier.procedure) or {"code": dossier.procedure, "service": ""}
+            applicant = (orjson.loads(dossier.body).get("applicant") or {}).get("name") or ""
             try:
                 amount = int(item.get("amount") or procedure.get("fee") or 0)
                 paid_at = float(item.get("at") or self.clock.time())
             except (TypeError, ValueError):
-                log.warning("a payment confirmation of dossier %s is malformed: kept out", rows[0][1])
+                log.warning("a payment confirmation of dossier %s is malformed: kept out", code)
                 continue
-            op, event = self._prepare(payment_id=payment_id, dossier_id=dossier_id, code=rows[0][1],
+            row, event = self._prepare(payment_id=payment_id, dossier_id=dossier_id, code=code,
                                       procedure=procedure, amount=amount, method=str(item.get("method") or "transfer"),
                                       reference=str(item.get("reference") or ""), source="central", paid_at=paid_at,
                                       counter=None, collector="", payer=applicant, request={"central": item})
-            ops.append(op)
+            ops.append(CaseTables.insert_payment(row))
             events.append(event)
             held.add(dossier_id)
         self._in_flight |= held
@@ -215,34 +215,31 @@ class Payments:
         self._in_flight -= held
 
     # ------------------------------------------------------------------ reading
-    def _row(self, where: str, *params: Any) -> tuple[Any, ...] | None:
-        rows = self.store.read(f"SELECT {_COLS} FROM payments WHERE {where}", params)
-        return rows[0] if rows else None
-
-    def _public(self, row: tuple[Any, ...]) -> dict[str, Any]:
+    def _public(self, row: PaymentRow) -> dict[str, Any]:
         """A payment for events and dossier views: no payer, no collector (personal data stays in the table)."""
-        body = orjson.loads(row[16])
-        return {"id": row[0], "dossier_id": row[1], "dossier_code": body.get("dossier_code"), "day": row[2],
-                "procedure": row[3], "amount": row[4], "method": row[5], "reference": row[6], "source": row[7],
-                "account": row[8], "receipt": {"series": row[9], "year": row[10], "number": row[11]},
-                "counter": row[12], "paid_at": iso(row[15], self.config.tz)}
+        body = orjson.loads(row.body)
+        return {"id": row.id, "dossier_id": row.dossier_id, "dossier_code": body.get("dossier_code"), "day": row.day,
+                "procedure": row.procedure, "amount": row.amount, "method": row.method, "reference": row.reference,
+                "source": row.source, "account": row.account,
+                "receipt": {"series": row.receipt_series, "year": row.receipt_year, "number": row.receipt_no},
+                "counter": row.counter, "paid_at": iso(row.paid_at, self.config.tz)}
 
-    def staff_view(self, row: tuple[Any, ...]) -> dict[str, Any]:
+    def staff_view(self, row: PaymentRow) -> dict[str, Any]:
         """A payment for the counter and the admin (what the receipt prints), with payer and collector."""
         view = self._public(row)
-        body = orjson.loads(row[16])
+        body = orjson.loads(row.body)
         account = body.get("account") or account_view(None, self.config.site.agency)
-        procedure = self.catalog().get(row[3]) or {}
-        view.update(amount_text=format_vnd(row[4]), words=amount_in_words(row[4]),
-                    procedure_name=procedure.get("name") or row[3], account_info=account,
+        procedure = self.catalog().get(row.procedure) or {}
+        view.update(amount_text=format_vnd(row.amount), words=amount_in_words(row.amount),
+                    procedure_name=procedure.get("name") or row.procedure, account_info=account,
                     agency=(account or {}).get("agency") or self.config.site.agency,
                     tax_code=(account or {}).get("tax_code", ""),
-                    receipt_form=(account or {}).get("receipt_form", ""), collector=row[13], payer=row[14])
+                    receipt_form=(account or {}).get("receipt_form", ""), collector=row.collector, payer=row.payer)
         return view
 
     def get(self, payment_id: str) -> dict[str, Any] | None:
         """A payment by id (staff view)."""
-        row = self._row("id = ?", payment_id)
+        row = self.store.cases.payment(payment_id)
         return self.staff_view(row) if row else None
 
     def summary(self, first: str, last: str) -> dict[str, Any]:
@@ -256,11 +253,9 @@ class Payments:
         if (b - a).days >= MAX_REPORT_DAYS:
             raise ApiError(422, "range_too_long", f"Tối đa {MAX_REPORT_DAYS} ngày / at most {MAX_REPORT_DAYS} days")
         names = {code: p.get("name", code) for code, p in self.catalog().items()}
-        rows = self.store.read("SELECT day, procedure, method, COUNT(*), SUM(amount) FROM payments "
-                               "WHERE day BETWEEN ? AND ? GROUP BY day, procedure, method ORDER BY day, procedure, method",
-                               (a.isoformat(), b.isoformat()))
-        out = [{"day": r[0], "procedure": r[1], "procedure_name": names.get(r[1], r[1]), "method": r[2],
-                "count": int(r[3]), "amount": int(r[4])} for r in rows]
+        out = [{"day": r["day"], "procedure": r["procedure"], "procedure_name": names.get(r["procedure"], r["procedure"]),
+                "method": r["method"], "count": int(r["count"]), "amount": int(r["amount"])}
+               for r in self.store.cases.payment_totals(a.isoformat(), b.isoformat())]
         by_method = {m: {"count": sum(x["count"] for x in out if x["method"] == m),
                          "amount": sum(x["amount"] for x in out if x["method"] == m)} for m in METHODS}
         return {"from": a.isoformat(), "to": b.isoformat(), "currency": "VND", "rows": out,

@@ -25,6 +25,7 @@ from motcua.queue import Change, QueueEngine
 from sync.hub.errors import ApiError
 from sync.hub.models import DeviceHeartbeat
 from sync.store import SiteStore
+from sync.store.tables import HubTables, Op
 
 log = logging.getLogger(__name__)
 
@@ -36,9 +37,6 @@ OVERLAP_SLACK_S = 10.0
 """A "new run" whose uptime exceeds the time since the old run's last beat by more than this overlapped it:
 two devices share one token, and neither may clear the other's faults."""
 
-_UPSERT = ("INSERT INTO devices (name, role, version, boot, uptime_s, last_seen) VALUES (?, ?, ?, ?, ?, ?) "
-           "ON CONFLICT(name, role) DO UPDATE SET version = excluded.version, boot = excluded.boot, "
-           "uptime_s = excluded.uptime_s, last_seen = excluded.last_seen")
 
 
 @dataclass(slots=True)
@@ -70,8 +68,7 @@ class DeviceRegistry:
 
     def load(self) -> None:
         """Read the persisted registry (at hub start)."""
-        self.entries = {(r[0], r[1]): DeviceEntry(*r) for r in self.store.read(
-            "SELECT name, role, version, boot, uptime_s, last_seen FROM devices")}
+        self.entries = {(r["name"], r["role"]): DeviceEntry(**dict(r)) for r in self.store.tables.devices()}
         self._dirty.clear()
 
     # ------------------------------------------------------------------ heartbeats
@@ -147,10 +144,10 @@ class DeviceRegistry:
         return out
 
     # ------------------------------------------------------------------ persistence
-    def take_dirty(self) -> tuple[set[tuple[str, str]], list[tuple[str, tuple[Any, ...]]]]:
+    def take_dirty(self) -> tuple[set[tuple[str, str]], list[Op]]:
         """The heartbeats received since the last call, and the statements that write them (for the store's writer)."""
         keys, self._dirty = self._dirty, set()
-        return keys, [(_UPSERT, (e.name, e.role, e.version, e.boot, e.uptime_s, e.last_seen))
+        return keys, [HubTables.device_seen(e.name, e.role, e.version, e.boot, e.uptime_s, e.last_seen)
                       for e in (self.entries[k] for k in sorted(keys) if k in self.entries)]
 
     def restore_dirty(self, keys: Iterable[tuple[str, str]]) -> None:

@@ -348,13 +348,13 @@ class Hub:
 
     def sync_status(self) -> dict[str, Any]:
         """GET /sync: backlog, age of the oldest unsent event, last success and error, dead letters."""
-        row = self.store.read("SELECT sent_seq FROM outbox WHERE name = 'central'")
-        sent = int(row[0][0]) if row else 0
-        backlog, oldest = self.store.read("SELECT COUNT(*), MIN(at) FROM events WHERE seq > ?", (sent,))[0]
-        dead = self.store.read("SELECT COUNT(*) FROM dead_letters")[0][0]
-        unlinked = self.store.read("SELECT COUNT(*) FROM dossiers WHERE code IS NULL")[0][0]
-        feeds = {r[0]: {"epoch": r[1], "cursor": r[2], "updated_at": iso(r[3], self.config.tz)}
-                 for r in self.store.read("SELECT kind, epoch, cursor, updated_at FROM feed_cursors")}
+        tables = self.store.tables
+        sent = tables.sent_seq()
+        backlog, oldest = tables.backlog(sent)
+        dead = tables.dead_letter_count()
+        unlinked = tables.unlinked_count()
+        feeds = {r["kind"]: {"epoch": r["epoch"], "cursor": r["cursor"], "updated_at": iso(r["updated_at"], self.config.tz)}
+                 for r in tables.feed_cursors()}
         now = self.clock.time()
         relay = self.relay
         err = relay.last_error if relay else None

@@ -245,7 +245,7 @@ def test_a_counter_payment_reaches_the_central_server_once(make_hub, central) ->
     p = pay(h, d, method="cash", collector="Trần Văn Đức").json()
     wait_for(lambda: h.hub.sync_status()["backlog"] == 0 and store.payments(site="BNI-TTHCC"))
     # The relay may send a batch again (a lost answer): the central server keeps one payment, one event.
-    rows = h.store.read("SELECT seq, id, type, data FROM events WHERE type = 'payment.recorded'")
+    rows = h.store.rows("SELECT seq, id, type, data FROM events WHERE type = 'payment.recorded'")
     assert h.hub.relay._post_events(rows) == []  # noqa: SLF001 - a repeat of the same event
     assert [x["id"] for x in store.payments(site="BNI-TTHCC")] == [p["id"]]
     assert store.payments()[0]["amount"] == 1_000_000 and store.payments()[0]["method"] == "cash"

@@ -46,15 +46,13 @@ async def day_report(hub: HubDep, p: Admin, day: str | None = None) -> Response:
     day = day or hub.engine.day
     if not _DAY.match(day):
         raise ApiError(422, "invalid_day", "day: dạng YYYY-MM-DD / expected YYYY-MM-DD")
-    rows = hub.store.read(
-        "SELECT service, COUNT(*), SUM(status = 'done'), SUM(status = 'skipped'), SUM(status = 'waiting'), "
-        "AVG(CASE WHEN called_at IS NOT NULL THEN called_at - issued_at END), "
-        "AVG(CASE WHEN status = 'done' AND finished_at IS NOT NULL THEN finished_at - called_at END) "
-        "FROM tickets WHERE day = ? AND test = 0 GROUP BY service ORDER BY service", (day,))
-    tests = hub.store.read("SELECT COUNT(*) FROM tickets WHERE day = ? AND test = 1", (day,))[0][0]
-    services = {r[0]: {"issued": r[1], "served": r[2] or 0, "no_show": r[3] or 0, "waiting": r[4] or 0,
-                       "average_wait_s": None if r[5] is None else round(r[5]),
-                       "average_service_s": None if r[6] is None else round(r[6])} for r in rows}
+    tables = hub.store.tables
+    services = {r["service"]: {"issued": r["issued"], "served": r["served"] or 0, "no_show": r["no_show"] or 0,
+                               "waiting": r["waiting"] or 0,
+                               "average_wait_s": None if r["wait_s"] is None else round(r["wait_s"]),
+                               "average_service_s": None if r["service_s"] is None else round(r["service_s"])}
+                for r in tables.day_by_service(day)}
+    tests = tables.test_tickets(day)
     return json_response({"day": day, "issued": sum(s["issued"] for s in services.values()),
                           "served": sum(s["served"] for s in services.values()), "services": services,
                           "test_tickets": int(tests),

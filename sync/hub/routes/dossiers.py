@@ -81,8 +81,8 @@ async def get_dossier(key: str, request: Request, hub: HubDep, p: AnyRole, looku
         row = hub.dossiers.row(key) if len(key) <= 64 else None
         if row is None:
             raise ApiError(404, "unknown_dossier", "Không tìm thấy hồ sơ / no such dossier")
-        await hub.dossiers.record_read(p, client=client, dossier_id=row[0])
-        staff = hub.dossiers.find(row[0])
+        await hub.dossiers.record_read(p, client=client, dossier_id=row.id)
+        staff = hub.dossiers.find(row.id)
         if staff is None:
             raise ApiError(404, "unknown_dossier", "Không tìm thấy hồ sơ / no such dossier")
         staff["fee"] = hub.payments.fee(staff)
@@ -119,9 +119,8 @@ async def audit_log(hub: HubDep, p: Admin, since: str | None = None, until: str 
 
 
 def _feed(hub: Hub, kind: str) -> dict[str, Any]:
-    cur = hub.store.read("SELECT epoch, cursor FROM feed_cursors WHERE kind = ?", (kind,))
-    items = [orjson.loads(r[0]) for r in hub.store.read("SELECT body FROM feed_items WHERE kind = ? ORDER BY key", (kind,))]
-    return {"epoch": cur[0][0] if cur else None, "cursor": cur[0][1] if cur else 0, "items": items}
+    epoch, cursor = hub.store.tables.feed_cursor(kind)
+    return {"epoch": epoch, "cursor": cursor, "items": [orjson.loads(b) for b in hub.store.tables.feed_bodies(kind)]}
 
 
 @router.get(f"{API}/catalog", tags=["sync"], response_model=Catalog)

@@ -7,7 +7,6 @@ from starlette.responses import Response
 from motcua.contract import WhoAmI
 from sync.hub.deps import AnyRole, HubDep
 from sync.hub.errors import API, ApiError, json_response
-from sync.store import hash_token
 
 router = APIRouter(tags=["devices"])
 
@@ -18,8 +17,7 @@ async def whoami(request: Request, hub: HubDep, p: AnyRole) -> Response:
     # The hub forgets a token revoked with `motcua token revoke` within a second (Hub.check_tokens); ask the
     # database here all the same, so that the technician hears the truth even within that second.
     token = request.headers.get("authorization", "").partition(" ")[2].strip()
-    rows = hub.store.read("SELECT revoked_at FROM tokens WHERE hash = ?", (hash_token(token),))
-    if rows and rows[0][0] is not None:
+    if hub.store.revoked_token(token) is not None:
         raise ApiError(401, "revoked", "Mã thiết bị đã bị thu hồi / the device token was revoked")
     # any_counter: a counter token with no counter acts on every counter only if made with --any-counter.
     return json_response({"role": p.role, "name": p.name, "counter": p.counter, "any_counter": p.any_counter})

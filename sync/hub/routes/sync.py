@@ -21,7 +21,5 @@ async def sync_health(hub: HubDep, p: AnyRole) -> Response:
 @router.get(f"{API}/sync/dead-letters")
 async def dead_letters(hub: HubDep, p: Admin) -> Response:
     """Sự kiện bị máy chủ trung tâm từ chối / events the central server rejected, with the reason (admin)."""
-    rows = hub.store.read("SELECT seq, event_id, type, status, code, reason, at FROM dead_letters ORDER BY seq")
-    return json_response({"dead_letters": [
-        {"seq": r[0], "event_id": r[1], "type": r[2], "status": r[3], "code": r[4], "reason": r[5],
-         "at": iso(r[6], hub.config.tz)} for r in rows]})
+    return json_response({"dead_letters": [{**dict(r), "at": iso(r["at"], hub.config.tz)}
+                                           for r in hub.store.tables.dead_letters()]})
