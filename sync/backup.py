@@ -485,7 +485,8 @@ class RestoreResult:
 
 def restore_backup(src: str | Path, db: str | Path, *, force: bool = False) -> RestoreResult:
     """Verify a backup and put its database and dossier files at `db` (what was there is moved aside)."""
-    from sync.store import SCHEMA_VERSION  # here: sync.store imports this module to back up before migrating
+    # Here, not at the top: importing sync.store runs its package, which imports this module.
+    from sync.store.migrations import SCHEMA_VERSION
 
     src, db = Path(src), Path(db)
     manifest = verify_backup(src)

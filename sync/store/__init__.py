@@ -1,7 +1,7 @@
 """The site database (the hub is its only writer, DESIGN rule 1), in one import:
 
-- `sync.store.schema`: connections, the versioned schema (MIGRATIONS: append, never edit a shipped entry),
-  the meta table, opening an existing file;
+- `sync.store.migrations`: the schema as MIGRATIONS (append, never edit a shipped entry);
+- `sync.store.schema`: connections, migrating, the meta table, opening an existing file;
 - `sync.store.site`: the SiteStore — reads, and the group-commit writer thread every change goes through;
 - `sync.store.tables`: the SQL of the hub's own tables (outbox, dead letters, feeds, dossiers, payments,
   devices), with rows read by column name, for the hub and the relay;
@@ -9,13 +9,11 @@
 """
 from __future__ import annotations
 
+from sync.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from sync.store.schema import (
     IDENTITY_KEY,
     LOOKUP_SECRET_KEY,
-    MIGRATIONS,
     PUT_META,
-    ROLES,
-    SCHEMA_VERSION,
     SITE_KEY,
     StoreError,
     connect,
@@ -27,6 +25,7 @@ from sync.store.schema import (
 from sync.store.site import EncodedEvent, SiteStore, counter_row, encode_event, ticket_from_row, ticket_row
 from sync.store.tokens import (
     KEEP_EXPIRY,
+    ROLES,
     TOKEN_ID_LEN,
     TokenRecord,
     create_token,

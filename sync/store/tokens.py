@@ -10,7 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sync.store.schema import ROLES, StoreError, migrate
+from sync.store.schema import StoreError, migrate
+
+ROLES = ("kiosk", "board", "counter", "admin", "metrics")
+"""Token roles; `metrics` may only read /metrics (a Prometheus server's token)."""
+
 
 
 def hash_token(token: str) -> str:

@@ -96,7 +96,7 @@ def test_recall_skip_bring_back_and_restore(hub: RunningHub, clock: ManualClock)
     called = c.call_next(2)
     assert called.id == t1.id and called.counter == 2 and called.status == "called"
     again = c.recall(2)
-    assert again.id == t1.id and again.status == "called" and again.model_extra["recalls"] == 1
+    assert again.id == t1.id and again.status == "called" and again.recalls == 1
     skipped = c.skip(2)
     assert skipped.status == "skipped"
     with pytest.raises(HubError) as err:
