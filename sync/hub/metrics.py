@@ -12,7 +12,7 @@ run several hubs in one process; the library's global registry would mix them).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily, InfoMetricFamily, Metric
@@ -21,11 +21,52 @@ from prometheus_client.process_collector import ProcessCollector
 from prometheus_client.registry import Collector
 
 from motcua import __version__
+from motcua.clock import Clock
+from motcua.config import SiteConfig
 from motcua.contract import EventType
-from motcua.queue import Change, CounterState
+from motcua.queue import Change, CounterState, QueueEngine
+from sync.hub.live import Broadcaster
+from sync.hub.registry import DeviceRegistry
+from sync.store import SiteStore
 
-if TYPE_CHECKING:
-    from sync.hub.service import Hub
+
+class MetricsSource(Protocol):
+    """What the metrics read of the hub when scraped (the Hub implements it; metrics never import the Hub)."""
+
+    @property
+    def config(self) -> SiteConfig:
+        """The site file now in force."""
+        ...
+
+    @property
+    def clock(self) -> Clock:
+        """The hub's clock."""
+        ...
+
+    @property
+    def engine(self) -> QueueEngine:
+        """Today's queues."""
+        ...
+
+    @property
+    def store(self) -> SiteStore:
+        """The site database."""
+        ...
+
+    @property
+    def events(self) -> Broadcaster:
+        """The live events (their last sequence)."""
+        ...
+
+    @property
+    def registry(self) -> DeviceRegistry:
+        """The devices heard from."""
+        ...
+
+    @property
+    def central_url(self) -> str | None:
+        """The central server synced with, if any."""
+        ...
 
 CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4
 """The classic text format (version 0.0.4), which every Prometheus version reads."""
@@ -40,7 +81,7 @@ _TICKET_EVENTS = {EventType.TICKET_ISSUED: ("motcua_tickets_issued", "Số đã 
 class HubMetrics:
     """The metrics of one hub: event counters, request latency, and what is read at scrape time."""
 
-    def __init__(self, hub: Hub) -> None:
+    def __init__(self, hub: MetricsSource) -> None:
         self.hub = hub
         self.registry = CollectorRegistry()
         self._by_event = {etype: Counter(name, doc, registry=self.registry)
@@ -75,7 +116,7 @@ class HubMetrics:
 class _StateCollector(Collector):
     """Queue, counter, sync and device figures, read from the hub when scraped."""
 
-    def __init__(self, hub: Hub) -> None:
+    def __init__(self, hub: MetricsSource) -> None:
         self.hub = hub
 
     def collect(self) -> Iterator[Metric]:
