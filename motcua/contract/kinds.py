@@ -68,9 +68,14 @@ PRINTER_FAULTS = frozenset({FaultKind.PAPER_OUT, FaultKind.PAPER_LOW, FaultKind.
                             FaultKind.PRINTER_UNKNOWN, FaultKind.COVER_OPEN})
 """The faults of a printer."""
 
-_PRINT_FAULTS = {"paper_out": FaultKind.PAPER_OUT, "cover_open": FaultKind.COVER_OPEN,
-                 "timeout": FaultKind.PRINTER_UNKNOWN, "no_status": FaultKind.PRINTER_UNKNOWN,
-                 "unknown": FaultKind.PRINTER_UNKNOWN}
+_PRINT_FAULTS = {
+    "paper_out": FaultKind.PAPER_OUT, "cover_open": FaultKind.COVER_OPEN,
+    "offline": FaultKind.PRINTER_OFFLINE, "disconnected": FaultKind.PRINTER_OFFLINE, "error": FaultKind.PRINTER_OFFLINE,
+    "unavailable": FaultKind.PRINTER_OFFLINE, "write_failed": FaultKind.PRINTER_OFFLINE,
+    "printer_error": FaultKind.PRINTER_OFFLINE,
+    "timeout": FaultKind.PRINTER_UNKNOWN, "no_status": FaultKind.PRINTER_UNKNOWN, "unknown": FaultKind.PRINTER_UNKNOWN,
+}
+"""printer_drivers' error codes and status states -> the hub's fault kinds."""
 
 
 def print_fault(code: str | None, *, unknown: bool = False) -> FaultKind:
@@ -78,7 +83,8 @@ def print_fault(code: str | None, *, unknown: bool = False) -> FaultKind:
     cover_open, offline, write_failed, ...) and whether its outcome is unknown (maybe printed).
 
     The one mapping of printer errors to the hub's fault kinds, for the kiosk and the counter alike:
-    paper and cover are said as such, an unanswered printer is "unknown", everything else is offline.
+    paper and cover are said as such, a printer that did not answer is "unknown", one that failed is
+    offline; a code not known here is "unknown" when the outcome is (maybe printed), else offline.
     """
     if code in _PRINT_FAULTS:
         return _PRINT_FAULTS[code]

@@ -111,4 +111,7 @@ def test_event_types_and_fault_kinds_keep_their_wire_strings() -> None:
     # The one mapping of a failed print to the fault a device reports.
     assert c.print_fault("paper_out") is c.FaultKind.PAPER_OUT and c.print_fault("cover_open") is c.FaultKind.COVER_OPEN
     assert c.print_fault("write_failed") is c.FaultKind.PRINTER_OFFLINE
-    assert c.print_fault("write_failed", unknown=True) is c.FaultKind.PRINTER_UNKNOWN
+    assert c.print_fault("write_failed", unknown=True) is c.FaultKind.PRINTER_OFFLINE  # it failed: no doubt
+    assert c.print_fault("timeout") is c.FaultKind.PRINTER_UNKNOWN
+    assert c.print_fault("something_new", unknown=True) is c.FaultKind.PRINTER_UNKNOWN
+    assert c.print_fault("something_new") is c.FaultKind.PRINTER_OFFLINE
