@@ -72,7 +72,7 @@ class CounterView(Wire):
     """Quầy: a counter as boards and events show it."""
 
     number: int
-    name: str
+    name: str = ""
     state: CounterState
     current: CurrentTicket | None = None
     served: int = 0
