@@ -22,13 +22,13 @@ class ErrorDetail(Wire):
 
 
 class ErrorBody(Wire):
-    """Every 4xx/5xx answer of the hub: {"error": {"code", "message"}} (DESIGN rule 10)."""
+    """Every 4xx/5xx answer of the hub: {"error": {"code", "message"}} (ARCHITECTURE rule 10)."""
 
     error: ErrorDetail
 
 
 class TicketView(Wire):
-    """Phiếu số: a ticket as the hub returns it (DESIGN.md's ticket shape)."""
+    """Phiếu số: a ticket as the hub returns it (ARCHITECTURE.md's ticket shape)."""
 
     model_config = ConfigDict(extra="allow", frozen=True)
 

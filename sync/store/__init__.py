@@ -1,4 +1,4 @@
-"""The site database (the hub is its only writer, DESIGN rule 1), in one import:
+"""The site database (the hub is its only writer, ARCHITECTURE rule 1), in one import:
 
 - `sync.store.migrations`: the schema as MIGRATIONS (append, never edit a shipped entry);
 - `sync.store.schema`: connections, migrating, the meta table, opening an existing file;

@@ -55,7 +55,7 @@ MIGRATIONS: list[str] = [
     );
     """,
     # 2: sync with the central server (issue 6). Dossiers (hồ sơ) and their files (content-addressed blobs on
-    # disk, named by sha256); the outbox cursor (the events table itself is the outbox, DESIGN rule 2) and
+    # disk, named by sha256); the outbox cursor (the events table itself is the outbox, ARCHITECTURE rule 2) and
     # its dead letters; feed cursors and the feed items the devices read (catalog, calendar, guides).
     """
     CREATE TABLE dossiers (

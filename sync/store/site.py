@@ -1,7 +1,7 @@
 """The site database: SQLite (WAL, synchronous=FULL) through sqlite-utils, a versioned schema, and a
 group-commit writer thread.
 
-The hub is the only writer (DESIGN rule 1). Each `Change` of the queue engine becomes its domain rows
+The hub is the only writer (ARCHITECTURE rule 1). Each `Change` of the queue engine becomes its domain rows
 plus one event-log row; changes that arrive together are committed in one SQLite transaction (group
 commit), so a burst of kiosks pays for one fsync instead of one each. A change is acknowledged to its
 caller only after that commit returns.

@@ -3,7 +3,7 @@ links and statuses, device heartbeats — in one place, for the hub and the rela
 
 Reads return rows read by column name (sqlite3.Row). Writes are returned as statements (`Op`), never run
 here: the hub hands them to the store's writer, which commits them with the events they cause in one
-transaction (DESIGN rules 1 and 2). Reads run on whichever connection the caller owns: the hub's reader,
+transaction (ARCHITECTURE rules 1 and 2). Reads run on whichever connection the caller owns: the hub's reader,
 or the relay's own connection in its thread (WAL: readers never block the writer).
 """
 from __future__ import annotations
