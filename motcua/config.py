@@ -308,6 +308,8 @@ class SiteInfo(_Model):
     agency_code: str = ""
     """Electronic code of the receiving agency, used in dossier codes."""
     address: str = ""
+    place: str = ""
+    """Địa danh: the place in the date line of reports ("Bắc Ninh, ngày 30 tháng 11 năm 2026")."""
     timezone: str = "Asia/Ho_Chi_Minh"
     public_url: str = "http://127.0.0.1:8470"
     """Base address citizens' phones reach; tracking QR codes point under it."""
