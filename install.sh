@@ -70,6 +70,12 @@ APT_PACKAGES=(
 # --dev: the browser tests of the citizens' pages run in a real headless Chromium (Debian's; a browser
 # download such as `playwright install` cannot work offline), driven over the DevTools protocol.
 if [ "$DEV" = 1 ]; then APT_PACKAGES+=(chromium fonts-dejavu-core); fi
+# poppler-utils: `motcua report --png` renders a report's first page, and the analytics tests read the PDF's text
+# (pdftoppm, pdftotext). The hub itself writes PDFs without it.
+if [ "$DEV" = 1 ]; then APT_PACKAGES+=(poppler-utils); fi
+for role in "${ROLES[@]}"; do
+  case "$role" in hub) APT_PACKAGES+=(poppler-utils); break ;; esac
+done
 # The screens of the kiosk, the board and the counter panel run on their own X server (xinit).
 for role in "${ROLES[@]}"; do
   case "$role" in kiosk|board|counter) APT_PACKAGES+=(xserver-xorg xinit); break ;; esac

@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from analytics import texts
 from analytics.source import SiteCalendar
 from motcua.config import SiteConfig
 from motcua.worktime import DayKind
@@ -82,6 +83,11 @@ def load_history(conn: sqlite3.Connection, config: SiteConfig, calendar: SiteCal
         s = np.array([index.get(x, -1) for x in svc])
         keep = s >= 0
         np.add.at(counts, (s[keep], offset[keep], hour[keep]), 1)
+    # The days before the hub's first ticket are not days of no demand: the history starts at its first ticket.
+    used = np.flatnonzero(counts.sum(axis=(0, 2)))
+    if used.size and used[0] > 0:
+        counts = counts[:, used[0]:, :]
+        first = first + timedelta(days=int(used[0]))
     return HourlyHistory(services, first, counts)
 
 
@@ -379,7 +385,7 @@ def _forecast(history: HourlyHistory, config: SiteConfig, calendar: SiteCalendar
                            total_model.effects if total_model else {}, "sum")
     for e, (mult, how) in (total_model.effects if total_model else {}).items():
         if how == "assumed":
-            notes.append(f"{e}: ×{mult:g} (giả định, lịch sử chưa có / assumed, not in the history)")
+            notes.append(texts.ASSUMED.format(effect=texts.EFFECTS.get(e, e), mult=mult))
     elapsed = time.perf_counter() - t0
     log.info("forecast of %d services fitted in %.2f s", len(series), elapsed)
     return Forecast(days=future_days, kinds=[f.kind for f in feats_next], open=[f.open for f in feats_next],

@@ -48,6 +48,22 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "counters_needed": ("Số quầy cần", "Counters needed"),
 }
 
+# Narrow columns of the printed tables (times in minutes; TV = trung vị / median).
+SHORT: dict[str, str] = {
+    "issued": "Số phát\nIssued",
+    "served": "Phục vụ\nServed",
+    "no_show": "Vắng\nNo-show",
+    "transferred": "Chuyển\nTransfer",
+    "priority_share": "Ưu tiên\nPriority",
+    "wait_median_min": "Chờ TV\nWait med.",
+    "wait_p90_min": "Chờ P90\nWait p90",
+    "service_median_min": "Phục vụ TV\nServ. med.",
+    "service_p90_min": "Phục vụ P90\nServ. p90",
+    "within_target": "Chờ tới {target:g}'\nWait {target:g}'",
+}
+TIMES_NOTE = ("Thời gian tính bằng phút; TV: trung vị; P90: 90% công dân không quá / times in minutes; med.: median; "
+              "p90: 90th percentile")
+
 WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 WEEKDAYS_SHORT = ("T2", "T3", "T4", "T5", "T6", "T7", "CN")
 
@@ -113,6 +129,9 @@ STAFFING_NOTE = ("Số quầy cần mở để {share:.0f}% công dân chờ kh�
                  "hàng đợi) / counters needed so that {share:.0f}% wait at most {target:g} min (Erlang C, checked by a "
                  "queue simulation)")
 CLOSED = "Nghỉ / closed"
+EFFECTS = {"month_end": "Cuối tháng / month-end", "pre_tet": "Trước Tết / before Tết",
+           "post_holiday": "Sau kỳ nghỉ / after a holiday"}
+ASSUMED = "{effect}: ×{mult:g} (giả định, lịch sử chưa có / assumed, not in the history)"
 
 
 def heading(key: str) -> str:

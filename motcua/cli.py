@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "backup": ("sync.backup", "backup_main", "sao lưu máy chủ trạm / back up the site hub"),
     "restore": ("sync.backup", "restore_main", "khôi phục từ bản sao lưu / restore the site hub from a backup"),
     "audit": ("sync.audit", "main", "nhật ký truy cập dữ liệu cá nhân / who read personal data"),
+    "report": ("analytics.cli", "main", "báo cáo, dự báo, bố trí quầy / reports, forecast, counter plan"),
 }
 
 

@@ -1,4 +1,4 @@
-"""mypy on the domain and the hub (STYLE.md), ruff on the whole tree."""
+"""mypy on the domain, the hub and the analytics (STYLE.md), ruff on the whole tree."""
 from __future__ import annotations
 
 import subprocess

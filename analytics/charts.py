@@ -1,0 +1,129 @@
+"""Charts drawn on the server with matplotlib (Agg, no display, nothing from the network) in our bundled
+Noto Sans, so Vietnamese diacritics come out right; each chart is PNG bytes for the PDF (and the console).
+"""
+from __future__ import annotations
+
+import io
+import threading
+from pathlib import Path
+from typing import Any
+
+from analytics import texts
+from analytics.forecast import Forecast
+from analytics.report import Report
+
+FONTS = Path(__file__).resolve().parent.parent / "assets" / "fonts"
+FAMILY = "Noto Sans"
+DPI = 160
+BLUE, TEAL, ORANGE, GREY = "#4C78A8", "#72B7B2", "#F58518", "#BBBBBB"
+_lock = threading.Lock()
+_ready = False
+
+
+def _plt() -> Any:
+    """pyplot with the Agg backend and our fonts registered (once per process)."""
+    global _ready
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+    from matplotlib import font_manager
+
+    with _lock:
+        if not _ready:
+            for f in ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf"):
+                font_manager.fontManager.addfont(str(FONTS / f))
+            plt.rcParams.update({"font.family": FAMILY, "font.size": 8, "axes.titlesize": 9, "axes.spines.top": False,
+                                 "axes.spines.right": False, "figure.dpi": DPI, "savefig.dpi": DPI})
+            _ready = True
+    return plt
+
+
+def _png(fig: Any) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight")
+    _plt().close(fig)
+    return buf.getvalue()
+
+
+def daily_chart(report: Report, *, width_in: float = 7.2) -> bytes:
+    """Issued and served per day, closed days greyed."""
+    plt = _plt()
+    days = report.daily
+    fig, ax = plt.subplots(figsize=(width_in, 2.3))
+    x = list(range(len(days)))
+    ax.bar([i - 0.2 for i in x], [d.issued for d in days], width=0.4, color=BLUE, label="Số phát / issued")
+    ax.bar([i + 0.2 for i in x], [d.served for d in days], width=0.4, color=TEAL, label="Đã phục vụ / served")
+    for i, d in enumerate(days):
+        if not d.open:
+            ax.axvspan(i - 0.5, i + 0.5, color=GREY, alpha=0.25, lw=0)
+    step = max(1, len(days) // 16)
+    ax.set_xticks(x[::step], [f"{d.day:%d/%m}" for d in days][::step])
+    ax.set_title(texts.CHART_DAILY, loc="left")
+    ax.legend(frameon=False, ncols=2, loc="lower right", bbox_to_anchor=(1, 1))
+    ax.grid(axis="y", alpha=0.3)
+    return _png(fig)
+
+
+def heatmap_chart(report: Report, *, width_in: float = 7.2) -> bytes:
+    """Average numbers issued per hour on an open day of each weekday."""
+    plt = _plt()
+    hm = report.heatmap
+    hours = [h for h in range(24) if any(hm.counts[w][h] for w in range(7))] or list(range(7, 18))
+    hours = list(range(min(hours), max(hours) + 1))
+    rows = [w for w in range(7) if hm.open_days[w]] or list(range(5))
+    data = [[hm.average(w + 1, h) for h in hours] for w in rows]
+    fig, ax = plt.subplots(figsize=(width_in, 0.45 * len(rows) + 0.9))
+    im = ax.imshow(data, cmap="YlOrRd", aspect="auto")
+    ax.set_xticks(range(len(hours)), [f"{h}h" for h in hours])
+    ax.set_yticks(range(len(rows)), [texts.WEEKDAYS_VI[w] for w in rows])
+    top = max((v for r in data for v in r), default=0)
+    for i, r in enumerate(data):
+        for j, v in enumerate(r):
+            if v:
+                ax.text(j, i, f"{v:.0f}", ha="center", va="center", fontsize=6.5,
+                        color="white" if v > 0.6 * top else "black")
+    ax.set_title(texts.CHART_HEATMAP, loc="left")
+    ax.spines[:].set_visible(False)
+    fig.colorbar(im, ax=ax, fraction=0.025, pad=0.01)
+    return _png(fig)
+
+
+def waits_chart(report: Report, *, width_in: float = 7.2) -> bytes:
+    """Median and 90th percentile wait per service, with the target line."""
+    plt = _plt()
+    rows = [s for s in report.services if s.wait.count][::-1]
+    fig, ax = plt.subplots(figsize=(width_in, 0.26 * max(4, len(rows)) + 0.8))
+    y = list(range(len(rows)))
+    ax.barh([i + 0.18 for i in y], [(s.wait.p90_s or 0) / 60 for s in rows], height=0.36, color=ORANGE, label="P90")
+    ax.barh([i - 0.18 for i in y], [(s.wait.median_s or 0) / 60 for s in rows], height=0.36, color=BLUE,
+            label="Trung vị / median")
+    ax.axvline(report.wait_target_s / 60, color="black", lw=0.8, ls="--")
+    ax.set_yticks(y, [s.name for s in rows])
+    ax.set_title(texts.CHART_WAITS, loc="left")
+    ax.legend(frameon=False, loc="lower right")
+    ax.grid(axis="x", alpha=0.3)
+    return _png(fig)
+
+
+def forecast_chart(fc: Forecast, *, width_in: float = 7.2, top: int = 5) -> bytes:
+    """The center's forecast per day, split into its busiest services."""
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(width_in, 2.4))
+    x = list(range(len(fc.days)))
+    ranked = sorted(fc.services, key=lambda s: -sum(s.daily))[:top]
+    bottom = [0.0] * len(x)
+    colors = ["#4C78A8", "#F58518", "#54A24B", "#E45756", "#72B7B2", "#B279A2"]
+    for s, color in zip(ranked, colors):
+        ax.bar(x, s.daily, bottom=bottom, color=color, label=s.name, width=0.7)
+        bottom = [b + v for b, v in zip(bottom, s.daily)]
+    rest = [t - b for t, b in zip(fc.total.daily, bottom)]
+    ax.bar(x, rest, bottom=bottom, color=GREY, label="Khác / other", width=0.7)
+    ax.set_xticks(x, [f"{texts.WEEKDAYS_SHORT[d.isoweekday() - 1]}\n{d:%d/%m}" for d in fc.days])
+    for i, is_open in enumerate(fc.open):
+        if not is_open:
+            ax.text(i, 0, "nghỉ", ha="center", va="bottom", fontsize=6.5, color="#666666", rotation=90)
+    ax.set_title(texts.CHART_FORECAST, loc="left")
+    ax.legend(frameon=False, fontsize=6.5, ncols=3, loc="upper left", bbox_to_anchor=(0, -0.22))
+    ax.grid(axis="y", alpha=0.3)
+    return _png(fig)
