@@ -14,7 +14,7 @@ from analytics.report import Report
 
 FONTS = Path(__file__).resolve().parent.parent / "assets" / "fonts"
 FAMILY = "Noto Sans"
-DPI = 160
+DPI = 150
 BLUE, TEAL, ORANGE, GREY = "#4C78A8", "#72B7B2", "#F58518", "#BBBBBB"
 _lock = threading.Lock()
 _ready = False
@@ -39,11 +39,29 @@ def _plt() -> Any:
     return plt
 
 
-def _png(fig: Any) -> bytes:
+def _png(fig: Any, *, left: float, bottom: float, top: float = 0.32, right: float = 0.12) -> bytes:
+    """The figure as PNG, with fixed margins in inches.
+
+    Hazard: a layout engine or bbox_inches="tight" draws the figure twice; fixed margins keep the monthly
+    report within its second.
+    """
+    w, h = fig.get_size_inches()
+    fig.subplots_adjust(left=left / w, right=1 - right / w, bottom=bottom / h, top=1 - top / h)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", bbox_inches="tight")
+    fig.savefig(buf, format="png")
     _plt().close(fig)
     return buf.getvalue()
+
+
+def _title(fig: Any, text: str) -> None:
+    """The chart's title at the figure's top left (an axes title moves with the y labels and gets cut)."""
+    h = fig.get_size_inches()[1]
+    fig.text(0.01, 1 - 0.06 / h, text, ha="left", va="top", fontsize=9)
+
+
+def _label_width(labels: list[str]) -> float:
+    """Inches taken by the longest y-axis label at the base font size (Noto Sans 8 pt: ~0.055 in a letter)."""
+    return 0.25 + 0.056 * max((len(x) for x in labels), default=4)
 
 
 def daily_chart(report: Report, *, width_in: float = 7.2) -> bytes:
@@ -57,12 +75,12 @@ def daily_chart(report: Report, *, width_in: float = 7.2) -> bytes:
     for i, d in enumerate(days):
         if not d.open:
             ax.axvspan(i - 0.5, i + 0.5, color=GREY, alpha=0.25, lw=0)
-    step = max(1, len(days) // 16)
+    step = max(1, -(-len(days) // 15))  # at most 15 labels
     ax.set_xticks(x[::step], [f"{d.day:%d/%m}" for d in days][::step])
-    ax.set_title(texts.CHART_DAILY, loc="left")
+    _title(fig, texts.CHART_DAILY)
     ax.legend(frameon=False, ncols=2, loc="lower right", bbox_to_anchor=(1, 1))
     ax.grid(axis="y", alpha=0.3)
-    return _png(fig)
+    return _png(fig, left=0.45, bottom=0.3, top=0.45)
 
 
 def heatmap_chart(report: Report, *, width_in: float = 7.2) -> bytes:
@@ -73,7 +91,7 @@ def heatmap_chart(report: Report, *, width_in: float = 7.2) -> bytes:
     hours = list(range(min(hours), max(hours) + 1))
     rows = [w for w in range(7) if hm.open_days[w]] or list(range(5))
     data = [[hm.average(w + 1, h) for h in hours] for w in rows]
-    fig, ax = plt.subplots(figsize=(width_in, 0.45 * len(rows) + 0.9))
+    fig, ax = plt.subplots(figsize=(width_in, 0.34 * len(rows) + 0.8))
     im = ax.imshow(data, cmap="YlOrRd", aspect="auto")
     ax.set_xticks(range(len(hours)), [f"{h}h" for h in hours])
     ax.set_yticks(range(len(rows)), [texts.WEEKDAYS_VI[w] for w in rows])
@@ -83,10 +101,10 @@ def heatmap_chart(report: Report, *, width_in: float = 7.2) -> bytes:
             if v:
                 ax.text(j, i, f"{v:.0f}", ha="center", va="center", fontsize=6.5,
                         color="white" if v > 0.6 * top else "black")
-    ax.set_title(texts.CHART_HEATMAP, loc="left")
+    _title(fig, texts.CHART_HEATMAP)
     ax.spines[:].set_visible(False)
-    fig.colorbar(im, ax=ax, fraction=0.025, pad=0.01)
-    return _png(fig)
+    fig.colorbar(im, ax=ax, fraction=0.02, pad=0.01)
+    return _png(fig, left=_label_width([texts.WEEKDAYS_VI[w] for w in rows]), bottom=0.3, right=0.45)
 
 
 def waits_chart(report: Report, *, width_in: float = 7.2) -> bytes:
@@ -100,16 +118,16 @@ def waits_chart(report: Report, *, width_in: float = 7.2) -> bytes:
             label="Trung vị / median")
     ax.axvline(report.wait_target_s / 60, color="black", lw=0.8, ls="--")
     ax.set_yticks(y, [s.name for s in rows])
-    ax.set_title(texts.CHART_WAITS, loc="left")
+    _title(fig, texts.CHART_WAITS)
     ax.legend(frameon=False, loc="lower right")
     ax.grid(axis="x", alpha=0.3)
-    return _png(fig)
+    return _png(fig, left=_label_width([s.name for s in rows]), bottom=0.3)
 
 
 def forecast_chart(fc: Forecast, *, width_in: float = 7.2, top: int = 5) -> bytes:
     """The center's forecast per day, split into its busiest services."""
     plt = _plt()
-    fig, ax = plt.subplots(figsize=(width_in, 2.4))
+    fig, ax = plt.subplots(figsize=(width_in, 2.9))
     x = list(range(len(fc.days)))
     ranked = sorted(fc.services, key=lambda s: -sum(s.daily))[:top]
     bottom = [0.0] * len(x)
@@ -123,7 +141,7 @@ def forecast_chart(fc: Forecast, *, width_in: float = 7.2, top: int = 5) -> byte
     for i, is_open in enumerate(fc.open):
         if not is_open:
             ax.text(i, 0, "nghỉ", ha="center", va="bottom", fontsize=6.5, color="#666666", rotation=90)
-    ax.set_title(texts.CHART_FORECAST, loc="left")
+    _title(fig, texts.CHART_FORECAST)
     ax.legend(frameon=False, fontsize=6.5, ncols=3, loc="upper left", bbox_to_anchor=(0, -0.22))
     ax.grid(axis="y", alpha=0.3)
-    return _png(fig)
+    return _png(fig, left=0.45, bottom=0.95)

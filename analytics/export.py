@@ -103,8 +103,9 @@ def summary_rows(report: Report) -> list[tuple[str, Any]]:
         (texts.SUMMARY["wait_p90"], _min_text(t.wait.p90_s)),
         (texts.SUMMARY["service_median"], _min_text(t.service_time.median_s)),
         (texts.SUMMARY["within_target"].format(target=f"{target:g}"), _pct(t.within_target)),
-        (texts.SUMMARY["dossiers"], f"{report.dossiers.total} (ki-ốt / kiosk {report.dossiers.by_channel.get('kiosk', 0)}, "
-                                    f"tại quầy / counter {report.dossiers.by_channel.get('counter', 0)})"),
+        (texts.SUMMARY["dossiers"], f"{money(report.dossiers.total)} (ki-ốt / kiosk "
+                                    f"{money(report.dossiers.by_channel.get('kiosk', 0))}, tại quầy / counter "
+                                    f"{money(report.dossiers.by_channel.get('counter', 0))})"),
     ]
     if report.payments is not None:
         rows.append((texts.SUMMARY["payments"], f"{money(report.payments.amount)} đ ({report.payments.count})"))

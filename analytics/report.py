@@ -46,8 +46,9 @@ log = logging.getLogger(__name__)
 DEFAULT_WAIT_TARGET_S = 15 * 60
 """Mục tiêu thời gian chờ: 15 minutes, the usual service commitment of a center."""
 
-_COLS = ("day", "number_service", "service", "priority", "channel", "status", "issued_at", "called_at", "counter",
-         "finished_at", "transfers")
+_COLS = ("day", "number_service", "service", "COALESCE(priority, '')", "channel", "status", "issued_at", "called_at",
+         "COALESCE(counter, 0)", "finished_at", "transfers")
+"""Read as they come: no NULL in the text and counter columns, so numpy takes the columns whole (50,000 rows a month)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,16 +207,21 @@ class TicketRows:
         cols = list(zip(*rows)) if rows else [()] * (len(_COLS) + int(with_clerk))
 
         def text(i: int) -> np.ndarray:
-            return np.array(["" if v is None else str(v) for v in cols[i]], dtype=str)
+            return np.array(cols[i], dtype=str) if rows else np.zeros(0, dtype=str)
 
         def num(i: int) -> np.ndarray:
+            # None (never called, not finished) becomes NaN.
             return np.array(cols[i], dtype=float) if rows else np.zeros(0)
 
-        counter = np.array([0 if v is None else v for v in cols[8]], dtype=np.int64) if rows else np.zeros(0, np.int64)
+        def ints(i: int) -> np.ndarray:
+            return np.array(cols[i], dtype=np.int64) if rows else np.zeros(0, np.int64)
+
+        clerk = None
+        if with_clerk:
+            clerk = np.array(["" if v is None else str(v) for v in cols[11]], dtype=str) if rows else np.zeros(0, str)
         return cls(day=text(0), number_service=text(1), service=text(2), priority=text(3), channel=text(4),
-                   status=text(5), issued_at=num(6), called_at=num(7), counter=counter, finished_at=num(9),
-                   transfers=np.array(cols[10], dtype=np.int64) if rows else np.zeros(0, np.int64),
-                   clerk=text(11) if with_clerk else None)
+                   status=text(5), issued_at=num(6), called_at=num(7), counter=ints(8), finished_at=num(9),
+                   transfers=ints(10), clerk=clerk)
 
     def __len__(self) -> int:
         return int(self.issued_at.size)

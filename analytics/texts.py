@@ -59,7 +59,7 @@ SHORT: dict[str, str] = {
     "wait_p90_min": "Chờ P90\nWait p90",
     "service_median_min": "Phục vụ TV\nServ. med.",
     "service_p90_min": "Phục vụ P90\nServ. p90",
-    "within_target": "Chờ tới {target:g}'\nWait {target:g}'",
+    "within_target": "Đạt {target:g}'\nIn {target:g} min",
 }
 TIMES_NOTE = ("Thời gian tính bằng phút; TV: trung vị; P90: 90% công dân không quá / times in minutes; med.: median; "
               "p90: 90th percentile")

@@ -10,8 +10,9 @@ ticket issuing while reports run. Prints one JSON object.
 - forecast_fit_s: the 14-day forecast for every service (history read, GLM fits, 4-week backtest), warm.
 - issue_p99_idle_ms / issue_p99_during_report_ms: POST /api/v1/tickets at a steady rate on one keep-alive
   connection against a real `motcua hub` process (synchronous=FULL) on a copy of the history, idle and while
-  a worker process (analytics.jobs.ReportRunner: its own read-only connection, nice 10) renders monthly
-  reports back to back; phases alternate, each figure is the median over --repeats phases.
+  a worker process (analytics.jobs.ReportRunner: its own read-only connection, SCHED_IDLE) renders monthly
+  reports back to back; phases alternate, each figure is the median over --repeats phases. A control phase
+  runs a process that only burns CPU at the same idle priority (issue_p99_during_cpu_spinner_ms).
 
 The history is written through the hub's own code (sync.history.seed_history); --keep DIR keeps it for the
 next run. The load average is printed: the machine is shared, so compare runs made under similar load.
@@ -140,7 +141,8 @@ async def issue_phase(host: str, port: int, token: str, seconds: float, rate: fl
 
     conn = Conn(host, port, token)
     await conn.open()
-    bodies = [json.dumps({"service": s}).encode() for s in ("DD", "TPHT", "GTVT", "DKKD", "TKQ")]
+    # Services numbered with four digits (1001-9999): thousands of numbers a day to spare.
+    bodies = [json.dumps({"service": s}).encode() for s in ("DD", "TPHT", "GTVT", "DKKD", "XD", "LDTBXH", "TNMT", "YT")]
     lat: list[float] = []
     t_next = time.perf_counter()
     stop = t_next + seconds
@@ -156,6 +158,12 @@ async def issue_phase(host: str, port: int, token: str, seconds: float, rate: fl
         t_next += 1.0 / rate
     conn.close()
     return lat
+
+
+SPINNER = ("import os, sys, time\ntry:\n    os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))\n"
+           "except (AttributeError, OSError):\n    pass\nos.nice(19)\nend = time.time() + float(sys.argv[1])\n"
+           "while time.time() < end:\n    pass\n")
+"""A process that only burns CPU at the report worker's priority (the control phase)."""
 
 
 def p99_ms(lat: list[float]) -> float:
@@ -182,6 +190,7 @@ def issue_under_reports(db: Path, workdir: Path, month: str, *, seconds: float, 
                                       "--port", str(port), "--log-level", "warning"], cwd=ROOT)
     idle: list[float] = []
     during: list[float] = []
+    spin: list[float] = []
     reports_done = 0
     try:
         import requests
@@ -193,7 +202,7 @@ def issue_under_reports(db: Path, workdir: Path, month: str, *, seconds: float, 
             except requests.RequestException:
                 time.sleep(0.05)
         asyncio.run(issue_phase("127.0.0.1", port, token, 2.0, rate))  # warm the hub's paths
-        with ReportRunner(nice=10) as runner:
+        with ReportRunner() as runner:
             runner.submit(monthly_pdf_file, str(db), str(site), month, str(workdir / "warm.pdf"),
                           date.today().isoformat()).result()  # the worker's imports, before measuring
             for _ in range(repeats):
@@ -215,6 +224,12 @@ def issue_under_reports(db: Path, workdir: Path, month: str, *, seconds: float, 
                 stop.set()
                 th.join(120)
                 reports_done += count[0]
+                # Control: the same idle-priority worker burning CPU without touching the database. When this
+                # costs the hub as much as a report does, the cost is the shared CPU, not the database.
+                spinner = subprocess.Popen([sys.executable, "-c", SPINNER, str(seconds + 1)])
+                time.sleep(0.3)
+                spin.append(p99_ms(asyncio.run(issue_phase("127.0.0.1", port, token, seconds, rate))))
+                spinner.wait(30)
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
@@ -222,16 +237,18 @@ def issue_under_reports(db: Path, workdir: Path, month: str, *, seconds: float, 
         except subprocess.TimeoutExpired:
             proc.kill()
     return {"issue_p99_idle_ms": statistics.median(idle), "issue_p99_during_report_ms": statistics.median(during),
-            "issue_p99_idle_runs_ms": idle, "issue_p99_during_runs_ms": during, "issue_rate_per_s": rate,
+            "issue_p99_during_cpu_spinner_ms": statistics.median(spin), "issue_p99_idle_runs_ms": idle,
+            "issue_p99_during_runs_ms": during, "issue_p99_spinner_runs_ms": spin, "issue_rate_per_s": rate,
             "issue_phase_s": seconds, "reports_during_phases": reports_done}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--weeks", type=int, default=12)
-    ap.add_argument("--per-day", type=float, default=2000.0, help="numbers issued on an ordinary Wednesday")
-    ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--seconds", type=float, default=15.0, help="length of each issuing phase")
+    ap.add_argument("--per-day", type=float, default=2150.0,
+                    help="numbers issued on an ordinary Wednesday (2,150 gives ~2,000 a day over the open days)")
+    ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--seconds", type=float, default=25.0, help="length of each issuing phase")
     ap.add_argument("--rate", type=float, default=40.0, help="tickets issued per second during a phase")
     ap.add_argument("--keep", type=Path, default=None, help="keep the seeded history in this folder (and reuse it)")
     args = ap.parse_args()

@@ -298,10 +298,13 @@ async def _seed(hub: Any, config: SiteConfig, clock: ManualClock, days: list[dat
 
 
 def seed_history(db: str | Path, config: SiteConfig, *, weeks: int, until: date, per_day: float = 600.0,
-                 seed: int = 14) -> SeedResult:
+                 seed: int = 14, mark_sent: bool = False) -> SeedResult:
     """Write `weeks` weeks of past traffic ending the day before `until` into the database at `db`.
 
     `per_day` is the numbers issued on an ordinary Wednesday. The hub must not be running on this database.
+    With mark_sent, the outbox cursor moves past the seeded events, as if the relay had sent them long ago:
+    the demo's central server starts empty and is not flooded with a made-up past (its dossiers keep their
+    provisional codes).
     """
     from sync.hub.service import Hub
     from sync.store import SiteStore, StoreError
@@ -325,6 +328,10 @@ def seed_history(db: str | Path, config: SiteConfig, *, weeks: int, until: date,
             store.start(asyncio.get_running_loop())
             try:
                 await _seed(hub, config, clock, days, per_day=per_day, rng=rng, result=result)
+                if mark_sent:
+                    from sync.relay import _ADVANCE, OUTBOX
+
+                    await store.submit([], ops=[(_ADVANCE, (OUTBOX, hub.engine.next_seq - 1, clock.time()))])
             finally:
                 await asyncio.get_running_loop().run_in_executor(None, store.stop)
 

@@ -62,7 +62,7 @@ def test_monthly_pdf_has_the_heading_and_the_databases_figures(history_db: Path,
     issued_text = f"{issued:,}".replace(",", ".")
     summary = text[text.index("Số thứ tự đã phát"):].splitlines()[0]
     assert summary.split()[-1] == issued_text
-    assert f"{dossiers} (ki-ốt / kiosk" in text
+    assert f"{dossiers:,} (ki-ốt / kiosk".replace(",", ".") in text
     assert png.read_bytes().startswith(b"\x89PNG")
     figures = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     assert figures["total"]["issued"] == issued and figures["dossiers"]["total"] == dossiers

@@ -10,7 +10,8 @@ from pathlib import Path
 def test_headless_demo_writes_a_truthful_summary(tmp_path: Path) -> None:
     out = tmp_path / "demo"
     proc = subprocess.run([sys.executable, "-c", "import sys; from motcua.cli import main; sys.exit(main())",
-                           "demo", "--headless", "--minutes", "20", "--speed", "300", "--out", str(out)],
+                           "demo", "--headless", "--minutes", "20", "--speed", "300", "--out", str(out),
+                           "--history-weeks", "1"],
                           capture_output=True, text=True, timeout=240)
     assert proc.returncode == 0, proc.stderr[-2000:]
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
@@ -42,6 +43,11 @@ def test_headless_demo_writes_a_truthful_summary(tmp_path: Path) -> None:
         assert {"at", "display", "counter", "text", "wav"} <= set(x)
         assert x["text"].startswith("Mời công dân có số thứ tự") and (out / x["wav"]).stat().st_size > 10_000
     assert details["database_integrity"] == "ok"
+    # A week of history was seeded first: the summary counts the morning only, and the reports show the past.
+    assert details["history"]["weeks"] == 1 and details["history"]["tickets"] > 1000
+    assert (out / "reports" / "report.pdf").read_bytes().startswith(b"%PDF")
+    forecast = json.loads((out / "reports" / "forecast.json").read_text(encoding="utf-8"))
+    assert len(forecast["days"]) == 14 and sum(forecast["total"]["daily"]) > 0
     assert details["events_seen_by_board"] >= summary["tickets_issued"] + summary["tickets_called"]
     check_fees(out, details)
 
