@@ -8,7 +8,6 @@ under a second, so open, read, close.
 """
 from __future__ import annotations
 
-import functools
 import logging
 import sqlite3
 from collections.abc import Iterator
@@ -116,6 +115,7 @@ class SiteCalendar:
         self.tz = tz
         # The civil servants' calendar (Monday-Friday) tells make-up days and days off apart.
         self.work = WorkCalendar(official=official, tz=tz)
+        self._tet: dict[int, date | None] = {}
 
     def kind(self, day: date) -> DayKind:
         """Workday, make-up day, weekend or official day off (the civil-service calendar)."""
@@ -130,16 +130,17 @@ class SiteCalendar:
             return False
         return day.isoweekday() in self.open_weekdays
 
-    @functools.cache  # noqa: B019 - a handful of years per calendar object, never freed early on purpose
     def tet_start(self, year: int) -> date | None:
         """The first day off of Tết Nguyên đán in a year (the official table, else the holidays package)."""
-        named = [d for d, name in self.official.days_off(year) if "nguyên" in name.lower()]
-        if not named:
-            import holidays
+        if year not in self._tet:
+            named = [d for d, name in self.official.days_off(year) if "nguyên" in name.lower()]
+            if not named:
+                import holidays
 
-            vn = holidays.country_holidays("VN", years=year, language="vi")
-            named = [d for d, name in vn.items() if "nguyên" in str(name).lower()]
-        return min(named) if named else None
+                vn = holidays.country_holidays("VN", years=year, language="vi")
+                named = [d for d, name in vn.items() if "nguyên" in str(name).lower()]
+            self._tet[year] = min(named) if named else None
+        return self._tet[year]
 
     def day_start(self, day: date) -> float:
         """Local midnight of a day, as Unix seconds."""
