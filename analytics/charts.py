@@ -11,6 +11,7 @@ from typing import Any
 from analytics import texts
 from analytics.forecast import Forecast
 from analytics.report import Report
+from analytics.staffing import StaffingPlan
 
 FONTS = Path(__file__).resolve().parent.parent / "assets" / "fonts"
 FAMILY = "Noto Sans"
@@ -145,3 +146,39 @@ def forecast_chart(fc: Forecast, *, width_in: float = 7.2, top: int = 5) -> byte
     ax.legend(frameon=False, fontsize=6.5, ncols=3, loc="upper left", bbox_to_anchor=(0, -0.22))
     ax.grid(axis="y", alpha=0.3)
     return _png(fig, left=0.45, bottom=0.95)
+
+
+def counters_chart(report: Report, *, width_in: float = 7.2) -> bytes:
+    """Citizens served and no-shows per counter."""
+    plt = _plt()
+    rows = [c for c in report.counters if c.served or c.no_show][::-1] or report.counters[::-1]
+    fig, ax = plt.subplots(figsize=(width_in, 0.24 * max(4, len(rows)) + 0.8))
+    y = list(range(len(rows)))
+    ax.barh(y, [c.served for c in rows], color=TEAL, label="Đã phục vụ / served")
+    ax.barh(y, [c.no_show for c in rows], left=[c.served for c in rows], color=ORANGE, label="Vắng mặt / no-shows")
+    ax.set_yticks(y, [c.name for c in rows])
+    _title(fig, texts.CHART_COUNTERS)
+    ax.legend(frameon=False, loc="lower right")
+    ax.grid(axis="x", alpha=0.3)
+    return _png(fig, left=_label_width([c.name for c in rows]), bottom=0.3)
+
+
+def staffing_chart(plan: StaffingPlan, *, width_in: float = 7.2) -> bytes:
+    """Counters needed by the whole center, per open day and hour (the plan at a glance)."""
+    plt = _plt()
+    days = [i for i, is_open in enumerate(plan.open) if is_open] or list(range(len(plan.days)))
+    hours = plan.hours or list(range(7, 18))
+    data = [[plan.total(d, h) for h in hours] for d in days]
+    fig, ax = plt.subplots(figsize=(width_in, 0.26 * len(days) + 0.8))
+    im = ax.imshow(data, cmap="Blues", aspect="auto", vmin=0)
+    ax.set_xticks(range(len(hours)), [f"{h}h" for h in hours])
+    labels = [f"{texts.WEEKDAYS_SHORT[plan.days[d].isoweekday() - 1]} {plan.days[d]:%d/%m}" for d in days]
+    ax.set_yticks(range(len(days)), labels)
+    top = max((v for r in data for v in r), default=0)
+    for i, r in enumerate(data):
+        for j, v in enumerate(r):
+            ax.text(j, i, str(v), ha="center", va="center", fontsize=6.5, color="white" if v > 0.6 * top else "black")
+    _title(fig, texts.CHART_STAFFING)
+    ax.spines[:].set_visible(False)
+    fig.colorbar(im, ax=ax, fraction=0.02, pad=0.01)
+    return _png(fig, left=_label_width(labels), bottom=0.3, right=0.45)

@@ -116,6 +116,8 @@ CHART_DAILY = "Số phát và đã phục vụ theo ngày / issued and served pe
 CHART_HEATMAP = "Số phát trung bình theo giờ và thứ / average numbers issued by hour and weekday"
 CHART_WAITS = "Thời gian chờ theo lĩnh vực (phút) / waiting time by service (min): trung vị / median, P90"
 CHART_FORECAST = "Dự báo số phát theo ngày / forecast numbers per day"
+CHART_COUNTERS = "Đã phục vụ và vắng mặt theo quầy / served and no-shows per counter"
+CHART_STAFFING = "Số quầy cần mở theo ngày và giờ (toàn trung tâm) / counters needed by day and hour (whole center)"
 
 SIGN_LEFT = "NGƯỜI LẬP BIỂU"
 SIGN_RIGHT = "GIÁM ĐỐC"

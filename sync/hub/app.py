@@ -12,9 +12,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from motcua import __version__
+from sync.hub import console as manager_console
 from sync.hub.errors import ApiError, error_response, validation_error
 from sync.hub.fastpath import HubApp
-from sync.hub.routes import admin, devices, dossiers, events, identity, metrics, payments, public, queue, sync
+from sync.hub.routes import admin, console, devices, dossiers, events, identity, metrics, payments, public, queue, sync
 from sync.hub.service import Hub
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,7 @@ def create_app(hub: Hub, *, docs: bool = False, public_pages: bool = True, fast_
             yield
         finally:
             await hub.stop()
+            manager_console.close(hub)  # its report worker, if the console started one
 
     app = HubApp(hub, fast_path=fast_path, title="motcua-edge site hub", version=__version__, lifespan=lifespan,
                  description="Máy chủ trạm của Trung tâm hành chính công / the site hub of a one-stop center.",
@@ -47,6 +49,7 @@ def create_app(hub: Hub, *, docs: bool = False, public_pages: bool = True, fast_
         app.include_router(area.router)
     if public_pages:
         app.include_router(public.pages)
+    app.include_router(console.router)  # the manager's console: staff only, never on the public listener
     return app
 
 

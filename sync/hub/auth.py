@@ -115,7 +115,8 @@ class FailureLimiter:
         return level < 1.0
 
 
-ROLE_NAMES = {"kiosk": "ki-ốt", "board": "màn hình", "counter": "quầy", "admin": "quản trị", "metrics": "giám sát"}
+ROLE_NAMES = {"kiosk": "ki-ốt", "board": "màn hình", "counter": "quầy", "admin": "quản trị", "metrics": "giám sát",
+              "manager": "quản lý"}
 
 
 def authenticate(tokens: TokenCache, limiter: FailureLimiter | None, clock: Clock, token: str | None, *,

@@ -12,8 +12,9 @@ from typing import Any
 
 from sync.store.schema import StoreError, migrate
 
-ROLES = ("kiosk", "board", "counter", "admin", "metrics")
-"""Token roles; `metrics` may only read /metrics (a Prometheus server's token)."""
+ROLES = ("kiosk", "board", "counter", "admin", "metrics", "manager")
+"""Token roles; `metrics` may only read /metrics (a Prometheus server's token); `manager` may only open the
+manager's console (/console: live view, reports, forecast)."""
 
 
 

@@ -142,7 +142,8 @@ def test_day_report_matches_the_hand_computed_figures(fixture_db: Path) -> None:
     assert [(p.code, p.by_channel["counter"], p.by_channel["kiosk"]) for p in r.dossiers.procedures] == [
         ("DD.01", 1, 1), ("TPHT.01", 1, 0)]
     assert r.clerks == [] and not r.clerks_available
-    assert r.payments is None and r.ratings is None
+    # The hub's schema has a payments table (fees): none in the fixture; no ratings table yet.
+    assert r.payments is not None and (r.payments.count, r.payments.amount) == (0, 0) and r.ratings is None
     assert orjson.loads(orjson.dumps(r.to_dict()))["total"]["issued"] == 6
 
 
@@ -159,10 +160,12 @@ def test_clerk_payments_and_ratings_columns_slot_in_when_the_database_has_them(f
     con = sqlite3.connect(fixture_db)
     con.execute("ALTER TABLE tickets ADD COLUMN clerk TEXT")
     con.execute("UPDATE tickets SET clerk = CASE counter WHEN 1 THEN 'lan' WHEN 2 THEN 'minh' END")
-    con.execute("CREATE TABLE payments (id TEXT, day TEXT, procedure TEXT, amount INTEGER, method TEXT)")
-    con.executemany("INSERT INTO payments VALUES (?, ?, ?, ?, ?)", [
-        ("p1", DAY.isoformat(), "DD.01", 100000, "cash"), ("p2", DAY.isoformat(), "DD.01", 250000, "transfer"),
-        ("p3", "2026-11-25", "DD.01", 999, "cash")])
+    # The hub's own payments table (schema 6): what the fee step records.
+    con.executemany("INSERT INTO payments (id, dossier_id, day, procedure, amount, method, source, receipt_year, "
+                    "receipt_no, paid_at, body) VALUES (?, ?, ?, ?, ?, ?, 'counter', 2026, ?, 0, '{}')", [
+                        ("p1", "d1", DAY.isoformat(), "DD.01", 100000, "cash", 1),
+                        ("p2", "d2", DAY.isoformat(), "DD.01", 250000, "transfer", 2),
+                        ("p3", "d3", "2026-11-25", "DD.01", 999, "cash", 3)])
     con.execute("CREATE TABLE ratings (day TEXT, overall TEXT)")
     con.executemany("INSERT INTO ratings VALUES (?, ?)", [(DAY.isoformat(), "very_satisfied"),
                                                            (DAY.isoformat(), "unsatisfied")])
