@@ -91,14 +91,15 @@ def config_for(db: str | Path, config_path: str | Path | None) -> SiteConfig:
 # ------------------------------------------------------------------ running apart from the hub
 
 
-def _worker_init(nice: int) -> None:
+def _worker_init(nice: int, idle: bool = True) -> None:
     # SCHED_IDLE: the worker runs only on CPU time nothing else wants, and any hub thread that wakes up takes
     # the core at once (a nice level alone still shares time slices with the hub). Where it is not available,
-    # the lowest nice level.
-    try:
-        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
-    except (AttributeError, OSError):
-        pass
+    # the lowest nice level. Hazard: on a machine that is never idle the worker waits for ever; idle=False there.
+    if idle:
+        try:
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+        except (AttributeError, OSError):
+            pass
     try:
         os.nice(nice)
     except OSError:  # not allowed to change priority: run at the same one
@@ -111,18 +112,23 @@ def _worker_init(nice: int) -> None:
 class ReportRunner:
     """Runs analytics jobs in one worker process at a lower CPU priority; `submit` returns a Future."""
 
-    def __init__(self, *, nice: int = 19, workers: int = 1) -> None:
+    def __init__(self, *, nice: int = 19, workers: int = 1, idle: bool = True) -> None:
         # spawn, not fork: forking a process that runs an asyncio loop and threads (the hub) is unsafe.
         ctx = multiprocessing.get_context("spawn")
         self._pool = concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
-                                                            initializer=_worker_init, initargs=(nice,))
+                                                            initializer=_worker_init, initargs=(nice, idle))
 
     def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> concurrent.futures.Future[T]:
         """Run fn(*args, **kwargs) in the worker (fn and its arguments must be picklable: module functions)."""
         return self._pool.submit(fn, *args, **kwargs)
 
-    def close(self) -> None:
-        """Stop the worker."""
+    def close(self, *, now: bool = False) -> None:
+        """Stop the worker; now=True ends a job it is running instead of waiting for it (a hub that stops)."""
+        if now:
+            # A worker holds nothing but a read-only connection: ending it loses nothing. Python 3.14 has
+            # terminate_workers(); before it, the pool's own table of processes (private, hence getattr).
+            for proc in list((getattr(self._pool, "_processes", None) or {}).values()):
+                proc.terminate()
         self._pool.shutdown(wait=True, cancel_futures=True)
 
     def __enter__(self) -> ReportRunner:

@@ -28,9 +28,9 @@ def chromium_path() -> str | None:
 
 
 class Browser:
-    """One headless Chromium tab (390×844, a phone's screen, unless told otherwise)."""
+    """One headless Chromium tab (390×844, a phone's screen, unless told otherwise; mobile=False: a desktop's)."""
 
-    def __init__(self, profile: Path, *, width: int = 390, height: int = 844) -> None:
+    def __init__(self, profile: Path, *, width: int = 390, height: int = 844, mobile: bool = True) -> None:
         exe = chromium_path()
         assert exe, "chromium is not installed: ./install.sh --dev"
         port = free_port()
@@ -60,7 +60,7 @@ class Browser:
         self.events: list[dict[str, Any]] = []
         for method in ("Page.enable", "Network.enable", "Runtime.enable"):
             self.send(method)
-        self.send("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=True)
+        self.send("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=mobile)
 
     def send(self, method: str, timeout: float = 15.0, **params: Any) -> dict[str, Any]:
         """One protocol command; its result (events that arrive meanwhile are kept in `events`)."""
@@ -119,9 +119,19 @@ class Browser:
         """Every URL the page asked for since the last `goto`."""
         return [e["params"]["request"]["url"] for e in self.events if e["method"] == "Network.requestWillBeSent"]
 
-    def screenshot(self, path: Path) -> Path:
-        """A PNG of the viewport."""
-        data = self.send("Page.captureScreenshot", format="png")["data"]
+    def allow_downloads(self, folder: Path) -> None:
+        """Save what download links fetch into `folder`, under the name the server gives."""
+        folder.mkdir(parents=True, exist_ok=True)
+        self.send("Browser.setDownloadBehavior", behavior="allow", downloadPath=str(folder), eventsEnabled=True)
+
+    def screenshot(self, path: Path, *, full_page: bool = False) -> Path:
+        """A PNG of the viewport (full_page: of the whole page, as tall as it is)."""
+        params: dict[str, Any] = {"format": "png"}
+        if full_page:
+            size = self.send("Page.getLayoutMetrics")["cssContentSize"]
+            params.update(captureBeyondViewport=True,
+                          clip={"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1})
+        data = self.send("Page.captureScreenshot", **params)["data"]
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(base64.b64decode(data))
         return path

@@ -158,7 +158,7 @@ class Console:
         runner, self.runner = self.runner, None
         self.cache.clear()
         if runner is not None:
-            runner.close()
+            runner.close(now=True)
 
     # ------------------------------------------------------------------ the live view
     def live_state(self) -> dict[str, Any]:

@@ -83,6 +83,7 @@ CONSOLE: dict[str, tuple[str, str]] = {
     "waiting_now": ("Đang chờ", "Waiting"),
     "longest_wait": ("Chờ lâu nhất", "Longest wait"),
     "issued_today": ("Đã phát hôm nay", "Issued today"),
+    "issued": ("Số đã phát", "Issued"),
     "served_today": ("Đã phục vụ", "Served"),
     "no_show": ("Vắng mặt", "No-shows"),
     "open_counters": ("Quầy đang mở", "Counters open"),
