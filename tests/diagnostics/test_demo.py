@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -48,6 +49,11 @@ def test_headless_demo_writes_a_truthful_summary(tmp_path: Path) -> None:
     assert (out / "reports" / "report.pdf").read_bytes().startswith(b"%PDF")
     forecast = json.loads((out / "reports" / "forecast.json").read_text(encoding="utf-8"))
     assert len(forecast["days"]) == 14 and sum(forecast["total"]["daily"]) > 0
+    assert summary["reports_written"] == len(details["reports"]) >= 3
+    if shutil.which("chromium"):  # the console's pages, as a manager sees them
+        for name in ("console-live", "console-report", "console-report-services", "console-forecast"):
+            assert f"screens/{name}.png" in details["reports"]
+            assert (out / "screens" / f"{name}.png").stat().st_size > 20_000
     assert details["events_seen_by_board"] >= summary["tickets_issued"] + summary["tickets_called"]
     check_fees(out, details)
 
