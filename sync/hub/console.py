@@ -20,6 +20,7 @@ import time
 import weakref
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -142,16 +143,24 @@ class Console:
 
     async def job(self, key: tuple[Any, ...], fn: Callable[..., Any], *args: Any) -> Any:
         """The result of fn(*args) in the worker, shared by identical requests within CACHE_TTL_S."""
-        now = time.monotonic()
         hit = self.cache.get(key)
-        if hit is not None and hit[0] > now and not (hit[1].done() and hit[1].exception() is not None):
+        if hit is not None and hit[0] > time.monotonic() and not _failed(hit[1]):
             self.cache.move_to_end(key)
             return await asyncio.wait_for(asyncio.shield(hit[1]), JOB_TIMEOUT_S)
-        fut = asyncio.wrap_future(self._runner().submit(fn, *args))
-        self.cache[key] = (now + CACHE_TTL_S, fut)
-        while len(self.cache) > CACHE_SIZE:
-            self.cache.popitem(last=False)
-        return await asyncio.wait_for(asyncio.shield(fut), JOB_TIMEOUT_S)
+        for attempt in (1, 2):
+            try:
+                fut = asyncio.wrap_future(self._runner().submit(fn, *args))
+                self.cache[key] = (time.monotonic() + CACHE_TTL_S, fut)
+                while len(self.cache) > CACHE_SIZE:
+                    self.cache.popitem(last=False)
+                return await asyncio.wait_for(asyncio.shield(fut), JOB_TIMEOUT_S)
+            except BrokenProcessPool:
+                # The worker died (killed, out of memory): start another once rather than fail every page after.
+                if attempt == 2:
+                    raise
+                log.warning("the report worker died; starting a new one")
+                self.close()
+        raise AssertionError("unreachable")
 
     def close(self) -> None:
         """Stop the worker (the hub stops)."""
@@ -222,6 +231,11 @@ class Console:
                 health = {"state": "unknown"}
             self._sync = (now, health)
         return self._sync[1]
+
+
+def _failed(fut: asyncio.Future[Any]) -> bool:
+    """A finished job that gave no result (its error is not kept for the next asker)."""
+    return fut.done() and (fut.cancelled() or fut.exception() is not None)
 
 
 def _fault(f: dict[str, Any]) -> dict[str, Any]:

@@ -163,3 +163,20 @@ def test_a_bad_period_is_said_plainly(hub: RunningHub, manager: str) -> None:
     assert r.status_code == 400 and "Kỳ báo cáo không hợp lệ" in r.text and "Traceback" not in r.text
     r = s.get(f"{hub.url}/console/reports/download?format=exe&period=2026-11")
     assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_format"
+
+
+def test_a_dead_report_worker_is_replaced(hub: RunningHub, manager: str) -> None:
+    from sync.hub.console import console_of
+
+    console = console_of(hub.hub)
+    console.runner_options = {"nice": 0, "idle": False}  # a shared test machine is never idle
+    s = requests.Session()
+    sign_in(s, hub.url, manager)
+    first = s.get(f"{hub.url}/console/reports?period=2026-11-26", timeout=180)
+    assert first.status_code == 200 and 'id="s-issued"' in first.text
+    assert console.runner is not None
+    for proc in list(console.runner._pool._processes.values()):  # noqa: SLF001 - the test kills the worker
+        proc.kill()
+        proc.join(10)
+    r = s.get(f"{hub.url}/console/reports?period=2026-11-25", timeout=180)
+    assert r.status_code == 200 and 'id="s-issued"' in r.text
