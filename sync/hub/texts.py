@@ -150,5 +150,14 @@ CONSOLE: dict[str, tuple[str, str]] = {
     "test_tickets": ("Vé thử (không tính)", "Test tickets (left out)"),
     "channel": ("Kênh", "Channel"),
     "minutes": ("phút", "min"),
+    "wait_median": ("Chờ trung vị (phút)", "Median wait (min)"),
+    "wait_p90": ("Chờ P90 (phút)", "Wait p90 (min)"),
+    "within": ("Chờ không quá {n} phút", "Waited at most {n} min"),
+    "priority_share": ("Ưu tiên", "Priority share"),
+    "dossiers": ("Hồ sơ", "Dossiers"),
+    "history": ("Lịch sử", "History"),
+    "chart_daily": ("Số phát và đã phục vụ theo ngày", "Issued and served per day"),
+    "chart_waits": ("Thời gian chờ theo lĩnh vực", "Waiting time by service"),
+    "chart_counters": ("Đã phục vụ theo quầy", "Served per counter"),
 }
 """The console's texts (sync.hub.routes.console, templates/console/)."""
