@@ -35,7 +35,14 @@ def kiosk_screens(out: Path, run: DemoRun) -> None:
                             camera_dir=camera)
 
 
-ARTEFACT_HOOKS: tuple[ArtefactHook, ...] = (kiosk_screens, board_artefacts)
+def reports(out: Path, run: DemoRun) -> None:
+    """DIR/reports/ and DIR/screens/console-*.png after a seeded history (demo.reports)."""
+    from demo.reports import write_reports
+
+    write_reports(out, run)
+
+
+ARTEFACT_HOOKS: tuple[ArtefactHook, ...] = (kiosk_screens, board_artefacts, reports)
 """In order: the kiosk's screens take real tickets at the hub first, and the board's subscription sees them too."""
 
 

@@ -23,6 +23,9 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--no-windows", dest="windows", action="store_false",
                     help="interactive demo without the device windows")
+    ap.add_argument("--history-weeks", type=int, default=0, metavar="N",
+                    help="seed N weeks of past traffic first, so the reports and the forecast have a history "
+                         "(headless: DIR/reports/ and the console's screenshots)")
     ap.add_argument("--stop-after", dest="stop_after_s", type=float, default=None, help=argparse.SUPPRESS)
     return ap
 
@@ -32,7 +35,7 @@ def parse_options(argv: list[str]) -> DemoOptions:
     args = build_parser().parse_args(argv)
     return DemoOptions(headless=args.headless, minutes=args.minutes, speed=args.speed, out=args.out,
                        config=args.config, port=args.port, seed=args.seed, windows=args.windows,
-                       stop_after_s=args.stop_after_s)
+                       stop_after_s=args.stop_after_s, history_weeks=args.history_weeks)
 
 
 def main(argv: list[str]) -> int:

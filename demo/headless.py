@@ -38,9 +38,15 @@ def run_headless(options: DemoOptions) -> dict[str, Any]:
     clock = ScaledClock(demo_start(config), speed=options.speed)
     started = clock.time()  # the clock runs from here: the hub's start-up is part of the morning
     site = LocalSite(out, config=config, clock=clock, fresh=True, token_name="demo")
+    history: dict[str, Any] = {}
+    if options.history_weeks:
+        from demo.reports import seed_demo_history
+
+        history = seed_demo_history(site.db, config, weeks=options.history_weeks, until=demo_start(config))
     with site:
         run = DemoRun(config=site.config, hub_url=site.url, db=site.db, tokens=site.tokens, clock=clock,
-                      start=started, out=out)
+                      start=started, out=out, history=history)
+        run.hub = getattr(site.hub, "hub", None)
         board = BoardListener(run).start()
         try:
             simulate(run, minutes=options.minutes, speed=options.speed, seed=options.seed,
@@ -49,7 +55,8 @@ def run_headless(options: DemoOptions) -> dict[str, Any]:
             simulate_dossiers(run, kiosk_count=3, counter_count=2)
             write_artefacts(out, run)
             # Everything the morning made (and the pictures' own tickets and dossier) reaches the province.
-            if not site.wait_synced(timeout=30):
+            # A seeded history's dossiers keep their provisional codes: the morning's must be linked.
+            if not site.wait_synced(timeout=30, since=started if history else None):
                 admin = site.client("admin")
                 try:
                     run.fail(f"sync did not finish: {admin.sync_status()}")
@@ -64,11 +71,14 @@ def run_headless(options: DemoOptions) -> dict[str, Any]:
 def write_summary(out: Path, run: DemoRun) -> dict[str, Any]:
     """DIR/summary.json (SUMMARY_KEYS: integer counts, checked against the hub's database) and DIR/details.json."""
     con = sqlite3.connect(run.db)
+    since = run.start if run.history else 0.0  # the morning only: a seeded history lies before it
     try:
-        stored = {r[0] for r in con.execute("SELECT id FROM tickets")}
-        dossiers = {r[0] for r in con.execute("SELECT id FROM dossiers")}
-        completed = con.execute("SELECT COUNT(*) FROM tickets WHERE status = 'done'").fetchone()[0]
-        called = con.execute("SELECT COUNT(*) FROM events WHERE type = 'ticket.called'").fetchone()[0]
+        stored = {r[0] for r in con.execute("SELECT id FROM tickets WHERE issued_at >= ?", (since,))}
+        dossiers = {r[0] for r in con.execute("SELECT id FROM dossiers WHERE submitted_at >= ?", (since,))}
+        completed = con.execute("SELECT COUNT(*) FROM tickets WHERE status = 'done' AND issued_at >= ?",
+                                (since,)).fetchone()[0]
+        called = con.execute("SELECT COUNT(*) FROM events WHERE type = 'ticket.called' AND at >= ?",
+                             (since,)).fetchone()[0]
         integrity = con.execute("PRAGMA integrity_check").fetchone()[0]
     finally:
         con.close()
@@ -82,6 +92,7 @@ def write_summary(out: Path, run: DemoRun) -> dict[str, Any]:
         "synced": run.synced,
         "lost": lost,
         "failed": run.failed,
+        "reports_written": len(run.reports),
     }
     details = {
         "site": run.config.site.name,
@@ -93,6 +104,8 @@ def write_summary(out: Path, run: DemoRun) -> dict[str, Any]:
         "payments_recorded": run.payments,
         "database_integrity": integrity,
         "errors": run.errors[:20],
+        "history": run.history,
+        "reports": run.reports,
     }
     (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     (out / "details.json").write_text(json.dumps(details, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

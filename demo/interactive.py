@@ -25,6 +25,20 @@ def _has_display() -> bool:
                 or os.environ.get("QT_QPA_PLATFORM", "").startswith(("offscreen", "vnc", "eglfs", "linuxfb")))
 
 
+def _has_tickets(db: Path) -> bool:
+    import sqlite3
+
+    if not db.exists():
+        return False
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return bool(con.execute("SELECT COUNT(*) FROM tickets").fetchone()[0])
+    except sqlite3.OperationalError:  # no tickets table yet
+        return False
+    finally:
+        con.close()
+
+
 def run_interactive(options: DemoOptions) -> int:
     """The hub and the simulation until Ctrl-C (or `stop_after_s`); the kiosk window beside them on a display."""
     from sync.client import wait_for_hub
@@ -36,6 +50,12 @@ def run_interactive(options: DemoOptions) -> int:
     # The API description is on for the demo (loopback only): a new user finds the API there.
     site = LocalSite(data_dir, config=config, clock=clock, token_name="demo", hub_port=options.port,
                      docs=True, hub_db="demo-hub.db")
+    if options.history_weeks and not _has_tickets(site.db):  # a demo database that has its past keeps it
+        from demo.reports import seed_demo_history
+
+        seeded = seed_demo_history(site.db, config, weeks=options.history_weeks, until=demo_start(config))
+        print(f"  lịch sử / history: {seeded['weeks']} tuần / weeks, {seeded['tickets']} số / tickets "
+              f"({seeded['first']} - {seeded['last']}); bảng điều hành / console: /console")
     with site:
         url = site.url
         run = DemoRun(config=site.config, hub_url=url, db=site.db, tokens=site.tokens, clock=clock,

@@ -35,6 +35,8 @@ class DemoOptions:
     """Open the device windows (interactive, when there is a display)."""
     stop_after_s: float | None = None
     """End the interactive demo after this many seconds (tests)."""
+    history_weeks: int = 0
+    """Weeks of past traffic seeded before the morning, for the reports and the forecast (demo.reports)."""
 
 
 @dataclass
@@ -60,6 +62,12 @@ class DemoRun:
     payments: int = 0
     errors: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    history: dict[str, Any] = field(default_factory=dict)
+    """What --history-weeks seeded before the morning (weeks, first, last, tickets, dossiers, last_seq)."""
+    hub: Any = None
+    """The demo's Hub when it runs in this process (the console's report worker is set up through it)."""
+    reports: list[str] = field(default_factory=list)
+    """Report artefacts written (DIR/reports/ and the console's screenshots), relative to DIR."""
 
     def fail(self, message: str) -> None:
         """Count a failure and keep its message for details.json."""

@@ -114,7 +114,9 @@ class BoardListener:
         self.run = run
         self.client = HubClient(run.hub_url, run.tokens["board"])
         self.stop_event = threading.Event()
-        self.sub = self.client.events(last_event_id=0, stop=self.stop_event, max_backoff=0.5)
+        # After a seeded history (--history-weeks): the morning's events only, as a board switched on that morning.
+        after = int(run.history.get("last_seq", 0))
+        self.sub = self.client.events(last_event_id=after, stop=self.stop_event, max_backoff=0.5)
         self.thread = threading.Thread(target=self._loop, name="demo-board", daemon=True)
 
     def _loop(self) -> None:

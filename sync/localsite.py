@@ -146,8 +146,11 @@ class _HubSide:
             s.verify = str(self.ca_file)
         return s
 
-    def wait_synced(self, *, timeout: float = 15.0) -> bool:
-        """Wait until the outbox is empty and every dossier has its official code (needs the admin token)."""
+    def wait_synced(self, *, timeout: float = 15.0, since: float | None = None) -> bool:
+        """Wait until the outbox is empty and every dossier has its official code (needs the admin token).
+
+        `since`: only dossiers submitted from then on must have one (a seeded history keeps provisional codes).
+        """
         from sync.client import HubError, HubUnavailable
 
         admin = self.client("admin")
@@ -158,12 +161,21 @@ class _HubSide:
                     st = admin.sync_status()
                 except (HubError, HubUnavailable):
                     st = {}
-                if st.get("backlog") == 0 and st.get("dossiers_unlinked") == 0 and st.get("state") == "ok":
+                unlinked = st.get("dossiers_unlinked") if since is None else self._unlinked_since(since)
+                if st.get("backlog") == 0 and unlinked == 0 and st.get("state") == "ok":
                     return True
                 time.sleep(0.1)
             return False
         finally:
             admin.close()
+
+    def _unlinked_since(self, since: float) -> int:
+        con = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, timeout=30)
+        try:
+            return int(con.execute("SELECT COUNT(*) FROM dossiers WHERE code IS NULL AND submitted_at >= ?",
+                                   (since,)).fetchone()[0])
+        finally:
+            con.close()
 
 
 class LocalHub(_HubSide):
@@ -616,9 +628,10 @@ class LocalSite:
         """A HubClient with this role's token."""
         return self._hub().client(role, **kw)
 
-    def wait_synced(self, *, timeout: float = 15.0) -> bool:
-        """Wait until everything the hub holds has reached the central server (True if so)."""
-        return self._hub().wait_synced(timeout=timeout)
+    def wait_synced(self, *, timeout: float = 15.0, since: float | None = None) -> bool:
+        """Wait until everything the hub holds has reached the central server (True if so; `since`: of the
+        dossiers, those submitted from then on)."""
+        return self._hub().wait_synced(timeout=timeout, since=since)
 
     def synced(self) -> int:
         """Tickets plus dossiers of this site that the central server holds (0 without one)."""

@@ -36,7 +36,7 @@ ALLOWED_CYCLES: list[frozenset[str]] = [
     frozenset({"sync.relay", "sync.hub", "sync.hub.app", "sync.hub.deps", "sync.hub.fastpath", "sync.hub.metrics",
                "sync.hub.service", "sync.hub.tracking", "sync.hub.pages", "sync.hub.dossiers"}
               | {f"sync.hub.routes.{r}" for r in ("admin", "devices", "dossiers", "events", "identity", "metrics",
-                                                  "payments", "public", "queue", "sync", "tracking")}),
+                                                  "payments", "public", "queue", "sync", "tracking", "console")}),
 ]
 
 ALLOWED_LONG: dict[str, int] = {

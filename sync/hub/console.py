@@ -33,7 +33,9 @@ from sync.hub.live import Subscriber
 
 if TYPE_CHECKING:
     from analytics.jobs import ReportRunner
-    from sync.hub.service import Hub
+
+Hub = Any
+"""sync.hub.service.Hub, not imported: this module stays out of the hub's import cycle with the relay."""
 
 log = logging.getLogger(__name__)
 
