@@ -329,9 +329,9 @@ def seed_history(db: str | Path, config: SiteConfig, *, weeks: int, until: date,
             try:
                 await _seed(hub, config, clock, days, per_day=per_day, rng=rng, result=result)
                 if mark_sent:
-                    from sync.relay import _ADVANCE, OUTBOX
+                    from sync.store.tables import HubTables
 
-                    await store.submit([], ops=[(_ADVANCE, (OUTBOX, hub.engine.next_seq - 1, clock.time()))])
+                    await store.submit([], ops=[HubTables.advance(hub.engine.next_seq - 1, clock.time())])
             finally:
                 await asyncio.get_running_loop().run_in_executor(None, store.stop)
 
