@@ -114,7 +114,7 @@ def main() -> int:
                 # The same numbers again (a recall): cached sentences.
                 counter.recall(1)
                 display = view.state.counters[1].current or display
-            seq = counter.board()["last_seq"]
+            seq = counter.board().last_seq
             if not pump(lambda d=display, q=seq: d in started and q in received):
                 raise SystemExit(f"no announcement for {display}")
             pump(lambda: current["key"] in ready, 5)

@@ -155,7 +155,7 @@ class EspeakSynthesizer:
         os.replace(tmp, out)
         self.calls += 1
 
-    def diagnostics(self) -> dict[str, Any]:
+    def diagnostics(self) -> dict[str, object]:
         """Which engine, and how many sentences it made."""
         return {"engine": "espeak-ng", "executable": self.executable, "speed_wpm": self.speed_wpm,
                 "synthesized": self.calls}
@@ -498,7 +498,7 @@ class Announcer:
             parts.append(self.cache.get(text, voice=voice))
         return join_wavs(parts, out)
 
-    def diagnostics(self) -> dict[str, Any]:
+    def diagnostics(self) -> dict[str, object]:
         """Queue, cache and player state (redacted: no tokens here)."""
         synth = getattr(self.cache.synth, "diagnostics", None)
         return {"enabled": self.settings.enabled, "voice": self.settings.voice, "pending": self.pending(),
@@ -524,7 +524,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-chime", action="store_true", help="không có chuông / no chime")
     args = ap.parse_args(argv)
     counter: int | str = int(args.counter) if args.counter.strip().isdigit() else args.counter
-    opts: dict[str, Any] = {"dialect": "south" if args.south else "north", "english": args.english}
+    opts: dict[str, Any] = {"dialect": "south" if args.south else "north", "english": args.english}  # keyword arguments
     if args.voice or args.south:
         opts["voice"] = args.voice or "vi-vn-x-south"
     if args.template:

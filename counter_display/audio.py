@@ -28,7 +28,7 @@ class AudioPlayer(Protocol):
         """Stop at once (on_done is still called)."""
         ...
 
-    def diagnostics(self) -> dict[str, Any]:
+    def diagnostics(self) -> dict[str, object]:
         """State for the technician tool."""
         ...
 
@@ -54,7 +54,7 @@ class NullPlayer:
     def stop(self) -> None:
         """Nothing to stop."""
 
-    def diagnostics(self) -> dict[str, Any]:
+    def diagnostics(self) -> dict[str, object]:
         """How many clips it was given."""
         return {"player": "null", "played": self.count}
 
@@ -111,6 +111,6 @@ class RecordingPlayer:
         if done:
             done()
 
-    def diagnostics(self) -> dict[str, Any]:
+    def diagnostics(self) -> dict[str, object]:
         """How many clips it played."""
         return {"player": "recording", "played": len(self.clips)}

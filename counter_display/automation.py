@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 
 # ------------------------------------------------------------------------------------------ board
-def board_state(view: BoardView, ctl: BoardController) -> dict[str, Any]:
+def board_state(view: BoardView, ctl: BoardController) -> dict[str, object]:
     """What the board shows: online mark, latest call, each counter's number, waiting per service."""
     st = view.state
     latest = st.latest
@@ -51,10 +51,11 @@ def install_board(view: BoardView, ctl: BoardController) -> DumpHook | None:
 
 
 # ------------------------------------------------------------------------------------------ panel
-def panel_state(panel: CounterPanel) -> dict[str, Any]:
+def panel_state(panel: CounterPanel) -> dict[str, object]:
     """What the clerk sees: the page, the number, the counts, the offline badge, the message line."""
     page = {0: "pin", 1: "counter"}.get(panel.stack.currentIndex(), "receive")
-    cur = panel.view.get("current") or {}
+    view = panel.view
+    cur = view.current if view else None
     return {
         "page": page,
         "clerk": panel.clerk,
@@ -66,7 +67,8 @@ def panel_state(panel: CounterPanel) -> dict[str, Any]:
         "status": panel.status.text(),
         "sync": panel.sync_label.text(),
         "faults": [panel.faults_list.item(i).text() for i in range(panel.faults_list.count())],
-        "view": {"current": cur.get("display"), "state": panel.view.get("state"), "waiting": panel.view.get("waiting")},
+        "view": {"current": cur.display if cur else None, "state": view.state if view else None,
+                 "waiting": view.waiting if view else None},
         "busy": panel.busy,
         "online": panel.online,
         "process": process_stats(),
@@ -126,7 +128,7 @@ def install_panel(panel: CounterPanel) -> tuple[DumpHook | None, PanelAutopilot 
     cfg = autopilot_from_env()
     pilot = PanelAutopilot(panel, interval_s=cfg[0], seed=cfg[1]) if cfg else None
     if hook is not None:
-        def state() -> dict[str, Any]:
+        def state() -> dict[str, object]:
             out = panel_state(panel)
             out["autopilot"] = {"clicks": dict(pilot.clicks), "paused": pilot.pause.paused} if pilot else None
             return out
@@ -136,7 +138,7 @@ def install_panel(panel: CounterPanel) -> tuple[DumpHook | None, PanelAutopilot 
 
 
 # ------------------------------------------------------------------------------------------ keypad bridge
-def bridge_state(bridge: CounterBridge) -> dict[str, Any]:
+def bridge_state(bridge: CounterBridge) -> dict[str, object]:
     """What the counter hardware shows: each LED's number, the keypad's link, the lines handled."""
     diag = bridge.diagnostics()
     return {

@@ -12,7 +12,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from motcua import formats
 from motcua.clock import VIETNAM_TZ, Clock, SystemClock
+from motcua.contract import BoardState as BoardDocument
+from motcua.contract import SiteDocument
 from ui.bridge import FeedBridge
 from ui.fonts import font_px
 from ui.qt import (
@@ -222,7 +225,7 @@ class BoardView(QWidget):
         now = datetime.fromtimestamp(self.clock.time(), VIETNAM_TZ)
         right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         self._text(p, QRectF(1400, 6, 490, 62), now.strftime("%H:%M"), font_px(54, bold=True), ACCENT, right)
-        date = texts.date_vi(now.year, now.month, now.day, now.isoweekday())
+        date = formats.date_long(now.date())
         self._text(p, QRectF(1300, 64, 590, 36), date, fit_font(date, 590, 24), TEXT, right)
 
     def _latest(self, p: QPainter, r: QRectF) -> None:
@@ -537,12 +540,12 @@ class BoardController(QObject):
         if self.announcer is not None:
             self.announcer.close()
 
-    def on_snapshot(self, site: dict[str, Any], board: dict[str, Any]) -> None:
+    def on_snapshot(self, site: SiteDocument, board: BoardDocument) -> None:
         """A fresh snapshot from the hub."""
         self.state.load_site(site)
         self.state.load_board(board)
         self.view.set_online(True)
-        hub_now = _timestamp(site.get("now"))
+        hub_now = _timestamp(site.now)
         if hub_now is not None:
             self.hub_offset_s = hub_now - self.clock.time()
         self._save()
@@ -572,7 +575,7 @@ class BoardController(QObject):
         if self._dirty:
             self._save()
 
-    def diagnostics(self) -> dict[str, Any]:
+    def diagnostics(self) -> dict[str, object]:
         """Feed and announcer state."""
         return {"feed": self.feed.diagnostics() if self.feed else None,
                 "announcer": self.announcer.diagnostics() if self.announcer else None,

@@ -281,7 +281,7 @@ def _key(loc: tuple[Any, ...]) -> str:
     return out
 
 
-def parse_device_config(model: type[M], data: dict[str, Any], *, path: str | Path) -> M:
+def parse_device_config(model: type[M], data: dict[str, Any], *, path: str | Path) -> M:  # raw TOML
     """Validate a parsed TOML mapping; ConfigError names the file and the first bad key."""
     try:
         return model.model_validate(data)

@@ -11,10 +11,23 @@ from __future__ import annotations
 import hmac
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from motcua.contract import (
+    DEVICE_EVENTS,
+    CounterDetail,
+    DeviceFault,
+    DeviceInfo,
+    EventType,
+    Payment,
+    ServiceInfo,
+    SiteDocument,
+    SyncStatus,
+    TicketView,
+)
 from ui.bridge import FeedBridge
 from ui.feed import HubFeed
 from ui.fonts import load_fonts
@@ -56,21 +69,31 @@ def _t(text: texts.Text) -> str:
     return f"{text.vi}\n{text.en}"
 
 
-def sync_text(st: dict[str, Any] | None, *, online: bool = True) -> str:
+def sync_text(st: SyncStatus | None, *, online: bool = True) -> str:
     """One line on how the hub's sync with the province is doing (ARCHITECTURE rule 3), for the clerk."""
     if not online:
         return texts.SYNC_UNKNOWN.vi  # the last answer is no news while the hub cannot be asked
-    if not st:
+    if st is None:
         return ""
-    if st.get("state") == "disabled":
+    if st.state == "disabled":
         return texts.SYNC_DISABLED.vi
-    if not st.get("backlog") and not st.get("dead_letters"):
+    if not st.backlog and not st.dead_letters:
         return texts.SYNC_OK.vi
-    line = texts.SYNC_BACKLOG.format(n=st.get("backlog", 0),
-                                     minutes=int((st.get("oldest_unsent_age_s") or 0) // 60)).vi
-    if st.get("dead_letters"):
-        line += " · " + texts.SYNC_DEAD.format(n=st["dead_letters"]).vi
+    line = texts.SYNC_BACKLOG.format(n=st.backlog, minutes=int(st.oldest_unsent_age_s // 60)).vi
+    if st.dead_letters:
+        line += " · " + texts.SYNC_DEAD.format(n=st.dead_letters).vi
     return line
+
+
+@dataclass(frozen=True)
+class Refresh:
+    """What one refresh of the panel fetched from the hub (on the worker thread)."""
+
+    counter: CounterDetail
+    faults: list[DeviceFault]
+    sync: SyncStatus | None = None
+    devices: list[DeviceInfo] = field(default_factory=list)
+    site: SiteDocument | None = None
 
 
 class CounterPanel(QWidget):
@@ -97,12 +120,12 @@ class CounterPanel(QWidget):
         self.now = now or _time.time
         self.worker = Worker(self, threads=1, name="counter-op")
         self.clerk: str | None = None if config.clerks else ""
-        self.view: dict[str, Any] = {}
-        self.faults: list[dict[str, Any]] = []
-        self.devices: list[dict[str, Any]] = []
+        self.view: CounterDetail | None = None
+        self.faults: list[DeviceFault] = []
+        self.devices: list[DeviceInfo] = []
         """GET /devices: when each device was last heard from."""
-        self.sync: dict[str, Any] | None = None
-        self.services: list[dict[str, Any]] = []
+        self.sync: SyncStatus | None = None
+        self.services: list[ServiceInfo] = []
         self.online = True
         self.refused: Any = None
         """The hub's HubAuthError while it refuses this panel's token (a technician must fix it)."""
@@ -135,7 +158,7 @@ class CounterPanel(QWidget):
             sc = QShortcut(QKeySequence(keys), self.receive_form)
             sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             sc.activated.connect(slot)
-        self.site_doc: dict[str, Any] = {}
+        self.site_doc: SiteDocument | None = None
         self.scanner: ScannerReader | None = None
         self._panel_size: Any = None
         self.stack.setCurrentIndex(0 if self.clerk is None else 1)
@@ -280,12 +303,12 @@ class CounterPanel(QWidget):
         elif name == "complete":
             op = lambda: c.complete(n)
         elif name == "pause":
-            paused = self.view.get("state") == "paused"
+            paused = self.view is not None and self.view.state == "paused"
             op = (lambda: c.resume(n)) if paused else (lambda: c.pause(n))
         elif name == "transfer":
-            mine = set(self.view.get("services", []))
-            current = (self.view.get("current") or {}).get("service")
-            choices = [(s["code"], s["name"]) for s in self.services if s["code"] != current]
+            mine = set(self.view.services if self.view else [])
+            current = self.view.current.service if self.view and self.view.current else None
+            choices = [(s.code, s.name) for s in self.services if s.code != current]
             choices.sort(key=lambda x: x[0] in mine)
             code = self.choose_service(choices)
             if not code:
@@ -314,15 +337,13 @@ class CounterPanel(QWidget):
         self.worker.submit(op, lambda result: self._done(name, result, None),
                            lambda exc: self._done(name, None, exc))
 
-    def _fetch(self) -> dict[str, Any]:
+    def _fetch(self) -> Refresh:
         # Runs on the worker thread: network only, no widgets.
-        out: dict[str, Any] = {"counter": self.client.counter(self.number), "faults": self.client.device_faults(),
-                               "sync": self.client.sync_status(), "devices": self._devices()}
-        if not self.services:
-            out["site"] = self.client.site()
-        return out
+        return Refresh(counter=self.client.counter(self.number), faults=self.client.device_faults(),
+                       sync=self.client.sync_status(), devices=self._devices(),
+                       site=None if self.services else self.client.site())
 
-    def _devices(self) -> list[dict[str, Any]]:
+    def _devices(self) -> list[DeviceInfo]:
         from sync.client import HubError
 
         try:
@@ -385,13 +406,13 @@ class CounterPanel(QWidget):
             self.online = True
             if self.message == texts.PANEL_OFFLINE.vi:
                 self.message = ""  # the hub is back: no stale "unreachable" under a fresh view
-            self.view = result["counter"]
-            self.faults = result["faults"]
-            self.devices = result.get("devices", [])
-            self.sync = result.get("sync")
-            if "site" in result:
-                self.site_doc = result["site"]
-                self.services = result["site"].get("services", [])
+            self.view = result.counter
+            self.faults = result.faults
+            self.devices = result.devices
+            self.sync = result.sync
+            if result.site is not None:
+                self.site_doc = result.site
+                self.services = list(result.site.services)
         else:
             self.online = True
             if name == "next" and result is None:
@@ -405,17 +426,18 @@ class CounterPanel(QWidget):
 
     def on_event(self, ev: Any) -> None:
         """A live hub event (from the feed): refresh when it concerns this counter's queue or devices."""
-        mine = set(self.view.get("services", []))
-        t = ev.data.get("ticket") or {}
-        if ev.type == "payment.recorded":  # the central server confirmed a transfer of the dossier on screen?
-            self.receive_form.fee_box.on_payment_event(ev.data.get("payment") or {})
+        mine = set(self.view.services if self.view else [])
+        t = ev.ticket
+        if ev.type == EventType.PAYMENT_RECORDED:  # the central server confirmed a transfer of the dossier on screen?
+            if ev.data.get("payment"):
+                self.receive_form.fee_box.on_payment_event(Payment.model_validate(ev.data["payment"]))
             return
-        if ev.type == "site.changed":
+        if ev.type == EventType.SITE_CHANGED:
             self.services = []  # the hub reloaded its site file: fetch names and services again
             if self.busy == 0:
                 self.refresh()
             return
-        if ev.type.startswith("device.") or t.get("service") in mine or ev.data.get("counter") == self.number:
+        if ev.type in DEVICE_EVENTS or (t is not None and t.service in mine) or ev.data.get("counter") == self.number:
             if self.busy == 0:
                 self.refresh()
 
@@ -428,7 +450,7 @@ class CounterPanel(QWidget):
             self._panel_size = self.size()
             self.resize(max(self.width(), 760), max(self.height(), 900))
         self.stack.setCurrentWidget(self.receive_form)
-        self.receive_form.open_form(ticket=self.view.get("current"), site=self.site_doc or None)
+        self.receive_form.open_form(ticket=self.view.current if self.view else None, site=self.site_doc)
 
     def close_receive(self) -> None:
         """Back to the counter page (the form keeps an unsent dossier)."""
@@ -457,16 +479,16 @@ class CounterPanel(QWidget):
     # ---------------------------------------------------------------- drawing
     def _redraw(self) -> None:
         v = self.view
-        cur = v.get("current")
-        paused = v.get("state") == "paused"
+        cur = v.current if v else None
+        paused = v is not None and v.state == "paused"
         self.offline.setText(texts.PANEL_REFUSED.vi if self.refused is not None else texts.PANEL_OFFLINE.vi)
         self.offline.setVisible(not self.online or self.refused is not None)
-        name = v.get("name") or texts.PANEL_TITLE.format(counter=self.number).vi
+        name = (v.name if v else "") or texts.PANEL_TITLE.format(counter=self.number).vi
         self.title.setText(f"{name}" + (f" — {self.clerk}" if self.clerk else ""))
         if cur:
-            self.number_label.setText(cur["display"])
-            svc = next((s["name"] for s in self.services if s["code"] == cur.get("service")), cur.get("service", ""))
-            if cur.get("test"):
+            self.number_label.setText(cur.display)
+            svc = next((s.name for s in self.services if s.code == cur.service), cur.service)
+            if cur.test:
                 svc = f"{svc} · {texts.TEST_TICKET.vi} / {texts.TEST_TICKET.en}"
             self.service_label.setText(svc)
             self.waited_label.setText(self._waited(cur))
@@ -474,8 +496,8 @@ class CounterPanel(QWidget):
             self.number_label.setText(texts.PANEL_NONE.vi)
             self.service_label.setText(f"{texts.PANEL_PAUSED.vi} · {texts.PANEL_PAUSED.en}" if paused else "")
             self.waited_label.setText("")
-        self.waiting_label.setText(texts.PANEL_WAITING.format(n=v.get("waiting", 0)).vi)
-        self.served_label.setText(texts.PANEL_SERVED.format(n=v.get("served", 0)).vi)
+        self.waiting_label.setText(texts.PANEL_WAITING.format(n=v.waiting if v else 0).vi)
+        self.served_label.setText(texts.PANEL_SERVED.format(n=v.served if v else 0).vi)
         self.sync_label.setText(sync_text(self.sync, online=self.online))
         pause_text = texts.PANEL_RESUME if paused else texts.PANEL_PAUSE
         self.buttons["pause"].setText(f"{pause_text.vi} (F6)\n{pause_text.en}")
@@ -487,23 +509,23 @@ class CounterPanel(QWidget):
         self.status.setText(self.message)
         self.faults_list.clear()
         for f in self.faults:
-            self.faults_list.addItem(f"⚠ {f.get('device')}: {f.get('message') or f.get('fault')}")
+            self.faults_list.addItem(f"⚠ {f.device}: {f.message or f.fault}")
         from sync.client import STALE_AFTER_S
 
         for d in self.devices:
-            if d.get("age_s") is not None and d["age_s"] > STALE_AFTER_S:
-                minutes = int(d["age_s"] // 60)
+            if d.age_s is not None and d.age_s > STALE_AFTER_S:
+                minutes = int(d.age_s // 60)
                 t = (texts.PANEL_DEVICE_STALE.format(minutes=minutes) if minutes < 120 else
                      texts.PANEL_DEVICE_STALE_HOURS.format(hours=minutes // 60))
-                self.faults_list.addItem(f"⌛ {d['device']}: {t.vi} / {t.en}")
+                self.faults_list.addItem(f"⌛ {d.device}: {t.vi} / {t.en}")
         if not self.faults_list.count():
             self.faults_list.addItem(f"{texts.PANEL_NO_FAULTS.vi} · {texts.PANEL_NO_FAULTS.en}")
 
-    def _waited(self, cur: dict[str, Any]) -> str:
+    def _waited(self, cur: TicketView) -> str:
         try:
-            issued = datetime.fromisoformat(cur["issued_at"]).timestamp()
-            called = datetime.fromisoformat(cur["called_at"]).timestamp() if cur.get("called_at") else self.now()
-        except (KeyError, TypeError, ValueError):
+            issued = datetime.fromisoformat(cur.issued_at).timestamp()
+            called = datetime.fromisoformat(cur.called_at).timestamp() if cur.called_at else self.now()
+        except (TypeError, ValueError):
             return ""
         minutes = max(0, int((called - issued) // 60))
         return texts.PANEL_WAITED.format(minutes=minutes).vi
@@ -542,8 +564,8 @@ def follow_hub(panel: CounterPanel, feed_client: Any, bridge: FeedBridge, **feed
     return bridge.follow(feed_client, **feed)
 
 
-def render_panel(view: dict[str, Any], path: Path, *, services: list[dict[str, Any]] | None = None,
-                 faults: list[dict[str, Any]] | None = None, now: float | None = None,
+def render_panel(view: CounterDetail, path: Path, *, services: list[ServiceInfo] | None = None,
+                 faults: list[DeviceFault] | None = None, now: float | None = None,
                  config: CounterConfig | None = None) -> Path:
     """Draw the panel offscreen from a counter view (GET /counters/N's shape) to a PNG."""
     from ui.application import app
@@ -551,16 +573,16 @@ def render_panel(view: dict[str, Any], path: Path, *, services: list[dict[str, A
     from .config import HubSettings, PanelSettings
 
     app()
-    cfg = config or CounterConfig(hub=HubSettings(token="-"), counter=PanelSettings(number=int(view["number"])))
+    cfg = config or CounterConfig(hub=HubSettings(token="-"), counter=PanelSettings(number=view.number))
     panel = CounterPanel(cfg, None, now=(lambda: now) if now is not None else None)
     panel.refresh_timer.stop()
     panel.clock_timer.stop()
     panel.services = services or []
     panel.clerk = panel.clerk or ""
     panel.stack.setCurrentIndex(1)
-    panel._done("refresh", {"counter": view, "faults": faults or []}, None)
-    if view.get("current"):
-        panel.message = texts.PANEL_CALLED.format(display=view["current"]["display"]).vi
+    panel._done("refresh", Refresh(counter=view, faults=faults or []), None)
+    if view.current:
+        panel.message = texts.PANEL_CALLED.format(display=view.current.display).vi
         panel._redraw()
     panel.resize(460, 600)
     panel.ensurePolished()

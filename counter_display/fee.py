@@ -21,6 +21,8 @@ import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
+from motcua import formats
+from motcua.contract import Fee, Payment, PaymentReceipt, PaymentRequest, SiteDocument
 from ui.qr import qr_pixmap
 from ui.qt import (
     QApplication,
@@ -55,7 +57,7 @@ class FeeForm(Protocol):
     """The panel's sync.client.HubClient."""
     family: str
     """The bundled font's family."""
-    site: dict[str, Any]
+    site: SiteDocument | None
     """GET /site (the receipt's header)."""
     printer_settings: SlipPrinterSettings | None
 
@@ -116,20 +118,20 @@ class CitizenFeeScreen(QDialog):
         self.paid = label(30, True, PANEL.ok)
         self.resize(760, 1000)
 
-    def show_fee(self, fee: dict[str, Any], code: str) -> None:
+    def show_fee(self, fee: Fee, code: str) -> None:
         """The fee to pay (the hub's dossier `fee`), with its QR when the site has a receiving account."""
-        self.payload = str(fee.get("qr") or "")
-        self.amount.setText(str(fee["amount_text"]))
-        self.words.setText(str(fee["words"]))
+        self.payload = fee.qr or ""
+        self.amount.setText(formats.fee(fee.amount))
+        self.words.setText(fee.words)
         self.dossier.setText(texts.CITIZEN_DOSSIER.format(code=code).vi)
-        account = fee.get("account") or {}
+        account = fee.account
         if self.payload:
             self.qr.setPixmap(qr_pixmap(self.payload, 460))
             self.scan.setText(f"{texts.CITIZEN_SCAN.vi}\n{texts.CITIZEN_OR_CASH.vi}")
-            self.account.setText(texts.CITIZEN_ACCOUNT.format(bank=account.get("bank_name") or account.get("bank_bin"),
-                                                             account=account.get("account")).vi)
-            self.holder.setText(texts.CITIZEN_HOLDER.format(name=account.get("name") or "—").vi)
-            self.note.setText(texts.CITIZEN_NOTE.format(note=fee.get("note") or "").vi)
+            self.account.setText(texts.CITIZEN_ACCOUNT.format(bank=(account.bank_name or account.bank_bin) if account else "",
+                                                             account=account.account if account else "").vi)
+            self.holder.setText(texts.CITIZEN_HOLDER.format(name=(account.name if account else "") or "—").vi)
+            self.note.setText(texts.CITIZEN_NOTE.format(note=fee.note).vi)
         else:
             self.qr.clear()
             self.scan.setText(f"{texts.CITIZEN_CASH_ONLY.vi}\n{texts.CITIZEN_CASH_ONLY.en}")
@@ -177,8 +179,8 @@ class FeeBox(QFrame):
         self.citizen_screen = citizen_screen
         self.setObjectName("card")
         self.received: Received | None = None
-        self.fee: dict[str, Any] | None = None
-        self.payment: dict[str, Any] | None = None
+        self.fee: Fee | None = None
+        self.payment: PaymentReceipt | None = None
         self.payment_id = str(uuid.uuid4())
         self.saving = False
         self.receipt_printed: bool | None = None
@@ -226,23 +228,23 @@ class FeeBox(QFrame):
     # ------------------------------------------------------------------ showing
     def show_for(self, received: Received) -> None:
         """A dossier was just received: its fee (from the hub's answer), and the citizen's screen if it is unpaid."""
-        new = self.received is None or self.received.dossier.get("id") != received.dossier.get("id")
+        new = self.received is None or self.received.dossier.id != received.dossier.id
         self.received = received
         if new:
             self.payment_id = str(uuid.uuid4())
             self.payment, self.receipt_printed = None, None
             self.reference.clear()
             self.message.setText("")
-        self.fee = received.dossier.get("fee")
+        self.fee = received.dossier.fee
         if not self.fee:
             self.hide()
             self.citizen.hide()
             return
-        if new and self.fee.get("payment"):
+        if new and self.fee.payment is not None:
             self.check()  # paid already (a retry of a dossier the hub had): fetch the payment for the receipt
         self._draw()
         self.show()
-        if new and not self.fee.get("paid"):
+        if new and not self.fee.paid:
             self.show_citizen()
 
     def show_citizen(self) -> None:
@@ -250,7 +252,7 @@ class FeeBox(QFrame):
         if not self.fee or self.received is None:
             return
         if self.payment is None:
-            self.citizen.show_fee(self.fee, str(self.received.dossier.get("code", "")))
+            self.citizen.show_fee(self.fee, self.received.dossier.code)
         self.citizen.place(self.citizen_screen, beside=self.window())
 
     def clear(self) -> None:
@@ -260,18 +262,19 @@ class FeeBox(QFrame):
         self.hide()
 
     def _draw(self) -> None:
-        fee = self.fee or {}
-        self.title.setText(texts.FEE_BOX_TITLE.format(amount=fee.get("amount_text", "")).vi + f" · {fee.get('words', '')}")
+        fee = self.fee
+        self.title.setText(texts.FEE_BOX_TITLE.format(amount=formats.fee(fee.amount) if fee else "").vi
+                           + f" · {fee.words if fee else ''}")
         p = self.payment
         if p is not None:
-            number = f"{int((p.get('receipt') or {}).get('number') or 0):07d}"
-            line = texts.FEE_PAID.format(method=method_text(str(p.get("method"))), number=number).vi
-            if p.get("source") == "central":
+            number = f"{p.receipt.number:07d}"
+            line = texts.FEE_PAID.format(method=method_text(p.method), number=number).vi
+            if p.source == "central":
                 line += f"\n{texts.FEE_PAID_CENTRAL.vi}"
             self.status.setText(line)
             self.status.setObjectName("status")
         else:
-            self.status.setText(texts.FEE_UNPAID.vi if fee.get("qr") else texts.FEE_NO_ACCOUNT.vi)
+            self.status.setText(texts.FEE_UNPAID.vi if fee and fee.qr else texts.FEE_NO_ACCOUNT.vi)
         paid = p is not None
         for w in (self.cash_button, self.transfer_button, self.reference):
             w.setEnabled(not paid and not self.saving)
@@ -292,27 +295,27 @@ class FeeBox(QFrame):
         self.saving = True
         self.message.setText(texts.FEE_SAVING.vi)
         self._draw()
-        client, key = self.form.client, str(self.received.dossier["id"])
-        body = {"id": self.payment_id, "method": method, "reference": reference if method == "transfer" else "",
-                "amount": int(self.fee["amount"]), "payer": self.received.request.name, "collector": self.form.clerk()}
+        client, key = self.form.client, self.received.dossier.id
+        body = PaymentRequest(id=self.payment_id, method=method,  # type: ignore[arg-type]
+                              reference=reference if method == "transfer" else "", amount=self.fee.amount,
+                              payer=self.received.request.name, collector=self.form.clerk())
         self.form.run("receive.fee.pay", lambda: client.record_payment(key, body))
 
     def check(self) -> None:
         """Ask the hub whether the fee is paid (a transfer the province confirmed)."""
         if self.received is None:
             return
-        client, key = self.form.client, str(self.received.dossier["id"])
+        client, key = self.form.client, self.received.dossier.id
 
-        def op() -> dict[str, Any] | None:
+        def op() -> PaymentReceipt | None:
             fee = client.dossier_fee(key)
-            payment = (fee or {}).get("payment")
-            return client.payment(payment["id"]) if payment else None
+            return client.payment(fee.payment.id) if fee is not None and fee.payment is not None else None
 
         self.form.run("receive.fee.check", op)
 
-    def on_payment_event(self, payment: dict[str, Any]) -> None:
+    def on_payment_event(self, payment: Payment) -> None:
         """A `payment.recorded` event: when it is this dossier's (the central server's confirmation), fetch it."""
-        mine = self.received is not None and payment.get("dossier_id") == self.received.dossier.get("id")
+        mine = self.received is not None and payment.dossier_id == self.received.dossier.id
         if mine and self.payment is None and not self.saving:  # not the echo of the clerk's own payment in flight
             self.check()
 
@@ -354,7 +357,7 @@ class FeeBox(QFrame):
         self._draw()
         self.changed.emit()
 
-    def _paid(self, payment: dict[str, Any]) -> None:
+    def _paid(self, payment: PaymentReceipt) -> None:
         self.payment = payment
         self.citizen.show_paid()
         self.print_receipt()
@@ -365,9 +368,11 @@ class FeeBox(QFrame):
         from printer_drivers.receipt import receipt_for_payment
 
         assert self.payment is not None and self.received is not None
-        return receipt_for_payment(self.payment, self.form.site, lookup_url=str(self.received.dossier.get("lookup_url") or ""),
+        # The receipt's layout reads the hub's documents as JSON (printer_drivers knows no contract models).
+        site = self.form.site.model_dump(mode="json") if self.form.site else {}
+        return receipt_for_payment(self.payment.model_dump(mode="json"), site, lookup_url=self.received.dossier.lookup_url,
                                    payer_address=self.received.request.address.strip(),
-                                   collector=self.payment.get("collector") or self.form.clerk())
+                                   collector=self.payment.collector or self.form.clerk())
 
     def print_receipt(self) -> None:
         """Print the receipt (again) on the counter's printer: the slip's copies, each cut."""
@@ -392,7 +397,7 @@ class FeeBox(QFrame):
         self.form.run("receive.fee.print", op)
 
 
-def render_citizen_screen(fee: dict[str, Any], code: str, path: Any, *, paid: bool = False) -> Any:
+def render_citizen_screen(fee: Fee, code: str, path: Any, *, paid: bool = False) -> Any:
     """Draw the citizen's fee screen offscreen to a PNG (the demo's DIR/screens/)."""
     from ui.application import app
     from ui.fonts import load_fonts

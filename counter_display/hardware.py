@@ -33,6 +33,9 @@ from typing import Any
 
 import serial
 
+from motcua.contract import CALL_EVENTS, TICKET_ENDED_EVENTS, FaultKind, SiteDocument
+from motcua.contract import BoardState as BoardDocument
+
 from . import texts
 from .config import CounterConfig, LedSettings
 
@@ -208,7 +211,7 @@ class SerialLink:
                 traffic.debug("%s < %r", self.port, data)
             return data
 
-    def diagnostics(self) -> dict[str, Any]:
+    def diagnostics(self) -> dict[str, object]:
         """Port, state, counters of opens and failures."""
         return {"port": self.port, "baud": self.baud, "state": self.state.value, "opens": self.opens,
                 "failures": self.failures, "last_error": self.last_error}
@@ -271,7 +274,7 @@ class LedDisplay:
         self.shown = self.wanted
         return True
 
-    def diagnostics(self) -> dict[str, Any]:
+    def diagnostics(self) -> dict[str, object]:
         """Mode, what it shows, and its port."""
         return {"counter": self.counter, "mode": self.settings.mode, "address": self.settings.address,
                 "showing": self.shown if self.shown is not False else None, "wanted": self.wanted,
@@ -444,7 +447,7 @@ class CounterBridge:
         else:
             self.faulty.add(device)
         try:
-            kind = "display_offline" if device.startswith("led") else "keypad_offline"
+            kind = FaultKind.DISPLAY_OFFLINE if device.startswith("led") else FaultKind.KEYPAD_OFFLINE
             self.client.report_device(kind if problem else None, message=str(problem or ""),
                                       device=f"counter{self.config.counter.number}-{device}",
                                       details={"problem": "unplugged"} if problem else None)
@@ -454,22 +457,21 @@ class CounterBridge:
     # ---------------------------------------------------------------- events (calls made on the panel)
     def on_event(self, ev: Any) -> None:
         """Keep the LEDs in step with calls made elsewhere."""
-        t = ev.data.get("ticket")
+        t = ev.ticket
         counter = ev.data.get("counter")
-        if not t or not isinstance(counter, int):
+        if t is None or not isinstance(counter, int):
             return
-        if ev.type in ("ticket.called", "ticket.recalled"):
-            self._led(counter, t["display"])
-        elif ev.type in ("ticket.completed", "ticket.skipped", "ticket.transferred"):
+        if ev.type in CALL_EVENTS:
+            self._led(counter, t.display)
+        elif ev.type in TICKET_ENDED_EVENTS:
             for led in self.leds:
-                if led.counter == counter and led.wanted == t["display"]:
+                if led.counter == counter and led.wanted == t.display:
                     led.show(None)
 
-    def on_snapshot(self, site: dict[str, Any], board: dict[str, Any]) -> None:
+    def on_snapshot(self, site: SiteDocument, board: BoardDocument) -> None:
         """Show each counter's current number at start."""
-        for c in board.get("counters", []):
-            cur = c.get("current")
-            self._led(c["number"], cur["display"] if cur else None)
+        for c in board.counters:
+            self._led(c.number, c.current.display if c.current else None)
 
     # ---------------------------------------------------------------- lifecycle
     def start(self) -> CounterBridge:
@@ -497,7 +499,7 @@ class CounterBridge:
         for link in [*self.links.values(), *([self.keypad] if self.keypad else [])]:
             link.close()
 
-    def diagnostics(self) -> dict[str, Any]:
+    def diagnostics(self) -> dict[str, object]:
         """Every device's state (no token)."""
         return {"counter": self.config.counter.number, "allowed": sorted(self.allowed),
                 "keypad": self.keypad.diagnostics() if self.keypad else None, "handled": self.handled,

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from motcua.catalog import search_entries
-from printer_drivers.layouts import processing_time_text
+from motcua import formats
+from motcua.catalog import search_procedures as _search
+from motcua.contract import Applicant, DossierRequest, DossierStaffView, FaultKind, Procedure, SiteDocument, print_fault
 
 from . import texts
 
@@ -27,24 +28,21 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 # ---------------------------------------------------------------------------------------- catalog search
-def search_procedures(procedures: Sequence[dict[str, Any]], query: str) -> list[dict[str, Any]]:
+def search_procedures(procedures: Sequence[Procedure], query: str) -> list[Procedure]:
     """Procedures matching a query typed with or without diacritics, best first; all of them for no query."""
     if not query.strip():
         return list(procedures)
-    return [dict(p) for p in search_entries(procedures, query)]
+    return _search(procedures, query)
 
 
-def duration_text(procedure: dict[str, Any]) -> str:
+def duration_text(procedure: Procedure) -> str:
     """The processing time as the slip states it ("10 ngày làm việc", "Trong ngày làm việc")."""
-    return processing_time_text(procedure)
+    return formats.processing_time(procedure.processing_time.value, procedure.processing_time.unit).vi
 
 
-def fee_text(procedure: dict[str, Any]) -> str:
-    """The fee in đồng, or "không"."""
-    fee = procedure.get("fee") or 0
-    text = f"{int(fee):,}".replace(",", ".") + " đ" if fee else texts.RECEIVE_FEE_NONE.vi
-    note = procedure.get("fee_note")
-    return f"{text} ({note})" if note else text
+def fee_text(procedure: Procedure) -> str:
+    """The fee ("8.000 đ"), or "không", with its note."""
+    return formats.fee_text(procedure.fee, procedure.fee_note, free=texts.RECEIVE_FEE_NONE).vi
 
 
 # ---------------------------------------------------------------------------------------- the request
@@ -62,7 +60,7 @@ class ReceiveRequest:
     """Everything the form holds for one dossier; `body()` is POST /dossiers's body."""
 
     dossier_id: str
-    procedure: dict[str, Any]
+    procedure: Procedure | None
     name: str
     id_number: str = ""
     phone: str = ""
@@ -109,19 +107,17 @@ class ReceiveRequest:
             text += f" Ghi chú: {self.note.strip()}"
         return text[:_NOTE_MAX]
 
-    def body(self) -> dict[str, Any]:
+    def body(self) -> DossierRequest:
         """POST /api/v1/dossiers: the same body on every try (the hub compares a repeat with the first)."""
-        return {
-            "id": self.dossier_id,
-            "procedure": self.procedure["code"],
-            "applicant": {"name": self.name.strip(), "id_number": self.id_number.replace(" ", ""),
-                          "phone": self.phone.strip(), "email": self.email.strip(), "address": self.address.strip()},
-            "files": [],  # paper documents at the counter; their list travels in the note
-            "delivery": self.delivery,
-            "delivery_address": self.delivery_address.strip() if self.delivery == "post" else "",
-            "note": self.received_note(),
-            "ticket_id": self.ticket_id,
-        }
+        assert self.procedure is not None, "problems() first"
+        return DossierRequest(
+            id=self.dossier_id, procedure=self.procedure.code,
+            applicant=Applicant(name=self.name.strip(), id_number=self.id_number.replace(" ", ""),
+                                phone=self.phone.strip(), email=self.email.strip(), address=self.address.strip()),
+            files=[],  # paper documents at the counter; their list travels in the note
+            delivery=self.delivery,  # type: ignore[arg-type]
+            delivery_address=self.delivery_address.strip() if self.delivery == "post" else "",
+            note=self.received_note(), ticket_id=self.ticket_id)
 
 
 # ---------------------------------------------------------------------------------------- the slip
@@ -135,7 +131,8 @@ def parse_time(value: str | None) -> datetime | None:
         return None
 
 
-def make_slip(req: ReceiveRequest, dossier: dict[str, Any], site: dict[str, Any], *, clerk: str = "") -> AppointmentSlip:
+def make_slip(req: ReceiveRequest, dossier: DossierStaffView, site: SiteDocument | None, *,
+              clerk: str = "") -> AppointmentSlip:
     """The appointment slip (Mẫu 01) of a dossier the hub has just stored, with the documents received."""
     from printer_drivers.layouts import SubmittedDocument, slip_for_dossier
 
@@ -146,13 +143,12 @@ def make_slip(req: ReceiveRequest, dossier: dict[str, Any], site: dict[str, Any]
         if d.copies:
             docs.append(SubmittedDocument(d.name, d.copies, False))
     # The form is what the clerk just confirmed with the citizen: its delivery choice is the slip's.
-    dossier = {**dossier, "delivery": req.delivery, "delivery_address": req.delivery_address.strip()}
-    return slip_for_dossier(dossier=dossier, procedure=req.procedure, site=site, documents=docs, sets=req.sets,
+    # The slip's layout reads the hub's documents as JSON (printer_drivers knows no contract models).
+    shown = {**dossier.model_dump(mode="json"), "delivery": req.delivery,
+             "delivery_address": req.delivery_address.strip()}
+    return slip_for_dossier(dossier=shown, procedure=req.procedure.model_dump(mode="json") if req.procedure else {},
+                            site=site.model_dump(mode="json") if site else {}, documents=docs, sets=req.sets,
                             receiver=clerk)
-
-
-_FAULTS = {"paper_out": "paper_out", "cover_open": "cover_open", "timeout": "printer_unknown",
-           "no_status": "printer_unknown", "unknown": "printer_unknown"}
 
 
 def print_slip(printer: Printer, slip: AppointmentSlip, copies: Sequence[str]) -> JobResult:
@@ -163,10 +159,9 @@ def print_slip(printer: Printer, slip: AppointmentSlip, copies: Sequence[str]) -
     return printer.print_job(job)
 
 
-def printer_fault(result: JobResult) -> str:
-    """The hub's device-fault kind for a failed print."""
-    code = result.error_code or result.outcome.value
-    return _FAULTS.get(code, "printer_unknown" if result.outcome.value == "unknown" else "printer_offline")
+def printer_fault(result: JobResult) -> FaultKind:
+    """The hub's device-fault kind for a failed print (motcua.contract.print_fault, as the kiosk's)."""
+    return print_fault(result.error_code or result.outcome.value, unknown=result.outcome.value == "unknown")
 
 
 # ---------------------------------------------------------------------------------------- the scanner
@@ -176,7 +171,7 @@ class Received:
     """A dossier the hub stored, with the form that made it and its slip."""
 
     request: ReceiveRequest
-    dossier: dict[str, Any]
+    dossier: DossierStaffView
     slip: Any = None
     printed: bool | None = None
     print_message: str = ""

@@ -106,7 +106,7 @@ class QtAudioPlayer(QObject):
         self._player.stop()
         self._finish()
 
-    def diagnostics(self) -> dict[str, Any]:
+    def diagnostics(self) -> dict[str, object]:
         """Audio device and recent errors."""
         dev = self._output.device()
         return {"player": "qt", "device": dev.description() if dev is not None else None, "played": self.played,

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from motcua import formats
+from motcua.contract import Catalog, DocumentSpec, Procedure, SiteDocument, TicketView
 from ui.qt import (
     QAbstractItemView,
     QButtonGroup,
@@ -71,7 +73,7 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class _DocRow:
-    doc: dict[str, Any]
+    doc: DocumentSpec
     check: QCheckBox
     originals: QSpinBox
     copies: QSpinBox
@@ -99,11 +101,11 @@ class ReceiveForm(QWidget):
         self.printer_settings = printer_settings
         self.printer: Printer | None = None
         self.clerk = clerk or (lambda: "")
-        self.catalog: list[dict[str, Any]] = []
-        self.site: dict[str, Any] = {}
-        self.procedure: dict[str, Any] | None = None
+        self.catalog: list[Procedure] = []
+        self.site: SiteDocument | None = None
+        self.procedure: Procedure | None = None
         self.doc_rows: list[_DocRow] = []
-        self.ticket: dict[str, Any] | None = None
+        self.ticket: TicketView | None = None
         self.dossier_id = str(uuid.uuid4())
         self.sending = False
         self.received: Received | None = None
@@ -315,13 +317,13 @@ class ReceiveForm(QWidget):
         self.docs_grid.addWidget(QLabel(""), 0, 0)
         for col, text in ((1, texts.RECEIVE_ORIGINALS), (2, texts.RECEIVE_COPIES)):
             self.docs_grid.addWidget(QLabel(text.vi), 0, col)
-        for i, doc in enumerate(self.procedure.get("documents") or [], start=1):
-            name = str(doc.get("name", ""))
-            check = QCheckBox(name + (f" ({doc['note']})" if doc.get("note") else ""))
+        for i, doc in enumerate(self.procedure.documents, start=1):
+            name = doc.name
+            check = QCheckBox(name + (f" ({doc.note})" if doc.note else ""))
             check.setStyleSheet("QCheckBox { spacing: 6px; }")
             check.setToolTip(plain_rich(name))  # tool tips always read rich text: the name is shown as written
             originals, copies = QSpinBox(), QSpinBox()
-            for spin, value in ((originals, doc.get("originals", 1)), (copies, doc.get("copies", 0))):
+            for spin, value in ((originals, doc.originals), (copies, doc.copies)):
                 spin.setRange(0, 20)
                 spin.setValue(int(value or 0))
                 spin.setMaximumWidth(56)
@@ -332,7 +334,7 @@ class ReceiveForm(QWidget):
         self.docs_grid.setColumnStretch(0, 1)
 
     # ------------------------------------------------------------------ opening
-    def open_form(self, *, ticket: dict[str, Any] | None, site: dict[str, Any] | None) -> None:
+    def open_form(self, *, ticket: TicketView | None, site: SiteDocument | None) -> None:
         """Show the form for the counter's current ticket; load the catalog if it is not loaded."""
         if self.received is not None:
             self.new_dossier()
@@ -340,7 +342,7 @@ class ReceiveForm(QWidget):
             self.ticket = ticket  # fixed for this dossier: a retry must send the same body
         if site:
             self.site = site
-        self.ticket_label.setText(texts.RECEIVE_TICKET.format(display=self.ticket["display"]).vi if self.ticket
+        self.ticket_label.setText(texts.RECEIVE_TICKET.format(display=self.ticket.display).vi if self.ticket
                                   else texts.RECEIVE_NO_TICKET.vi)
         self.pages.setCurrentIndex(0)
         if not self.catalog:
@@ -354,13 +356,10 @@ class ReceiveForm(QWidget):
         """Fetch the catalog (and the site, for the slip's header) off the GUI thread."""
         self.procedure_label.setText(texts.RECEIVE_CATALOG_LOADING.vi)
         client = self.client
-        need_site = not self.site
+        need_site = self.site is None
 
-        def op() -> dict[str, Any]:
-            out = {"catalog": client.catalog()}
-            if need_site:
-                out["site"] = client.site()
-            return out
+        def op() -> tuple[Catalog, SiteDocument | None]:
+            return client.catalog(), client.site() if need_site else None
 
         self.run("receive.catalog", op)
 
@@ -393,33 +392,33 @@ class ReceiveForm(QWidget):
         self.results.clear()
         self._shown = search_procedures(self.catalog, query or self.search.text())
         for p in self._shown:
-            self.results.addItem(f"{p.get('name')}  ·  {p.get('code')}")
+            self.results.addItem(f"{p.name}  ·  {p.code}")
         if not self._shown and self.catalog:
             self.results.addItem(texts.RECEIVE_NO_MATCH.vi)
         if current is not None:
             for i, p in enumerate(self._shown):
-                if p.get("code") == current.get("code"):
+                if p.code == current.code:
                     self.results.setCurrentRow(i)
         self.results.blockSignals(False)
 
     def _picked_row(self, row: int) -> None:
         shown = getattr(self, "_shown", [])
         if 0 <= row < len(shown):
-            self.pick(shown[row]["code"])
+            self.pick(shown[row].code)
 
     def pick(self, code: str) -> None:
         """Choose a procedure by code: its documents are listed to be ticked."""
-        proc = next((p for p in self.catalog if p.get("code") == code), None)
+        proc = next((p for p in self.catalog if p.code == code), None)
         if proc is None or proc is self.procedure:
             return
         self.procedure = proc
         # Plain text: catalog text comes from the central server and is shown as it is, never as markup.
         self.procedure_label.setText(
-            f"{proc.get('name')} ({proc.get('code')})\n"
+            f"{proc.name} ({proc.code})\n"
             + texts.RECEIVE_CHOSEN.format(duration=duration_text(proc), fee=fee_text(proc)).vi)
         self._draw_documents()
-        self.by_post.setEnabled("post" in (proc.get("delivery") or ["center", "post"]))
-        self.at_center.setEnabled("center" in (proc.get("delivery") or ["center", "post"]))
+        self.by_post.setEnabled("post" in (proc.delivery or ["center", "post"]))
+        self.at_center.setEnabled("center" in (proc.delivery or ["center", "post"]))
         if not self.at_center.isEnabled():
             self.by_post.setChecked(True)
         elif not self.by_post.isEnabled():
@@ -438,14 +437,14 @@ class ReceiveForm(QWidget):
 
     def request(self) -> ReceiveRequest:
         """The form's content as a request (not validated)."""
-        docs = tuple(ReceivedDocument(str(r.doc.get("name", "")), r.originals.value(), r.copies.value())
+        docs = tuple(ReceivedDocument(r.doc.name, r.originals.value(), r.copies.value())
                      for r in self.doc_rows if r.check.isChecked() and (r.originals.value() or r.copies.value()))
         return ReceiveRequest(
-            dossier_id=self.dossier_id, procedure=self.procedure or {}, name=" ".join(self.name.text().split()),
+            dossier_id=self.dossier_id, procedure=self.procedure, name=" ".join(self.name.text().split()),
             id_number=self.id_number.text(), phone=self.phone.text(), email=self.email.text(),
             address=self.address.text(), documents=docs, sets=self.sets.value(),
             delivery="post" if self.by_post.isChecked() else "center", delivery_address=self.post_address.text(),
-            note=self.note.text(), ticket_id=(self.ticket or {}).get("id"))
+            note=self.note.text(), ticket_id=self.ticket.id if self.ticket else None)
 
     # ------------------------------------------------------------------ submit and print
     def submit(self) -> None:
@@ -530,9 +529,10 @@ class ReceiveForm(QWidget):
                 detail = error.message if isinstance(error, (HubError, HubUnavailable)) else str(error)
                 self.procedure_label.setText(texts.RECEIVE_CATALOG_FAILED.format(detail=detail).vi)
             else:
-                self.catalog = list(result["catalog"].get("procedures") or [])
-                if "site" in result:
-                    self.site = result["site"]
+                catalog, site = result
+                self.catalog = list(catalog.procedures)
+                if site is not None:
+                    self.site = site
                 self.procedure_label.setText("" if self.catalog else texts.RECEIVE_CATALOG_EMPTY.vi)
                 self._filter()
         elif name == "receive.submit":
@@ -583,16 +583,17 @@ class ReceiveForm(QWidget):
         if r is None:
             return
         d = r.dossier
-        self.code_label.setText(str(d.get("code", "")))
+        self.code_label.setText(d.code)
         # Said to the citizen with the code: a look-up by the code needs it (it is printed on the slip too).
-        self.lookup_label.setText(texts.RECEIVE_LOOKUP_CODE.format(code=d["lookup_code"]).vi if d.get("lookup_code") else "")
-        self.provisional_label.setVisible(bool(d.get("provisional")))
+        self.lookup_label.setText(texts.RECEIVE_LOOKUP_CODE.format(code=d.lookup_code).vi if d.lookup_code else "")
+        self.provisional_label.setVisible(d.provisional)
         self.done_applicant.setText(f"{r.request.name}" + (f" · CCCD {r.request.id_number}" if r.request.id_number else ""))
-        self.done_procedure.setText(f"{r.request.procedure.get('name')} · {len(r.request.documents)} giấy tờ · "
+        self.done_procedure.setText(f"{r.request.procedure.name if r.request.procedure else ''} · "
+                                    f"{len(r.request.documents)} giấy tờ · "
                                     f"{r.request.sets} bộ")
-        received = parse_time(d.get("submitted_at"))
+        received = parse_time(d.submitted_at)
         self.received_label.setText(f"{texts.RECEIVE_RECEIVED_AT.vi}: {_words(received)}" if received else "")
-        due = parse_time(d.get("due_at"))
+        due = parse_time(d.due_at)
         self.due_label.setText(_words(due) if due else texts.RECEIVE_NO_DUE.vi)
         self.print_label.setText(r.print_message)
         self.print_label.setObjectName("error" if r.printed is False else "status")
@@ -632,7 +633,5 @@ class ReceiveForm(QWidget):
 
 
 def _words(dt: datetime) -> str:
-    from printer_drivers.layouts import datetime_in_words
-
-    return datetime_in_words(dt)
+    return formats.datetime_vi(dt.replace(tzinfo=None))  # the hub's local time, as given (the slip's words)
 

@@ -6,14 +6,37 @@ the result. `apply()` returns the calls to announce, so the announcer hears each
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from motcua.contract import CALL_EVENTS, COUNTER_EVENTS, TICKET_ENDED_EVENTS, DeviceFault, EventType, SiteDocument
+from motcua.contract import BoardState as BoardDocument
+from motcua.contract import CounterView as ContractCounterView
+
 log = logging.getLogger(__name__)
 
-#: Event types that announce a number.
-CALL_EVENTS = frozenset({"ticket.called", "ticket.recalled"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Ticket:
+    """What the board needs of an event's ticket (motcua.contract.TicketView): read leniently, so that an
+    event from an older hub, or one cut short, moves the board as far as it can rather than stopping it."""
+
+    id: str
+    display: str
+    service: str
+    status: str
+    counter: int | None
+    test: bool
+
+    @classmethod
+    def of(cls, t: Mapping[str, Any]) -> _Ticket:
+        """From the event's `ticket`."""
+        counter = t.get("counter")
+        return cls(str(t["id"]), str(t["display"]), str(t.get("service") or ""), str(t.get("status") or ""),
+                   int(counter) if counter is not None else None, bool(t.get("test")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +81,7 @@ class BoardState:
     waiting: dict[str, int] = field(default_factory=dict)
     recent: list[Call] = field(default_factory=list)
     """Newest first."""
-    faults: dict[str, dict[str, Any]] = field(default_factory=dict)
+    faults: dict[str, DeviceFault] = field(default_factory=dict)
     last_seq: int = 0
     day: str = ""
     only_services: list[str] = field(default_factory=list)
@@ -99,84 +122,83 @@ class BoardState:
         return self.recent[0] if self.recent else None
 
     # ------------------------------------------------------------------ input
-    def load_site(self, site: dict[str, Any]) -> None:
+    def load_site(self, site: SiteDocument) -> None:
         """Names from GET /site."""
-        self.site_name = site.get("site", {}).get("name", self.site_name)
-        self.ticker = (site.get("display") or {}).get("ticker", self.ticker) or ""
-        self.services = {s["code"]: s["name"] for s in site.get("services", [])}
-        self.counter_services = {c["number"]: list(c.get("services", [])) for c in site.get("counters", [])}
-        for c in site.get("counters", []):
-            view = self.counters.setdefault(c["number"], CounterView(c["number"], c["name"]))
-            view.name = c["name"]
+        self.site_name = site.site.name or self.site_name
+        self.ticker = site.display.ticker
+        self.services = {s.code: s.name for s in site.services}
+        self.counter_services = {c.number: list(c.services) for c in site.counters}
+        for c in site.counters:
+            view = self.counters.setdefault(c.number, CounterView(c.number, c.name))
+            view.name = c.name
 
-    def load_board(self, board: dict[str, Any]) -> None:
+    def load_board(self, board: BoardDocument) -> None:
         """Replace the live part with GET /board (start, or after the hub's event log was lost)."""
-        self.day = board.get("day", "")
-        self.last_seq = int(board.get("last_seq", 0))
-        self.waiting = {k: int(v) for k, v in board.get("waiting", {}).items()}
-        for c in board.get("counters", []):
-            view = self.counters.setdefault(c["number"], CounterView(c["number"], c.get("name", "")))
-            view.name = c.get("name") or view.name
-            view.state = c.get("state", "closed")
-            cur = c.get("current")
-            view.current = cur["display"] if cur else None
-            view.current_id = cur["id"] if cur else None
-            view.service = cur["service"] if cur else None
-            view.served = int(c.get("served", 0))
+        self.day = board.day
+        self.last_seq = board.last_seq
+        self.waiting = dict(board.waiting)
+        for c in board.counters:
+            view = self.counters.setdefault(c.number, CounterView(c.number, c.name))
+            view.name = c.name or view.name
+            view.state = c.state
+            cur = c.current
+            view.current = cur.display if cur else None
+            view.current_id = cur.id if cur else None
+            view.service = cur.service if cur else None
+            view.served = c.served
         self.recent = []
-        for r in board.get("recent_calls", []):
-            if self.shows(service=r.get("service", ""), counter=int(r["counter"])):
-                self.recent.append(Call(0, r["display"], int(r["counter"]), r.get("service", ""),
-                                        _ts(r.get("at")), bool(r.get("recall")), r.get("ticket_id", ""),
-                                        bool(r.get("test"))))
+        for r in board.recent_calls:
+            if self.shows(service=r.service, counter=r.counter):
+                self.recent.append(Call(0, r.display, r.counter, r.service, _ts(r.at), r.recall, r.ticket_id or "",
+                                        r.test))
         del self.recent[self.keep_recent:]
-        self.faults = {f["device"]: f for f in board.get("device_faults", [])}
+        self.faults = {f.device: f for f in board.device_faults}
         self._status.clear()
 
-    def apply(self, seq: int, etype: str, data: dict[str, Any]) -> list[Call]:
-        """Apply one hub event; returns the calls it makes (to announce). Replays are ignored."""
+    def apply(self, seq: int, etype: str, data: dict[str, Any]) -> list[Call]:  # an event's keys depend on its type
+        """Apply one hub event (its type and its data: ticket, counter, device, site... as its type says); returns
+        the calls it makes (to announce). Replays are ignored."""
         if seq <= self.last_seq:
             return []
         self.last_seq = seq
-        t = data.get("ticket")
+        t = _Ticket.of(data["ticket"]) if data.get("ticket") else None
         calls: list[Call] = []
-        if t:
-            self._track_waiting(etype, t, data)
-        if etype in CALL_EVENTS and t:
-            counter = int(data.get("counter") or t.get("counter") or 0)
+        if t is not None:
+            self._track_waiting(etype, t)
+        if etype in CALL_EVENTS and t is not None:
+            counter = int(data.get("counter") or t.counter or 0)
             view = self._counter(counter)
-            view.current, view.current_id, view.service = t["display"], t["id"], t["service"]
+            view.current, view.current_id, view.service = t.display, t.id, t.service
             view.state = "open"
-            call = Call(seq, t["display"], counter, t["service"], float(data.get("at") or 0.0),
-                        etype == "ticket.recalled", t["id"], bool(t.get("test")))
+            call = Call(seq, t.display, counter, t.service, float(data.get("at") or 0.0),
+                        etype == EventType.TICKET_RECALLED, t.id, t.test)
             if self.shows(service=call.service, counter=counter):
                 self.recent.insert(0, call)
                 del self.recent[self.keep_recent:]
                 calls.append(call)
-        elif etype in ("ticket.completed", "ticket.skipped", "ticket.transferred") and t:
+        elif etype in TICKET_ENDED_EVENTS and t is not None:
             counter = int(data.get("counter") or 0)
             found = self.counters.get(counter)
-            if found is not None and found.current_id == t["id"]:
+            if found is not None and found.current_id == t.id:
                 found.current = found.current_id = found.service = None
-            if etype == "ticket.completed" and found is not None:
+            if etype == EventType.TICKET_COMPLETED and found is not None:
                 found.served += 1
-        elif etype in ("counter.paused", "counter.resumed", "counter.opened"):
-            c = data.get("counter")
-            if isinstance(c, dict):
-                view = self._counter(int(c["number"]))
-                view.state = c.get("state", view.state)
-                cur = c.get("current")
-                view.current = cur["display"] if cur else None
-                view.current_id = cur["id"] if cur else None
-                view.served = int(c.get("served", view.served))
-        elif etype == "device.fault":
-            d = data.get("device") or {}
-            self.faults[d.get("device", "?")] = d
-        elif etype == "device.ok":
+        elif etype in COUNTER_EVENTS:
+            if isinstance(data.get("counter"), dict):
+                c = ContractCounterView.model_validate(data["counter"])
+                view = self._counter(c.number)
+                view.state = c.state
+                view.current = c.current.display if c.current else None
+                view.current_id = c.current.id if c.current else None
+                view.served = c.served
+        elif etype == EventType.DEVICE_FAULT:
+            d = DeviceFault.model_validate(data["device"])
+            self.faults[d.device] = d
+        elif etype == EventType.DEVICE_OK:
             self.faults.pop((data.get("device") or {}).get("device", "?"), None)
-        elif etype == "site.changed" and isinstance(data.get("site"), dict):
-            self.load_site(data["site"])  # the hub reloaded its site file: names, ticker, services
-        elif etype == "day.started":
+        elif etype == EventType.SITE_CHANGED and isinstance(data.get("site"), dict):
+            self.load_site(SiteDocument.model_validate(data["site"]))  # the hub reloaded its site file
+        elif etype == EventType.DAY_STARTED:
             self.day = data.get("day", "")
             self.waiting = {k: 0 for k in self.waiting}
             self.recent = []
@@ -188,12 +210,12 @@ class BoardState:
     def _counter(self, number: int) -> CounterView:
         return self.counters.setdefault(number, CounterView(number, f"Quầy {number}"))
 
-    def _track_waiting(self, etype: str, t: dict[str, Any], data: dict[str, Any]) -> None:
-        tid, status, service = t["id"], t.get("status", ""), t.get("service", "")
+    def _track_waiting(self, etype: str, t: _Ticket) -> None:
+        tid, status, service = t.id, t.status, t.service
         prev = self._status.get(tid)
         if prev is not None:
             was_waiting, prev_service = prev[0] == "waiting", prev[1]
-        elif etype == "ticket.called":
+        elif etype == EventType.TICKET_CALLED:
             # First seen being called: it was in the queue when the snapshot was taken.
             was_waiting, prev_service = True, service
         else:
@@ -205,14 +227,14 @@ class BoardState:
         self._status[tid] = (status, service)
 
     # ------------------------------------------------------------------ offline cache (ARCHITECTURE rule 6)
-    def to_json(self) -> dict[str, Any]:
-        """A snapshot to show at the next start while the hub is unreachable."""
+    def to_json(self) -> dict[str, object]:
+        """A snapshot to show at the next start while the hub is unreachable (JSON for the device's cache)."""
         return {"site_name": self.site_name, "ticker": self.ticker, "services": self.services,
                 "counter_services": {str(k): v for k, v in self.counter_services.items()},
                 "counters": [asdict(c) for c in self.counters.values()], "waiting": self.waiting,
                 "recent": [asdict(c) for c in self.recent], "day": self.day}
 
-    def restore_json(self, data: dict[str, Any]) -> None:
+    def restore_json(self, data: dict[str, Any]) -> None:  # the cached JSON of to_json
         """Show a cached snapshot (last_seq stays 0: the live feed replaces all of it)."""
         self.site_name = data.get("site_name", "")
         self.ticker = data.get("ticker", "")

@@ -12,13 +12,6 @@ __all__ = ["Text"]
 
 
 
-WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
-
-
-def date_vi(year: int, month: int, day: int, weekday: int) -> str:
-    """"Thứ Năm, ngày 26 tháng 11 năm 2026" (ISO weekday, Monday = 1)."""
-    return f"{WEEKDAYS_VI[weekday - 1]}, ngày {day:02d} tháng {month:02d} năm {year}"
-
 
 # -- board --------------------------------------------------------------------------------------------
 BOARD_NOW_SERVING = Text("Mời công dân có số", "Now serving")
@@ -145,10 +138,6 @@ RECEIVE_NEW = Text("Hồ sơ mới", "New dossier")
 RECEIVE_BACK = Text("Về màn hình quầy", "Back to the counter")
 RECEIVE_NO_DUE = Text("—", "—")
 
-# Processing time as the slip states it (mục 3).
-DURATION_DAYS = Text("{n:02d} ngày làm việc", "{n} working day(s)")
-DURATION_HOURS = Text("{n:02d} giờ làm việc", "{n} working hour(s)")
-DURATION_SAME_DAY = Text("Trong ngày làm việc", "Within the working day")
 DELIVERY_POST = Text("Dịch vụ bưu chính công ích, địa chỉ: {address}", "Public postal service, to: {address}")
 
 # -- keypad bridge and LED ----------------------------------------------------------------------------

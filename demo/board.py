@@ -22,18 +22,20 @@ from counter_display.config import AnnouncerSettings, default_cache_dir
 from counter_display.state import BoardState
 from demo.model import DemoRun
 from motcua.config import SiteConfig
+from motcua.contract import CounterDetail, SiteDocument
 
 log = logging.getLogger(__name__)
 
 
-def site_document(config: SiteConfig) -> dict[str, Any]:
+def site_document(config: SiteConfig) -> SiteDocument:
     """The parts of GET /site the board uses, from the site configuration."""
-    return {"site": {"name": config.site.name}, "display": config.display.model_dump(),
-            "services": [{"code": s.code, "name": s.name} for s in config.services],
-            "counters": [{"number": c.number, "name": c.label, "services": list(c.services)} for c in config.counters]}
+    return SiteDocument.model_validate({
+        "site": {"code": config.site.code, "name": config.site.name}, "display": config.display.model_dump(),
+        "services": [{"code": s.code, "name": s.name} for s in config.services],
+        "counters": [{"number": c.number, "name": c.label, "services": list(c.services)} for c in config.counters]})
 
 
-def board_from_events(config: SiteConfig, events: list[dict[str, Any]]) -> BoardState:
+def board_from_events(config: SiteConfig, events: list[dict[str, Any]]) -> BoardState:  # the log's event JSON
     """The board's final state after these events (dicts with seq, type and the event data)."""
     state = BoardState()
     state.load_site(site_document(config))
@@ -73,7 +75,7 @@ def _iso(ts: float, config: SiteConfig) -> str:
     return datetime.fromtimestamp(ts, config.tz).isoformat(timespec="seconds")
 
 
-def write_announcements(out: Path, config: SiteConfig, events: list[dict[str, Any]],
+def write_announcements(out: Path, config: SiteConfig, events: list[dict[str, Any]],  # the log's event JSON
                         *, settings: AnnouncerSettings | None = None) -> int:
     """DIR/announcements.jsonl and DIR/audio/; returns the number of calls."""
     settings = settings or AnnouncerSettings()
@@ -92,8 +94,8 @@ def write_announcements(out: Path, config: SiteConfig, events: list[dict[str, An
 
 
 def panel_view(state: BoardState, number: int, config: SiteConfig,
-               events: list[dict[str, Any]]) -> dict[str, Any]:
-    """GET /counters/N's shape for one counter, from the board state and the events."""
+               events: list[dict[str, Any]]) -> CounterDetail:  # the log's event JSON
+    """GET /counters/N for one counter, from the board state and the events."""
     view = state.counters[number]
     cfg = config.counter(number)
     services = list(cfg.services) if cfg else []
@@ -101,11 +103,12 @@ def panel_view(state: BoardState, number: int, config: SiteConfig,
     if view.current_id:
         current = next((ev["ticket"] for ev in reversed(events)
                         if (ev.get("ticket") or {}).get("id") == view.current_id), None)
-    return {"number": number, "name": view.name, "state": view.state, "current": current, "served": view.served,
-            "services": services, "waiting": sum(state.waiting.get(s, 0) for s in services)}
+    return CounterDetail.model_validate({"number": number, "name": view.name, "state": view.state, "current": current,
+                                         "served": view.served, "services": services,
+                                         "waiting": sum(state.waiting.get(s, 0) for s in services)})
 
 
-def render_screens(out: Path, config: SiteConfig, state: BoardState, events: list[dict[str, Any]],
+def render_screens(out: Path, config: SiteConfig, state: BoardState, events: list[dict[str, Any]],  # event JSON
                    *, at: float, counter: int | None = None) -> list[Path]:
     """Board (1920×1080, 3840×2160) and counter panel PNGs under out/screens/."""
     from counter_display.board import render_board
@@ -123,7 +126,7 @@ def render_screens(out: Path, config: SiteConfig, state: BoardState, events: lis
         busy = [c for c in state.counters.values() if c.current] or list(state.counters.values())
         counter = max(busy, key=lambda c: c.served).number if busy else config.counters[0].number
     view = panel_view(state, counter, config, events)
-    paths.append(render_panel(view, screens / "counter.png", services=site_document(config)["services"],
+    paths.append(render_panel(view, screens / "counter.png", services=site_document(config).services,
                               faults=list(state.faults.values()), now=at))
     return paths
 

@@ -83,7 +83,7 @@ def write_summary(out: Path, run: DemoRun) -> dict[str, Any]:
     finally:
         con.close()
     # Lost: anything a device was told was stored (a 201) that the hub does not have.
-    lost = sum(1 for t in run.issued if t["id"] not in stored) + sum(1 for d in run.dossiers if d not in dossiers)
+    lost = sum(1 for t in run.issued if t.id not in stored) + sum(1 for d in run.dossiers if d not in dossiers)
     summary: dict[str, Any] = {
         "tickets_issued": len(stored),
         "tickets_called": int(called),

@@ -9,6 +9,7 @@ from typing import Any
 
 from motcua.clock import ScaledClock
 from motcua.config import SiteConfig
+from motcua.contract import TicketView
 
 
 @dataclass
@@ -51,7 +52,7 @@ class DemoRun:
     start: float
     """When the simulated morning began (Unix seconds, the clock's start)."""
     out: Path | None = None
-    issued: list[dict[str, Any]] = field(default_factory=list)
+    issued: list[TicketView] = field(default_factory=list)
     called: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
     """Every event the board's subscription saw: {"seq", "type", ...the event's data}."""

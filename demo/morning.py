@@ -70,7 +70,7 @@ def simulate(run: DemoRun, *, minutes: float, speed: float, seed: int, arrivals_
                     with run.lock:
                         run.issued.append(res.ticket)
                     if not res.printed:
-                        run.fail(f"ticket {res.ticket['display']} not printed: {res.fault}")
+                        run.fail(f"ticket {res.ticket.display} not printed: {res.fault}")
                 elif res.hub_down or res.error_code not in ("closed", "quota_reached"):
                     run.fail(f"kiosk: {res.error_code or 'hub unreachable'} {res.error_message}")
                 heapq.heappush(schedule, (at + rng.expovariate(arrivals_per_min / 60.0), order, "arrive", 0))

@@ -138,7 +138,8 @@ def check_token(ctx: HubContext) -> list[Check]:
             return [Check(texts.TOKEN, Status.FAIL, texts.TOKEN_MISSING, texts.FIX_TOKEN, command=_token_command(ctx))]
         return []
     try:
-        me = ctx.client.whoami()
+        # The checks report JSON (motcua diag --json): the typed answers as the JSON the hub sent.
+        me = ctx.client.whoami().model_dump(mode="json", exclude_unset=True)
     except HubError as exc:
         if exc.status == 404:  # a hub from before /whoami: the sync call at least proves the token
             try:
@@ -200,7 +201,7 @@ def check_device_against_site(ctx: HubContext) -> list[Check]:
     if not ctx.token_ok or device is None or device.kind not in ("counter", "board"):
         return []
     try:
-        ctx.site = site = ctx.client.site()
+        ctx.site = site = ctx.client.site().model_dump(mode="json", exclude_unset=True)
     except (HubError, HubUnavailable) as exc:
         cause = _unreachable(exc)
         return [Check(texts.SITE_MATCH, Status.FAIL, cause.text, _hub_advice(cause))]
@@ -238,7 +239,7 @@ def check_sync(ctx: HubContext) -> list[Check]:
     if not ctx.token_ok:
         return []
     try:
-        st = ctx.client.sync_status()
+        st = ctx.client.sync_status().model_dump(mode="json", exclude_unset=True)
     except (HubError, HubUnavailable) as exc:
         cause = _unreachable(exc)
         return [Check(texts.SYNC, Status.FAIL, cause.text, _hub_advice(cause))]
@@ -279,7 +280,7 @@ def check_devices(ctx: HubContext) -> list[Check]:
     if not ctx.token_ok:
         return []
     try:
-        devices = ctx.client.devices()
+        devices = [d.model_dump(mode="json", exclude_unset=True) for d in ctx.client.devices()]
     except HubAuthError:
         return [Check(texts.DEVICES, Status.SKIP, texts.DEVICES_NEED_STAFF)]
     except (HubError, HubUnavailable) as exc:

@@ -23,6 +23,7 @@ from kiosk.dossier import DOSSIER_PAGES, DossierScreens
 from kiosk.lookup import LookupScreens
 from kiosk.technician import TechnicianScreens
 from kiosk.ticket import TicketScreens
+from motcua import formats
 from sync.client import HubAuthError
 from ui.qt import (
     QApplication,
@@ -312,11 +313,10 @@ class KioskWindow(QWidget):
     # ------------------------------------------------------------------ texts
     def _retranslate(self) -> None:
         lang = self.lang
-        site = self.site.doc if self.site else {}
-        s = site.get("site", {})
-        self.center_label.setText(str(s.get("name_en") or s.get("name", "")) if lang == "en" else str(s.get("name", "")))
-        disp = site.get("display", {})
-        self.welcome.setText(str(disp.get("welcome_en" if lang == "en" else "welcome", "")))
+        site = self.site.doc if self.site else None
+        name = (site.site.name_en or site.site.name) if site and lang == "en" else site.site.name if site else ""
+        self.center_label.setText(name)
+        self.welcome.setText((site.display.welcome_en if lang == "en" else site.display.welcome) if site else "")
         self.home_title.setText(T.TAKE_NUMBER(lang))
         self.priority_button.setText(T.PRIORITY_BUTTON(lang))
         self.lang_button.setText(T.LANGUAGE(lang))
@@ -347,22 +347,18 @@ class KioskWindow(QWidget):
                 screens.retranslate()
 
     def _update_clock(self) -> None:
-        now = datetime.fromtimestamp(self.clock(), self._tz())
-        if self.lang == "en":
-            text = f"{T.WEEKDAYS_EN[now.weekday()]}, {now:%d/%m/%Y} — {now:%H:%M}"
-        else:
-            text = f"{T.WEEKDAYS[now.weekday()]}, ngày {now:%d/%m/%Y} — {now:%H:%M}"
-        self.clock_label.setText(text)
+        line = formats.clock_line(datetime.fromtimestamp(self.clock(), self._tz()))
+        self.clock_label.setText(line.en if self.lang == "en" else line.vi)
 
     def _tz(self) -> Any:
         from zoneinfo import ZoneInfo
 
-        tzname = (self.site.doc.get("site", {}).get("timezone") if self.site else None) or "Asia/Ho_Chi_Minh"
+        tzname = (self.site.doc.site.timezone if self.site else None) or "Asia/Ho_Chi_Minh"
         return ZoneInfo(tzname)
 
     def _update_services(self) -> None:
-        services = self.site.doc.get("services", []) if self.site else []
-        if [s["code"] for s in services] != list(self.service_buttons):
+        services = self.site.doc.services if self.site else []
+        if [s.code for s in services] != list(self.service_buttons):
             for b in self.service_buttons.values():
                 self.grid.removeWidget(b)
                 b.deleteLater()
@@ -370,27 +366,27 @@ class KioskWindow(QWidget):
             cols = 2 if self.height() >= self.width() else 3
             for i, s in enumerate(services):
                 b = self.kit.button("", size=7.5, min_h_mm=26)
-                b.setObjectName(f"service_{s['code']}")
-                b.clicked.connect(lambda _=False, code=s["code"]: self.touch_service(code))
+                b.setObjectName(f"service_{s.code}")
+                b.clicked.connect(lambda _=False, code=s.code: self.touch_service(code))
                 self.grid.addWidget(b, i // cols, i % cols)
-                self.service_buttons[s["code"]] = b
-        open_now = bool(self.site and self.site.doc.get("issuing_open", True))
+                self.service_buttons[s.code] = b
+        open_now = bool(self.site and self.site.doc.issuing_open)
         for s in services:
-            b = self.service_buttons[s["code"]]
-            name = s.get("name_en") or s["name"] if self.lang == "en" else s["name"]
+            b = self.service_buttons[s.code]
+            name = s.name_en or s.name if self.lang == "en" else s.name
             if not open_now:
                 state = T.CLOSED_NOW(self.lang)
-            elif s.get("quota_left") == 0:
+            elif s.quota_left == 0:
                 state = T.QUOTA_REACHED(self.lang)
             else:
-                state = T.WAITING(self.lang, n=s.get("waiting", 0))
+                state = T.WAITING(self.lang, n=s.waiting)
             b.setText(f"{name}\n{state}")
-            b.setProperty("unavailable", not open_now or s.get("quota_left") == 0)
+            b.setProperty("unavailable", not open_now or s.quota_left == 0)
             b.setEnabled(not self.busy)
             theme = self.kit.theme
             b.setStyleSheet(self.kit.button_style(theme.unavailable if b.property("unavailable") else theme.panel))
         if self.site and not open_now:
-            hours = self.site.doc.get("hours", {})
+            hours = self.site.doc.hours
             today = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[datetime.fromtimestamp(self.clock(), self._tz()).weekday()]
             self.closed_banner.setText(T.CENTER_CLOSED(self.lang, hours=", ".join(hours.get(today, [])) or "—"))
             self.closed_banner.show()
@@ -402,20 +398,20 @@ class KioskWindow(QWidget):
         self.printer_badge.setVisible(bool(self.printer_fault) and not refused)
 
     def _update_categories(self) -> None:
-        cats = self.site.doc.get("priority_categories", []) if self.site else []
-        if [c["code"] for c in cats] != list(self.category_buttons):
+        cats = self.site.doc.priority_categories if self.site else []
+        if [c.code for c in cats] != list(self.category_buttons):
             for b in self.category_buttons.values():
                 self.priority_grid.removeWidget(b)
                 b.deleteLater()
             self.category_buttons = {}
             for c in cats:
                 b = self.kit.button("", size=6, color=self.kit.theme.priority, min_h_mm=18)
-                b.setObjectName(f"priority_{c['code']}")
-                b.clicked.connect(lambda _=False, code=c["code"]: self.choose_priority(code))
+                b.setObjectName(f"priority_{c.code}")
+                b.clicked.connect(lambda _=False, code=c.code: self.choose_priority(code))
                 self.priority_grid.addWidget(b)
-                self.category_buttons[c["code"]] = b
+                self.category_buttons[c.code] = b
         for c in cats:
-            self.category_buttons[c["code"]].setText(c.get("name_en") or c["name"] if self.lang == "en" else c["name"])
+            self.category_buttons[c.code].setText(c.name_en or c.name if self.lang == "en" else c.name)
         if self.priority:
             name = self.site.priority_name(self.priority, self.lang) if self.site else self.priority
             self.priority_label.setText(T.PRIORITY_CHOSEN(self.lang, category=name))
@@ -474,8 +470,8 @@ class KioskWindow(QWidget):
         svc = self.site.service(code) if self.site else None
         if svc is None:
             return
-        if not self.site or not self.site.doc.get("issuing_open", True) or svc.get("quota_left") == 0:
-            self.e_body.setText(T.CLOSED_NOW.both() if not (self.site and self.site.doc.get("issuing_open", True))
+        if not self.site or not self.site.doc.issuing_open or svc.quota_left == 0:
+            self.e_body.setText(T.CLOSED_NOW.both() if not (self.site and self.site.doc.issuing_open)
                                 else T.QUOTA_REACHED.both())
             self.show_page("error")
             return

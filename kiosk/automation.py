@@ -8,7 +8,7 @@ the buttons (QTest), so a touch goes through the window's event filter (idle tim
 from __future__ import annotations
 
 import random
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from motcua.automation import DumpHook, Pause, autopilot_from_env, dump_hook_from_env, process_stats
 from ui.automation import click, poll_dumps
@@ -18,9 +18,10 @@ if TYPE_CHECKING:
     from kiosk.app import KioskWindow
 
 
-def kiosk_state(win: KioskWindow) -> dict[str, Any]:
-    """What the kiosk shows now: page, badges, the service buttons' texts, the last ticket."""
-    site = win.site.doc if win.site else {}
+def kiosk_state(win: KioskWindow) -> dict[str, object]:
+    """What the kiosk shows now, as JSON for the test harness: page, badges, the service buttons' texts, the
+    last ticket."""
+    site = win.site.doc if win.site else None
     ticket = win.result.ticket if win.result is not None and win.result.ticket else None
     return {
         "page": win.page,
@@ -29,11 +30,11 @@ def kiosk_state(win: KioskWindow) -> dict[str, Any]:
         "offline_badge": not win.offline_badge.isHidden(),
         "printer_badge": not win.printer_badge.isHidden(),
         "site_online": bool(win.site and win.site.online),
-        "issuing_open": site.get("issuing_open"),
+        "issuing_open": site.issuing_open if site else None,
         "services": {code: b.text() for code, b in win.service_buttons.items()},
-        "waiting": {s["code"]: s.get("waiting") for s in site.get("services", [])},
+        "waiting": {s.code: s.waiting for s in site.services} if site else {},
         "tickets_taken": win.tickets_taken,
-        "last_ticket": {"id": ticket["id"], "display": ticket["display"]} if ticket else None,
+        "last_ticket": {"id": ticket.id, "display": ticket.display} if ticket else None,
         "shown_number": win.ticket.t_number.text() if win.page == "ticket" else None,
         "process": process_stats(),
     }
@@ -93,7 +94,7 @@ def install(win: KioskWindow) -> tuple[DumpHook | None, KioskAutopilot | None]:
     pilot_cfg = autopilot_from_env()
     pilot = KioskAutopilot(win, interval_s=pilot_cfg[0], seed=pilot_cfg[1]) if pilot_cfg else None
     if hook is not None:
-        def state() -> dict[str, Any]:
+        def state() -> dict[str, object]:
             out = kiosk_state(win)
             out["autopilot"] = {"touches": dict(pilot.touches), "paused": pilot.pause.paused} if pilot else None
             return out

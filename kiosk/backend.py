@@ -16,36 +16,44 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.config import KioskConfig
+from motcua.contract import (
+    Applicant,
+    Catalog,
+    DossierRequest,
+    DossierStaffView,
+    DossierStatusView,
+    FaultKind,
+    FileRef,
+    Procedure,
+    ServiceInfo,
+    SiteDocument,
+    TicketView,
+    print_fault,
+)
+from motcua.text import Text
 from sync.client import HubAuthError, HubClient, HubError, HubUnavailable, hub_error
 
 log = logging.getLogger(__name__)
 
-#: The printer's error codes (printer_drivers) -> the hub's device-fault kinds.
-FAULT_KINDS = {
-    "paper_out": "paper_out", "cover_open": "cover_open", "offline": "printer_offline",
-    "disconnected": "printer_offline", "error": "printer_offline", "unavailable": "printer_offline",
-    "timeout": "printer_unknown", "no_status": "printer_unknown", "unknown": "printer_unknown",
-    "write_failed": "printer_offline", "printer_error": "printer_offline",
-}
 
 
 @dataclass
 class SiteState:
     """The site as the kiosk last saw it."""
 
-    doc: dict[str, Any]
+    doc: SiteDocument
     online: bool
     fetched_at: float
 
-    def service(self, code: str) -> dict[str, Any] | None:
+    def service(self, code: str) -> ServiceInfo | None:
         """One service's entry."""
-        return next((s for s in self.doc.get("services", []) if s["code"] == code), None)
+        return self.doc.service(code)
 
     def priority_name(self, code: str | None, lang: str = "vi") -> str | None:
         """A priority category's name."""
-        for p in self.doc.get("priority_categories", []):
-            if p["code"] == code:
-                return str(p.get("name_en") or p["name"]) if lang == "en" else str(p["name"])
+        for p in self.doc.priority_categories:
+            if p.code == code:
+                return (p.name_en or p.name) if lang == "en" else p.name
         return code
 
 
@@ -53,10 +61,10 @@ class SiteState:
 class TakeResult:
     """The outcome of one touch: a ticket (or why not) and what the printer did."""
 
-    ticket: dict[str, Any] | None = None
+    ticket: TicketView | None = None
     printed: bool = False
     print_outcome: str = "none"
-    fault: str | None = None
+    fault: FaultKind | None = None
     fault_vi: str = ""
     fault_en: str = ""
     hub_down: bool = False
@@ -76,7 +84,7 @@ class KioskBackend:
     config: KioskConfig
     client: HubClient | None = None
     printer: Any = None
-    on_printed: Callable[[Any, dict[str, Any], TakeResult], None] | None = None
+    on_printed: Callable[[Any, TicketView, TakeResult], None] | None = None
     """Called after each print attempt with (job, ticket, result): the demo keeps the bytes and PNG."""
     monotonic: Callable[[], float] = time.monotonic
     site: SiteState | None = None
@@ -85,8 +93,8 @@ class KioskBackend:
     last_hub_error: str = ""
     """Why the hub was last unreachable or refused (the technician page; never for citizens)."""
     token_checked: bool = False
-    _active_fault: str | None = None
-    _pending_report: tuple[str | None, str] | None = None
+    _active_fault: FaultKind | None = None
+    _pending_report: tuple[FaultKind | None, str] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
@@ -116,7 +124,7 @@ class KioskBackend:
             self.last_hub_error = str(exc)
             log.info("site from cache: %s", exc)
             cached = self._cache_read()
-            self.site = SiteState(cached, False, 0.0) if cached else None
+            self.site = SiteState(cached, False, 0.0) if cached is not None else None
             if self.site is None:
                 raise HubUnavailable(str(exc)) from exc
             return self.site
@@ -176,12 +184,12 @@ class KioskBackend:
         except (HubUnavailable, HubError):
             return False
 
-    def _cache_read(self) -> dict[str, Any] | None:
+    def _cache_read(self) -> SiteDocument | None:
         cached = self.cache_get("site")
-        return cached[0] if cached else None
+        return SiteDocument.model_validate(cached[0]) if cached else None
 
-    def _cache_write(self, doc: dict[str, Any]) -> None:
-        self.cache_put("site", doc)
+    def _cache_write(self, doc: SiteDocument) -> None:
+        self.cache_put("site", doc.model_dump(mode="json"))
 
     def cache_put(self, key: str, value: Any) -> None:
         """Remember a document in the kiosk's own cache (ARCHITECTURE rule 6); never fails the citizen."""
@@ -237,32 +245,31 @@ class KioskBackend:
                     result.hub_down = True
                     return result
                 time.sleep(0.5)
-        result.ticket = ticket.model_dump()
+        result.ticket = ticket
         self._print(result)
         return result
 
-    def _printed_ticket(self, ticket: dict[str, Any]) -> Any:
+    def _printed_ticket(self, ticket: TicketView) -> Any:
         from printer_drivers.layouts import PrintedTicket
 
-        site = self.site.doc if self.site else {}
-        svc = self.site.service(ticket["service"]) if self.site else None
-        issued = datetime.fromisoformat(ticket["issued_at"])
+        site = self.site.doc if self.site else None
+        svc = self.site.service(ticket.service) if self.site else None
         return PrintedTicket(
-            display=ticket["display"],
-            service_name=svc["name"] if svc else ticket["service"],
-            service_name_en=(svc or {}).get("name_en", ""),
-            issued_at=issued,
-            center_name=site.get("site", {}).get("name", ""),
-            priority_name=self.site.priority_name(ticket.get("priority")) if self.site and ticket.get("priority") else None,
-            ahead=ticket.get("ahead") if ticket.get("ahead") is not None else (
-                None if ticket.get("position") is None else max(0, int(ticket["position"]) - 1)),
-            estimated_wait_s=ticket.get("estimated_wait_s"),
-            tracking_url=ticket.get("tracking_url") or "",
-            footer=site.get("display", {}).get("ticket_footer", ""),
-            ticket_id=ticket["id"],
+            display=ticket.display,
+            service_name=svc.name if svc else ticket.service,
+            service_name_en=svc.name_en if svc else "",
+            issued_at=datetime.fromisoformat(ticket.issued_at),
+            center_name=site.site.name if site else "",
+            priority_name=self.site.priority_name(ticket.priority) if self.site and ticket.priority else None,
+            ahead=ticket.ahead if ticket.ahead is not None else (
+                None if ticket.position is None else max(0, ticket.position - 1)),
+            estimated_wait_s=ticket.estimated_wait_s,
+            tracking_url=ticket.tracking_url,
+            footer=site.display.ticket_footer if site else "",
+            ticket_id=ticket.id,
         )
 
-    def ticket_job(self, ticket: dict[str, Any]) -> Any:
+    def ticket_job(self, ticket: TicketView) -> Any:
         """The print job for a ticket (also its on-screen preview)."""
         from printer_drivers.layouts import ticket_job
 
@@ -273,8 +280,8 @@ class KioskBackend:
         try:
             job = self.ticket_job(result.ticket)
         except Exception as exc:  # noqa: BLE001 - a layout bug must not lose the citizen's number
-            log.exception("cannot lay out ticket %s", result.ticket.get("display"))
-            result.print_outcome, result.fault = "failed", "printer_unknown"
+            log.exception("cannot lay out ticket %s", result.ticket.display)
+            result.print_outcome, result.fault = "failed", FaultKind.PRINTER_UNKNOWN
             result.fault_vi, result.fault_en = "Không tạo được phiếu in", "Could not lay out the ticket"
             self._report(result.fault, f"{result.fault_vi}: {exc}")
             return
@@ -285,12 +292,11 @@ class KioskBackend:
             self.on_printed(job, result.ticket, result)
         if res.printed:
             if res.warning is not None:
-                self._report("paper_low", res.warning.vi)
+                self._report(FaultKind.PAPER_LOW, res.warning.vi)
             elif self._active_fault is not None:
                 self._report(None, "")
             return
-        code = res.error_code or res.outcome.value
-        result.fault = FAULT_KINDS.get(code, "printer_unknown" if res.outcome.value == "unknown" else "printer_offline")
+        result.fault = print_fault(res.error_code or res.outcome.value, unknown=res.outcome.value == "unknown")
         result.fault_vi = res.reason.vi if res.reason else ""
         result.fault_en = res.reason.en if res.reason else ""
         try:
@@ -304,7 +310,7 @@ class KioskBackend:
         self._report(result.fault, result.fault_vi)
 
     # ------------------------------------------------------------------ the technician page
-    def technician_status(self) -> dict[str, Any]:
+    def technician_status(self) -> TechnicianStatus:
         """The hub and the printer as the technician page shows them: exact causes, addresses included,
         never the token. Asks both afresh (blocking: the worker thread)."""
         from printer_drivers.errors import PrinterError
@@ -314,20 +320,19 @@ class KioskBackend:
         except (HubUnavailable, HubError):
             pass  # load_site noted why
         hub_state = "refused" if self.refused else "ok" if self.site and self.site.online else "down"
-        out: dict[str, Any] = {"hub_url": self.config.hub.url, "hub_state": hub_state,
-                               "hub_detail": short_reason(self.last_hub_error),
-                               "refused_status": self.refused.status if self.refused else None,
-                               "refused_text": self.refused.text if self.refused else None}
-        out["printer_address"] = self.printer.address.redacted()
         try:
-            st = self.printer.status()
-            out["printer_state"], out["printer_detail"] = st.state.text, ""
+            state, detail = self.printer.status().state.text, ""
         except PrinterError as exc:
-            out["printer_state"], out["printer_detail"] = exc.text, exc.detail
-        return out
+            state, detail = exc.text, exc.detail
+        return TechnicianStatus(hub_url=self.config.hub.url, hub_state=hub_state,
+                                hub_detail=short_reason(self.last_hub_error),
+                                refused_status=self.refused.status if self.refused else None,
+                                refused_text=self.refused.text if self.refused else None,
+                                printer_address=self.printer.address.redacted(), printer_state=state,
+                                printer_detail=detail)
 
     # ------------------------------------------------------------------ faults
-    def check_printer(self) -> str | None:
+    def check_printer(self) -> FaultKind | None:
         """Ask the printer's status; report a new fault or a recovery; returns the fault kind or None."""
         from printer_drivers.errors import PrinterError
         from printer_drivers.status import reason_for
@@ -335,20 +340,20 @@ class KioskBackend:
         try:
             status = self.printer.status()
         except PrinterError:
-            fault: str | None = "printer_offline"
+            fault: FaultKind | None = FaultKind.PRINTER_OFFLINE
             message = "Không kết nối được máy in"
         else:
             reason = reason_for(status.state)
-            fault = FAULT_KINDS.get(status.state.value, "printer_unknown") if reason else None
+            fault = print_fault(status.state.value, unknown=True) if reason else None
             message = reason.vi if reason else ""
         if fault != self._active_fault:
             self._report(fault, message)
         return fault
 
-    def _report(self, fault: str | None, message: str) -> None:
+    def _report(self, fault: FaultKind | None, message: str) -> None:
         with self._lock:
             self._pending_report = (fault, message)
-            self._active_fault = fault if fault != "paper_low" else None
+            self._active_fault = fault if fault != FaultKind.PAPER_LOW else None
         self._flush_report()
 
     def _flush_report(self) -> None:
@@ -378,6 +383,22 @@ class KioskBackend:
                 self.client.close()
 
 
+@dataclass(frozen=True)
+class TechnicianStatus:
+    """The hub and the printer as the technician page shows them: exact causes, addresses included, never
+    the token."""
+
+    hub_url: str
+    hub_state: str
+    """ok, down or refused."""
+    hub_detail: str
+    refused_status: int | None
+    refused_text: Text | None
+    printer_address: str
+    printer_state: Text
+    printer_detail: str
+
+
 def short_reason(detail: str) -> str:
     """A network error in a few words for the technician ("connection refused"), not a urllib3 paragraph."""
     low = detail.lower()
@@ -390,18 +411,18 @@ def short_reason(detail: str) -> str:
     return detail[:160]
 
 
-def write_printed(out_dir: Path) -> Callable[[Any, dict[str, Any], TakeResult], None]:
+def write_printed(out_dir: Path) -> Callable[[Any, TicketView, TakeResult], None]:
     """An on_printed callback that writes each job as DIR/NNNN-DISPLAY.bin and .png."""
     from printer_drivers.output import write_job_files
 
     counter = {"n": 0}
     lock = threading.Lock()
 
-    def callback(job: Any, ticket: dict[str, Any], result: TakeResult) -> None:
+    def callback(job: Any, ticket: TicketView, result: TakeResult) -> None:
         with lock:
             counter["n"] += 1
             n = counter["n"]
-        write_job_files(job, out_dir / f"{n:04d}-ticket-{ticket['display']}")
+        write_job_files(job, out_dir / f"{n:04d}-ticket-{ticket.display}")
 
     return callback
 
@@ -422,7 +443,7 @@ class CapturedDocument:
 class DossierDraft:
     """What a citizen has entered so far (cleared at the end or on idle: personal data)."""
 
-    procedure: dict[str, Any]
+    procedure: Procedure
     id: str = field(default_factory=lambda: str(uuid.uuid4()))
     name: str = ""
     id_number: str = ""
@@ -434,20 +455,22 @@ class DossierDraft:
     delivery_address: str = ""
     from_card: bool = False
 
-    def body(self) -> dict[str, Any]:
-        """The POST /dossiers body (files added by the upload)."""
-        return {"id": self.id, "procedure": self.procedure["code"],
-                "applicant": {"name": self.name, "id_number": self.id_number, "phone": self.phone,
-                              "email": self.email, "address": self.address},
-                "delivery": self.delivery, "delivery_address": self.delivery_address if self.delivery == "post" else "",
-                "note": "Nộp tại ki-ốt" + (" (thông tin từ thẻ CCCD)" if self.from_card else "")}
+    def body(self, files: list[FileRef] | None = None) -> DossierRequest:
+        """The POST /dossiers body, with the uploaded files."""
+        return DossierRequest(
+            id=self.id, procedure=self.procedure.code,
+            applicant=Applicant(name=self.name, id_number=self.id_number, phone=self.phone, email=self.email,
+                                address=self.address),
+            files=files or [], delivery=self.delivery,  # type: ignore[arg-type]
+            delivery_address=self.delivery_address if self.delivery == "post" else "",
+            note="Nộp tại ki-ốt" + (" (thông tin từ thẻ CCCD)" if self.from_card else ""))
 
 
 @dataclass
 class SubmitResult:
     """The outcome of sending a dossier: the hub's view of it, and what the printer did with the slip."""
 
-    dossier: dict[str, Any] | None = None
+    dossier: DossierStaffView | None = None
     printed: bool = False
     fault_vi: str = ""
     slip_png: bytes | None = None
@@ -466,27 +489,29 @@ class DossierBackend:
     """The kiosk's dossier work (catalog, camera, submission, lookup); blocking, for the worker thread."""
 
     def __init__(self, kiosk: KioskBackend, *, camera: Any = None,
-                 on_slip: Callable[[Any, dict[str, Any]], None] | None = None) -> None:
+                 on_slip: Callable[[Any, DossierStaffView], None] | None = None) -> None:
         self.kiosk = kiosk
         self.client = kiosk.client
         self.camera = camera
         self.on_slip = on_slip
-        self.procedures: list[dict[str, Any]] = []
+        self.procedures: list[Procedure] = []
         self._scanner: Any = None
 
-    def load_catalog(self) -> list[dict[str, Any]]:
+    def load_catalog(self) -> list[Procedure]:
         """The hub's procedure catalog (cached for when the hub is down)."""
         assert self.client is not None
         try:
-            self.procedures = list(self.client.catalog()["procedures"])
-            self._cache_put("catalog", self.procedures)
+            catalog = self.client.catalog()
+            self._cache_put("catalog", catalog.model_dump(mode="json"))
         except (HubUnavailable, HubError) as exc:
             if isinstance(exc, HubAuthError):
                 self.kiosk.note_refused(exc)
             cached = self._cache_get("catalog")
             if cached is None:
                 raise
-            self.procedures = list(cached[0])
+            # An older kiosk cached the list of procedures itself.
+            catalog = Catalog.model_validate(cached[0] if isinstance(cached[0], dict) else {"procedures": cached[0]})
+        self.procedures = list(catalog.procedures)
         return self.procedures
 
     # camera -----------------------------------------------------------------------------------------
@@ -529,14 +554,12 @@ class DossierBackend:
     def submit(self, draft: DossierDraft) -> SubmitResult:
         """Upload the pages, send the dossier (retry-safe by its id), print the citizen's slip."""
         assert self.client is not None
-        body = draft.body()
         try:
             files = []
             for i, page in enumerate(draft.pages):
                 sha = self.client.upload_file(page.jpeg)
-                files.append({"sha256": sha, "name": f"{i + 1:02d}-{_slug(page.document)}.jpg", "mime": "image/jpeg"})
-            body["files"] = files
-            dossier = self.client.submit_dossier(body)
+                files.append(FileRef(sha256=sha, name=f"{i + 1:02d}-{_slug(page.document)}.jpg", mime="image/jpeg"))
+            dossier = self.client.submit_dossier(draft.body(files))
         except HubUnavailable:
             return SubmitResult(hub_down=True)
         except HubAuthError as exc:
@@ -547,32 +570,32 @@ class DossierBackend:
             log.warning("the hub refused a dossier: %s %s: %s", exc.status, exc.code, exc.message)
             return SubmitResult(error_code=exc.code)
         result = SubmitResult(dossier=dossier)
-        self._cache_put(f"dossier:{dossier['id']}", dossier)
-        if dossier.get("lookup_code"):
-            self._cache_put(lookup_cache_key(str(dossier["code"]), str(dossier["lookup_code"])), dossier)
+        self._cache_put(f"dossier:{dossier.id}", dossier)
+        if dossier.lookup_code:
+            self._cache_put(lookup_cache_key(dossier.code, dossier.lookup_code), dossier)
         self._print_slip(draft, dossier, result)
         return result
 
-    def slip_job(self, draft: DossierDraft, dossier: dict[str, Any]) -> Any:
+    def slip_job(self, draft: DossierDraft, dossier: DossierStaffView) -> Any:
         """The citizen's copy of the appointment slip (Mẫu 01)."""
         from printer_drivers.layouts import SubmittedDocument, slip_for_dossier, slip_job
 
         docs = {p.document for p in draft.pages}
-        documents = tuple(SubmittedDocument(str(d["name"]), max(1, int(d.get("originals") or d.get("copies") or 1)),
-                                            bool(d.get("originals", 1)))
-                          for d in draft.procedure.get("documents", []) if d["name"] in docs)
-        slip = slip_for_dossier(dossier=dossier, procedure=draft.procedure,
-                                site=self.kiosk.site.doc if self.kiosk.site else {}, documents=documents,
-                                receiver=self.kiosk.config.kiosk.name)
+        documents = tuple(SubmittedDocument(d.name, max(1, d.originals or d.copies or 1), bool(d.originals))
+                          for d in draft.procedure.documents if d.name in docs)
+        # The slip's layout reads the hub's documents as JSON (printer_drivers knows no contract models).
+        slip = slip_for_dossier(dossier=dossier.model_dump(mode="json"), procedure=draft.procedure.model_dump(mode="json"),
+                                site=self.kiosk.site.doc.model_dump(mode="json") if self.kiosk.site else {},
+                                documents=documents, receiver=self.kiosk.config.kiosk.name)
         return slip_job(slip, paper=self.kiosk.printer.paper, copies=("customer",))
 
-    def _print_slip(self, draft: DossierDraft, dossier: dict[str, Any], result: SubmitResult) -> None:
+    def _print_slip(self, draft: DossierDraft, dossier: DossierStaffView, result: SubmitResult) -> None:
         import io
 
         try:
             job = self.slip_job(draft, dossier)
         except Exception:  # a layout bug must not hide the dossier code from the citizen
-            log.exception("cannot lay out the slip of %s", dossier.get("code"))
+            log.exception("cannot lay out the slip of %s", dossier.code)
             result.fault_vi = "Không tạo được giấy hẹn"
             return
         res = self.kiosk.printer.print_job(job)
@@ -585,14 +608,13 @@ class DossierBackend:
         if not res.printed:
             from kiosk.texts import PRINTER_FAULTS
 
-            code = res.error_code or res.outcome.value
-            kind = FAULT_KINDS.get(code, "printer_unknown")
+            kind = print_fault(res.error_code or res.outcome.value, unknown=True)
             # The citizen's screen quotes fault_vi: the kiosk's plain words, not the driver's (address, errno).
             result.fault_vi = PRINTER_FAULTS[kind].vi if kind in PRINTER_FAULTS else PRINTER_FAULTS["printer_unknown"].vi
             self.kiosk._report(kind, res.reason.vi if res.reason else result.fault_vi)  # noqa: SLF001
 
     # lookup -----------------------------------------------------------------------------------------
-    def lookup(self, key: str, lookup_code: str = "") -> tuple[dict[str, Any], float | None]:
+    def lookup(self, key: str, lookup_code: str = "") -> tuple[DossierStatusView, float | None]:
         """A dossier's status by the slip's QR (URL or UUID), or by its code and the slip's look-up code:
         (view, age_s) — age_s is None when the answer is fresh from the hub, else how old the kiosk's last
         known answer is. Offline, a code finds only what was looked up (or submitted here) with the same
@@ -610,15 +632,15 @@ class DossierBackend:
             for k in cache_keys:
                 cached = self._cache_get(k)
                 if cached is not None:
-                    return cached[0], time.time() - cached[1]
+                    return DossierStatusView.model_validate(cached[0]), time.time() - cached[1]
             raise
         self._cache_put(cache_keys[-1], view)
         return view, None
 
     def _cache_put(self, key: str, value: Any) -> None:
-        if key.startswith(("dossier:", "lookup:")):
+        if isinstance(value, DossierStatusView):
             # The kiosk's disk keeps what a look-up shows, never who the applicant is.
-            value = {k: v for k, v in value.items() if k in CACHED_DOSSIER_FIELDS}
+            value = value.model_dump(mode="json", include=set(CACHED_DOSSIER_FIELDS))
         self.kiosk.cache_put(key, value)
 
     def _cache_get(self, key: str) -> tuple[Any, float] | None:

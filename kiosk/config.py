@@ -123,7 +123,7 @@ def check_pin(pin: str, stored: str) -> bool:
     return hmac.compare_digest(got, digest)
 
 
-def parse_kiosk_config(data: dict[str, Any], *, path: str | Path = "<kiosk config>") -> KioskConfig:
+def parse_kiosk_config(data: dict[str, Any], *, path: str | Path = "<kiosk config>") -> KioskConfig:  # raw TOML
     """Validate a mapping; ConfigError names the key."""
     from pydantic import ValidationError
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from kiosk import texts as T
@@ -19,7 +18,10 @@ from kiosk.backend import DossierBackend, DossierDraft, SubmitResult
 from kiosk.fee import FeePanel
 from kiosk.host import KioskHost, back_button, run_then_idle
 from kiosk.keyboard import TextField
-from motcua.catalog import search_entries
+from motcua import formats
+from motcua.catalog import search_procedures
+from motcua.contract import Procedure
+from motcua.text import Text
 from ui.qr import qr_pixmap
 from ui.qt import QGridLayout, QHBoxLayout, QLabel, QPixmap, QPushButton, Qt, QTimer, QVBoxLayout, QWidget
 
@@ -34,12 +36,9 @@ STATUS = {"submitted": T.ST_SUBMITTED, "received": T.ST_RECEIVED, "processing": 
 
 
 def when_text(iso_text: str | None) -> str:
-    """"14 giờ 30 phút, ngày 05 tháng 12 năm 2026" from an ISO time."""
-    if not iso_text:
-        return "—"
-    from motcua.worktime import vietnamese_datetime
-
-    return vietnamese_datetime(datetime.fromisoformat(iso_text))
+    """"14 giờ 30 phút, ngày 05 tháng 12 năm 2026" from an ISO time (motcua.formats)."""
+    when = formats.parse_time(iso_text)
+    return formats.datetime_vi(when) if when else "—"
 
 
 class DossierScreens:
@@ -50,7 +49,7 @@ class DossierScreens:
         self.pages: dict[str, QWidget] = {}
         self.backend = backend
         self.draft: DossierDraft | None = None
-        self.procedure: dict[str, Any] | None = None
+        self.procedure: Procedure | None = None
         self.doc_index = 0
         self.pending_page: Any = None
         self.ask_step = ""
@@ -116,7 +115,7 @@ class DossierScreens:
         lay.addStretch(1)
         lay.addWidget(self.c_search)
         lay.addWidget(self._back())
-        self.c_matches: list[dict[str, Any]] = []
+        self.c_matches: list[Procedure] = []
         self.submit_mode = False
 
         lay = self._page("procedure")
@@ -285,7 +284,7 @@ class DossierScreens:
 
     def _draw_fields(self) -> None:
         """One button per field (lĩnh vực) of the catalog: browsing without typing."""
-        names = list(dict.fromkeys(str(p.get("field", "")) for p in self.backend.procedures if p.get("field")))
+        names = list(dict.fromkeys(p.field for p in self.backend.procedures if p.field))
         if names == list(self.c_field_buttons):
             return
         for b in self.c_field_buttons.values():
@@ -318,9 +317,9 @@ class DossierScreens:
         procs = self.backend.procedures
         if query.strip():
             self.c_field = None
-            everything = [dict(p) for p in search_entries(procs, query)]
+            everything = search_procedures(procs, query)
         elif self.c_field:
-            everything = [dict(p) for p in procs if p.get("field") == self.c_field]
+            everything = [p for p in procs if p.field == self.c_field]
         else:
             everything = []  # nothing typed, no field chosen: the field buttons are the menu
         pages = max(1, -(-len(everything) // RESULTS_PER_PAGE))
@@ -329,7 +328,7 @@ class DossierScreens:
         self.c_matches = everything[start:start + RESULTS_PER_PAGE]
         for i, b in enumerate(self.c_result_buttons):
             if i < len(self.c_matches):
-                b.setText(_short(str(self.c_matches[i]["name"]), 70))
+                b.setText(_short(self.c_matches[i].name, 70))
                 b.show()
             else:
                 b.hide()
@@ -343,25 +342,21 @@ class DossierScreens:
     def _pick_result(self, i: int) -> None:
         if i >= len(self.c_matches):
             return
-        self.procedure = dict(self.c_matches[i])
-        p = self.procedure
+        self.procedure = p = self.c_matches[i]
         lang = self.host.lang
-        self.p_name.setText(str(p["name"]))
-        from printer_drivers.layouts import processing_time_text
-
-        fee = p.get("fee")
-        fee_text = T.FEE_NONE(lang) if not fee else T.FEE(lang, fee=f"{int(fee):,}".replace(",", "."))
-        if p.get("fee_note"):
-            fee_text += f" ({p['fee_note']})"
-        self.p_facts.setText(f"{p.get('field', '')} · {T.PROCESSING(lang)}: {processing_time_text(p)}\n{fee_text}")
-        docs = "\n".join(f"{i + 1}. {d['name']}" + (f" — {d['note']}" if d.get("note") else "")
-                         for i, d in enumerate(p.get("documents", [])))
+        self.p_name.setText(p.name)
+        fee = formats.fee_text(p.fee, p.fee_note, free=Text(T.FEE_NONE("vi"), T.FEE_NONE("en")))
+        fee_text = T.FEE(lang, fee=fee.en if lang == "en" else fee.vi) if p.fee else (fee.en if lang == "en" else fee.vi)
+        duration = formats.processing_time(p.processing_time.value, p.processing_time.unit)
+        self.p_facts.setText(f"{p.field} · {T.PROCESSING(lang)}: {duration.en if lang == 'en' else duration.vi}"
+                             f"\n{fee_text}")
+        docs = "\n".join(f"{i + 1}. {d.name}" + (f" — {d.note}" if d.note else "") for i, d in enumerate(p.documents))
         self.p_docs.setText(f"{T.DOCS_NEEDED(lang)}\n{docs}")
         self.p_submit.setVisible(self.backend.camera is not None or True)
         self.host.show_page("procedure")
 
     def _take_number_for_procedure(self) -> None:
-        service = (self.procedure or {}).get("service")
+        service = self.procedure.service if self.procedure else None
         self.host.go_home(clear=False)
         if service:
             self.host.take_number(str(service))
@@ -461,20 +456,20 @@ class DossierScreens:
         self.doc_index = 0
         assert self.draft is not None
         self.draft.pages.clear()
-        if not self.draft.procedure.get("documents"):
+        if not self.draft.procedure.documents:
             self.host.show_page("delivery")
             return
         self._show_document()
 
     def _show_document(self) -> None:
         assert self.draft is not None
-        docs = self.draft.procedure.get("documents", [])
+        docs = self.draft.procedure.documents
         if self.doc_index >= len(docs):
             self.host.show_page("delivery")
             return
         lang = self.host.lang
         self.d_title.setText(T.DOC_TITLE(lang, i=self.doc_index + 1, n=len(docs)))
-        self.d_name.setText(str(docs[self.doc_index]["name"]))
+        self.d_name.setText(docs[self.doc_index].name)
         self.d_msg.setText("" if self.backend.camera is not None else T.DOC_NO_CAMERA(lang))
         self.d_preview.clear()
         self.pending_page = None
@@ -488,7 +483,7 @@ class DossierScreens:
             return
         self.host.busy = True
         self.d_msg.setText(T.DOC_WORKING(self.host.lang))
-        doc = self.draft.procedure["documents"][self.doc_index]["name"]
+        doc = self.draft.procedure.documents[self.doc_index].name
         self._run(lambda: self.backend.capture_page(str(doc)), lambda ok, page: self.on_page(page if ok else None))
 
     def on_page(self, page: Any) -> None:
@@ -534,7 +529,7 @@ class DossierScreens:
         lang = self.host.lang
         docs = len(d.pages)
         how = T.DELIVERY_CENTER(lang) if d.delivery == "center" else f"{T.DELIVERY_POST(lang)}: {d.delivery_address}"
-        self.r_body.setText(T.REVIEW_BODY(lang, procedure=d.procedure["name"], name=d.name, id=d.id_number,
+        self.r_body.setText(T.REVIEW_BODY(lang, procedure=d.procedure.name, name=d.name, id=d.id_number,
                                           phone=d.phone, email=d.email or "—", pages=docs, delivery=how))
         self.r_msg.setText("")
         self.host.show_page("review")
@@ -559,14 +554,14 @@ class DossierScreens:
             return
         self.last_result = r
         d = r.dossier
-        self.s_code.setText(str(d["code"]))
-        self.s_lookup.setText(T.SUBMITTED_LOOKUP_CODE(lang, code=d["lookup_code"]) if d.get("lookup_code") else "")
-        self.s_provisional.setText(T.PROVISIONAL(lang) if d.get("provisional") else "")
-        self.s_due.setText(T.DUE(lang, when=when_text(d.get("due_at"))))
+        self.s_code.setText(d.code)
+        self.s_lookup.setText(T.SUBMITTED_LOOKUP_CODE(lang, code=d.lookup_code) if d.lookup_code else "")
+        self.s_provisional.setText(T.PROVISIONAL(lang) if d.provisional else "")
+        self.s_due.setText(T.DUE(lang, when=when_text(d.due_at)))
         self.s_printed.setText(T.SLIP_PRINTED(lang) if r.printed else T.SLIP_NOT_PRINTED(lang, reason=r.fault_vi))
 
-        self.s_fee.show_fee(d.get("fee"), lang)
-        self.s_qr.setPixmap(qr_pixmap(str(d.get("lookup_url") or d["id"]), self.host.kit.mm(40 if d.get("fee") else 70)))
+        self.s_fee.show_fee(d.fee, lang)
+        self.s_qr.setPixmap(qr_pixmap(d.lookup_url or d.id, self.host.kit.mm(40 if d.fee else 70)))
         self.draft = None  # personal data leaves memory; the screen keeps only the code until "Xong"
         self.host.show_page("submitted")
 

@@ -7,9 +7,9 @@ slip carries the same QR. Nothing personal is on this panel.
 """
 from __future__ import annotations
 
-from typing import Any
-
 from kiosk import texts as T
+from motcua import formats
+from motcua.contract import Fee
 from ui.qr import qr_pixmap
 from ui.qt import QLabel, Qt, QVBoxLayout, QWidget
 from ui.widgets import TouchKit
@@ -38,24 +38,23 @@ class FeePanel(QWidget):
             lay.addWidget(w)
         self.hide()
 
-    def show_fee(self, fee: dict[str, Any] | None, lang: str) -> None:
+    def show_fee(self, fee: Fee | None, lang: str) -> None:
         """The dossier's fee (None: free, the panel hides)."""
-        if not fee or not fee.get("amount"):
+        if fee is None or not fee.amount:
             self.clear()
             return
-        self.title.setText(T.FEE_TITLE(lang, amount=fee.get("amount_text", "")))
-        self.words.setText(str(fee.get("words") or ""))
-        paid = bool(fee.get("paid"))
-        self.payload = "" if paid else str(fee.get("qr") or "")
-        account = fee.get("account") or {}
+        self.title.setText(T.FEE_TITLE(lang, amount=formats.fee(fee.amount)))
+        self.words.setText(fee.words)
+        self.payload = "" if fee.paid else (fee.qr or "")
+        account = fee.account
         if self.payload:
             self.scan.setText(T.FEE_SCAN(lang))
             self.qr.setPixmap(qr_pixmap(self.payload, self.kit.mm(62)))
-            self.account.setText(T.FEE_ACCOUNT(lang, bank=account.get("bank_name") or account.get("bank_bin", ""),
-                                               account=account.get("account", "")))
-            self.note.setText(T.FEE_NOTE(lang, note=fee.get("note", "")))
+            self.account.setText(T.FEE_ACCOUNT(lang, bank=(account.bank_name or account.bank_bin) if account else "",
+                                               account=account.account if account else ""))
+            self.note.setText(T.FEE_NOTE(lang, note=fee.note))
         else:
-            self.scan.setText(T.FEE_PAID(lang) if paid else T.FEE_AT_COUNTER(lang))
+            self.scan.setText(T.FEE_PAID(lang) if fee.paid else T.FEE_AT_COUNTER(lang))
             self.qr.clear()
             self.account.setText("")
             self.note.setText("")

@@ -174,12 +174,11 @@ class LookupScreens:
                 msg.setText(T.LOOKUP_NOT_FOUND(lang))
             return
         view, age = value
-        self.lr_code.setText(str(view.get("code")))
-        self.lr_proc.setText(str(view.get("procedure_name") or view.get("procedure", "")))
-        self.lr_status.setText(STATUS.get(str(view.get("status")), T.ST_SUBMITTED)(lang))
-        self.lr_due.setText(T.DUE(lang, when=when_text(view.get("due_at"))))
-        steps = [f"• {STATUS.get(s['status'], T.ST_SUBMITTED)(lang)} — {when_text(s.get('at'))}"
-                 for s in view.get("timeline") or []]
+        self.lr_code.setText(view.code)
+        self.lr_proc.setText(view.procedure_name or view.procedure)
+        self.lr_status.setText(STATUS.get(view.status, T.ST_SUBMITTED)(lang))
+        self.lr_due.setText(T.DUE(lang, when=when_text(view.due_at)))
+        steps = [f"• {STATUS.get(s.status, T.ST_SUBMITTED)(lang)} — {when_text(s.at)}" for s in view.timeline]
         self.lr_timeline.setText("\n".join(steps))
         if age is not None:
             self.lr_age.setText(T.LOOKUP_OFFLINE_AGE(lang, minutes=max(1, round(age / 60))))

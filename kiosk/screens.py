@@ -184,9 +184,9 @@ def capture_dossier_screens(out: Path, *, hub_url: str, token: str, clock: Calla
         shot("4-phone")
         d._ask_next(skip=False)  # noqa: SLF001
         d._ask_next(skip=True)  # noqa: SLF001 - no email
-        docs = d.draft.procedure.get("documents", []) if d.draft else []
+        docs = d.draft.procedure.documents if d.draft else []
         for i in range(len(docs)):
-            d.on_page(dossiers.capture_page(str(docs[i]["name"])))
+            d.on_page(dossiers.capture_page(docs[i].name))
             if i == 0:
                 shot("5-document")
             d._accept_page()  # noqa: SLF001
@@ -207,12 +207,12 @@ def capture_dossier_screens(out: Path, *, hub_url: str, token: str, clock: Calla
             assert lk is not None
             lk.open_lookup()
             lk._qr_timer.stop()  # noqa: SLF001
-            code = str(result.dossier["code"])
+            code = result.dossier.code
             lk._ask_lookup_code(code)  # noqa: SLF001 - a typed code: the slip's look-up code is asked for
-            for ch in str(result.dossier.get("lookup_code", "")).lower():
+            for ch in result.dossier.lookup_code.lower():
                 lk.k_field.press(ch)
             shot("9-lookup-code")
-            lk.on_lookup(True, dossiers.lookup(lookup_key or code, str(result.dossier.get("lookup_code", ""))))
+            lk.on_lookup(True, dossiers.lookup(lookup_key or code, result.dossier.lookup_code))
             shot("9-lookup")
     finally:
         _dispose(win, backend)

@@ -6,9 +6,9 @@ A citizen never reads an address, a status code or an exception: those are for t
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from kiosk import texts as T
+from kiosk.backend import TechnicianStatus
 from kiosk.host import KioskHost
 from ui.qt import QHBoxLayout
 
@@ -20,7 +20,7 @@ class TechnicianScreens:
 
     def __init__(self, host: KioskHost) -> None:
         self.host = host
-        self.status: dict[str, Any] | None = None
+        self.status: TechnicianStatus | None = None
         self._build()
 
     def _build(self) -> None:
@@ -70,7 +70,7 @@ class TechnicianScreens:
         self.host.show_page("tech")
         self.host.run(self.host.backend.technician_status, self.on_status, self._status_failed)
 
-    def on_status(self, status: dict[str, Any] | None) -> None:
+    def on_status(self, status: TechnicianStatus | None) -> None:
         """The answer of technician_status (None: it failed)."""
         self.status = status
         self._fill()
@@ -83,22 +83,22 @@ class TechnicianScreens:
         st = self.status
         backend = self.host.backend
         self.t_hub.setText(f"{T.TECH_HUB('vi')} / {T.TECH_HUB('en')}: {backend.config.hub.url}")
-        self.t_printer.setText(f"{T.TECH_PRINTER('vi')} / {T.TECH_PRINTER('en')}: {st['printer_address'] if st else ''}")
+        self.t_printer.setText(f"{T.TECH_PRINTER('vi')} / {T.TECH_PRINTER('en')}: {st.printer_address if st else ''}")
         if st is None:
             self.t_hub_state.setText(T.TECH_CHECKING.both())
             self.t_printer_state.setText("")
             return
-        if st["hub_state"] == "refused":
-            said = st["refused_text"]  # the hub's own words, in both languages
-            text = (f"{T.TECH_TOKEN_REFUSED('vi', status=st['refused_status'], message=said.vi)}\n"
-                    f"{T.TECH_TOKEN_REFUSED('en', status=st['refused_status'], message=said.en)}")
-        elif st["hub_state"] == "down":
-            text = T.TECH_HUB_DOWN.both(detail=st["hub_detail"] or "—")
+        if st.hub_state == "refused" and st.refused_text is not None:
+            said = st.refused_text  # the hub's own words, in both languages
+            text = (f"{T.TECH_TOKEN_REFUSED('vi', status=st.refused_status, message=said.vi)}\n"
+                    f"{T.TECH_TOKEN_REFUSED('en', status=st.refused_status, message=said.en)}")
+        elif st.hub_state == "down":
+            text = T.TECH_HUB_DOWN.both(detail=st.hub_detail or "—")
         else:
             text = T.TECH_HUB_OK.both()
         self.t_hub_state.setText(text)
-        state = st["printer_state"]
-        detail = f" ({st['printer_detail']})" if st.get("printer_detail") else ""
+        state = st.printer_state
+        detail = f" ({st.printer_detail})" if st.printer_detail else ""
         self.t_printer_state.setText(f"{T.TECH_PRINTER_STATE('vi', state=state.vi)}{detail}\n"
                                      f"{T.TECH_PRINTER_STATE('en', state=state.en)}")
 

@@ -64,7 +64,7 @@ PRINTER_NOT_WORKING = T("Máy in đang không hoạt động", "The printer is n
 PRINTER_UNSURE = T("Phiếu có thể chưa được in ra", "The ticket may not have been printed")
 PRINTER_FAULTS = {"paper_out": PRINTER_PAPER_OUT, "cover_open": PRINTER_COVER_OPEN,
                   "printer_offline": PRINTER_NOT_WORKING, "printer_unknown": PRINTER_UNSURE}
-"""The hub's device-fault kinds (kiosk.backend.FAULT_KINDS) -> what the citizen reads."""
+"""The hub's device-fault kinds (motcua.contract.FaultKind, from motcua.contract.print_fault) -> what the citizen reads."""
 PIN_TITLE = T("Nhập mã kỹ thuật viên", "Technician PIN")
 PIN_WRONG = T("Mã không đúng", "Wrong PIN")
 PIN_EXIT = T("Thoát ki-ốt", "Exit kiosk")
@@ -81,8 +81,6 @@ TECH_TOKEN_REFUSED = T("Máy chủ từ chối mã thiết bị của ki-ốt ({
 TECH_PRINTER = T("Máy in", "Printer")
 TECH_PRINTER_STATE = T("Trạng thái: {state}", "State: {state}")
 TECH_CHECKING = T("Đang kiểm tra…", "Checking…")
-WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
-WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 # -- dossiers: catalog, self-submission, look-up ---------------------------------------------------------
 BTN_CATALOG = T("Tra cứu thủ tục", "Find a procedure")
@@ -97,7 +95,8 @@ CATALOG_HINT = T("Trung tâm này không có thủ tục nào như vậy. Thử 
 """The catalog lists the procedures of this center's services only (a district center offers part of them)."""
 CATALOG_OFFLINE = T("Chưa tải được danh mục thủ tục (mất kết nối).", "The catalog could not be loaded (offline).")
 PROCESSING = T("Thời gian giải quyết", "Processing time")
-FEE = T("Lệ phí: {fee} đồng", "Fee: {fee} VND")
+FEE = T("Lệ phí: {fee}", "Fee: {fee}")
+"""{fee}: motcua.formats.fee_text ("8.000 đ (note)")."""
 FEE_NONE = T("Không mất lệ phí", "No fee")
 DOCS_NEEDED = T("Thành phần hồ sơ:", "Documents needed:")
 SUBMIT_HERE = T("Nộp hồ sơ tại ki-ốt", "Submit here")

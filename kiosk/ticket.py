@@ -72,36 +72,35 @@ class TicketScreens:
         t = r.ticket
         assert t is not None
         kit, lang = self.host.kit, self.host.lang
-        svc = site.service(t["service"]) if site else None
-        svc = svc or {}
-        svc_name = (svc.get("name_en") or svc.get("name") if lang == "en" else svc.get("name")) or t["service"]
-        ahead = t.get("ahead")
+        svc = site.service(t.service) if site else None
+        svc_name = ((svc.name_en or svc.name if lang == "en" else svc.name) if svc else "") or t.service
+        ahead = t.ahead
         ahead_text = T.AHEAD(lang, n=ahead) if ahead else T.AHEAD_NONE(lang)
-        wait = t.get("estimated_wait_s")
+        wait = t.estimated_wait_s
         wait_text = T.WAIT(lang, minutes=max(1, round(wait / 60))) if wait else ""
-        prio = site.priority_name(t.get("priority"), lang) if (site and t.get("priority")) else ""
+        prio = (site.priority_name(t.priority, lang) or "") if (site and t.priority) else ""
         if r.fault is None:
             self.t_caption.setText(T.YOUR_NUMBER(lang))
-            self.t_number.setText(t["display"])
+            self.t_number.setText(t.display)
             self.t_service.setText(svc_name)
             self.t_priority.setText(prio)
             self.t_priority.setVisible(bool(prio))
             self.t_ahead.setText(ahead_text)
             self.t_wait.setText(wait_text)
-            self.t_qr.setPixmap(qr_pixmap(t["tracking_url"], kit.mm(70)))
+            self.t_qr.setPixmap(qr_pixmap(t.tracking_url, kit.mm(70)))
             self.t_qr_caption.setText(T.SCAN_TO_FOLLOW(lang))
             self.t_take.setText(T.PLEASE_TAKE(lang))
             self.host.show_page("ticket")
             return
         # The driver's own reason (fault_vi) names the address and the error: for the log and the hub.
         self.f_reason.setText(T.PRINTER_FAULTS.get(r.fault or "", T.PRINTER_UNSURE).both())
-        self.f_number.setText(t["display"])
+        self.f_number.setText(t.display)
         self.f_service.setText(svc_name + (f" — {prio}" if prio else ""))
         self.f_ahead.setText(ahead_text + (f" · {wait_text}" if wait_text else ""))
         # Landscape has less height for the pictures under the two-language texts.
         window = self.f_qr.window()
         tall = window.height() >= window.width()
-        self.f_qr.setPixmap(qr_pixmap(t["tracking_url"], kit.mm(75 if tall else 56)))
+        self.f_qr.setPixmap(qr_pixmap(t.tracking_url, kit.mm(75 if tall else 56)))
         if r.preview_png:
             pm = QPixmap()
             pm.loadFromData(r.preview_png, "PNG")

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from motcua import formats
+from motcua.contract import Procedure as WireProcedure
 
 CATALOG_FORMAT = 1
 TimeUnit = Literal["days", "hours"]
@@ -237,6 +238,20 @@ def search(procedures: Iterable[Procedure], query: str, *, limit: int | None = N
 
 
 _entries_cache: tuple[int, list[Procedure], dict[str, Mapping[str, Any]]] | None = None
+
+
+def search_procedures(procedures: Sequence[WireProcedure], query: str, *,
+                      limit: int | None = None) -> list[WireProcedure]:
+    """`search` over the procedures of the hub's catalog (motcua.contract.Procedure), best first."""
+    global _dumps_cache
+    if _dumps_cache is None or _dumps_cache[0] is not procedures:
+        _dumps_cache = (procedures, [p.model_dump(mode="json") for p in procedures])
+    by_code = {p.code: p for p in procedures}
+    found = search_entries(_dumps_cache[1], query, limit=limit)
+    return [by_code[str(e["code"])] for e in found if str(e["code"]) in by_code]
+
+
+_dumps_cache: tuple[Sequence[WireProcedure], list[dict[str, Any]]] | None = None
 
 
 def search_entries(entries: Sequence[Mapping[str, Any]], query: str, *,

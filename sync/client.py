@@ -13,19 +13,43 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import orjson
 import requests
+from pydantic import BaseModel
 
-from motcua.contract import TicketView
+from motcua.contract import (
+    BoardState,
+    Catalog,
+    CounterDetail,
+    CounterView,
+    DeviceFault,
+    DeviceInfo,
+    DossierRequest,
+    DossierStaffView,
+    DossierStatusView,
+    FaultKind,
+    Fee,
+    Guides,
+    HeartbeatFault,
+    HeartbeatReply,
+    PaymentReceipt,
+    PaymentRequest,
+    SiteDocument,
+    SyncStatus,
+    TicketView,
+    WhoAmI,
+)
 from motcua.text import Text
 from sync.files import private_dir, private_sqlite
 
 log = logging.getLogger(__name__)
+
+M = TypeVar("M", bound=BaseModel)
 
 BOOT_ID = uuid.uuid4().hex
 """This process's run id: sent with fault reports and heartbeats, so the hub can tell a restart (and clear
@@ -175,13 +199,13 @@ class HubClient:
         """Liveness and version."""
         return self._call("GET", "/health")  # type: ignore[no-any-return]
 
-    def site(self) -> dict[str, Any]:
+    def site(self) -> SiteDocument:
         """Services, counters, priority categories and display texts."""
-        return self._call("GET", "/site")  # type: ignore[no-any-return]
+        return SiteDocument.model_validate(self._call("GET", "/site"))
 
-    def board(self) -> dict[str, Any]:
+    def board(self) -> BoardState:
         """The lobby board's state."""
-        return self._call("GET", "/board")  # type: ignore[no-any-return]
+        return BoardState.model_validate(self._call("GET", "/board"))
 
     def ticket(self, ticket_id: str) -> TicketInfo:
         """One ticket."""
@@ -192,13 +216,13 @@ class HubClient:
         params = {k: v for k, v in (("status", status), ("service", service)) if v}
         return [TicketInfo.model_validate(t) for t in self._call("GET", "/tickets", params=params)["tickets"]]
 
-    def counter(self, number: int) -> dict[str, Any]:
+    def counter(self, number: int) -> CounterDetail:
         """One counter's state."""
-        return self._call("GET", f"/counters/{number}")  # type: ignore[no-any-return]
+        return CounterDetail.model_validate(self._call("GET", f"/counters/{number}"))
 
-    def whoami(self) -> dict[str, Any]:
-        """Whose token this client uses: {"role", "name", "counter"}; HubError 401 when it is unknown or revoked."""
-        return self._call("GET", "/whoami")  # type: ignore[no-any-return]
+    def whoami(self) -> WhoAmI:
+        """Whose token this client uses (role, name, counter); HubError 401 when it is unknown or revoked."""
+        return WhoAmI.model_validate(self._call("GET", "/whoami"))
 
     # ---------------------------------------------------------------- actions
     def issue(self, service: str, *, priority: str | None = None, channel: str | None = None,
@@ -247,43 +271,47 @@ class HubClient:
         return TicketInfo.model_validate(self._call("POST", f"/counters/{counter}/transfer",
                                                     json={"service": service}))
 
-    def pause(self, counter: int) -> dict[str, Any]:
+    def pause(self, counter: int) -> CounterView:
         """Tạm dừng quầy."""
-        return self._call("POST", f"/counters/{counter}/pause")  # type: ignore[no-any-return]
+        return CounterView.model_validate(self._call("POST", f"/counters/{counter}/pause"))
 
-    def resume(self, counter: int) -> dict[str, Any]:
+    def resume(self, counter: int) -> CounterView:
         """Mở lại quầy."""
-        return self._call("POST", f"/counters/{counter}/resume")  # type: ignore[no-any-return]
+        return CounterView.model_validate(self._call("POST", f"/counters/{counter}/resume"))
 
-    def report_device(self, fault: str | None, *, message: str = "", device: str | None = None,
-                      details: dict[str, Any] | None = None) -> dict[str, Any]:
-        """Báo sự cố: report a device fault (e.g. "paper_out"), or None when the device is fine again."""
-        body: dict[str, Any] = {"fault": fault, "message": message, "details": details or {}, "boot": self.boot}
+    def report_device(self, fault: FaultKind | str | None, *, message: str = "", device: str | None = None,
+                      details: dict[str, str | int | float | bool | None] | None = None) -> DeviceFault:
+        """Báo sự cố: report a device fault (e.g. FaultKind.PAPER_OUT), or None when the device is fine again."""
+        body: dict[str, object] = {"fault": fault, "message": message, "details": details or {}, "boot": self.boot}
         if device:
             body["device"] = device
-        return self._call("POST", "/devices/report", json=body)  # type: ignore[no-any-return]
+        return DeviceFault.model_validate(self._call("POST", "/devices/report", json=body))
 
-    def device_faults(self) -> list[dict[str, Any]]:
+    def device_faults(self) -> list[DeviceFault]:
         """Active device faults at the site."""
-        return self._call("GET", "/devices/faults")["faults"]  # type: ignore[no-any-return]
+        return [DeviceFault.model_validate(f) for f in self._call("GET", "/devices/faults")["faults"]]
 
-    def heartbeat(self, *, role: str, uptime_s: float, faults: list[dict[str, Any]] | None = None,
-                  version: str | None = None) -> dict[str, Any]:
-        """Nhịp tim: tell the hub this device (its token's name) is alive; the changes to faults it caused."""
+    def heartbeat(self, *, role: str, uptime_s: float,
+                  faults: Sequence[HeartbeatFault | Mapping[str, Any]] | None = None,
+                  version: str | None = None) -> HeartbeatReply:
+        """Nhịp tim: tell the hub this device (its token's name) is alive, with the faults it has now (models or
+        their JSON); the changes to faults it caused."""
         from motcua import __version__
 
         body = {"role": role, "version": version or __version__, "boot": self.boot, "uptime_s": round(uptime_s, 1),
-                "faults": faults}
-        return self._call("POST", "/devices/heartbeat", json=body)  # type: ignore[no-any-return]
+                "faults": None if faults is None else [HeartbeatFault.model_validate(f).model_dump(mode="json",
+                                                                                             exclude_unset=True)
+                                                       for f in faults]}
+        return HeartbeatReply.model_validate(self._call("POST", "/devices/heartbeat", json=body))
 
-    def devices(self) -> list[dict[str, Any]]:
-        """Every device the hub knows: {"device", "role", "version", "last_seen", "age_s", "faults"} (staff roles)."""
-        return self._call("GET", "/devices")["devices"]  # type: ignore[no-any-return]
+    def devices(self) -> list[DeviceInfo]:
+        """Every device the hub knows, when it was last heard from and its faults (staff roles)."""
+        return [DeviceInfo.model_validate(d) for d in self._call("GET", "/devices")["devices"]]
 
-    def clear_faults(self, device: str | None = None) -> list[dict[str, Any]]:
+    def clear_faults(self, device: str | None = None) -> list[DeviceFault]:
         """Xoá sự cố (admin): end a device's faults (by its name or its reporter's), or every fault with None."""
-        body: dict[str, Any] = {"device": device} if device is not None else {"all": True}
-        return self._call("POST", "/devices/faults/clear", json=body)["cleared"]  # type: ignore[no-any-return]
+        body: dict[str, object] = {"device": device} if device is not None else {"all": True}
+        return [DeviceFault.model_validate(f) for f in self._call("POST", "/devices/faults/clear", json=body)["cleared"]]
 
     def metrics(self) -> str:
         """The hub's /metrics text (a metrics or admin token)."""
@@ -298,17 +326,17 @@ class HubClient:
 
     # ---------------------------------------------------------------- live events
     # ---------------------------------------------------------------- sync, catalog, dossiers
-    def sync_status(self) -> dict[str, Any]:
+    def sync_status(self) -> SyncStatus:
         """GET /sync: backlog, oldest unsent age, last success and error, dead letters."""
-        return self._call("GET", "/sync")  # type: ignore[no-any-return]
+        return SyncStatus.model_validate(self._call("GET", "/sync"))
 
-    def catalog(self, *, service: str | None = None) -> dict[str, Any]:
+    def catalog(self, *, service: str | None = None) -> Catalog:
         """The procedure catalog the hub got from the central server."""
-        return self._call("GET", "/catalog", params={"service": service} if service else None)  # type: ignore[no-any-return]
+        return Catalog.model_validate(self._call("GET", "/catalog", params={"service": service} if service else None))
 
-    def guides(self) -> dict[str, Any]:
-        """Guides and notices."""
-        return self._call("GET", "/guides")  # type: ignore[no-any-return]
+    def guides(self) -> Guides:
+        """Guides and notices (their content is the central server's, shown as it comes)."""
+        return Guides.model_validate(self._call("GET", "/guides"))
 
     def upload_file(self, data: bytes) -> str:
         """Upload a dossier's file; returns its sha256 for POST /dossiers."""
@@ -325,27 +353,30 @@ class HubClient:
             raise hub_error(r.status_code, body, r.reason or "")
         return sha
 
-    def submit_dossier(self, body: dict[str, Any]) -> dict[str, Any]:
-        """POST /dossiers (give body["id"], a UUID made once, so that a retry is recognised)."""
-        return self._call("POST", "/dossiers", json=body)  # type: ignore[no-any-return]
+    def submit_dossier(self, body: DossierRequest) -> DossierStaffView:
+        """POST /dossiers (give body.id, a UUID made once, so that a retry is recognised)."""
+        return DossierStaffView.model_validate(self._call("POST", "/dossiers", json=body.wire()))
 
-    def dossier(self, key: str, *, lookup_code: str | None = None) -> dict[str, Any]:
-        """A dossier by UUID, provisional code or official code (staff: the whole dossier; kiosk and board: its
-        status, and by a code only with the slip's `lookup_code`)."""
+    def dossier(self, key: str, *, lookup_code: str | None = None) -> DossierStatusView:
+        """A dossier by UUID, provisional code or official code: staff get a DossierStaffView (everything),
+        kiosks and boards a DossierStatusView (its status; by a code only with the slip's `lookup_code`)."""
         params = {"lookup_code": lookup_code} if lookup_code else None
-        return self._call("GET", f"/dossiers/{key}", params=params)  # type: ignore[no-any-return]
+        data = self._call("GET", f"/dossiers/{key}", params=params)
+        return (DossierStaffView if "applicant" in data else DossierStatusView).model_validate(data)
 
-    def dossier_fee(self, key: str) -> dict[str, Any] | None:
+    def dossier_fee(self, key: str) -> Fee | None:
         """A dossier's fee (amount, words, VietQR payload, paid or not), None for a procedure without one."""
-        return self._call("GET", f"/dossiers/{key}/fee")["fee"]  # type: ignore[no-any-return]
+        fee = self._call("GET", f"/dossiers/{key}/fee")["fee"]
+        return None if fee is None else Fee.model_validate(fee)
 
-    def record_payment(self, key: str, body: dict[str, Any]) -> dict[str, Any]:
-        """POST /dossiers/{key}/payments: the fee was taken (body["id"]: a UUID made once, for retries)."""
-        return self._call("POST", f"/dossiers/{key}/payments", json=body)  # type: ignore[no-any-return]
+    def record_payment(self, key: str, body: PaymentRequest) -> PaymentReceipt:
+        """POST /dossiers/{key}/payments: the fee was taken (body.id: a UUID made once, for retries)."""
+        return PaymentReceipt.model_validate(self._call("POST", f"/dossiers/{key}/payments",
+                                                        json=body.model_dump(mode="json")))
 
-    def payment(self, payment_id: str) -> dict[str, Any]:
+    def payment(self, payment_id: str) -> PaymentReceipt:
         """A payment with its receipt's content (counter, admin)."""
-        return self._call("GET", f"/payments/{payment_id}")  # type: ignore[no-any-return]
+        return PaymentReceipt.model_validate(self._call("GET", f"/payments/{payment_id}"))
 
     def payments_summary(self, first: str, last: str) -> dict[str, Any]:
         """Payments per day × procedure × method between two local days (admin)."""
@@ -503,7 +534,8 @@ class Heartbeat:
     """
 
     def __init__(self, client: HubClient, *, role: str, interval_s: float = HEARTBEAT_S,
-                 faults: Callable[[], list[dict[str, Any]]] | None = None, started: float | None = None,
+                 faults: Callable[[], Sequence[HeartbeatFault | Mapping[str, Any]]] | None = None,
+                 started: float | None = None,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         self.client = client
         self.role = role
@@ -539,8 +571,8 @@ class Heartbeat:
             log.info("heartbeats reach the hub again")
         self.last_error = None
         self.beats += 1
-        for change in reply.get("changes", ()):
-            log.info("hub: %s %s (%s)", change.get("type"), change.get("device"), change.get("was") or change.get("fault"))
+        for change in reply.changes:
+            log.info("hub: %s %s (%s)", change.type, change.device, (change.model_extra or {}).get("was") or change.fault)
         return True
 
     def start(self) -> Heartbeat:
@@ -610,16 +642,16 @@ class DeviceCache:
 
 
 @dataclass(frozen=True, slots=True)
-class Cached:
+class Cached(Generic[M]):
     """A document from the hub, or from the device's cache when the hub is down (`offline` says which)."""
 
-    value: Any
+    value: M
     offline: bool
     saved_at: float | None = None
 
 
-def fetch_cached(cache: DeviceCache, key: str, fetch: Callable[[], Any]) -> Cached:
-    """Fetch from the hub and cache it; when the hub is unreachable, the cached copy marked offline.
+def fetch_cached(cache: DeviceCache, key: str, fetch: Callable[[], M], model: type[M]) -> Cached[M]:
+    """Fetch from the hub and cache it (as JSON); when the hub is unreachable, the cached copy marked offline.
 
     Raises HubUnavailable only when the hub is down and nothing was ever cached.
     """
@@ -629,12 +661,22 @@ def fetch_cached(cache: DeviceCache, key: str, fetch: Callable[[], Any]) -> Cach
         hit = cache.get(key)
         if hit is None:
             raise
-        return Cached(hit[0], True, hit[1])
-    cache.put(key, value)
+        return Cached(model.model_validate(hit[0]), True, hit[1])
+    cache.put(key, value.model_dump(mode="json"))
     return Cached(value, False, time.time())
 
 
-def start_documents(client: HubClient, cache: DeviceCache) -> dict[str, Cached]:
+def start_documents(client: HubClient, cache: DeviceCache) -> StartDocuments:
     """What a kiosk or board loads at start: site, catalog and guides, each from the hub or the cache."""
-    return {"site": fetch_cached(cache, "site", client.site), "catalog": fetch_cached(cache, "catalog", client.catalog),
-            "guides": fetch_cached(cache, "guides", client.guides)}
+    return StartDocuments(site=fetch_cached(cache, "site", client.site, SiteDocument),
+                          catalog=fetch_cached(cache, "catalog", client.catalog, Catalog),
+                          guides=fetch_cached(cache, "guides", client.guides, Guides))
+
+
+@dataclass(frozen=True, slots=True)
+class StartDocuments:
+    """The documents a device starts with."""
+
+    site: Cached[SiteDocument]
+    catalog: Cached[Catalog]
+    guides: Cached[Guides]

@@ -10,10 +10,10 @@ import os
 import sys
 import tomllib
 from pathlib import Path
-from typing import Any
 
 import orjson
 
+from motcua.contract import DeviceFault
 from sync.client import HubCertificateError, HubClient, HubError, HubUnavailable
 
 DEFAULT_HUB = "http://127.0.0.1:8470"
@@ -86,15 +86,15 @@ def describe(exc: Exception) -> str:
     return text.splitlines()[0][:200] if text else type(exc).__name__
 
 
-def fault_line(f: dict[str, Any]) -> str:
+def fault_line(f: DeviceFault) -> str:
     """One fault, for a technician's terminal."""
-    what = FAULT_NAMES.get(str(f.get("fault")), str(f.get("fault")))
-    line = f"  {f.get('device')}: {what}"
-    if f.get("message"):
-        line += f" — {f['message']}"
-    line += f"  (từ / since {f.get('at')}"
-    by = f.get("by")
-    if by and by != f.get("device"):
+    what = FAULT_NAMES.get(str(f.fault), str(f.fault))
+    line = f"  {f.device}: {what}"
+    if f.message:
+        line += f" — {f.message}"
+    line += f"  (từ / since {f.at}"
+    by = f.by
+    if by and by != f.device:
         line += f", báo bởi / reported by {by}"
     return line + ")"
 
@@ -102,13 +102,14 @@ def fault_line(f: dict[str, Any]) -> str:
 def _list(client: HubClient, as_json: bool) -> int:
     faults = client.device_faults()
     if as_json:
-        sys.stdout.write(orjson.dumps({"faults": faults}, option=orjson.OPT_INDENT_2).decode() + "\n")
+        sys.stdout.write(orjson.dumps({"faults": [f.model_dump(mode="json", exclude_unset=True) for f in faults]},
+                                      option=orjson.OPT_INDENT_2).decode() + "\n")
         return 0
     if not faults:
         print("Không có sự cố nào / no active faults")
         return 0
     print(f"Sự cố đang có / active faults: {len(faults)}")
-    for f in sorted(faults, key=lambda f: str(f.get("device"))):
+    for f in sorted(faults, key=lambda f: f.device):
         print(fault_line(f))
     print("Sửa xong thì khởi động lại thiết bị, hoặc: motcua faults clear THIẾT_BỊ / once fixed, restart the "
           "device, or: motcua faults clear DEVICE")
@@ -126,7 +127,7 @@ def _clear(client: HubClient, device: str | None) -> int:
     if not cleared:
         print("Không có sự cố nào để xoá / no active faults to clear")
     for c in cleared:
-        print(f"Đã xoá / cleared: {c.get('device')} ({FAULT_NAMES.get(str(c.get('was')), c.get('was'))})")
+        print(f"Đã xoá / cleared: {c.device} ({FAULT_NAMES.get(str(c.was), c.was)})")
     return 0
 
 

@@ -35,7 +35,7 @@ def compare_screen(role: str, st: dict[str, Any], board: dict[str, Any], site: d
         if (st["latest"] or {}).get("display") != hub_latest:
             out.append(f"latest {st['latest']} != hub {hub_latest}")
     elif role == "panel":
-        c = admin.counter(PANEL_COUNTER)
+        c = admin.counter(PANEL_COUNTER).model_dump(mode="json")
         cur = (c.get("current") or {}).get("display")
         want = cur or ct.PANEL_NONE.vi
         if st["page"] != "counter":

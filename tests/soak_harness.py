@@ -483,8 +483,9 @@ class Soak:
         problems: dict[str, list[str]] = {}
         states: dict[str, dict[str, Any]] = {}
         while pending and time.monotonic() < deadline:
-            board = admin.board()
-            site = admin.site()
+            # The screens' dumps are JSON: compare them with the hub's documents as JSON.
+            board = admin.board().model_dump(mode="json")
+            site = admin.site().model_dump(mode="json")
             for role in sorted(pending):
                 try:
                     states[role] = self.dump(role)

@@ -140,3 +140,14 @@ def toml_text(data: dict[str, Any]) -> str:
         else:
             lines.insert(0, f"{key} = {value(v)}")
     return "\n".join(lines) + "\n"
+
+
+def as_json(value: Any) -> Any:
+    """A typed answer of the hub client (motcua.contract models, or lists of them) as the JSON the hub sent."""
+    from pydantic import BaseModel
+
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", exclude_unset=True)
+    if isinstance(value, list):
+        return [as_json(v) for v in value]
+    return value

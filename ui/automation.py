@@ -2,14 +2,13 @@
 when one is asked for, and a real mouse click for an autopilot."""
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
 
 from motcua.automation import DumpHook
 from ui.qt import QObject, QPushButton, Qt, QTest, QTimer, QWidget
 
 
-def poll_dumps(owner: QObject, hook: DumpHook, state: Callable[[], dict[str, Any]], widget: QWidget) -> QTimer:
+def poll_dumps(owner: QObject, hook: DumpHook, state: Callable[[], Mapping[str, object]], widget: QWidget) -> QTimer:
     """Answer dump requests (SIGUSR1) on the GUI thread: `widget`'s picture, then `state()`; dumps once now."""
     hook.install_signal()
 

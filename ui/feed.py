@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from motcua.contract import BoardState, SiteDocument
 from sync.client import HubAuthError, HubClient, HubError, HubEvent, HubUnavailable
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,7 @@ class HubFeed:
     """Snapshot, then events, forever; `on_state(True/False)` tells the UI to hide/show its offline mark,
     `on_refused(HubAuthError)` that the hub refuses the token (then it asks again every `refused_retry_s`)."""
 
-    def __init__(self, client: HubClient, *, on_snapshot: Callable[[dict[str, Any], dict[str, Any]], None],
+    def __init__(self, client: HubClient, *, on_snapshot: Callable[[SiteDocument, BoardState], None],
                  on_event: Callable[[HubEvent], None], on_state: Callable[[bool], None] | None = None,
                  on_refused: Callable[[HubAuthError], None] | None = None, max_backoff: float = 10.0,
                  read_timeout: float = 45.0, refused_retry_s: float = 30.0) -> None:
@@ -96,7 +97,7 @@ class HubFeed:
             try:
                 site, board = self.client.site(), self.client.board()
                 self.on_snapshot(site, board)
-                self.last_seq = int(board.get("last_seq", 0))
+                self.last_seq = board.last_seq
                 self.snapshots += 1
                 return
             except HubAuthError as exc:
@@ -136,7 +137,7 @@ class HubFeed:
                 self.last_seq = None
                 self.stop_event.wait(1.0)
 
-    def diagnostics(self) -> dict[str, Any]:
+    def diagnostics(self) -> dict[str, object]:
         """Feed state for the technician tool (the token is not included)."""
         return {"hub": self.client.base, "state": self.state.value, "last_seq": self.last_seq,
                 "events_seen": self.events_seen, "snapshots": self.snapshots,

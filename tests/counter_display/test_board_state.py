@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
-from support import RunningHub, small_site, wait_until
+from support import RunningHub, as_json, small_site, wait_until
 
 from counter_display.state import BoardState
 from sync.client import HubEvent
@@ -39,7 +40,8 @@ def start_feed(hub: RunningHub, state: BoardState) -> tuple[HubFeed, Recorder]:
     return feed, rec
 
 
-def assert_matches_hub(state: BoardState, board: dict) -> None:
+def assert_matches_hub(state: BoardState, hub_board: Any) -> None:
+    board = as_json(hub_board)
     assert state.last_seq == board["last_seq"]
     assert {k: v for k, v in state.waiting.items() if v} == {k: v for k, v in board["waiting"].items() if v}
     for c in board["counters"]:

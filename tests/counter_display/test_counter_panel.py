@@ -8,6 +8,7 @@ from support import RunningHub
 
 from counter_display.config import CounterConfig, parse_device_config
 from counter_display.counter import CounterPanel
+from motcua.contract import SyncStatus
 from ui.qt import Qt
 
 
@@ -50,7 +51,7 @@ def test_pin_then_buttons_drive_the_hub(qtbot, hub: RunningHub) -> None:
 
     hub.clock.advance(minutes=12)
     click(qtbot, panel, "next")
-    assert panel.number_label.text() == t1.display == admin.counter(1)["current"]["display"]
+    assert panel.number_label.text() == t1.display == admin.counter(1).current.display
     assert panel.waited_label.text() == "Đã chờ 12 phút"
     assert panel.service_label.text() == "Đất đai" and panel.status.text() == f"Đã gọi số {t1.display}"
     assert panel.waiting_label.text() == "Đang chờ: 2" and panel.buttons["recall"].isEnabled()
@@ -79,10 +80,10 @@ def test_pin_then_buttons_drive_the_hub(qtbot, hub: RunningHub) -> None:
     panel.act("transfer")
 
     click(qtbot, panel, "pause")
-    assert admin.counter(1)["state"] == "paused"
+    assert admin.counter(1).state == "paused"
     assert not panel.buttons["next"].isEnabled() and "Tiếp tục" in panel.buttons["pause"].text()
     click(qtbot, panel, "pause")
-    assert admin.counter(1)["state"] == "open"
+    assert admin.counter(1).state == "open"
     _ = t3
 
 
@@ -100,7 +101,7 @@ def test_function_keys_and_errors_are_shown(qtbot, hub: RunningHub) -> None:
     assert panel.number_label.text() == "1001"
     with qtbot.waitSignals([panel.changed, panel.changed], timeout=5000):
         qtbot.keyClick(panel, Qt.Key.Key_F5)
-    assert hub.client("admin").counter(1)["served"] == 1
+    assert hub.client("admin").counter(1).served == 1
 
 
 def test_device_faults_and_offline(qtbot, hub: RunningHub) -> None:
@@ -133,7 +134,10 @@ def test_panel_screenshot(qtbot, hub: RunningHub, tmp_path: Path) -> None:
 def test_sync_health_line(qtbot) -> None:  # noqa: ANN001
     from counter_display.counter import sync_text
 
-    assert sync_text({"state": "disabled", "backlog": 3}) == "Chưa cấu hình đồng bộ với hệ thống của tỉnh"
-    assert sync_text({"state": "ok", "backlog": 0, "dead_letters": 0}) == "Đồng bộ với hệ thống của tỉnh: bình thường"
-    assert sync_text({"state": "retrying", "backlog": 120, "oldest_unsent_age_s": 3600, "dead_letters": 2}) == \
+    def st(state: str, backlog: int = 0, age: float = 0, dead: int = 0) -> SyncStatus:
+        return SyncStatus(state=state, backlog=backlog, oldest_unsent_age_s=age, dead_letters=dead)
+
+    assert sync_text(st("disabled", 3)) == "Chưa cấu hình đồng bộ với hệ thống của tỉnh"
+    assert sync_text(st("ok")) == "Đồng bộ với hệ thống của tỉnh: bình thường"
+    assert sync_text(st("retrying", 120, 3600, 2)) == \
         "Chờ đồng bộ: 120 bản ghi (lâu nhất 60 phút) · 2 bản ghi bị từ chối"

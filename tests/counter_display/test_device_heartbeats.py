@@ -52,7 +52,7 @@ def test_the_bridge_process_appears_goes_stale_and_comes_back(hub: RunningHub, t
     hub.clock.advance(minutes=1)
 
     def bridge() -> dict | None:
-        return next((d for d in staff.devices() if (d["device"], d["role"]) == ("Quầy 1", "bridge")), None)
+        return next((d.model_dump(mode="json") for d in staff.devices() if (d.device, d.role) == ("Quầy 1", "bridge")), None)
 
     proc = bridge_process(config)
     try:

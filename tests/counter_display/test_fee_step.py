@@ -13,6 +13,7 @@ import pytest
 from support import READY, RunningHub
 
 from counter_display.counter import CounterPanel, follow_hub
+from motcua.contract import Fee
 from motcua.vietqr import parse as parse_vietqr
 from motcua.vietqr import transfer_note
 from printer_drivers.render import INK_THRESHOLD
@@ -71,11 +72,11 @@ def test_fee_step_qr_on_the_citizen_screen_transfer_and_receipt(qtbot, make_hub,
     submit(qtbot, panel)
     form, box = panel.receive_form, panel.receive_form.fee_box
     qtbot.waitUntil(lambda: form.received is not None and form.received.printed is not None, timeout=10000)
-    code = form.received.dossier["code"]
+    code = form.received.dossier.code
 
     # The slip: the citizen's copy carries the VietQR (amount, note with the dossier code), the archive copy not.
     slip = parse(bytes(fake.job))
-    lookup = form.received.dossier["lookup_url"]
+    lookup = form.received.dossier.lookup_url
     assert slip.qr_payloads[0] == lookup and slip.qr_payloads[2] == lookup and len(slip.qr_payloads) == 3
     qr = parse_vietqr(slip.qr_payloads[1])
     assert (qr.amount, qr.note, qr.account.bin, qr.account.number) == (80000, transfer_note(code), "970418",
@@ -155,7 +156,7 @@ def test_cash_and_a_free_procedure(qtbot, make_hub, tcp_printer) -> None:  # noq
     with qtbot.waitSignal(box.changed, timeout=10000):
         qtbot.mouseClick(box.cash_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: box.receipt_printed is not None, timeout=10000)
-    assert box.payment["method"] == "cash" and box.payment["receipt"]["series"] == "TTHCC-26T"
+    assert box.payment.method == "cash" and box.payment.receipt.series == "TTHCC-26T"
     assert hub.store.read("SELECT method, amount FROM payments") == [("cash", 8000)]
 
 
@@ -179,14 +180,14 @@ def test_the_central_servers_confirmation_reaches_the_counter(qtbot, make_hub, t
             fill_paid_procedure(panel, "GTVT.01")
             submit(qtbot, panel)
             box = panel.receive_form.fee_box
-            dossier_id = panel.receive_form.received.dossier["id"]
+            dossier_id = panel.receive_form.received.dossier.id
             store = central.app.state.store
             qtbot.waitUntil(lambda: store.dossier(dossier_id) is not None, timeout=10000)
             assert box.payment is None and box.citizen.isVisible()
             # The province's bank matched the transfer: marked paid centrally, nothing pressed at the counter.
             store.mark_paid(dossier_id, reference="FT26339990001")
             qtbot.waitUntil(lambda: box.receipt_printed is not None, timeout=20000)
-            assert box.payment["source"] == "central" and box.payment["payer"] == APPLICANT
+            assert box.payment.source == "central" and box.payment.payer == APPLICANT
             assert "tỉnh" in box.status.text() and box.citizen.paid.isVisible()
             assert hub.store.read("SELECT source, reference FROM payments") == [("central", "FT26339990001")]
             # The clerk's own payment comes back as an event too: still one receipt (two copies, two cuts).
@@ -201,12 +202,12 @@ def test_the_central_servers_confirmation_reaches_the_counter(qtbot, make_hub, t
             qtbot.waitUntil(lambda: box.receipt_printed is not None, timeout=10000)
             # The event of this payment reaches the panel; then whatever it set off (a check, a print) has run
             # once the worker, which takes operations in order, has answered two probes after it.
-            qtbot.waitUntil(lambda: box.payment["id"] in heard, timeout=10000)
+            qtbot.waitUntil(lambda: box.payment.id in heard, timeout=10000)
             for _ in range(2):
                 probed: list[bool] = []
                 panel.worker.submit(lambda: None, lambda _r, probed=probed: probed.append(True))
                 qtbot.waitUntil(lambda probed=probed: bool(probed), timeout=10000)
-            assert parse(bytes(fake.job)).cuts == 8 and box.payment["source"] == "counter"
+            assert parse(bytes(fake.job)).cuts == 8 and box.payment.source == "counter"
         finally:
             feed.stop()
             panel.close_worker()
@@ -226,8 +227,7 @@ def test_the_citizen_screen_goes_where_the_device_file_says(qtbot, make_hub, con
     qtbot.addWidget(panel)
     panel.show()
     citizen = panel.receive_form.fee_box.citizen
-    citizen.show_fee({"amount": 8000, "amount_text": "8.000 đ", "words": "Tám nghìn đồng chẵn", "qr": "", "note": ""},
-                     "TAM-X-1")
+    citizen.show_fee(Fee(amount=8000, amount_text="8.000 đ", words="Tám nghìn đồng chẵn", qr="", note=""), "TAM-X-1")
     citizen.place(panel.config.counter.citizen_screen, beside=panel)
     # The offscreen platform has one screen: screen 0 is full screen; a missing screen 3 falls back to a window.
     assert citizen.isFullScreen() == (configured == 0) and citizen.isVisible()

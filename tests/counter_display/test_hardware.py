@@ -192,10 +192,10 @@ def test_keypad_and_led_reconnect_after_an_unplug(hub: RunningHub, tmp_path: Pat
         keypad.unplug()
         led_port.unplug()
         wait_until(lambda: bridge.keypad.state == LinkState.UNPLUGGED, timeout=10.0)
-        wait_until(lambda: "keypad_offline" in {f["fault"] for f in hub.client("admin").device_faults()}, timeout=10.0)
+        wait_until(lambda: "keypad_offline" in {f.fault for f in hub.client("admin").device_faults()}, timeout=10.0)
         bridge.leds[0].show("9999")  # a call while the display is away: remembered
         assert bridge.leds[0].link.state == LinkState.UNPLUGGED
-        wait_until(lambda: "display_offline" in {f["fault"] for f in hub.client("admin").device_faults()}, timeout=10.0)
+        wait_until(lambda: "display_offline" in {f.fault for f in hub.client("admin").device_faults()}, timeout=10.0)
         keypad.plug()
         led_port.plug()
         wait_until(lambda: bridge.keypad.state == LinkState.CONNECTED, timeout=10.0)

@@ -44,7 +44,7 @@ def test_outside_text_is_plain_on_every_counter_label(qtbot, make_hub, tmp_path)
         central.app.state.store.put_feed_item("catalog", PROCEDURE["code"], PROCEDURE)
         hub: RunningHub = make_hub(example=True, central_url=url,
                                    relay_settings={"feed_interval_s": 0.2, "idle_poll_s": 0.05})
-        qtbot.waitUntil(lambda: any(p["code"] == "TPHT.99" for p in hub.client("counter").catalog()["procedures"]),
+        qtbot.waitUntil(lambda: any(p.code == "TPHT.99" for p in hub.client("counter").catalog().procedures),
                         timeout=20000)
         data = {"hub": {"url": hub.url, "token": hub.tokens["counter"]}, "counter": {"number": 6, "poll_s": 600},
                 "clerks": [{"name": "Trần Văn Đức", "pin": "2468"}]}

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import READY, RunningHub
+from support import READY, RunningHub, as_json
 
 from counter_display.config import CounterConfig, load_counter_config, parse_device_config
 from counter_display.counter import CounterPanel
@@ -18,11 +18,13 @@ from counter_display.intake import (
     ReceivedDocument,
     ReceiveRequest,
     duration_text,
+    fee_text,
     make_slip,
     search_procedures,
 )
 from motcua.catalog import fold
 from motcua.config import ConfigError
+from motcua.contract import Catalog, DossierStaffView, Procedure, SiteDocument
 from sync.client import HubClient, HubUnavailable
 from ui.qt import QImage, QPainter, QPoint, Qt
 
@@ -143,8 +145,8 @@ def test_receive_flow_scan_pick_tick_submit_print(qtbot, make_hub, tcp_printer, 
     assert form.results.count() >= 1 and form.results.item(0).text().startswith("Đăng ký khai sinh")
     rect = form.results.visualItemRect(form.results.item(0))
     qtbot.mouseClick(form.results.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    assert form.procedure and form.procedure["code"] == "TPHT.01"
-    names = [r.doc["name"] for r in form.doc_rows]
+    assert form.procedure and form.procedure.code == "TPHT.01"
+    names = [r.doc.name for r in form.doc_rows]
     assert names[:2] == ["Tờ khai đăng ký khai sinh", "Giấy chứng sinh"]
     box = form.doc_rows[0].check
     qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
@@ -158,7 +160,7 @@ def test_receive_flow_scan_pick_tick_submit_print(qtbot, make_hub, tcp_printer, 
     qtbot.waitUntil(lambda: form.received is not None and form.received.printed is not None, timeout=10000)
     r = form.received
     assert r is not None and r.printed, r.print_message
-    d = r.dossier
+    d = as_json(r.dossier)
     code = d["code"]
     assert d["provisional"] and code.startswith("TAM-BNI-TTHCC-261126-")
     assert form.code_label.text() == code and form.provisional_label.isVisibleTo(form)
@@ -174,7 +176,7 @@ def test_receive_flow_scan_pick_tick_submit_print(qtbot, make_hub, tcp_printer, 
 
     # At the hub: one dossier, with the applicant, the procedure and the ticket.
     admin = hub.client("admin")
-    stored = admin.dossier(code)
+    stored = as_json(admin.dossier(code))
     assert stored["id"] == form.received.request.dossier_id == d["qr"]
     assert stored["procedure"] == "TPHT.01"
     assert stored["applicant"] == {"name": "Trần Thị Ngọc Hà", "id_number": "036196000123", "phone": "0912345678",
@@ -227,10 +229,10 @@ def test_retry_after_a_lost_answer_makes_no_second_dossier(qtbot, make_hub, tcp_
     form = panel.receive_form
     assert "CHƯA được tiếp nhận" in form.form_status.text() and form.received is None
     assert dossier_count(hub) == 1  # it did arrive
-    assert form.name.text() == "Lê Văn Bình" and form.procedure["code"] == "TPHT.01"
+    assert form.name.text() == "Lê Văn Bình" and form.procedure is not None and form.procedure.code == "TPHT.01"
     submit(qtbot, panel)  # the clerk presses again: the hub recognises the id
     assert form.received is not None and dossier_count(hub) == 1
-    assert form.received.dossier["id"] == form.received.request.dossier_id
+    assert form.received.dossier.id == form.received.request.dossier_id
 
 
 def test_hub_down_clear_message_nothing_lost(qtbot, make_hub, tcp_printer) -> None:
@@ -246,7 +248,7 @@ def test_hub_down_clear_message_nothing_lost(qtbot, make_hub, tcp_printer) -> No
     submit(qtbot, panel)
     assert form.form_status.text().startswith("Không kết nối được máy chủ: hồ sơ CHƯA được tiếp nhận")
     assert not panel.online and form.pages.currentIndex() == 0
-    assert (form.name.text(), form.procedure["code"], form.post_address.text()) == (
+    assert (form.name.text(), form.procedure.code if form.procedure else None, form.post_address.text()) == (
         "Phạm Thị Thu", "TPHT.01", "Số 2 Nguyễn Đăng Đạo, tỉnh Bắc Ninh")
     assert all(r.check.isChecked() for r in form.doc_rows) and not fake.job
     # Closing and reopening the form keeps the unsent dossier too.
@@ -258,8 +260,8 @@ def test_hub_down_clear_message_nothing_lost(qtbot, make_hub, tcp_printer) -> No
     submit(qtbot, panel)
     qtbot.waitUntil(lambda: form.received is not None and form.received.printed is not None, timeout=10000)
     assert form.received.printed and dossier_count(hub) == 1
-    stored = hub.client("admin").dossier(form.received.dossier["code"])
-    assert stored["delivery"] == "post"
+    stored = hub.client("admin").dossier(form.received.dossier.code)
+    assert isinstance(stored, DossierStaffView) and stored.delivery == "post"
     assert panel.online
 
 
@@ -296,28 +298,37 @@ def test_no_printer_configured_still_receives(qtbot, make_hub) -> None:
 def test_search_without_diacritics_and_wording() -> None:
     import json
 
-    procs = json.loads((ROOT / "assets" / "catalog" / "procedures.json").read_text(encoding="utf-8"))["procedures"]
+    procs = Catalog.model_validate(json.loads((ROOT / "assets" / "catalog" / "procedures.json").read_text(
+        encoding="utf-8"))).procedures
     assert fold("Đăng ký KHAI SINH") == "dang ky khai sinh"
     hits = search_procedures(procs, "dang ky khai sinh")
-    assert hits and hits[0]["code"] == "TPHT.01"
-    assert search_procedures(procs, "giay phep xay dung")[0]["service"] == "XD"
-    assert duration_text({"processing_time": {"value": 10, "unit": "days"}}) == "10 ngày làm việc"
-    assert duration_text({"processing_time": {"value": 16, "unit": "hours"}}) == "16 giờ làm việc"
-    assert duration_text({"processing_time": {"value": 0, "unit": "days"}}) == "Trong ngày làm việc"
+    assert hits and hits[0].code == "TPHT.01"
+    assert search_procedures(procs, "giay phep xay dung")[0].service == "XD"
+
+    def proc(value: float, unit: str) -> Procedure:
+        return Procedure.model_validate({"code": "X", "name": "X", "processing_time": {"value": value, "unit": unit}})
+
+    assert duration_text(proc(10, "days")) == "10 ngày làm việc"
+    assert duration_text(proc(16, "hours")) == "16 giờ làm việc"
+    assert duration_text(proc(0, "days")) == "Trong ngày làm việc"
+    assert fee_text(Procedure(code="X", name="X", fee=8000, fee_note="nộp khi nhận")) == "8.000 đ (nộp khi nhận)"
 
 
 def test_slip_without_return_time_prints_the_forms_blanks() -> None:
     from printer_drivers.layouts import datetime_in_words, slip_job
 
     req = ReceiveRequest(dossier_id="3b2f5a9e-8c41-4d7a-b0e2-5f6a7c8d9e01", name="Lê Văn Bình",
-                         procedure={"code": "TPHT.01", "name": "Đăng ký khai sinh",
-                                    "processing_time": {"value": 0, "unit": "days"}},
+                         procedure=Procedure.model_validate({"code": "TPHT.01", "name": "Đăng ký khai sinh",
+                                                             "processing_time": {"value": 0, "unit": "days"}}),
                          documents=(ReceivedDocument("Giấy chứng sinh", 1, 1),), delivery="post",
                          delivery_address="Số 2 Nguyễn Đăng Đạo")
-    site = {"site": {"name": "Trung tâm Phục vụ hành chính công tỉnh Bắc Ninh", "agency": "UBND TỈNH BẮC NINH",
-                     "public_url": "http://hcc.test/"}}
-    dossier = {"id": req.dossier_id, "qr": req.dossier_id, "code": "TAM-X-261126-0001", "provisional": True,
-               "submitted_at": "2026-11-26T09:05:00+07:00", "due_at": None}
+    site = SiteDocument.model_validate({"site": {"code": "BN", "name": "Trung tâm Phục vụ hành chính công tỉnh Bắc Ninh",
+                                                 "agency": "UBND TỈNH BẮC NINH", "public_url": "http://hcc.test/"},
+                                        "services": [], "counters": []})
+    dossier = DossierStaffView.model_validate({
+        "id": req.dossier_id, "qr": req.dossier_id, "code": "TAM-X-261126-0001", "provisional_code": "TAM-X-261126-0001",
+        "provisional": True, "procedure": "TPHT.01", "status": "submitted", "submitted_at": "2026-11-26T09:05:00+07:00",
+        "due_at": None})
     slip = make_slip(req, dossier, site, clerk=CLERK)
     assert slip.place == "Bắc Ninh" and slip.lookup_url == f"http://hcc.test/d/{req.dossier_id}"
     assert [(d.count, d.original) for d in slip.documents] == [(1, True), (1, False)]

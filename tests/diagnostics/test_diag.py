@@ -169,7 +169,7 @@ def central(tmp_path: Path):  # noqa: ANN201
 def test_a_central_server_answering_401_is_a_failure(make_hub, central, write_file, capsys) -> None:  # noqa: ANN001
     fast = {"backoff_base_s": 0.05, "backoff_max_s": 0.2}
     h = make_hub(small_site(central={"url": central.url, "token": "not-the-province-token"}), relay_settings=fast)
-    wait_until(lambda: h.client("board").sync_status()["state"] == "retrying")
+    wait_until(lambda: h.client("board").sync_status().state == "retrying")
     code, report = diag(capsys, "--hub", h.url, "--token", h.tokens["board"])
     sync = one(report, "Sync with the province")
     assert code == 1 and sync["status"] == "fail" and sync["data"]["cause"] == "http_401"
@@ -187,7 +187,7 @@ def test_a_central_server_that_is_down_is_named_and_only_a_warning_through_the_h
     port = _free_port()
     fast = {"backoff_base_s": 0.05, "backoff_max_s": 0.2}
     h = make_hub(small_site(central={"url": f"http://127.0.0.1:{port}", "token": "t"}), relay_settings=fast)
-    wait_until(lambda: h.client("board").sync_status()["state"] == "retrying")
+    wait_until(lambda: h.client("board").sync_status().state == "retrying")
     code, report = diag(capsys, "--hub", h.url, "--token", h.tokens["board"])
     sync = one(report, "Sync with the province")
     assert code == 0 and sync["status"] == "warn" and sync["data"]["cause"] == "refused"

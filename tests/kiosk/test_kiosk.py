@@ -137,7 +137,7 @@ def test_paper_out_still_issues_shows_the_number_and_reports_the_fault(kiosk) ->
     assert "hết giấy" in k.win.ticket.f_reason.text()
     assert not k.win.ticket.f_qr.pixmap().isNull() and not k.win.ticket.f_preview.pixmap().isNull()
     faults = k.hub.client("counter").device_faults()
-    assert faults and faults[0]["device"] == "Ki-ốt sảnh 1" and faults[0]["fault"] == "paper_out"
+    assert faults and faults[0].device == "Ki-ốt sảnh 1" and faults[0].fault == "paper_out"
     # Shown longer than a normal ticket, then home.
     k.clock.advance(20)
     k.win.tick()
@@ -260,7 +260,7 @@ def test_printer_fault_and_recovery_noticed_without_a_citizen(kiosk) -> None:  #
     k.clock.advance(61)
     k.win.tick()
     k.qtbot.waitUntil(lambda: counter.device_faults() != [], timeout=5000)
-    assert counter.device_faults()[0]["fault"] == "paper_out"
+    assert counter.device_faults()[0].fault == "paper_out"
     k.qtbot.waitUntil(lambda: k.win.printer_badge.isVisibleTo(k.win), timeout=5000)
     k.printer.script = [READY]  # the roll was replaced
     k.clock.advance(61)

@@ -10,12 +10,13 @@ from typing import Any
 
 import cv2
 import pytest
-from support import READY
+from support import READY, as_json
 
 from kiosk.app import KioskWindow
 from kiosk.backend import DossierBackend, KioskBackend
 from kiosk.config import hash_pin, parse_kiosk_config
 from motcua.clock import ManualClock
+from motcua.contract import DossierRequest
 from scanners import synthetic
 from scanners.camera import FolderCamera
 from sync.localsite import LocalCentral
@@ -104,7 +105,7 @@ def test_catalog_browse_by_field_with_pages(kiosk_with_central, qtbot) -> None: 
     assert {"Hộ tịch", "Đất đai", "Hoạt động xây dựng"} <= set(d.c_field_buttons)
     assert not any(b.isVisibleTo(win) for b in d.c_result_buttons)  # the fields are the menu
     click(qtbot, d.c_field_buttons["Hộ tịch"])
-    expected = [p["name"] for p in d.backend.procedures if p["field"] == "Hộ tịch"]
+    expected = [p.name for p in d.backend.procedures if p.field == "Hộ tịch"]
     shown = [b.text() for b in d.c_result_buttons if b.isVisibleTo(win)]
     assert shown == [n if len(n) <= 70 else shown[i] for i, n in enumerate(expected[:5])]
     if len(expected) > 5:
@@ -139,9 +140,9 @@ def test_self_submission_end_to_end(kiosk_with_central, qtbot, tmp_path, clock: 
     assert d.ask_step == "email"
     click(qtbot, d.a_skip)
     # Each required document: photograph, look, accept.
-    docs = procedure["documents"]
+    docs = procedure.documents
     for i in range(len(docs)):
-        assert win.page == "documents" and d.d_name.text() == docs[i]["name"]
+        assert win.page == "documents" and d.d_name.text() == docs[i].name
         click(qtbot, d.d_capture)
         qtbot.waitUntil(lambda: d.pending_page is not None, timeout=10000)
         assert not d.d_preview.pixmap().isNull()
@@ -153,7 +154,7 @@ def test_self_submission_end_to_end(kiosk_with_central, qtbot, tmp_path, clock: 
     click(qtbot, d.r_send)
     qtbot.waitUntil(lambda: win.page == "submitted", timeout=15000)
     result = d.last_result
-    dossier = result.dossier
+    dossier = as_json(result.dossier)
     assert d.draft is None  # personal data out of memory
     assert dossier["provisional"] and d.s_code.text() == dossier["code"]
     assert "Mã tạm" in d.s_provisional.text() and "giờ" in d.s_due.text()
@@ -165,7 +166,7 @@ def test_self_submission_end_to_end(kiosk_with_central, qtbot, tmp_path, clock: 
     store = central.app.state.store
     qtbot.waitUntil(lambda: (store.dossier(dossier["id"]) or {}).get("code") is not None, timeout=20000)
     up = store.dossier(dossier["id"])
-    assert up["dossier"]["applicant"]["name"] == citizen.name and up["procedure"] == procedure["code"]
+    assert up["dossier"]["applicant"]["name"] == citizen.name and up["procedure"] == procedure.code
     assert sorted(f["sha256"] for f in up["dossier"]["files"]) == sorted(hashlib.sha256(p).hexdigest() for p in pages)
     exported = [x for x in store.export("dossiers") if x["id"] == dossier["id"]]
     assert len(exported) == 1 and sorted(exported[0]["files"]) == sorted(hashlib.sha256(p).hexdigest() for p in pages)
@@ -179,12 +180,13 @@ def test_lookup_online_then_offline(kiosk_with_central, qtbot, tmp_path) -> None
     win, backend = make(None)
     # A dossier received at the counter earlier today.
     client = hub.client("counter")
-    sent = client.submit_dossier({"procedure": "DD.03", "applicant": {"name": "Trần Văn Đại", "phone": "0987654321"}})
+    sent = as_json(client.submit_dossier(DossierRequest.model_validate(
+        {"procedure": "DD.03", "applicant": {"name": "Trần Văn Đại", "phone": "0987654321"}})))
     store = central.app.state.store
     qtbot.waitUntil(lambda: (store.dossier(sent["id"]) or {}).get("code") is not None, timeout=20000)
     official = store.dossier(sent["id"])["code"]
     store.set_status(official, "processing")
-    qtbot.waitUntil(lambda: client.dossier(sent["id"])["status"] == "processing", timeout=20000)
+    qtbot.waitUntil(lambda: client.dossier(sent["id"]).status == "processing", timeout=20000)
     def look_up(code: str, lookup_code: str) -> None:
         click(qtbot, win.lookup.lookup_button)
         type_keys(qtbot, win.lookup.l_field, code.lower())

@@ -235,14 +235,14 @@ def test_the_slip_of_a_dossier_names_no_printer_address(make_hub, tmp_path: Path
     try:
         backend.load_site()
         dossiers = DossierBackend(backend)
-        procedure = next(p for p in dossiers.load_catalog() if p.get("documents"))
+        procedure = next(p for p in dossiers.load_catalog() if p.documents)
         draft = DossierDraft(procedure, name="Nguyễn Văn An", id_number="001090012345", phone="0912345678")
         result = dossiers.submit(draft)
         assert result.dossier is not None and not result.printed
         assert result.fault_vi == "Máy in đang không hoạt động"  # what the screen quotes
         assert "tcp://" not in result.fault_vi and "127.0.0.1" not in result.fault_vi
         fault = hub.client("counter").device_faults()[0]
-        assert fault["fault"] == "printer_offline" and "127.0.0.1" in fault["message"]  # the technician's detail
+        assert fault.fault == "printer_offline" and "127.0.0.1" in fault.message  # the technician's detail
     finally:
         backend.close()
 

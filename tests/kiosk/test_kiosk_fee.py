@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from kiosk.backend import SubmitResult
+from motcua.contract import DossierRequest, DossierStaffView, PaymentRequest
 from motcua.vietqr import parse as parse_vietqr
 from motcua.vietqr import transfer_note
 from scanners.decode import Decoder
@@ -18,6 +19,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "printer_drivers"))
 from escpos_parse import parse  # noqa: E402
+from support import as_json  # noqa: E402
 from test_kiosk_dossier import camera_folder, click, kiosk_with_central, type_keys  # noqa: E402, F401
 
 ROOT = HERE.parents[1]
@@ -46,14 +48,14 @@ def test_self_submitted_dossier_shows_and_prints_its_vietqr(kiosk_with_central, 
     type_keys(qtbot, d.fields["digits"], "0912345678")
     click(qtbot, d.a_next)
     click(qtbot, d.a_skip)
-    for _ in d.procedure["documents"]:
+    for _ in d.procedure.documents:
         click(qtbot, d.d_capture)
         qtbot.waitUntil(lambda: d.pending_page is not None, timeout=10000)
         click(qtbot, d.d_accept)
     click(qtbot, d.v_center)
     click(qtbot, d.r_send)
     qtbot.waitUntil(lambda: win.page == "submitted", timeout=15000)
-    dossier = d.last_result.dossier
+    dossier = as_json(d.last_result.dossier)
     code = dossier["code"]
 
     # On screen: the amount, the words, and a VietQR a phone reads, beside the look-up QR.
@@ -81,13 +83,14 @@ def test_self_submitted_dossier_shows_and_prints_its_vietqr(kiosk_with_central, 
     assert win.page == "home" and not d.s_fee.isVisibleTo(win) and d.s_fee.payload == ""
 
     # A free procedure shows no fee at all; a paid one shows no QR.
-    free = hub.client("kiosk").submit_dossier({"procedure": "TPHT.01", "applicant": {"name": "Lê Văn Bình"}})
-    assert free["fee"] is None
+    free = hub.client("kiosk").submit_dossier(DossierRequest.model_validate(
+        {"procedure": "TPHT.01", "applicant": {"name": "Lê Văn Bình"}}))
+    assert free.fee is None
     d.on_submitted(SubmitResult(dossier=free, printed=True))
     assert win.page == "submitted" and not d.s_fee.isVisibleTo(win) and len(screen_codes(win)) == 1
     counter = hub.client("counter")
-    counter.record_payment(dossier["id"], {"id": "6b0c3a52-8f0e-4d1a-9f43-1a2b3c4d5e6f", "method": "cash"})
-    paid = hub.client("kiosk").dossier(dossier["id"])
+    counter.record_payment(dossier["id"], PaymentRequest(id="6b0c3a52-8f0e-4d1a-9f43-1a2b3c4d5e6f", method="cash"))
+    paid = DossierStaffView.model_validate({**dossier, "fee": hub.client("kiosk").dossier(dossier["id"]).fee})
     d.on_submitted(SubmitResult(dossier=paid, printed=True))
     assert d.s_fee.isVisibleTo(win) and d.s_fee.scan.text() == "Đã nộp phí. Xin cảm ơn!" and d.s_fee.payload == ""
     assert not any(c.startswith("000201") for c in screen_codes(win))

@@ -86,7 +86,7 @@ def test_outside_text_is_plain_on_every_kiosk_label(qtbot, make_hub, tcp_printer
         qtbot.waitUntil(lambda: win.site is not None, timeout=10000)
         d = win.dossier
         # Catalog text from the central server's feed, through the hub.
-        qtbot.waitUntil(lambda: any(p["code"] == "TPHT.99" for p in d.backend.load_catalog()), timeout=20000)
+        qtbot.waitUntil(lambda: any(p.code == "TPHT.99" for p in d.backend.load_catalog()), timeout=20000)
         d.open_catalog(submit=True)
         for ch in "thu tuc thu nghiem":
             d.c_search.press(ch)
@@ -106,7 +106,7 @@ def test_outside_text_is_plain_on_every_kiosk_label(qtbot, make_hub, tcp_printer
         # The hub's own words on the technician page (a hub that refuses with markup in its message).
         refused = KioskBackend(config(refusing_hub, "kiosk_wrong-token", "dummy:", str(tmp_path / "cache2.db")))
         status = refused.technician_status()
-        assert status["hub_state"] == "refused"
+        assert status.hub_state == "refused"
         win.backend = refused
         try:
             win.technician.on_status(status)

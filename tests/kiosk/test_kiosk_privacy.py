@@ -11,13 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import READY
+from support import READY, as_json
 
 from kiosk.app import KioskWindow
 from kiosk.backend import DossierBackend, KioskBackend
 from kiosk.config import hash_pin, parse_kiosk_config
 from kiosk.keyboard import TextField
 from motcua.clock import ManualClock
+from motcua.contract import DossierRequest
 from ui.qt import QLabel, QPushButton, Qt, QWidget
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "printer_drivers"))
@@ -152,7 +153,7 @@ def test_xong_forgets_the_applicant_the_slip_and_the_typed_text(kiosk, qtbot) ->
     assert entered["name"] == "nguyễn thị hồng nhung" and entered["delivery_address"] == "so 7 phố huế"
     click(qtbot, d.r_send)
     qtbot.waitUntil(lambda: win.page == "submitted", timeout=15000)
-    dossier = d.last_result.dossier
+    dossier = as_json(d.last_result.dossier)
     # The citizen reads the code and the look-up code on screen and on the slip.
     assert d.s_code.text() == dossier["code"] and d.s_lookup.text() == f"Mã tra cứu: {dossier['lookup_code']}"
     assert d.last_result.printed and d.last_result.slip_png.startswith(PNG)
@@ -182,8 +183,8 @@ def test_idle_reset_forgets_a_half_entered_dossier(kiosk, qtbot, clock: ManualCl
 
 def test_lookup_with_the_status_view_then_idle_reset(kiosk, qtbot, clock: ManualClock) -> None:  # noqa: ANN001
     win, hub, _ = kiosk
-    sent = hub.client("counter").submit_dossier({
-        "procedure": "DD.03", "applicant": {"name": "Trần Văn Đại", "id_number": "001203004567", "phone": "0987654321"}})
+    sent = as_json(hub.client("counter").submit_dossier(DossierRequest.model_validate({
+        "procedure": "DD.03", "applicant": {"name": "Trần Văn Đại", "id_number": "001203004567", "phone": "0987654321"}})))
     click(qtbot, win.lookup.lookup_button)
     type_keys(qtbot, win.lookup.l_field, sent["code"])
     click(qtbot, win.lookup.l_go)

@@ -158,7 +158,7 @@ def test_restore_refuses_a_running_hub_then_puts_everything_back(make_hub, tmp_p
     assert [c.ticket(t).id for t in tickets] == tickets
     with pytest.raises(Exception, match="404|not_found|Không"):
         c.ticket(later)
-    assert c.dossier(d["id"])["files"][0]["sha256"] == hashlib.sha256(data).hexdigest()
+    assert c.dossier(d["id"]).files[0].sha256 == hashlib.sha256(data).hexdigest()
     sha = hashlib.sha256(data).hexdigest()
     assert (Path(str(h.db) + ".blobs") / sha[:2] / sha).read_bytes() == data
 

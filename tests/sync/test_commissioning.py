@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 import pytest
 import requests
-from support import small_site, toml_text, wait_until
+from support import as_json, small_site, toml_text, wait_until
 
 from motcua.clock import ManualClock
 from sync.client import HubError, wait_for_hub
@@ -136,7 +136,7 @@ def test_test_numbers_and_real_numbers_never_meet(make_hub: Any, clock: ManualCl
         kiosk.issue("X")
     assert exc.value.code == "numbers_exhausted"
     # A test ticket served: no effect on the estimate or the counter's count.
-    average = admin.site()["services"][0]["average_service_s"]
+    average = admin.site().services[0].average_service_s
     assert admin.call_next(1) is not None  # "1", the real one waiting longest
     clock.advance(60)
     called = admin.call_next(1)
@@ -146,7 +146,7 @@ def test_test_numbers_and_real_numbers_never_meet(make_hub: Any, clock: ManualCl
     assert third is not None and third.test and third.display == "3"  # same issue time: lower number first
     clock.advance(30)
     assert commissioning(False) == {"commissioning": False, "open_test_tickets": 0}
-    site_now = admin.site()
+    site_now = as_json(admin.site())
     assert site_now["services"][0]["average_service_s"] != average  # two real tickets were observed...
     served = requests.get(f"{hub.url}/api/v1/counters/1", headers=auth, timeout=5).json()["served"]
     assert served == 2  # ...and only they count

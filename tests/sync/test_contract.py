@@ -59,7 +59,7 @@ def test_every_answer_a_device_reads_is_described_by_the_contract(make_hub) -> N
     exact(c.CounterDetail, get(h, f"/counters/{number}"))
     exact(c.BoardState, get(h, "/board", "board"))
     exact(c.WhoAmI, get(h, "/whoami", "counter"))
-    kiosk.report_device("paper_out", message="hết giấy")
+    kiosk.report_device(c.FaultKind.PAPER_OUT, message="hết giấy")
     kiosk.heartbeat(role="kiosk", uptime_s=12.0, faults=[{"fault": "paper_out"}])
     board = exact(c.BoardState, get(h, "/board", "board"))
     assert board.device_faults[0].fault == c.FaultKind.PAPER_OUT

@@ -6,7 +6,7 @@ import logging
 import time
 
 import pytest
-from support import RunningHub
+from support import RunningHub, as_json
 
 from motcua import __version__
 from sync.client import Heartbeat, HubClient, HubError
@@ -19,7 +19,7 @@ def client(hub: RunningHub, token: str, boot: str) -> HubClient:
 
 
 def beat(c: HubClient, role: str, **kw) -> dict:
-    return c.heartbeat(role=role, uptime_s=kw.pop("uptime_s", 1.0), **kw)
+    return as_json(c.heartbeat(role=role, uptime_s=kw.pop("uptime_s", 1.0), **kw))
 
 
 def device_events(hub: RunningHub) -> list[dict]:
@@ -32,17 +32,17 @@ def device_events(hub: RunningHub) -> list[dict]:
 def test_a_device_appears_goes_stale_and_comes_back(hub: RunningHub) -> None:
     hb = Heartbeat(hub.client("kiosk"), role="kiosk", interval_s=3600)
     staff = hub.client("counter")
-    assert staff.devices() == []
+    assert as_json(staff.devices()) == []
     assert hb.beat() and hb.beats == 1
-    [d] = staff.devices()
+    [d] = as_json(staff.devices())
     assert set(d) == {"device", "role", "version", "last_seen", "age_s", "faults"}
     assert (d["device"], d["role"], d["version"], d["age_s"], d["faults"]) == ("test kiosk", "kiosk", __version__, 0.0, [])
     assert d["last_seen"] == "2026-11-26T09:00:00.000+07:00"
     hub.clock.advance(minutes=5)
-    [d] = staff.devices()
+    [d] = as_json(staff.devices())
     assert d["age_s"] == 300.0 and d["last_seen"] == "2026-11-26T09:00:00.000+07:00"
     assert hb.beat()
-    [d] = staff.devices()
+    [d] = as_json(staff.devices())
     assert d["age_s"] == 0.0 and d["last_seen"] == "2026-11-26T09:05:00.000+07:00"
 
 
@@ -51,7 +51,7 @@ def test_only_staff_read_the_device_list(hub: RunningHub) -> None:
         with pytest.raises(HubError) as err:
             hub.client(role).devices()
         assert err.value.status == 403
-    assert hub.client("admin").devices() == []
+    assert as_json(hub.client("admin").devices()) == []
 
 
 def test_a_token_speaks_only_for_its_kind_of_app(hub: RunningHub) -> None:
@@ -71,7 +71,7 @@ def test_last_seen_survives_a_hub_restart(hub: RunningHub) -> None:
     beat(hub.client("board"), "board", version="0.0.9")
     hub.restart()
     hub.clock.advance(minutes=10)
-    by_name = {d["device"]: d for d in hub.client("admin").devices()}
+    by_name = {d["device"]: d for d in as_json(hub.client("admin").devices())}
     assert by_name["test board"]["age_s"] == 600.0 and by_name["test board"]["version"] == "0.0.9"
     assert by_name["test counter"]["age_s"] == 720.0
     rows = hub.store.read("SELECT name, role, version FROM devices ORDER BY name")
@@ -108,8 +108,8 @@ def test_a_restart_without_the_fault_clears_it(hub: RunningHub) -> None:
     beat(run1, "kiosk")
     run1.report_device("paper_out", message="Máy in hết giấy", device="Máy in ki-ốt 1")
     beat(run1, "kiosk")  # the same run: nothing changes
-    assert [f["fault"] for f in hub.client("counter").device_faults()] == ["paper_out"]
-    [d] = hub.client("counter").devices()
+    assert [f["fault"] for f in as_json(hub.client("counter").device_faults())] == ["paper_out"]
+    [d] = as_json(hub.client("counter").devices())
     assert [f["device"] for f in d["faults"]] == ["Máy in ki-ốt 1"]
 
     # The technician changed the roll and restarted the kiosk: its new run reports nothing.
@@ -117,12 +117,12 @@ def test_a_restart_without_the_fault_clears_it(hub: RunningHub) -> None:
     reply = beat(run2, "kiosk")
     assert [(c["type"], c["device"], c["cleared"]) for c in reply["changes"]] == [
         ("device.ok", "Máy in ki-ốt 1", "restart")]
-    assert hub.client("counter").device_faults() == []
-    assert hub.client("counter").devices()[0]["faults"] == []
+    assert as_json(hub.client("counter").device_faults()) == []
+    assert as_json(hub.client("counter").devices())[0]["faults"] == []
     ok = device_events(hub)[-1]
     assert ok["type"] == "device.ok" and ok["was"] == "paper_out" and ok["cleared_by"] == "test kiosk"
     hub.restart()  # the event log says so: still cleared after a hub restart
-    assert hub.client("counter").device_faults() == []
+    assert as_json(hub.client("counter").device_faults()) == []
 
 
 def test_a_restart_keeps_the_faults_of_the_new_run(hub: RunningHub) -> None:
@@ -137,7 +137,7 @@ def test_a_restart_keeps_the_faults_of_the_new_run(hub: RunningHub) -> None:
     # the camera it lists in the heartbeat; the scanner was plugged back in.
     run2.report_device("paper_out", message="Máy in hết giấy", device="printer")
     beat(run2, "kiosk", faults=[{"device": "camera", "fault": "camera_offline"}])
-    assert sorted(f["device"] for f in hub.client("counter").device_faults()) == ["camera", "printer"]
+    assert sorted(f["device"] for f in as_json(hub.client("counter").device_faults())) == ["camera", "printer"]
     cleared = [e for e in device_events(hub) if e["type"] == "device.ok"]
     assert [e["device"] for e in cleared] == ["scanner"]
 
@@ -149,12 +149,12 @@ def test_a_sibling_app_under_the_same_token_keeps_its_faults(hub: RunningHub) ->
     beat(bridge, "bridge")
     bridge.report_device("keypad_offline", device="counter1-keypad")
     beat(client(hub, token, "panel-run-2"), "counter")  # the panel restarts: not its fault to clear
-    assert [f["device"] for f in hub.client("admin").device_faults()] == ["counter1-keypad"]
-    by_role = {d["role"]: d for d in hub.client("admin").devices()}
+    assert [f["device"] for f in as_json(hub.client("admin").device_faults())] == ["counter1-keypad"]
+    by_role = {d["role"]: d for d in as_json(hub.client("admin").devices())}
     assert [f["device"] for f in by_role["bridge"]["faults"]] == ["counter1-keypad"]
     assert by_role["counter"]["faults"] == []
     beat(client(hub, token, "bridge-run-2"), "bridge")  # the bridge restarts with the keypad back
-    assert hub.client("admin").device_faults() == []
+    assert as_json(hub.client("admin").device_faults()) == []
 
 
 def test_two_devices_sharing_a_token_do_not_clear_each_other(hub: RunningHub, caplog: pytest.LogCaptureFixture) -> None:
@@ -165,7 +165,7 @@ def test_two_devices_sharing_a_token_do_not_clear_each_other(hub: RunningHub, ca
     hub.clock.advance(seconds=30)
     with caplog.at_level(logging.WARNING, logger="sync.hub.registry"):
         beat(second, "kiosk", uptime_s=3600)  # it was running long before first's last beat: no restart
-    assert [f["fault"] for f in hub.client("admin").device_faults()] == ["paper_out"]
+    assert [f["fault"] for f in as_json(hub.client("admin").device_faults())] == ["paper_out"]
     assert any("give each its own token" in r.getMessage() for r in caplog.records)
 
 
@@ -175,10 +175,10 @@ def test_a_fault_the_device_still_has_comes_back(hub: RunningHub) -> None:
     reply = beat(run, "kiosk", faults=fault)  # its report was lost while the hub was down
     assert [(c["type"], c["device"]) for c in reply["changes"]] == [("device.fault", "printer")]
     assert beat(run, "kiosk", faults=fault)["changes"] == []  # known: no new event
-    hub.client("admin").clear_faults("printer")
-    assert hub.client("admin").device_faults() == []
+    as_json(hub.client("admin").clear_faults("printer"))
+    assert as_json(hub.client("admin").device_faults()) == []
     beat(run, "kiosk", faults=fault)  # cleared but not fixed: the device says so again
-    [f] = hub.client("admin").device_faults()
+    [f] = as_json(hub.client("admin").device_faults())
     assert (f["device"], f["fault"], f["by"], f["message"]) == ("printer", "paper_out", "test kiosk", "Máy in hết giấy")
 
 
@@ -189,16 +189,16 @@ def test_an_admin_clears_faults(hub: RunningHub) -> None:
     hub.client("board").report_device("display_offline")
     admin = hub.client("admin")
     with pytest.raises(HubError) as err:
-        hub.client("counter").clear_faults("Máy in ki-ốt 1")
+        as_json(hub.client("counter").clear_faults("Máy in ki-ốt 1"))
     assert err.value.status == 403
     with pytest.raises(HubError) as err:
-        admin.clear_faults("Ki-ốt không có")
+        as_json(admin.clear_faults("Ki-ốt không có"))
     assert err.value.status == 404 and err.value.code == "no_active_fault"
-    assert [c["device"] for c in admin.clear_faults("Máy in ki-ốt 1")] == ["Máy in ki-ốt 1"]
+    assert [c["device"] for c in as_json(admin.clear_faults("Máy in ki-ốt 1"))] == ["Máy in ki-ốt 1"]
     # By the name of the device that reported them: every fault of that kiosk.
-    assert [c["device"] for c in admin.clear_faults("test kiosk")] == ["Máy quét ki-ốt 1"]
-    assert [c["device"] for c in admin.clear_faults()] == ["test board"]
-    assert admin.clear_faults() == []
+    assert [c["device"] for c in as_json(admin.clear_faults("test kiosk"))] == ["Máy quét ki-ốt 1"]
+    assert [c["device"] for c in as_json(admin.clear_faults())] == ["test board"]
+    assert as_json(admin.clear_faults()) == []
     oks = [e for e in device_events(hub) if e["type"] == "device.ok"]
     assert [(e["device"], e["cleared"], e["cleared_by"], e["was"]) for e in oks] == [
         ("Máy in ki-ốt 1", "admin", "test admin", "paper_out"),
@@ -210,6 +210,6 @@ def test_an_admin_clears_faults(hub: RunningHub) -> None:
 
 def test_faults_without_a_heartbeat_are_listed_under_their_reporter(hub: RunningHub) -> None:
     hub.client("kiosk").report_device("paper_out", device="printer")
-    [d] = hub.client("admin").devices()
+    [d] = as_json(hub.client("admin").devices())
     assert (d["device"], d["role"], d["last_seen"], d["age_s"]) == ("test kiosk", "kiosk", None, None)
     assert [f["device"] for f in d["faults"]] == ["printer"]

@@ -42,7 +42,7 @@ def test_public_pages_have_their_own_listener_that_serves_nothing_else(make_hub:
                          ("POST", "/api/v1/tickets"), ("POST", "/api/v1/counters/1/next"),
                          ("PUT", "/api/v1/files/" + "0" * 64), ("POST", "/api/v1/dossiers"), *(("GET", p) for p in DOCS)]:
         assert_absent(requests.request(method, pub + path, headers=admin, json={"service": "A"}, timeout=5))
-    assert hub.client("kiosk").site()["services"][0]["waiting"] == 1  # the POSTs above issued nothing
+    assert hub.client("kiosk").site().services[0].waiting == 1  # the POSTs above issued nothing
     # The main listener keeps serving the pages too (the default).
     assert requests.get(f"{hub.url}/t/{ticket.id}", timeout=5).status_code == 200
 

@@ -82,7 +82,7 @@ def test_queues_counters_tickets_latency_sync_and_devices(hub: RunningHub) -> No
     # No central server in this test: every event is unsent; the oldest is the first ticket's, 15 min ago.
     events = hub.store.read("SELECT COUNT(*) FROM events")[0][0]
     assert value(m, "motcua_sync_enabled") == 0
-    assert value(m, "motcua_sync_backlog_events") == events == hub.client("admin").sync_status()["backlog"]
+    assert value(m, "motcua_sync_backlog_events") == events == hub.client("admin").sync_status().backlog
     assert value(m, "motcua_sync_oldest_unsent_age_seconds") == 15 * 60
     assert value(m, "motcua_sync_dead_letters") == 0
     assert value(m, "motcua_device_last_seen_age_seconds", device="test kiosk", role="kiosk") == 180

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from support import RunningHub, local, small_site
+from support import RunningHub, as_json, local, small_site
 
 from motcua.clock import ManualClock
 from sync.client import HubError
@@ -139,7 +139,7 @@ def test_complete_and_next_completes_the_current(hub: RunningHub, clock: ManualC
     clock.advance(60)
     done = c.complete(2)
     assert done.id == t2.id and done.status == "done"
-    assert c.counter(2)["served"] == 2
+    assert c.counter(2).served == 2
     with pytest.raises(HubError):
         c.complete(2)
 
@@ -147,13 +147,13 @@ def test_complete_and_next_completes_the_current(hub: RunningHub, clock: ManualC
 def test_pause_and_resume(hub: RunningHub) -> None:
     k, c = hub.client("kiosk"), hub.client("counter")
     t = k.issue("A")
-    assert c.pause(2)["state"] == "paused"
+    assert c.pause(2).state == "paused"
     with pytest.raises(HubError) as err:
         c.call_next(2)
     assert err.value.code == "counter_paused"
     with pytest.raises(HubError):
         c.pause(2)
-    assert c.resume(2)["state"] == "open"
+    assert c.resume(2).state == "open"
     assert c.call_next(2).id == t.id
     with pytest.raises(HubError) as err:
         c.resume(2)
@@ -209,7 +209,7 @@ def test_quota_and_opening_hours_for_kiosks(hub: RunningHub, clock: ManualClock)
     with pytest.raises(HubError) as err:
         k.issue("A")
     assert err.value.code == "closed"
-    site = hub.client("kiosk").site()
+    site = as_json(hub.client("kiosk").site())
     assert site["issuing_open"] is False
 
 
@@ -236,7 +236,7 @@ def test_midnight_rollover(hub: RunningHub, clock: ManualClock) -> None:
     assert fresh.number == 1001 and fresh.issued_at.startswith("2026-11-27")
     assert hub.client().ticket(t1.id).status == "expired"
     assert hub.client().ticket(t2.id).status == "expired"
-    board = hub.client("board").board()
+    board = as_json(hub.client("board").board())
     assert board["day"] == "2026-11-27" and board["waiting"]["A"] == 1
     assert all(x["current"] is None for x in board["counters"])
     # The rollover survives a restart: numbering goes on from the database.
@@ -260,14 +260,14 @@ def test_display_numbers_that_repeat_across_services_need_the_service(make_hub) 
 def test_device_faults_are_events_and_survive_a_restart(hub: RunningHub) -> None:
     k = hub.client("kiosk")
     k.report_device("paper_out", message="Máy in hết giấy")
-    faults = hub.client("counter").device_faults()
+    faults = as_json(hub.client("counter").device_faults())
     assert faults[0]["device"] == "test kiosk" and faults[0]["fault"] == "paper_out"
-    assert hub.client("board").board()["device_faults"][0]["message"] == "Máy in hết giấy"
+    assert hub.client("board").board().device_faults[0].message == "Máy in hết giấy"
     hub.restart()
     k = hub.client("kiosk")
-    assert hub.client("counter").device_faults()[0]["fault"] == "paper_out"
+    assert as_json(hub.client("counter").device_faults())[0]["fault"] == "paper_out"
     k.report_device(None)
-    assert hub.client("counter").device_faults() == []
+    assert as_json(hub.client("counter").device_faults()) == []
     types = [r[0] for r in __import__("sqlite3").connect(hub.db).execute("SELECT type FROM events ORDER BY seq")]
     assert types == ["device.fault", "device.ok"]
     with pytest.raises(HubError) as err:
@@ -296,7 +296,7 @@ def test_counter_state_and_served_count_survive_a_restart(hub: RunningHub, clock
     c.pause(1)
     hub.restart()
     c = hub.client("counter")
-    assert c.counter(2)["served"] == 2 and c.counter(2)["current"]["display"] == "1003"
-    assert c.counter(1)["state"] == "paused"
+    assert c.counter(2).served == 2 and c.counter(2).current.display == "1003"
+    assert c.counter(1).state == "paused"
     assert c.call_next(2).display == "1004"
-    assert c.counter(2)["served"] == 3
+    assert c.counter(2).served == 3

@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 
 import requests
-from support import small_site, toml_text, wait_until
+from support import as_json, small_site, toml_text, wait_until
 
 from counter_display.state import BoardState
 from sync.client import HubClient, HubEvent, wait_for_hub
@@ -50,7 +50,7 @@ def test_sighup_reloads_hours_texts_and_quotas_and_refuses_structural_changes(tm
                 board.apply(ev.seq, ev.type, ev.data)
 
         threading.Thread(target=listen, daemon=True).start()
-        before = kiosk.site()
+        before = as_json(kiosk.site())
         assert not before["issuing_open"] and before["display"]["ticker"] == "Giờ làm việc: 7:30 - 17:00"
         assert next(s for s in before["services"] if s["code"] == "C")["quota_left"] == 3
 
@@ -64,7 +64,7 @@ def test_sighup_reloads_hours_texts_and_quotas_and_refuses_structural_changes(tm
         wait_until(lambda: any(e.type == "site.changed" for e in heard), timeout=20)
         changed = next(e for e in heard if e.type == "site.changed").data["changed"]
         assert set(changed) == {"hours", "display", "services.C.daily_quota"}
-        after = kiosk.site()
+        after = as_json(kiosk.site())
         assert after["issuing_open"] and after["display"]["ticker"] == "Thứ Năm làm việc đến 20:00"
         assert next(s for s in after["services"] if s["code"] == "C")["quota_left"] == 5
         assert board.ticker == "Thứ Năm làm việc đến 20:00"  # the board took the new text from the event
@@ -84,8 +84,8 @@ def test_sighup_reloads_hours_texts_and_quotas_and_refuses_structural_changes(tm
         assert "ERROR" in line and str(path) in line and "services added: D" in line and "counters added: 4" in line
         assert "services.A.first_number (numbering)" in line and "running configuration is kept" in line
         assert proc.poll() is None
-        assert kiosk.site()["display"]["ticker"] == "Thứ Năm làm việc đến 20:00"
-        assert [s["code"] for s in kiosk.site()["services"]] == ["A", "B", "C"]
+        assert kiosk.site().display.ticker == "Thứ Năm làm việc đến 20:00"
+        assert [s.code for s in kiosk.site().services] == ["A", "B", "C"]
         r = requests.post(f"{url}/api/v1/admin/reload", headers={"Authorization": f"Bearer {tokens['admin']}"},
                           timeout=10)
         assert r.status_code == 409 and r.json()["error"]["code"] == "reload_refused"
@@ -98,7 +98,7 @@ def test_sighup_reloads_hours_texts_and_quotas_and_refuses_structural_changes(tm
                           timeout=10)
         err = r.json()["error"]
         assert r.status_code == 422 and err["code"] == "config_invalid" and str(path) in err["message"]
-        assert kiosk.site()["display"]["ticker"] == "Thứ Năm làm việc đến 20:00"
+        assert kiosk.site().display.ticker == "Thứ Năm làm việc đến 20:00"
         # A kiosk may not reload; an admin call with a fixed file applies it.
         assert requests.post(f"{url}/api/v1/admin/reload", headers={"Authorization": f"Bearer {tokens['kiosk']}"},
                              timeout=10).status_code == 403
@@ -107,7 +107,7 @@ def test_sighup_reloads_hours_texts_and_quotas_and_refuses_structural_changes(tm
         r = requests.post(f"{url}/api/v1/admin/reload", headers={"Authorization": f"Bearer {tokens['admin']}"},
                           timeout=10)
         assert r.status_code == 200 and r.json() == {"applied": True, "changed": ["display"]}
-        assert admin.site()["display"]["welcome"] == "Kính chào quý khách"
+        assert admin.site().display.welcome == "Kính chào quý khách"
         wait_until(lambda: sum(e.type == "site.changed" for e in heard) == 2)
         assert proc.poll() is None
     finally:

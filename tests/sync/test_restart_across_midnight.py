@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from support import RunningHub, local
+from support import RunningHub, as_json, local
 
 from motcua.clock import ManualClock
 
@@ -16,7 +16,7 @@ def test_a_hub_started_after_midnight_rolls_the_day_over(hub: RunningHub, clock:
     k.issue("B")
     assert c.call_next(1).id == waiting.id
     board = hub.client("board")
-    seen = board.board()["last_seq"]
+    seen = board.board().last_seq
     hub.stop()
     clock.set(local(2026, 11, 27, 7, 45))  # Friday morning
     hub.start()
@@ -35,13 +35,13 @@ def test_a_hub_started_after_midnight_rolls_the_day_over(hub: RunningHub, clock:
     assert events[0].data["expired"] == 3
     admin = hub.client("admin")
     assert {admin.ticket(t.id).status for t in (waiting, called)} == {"expired"}
-    state = board.board()
+    state = as_json(board.board())
     assert state["day"] == "2026-11-27" and all(x.get("current") is None for x in state["counters"])
     assert sum(state["waiting"].values()) == 0
     assert k.issue("A").display == "1001"  # numbering starts again
     # a second start on the same day rolls nothing over
-    before = hub.client("board").board()["last_seq"]
+    before = hub.client("board").board().last_seq
     hub.stop()
     hub.start()
-    after = hub.client("board").board()
+    after = as_json(hub.client("board").board())
     assert after["last_seq"] == before and after["day"] == "2026-11-27" and sum(after["waiting"].values()) == 1

@@ -102,7 +102,7 @@ def test_renewal_keeps_the_ca_so_devices_need_no_change(tmp_path: Path, make_hub
     assert set(cert_info(folder / "hub.crt").names) == {"hub.hcc.local", "localhost", "127.0.0.1"}  # names kept
     # A device configured with the CA before the renewal talks to the renewed hub.
     hub = make_hub(tls=(folder / "hub.crt", folder / "hub.key", folder / "ca.crt"))
-    assert hub.client("kiosk").site()["site"]["code"] == "TEST"
+    assert hub.client("kiosk").site().site.code == "TEST"
     # Without the CA key (kept offline) renewal says what to bring back.
     (folder / "ca.key").rename(tmp_path / "ca.key.offline")
     assert motcua(["tls", "renew", "--dir", str(folder)]) == 1

@@ -17,8 +17,9 @@ from typing import Any
 import orjson
 import pytest
 import requests
-from support import small_site
+from support import as_json, small_site
 
+from motcua.contract import DossierRequest, SiteDocument
 from sync.central.app import create_central_app
 from sync.central.store import CentralStore
 from sync.client import DeviceCache, HubUnavailable, fetch_cached, start_documents
@@ -122,11 +123,11 @@ def test_rejected_event_is_dead_lettered_and_the_rest_go_on(tmp_path: Path, cent
     tickets = [kiosk.issue("A") for _ in range(5)]
     deadline = time.monotonic() + 15
     st = h.client().sync_status()
-    while (st["backlog"] or st["dead_letters"] == 0) and time.monotonic() < deadline:
+    while (st.backlog or st.dead_letters == 0) and time.monotonic() < deadline:
         time.sleep(0.05)
         st = h.client().sync_status()
-    assert st["backlog"] == 0 and st["dead_letters"] == 1 and st["state"] == "ok" and st["last_success"]
-    assert set(st) >= {"backlog", "oldest_unsent_age_s", "last_success", "last_error", "dead_letters"}
+    assert st.backlog == 0 and st.dead_letters == 1 and st.state == "ok" and st.last_success
+    assert set(as_json(st)) >= {"backlog", "oldest_unsent_age_s", "last_success", "last_error", "dead_letters"}
     dead = requests.get(h.url + "/api/v1/sync/dead-letters", headers={"Authorization": f"Bearer {h.tokens['admin']}"},
                         timeout=5).json()["dead_letters"]
     assert dead[0]["event_id"] == "x" and dead[0]["status"] == 422
@@ -144,9 +145,9 @@ def test_hub_dossier_api_and_device_cache(tmp_path: Path, central: ServerThread,
     sha = counter.upload_file(b"%PDF-1.4 to khai")
     body = {"id": str(uuid.uuid4()), "procedure": "TPHT.04", "applicant": {"name": "Phạm Văn Nam"},
             "files": [{"sha256": sha, "name": "to-khai.pdf", "mime": "application/pdf"}]}
-    d = counter.submit_dossier(body)
+    d = as_json(counter.submit_dossier(DossierRequest.model_validate(body)))
     assert d["provisional"] and re.fullmatch(r"TAM-TEST-261126-0001", d["code"]) and d["qr"] == body["id"]
-    assert counter.submit_dossier(body)["id"] == d["id"]  # a retry gets the same dossier
+    assert counter.submit_dossier(DossierRequest.model_validate(body)).id == d["id"]  # a retry gets the same dossier
     s = requests.Session()
     s.headers["Authorization"] = f"Bearer {h.tokens['counter']}"
     assert s.post(h.url + "/api/v1/dossiers", json={**body, "note": "khác"}, timeout=5).status_code == 422
@@ -155,23 +156,24 @@ def test_hub_dossier_api_and_device_cache(tmp_path: Path, central: ServerThread,
     assert missing.status_code == 422 and missing.json()["error"]["code"] == "unknown_file"
     assert s.put(h.url + "/api/v1/files/" + "2" * 64, data=b"abc", timeout=5).status_code == 422
     deadline = time.monotonic() + 15
-    while counter.dossier(d["id"])["provisional"] and time.monotonic() < deadline:
+    while counter.dossier(d["id"]).provisional and time.monotonic() < deadline:
         time.sleep(0.05)
     linked = counter.dossier(d["id"])
-    assert not linked["provisional"] and linked["code"].startswith("TEST-261126-")  # small_site has no agency code
-    assert counter.dossier(linked["code"])["id"] == counter.dossier(d["provisional_code"])["id"] == d["id"]
+    assert not linked.provisional and linked.code.startswith("TEST-261126-")  # small_site has no agency code
+    assert counter.dossier(linked.code).id == counter.dossier(d["provisional_code"]).id == d["id"]
     # Device cache: what was fetched once is there when the hub is down, marked offline.
     cache = DeviceCache(tmp_path / "kiosk-cache.db")
     kiosk = h.client("kiosk")
     docs = start_documents(kiosk, cache)
-    procs = docs["catalog"].value["procedures"]
-    assert not docs["site"].offline and len(procs) >= 5 and {p["service"] for p in procs} == {"TPHT"}
+    procs = docs.catalog.value.procedures
+    assert not docs.site.offline and len(procs) >= 5 and {p.service for p in procs} == {"TPHT"}
     h.stop()
     try:
         offline = start_documents(kiosk, DeviceCache(tmp_path / "kiosk-cache.db"))
-        assert offline["site"].offline and offline["catalog"].value == docs["catalog"].value
+        assert offline.site.offline and offline.catalog.value == docs.catalog.value
+        assert offline.site.value.site.code == "TEST"  # the cached JSON, typed again
         with pytest.raises(HubUnavailable):
-            fetch_cached(DeviceCache(tmp_path / "empty.db"), "site", kiosk.site)
+            fetch_cached(DeviceCache(tmp_path / "empty.db"), "site", kiosk.site, SiteDocument)
     finally:
         h.start()
     sqlite3.connect(tmp_path / "kiosk-cache.db").close()

@@ -14,9 +14,10 @@ from typing import Any
 
 import pytest
 import requests
-from support import RunningHub, small_site, wait_until
+from support import RunningHub, as_json, small_site, wait_until
 
 from motcua.cli import main as motcua
+from motcua.contract import DossierRequest
 from sync.central.app import CentralSettings, create_central_app
 from sync.central.store import CentralStore
 from sync.server import ServerThread, free_port
@@ -183,8 +184,9 @@ def site(**central: Any) -> dict[str, Any]:
 def dossier_for(h: RunningHub) -> dict[str, Any]:
     counter = h.client("counter")
     sha = counter.upload_file(b"%PDF-1.4 " + uuid.uuid4().bytes * 64)
-    return counter.submit_dossier({"id": str(uuid.uuid4()), "procedure": "TPHT.04", "applicant": {"name": "Phạm Văn Nam"},
-                                   "files": [{"sha256": sha, "name": "to-khai.pdf", "mime": "application/pdf"}]})
+    return as_json(counter.submit_dossier(DossierRequest.model_validate(
+        {"id": str(uuid.uuid4()), "procedure": "TPHT.04", "applicant": {"name": "Phạm Văn Nam"},
+         "files": [{"sha256": sha, "name": "to-khai.pdf", "mime": "application/pdf"}]})))
 
 
 def test_the_relay_verifies_the_central_servers_certificate(start_central: Callable[..., ServerThread],
@@ -196,16 +198,16 @@ def test_the_relay_verifies_the_central_servers_certificate(start_central: Calla
     for ca in (None, central_tls / "other" / "ca.crt"):  # the system's CAs; another CA
         h = make_hub(site(url=central.url, **({"ca_file": str(ca)} if ca else {})), relay_settings=fast)
         h.client("kiosk").issue("A")
-        wait_until(lambda h=h: (h.client().sync_status()["last_error"] or {}).get("message"))
+        wait_until(lambda h=h: getattr(h.client().sync_status().last_error, "message", None))
         st = h.client().sync_status()
-        assert st["backlog"] >= 1 and st["state"] == "retrying"
-        assert "certificate is not trusted" in st["last_error"]["message"] and "chứng chỉ" in st["last_error"]["message"]
+        assert st.backlog >= 1 and st.state == "retrying"
+        assert "certificate is not trusted" in st.last_error.message and "chứng chỉ" in st.last_error.message
         h.stop()
     assert central.app.state.store.counts()["tickets"] == 0  # nothing was sent to a server the hub could not trust
     h = make_hub(site(url=central.url, ca_file=str(files / "ca.crt")), relay_settings=fast)
     h.client("kiosk").issue("A")
     d = dossier_for(h)
-    wait_until(lambda: h.client().sync_status()["backlog"] == 0 and not h.client("counter").dossier(d["id"])["provisional"])
+    wait_until(lambda: h.client().sync_status().backlog == 0 and not h.client("counter").dossier(d["id"]).provisional)
     assert central.app.state.store.counts(site="TEST")["dossiers"] == 1
 
 
@@ -214,10 +216,10 @@ def test_a_site_over_its_quota_sees_why_in_its_sync_status(start_central: Callab
     central = start_central(CentralSettings(site_quota_bytes=100))
     h = make_hub(site(url=central.url), relay_settings={"backoff_base_s": 0.05, "backoff_max_s": 0.2})
     d = dossier_for(h)  # a file of 1,033 bytes
-    wait_until(lambda: "quota_exceeded" in ((h.client().sync_status()["last_error"] or {}).get("message") or ""))
+    wait_until(lambda: "quota_exceeded" in (getattr(h.client().sync_status().last_error, "message", None) or ""))
     st = h.client().sync_status()
-    assert st["dead_letters"] == 0 and st["backlog"] >= 1  # kept, not rejected: raising the quota lets it through
-    assert h.client("counter").dossier(d["id"])["provisional"]
+    assert st.dead_letters == 0 and st.backlog >= 1  # kept, not rejected: raising the quota lets it through
+    assert h.client("counter").dossier(d["id"]).provisional
 
 
 def test_the_technician_check_asks_the_central_server_with_the_sites_ca(start_central: Callable[..., ServerThread],

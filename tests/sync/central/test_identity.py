@@ -95,11 +95,11 @@ def test_a_second_database_for_a_site_is_refused_until_the_site_is_released(
     first = make_hub(site, relay_settings=FAST)
     for _ in range(3):
         first.client("kiosk").issue("A")
-    wait_until(lambda: first.client().sync_status()["backlog"] == 0)
+    wait_until(lambda: first.client().sync_status().backlog == 0)
     central_db = tmp_path / "central.db"
     assert central_ids(central_db) == hub_event_ids(first.db)
     ident_a = identity_of(first.db)
-    assert first.client().sync_status()["identity"] == ident_a
+    assert first.client().sync_status().identity == ident_a
 
     # A second database for the same site: a fresh hub (as on new hardware, without the old one's backup).
     caplog.set_level(logging.ERROR, logger="sync.relay")
@@ -107,12 +107,12 @@ def test_a_second_database_for_a_site_is_refused_until_the_site_is_released(
     assert identity_of(second.db) != ident_a
     for _ in range(3):
         second.client("kiosk").issue("A")
-    wait_until(lambda: second.client().sync_status()["state"] == "refused")
+    wait_until(lambda: second.client().sync_status().state == "refused")
     st = second.client().sync_status()
-    message = st["last_error"]["message"]
+    message = st.last_error.message
     assert "cơ sở dữ liệu khác" in message and "another hub database" in message
     assert "motcua central site release --site TEST" in message
-    assert st["dead_letters"] == 0 and st["backlog"] == 3
+    assert st.dead_letters == 0 and st.backlog == 3
     # The central server holds each of the site's sequence numbers once: the first database's history only.
     assert repeated_seqs(central_db) == [] and central_ids(central_db) == hub_event_ids(first.db)
     # No busy loop: new tickets do not wake it and it asks again only every refused_retry_s (1 s here).
@@ -124,7 +124,7 @@ def test_a_second_database_for_a_site_is_refused_until_the_site_is_released(
     assert 1 <= asked <= 5, asked
     refusals = [r for r in caplog.records if "refuses this database" in r.getMessage()]
     assert len(refusals) == 1 and refusals[0].levelno == logging.ERROR
-    assert second.client().sync_status()["dead_letters"] == 0
+    assert second.client().sync_status().dead_letters == 0
     # The technician's check says it too, and what to do.
     out = subprocess.run([*PY, "diag", "--json", "--timeout", "3", "--hub", second.url, "--token", second.tokens["board"]],
                          capture_output=True, text=True, timeout=120)
@@ -137,8 +137,8 @@ def test_a_second_database_for_a_site_is_refused_until_the_site_is_released(
     out = subprocess.run([*PY, "central", "site", "release", "--db", str(central_db), "--site", "TEST"],
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 0 and ident_a in out.stdout, out.stderr
-    wait_until(lambda: (lambda st: st["backlog"] == 0 and st["state"] == "ok")(second.client().sync_status()), timeout=20)
-    assert second.client().sync_status()["dead_letters"] == 0
+    wait_until(lambda: (lambda st: st.backlog == 0 and st.state == "ok")(second.client().sync_status()), timeout=20)
+    assert second.client().sync_status().dead_letters == 0
     assert hub_event_ids(second.db) <= central_ids(central_db)
     listed = subprocess.run([*PY, "central", "site", "list", "--db", str(central_db)],
                             capture_output=True, text=True, timeout=60, check=True).stdout
@@ -146,8 +146,8 @@ def test_a_second_database_for_a_site_is_refused_until_the_site_is_released(
     # Now the first database is the stranger.
     first.start()
     late = first.client("kiosk").issue("A")
-    wait_until(lambda: first.client().sync_status()["state"] == "refused")
-    assert first.client().sync_status()["dead_letters"] == 0
+    wait_until(lambda: first.client().sync_status().state == "refused")
+    assert first.client().sync_status().dead_letters == 0
     assert late.id not in central_ids(central_db, "tickets")
 
 
@@ -157,7 +157,7 @@ def test_a_restored_backup_keeps_its_identity_and_syncs_on(tmp_path: Path, centr
     site = small_site(central={"url": server.url, "token": "dev-central-token-TEST"})
     old = make_hub(site, relay_settings=FAST)
     old.client("kiosk").issue("A")
-    wait_until(lambda: old.client().sync_status()["backlog"] == 0)
+    wait_until(lambda: old.client().sync_status().backlog == 0)
     # The hub's nightly backup (SQLite online backup), then the old machine dies.
     backup = tmp_path / "backup.db"
     src, dst = sqlite3.connect(old.db), sqlite3.connect(backup)
@@ -172,9 +172,9 @@ def test_a_restored_backup_keeps_its_identity_and_syncs_on(tmp_path: Path, centr
     try:
         assert identity_of(restored) == identity_of(old.db)
         t = new.client("kiosk").issue("A")
-        wait_until(lambda: (lambda st: st["backlog"] == 0 and st["state"] == "ok")(new.client().sync_status()))
+        wait_until(lambda: (lambda st: st.backlog == 0 and st.state == "ok")(new.client().sync_status()))
         st = new.client().sync_status()
-        assert st["state"] == "ok" and st["last_error"] is None
+        assert st.state == "ok" and st.last_error is None
         central_db = tmp_path / "central.db"
         assert t.id in central_ids(central_db, "tickets")
         assert central_ids(central_db) == hub_event_ids(restored) and repeated_seqs(central_db) == []
