@@ -131,7 +131,7 @@ class BoardListener:
 
     def catch_up(self, timeout: float = 10.0) -> bool:
         """Wait until the board has seen every event the hub has committed so far (True if so)."""
-        last = self.client.board()["last_seq"]
+        last = self.client.board().last_seq
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with self.run.lock:

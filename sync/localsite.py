@@ -160,10 +160,11 @@ class _HubSide:
                 try:
                     st = admin.sync_status()
                 except (HubError, HubUnavailable):
-                    st = {}
-                unlinked = st.get("dossiers_unlinked") if since is None else self._unlinked_since(since)
-                if st.get("backlog") == 0 and unlinked == 0 and st.get("state") == "ok":
-                    return True
+                    st = None
+                if st is not None:
+                    unlinked = st.dossiers_unlinked if since is None else self._unlinked_since(since)
+                    if st.backlog == 0 and unlinked == 0 and st.state == "ok":
+                        return True
                 time.sleep(0.1)
             return False
         finally:

@@ -97,9 +97,9 @@ def test_a_district_site_lists_and_accepts_only_its_own_procedures(make_hub: Any
     assert len(everything) == 45 and 0 < len(ours) < 45
     hub = make_hub(DISTRICT)
     kiosk = hub.client("kiosk")
-    listed = kiosk.catalog()["procedures"]
-    assert [p["code"] for p in listed] == [p["code"] for p in ours]
-    assert kiosk.catalog(service="XD")["procedures"] == []
+    listed = kiosk.catalog().procedures
+    assert [p.code for p in listed] == [p["code"] for p in ours]
+    assert kiosk.catalog(service="XD").procedures == []
     auth = {"Authorization": f"Bearer {hub.tokens['counter']}"}
     r = requests.post(f"{hub.url}/api/v1/dossiers", json=dossier("XD.01"), headers=auth, timeout=5)
     assert r.status_code == 422 and set(r.json()) == {"error"}
@@ -117,14 +117,14 @@ def test_the_central_servers_catalog_is_limited_too(make_hub: Any, tmp_path: Pat
         hub = make_hub({**DISTRICT, "central": {"url": url, "token": "dev-central-token-HUYEN-TS"}},
                        relay_settings={"feed_interval_s": 0.2, "idle_poll_s": 0.05})
         kiosk = hub.client("kiosk")
-        wait_until(lambda: kiosk.catalog()["source"] == "central")
+        wait_until(lambda: kiosk.catalog().source == "central")
         # A procedure the province adds for a service this site does not run never shows here.
         new = {**next(p for p in shipped_catalog() if p["service"] == "XD"), "code": "XD.99", "name": "Thủ tục mới"}
         central.app.state.store.put_feed_item("catalog", "XD.99", new)
         mine = {**next(p for p in shipped_catalog() if p["service"] == "TPHT"), "code": "TPHT.99", "name": "Thủ tục mới"}
         central.app.state.store.put_feed_item("catalog", "TPHT.99", mine)
-        wait_until(lambda: "TPHT.99" in {p["code"] for p in kiosk.catalog()["procedures"]})
-        codes = {p["code"] for p in kiosk.catalog()["procedures"]}
+        wait_until(lambda: "TPHT.99" in {p.code for p in kiosk.catalog().procedures})
+        codes = {p.code for p in kiosk.catalog().procedures}
         assert "XD.99" not in codes and all(c.split(".")[0] in ("TPHT", "DD") for c in codes)
         stored = {orjson.loads(r[0])["code"] for r in hub.store.read("SELECT body FROM feed_items WHERE kind = 'catalog'")}
         assert "XD.99" in stored  # the hub keeps the province's catalog whole; it gives devices its part
