@@ -1,8 +1,12 @@
-"""The public pages behind a slip's QR code (/d/...): small, no script (the ticket's page /t/… is sync.hub.tracking)."""
+"""The public pages behind a slip's QR code (/d/...): small, no script, Jinja2 templates in
+sync/hub/templates/ (autoescaped: a dossier's procedure name comes from the province's catalog). The
+ticket's page /t/… is sync.hub.tracking."""
 from __future__ import annotations
 
-import html
+from pathlib import Path
 from typing import Any
+
+import jinja2
 
 from motcua.config import SiteConfig
 
@@ -11,33 +15,28 @@ STATUS_NAMES = {
     "supplement": "Cần bổ sung hồ sơ", "done": "Đã có kết quả", "returned": "Đã trả kết quả",
 }
 
+_templates = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).resolve().parent / "templates"),
+    autoescape=jinja2.select_autoescape(("html",), default_for_string=True),
+    trim_blocks=True, lstrip_blocks=True,
+)
+TITLE = "Tra cứu hồ sơ"
+
+
+def _short(iso: str | None) -> str:
+    """"09:05 26/11/2026" from the hub's ISO time (already in the center's time zone)."""
+    return f"{iso[11:16]} {iso[8:10]}/{iso[5:7]}/{iso[:4]}" if iso else ""
+
 
 def dossier_html(config: SiteConfig, d: dict[str, Any] | None) -> str:
-    """The public dossier look-up page (tra cứu hồ sơ)."""
-    site = html.escape(config.site.name)
-    if d is None:
-        body = "<p class='big'>Không tìm thấy hồ sơ.</p><p>Dossier not found.</p>"
-    else:
-        rows = [f"<p class='code'>{html.escape(d['code'])}</p>"]
-        if d["provisional"]:
-            rows.append("<p class='small'>Mã tạm — mã chính thức sẽ được cấp khi đồng bộ với hệ thống của tỉnh</p>")
-        rows.append(f"<p>{html.escape(d.get('procedure_name') or d['procedure'])}</p>")
-        if d.get("applicant_masked"):
-            rows.append(f"<p class='small'>Người nộp: {html.escape(d['applicant_masked'])}</p>")
-        if d.get("due_at"):
-            rows.append(f"<p>Hẹn trả kết quả: <b>{html.escape(d['due_at'][11:16])} ngày "
-                        f"{html.escape(d['due_at'][8:10])}/{html.escape(d['due_at'][5:7])}/{html.escape(d['due_at'][:4])}</b></p>")
-        steps = "".join(f"<li>{html.escape(STATUS_NAMES.get(x['status'], x['status']))} — "
-                        f"{html.escape((x['at'] or '')[11:16])} {html.escape((x['at'] or '')[8:10])}/"
-                        f"{html.escape((x['at'] or '')[5:7])}/{html.escape((x['at'] or '')[:4])}</li>"
-                        for x in d.get("timeline", []))
-        rows.append(f"<ol class='steps'>{steps}</ol>")
-        body = "".join(rows)
-    return ("<!doctype html><html lang='vi'><head><meta charset='utf-8'>"
-            "<meta name='viewport' content='width=device-width, initial-scale=1'><title>Tra cứu hồ sơ</title><style>"
-            "body{font-family:sans-serif;margin:2em;color:#111}.code{font-size:1.6em;font-weight:bold}"
-            ".small{color:#666}.steps{text-align:left}</style></head><body>"
-            f"<h3>{site}</h3>{body}</body></html>")
+    """The public dossier look-up page (tra cứu hồ sơ): `d` is the hub's status view (None: not found)."""
+    due = steps = None
+    if d is not None:
+        due = f"{d['due_at'][11:16]} ngày {d['due_at'][8:10]}/{d['due_at'][5:7]}/{d['due_at'][:4]}" if d.get("due_at") else ""
+        steps = [{"name": STATUS_NAMES.get(x["status"], x["status"]), "when": _short(x.get("at"))}
+                 for x in d.get("timeline", [])]
+    return _templates.get_template("dossier.html").render(title=TITLE, site=config.site.name, d=d, due=due,
+                                                           steps=steps or [])
 
 
 def lookup_form_html(config: SiteConfig, code: str, *, wrong: bool = False) -> str:
@@ -45,29 +44,10 @@ def lookup_form_html(config: SiteConfig, code: str, *, wrong: bool = False) -> s
 
     It says the same whether or not a dossier has that code (the codes are sequential: guessing one must
     reveal nothing)."""
-    site = html.escape(config.site.name)
-    error = ("<p class='err'>Mã hồ sơ hoặc mã tra cứu không đúng.<br>The dossier code or the look-up code is wrong.</p>"
-             if wrong else "")
-    body = (f"<p class='code'>{html.escape(code)}</p>{error}"
-            "<p>Nhập mã tra cứu in trên giấy hẹn, cạnh mã hồ sơ.<br>"
-            "<span class='small'>Enter the look-up code printed on the slip, beside the dossier code.</span></p>"
-            "<form method='get'><input name='lookup_code' maxlength='16' autocomplete='off' autocapitalize='characters' "
-            "required> <button type='submit'>Tra cứu / Look up</button></form>"
-            "<p class='small'>Hoặc quét mã QR trên giấy hẹn / or scan the QR code on the slip.</p>")
-    return _page("Tra cứu hồ sơ", site, body)
+    return _templates.get_template("lookup_form.html").render(title=TITLE, site=config.site.name, code=code,
+                                                               wrong=wrong)
 
 
 def too_many_html(config: SiteConfig) -> str:
     """The page for an address that looked up too many dossiers just now (429)."""
-    body = ("<p class='big'>Bạn đã tra cứu quá nhiều lần.</p><p>Xin thử lại sau ít phút.</p>"
-            "<p class='small'>Too many look-ups from this address: please try again in a few minutes.</p>")
-    return _page("Tra cứu hồ sơ", html.escape(config.site.name), body)
-
-
-def _page(title: str, site: str, body: str) -> str:
-    return ("<!doctype html><html lang='vi'><head><meta charset='utf-8'>"
-            f"<meta name='viewport' content='width=device-width, initial-scale=1'><title>{html.escape(title)}</title>"
-            "<style>body{font-family:sans-serif;margin:2em;color:#111}.code{font-size:1.6em;font-weight:bold}"
-            ".small{color:#666}.err{color:#c62828;font-weight:bold}input{font-size:1.4em;width:8em;"
-            "text-transform:uppercase}button{font-size:1.2em}</style></head><body>"
-            f"<h3>{site}</h3>{body}</body></html>")
+    return _templates.get_template("too_many.html").render(title=TITLE, site=config.site.name)
