@@ -50,7 +50,7 @@ class Hub(HubProcess):
         st: dict[str, Any] = {}
         while time.monotonic() < deadline:
             st = self.sync()
-            if st.backlog == 0 and st.dossiers_unlinked == 0:
+            if st["backlog"] == 0 and st["dossiers_unlinked"] == 0:
                 return st
             time.sleep(0.1)
         raise AssertionError(f"the outbox did not drain: {st}")
