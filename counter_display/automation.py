@@ -112,7 +112,7 @@ class PanelAutopilot:
             return
         if p.stack.currentIndex() != 1:
             return
-        if p.view.get("state") == "paused":
+        if p.view is not None and p.view.state == "paused":
             self._click(p.buttons["pause"], "resume")
             return
         enabled = [n for n in self.WEIGHTS if p.buttons[n].isEnabled()]
