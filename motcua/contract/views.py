@@ -146,6 +146,8 @@ class SiteInfo(Wire):
     address: str = ""
     timezone: str = "Asia/Ho_Chi_Minh"
     public_url: str = ""
+    place: str = ""
+    """Địa danh: the place in a date line ("Bắc Ninh, ngày 30 tháng 11 năm 2026")."""
 
 
 class ServiceInfo(Wire):
