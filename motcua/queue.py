@@ -109,7 +109,7 @@ class QueueEngine:
         self.day = ""
         self.tickets: dict[str, Ticket] = {}
         self.by_display: dict[str, list[Ticket]] = {}
-        self.queues: dict[str, _ServiceQueue] = {s.code: _ServiceQueue() for s in config.services}
+        self.queues: dict[str, _ServiceQueue[Ticket]] = {s.code: _ServiceQueue() for s in config.services}
         self.counters: dict[int, CounterStatus] = {c.number: CounterStatus(c.number) for c in config.counters}
         self.next_number: dict[str, int] = {s.code: s.first_number for s in config.services}
         self.commissioning = False

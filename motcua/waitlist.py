@@ -2,30 +2,43 @@
 from __future__ import annotations
 
 import bisect
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from motcua.queue import Ticket
+from typing import Generic, Protocol, TypeVar
 
 
-class ServiceQueue:
+class Waiting(Protocol):
+    """What the line needs of a ticket (motcua.queue.Ticket fits): the line never imports the engine."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def priority(self) -> str | None: ...
+    @property
+    def issued_at(self) -> float: ...
+    @property
+    def number(self) -> int: ...
+
+
+TicketT = TypeVar("TicketT", bound=Waiting)
+
+
+class ServiceQueue(Generic[TicketT]):
     """Waiting tickets of one service: priority tickets and walk-ins, each ordered by issue time."""
 
     __slots__ = ("_pkeys", "_wkeys", "priority", "walk_in")
 
     def __init__(self) -> None:
-        self.priority: list[Ticket] = []
-        self.walk_in: list[Ticket] = []
+        self.priority: list[TicketT] = []
+        self.walk_in: list[TicketT] = []
         self._pkeys: list[tuple[float, int]] = []
         self._wkeys: list[tuple[float, int]] = []
 
     def __len__(self) -> int:
         return len(self.priority) + len(self.walk_in)
 
-    def _lists(self, t: Ticket) -> tuple[list[Ticket], list[tuple[float, int]]]:
+    def _lists(self, t: TicketT) -> tuple[list[TicketT], list[tuple[float, int]]]:
         return (self.priority, self._pkeys) if t.priority else (self.walk_in, self._wkeys)
 
-    def add(self, t: Ticket) -> None:
+    def add(self, t: TicketT) -> None:
         items, keys = self._lists(t)
         key = (t.issued_at, t.number)
         if not keys or keys[-1] <= key:
@@ -36,7 +49,7 @@ class ServiceQueue:
             items.insert(i, t)
             keys.insert(i, key)
 
-    def remove(self, t: Ticket) -> None:
+    def remove(self, t: TicketT) -> None:
         items, keys = self._lists(t)
         i = bisect.bisect_left(keys, (t.issued_at, t.number))
         while i < len(items) and items[i] is not t:
@@ -46,7 +59,7 @@ class ServiceQueue:
         del items[i]
         del keys[i]
 
-    def ahead_of(self, t: Ticket) -> int:
+    def ahead_of(self, t: TicketT) -> int:
         """How many tickets of this service would be served before t."""
         items, keys = self._lists(t)
         i = bisect.bisect_left(keys, (t.issued_at, t.number))
