@@ -2,7 +2,7 @@
 
 Every check here only looks: a serial port is opened without configuring it (no baud rate change under
 a running keypad bridge) and closed at once; a `file://` printer is not opened at all (see
-`printer_drivers.connection._FileTransport.probe`).
+`printer_drivers.transports._FileTransport.probe`).
 """
 from __future__ import annotations
 

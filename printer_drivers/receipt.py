@@ -23,6 +23,7 @@ from motcua.amounts import amount_in_words, format_vnd
 from printer_drivers import texts
 from printer_drivers.document import Align, Job, PageBuilder, Paper
 from printer_drivers.render import TextStyle
+from printer_drivers.styles import Styles, place_name
 
 ReceiptCopy = Literal["archive", "customer"]
 
@@ -58,13 +59,7 @@ class SlipFee:
                    receipt=f"{int(number):07d}" if number else "")
 
 
-def _styles(paper: Paper) -> Any:
-    from printer_drivers.layouts import Styles
-
-    return Styles.for_paper(paper)
-
-
-def slip_fee_block(page: PageBuilder, fee: SlipFee, s: Any) -> None:
+def slip_fee_block(page: PageBuilder, fee: SlipFee, s: Styles) -> None:
     """The slip's fee block: amount in figures and words, then the VietQR and the account, or how to pay."""
     page.feed(10)
     page.rule(thickness=1, dashed=True)
@@ -130,7 +125,7 @@ def receipt_job(receipt: FeeReceipt, *, paper: Paper | None = None,
                 copies: Sequence[ReceiptCopy] = ("customer",)) -> Job:
     """The receipt, one copy after another ("Liên 1: Lưu", "Liên 2: Giao người nộp tiền"), each cut."""
     paper = paper or Paper()
-    s = _styles(paper)
+    s = Styles.for_paper(paper)
     page = PageBuilder(paper)
     for copy in copies:
         _receipt_copy(page, receipt, s, copy)
@@ -138,7 +133,7 @@ def receipt_job(receipt: FeeReceipt, *, paper: Paper | None = None,
     return page.build(name=f"receipt-{receipt.series or 'x'}-{receipt.number_text}")
 
 
-def _receipt_copy(page: PageBuilder, r: FeeReceipt, s: Any, copy: ReceiptCopy) -> None:
+def _receipt_copy(page: PageBuilder, r: FeeReceipt, s: Styles, copy: ReceiptCopy) -> None:
     small_bold = TextStyle(s.small.size, True)
     blank = texts.RECEIPT_BLANK.vi
     page.text(texts.RECEIPT_AGENCY.vi.format(agency=r.agency), small_bold, align=Align.CENTER)
@@ -202,8 +197,6 @@ def receipt_for_payment(payment: Mapping[str, Any], site: Mapping[str, Any], *, 
                         payer_address: str = "", collector: str = "") -> FeeReceipt:
     """The receipt of a payment as the hub returns it to staff (POST /dossiers/{key}/payments, GET /payments/{id}),
     with the hub's /site document for the place and the time zone."""
-    from printer_drivers.layouts import place_name
-
     center = site.get("site", site)
     tz = ZoneInfo(str(center.get("timezone") or "Asia/Ho_Chi_Minh"))
     account = payment.get("account_info") or {}
@@ -229,8 +222,6 @@ def receipt_for_payment(payment: Mapping[str, Any], site: Mapping[str, Any], *, 
 
 def sample_receipt(site: Any) -> FeeReceipt:
     """A realistic receipt for a land procedure paid by transfer at the example site (docs, `motcua print`)."""
-    from printer_drivers.layouts import place_name
-
     account = site.payment_account("DD") if site.payment_accounts else None
     return FeeReceipt(
         agency=(account.agency if account and account.agency else site.site.agency or site.site.name),
