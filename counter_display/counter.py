@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from motcua.contract import (
     DEVICE_EVENTS,
@@ -32,7 +32,6 @@ from ui.bridge import FeedBridge
 from ui.feed import HubFeed
 from ui.fonts import load_fonts
 from ui.qt import (
-    QFont,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -52,7 +51,7 @@ from ui.qt import (
     Signal,
 )
 from ui.theme import PANEL
-from ui.widgets import big_button, heading
+from ui.widgets import big_button, heading, panel_font
 from ui.worker import Worker
 
 from . import texts
@@ -63,6 +62,8 @@ from .scanner_reader import ScannerReader
 log = logging.getLogger(__name__)
 
 STYLE = PANEL.style_sheet()
+
+T = TypeVar("T")
 
 
 def _t(text: texts.Text) -> str:
@@ -139,7 +140,7 @@ class CounterPanel(QWidget):
         if config.counter.always_on_top:
             self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
         family = load_fonts()
-        self.setFont(QFont(family, 10))
+        self.setFont(panel_font(PANEL.base_pt, family=family))
         self.stack = QStackedWidget(self)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(8, 8, 8, 8)
@@ -174,7 +175,7 @@ class CounterPanel(QWidget):
     def _pin_page(self, family: str) -> QWidget:
         page = QWidget()
         lay = QVBoxLayout(page)
-        title = heading(texts.PANEL_TITLE.format(counter=self.number).vi, family=family, pt=22)
+        title = heading(texts.PANEL_TITLE.format(counter=self.number).vi, family=family, pt=PANEL.sign_in_pt)
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         lay.addStretch(1)
         lay.addWidget(title)
@@ -185,7 +186,7 @@ class CounterPanel(QWidget):
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
         self.pin.setMaxLength(8)
         self.pin.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.pin.setFont(QFont(family, 20))
+        self.pin.setFont(panel_font(PANEL.pin_pt, family=family))
         self.pin.returnPressed.connect(self.sign_in)
         lay.addWidget(self.pin)
         self.sign_in_button = QPushButton(_t(texts.PANEL_SIGN_IN))
@@ -203,7 +204,7 @@ class CounterPanel(QWidget):
         lay = QVBoxLayout(page)
         lay.setSpacing(6)
         top = QHBoxLayout()
-        self.title = heading(texts.PANEL_TITLE.format(counter=self.number).vi, family=family, pt=14)
+        self.title = heading(texts.PANEL_TITLE.format(counter=self.number).vi, family=family, pt=PANEL.title_pt)
         top.addWidget(self.title, 1)
         self.offline = QLabel(texts.PANEL_OFFLINE.vi)
         self.offline.setObjectName("offline")
@@ -221,7 +222,7 @@ class CounterPanel(QWidget):
         cl.addWidget(self.current_caption)
         self.number_label = QLabel(texts.PANEL_NONE.vi)
         self.number_label.setObjectName("number")
-        self.number_label.setFont(QFont(family, 44, QFont.Weight.Bold))
+        self.number_label.setFont(panel_font(PANEL.number_pt, bold=True, family=family))
         self.number_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         cl.addWidget(self.number_label)
         self.service_label = QLabel("")
@@ -324,18 +325,37 @@ class CounterPanel(QWidget):
         self.busy += 1
         self.message = texts.PANEL_BUSY.vi
         self._redraw()
-        self.run(name, op)
-        self.run("refresh", self._fetch)
+        self.worker.submit(op, lambda result: self._acted(name, result), lambda exc: self._failed(name, exc))
+        # The redraw after the action, on the same count of `busy` (the action's answer frees it).
+        self.worker.submit(self._fetch, self._refreshed, lambda exc: self._failed("refresh", exc))
 
     def refresh(self) -> None:
         """Fetch the counter's state, the services and the device faults (off the GUI thread)."""
         self.busy += 1
-        self.run("refresh", self._fetch)
+        self.worker.submit(self._fetch, self._refreshed, lambda exc: self._failed("refresh", exc))
 
-    def run(self, name: str, op: Callable[[], Any]) -> None:
-        """Queue an operation on the panel's one worker thread; its answer comes to `_done(name, …)`."""
-        self.worker.submit(op, lambda result: self._done(name, result, None),
-                           lambda exc: self._done(name, None, exc))
+    def run(self, op: Callable[[], T], on_done: Callable[[T], None], on_error: Callable[[Exception], None]) -> None:
+        """Queue an operation of the receive form or the fee step on the panel's one worker thread (after the
+        clerk's earlier actions); on_done(result) or on_error(exc) on the GUI thread. The offline badge
+        follows what the answer says of the hub; the form shows the outcome itself."""
+        from sync.client import HubError, HubUnavailable
+
+        def heard(error: Exception | None) -> None:
+            if isinstance(error, HubUnavailable):
+                self.online = False
+            elif error is None or isinstance(error, HubError):
+                self.online = True
+            self.offline.setVisible(not self.online)
+
+        def done(result: T) -> None:
+            heard(None)
+            on_done(result)
+
+        def failed(exc: Exception) -> None:
+            heard(exc)
+            on_error(exc)
+
+        self.worker.submit(op, done, failed)
 
     def _fetch(self) -> Refresh:
         # Runs on the worker thread: network only, no widgets.
@@ -374,53 +394,55 @@ class CounterPanel(QWidget):
         self.message = "\n".join((texts.PANEL_TOKEN_REFUSED.vi.format(status=error.status, message=hub.vi),
                                   texts.PANEL_TOKEN_REFUSED.en.format(status=error.status, message=hub.en)))
 
-    def _done(self, name: str, result: Any, error: BaseException | None) -> None:
+    def _answered(self, name: str) -> None:
+        # Any answer from the hub to one of the panel's own operations (not the receive form's).
+        self.busy = max(0, self.busy - 1)
+        if name != "refresh" or self._refused_by == "refresh":
+            self.refused = None  # the token went through (a refresh does not vouch for a refused action)
+
+    def _refreshed(self, result: Refresh) -> None:
+        self._answered("refresh")
+        self.online = True
+        if self.message == texts.PANEL_OFFLINE.vi:
+            self.message = ""  # the hub is back: no stale "unreachable" under a fresh view
+        self.view = result.counter
+        self.faults = result.faults
+        self.devices = result.devices
+        self.sync = result.sync
+        if result.site is not None:
+            self.site_doc = result.site
+            self.services = list(result.site.services)
+        self._redraw()
+        self.changed.emit()
+
+    def _acted(self, name: str, result: Any) -> None:
+        self._answered(name)
+        self.online = True
+        if name == "next" and result is None:
+            self.message = f"{texts.PANEL_NOBODY.vi} · {texts.PANEL_NOBODY.en}"
+        elif name in ("next", "call") and result is not None:
+            self.message = texts.PANEL_CALLED.format(display=result.display).vi
+        elif self.message == texts.PANEL_BUSY.vi:
+            self.message = ""
+        self._redraw()
+        self.changed.emit()
+
+    def _failed(self, name: str, error: Exception) -> None:
         from sync.client import HubAuthError, HubError, HubUnavailable
 
-        if name.startswith("receive."):
-            # The receive form's own operations: it shows their outcome; the offline badge follows the hub.
-            if isinstance(error, HubUnavailable):
-                self.online = False
-            elif error is None or isinstance(error, HubError):
-                self.online = True
-            self.offline.setVisible(not self.online)
-            self.receive_form.on_result(name, result, error)
-            return
         self.busy = max(0, self.busy - 1)
-        if error is None and (name != "refresh" or self._refused_by == "refresh"):
-            self.refused = None  # the token went through (a refresh does not vouch for a refused action)
-        if error is not None:
-            if isinstance(error, HubUnavailable):
-                self.online = False
-                self.message = texts.PANEL_OFFLINE.vi
-            elif isinstance(error, HubAuthError):
-                self.online = True
-                self._refused(name, error)
-            elif isinstance(error, HubError):
-                self.online = True
-                self.message = error.message
-            else:
-                log.exception("counter operation %s failed", name, exc_info=error)
-                self.message = str(error)
-        elif name == "refresh":
+        if isinstance(error, HubUnavailable):
+            self.online = False
+            self.message = texts.PANEL_OFFLINE.vi
+        elif isinstance(error, HubAuthError):
             self.online = True
-            if self.message == texts.PANEL_OFFLINE.vi:
-                self.message = ""  # the hub is back: no stale "unreachable" under a fresh view
-            self.view = result.counter
-            self.faults = result.faults
-            self.devices = result.devices
-            self.sync = result.sync
-            if result.site is not None:
-                self.site_doc = result.site
-                self.services = list(result.site.services)
+            self._refused(name, error)
+        elif isinstance(error, HubError):
+            self.online = True
+            self.message = error.message
         else:
-            self.online = True
-            if name == "next" and result is None:
-                self.message = f"{texts.PANEL_NOBODY.vi} · {texts.PANEL_NOBODY.en}"
-            elif name in ("next", "call") and result is not None:
-                self.message = texts.PANEL_CALLED.format(display=result.display).vi
-            elif self.message == texts.PANEL_BUSY.vi:
-                self.message = ""
+            log.exception("counter operation %s failed", name, exc_info=error)
+            self.message = str(error)
         self._redraw()
         self.changed.emit()
 
@@ -580,7 +602,7 @@ def render_panel(view: CounterDetail, path: Path, *, services: list[ServiceInfo]
     panel.services = services or []
     panel.clerk = panel.clerk or ""
     panel.stack.setCurrentIndex(1)
-    panel._done("refresh", Refresh(counter=view, faults=faults or []), None)
+    panel._refreshed(Refresh(counter=view, faults=faults or []))
     if view.current:
         panel.message = texts.PANEL_CALLED.format(display=view.current.display).vi
         panel._redraw()

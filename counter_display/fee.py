@@ -10,8 +10,8 @@ The clerk marks the fee paid â€” cash, or a transfer with the bank's reference â
 confirmation arrives (a `payment.recorded` event from its status feed): either way the hub keeps one
 payment, the citizen's screen says "paid", and the receipt prints on the counter's printer.
 
-Nothing here touches the network or the printer on the GUI thread: operations go to the panel's worker as
-"receive.fee.*" and their answers come back through `on_result`. A payment's id is made once per dossier,
+Nothing here touches the network or the printer on the GUI thread: operations go to the panel's worker
+through the form's `run`, with the callbacks that take their answers. A payment's id is made once per dossier,
 so pressing again after a lost answer finds the same payment at the hub.
 """
 from __future__ import annotations
@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from motcua import formats
 from motcua.contract import Fee, Payment, PaymentReceipt, PaymentRequest, SiteDocument
@@ -27,7 +27,6 @@ from ui.qr import qr_pixmap
 from ui.qt import (
     QApplication,
     QDialog,
-    QFont,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -39,15 +38,18 @@ from ui.qt import (
     Signal,
 )
 from ui.theme import PANEL
-from ui.widgets import heading
+from ui.widgets import heading, panel_font
 
 from . import texts
 from .intake import Received
 
 if TYPE_CHECKING:
-    from printer_drivers.connection import Printer
+    from printer_drivers.connection import JobResult, Printer
 
     from .config import SlipPrinterSettings
+
+
+T = TypeVar("T")
 
 
 class FeeForm(Protocol):
@@ -61,14 +63,15 @@ class FeeForm(Protocol):
     """GET /site (the receipt's header)."""
     printer_settings: SlipPrinterSettings | None
 
-    def run(self, name: str, op: Callable[[], Any]) -> None:
-        """Queue an operation on the panel's worker; the answer comes back to `FeeBox.on_result`."""
+    def run(self, op: Callable[[], T], on_done: Callable[[T], None], on_error: Callable[[Exception], None]) -> None:
+        """Queue op on the panel's worker; on_done(result) or on_error(exc) on the GUI thread."""
 
     def clerk(self) -> str:
         """The signed-in clerk's name."""
 
     def ensure_printer(self) -> Printer:
         """The counter's printer, opened once."""
+
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +99,7 @@ class CitizenFeeScreen(QDialog):
 
         def label(size: int, bold: bool = False, color: str = PANEL.text) -> QLabel:
             w = QLabel("")
-            w.setFont(QFont(family, size, QFont.Weight.Bold if bold else QFont.Weight.Normal))
+            w.setFont(panel_font(size, bold=bold, family=family))
             w.setAlignment(Qt.AlignmentFlag.AlignCenter)
             w.setWordWrap(True)
             w.setStyleSheet(f"color: {color};")
@@ -187,7 +190,7 @@ class FeeBox(QFrame):
         # A window of its own, owned by the form: it goes when the panel goes.
         self.citizen = CitizenFeeScreen(form.family, counter=counter_name, parent=parent)
         lay = QVBoxLayout(self)
-        self.title = heading("", family=form.family, pt=14)
+        self.title = heading("", family=form.family, pt=PANEL.title_pt)
         lay.addWidget(self.title)
         self.status = QLabel("")
         self.status.setWordWrap(True)
@@ -299,7 +302,7 @@ class FeeBox(QFrame):
         body = PaymentRequest(id=self.payment_id, method=method,  # type: ignore[arg-type]
                               reference=reference if method == "transfer" else "", amount=self.fee.amount,
                               payer=self.received.request.name, collector=self.form.clerk())
-        self.form.run("receive.fee.pay", lambda: client.record_payment(key, body))
+        self.form.run(lambda: client.record_payment(key, body), self._recorded, self._record_failed)
 
     def check(self) -> None:
         """Ask the hub whether the fee is paid (a transfer the province confirmed)."""
@@ -311,7 +314,7 @@ class FeeBox(QFrame):
             fee = client.dossier_fee(key)
             return client.payment(fee.payment.id) if fee is not None and fee.payment is not None else None
 
-        self.form.run("receive.fee.check", op)
+        self.form.run(op, self._checked, self._check_failed)
 
     def on_payment_event(self, payment: Payment) -> None:
         """A `payment.recorded` event: when it is this dossier's (the central server's confirmation), fetch it."""
@@ -319,41 +322,56 @@ class FeeBox(QFrame):
         if mine and self.payment is None and not self.saving:  # not the echo of the clerk's own payment in flight
             self.check()
 
-    def on_result(self, name: str, result: Any, error: BaseException | None) -> None:
-        """An answer from the worker (GUI thread)."""
+    # the answers (GUI thread)
+    def _recorded(self, payment: PaymentReceipt) -> None:
+        self.saving = False
+        if self.payment is None:
+            self._paid(payment)
+        self._answered()
+
+    def _record_failed(self, error: Exception) -> None:
         from sync.client import HubError, HubUnavailable
 
-        if name == "receive.fee.pay":
-            self.saving = False
-            if error is None:
-                if self.payment is None:
-                    self._paid(result)
-            elif isinstance(error, HubError) and error.code == "already_paid":
-                self.check()  # the province's confirmation came first: take that one
-            elif isinstance(error, HubUnavailable):
-                self.message.setText(texts.FEE_HUB_DOWN.vi)
-            else:
-                message = error.message if isinstance(error, HubError) else str(error)
-                log.info("payment not recorded: %s", message)
-                self.message.setText(texts.FEE_FAILED.format(message=message).vi)
-        elif name == "receive.fee.check":
-            if error is None and result is not None and self.payment is None:
-                self._paid(result)
-            elif error is not None:
-                self.message.setText(texts.FEE_HUB_DOWN.vi if isinstance(error, HubUnavailable)
-                                     else texts.FEE_FAILED.format(message=getattr(error, "message", str(error))).vi)
-        elif name == "receive.fee.print":
-            if error is not None:
-                log.error("receipt not printed", exc_info=error)
-                self.receipt_printed = False
-                self.message.setText(texts.FEE_RECEIPT_FAILED.format(reason=str(error)).vi)
-            elif result.printed:
-                self.receipt_printed = True
-                self.message.setText(texts.FEE_RECEIPT_PRINTED.vi)
-            else:
-                self.receipt_printed = False
-                reason = result.reason.vi if result.reason else result.outcome.text.vi
-                self.message.setText(texts.FEE_RECEIPT_FAILED.format(reason=reason).vi)
+        self.saving = False
+        if isinstance(error, HubError) and error.code == "already_paid":
+            self.check()  # the province's confirmation came first: take that one
+        elif isinstance(error, HubUnavailable):
+            self.message.setText(texts.FEE_HUB_DOWN.vi)
+        else:
+            message = error.message if isinstance(error, HubError) else str(error)
+            log.info("payment not recorded: %s", message)
+            self.message.setText(texts.FEE_FAILED.format(message=message).vi)
+        self._answered()
+
+    def _checked(self, payment: PaymentReceipt | None) -> None:
+        if payment is not None and self.payment is None:
+            self._paid(payment)
+        self._answered()
+
+    def _check_failed(self, error: Exception) -> None:
+        from sync.client import HubUnavailable
+
+        self.message.setText(texts.FEE_HUB_DOWN.vi if isinstance(error, HubUnavailable)
+                             else texts.FEE_FAILED.format(message=getattr(error, "message", str(error))).vi)
+        self._answered()
+
+    def _receipt_printed(self, result: JobResult) -> None:
+        if result.printed:
+            self.receipt_printed = True
+            self.message.setText(texts.FEE_RECEIPT_PRINTED.vi)
+        else:
+            self.receipt_printed = False
+            reason = result.reason.vi if result.reason else result.outcome.text.vi
+            self.message.setText(texts.FEE_RECEIPT_FAILED.format(reason=reason).vi)
+        self._answered()
+
+    def _receipt_failed(self, error: Exception) -> None:
+        log.error("receipt not printed", exc_info=error)
+        self.receipt_printed = False
+        self.message.setText(texts.FEE_RECEIPT_FAILED.format(reason=str(error)).vi)
+        self._answered()
+
+    def _answered(self) -> None:
         self._draw()
         self.changed.emit()
 
@@ -389,12 +407,12 @@ class FeeBox(QFrame):
         self.receipt_printed = None
         self.message.setText(texts.FEE_RECEIPT_PRINTING.vi)
 
-        def op() -> Any:
+        def op() -> JobResult:
             from printer_drivers.receipt import receipt_job
 
             return printer.print_job(receipt_job(receipt, paper=printer.paper, copies=copies))  # type: ignore[arg-type]
 
-        self.form.run("receive.fee.print", op)
+        self.form.run(op, self._receipt_printed, self._receipt_failed)
 
 
 def render_citizen_screen(fee: Fee, code: str, path: Any, *, paid: bool = False) -> Any:

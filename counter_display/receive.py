@@ -8,7 +8,7 @@ one) and the counter prints both copies of the appointment slip (Mẫu 01: "Liê
 khách hàng").
 
 Nothing here touches the network or a device on the GUI thread: the form hands operations to the
-panel's worker and gets the answers back through `on_result`. The form's `dossier_id` is made once per
+panel's worker (`run`) with the callbacks that take the answers. The form's `dossier_id` is made once per
 dossier, so pressing "Tiếp nhận" again after a lost answer finds the same dossier at the hub.
 """
 from __future__ import annotations
@@ -18,15 +18,14 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from motcua import formats
-from motcua.contract import Catalog, DocumentSpec, Procedure, SiteDocument, TicketView
+from motcua.contract import Catalog, DocumentSpec, DossierStaffView, Procedure, SiteDocument, TicketView
 from ui.qt import (
     QAbstractItemView,
     QButtonGroup,
     QCheckBox,
-    QFont,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -46,7 +45,8 @@ from ui.qt import (
     plain_rich,
 )
 from ui.theme import PANEL
-from ui.widgets import big_button, heading
+from ui.widgets import big_button, heading, panel_font
+from ui.worker import Run
 
 from . import texts
 from .fee import FeeBox  # the fee step (thu phí), when the procedure has a fee
@@ -71,6 +71,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
+
+
 @dataclass
 class _DocRow:
     doc: DocumentSpec
@@ -82,8 +85,8 @@ class _DocRow:
 class ReceiveForm(QWidget):
     """The receive-dossier form and its confirmation page (inside the counter panel).
 
-    `run(name, op)` queues an operation on the panel's worker; the panel gives the answer back to
-    `on_result(name, result, error)`. Tests wait on `changed`.
+    `run(op, on_done, on_error)` queues an operation on the panel's worker (ui.worker.Run); the callbacks
+    come back on the GUI thread. Tests wait on `changed`.
     """
 
     changed = Signal()
@@ -91,12 +94,12 @@ class ReceiveForm(QWidget):
     closed = Signal()
     """The clerk went back to the counter page."""
 
-    def __init__(self, *, client: Any, run: Callable[[str, Callable[[], Any]], None], family: str,
+    def __init__(self, *, client: Any, run: Run, family: str,
                  printer_settings: SlipPrinterSettings | None = None, clerk: Callable[[], str] | None = None,
                  citizen_screen: int | None = None, counter_name: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.client = client
-        self.run = run
+        self._run = run
         self.family = family
         self.printer_settings = printer_settings
         self.printer: Printer | None = None
@@ -122,7 +125,7 @@ class ReceiveForm(QWidget):
     # ------------------------------------------------------------------ layout
     def _caption(self, text: texts.Text) -> QLabel:
         label = QLabel(f"{text.vi} · {text.en}")
-        label.setFont(QFont(self.family, 11, QFont.Weight.Bold))
+        label.setFont(panel_font(PANEL.caption_pt, bold=True, family=self.family))
         label.setObjectName("caption")
         return label
 
@@ -131,7 +134,7 @@ class ReceiveForm(QWidget):
         lay = QVBoxLayout(page)
         lay.setContentsMargins(0, 0, 0, 0)
         top = QHBoxLayout()
-        title = heading(texts.RECEIVE_TITLE.vi, family=self.family, pt=15)
+        title = heading(texts.RECEIVE_TITLE.vi, family=self.family, pt=PANEL.form_title_pt)
         top.addWidget(title, 1)
         self.ticket_label = QLabel("")
         top.addWidget(self.ticket_label)
@@ -245,7 +248,7 @@ class ReceiveForm(QWidget):
     def _done_page(self) -> QWidget:
         page = QWidget()
         lay = QVBoxLayout(page)
-        head = heading(f"✔ {texts.RECEIVE_DONE.vi}", family=self.family, pt=16, color=PANEL.ok)
+        head = heading(f"✔ {texts.RECEIVE_DONE.vi}", family=self.family, pt=PANEL.done_pt, color=PANEL.ok)
         lay.addWidget(head)
         card = QFrame()
         card.setObjectName("card")
@@ -256,7 +259,7 @@ class ReceiveForm(QWidget):
         cl = QVBoxLayout(card)
         cl.addWidget(QLabel(f"{texts.RECEIVE_CODE.vi} · {texts.RECEIVE_CODE.en}"))
         self.code_label = QLabel("")
-        self.code_label.setFont(QFont(self.family, 17, QFont.Weight.Bold))
+        self.code_label.setFont(panel_font(PANEL.code_pt, bold=True, family=self.family))
         self.code_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.code_label.setWordWrap(True)
         cl.addWidget(self.code_label)
@@ -277,7 +280,7 @@ class ReceiveForm(QWidget):
         cl.addWidget(self.received_label)
         cl.addWidget(QLabel(f"{texts.RECEIVE_RETURN_AT.vi} · {texts.RECEIVE_RETURN_AT.en}"))
         self.due_label = QLabel("")
-        self.due_label.setFont(QFont(self.family, 14, QFont.Weight.Bold))
+        self.due_label.setFont(panel_font(PANEL.due_pt, bold=True, family=self.family))
         self.due_label.setWordWrap(True)
         cl.addWidget(self.due_label)
         lay.addWidget(card)
@@ -361,7 +364,7 @@ class ReceiveForm(QWidget):
         def op() -> tuple[Catalog, SiteDocument | None]:
             return client.catalog(), client.site() if need_site else None
 
-        self.run("receive.catalog", op)
+        self.run(op, self._catalog_loaded, self._catalog_failed)
 
     # ------------------------------------------------------------------ input
     def on_scan(self, scan: Scan) -> None:
@@ -464,7 +467,7 @@ class ReceiveForm(QWidget):
         self.form_status.setText(texts.RECEIVE_SENDING.vi)
         client, body = self.client, req.body()
         self._pending = req
-        self.run("receive.submit", lambda: client.submit_dossier(body))
+        self.run(lambda: client.submit_dossier(body), self._submitted, self._submit_failed)
 
     def _print(self) -> None:
         r = self.received
@@ -497,7 +500,7 @@ class ReceiveForm(QWidget):
                 log.info("printer fault not reported: %s", exc)
             return result
 
-        self.run("receive.print", op)
+        self.run(op, self._slip_printed, self._slip_print_failed)
 
     _fault_reported = False
 
@@ -516,62 +519,83 @@ class ReceiveForm(QWidget):
         if self.received is not None and self.received.printed is not None:
             self._print()
 
-    def on_result(self, name: str, result: Any, error: BaseException | None) -> None:
-        """An answer from the worker (GUI thread)."""
+    def run(self, op: Callable[[], T], on_done: Callable[[T], None], on_error: Callable[[Exception], None]) -> None:
+        """Queue op on the panel's worker (the form's and the fee step's calls); on_done(result) or
+        on_error(exc) on the GUI thread, then `changed`."""
+
+        def done(result: T) -> None:
+            on_done(result)
+            self.changed.emit()
+
+        def failed(exc: Exception) -> None:
+            on_error(exc)
+            self.changed.emit()
+
+        self._run(op, done, failed)
+
+    # the answers (GUI thread)
+    def _catalog_loaded(self, result: tuple[Catalog, SiteDocument | None]) -> None:
+        catalog, site = result
+        self.catalog = list(catalog.procedures)
+        if site is not None:
+            self.site = site
+        self.procedure_label.setText("" if self.catalog else texts.RECEIVE_CATALOG_EMPTY.vi)
+        self._filter()
+
+    def _catalog_failed(self, error: Exception) -> None:
         from sync.client import HubError, HubUnavailable
 
-        if name.startswith("receive.fee."):
-            self.fee_box.on_result(name, result, error)
-            self.changed.emit()
+        detail = error.message if isinstance(error, (HubError, HubUnavailable)) else str(error)
+        self.procedure_label.setText(texts.RECEIVE_CATALOG_FAILED.format(detail=detail).vi)
+
+    def _submitted(self, dossier: DossierStaffView) -> None:
+        self.sending = False
+        self.submit_button.setEnabled(True)
+        req = self._pending
+        self.received = Received(req, dossier, make_slip(req, dossier, self.site, clerk=self.clerk()))
+        self.form_status.setText("")
+        self.pages.setCurrentIndex(1)
+        self._print()
+
+    def _submit_failed(self, error: Exception) -> None:
+        from sync.client import HubError, HubUnavailable
+
+        self.sending = False
+        self.submit_button.setEnabled(True)
+        self.form_status.setObjectName("error")
+        self._restyle(self.form_status)
+        if isinstance(error, HubUnavailable):
+            self.form_status.setText(texts.RECEIVE_HUB_DOWN.vi)
+        elif isinstance(error, HubError) and error.code == "idempotency_conflict":
+            self.form_status.setText(texts.RECEIVE_CONFLICT.vi)
+        elif isinstance(error, HubError):
+            self.form_status.setText(texts.RECEIVE_HUB_REFUSED.format(message=error.message).vi)
+        else:
+            log.error("dossier not sent", exc_info=error)
+            self.form_status.setText(texts.RECEIVE_HUB_REFUSED.format(message=str(error)).vi)
+
+    def _slip_printed(self, result: JobResult) -> None:
+        r = self.received
+        if r is None:
             return
-        if name == "receive.catalog":
-            if error is not None:
-                detail = error.message if isinstance(error, (HubError, HubUnavailable)) else str(error)
-                self.procedure_label.setText(texts.RECEIVE_CATALOG_FAILED.format(detail=detail).vi)
-            else:
-                catalog, site = result
-                self.catalog = list(catalog.procedures)
-                if site is not None:
-                    self.site = site
-                self.procedure_label.setText("" if self.catalog else texts.RECEIVE_CATALOG_EMPTY.vi)
-                self._filter()
-        elif name == "receive.submit":
-            self.sending = False
-            self.submit_button.setEnabled(True)
-            req = self._pending
-            if error is None:
-                self.received = Received(req, result, make_slip(req, result, self.site, clerk=self.clerk()))
-                self.form_status.setText("")
-                self.pages.setCurrentIndex(1)
-                self._print()
-            else:
-                self.form_status.setObjectName("error")
-                self._restyle(self.form_status)
-                if isinstance(error, HubUnavailable):
-                    self.form_status.setText(texts.RECEIVE_HUB_DOWN.vi)
-                elif isinstance(error, HubError) and error.code == "idempotency_conflict":
-                    self.form_status.setText(texts.RECEIVE_CONFLICT.vi)
-                elif isinstance(error, HubError):
-                    self.form_status.setText(texts.RECEIVE_HUB_REFUSED.format(message=error.message).vi)
-                else:
-                    log.error("dossier not sent", exc_info=error)
-                    self.form_status.setText(texts.RECEIVE_HUB_REFUSED.format(message=str(error)).vi)
-        elif name == "receive.print" and self.received is not None:
-            r = self.received
-            if error is not None:
-                log.error("slip not printed", exc_info=error)
-                r.printed, r.print_message = False, texts.RECEIVE_PRINT_FAILED.format(reason=str(error)).vi
-            elif result.printed:
-                r.printed = True
-                r.print_message = texts.RECEIVE_PRINTED.format(n=len(self.printer_settings.copies)
-                                                               if self.printer_settings else 0).vi
-                if result.warning is not None:
-                    r.print_message += f" – {result.warning.vi}"
-            else:
-                reason = result.reason.vi if result.reason else result.outcome.text.vi
-                r.printed, r.print_message = False, texts.RECEIVE_PRINT_FAILED.format(reason=reason).vi
-            self._draw_done()
-        self.changed.emit()
+        if result.printed:
+            r.printed = True
+            r.print_message = texts.RECEIVE_PRINTED.format(n=len(self.printer_settings.copies)
+                                                           if self.printer_settings else 0).vi
+            if result.warning is not None:
+                r.print_message += f" – {result.warning.vi}"
+        else:
+            reason = result.reason.vi if result.reason else result.outcome.text.vi
+            r.printed, r.print_message = False, texts.RECEIVE_PRINT_FAILED.format(reason=reason).vi
+        self._draw_done()
+
+    def _slip_print_failed(self, error: Exception) -> None:
+        r = self.received
+        if r is None:
+            return
+        log.error("slip not printed", exc_info=error)
+        r.printed, r.print_message = False, texts.RECEIVE_PRINT_FAILED.format(reason=str(error)).vi
+        self._draw_done()
 
     @staticmethod
     def _restyle(w: QWidget) -> None:

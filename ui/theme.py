@@ -77,6 +77,24 @@ class PanelTheme:
     faults_border: str = "#f4a259"
     heading: str = "#13315c"
     base_pt: int = 10
+    """The panel's text (points, the bundled font)."""
+    sign_in_pt: int = 22
+    """The sign-in page's title."""
+    title_pt: int = 14
+    """The panel's title and the fee step's heading."""
+    pin_pt: int = 20
+    number_pt: int = 44
+    """The number being served (bold)."""
+    form_title_pt: int = 15
+    """The receive form's title."""
+    caption_pt: int = 11
+    """The receive form's section captions (bold)."""
+    done_pt: int = 16
+    """"Received" on the confirmation page."""
+    code_pt: int = 17
+    """A received dossier's code (bold)."""
+    due_pt: int = 14
+    """When the result is due (bold)."""
     button_h: int = 52
     """A big action button's height (px)."""
     form_button_h: int = 44

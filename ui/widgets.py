@@ -73,10 +73,16 @@ class TouchKit:
                 w.setFont(self.font(float(size), bold=bool(w.property("bold")) or isinstance(w, QPushButton)))
 
 
-def heading(text: str = "", *, family: str, pt: int, color: str | None = None) -> QLabel:
+def panel_font(pt: int, *, bold: bool = False, family: str | None = None) -> QFont:
+    """The bundled font at `pt` points: the clerk's panel and the citizen's fee screen size text in points
+    (PANEL's sizes), the kiosk in millimetres (TouchKit)."""
+    return QFont(family or load_fonts(), pt, QFont.Weight.Bold if bold else QFont.Weight.Normal)
+
+
+def heading(text: str = "", *, pt: int, family: str | None = None, color: str | None = None) -> QLabel:
     """A bold heading of `pt` points (plain text)."""
     label = QLabel(text)
-    label.setFont(QFont(family, pt, QFont.Weight.Bold))
+    label.setFont(panel_font(pt, bold=True, family=family))
     if color is not None:
         label.setStyleSheet(f"color: {color};")
     return label

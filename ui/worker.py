@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from ui.qt import QObject, Signal
 
@@ -23,6 +23,14 @@ T = TypeVar("T")
 class _Answer:
     callback: Callable[[Any], None]
     value: Any
+
+
+class Run(Protocol):
+    """How a screen inside a window runs a blocking call: through the window's Worker (op on a worker thread,
+    then on_done(result) or on_error(exception) on the GUI thread)."""
+
+    def __call__(self, op: Callable[[], T], on_done: Callable[[T], None],
+                 on_error: Callable[[Exception], None]) -> None: ...
 
 
 class Worker(QObject):
