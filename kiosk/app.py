@@ -493,13 +493,14 @@ class KioskWindow(QWidget):
     def _on_taken(self, value: TakeResult) -> None:
         self.busy = False
         self.overlay.hide()
-        self._show_result(value)
+        self.show_result(value)
 
     def _take_failed(self, exc: Exception) -> None:
         log.error("taking a number failed: %r", exc)
         self._on_taken(TakeResult(error_code="internal", error_message=str(exc)))
 
-    def _on_site(self, value: SiteState) -> None:
+    def show_site(self, value: SiteState) -> None:
+        """The hub's site document (names, services, opening state) on screen."""
         self.site = value
         if self.page in ("hub_down", "out_of_service") and value.online:
             self.go_home(clear=True)
@@ -531,7 +532,8 @@ class KioskWindow(QWidget):
         self.printer_badge.setText(T.PRINTER_BADGE.both() if fault else "")
         self.printer_badge.setVisible(bool(fault) and self.backend.refused is None)
 
-    def _show_result(self, r: TakeResult) -> None:
+    def show_result(self, r: TakeResult) -> None:
+        """A number taken, or why not: the ticket (and the printer's fault), the hub down, out of service."""
         self.result = r
         if r.ticket is not None:
             self._set_printer_fault(r.fault)
@@ -556,7 +558,7 @@ class KioskWindow(QWidget):
     def refresh_site(self) -> None:
         """Fetch /site (waiting counts, opening, quotas) in the background."""
         self.last_site_refresh = self.clock()
-        self.run(self.backend.load_site, self._on_site, self._site_failed)
+        self.run(self.backend.load_site, self.show_site, self._site_failed)
 
     # ------------------------------------------------------------------ time
     def tick(self) -> None:

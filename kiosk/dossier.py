@@ -101,7 +101,7 @@ class DossierScreens:
         for i in range(RESULTS_PER_PAGE):
             b = btn("", size=5, min_h_mm=16)
             b.setObjectName(f"result_{i}")
-            b.clicked.connect(lambda _=False, i=i: self._pick_result(i))
+            b.clicked.connect(lambda _=False, i=i: self.pick_result(i))
             self.c_results.addWidget(b)
             self.c_result_buttons.append(b)
         self.c_empty = lab("", size=5, color=t.muted)
@@ -163,9 +163,9 @@ class DossierScreens:
             lay.addWidget(f)
         row = QHBoxLayout()
         self.a_skip = btn("", size=5.5, min_h_mm=18)
-        self.a_skip.clicked.connect(lambda: self._ask_next(skip=True))
+        self.a_skip.clicked.connect(lambda: self.submit_answer(skip=True))
         self.a_next = btn("", size=6, color=t.ok, min_h_mm=18)
-        self.a_next.clicked.connect(lambda: self._ask_next(skip=False))
+        self.a_next.clicked.connect(lambda: self.submit_answer(skip=False))
         row.addWidget(self.a_skip)
         row.addWidget(self.a_next)
         lay.addLayout(row)
@@ -180,7 +180,7 @@ class DossierScreens:
         self.d_capture = btn("", size=6.5, color=t.ok, min_h_mm=22)
         self.d_capture.clicked.connect(self._capture)
         self.d_accept = btn("", size=6, color=t.ok, min_h_mm=20)
-        self.d_accept.clicked.connect(self._accept_page)
+        self.d_accept.clicked.connect(self.accept_page)
         self.d_retake = btn("", size=6, min_h_mm=20)
         self.d_retake.clicked.connect(self._capture)
         self.d_skip = btn("", size=5, min_h_mm=16)
@@ -199,9 +199,9 @@ class DossierScreens:
         lay = self._page("delivery")
         self.v_title = lab("", size=7, bold=True, color=t.accent)
         self.v_center = btn("", size=6, min_h_mm=24)
-        self.v_center.clicked.connect(lambda: self._choose_delivery("center"))
+        self.v_center.clicked.connect(lambda: self.choose_delivery("center"))
         self.v_post = btn("", size=6, min_h_mm=24)
-        self.v_post.clicked.connect(lambda: self._choose_delivery("post"))
+        self.v_post.clicked.connect(lambda: self.choose_delivery("post"))
         lay.addWidget(self.v_title)
         lay.addStretch(1)
         lay.addWidget(self.v_center)
@@ -339,7 +339,8 @@ class DossierScreens:
         self.c_more.setText(T.MORE_RESULTS(self.host.lang, page=self.c_page + 1, pages=pages))
         self.c_empty.setVisible(bool(query.strip()) and not everything)
 
-    def _pick_result(self, i: int) -> None:
+    def pick_result(self, i: int) -> None:
+        """The citizen touched the i-th result on the catalog page: that procedure's page."""
         if i >= len(self.c_matches):
             return
         self.procedure = p = self.c_matches[i]
@@ -372,6 +373,11 @@ class DossierScreens:
         if self.backend.camera is not None:
             self.card_polling = True
             self._card_timer.start()
+
+    def stop_card_reading(self) -> None:
+        """Stop watching the camera for an ID card (the citizen may still type their details)."""
+        self.card_polling = False
+        self._card_timer.stop()
 
     def _poll_camera(self) -> None:
         if self.host.busy:
@@ -420,7 +426,8 @@ class DossierScreens:
         self.a_skip.setVisible(step == "email")
         self.host.show_page("ask")
 
-    def _ask_next(self, *, skip: bool) -> None:
+    def submit_answer(self, *, skip: bool) -> None:
+        """The citizen's answer on the question page (or none: skip), checked, then the next step."""
         d = self.draft
         if d is None:
             return
@@ -502,7 +509,8 @@ class DossierScreens:
         self.d_accept.show()
         self.d_retake.show()
 
-    def _accept_page(self) -> None:
+    def accept_page(self) -> None:
+        """Keep the photographed page, then the next document."""
         if self.pending_page is None or self.draft is None:
             return
         self.draft.pages.append(self.pending_page)
@@ -515,7 +523,8 @@ class DossierScreens:
         self.doc_index += 1
         self._show_document()
 
-    def _choose_delivery(self, how: str) -> None:
+    def choose_delivery(self, how: str) -> None:
+        """How the result comes back ("center" or "post", which asks for the address), then the review."""
         assert self.draft is not None
         self.draft.delivery = how
         if how == "post":

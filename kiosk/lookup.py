@@ -105,6 +105,11 @@ class LookupScreens:
         for b in self._back_buttons:
             b.setText(T.CANCEL(lang))
 
+    def stop_slip_reading(self) -> None:
+        """Stop watching the camera for a slip's QR (the citizen may still type the code)."""
+        self.lookup_polling = False
+        self._qr_timer.stop()
+
     def _poll_camera(self) -> None:
         if self.host.busy:
             return
@@ -140,7 +145,7 @@ class LookupScreens:
             return
         self.lookup_polling = False
         if not is_uuid(key) and lookup_code is None:
-            self._ask_lookup_code(key)
+            self.ask_lookup_code(key)
             return
         if lookup_code is not None and len(lookup_code.strip()) < 6:
             self.k_msg.setText(T.LOOKUP_CODE_SHORT(lang))
@@ -150,7 +155,8 @@ class LookupScreens:
         msg.setText(T.LOOKUP_WORKING(lang))
         self._run(lambda: self.backend.lookup(key, lookup_code or ""), self.on_lookup)
 
-    def _ask_lookup_code(self, key: str) -> None:
+    def ask_lookup_code(self, key: str) -> None:
+        """The page that asks for the look-up code printed beside a typed dossier code."""
         self.lookup_key = key
         self.k_field.clear()
         self.k_msg.setText("")

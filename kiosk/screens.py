@@ -62,12 +62,11 @@ def capture_screens(out: Path, *, hub_url: str, token: str, clock: Callable[[], 
         backend = KioskBackend(cfg, on_printed=on_printed)
         win = KioskWindow(cfg, backend, clock=clock, start_worker=False)
         try:
-            win.site = backend.load_site()
-            win._retranslate()  # noqa: SLF001 - drive the window synchronously for the pictures
+            win.show_site(backend.load_site())  # synchronously, for the pictures
             win.show()
             settle()
             written.append(win.screenshot(out / f"kiosk-{orientation}-home.png"))
-            win._show_result(backend.take_number(service, priority=priority))  # noqa: SLF001
+            win.show_result(backend.take_number(service, priority=priority))
             settle()
             written.append(win.screenshot(out / f"kiosk-{orientation}-ticket.png"))
             fault_cfg = _config(hub_url, token, printer="dummy:?state=paper_out", cache=cache,
@@ -75,7 +74,7 @@ def capture_screens(out: Path, *, hub_url: str, token: str, clock: Callable[[], 
             faulty = KioskBackend(fault_cfg)
             faulty.site = backend.site
             result = faulty.take_number(service)
-            win._show_result(result)  # noqa: SLF001
+            win.show_result(result)
             settle()
             written.append(win.screenshot(out / f"kiosk-{orientation}-printer-fault.png"))
             faulty.client.report_device(None, device=cfg.kiosk.name)  # the technician changed the roll
@@ -89,7 +88,7 @@ def capture_screens(out: Path, *, hub_url: str, token: str, clock: Callable[[], 
             quiet.setLevel(logging.ERROR)  # the hub is unreachable on purpose here
             win.backend = down  # the window's own retries must see the same unreachable hub
             try:
-                win._show_result(down.take_number(service))  # noqa: SLF001
+                win.show_result(down.take_number(service))
                 settle()
             finally:
                 quiet.setLevel(level)
@@ -124,8 +123,7 @@ def _refused_screens(win: Any, out: Path, orientation: str, cfg: KioskConfig, se
         win.go_home(clear=True)
         settle()
         written = [win.screenshot(out / f"kiosk-{orientation}-out-of-service.png")]
-        win.technician.status = refused.technician_status()
-        win.technician._fill()  # noqa: SLF001 - driven synchronously for the pictures
+        win.technician.on_status(refused.technician_status())  # synchronously, for the pictures
         win.show_page("tech")
         settle()
         written.append(win.screenshot(out / f"kiosk-{orientation}-technician.png"))
@@ -163,8 +161,7 @@ def capture_dossier_screens(out: Path, *, hub_url: str, token: str, clock: Calla
         written.append(win.screenshot(out / f"kiosk-dossier-{name}.png"))
 
     try:
-        win.site = backend.load_site()
-        win._retranslate()  # noqa: SLF001 - driven synchronously for the pictures
+        win.show_site(backend.load_site())  # synchronously, for the pictures
         win.show()
         d = win.dossier
         assert d is not None
@@ -173,25 +170,25 @@ def capture_dossier_screens(out: Path, *, hub_url: str, token: str, clock: Calla
         for ch in procedure_query:
             d.c_search.press(ch)
         shot("1-catalog")
-        d._pick_result(0)  # noqa: SLF001
+        d.pick_result(0)
         shot("2-procedure")
         d.start_submission()
-        d._card_timer.stop()  # noqa: SLF001 - the picture is taken before the card is shown
+        d.stop_card_reading()  # the picture is taken before the card is shown
         shot("3-identify")
         d.on_card(dossiers.read_card())
         for ch in "0912345678":
             d.fields["digits"].press(ch)
         shot("4-phone")
-        d._ask_next(skip=False)  # noqa: SLF001
-        d._ask_next(skip=True)  # noqa: SLF001 - no email
+        d.submit_answer(skip=False)
+        d.submit_answer(skip=True)  # no email
         docs = d.draft.procedure.documents if d.draft else []
         for i in range(len(docs)):
             d.on_page(dossiers.capture_page(docs[i].name))
             if i == 0:
                 shot("5-document")
-            d._accept_page()  # noqa: SLF001
+            d.accept_page()
         shot("6-delivery")
-        d._choose_delivery("center")  # noqa: SLF001
+        d.choose_delivery("center")
         shot("7-review")
         draft = d.draft
         assert draft is not None
@@ -206,9 +203,9 @@ def capture_dossier_screens(out: Path, *, hub_url: str, token: str, clock: Calla
             lk = win.lookup
             assert lk is not None
             lk.open_lookup()
-            lk._qr_timer.stop()  # noqa: SLF001
+            lk.stop_slip_reading()  # the code is typed
             code = result.dossier.code
-            lk._ask_lookup_code(code)  # noqa: SLF001 - a typed code: the slip's look-up code is asked for
+            lk.ask_lookup_code(code)  # a typed code: the slip's look-up code is asked for
             for ch in result.dossier.lookup_code.lower():
                 lk.k_field.press(ch)
             shot("9-lookup-code")
