@@ -91,7 +91,7 @@ def check_site_file(path: str | Path) -> tuple[SiteConfig | None, list[Finding]]
         config = load_site_config(path)
     except ConfigError as exc:
         return None, [config_error_finding(SITE_FILE, exc, fix_key=FIX_KEY, fix_file=FIX_FILE)]
-    from sync.hub_cli import check_transport
+    from sync.hub_transport import check_transport
 
     try:  # [tls] files, [public], [central] url and ca_file: what `motcua hub` checks before it starts
         check_transport(config, path)

@@ -6,15 +6,15 @@ import logging
 import re
 import sys
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from motcua.clock import VIETNAM_TZ, iso
-from motcua.config import ConfigError, SiteConfig, load_site_config
+from motcua.config import ConfigError, load_site_config
 from motcua.logs import LEVELS
 from motcua.logs import setup as setup_logging
+from sync.hub_transport import check_transport
 from sync.store import (
     KEEP_EXPIRY,
     ROLES,
@@ -25,9 +25,6 @@ from sync.store import (
     revoke_token,
     rotate_token,
 )
-
-if TYPE_CHECKING:
-    from sync.server import Listener
 
 log = logging.getLogger(__name__)
 
@@ -47,72 +44,6 @@ def build_app(config_path: str | Path, db_path: str | Path, *, clock=None, heart
         store.close()
         raise
     return create_app(hub, docs=docs, public_pages=public_pages)
-
-
-@dataclass
-class Transport:
-    """How the hub listens and how it reaches the central server, checked before anything starts."""
-
-    certfile: str | None = None
-    keyfile: str | None = None
-    public: Listener | None = None
-    """The public pages' own listener (its app is filled in once the hub exists)."""
-    public_on_main: bool = True
-    central_url: str = ""
-    central_ca_file: str | None = None
-
-
-def check_transport(config: SiteConfig, config_path: str | Path, args: argparse.Namespace | None = None) -> Transport:
-    """Resolve and check [tls], [public] and [central] with the command line's overrides (none: the site
-    file alone, as `--check-config` sees it); ConfigError names the file (or the option) and the key of the
-    first problem."""
-    from sync.server import Listener
-    from sync.tls import central_url_problem, check_server_files, resolve_ca_file
-
-    if args is None:
-        args = argparse.Namespace(tls_cert=None, tls_key=None, public_port=None, public_host=None, no_public_on_main=False,
-                                  port=8470, host="0.0.0.0", central=None, central_ca_file=None,
-                                  allow_insecure_central=False)
-    base = Path(config_path).resolve().parent
-    t = Transport()
-    if args.tls_cert or args.tls_key:
-        if not (args.tls_cert and args.tls_key):
-            raise ConfigError("motcua hub", "--tls-cert/--tls-key", "give both the certificate and its key")
-        t.certfile, t.keyfile = check_server_files(args.tls_cert, args.tls_key, base=Path.cwd(), path="motcua hub",
-                                                   keys=("--tls-cert", "--tls-key"))
-    elif config.tls is not None:
-        t.certfile, t.keyfile = check_server_files(config.tls.cert, config.tls.key, base=base, path=config_path)
-    pub = config.public
-    port = args.public_port if args.public_port is not None else pub.port
-    if port is not None:
-        cert = key = None
-        if pub.tls_cert:
-            cert, key = check_server_files(pub.tls_cert, pub.tls_key, base=base, path=config_path,
-                                           keys=("public.tls_cert", "public.tls_key"))
-        host = args.public_host or pub.host
-        if port == args.port:
-            raise ConfigError(config_path if args.public_port is None else "motcua hub",
-                              "public.port" if args.public_port is None else "--public-port",
-                              f"{port} is the main listener's port; the public pages need a port of their own")
-        t.public = Listener(None, host, port, cert, key)
-        t.public_on_main = pub.on_main and not args.no_public_on_main
-    elif args.no_public_on_main:
-        raise ConfigError("motcua hub", "--no-public-on-main", "the public pages need a listener: give --public-port")
-    from_flag = args.central is not None
-    t.central_url = args.central if from_flag else config.central.url
-    if t.central_url:
-        problem = central_url_problem(t.central_url, allow_insecure=config.central.allow_insecure or args.allow_insecure_central)
-        if problem:
-            if from_flag:
-                raise ConfigError("motcua hub", "--central", problem.replace("set allow_insecure = true",
-                                                                             "add --allow-insecure-central"))
-            raise ConfigError(config_path, "central.url", problem.replace("set allow_insecure = true",
-                                                                          "set [central] allow_insecure = true"))
-    if args.central_ca_file:
-        t.central_ca_file = resolve_ca_file(args.central_ca_file, base=Path.cwd(), path="motcua hub", key="--central-ca-file")
-    else:
-        t.central_ca_file = resolve_ca_file(config.central.ca_file, base=base, path=config_path, key="central.ca_file")
-    return t
 
 
 def main(argv: list[str]) -> int:

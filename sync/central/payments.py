@@ -20,8 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-if TYPE_CHECKING:
-    from sync.central.store import _Tx
+from sync.central.db import CentralError, Tx
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +54,7 @@ class CentralPayments:
     lock: threading.RLock
 
     if TYPE_CHECKING:
-        def _tx(self) -> _Tx: ...
+        def _tx(self) -> Tx: ...
 
         def _put_feed(self, kind: str, key: str, body: Any, *, site: str | None = None) -> None: ...
 
@@ -102,8 +101,6 @@ class CentralPayments:
 
         409 `already_paid` when the dossier has a payment (recorded by its site or confirmed before).
         """
-        from sync.central.store import CentralError
-
         if method not in METHODS:
             raise CentralError(422, "invalid_method", f"method must be one of {', '.join(METHODS)}")
         if method == "transfer" and not reference.strip():

@@ -9,7 +9,6 @@ the same body gets the first answer, the same UUID with another body gets a 422 
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import secrets
@@ -26,8 +25,9 @@ import orjson
 
 from motcua.clock import VIETNAM_TZ
 from sync.central import IDENTITY_REFUSED, IDENTITY_REQUIRED
-from sync.central.payments import MIGRATION as PAYMENTS_MIGRATION
+from sync.central.db import CentralError, Tx, body_hash, hash_token
 from sync.central.payments import CentralPayments
+from sync.central.schema import MIGRATIONS
 from sync.files import private_dir, private_sqlite
 from sync.privacy import dossier_summary, scrub_dossier
 
@@ -45,123 +45,6 @@ the demo, the tests, the benchmarks); anyone who knows a site's code could other
 FEEDS = ("catalog", "calendar", "guides", "status")
 STATUSES = ("received", "processing", "supplement", "done", "returned")
 """Dossier status after submission (owned by the central server, ARCHITECTURE rule 5)."""
-
-MIGRATIONS: list[str] = [
-    """
-    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    CREATE TABLE site_tokens (hash TEXT PRIMARY KEY, site TEXT NOT NULL, created_at REAL NOT NULL,
-                              revoked_at REAL);
-    CREATE TABLE events (
-        id TEXT PRIMARY KEY,
-        site TEXT NOT NULL,
-        seq INTEGER NOT NULL,
-        type TEXT NOT NULL,
-        at REAL NOT NULL,
-        body_hash TEXT NOT NULL,
-        body TEXT NOT NULL,
-        received_at REAL NOT NULL
-    );
-    CREATE INDEX events_site_seq ON events (site, seq);
-    CREATE TABLE tickets (
-        id TEXT PRIMARY KEY,
-        site TEXT NOT NULL,
-        seq INTEGER NOT NULL,
-        content TEXT NOT NULL
-    );
-    CREATE TABLE dossiers (
-        id TEXT PRIMARY KEY,
-        site TEXT NOT NULL,
-        code TEXT NOT NULL UNIQUE,
-        provisional_code TEXT,
-        procedure TEXT NOT NULL,
-        status TEXT NOT NULL,
-        body_hash TEXT NOT NULL,
-        body TEXT NOT NULL,
-        answer TEXT NOT NULL,
-        received_at REAL NOT NULL,
-        status_at REAL NOT NULL
-    );
-    CREATE INDEX dossiers_site ON dossiers (site);
-    CREATE TABLE dossier_files (
-        dossier_id TEXT NOT NULL,
-        position INTEGER NOT NULL,
-        sha256 TEXT NOT NULL,
-        name TEXT NOT NULL,
-        size INTEGER NOT NULL,
-        PRIMARY KEY (dossier_id, position)
-    );
-    CREATE TABLE blobs (sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, stored_at REAL NOT NULL);
-    CREATE TABLE code_serials (agency TEXT NOT NULL, day TEXT NOT NULL, last INTEGER NOT NULL,
-                               PRIMARY KEY (agency, day));
-    CREATE TABLE feed (
-        seq INTEGER PRIMARY KEY,
-        kind TEXT NOT NULL,
-        site TEXT,
-        key TEXT NOT NULL,
-        op TEXT NOT NULL,
-        body TEXT
-    );
-    CREATE INDEX feed_kind_seq ON feed (kind, seq);
-    CREATE TABLE feed_state (kind TEXT NOT NULL, key TEXT NOT NULL, site TEXT, body TEXT NOT NULL,
-                             PRIMARY KEY (kind, key));
-    """,
-    # 2: site identity (issue 10). The hub database a site syncs from, registered at its first sync; a release
-    # (a lost hub) keeps the row with released_at, so the history of a site's databases stays.
-    """
-    CREATE TABLE site_identities (
-        site TEXT NOT NULL,
-        identity TEXT NOT NULL,
-        registered_at REAL NOT NULL,
-        released_at REAL,
-        PRIMARY KEY (site, identity, registered_at)
-    );
-    CREATE UNIQUE INDEX site_identities_current ON site_identities (site) WHERE released_at IS NULL;
-    """,
-    # 3: per-site upload quotas and the cleaning of abandoned uploads. A blob counts against the site that
-    # uploaded it (blobs of earlier versions: the site of the first dossier that uses it); an upload in
-    # progress reserves its declared size until it completes or is cleaned.
-    """
-    ALTER TABLE blobs ADD COLUMN site TEXT;
-    UPDATE blobs SET site = (SELECT d.site FROM dossier_files f JOIN dossiers d ON d.id = f.dossier_id
-                             WHERE f.sha256 = blobs.sha256 ORDER BY d.received_at LIMIT 1);
-    CREATE INDEX blobs_site ON blobs (site);
-    CREATE TABLE uploads (sha256 TEXT PRIMARY KEY, site TEXT NOT NULL, size INTEGER NOT NULL,
-                          started_at REAL NOT NULL, updated_at REAL NOT NULL);
-    CREATE INDEX uploads_site ON uploads (site);
-    """,
-    # 4: payments (issue 16): recorded by the sites, or confirmed here (sync.central.payments).
-    PAYMENTS_MIGRATION,
-    # 5: personal data (issue 11). When a dossier's personal fields and files were erased (retention: a set
-    # number of days after its result was returned); its body_hash stays, so a repeat still gets its answer.
-    """
-    ALTER TABLE dossiers ADD COLUMN erased_at REAL;
-    """,
-]
-
-
-class CentralError(Exception):
-    """A request the central server refuses: HTTP `status`, stable `code`, a message for people."""
-
-    def __init__(self, status: int, code: str, message: str, *, extra: dict[str, Any] | None = None) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-        self.extra = extra or {}
-
-
-def canonical(obj: Any) -> bytes:
-    """The canonical JSON of a body (sorted keys): what idempotency hashes compare."""
-    return orjson.dumps(obj, option=orjson.OPT_SORT_KEYS)
-
-
-def body_hash(obj: Any) -> str:
-    """sha256 of the canonical JSON."""
-    return hashlib.sha256(canonical(obj)).hexdigest()
-
-
-def hash_token(token: str) -> str:
-    """Site tokens are stored as their sha256."""
-    return hashlib.sha256(token.encode()).hexdigest()
-
 
 def _jsonable(obj: Any) -> Any:
     if isinstance(obj, dict):
@@ -208,8 +91,8 @@ class CentralStore(CentralPayments):
                     self.conn.execute("ROLLBACK")
                     raise
 
-    def _tx(self) -> _Tx:
-        return _Tx(self)
+    def _tx(self) -> Tx:
+        return Tx(self)
 
     def _meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -675,33 +558,6 @@ class CentralStore(CentralPayments):
             return {t: int(self.conn.execute(f"SELECT COUNT(*) FROM {t} WHERE (? IS NULL OR site = ?)",
                                              (site, site)).fetchone()[0])
                     for t in ("events", "tickets", "dossiers")}
-
-
-class _Tx:
-    """BEGIN IMMEDIATE ... COMMIT under the store's lock (ROLLBACK on error)."""
-
-    def __init__(self, store: CentralStore) -> None:
-        self.store = store
-
-    def __enter__(self) -> None:
-        self.store.lock.acquire()
-        try:
-            self.store.conn.execute("BEGIN IMMEDIATE")
-        except BaseException:
-            self.store.lock.release()
-            raise
-
-    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        try:
-            if exc_type is None:
-                self.store.conn.execute("COMMIT")
-            else:
-                try:
-                    self.store.conn.execute("ROLLBACK")
-                except sqlite3.Error:
-                    pass
-        finally:
-            self.store.lock.release()
 
 
 def _mb(n: int) -> str:

@@ -14,7 +14,7 @@ import requests
 from support import RunningHub, small_site, wait_until
 
 from motcua.config import ConfigError, parse_site_config
-from sync.hub_cli import check_transport
+from sync.hub_transport import check_transport
 from sync.server import free_port
 
 PY = [sys.executable, "-c", "import sys; from motcua.cli import main; sys.exit(main())"]

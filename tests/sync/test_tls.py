@@ -24,7 +24,7 @@ from support import RunningHub, small_site, wait_until
 from motcua.cli import main as motcua
 from motcua.config import ConfigError, parse_site_config
 from sync.client import HubCertificateError, HubClient, HubUnavailable
-from sync.hub_cli import check_transport
+from sync.hub_transport import check_transport
 from sync.server import free_port
 from sync.tls import cert_info
 
