@@ -164,6 +164,13 @@ async def sse_phase(host: str, port: int, token: str, board_tokens: list[str], c
             "p99_ms": pct(lat, 99), "max_ms": round(max(lat) * 1000, 3) if lat else None}
 
 
+def hub_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) the hub process used so far, from /proc: unlike throughput, this hardly
+    moves when other programs share the machine, so two versions can be compared on a busy one."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--seconds", type=float, default=5.0)
@@ -191,14 +198,18 @@ def main() -> None:
         issue_bodies = lambda i, k: ("POST", "/api/v1/tickets", bodies[(i + k) % services])
         for n in (int(x) for x in args.clients.split(",")):
             # Call-next needs waiting tickets: each issue phase leaves plenty.
-            result[f"issue_{n}_clients"] = asyncio.run(
+            cpu = hub_cpu_s(hub.pid)
+            result[f"issue_{n}_clients"] = phase = asyncio.run(
                 run_phase(host, port, token, n, args.seconds, issue_bodies, {201}))
+            phase["hub_cpu_ms_per_request"] = round((hub_cpu_s(hub.pid) - cpu) * 1000 / max(1, phase["requests"]), 3)
             call = lambda i, k: ("POST", f"/api/v1/counters/{(i % counters) + 1}/next", None)
             # Prefill (not measured) so that call-next never runs out of waiting tickets.
             asyncio.run(run_phase(host, port, token, 8, 60.0, issue_bodies, {201},
                                   max_requests=int(4000 * min(args.seconds, 3.0))))
-            result[f"call_next_{n}_clients"] = asyncio.run(
+            cpu = hub_cpu_s(hub.pid)
+            result[f"call_next_{n}_clients"] = phase = asyncio.run(
                 run_phase(host, port, token, n, min(args.seconds, 3.0), call, {200}))
+            phase["hub_cpu_ms_per_request"] = round((hub_cpu_s(hub.pid) - cpu) * 1000 / max(1, phase["requests"]), 3)
         # Enough waiting tickets for the SSE phase.
         asyncio.run(run_phase(host, port, token, 8, 1.0, issue_bodies, {201}))
         result["sse_call_to_subscriber"] = asyncio.run(
