@@ -15,6 +15,8 @@ import qrcode
 import qrcode.constants
 from PIL import Image, ImageDraw, ImageFont
 
+from printer_drivers.inkcache import image_bytes, ink_cache
+
 FONT_DIR = Path(__file__).resolve().parent.parent / "assets" / "fonts"
 """The bundled fonts (Noto Sans, OFL): the kiosk and board load the same files."""
 FONT_REGULAR = FONT_DIR / "NotoSans-Regular.ttf"
@@ -70,12 +72,18 @@ class InkLine:
     advance: int
 
 
-@functools.lru_cache(maxsize=2048)
+# Budgets in bytes, not entries (printer_drivers.inkcache says why): the lines and codes a kiosk reuses all
+# day (center, services, labels, footer) are a few hundred KB; a ticket's own number and QR are not reused.
+LINE_CACHE_BYTES = 4 * 1024 * 1024
+QR_CACHE_BYTES = 1 * 1024 * 1024
+
+
+@ink_cache(max_bytes=LINE_CACHE_BYTES, size_of=lambda ink: image_bytes(ink.image))
 def render_line(text: str, style: TextStyle) -> InkLine:
     """Render one line of text (no wrapping) and crop it to what is inked.
 
-    Cached: a kiosk prints the same center name, labels and footer all day. The returned image is
-    shared: paste it, never draw on it.
+    Cached within LINE_CACHE_BYTES: a kiosk prints the same center name, labels and footer all day. The
+    returned image is shared: paste it, never draw on it.
     """
     f = font(style.size, style.bold)
     ascent, descent = f.getmetrics()
@@ -177,7 +185,7 @@ _EC = {
 }
 
 
-@functools.lru_cache(maxsize=256)
+@ink_cache(max_bytes=QR_CACHE_BYTES, size_of=image_bytes)
 def qr_image(data: str, *, module: int, ec: str = "M") -> Image.Image:
     """A QR code as ink, `module` dots per module, without a quiet zone (the paper around is blank).
 
