@@ -73,9 +73,10 @@ class InkLine:
 
 
 # Budgets in bytes, not entries (printer_drivers.inkcache says why): the lines and codes a kiosk reuses all
-# day (center, services, labels, footer) are a few hundred KB; a ticket's own number and QR are not reused.
-LINE_CACHE_BYTES = 4 * 1024 * 1024
-QR_CACHE_BYTES = 1 * 1024 * 1024
+# day (center, services, labels, footer) are under 300 KB; a ticket's own number and QR are not reused, and a
+# small budget also lets the lines of a dossier slip (a citizen's name) go soon.
+LINE_CACHE_BYTES = 1024 * 1024
+QR_CACHE_BYTES = 1024 * 1024
 
 
 @ink_cache(max_bytes=LINE_CACHE_BYTES, size_of=lambda ink: image_bytes(ink.image))

@@ -1,15 +1,19 @@
 """Vietnamese text rendering, compared with a reference rendering of the same text."""
 from __future__ import annotations
 
+import gc
 import unicodedata
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from PIL import Image
 from printer_reference import iou, reference_ink, strip_marks
 
 from printer_drivers import render
-from printer_drivers.layouts import VOWELS_WITH_TONES
+from printer_drivers.document import Paper
+from printer_drivers.inkcache import image_bytes, ink_cache
+from printer_drivers.layouts import VOWELS_WITH_TONES, Styles
 from printer_drivers.render import TextStyle
 
 SENTENCES = [
@@ -94,3 +98,46 @@ def test_qr_image_decodes():
     img = render.qr_image(url, module=4)
     framed = ImageOps.expand(ImageOps.invert(img.convert("L")), border=24, fill=255)
     assert [r.text for r in zxingcpp.read_barcodes(framed)] == [url]
+
+
+def _live_image_bytes() -> int:
+    return sum(image_bytes(o) for o in gc.get_objects() if isinstance(o, Image.Image))
+
+
+def test_a_run_of_tickets_leaves_bounded_images_behind():
+    """Issue 10: each ticket's own number and QR code (100-150 KB on screen) went into caches bounded by
+    entries (2,048 lines, 256 codes), and a soaked kiosk crept by ~0.5 MiB a minute. The caches now hold
+    at most their byte budgets, and still return the lines a kiosk prints all day without rendering again."""
+    styles = Styles.for_ticket(Paper())
+    center = "Trung tâm Phục vụ hành chính công"
+    header = render.render_line(center, styles.header)
+    gc.collect()
+    before = _live_image_bytes()
+    for i in range(120):
+        assert render.render_line(center, styles.header) is header  # every ticket prints it: never evicted
+        render.render_line(f"{i + 1:06d}", styles.number)
+        render.qr_image(f"https://hcc.example.vn/t/2026-11-29/DD/{i + 1:06d}", module=10)
+    gc.collect()
+    held = _live_image_bytes() - before
+    assert held <= render.LINE_CACHE_BYTES + render.QR_CACHE_BYTES, f"{held / 2**20:.1f} MiB of images held"
+
+
+def test_ink_cache_evicts_least_recently_used_by_bytes():
+    """The budget is in bytes: a big result pushes out the oldest small ones, one over the budget is not kept."""
+    made: list[int] = []
+
+    @ink_cache(max_bytes=100 * 100, size_of=image_bytes)
+    def square(side: int) -> Image.Image:
+        made.append(side)
+        return Image.new("1", (side, side))
+
+    square(50), square(50), square(60)  # 2,500 + 3,600 bytes
+    assert made == [50, 60] and square.cache_info().bytes == 6100
+    square(50)  # now the most recent: 60 goes first
+    square(70)  # 4,900 bytes: 2,500 + 3,600 + 4,900 > 10,000
+    assert square.cache_info().currsize == 2 and square.cache_info().bytes == 7400
+    square(50)
+    assert made == [50, 60, 70]
+    square(200)  # 40,000 bytes: bigger than the whole budget, returned but not kept
+    square(200)
+    assert made == [50, 60, 70, 200, 200] and square.cache_info().bytes == 7400
