@@ -13,7 +13,8 @@ Memory and open files of each device come from /proc; at the end every device du
 Flat, defined: after a warm-up, the median of the samples in a window right after it (`rss_warm`) is
 compared with the median of the samples in the last window of the run (`rss_end`); growth beyond the
 allowance (`rss_allow_bytes` + `rss_allow_ratio` of the warm value) or any growth in open files beyond
-`fd_allow` is a failure. The least-squares slope after warm-up is reported too (`rss_slope_kib_per_min`).
+`fd_allow` is a failure, and so is a least-squares slope after warm-up (`rss_slope_kib_per_min`) above
+`rss_slope_allow_kib_per_min` when the run after warm-up lasts at least `rss_slope_min_span_s`.
 """
 from __future__ import annotations
 
@@ -519,14 +520,23 @@ class Soak:
         for role, dev in self.devices.items():
             alive = dev.proc is not None and dev.proc.poll() is None and dev.exit_code is None
             fig = flatness(dev.samples, warm, window, duration)
-            flat_rss = fig["rss_growth_bytes"] <= self.cfg.rss_allow_bytes + self.cfg.rss_allow_ratio * fig["rss_warm"]
+            grew = fig["rss_growth_bytes"] > self.cfg.rss_allow_bytes + self.cfg.rss_allow_ratio * fig["rss_warm"]
+            # A steady creep within the allowance is still a leak: a kiosk gaining 0.5 MiB a minute passes a
+            # 30-minute total of 14 MiB and dies in weeks. Judged over a long enough span only.
+            judged = duration - warm >= self.cfg.rss_slope_min_span_s
+            creeps = judged and fig["rss_slope_kib_per_min"] > self.cfg.rss_slope_allow_kib_per_min
+            flat_rss = not grew and not creeps
             flat_fds = fig["fds_growth"] <= self.cfg.fd_allow
-            if alive and not flat_rss:
+            if alive and grew:
                 self.failures.append(f"{role} memory grew {fig['rss_growth_bytes'] / MIB:.1f} MiB after warm-up")
+            if alive and creeps:
+                self.failures.append(f"{role} memory crept {fig['rss_slope_kib_per_min']:.0f} KiB/min after warm-up "
+                                     f"(allowed {self.cfg.rss_slope_allow_kib_per_min:.0f})")
             if alive and not flat_fds:
                 self.failures.append(f"{role} open files grew by {fig['fds_growth']}")
             processes[role] = {"alive": alive, "exit_code": dev.exit_code, "restarts_survived": dev.restarts_seen,
-                               "cuts_survived": dev.cuts_seen, "flat_rss": flat_rss, "flat_fds": flat_fds, **fig,
+                               "cuts_survived": dev.cuts_seen, "flat_rss": flat_rss, "flat_fds": flat_fds,
+                               "rss_slope_judged": judged, **fig,
                                "screen_ok": screens.get(role, {}).get("ok", False)}
         autopilot_ops = {
             "kiosk_touches": sum(((screens.get("kiosk", {}).get("state") or {}).get("autopilot") or {})

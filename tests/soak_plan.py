@@ -112,6 +112,12 @@ class SoakConfig:
     window_fraction: float = 0.15
     rss_allow_bytes: int = 8 * MIB
     rss_allow_ratio: float = 0.05
+    rss_slope_allow_kib_per_min: float = 100.0
+    """A steady creep fails even within the total allowance: the least-squares RSS slope after warm-up, in
+    KiB a minute. Issue 10: a 30-minute soak passed with the kiosk creeping at ~530 KiB/min (the printer's
+    render caches kept every ticket's number and QR code), well within the total allowance."""
+    rss_slope_min_span_s: float = 300.0
+    """The slope is judged only over at least this much time after warm-up (a shorter run is all noise)."""
     fd_allow: int = 3
     announcer: bool = True
     port: int | None = None
