@@ -116,6 +116,19 @@ def flatness(samples: list[tuple[float, int, int, int]], warm: float, window: fl
             "rss_series_mib": [[round(s[0]), round(s[1] / MIB, 1)] for s in samples[::max(1, len(samples) // 24)]]}
 
 
+def memory_faults(fig: dict[str, Any], *, allow_bytes: float, allow_ratio: float, slope_allow_kib_per_min: float,
+                  judge_slope: bool) -> list[str]:
+    """What is wrong with a device's memory figures (from `flatness`): growth after warm-up beyond the
+    allowance, or a steady creep — the slope above its limit — when the run was long enough to judge one."""
+    faults = []
+    if fig["rss_growth_bytes"] > allow_bytes + allow_ratio * fig["rss_warm"]:
+        faults.append(f"memory grew {fig['rss_growth_bytes'] / MIB:.1f} MiB after warm-up")
+    if judge_slope and fig["rss_slope_kib_per_min"] > slope_allow_kib_per_min:
+        faults.append(f"memory crept {fig['rss_slope_kib_per_min']:.0f} KiB/min after warm-up "
+                      f"(allowed {slope_allow_kib_per_min:.0f})")
+    return faults
+
+
 def event_counts(db: Path) -> dict[str, int]:
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)
     try:

@@ -31,7 +31,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from soak_checks import BRIDGE_COUNTERS, MIB, PANEL_COUNTER, compare_screen, event_counts, flatness
+from soak_checks import BRIDGE_COUNTERS, PANEL_COUNTER, compare_screen, event_counts, flatness, memory_faults
 from soak_links import CutLink, PrinterSink, Pty
 from soak_plan import SITE_TOML, Day, SoakConfig, short_plan
 
@@ -520,18 +520,16 @@ class Soak:
         for role, dev in self.devices.items():
             alive = dev.proc is not None and dev.proc.poll() is None and dev.exit_code is None
             fig = flatness(dev.samples, warm, window, duration)
-            grew = fig["rss_growth_bytes"] > self.cfg.rss_allow_bytes + self.cfg.rss_allow_ratio * fig["rss_warm"]
             # A steady creep within the allowance is still a leak: a kiosk gaining 0.5 MiB a minute passes a
             # 30-minute total of 14 MiB and dies in weeks. Judged over a long enough span only.
             judged = duration - warm >= self.cfg.rss_slope_min_span_s
-            creeps = judged and fig["rss_slope_kib_per_min"] > self.cfg.rss_slope_allow_kib_per_min
-            flat_rss = not grew and not creeps
+            mem_faults = memory_faults(fig, allow_bytes=self.cfg.rss_allow_bytes, allow_ratio=self.cfg.rss_allow_ratio,
+                                       slope_allow_kib_per_min=self.cfg.rss_slope_allow_kib_per_min,
+                                       judge_slope=judged)
+            flat_rss = not mem_faults
             flat_fds = fig["fds_growth"] <= self.cfg.fd_allow
-            if alive and grew:
-                self.failures.append(f"{role} memory grew {fig['rss_growth_bytes'] / MIB:.1f} MiB after warm-up")
-            if alive and creeps:
-                self.failures.append(f"{role} memory crept {fig['rss_slope_kib_per_min']:.0f} KiB/min after warm-up "
-                                     f"(allowed {self.cfg.rss_slope_allow_kib_per_min:.0f})")
+            if alive:
+                self.failures += [f"{role} {fault}" for fault in mem_faults]
             if alive and not flat_fds:
                 self.failures.append(f"{role} open files grew by {fig['fds_growth']}")
             processes[role] = {"alive": alive, "exit_code": dev.exit_code, "restarts_survived": dev.restarts_seen,

@@ -1,0 +1,31 @@
+"""The soak's memory verdict on recorded series: a steady creep fails even when the total growth is allowed."""
+from __future__ import annotations
+
+from soak_checks import MIB, flatness, memory_faults
+
+# RSS (MiB) every ~75 s of the 30-minute soak at 4a77996 (issue 10): warm-up ended at 263 s.
+KIOSK_CREEPING = [135.0, 148.0, 149.2, 155.7, 155.8, 156.1, 158.1, 159.2, 160.1, 160.2, 160.4, 160.8, 162.9,
+                  162.9, 163.2, 165.0, 166.3, 166.4, 166.6, 166.7, 167.1, 168.2, 168.3, 168.4, 168.4]
+PANEL_PLATEAU = [118.0, 118.9, 123.9, 123.9, 124.0, 124.0, 124.0, 124.0, 124.0, 124.0, 124.0, 121.7, 121.7,
+                 121.8, 121.8, 121.8, 121.8, 121.8, 121.8, 121.8, 125.0, 125.0, 125.0, 125.0, 125.0]
+WARM, WINDOW, END = 262.8, 241.8, 1874.8
+ALLOW = {"allow_bytes": 6 * MIB, "allow_ratio": 0.05, "slope_allow_kib_per_min": 100.0}
+
+
+def _samples(series_mib: list[float]) -> list[tuple[float, int, int, int]]:
+    return [(i * 75.2, int(mib * MIB), 8, 4) for i, mib in enumerate(series_mib)]
+
+
+def test_a_kiosk_creeping_half_a_mib_a_minute_fails_though_its_growth_is_allowed():
+    fig = flatness(_samples(KIOSK_CREEPING), WARM, WINDOW, END)
+    assert fig["rss_growth_bytes"] < 6 * MIB + 0.05 * fig["rss_warm"]  # the old rule let it pass
+    assert 400 < fig["rss_slope_kib_per_min"] < 650
+    faults = memory_faults(fig, **ALLOW, judge_slope=True)
+    assert len(faults) == 1 and "crept" in faults[0]
+
+
+def test_a_plateau_with_steps_passes_and_a_short_run_is_not_judged_on_its_slope():
+    fig = flatness(_samples(PANEL_PLATEAU), WARM, WINDOW, END)
+    assert memory_faults(fig, **ALLOW, judge_slope=True) == []
+    creeping = flatness(_samples(KIOSK_CREEPING), WARM, WINDOW, END)
+    assert memory_faults(creeping, **ALLOW, judge_slope=False) == []
