@@ -297,6 +297,15 @@ class Privacy(_Model):
     """...and then per minute (429 beyond: guessing a look-up code stays slow and visible)."""
 
 
+class RatingSettings(_Model):
+    """Đánh giá mức độ hài lòng (issue 13): how long after the service a rating is taken."""
+
+    window_s: float = Field(180.0, ge=10, le=3600)
+    """At the counter (rating screen, rating keypad): seconds after "Hoàn thành" a touch still counts."""
+    phone_window_s: float = Field(86400.0, ge=60, le=7 * 86400)
+    """On the ticket's tracking page (the citizen's phone): seconds after the service."""
+
+
 class SiteInfo(_Model):
     """The center itself."""
 
@@ -343,6 +352,7 @@ class SiteConfig(_Model):
     payment_accounts: list[PaymentAccount] = Field(default_factory=list)
     """Receiving accounts for fees by transfer (VietQR); none: fees are taken in cash only."""
     privacy: Privacy = Field(default_factory=Privacy)
+    ratings: RatingSettings = Field(default_factory=RatingSettings)
     _services_by_code: dict[str, Service] = PrivateAttr(default_factory=dict)
     _counters_by_number: dict[int, Counter] = PrivateAttr(default_factory=dict)
 

@@ -75,7 +75,8 @@ def plan(old: SiteConfig, new: SiteConfig) -> ReloadPlan:
     if old.central.file_retention_days != new.central.file_retention_days:
         changed.append("central.file_retention_days")
     # limits: what one device or address may take of the hub ([limits]), read per request or reconfigured.
-    for section in ("hours", "queue", "display", "priority_categories", "limits", "payment_accounts", "privacy"):
+    for section in ("hours", "queue", "display", "priority_categories", "limits", "payment_accounts", "privacy",
+                    "ratings"):
         if getattr(old, section) != getattr(new, section):
             changed.append(section)
     return ReloadPlan(changed=changed, refused=refused)

@@ -46,6 +46,7 @@ from motcua.contract import (
 )
 from motcua.text import Text
 from sync.files import private_dir, private_sqlite
+from sync.staff_client import StaffCalls
 
 log = logging.getLogger(__name__)
 
@@ -151,7 +152,7 @@ class PinnedSession(requests.Session):
         return super().request(method, url, *args, **kw)
 
 
-class HubClient:
+class HubClient(StaffCalls):
     """Typed calls for the hub API.
 
     Over https:// the hub's certificate is checked against `ca_file` (the site CA made by `motcua tls

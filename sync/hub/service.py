@@ -29,7 +29,9 @@ from sync.hub.live import Broadcaster
 from sync.hub.metrics import HubMetrics
 from sync.hub.models import IssueRequest
 from sync.hub.payments import Payments
+from sync.hub.ratings import Ratings
 from sync.hub.registry import DeviceRegistry
+from sync.hub.staff import Staff
 from sync.relay import Op, Relay, RelaySettings, SiteLink
 from sync.store import PUT_META, SITE_KEY, EncodedEvent, SiteStore, StoreError
 
@@ -76,15 +78,17 @@ class Hub:
         self.metrics = HubMetrics(self)
         self.payments = Payments(config, store, self.clock, local_day=self.engine.local_day, new_event=self.new_event,
                                  catalog=self.dossiers.catalog)
+        self.staff = Staff(store, self.clock, new_event=self.new_event, local_day=self.engine.local_day, tz=config.tz)
+        """Clerks signed in at the counters, and who served what (sync.hub.staff)."""
+        self.ratings = Ratings(self)
         self._tick_task: asyncio.Task[None] | None = None
         self._tokens_task: asyncio.Task[None] | None = None
         self._last_purge = 0.0
         self._reload_lock = asyncio.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self.reload_on_sighup = False
-        self.rating_link: Callable[[dict[str, Any]], str | None] | None = None
-        """Where the tracking page sends a served citizen to rate the service (a ticket view -> a URL, or None);
-        unset until ratings exist: the page then offers none."""
+        self.rating_link: Callable[[dict[str, Any]], str | None] | None = self._rating_link
+        """Where the tracking page sends a served citizen to rate the service (a ticket view -> a URL, or None)."""
         """`motcua hub` sets it: SIGHUP re-reads the site file (a signal handler needs the main thread's loop)."""
         self.engine.commissioning = commissioning
         self.reload()
@@ -112,6 +116,7 @@ class Hub:
         self.events.last_seq = max(self.events.last_seq, last_seq)
         self.dossiers.serials.clear()
         self.payments.forget()
+        self.staff.load()
         log.info("loaded day %s: %d tickets, last event %d", day, len(tickets), last_seq)
 
     def _record_site(self) -> tuple[str, tuple[str, str]]:
@@ -290,7 +295,7 @@ class Hub:
         """Persist changes durably; raises ApiError 503 if the database refused them."""
         changes = list(changes)
         try:
-            await self.store.submit(changes)
+            await self.store.submit(changes, ops=self.staff.attribute(changes))
         except StoreError as exc:
             raise store_unavailable() from exc
         self.metrics.count(changes)
@@ -390,6 +395,10 @@ class Hub:
         """POST /counters/{n}/next: the called ticket, or None when nobody waits."""
         own_counter(p, counter)
         return called_ticket(await self.run(lambda: self.engine.call_next(counter)))
+
+    def _rating_link(self, view: dict[str, Any]) -> str | None:
+        """The phone's rating page of a served ticket while it may still be rated there (once, in the window)."""
+        return f"{view['tracking_url']}/rate" if self.ratings.open_for(view["id"]) else None
 
     def ticket_view(self, t: Ticket) -> dict[str, Any]:
         """The API shape of a ticket, with its live position."""

@@ -78,7 +78,7 @@ def test_the_stream_follows_the_ticket_until_it_is_served(hub: RunningHub) -> No
         assert next(views)["recalls"] == 1
         clerk.complete(1)
         v = next(views)
-        assert v["status"] == "done" and v["rating_url"] is None
+        assert v["status"] == "done" and v["rating_url"] == f"http://hub.test/t/{mine.id}/rate"  # issue 13
         assert next(views, None) is None  # a served ticket's stream ends
     assert ahead.id
 

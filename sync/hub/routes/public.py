@@ -13,11 +13,12 @@ from motcua.clock import iso
 from sync.hub.deps import HubDep
 from sync.hub.errors import API, json_response
 from sync.hub.pages import dossier_html, lookup_form_html, too_many_html
-from sync.hub.routes import tracking
+from sync.hub.routes import staff, tracking
 
 router = APIRouter(tags=["public"])
 pages = APIRouter(tags=["public"])
 pages.include_router(tracking.pages)  # /t/…: the live tracking page (sync.hub.tracking)
+pages.include_router(staff.pages)  # /t/…/rate: the phone's rating of a served ticket (sync.hub.rating_page)
 
 
 @router.get(f"{API}/health")
