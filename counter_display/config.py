@@ -195,6 +195,19 @@ class KeypadSettings(_Model):
     """Counters this keypad may act for; empty: the panel's counter only."""
 
 
+class RatingKeypadSettings(_Model):
+    """A citizen's rating box on a serial port (issue 13; line protocol: ASK 1023 / RATE 3 / OK THANKS)."""
+
+    port: str = Field(min_length=1)
+    """Serial device: /dev/ttyUSB0, COM3, or a pty path in tests."""
+    baud: int = 9600
+    """Baud rate (8N1)."""
+    ask_s: float = Field(60.0, ge=5, le=600)
+    """How long the buttons stay lit for a rating after "Hoàn thành"."""
+    cache: Path | None = None
+    """The box's ratings kept until the hub has them (default: ~/.cache/motcua/rating/keypad-N.db)."""
+
+
 class LedSettings(_Model):
     """An LED number display over a counter."""
 
@@ -251,6 +264,8 @@ class CounterConfig(_Model):
     announcer: AnnouncerSettings = Field(default_factory=lambda: AnnouncerSettings(enabled=False))
     keypad: KeypadSettings | None = None
     leds: list[LedSettings] = Field(default_factory=list)
+    rating_keypad: RatingKeypadSettings | None = None
+    """A citizen's rating box bridged by `motcua counter --headless` (issue 13)."""
     printer: SlipPrinterSettings | None = None
     """The slip printer; without it a received dossier is stored but no slip is printed."""
     scanner: SerialScannerConfig | None = None

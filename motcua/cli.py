@@ -31,6 +31,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "restore": ("sync.backup", "restore_main", "khôi phục từ bản sao lưu / restore the site hub from a backup"),
     "audit": ("sync.audit", "main", "nhật ký truy cập dữ liệu cá nhân / who read personal data"),
     "report": ("analytics.cli", "main", "báo cáo, dự báo, bố trí quầy / reports, forecast, counter plan"),
+    "staff": ("sync.staff_cli", "main", "cán bộ một cửa, số liệu đánh giá / clerks and their rating figures"),
+    "rate": ("counter_display.rating_app", "main", "màn hình đánh giá tại quầy / the counter's rating screen"),
 }
 
 

@@ -63,8 +63,8 @@ class HeartbeatFault(Body):
 class DeviceHeartbeat(Body):
     """Nhịp tim thiết bị: a device says it is alive (its name is its token's name; no personal data)."""
 
-    role: Literal["kiosk", "board", "counter", "bridge"] = Field(
-        description="the kind of app: kiosk, board, counter panel, or the keypad/LED bridge")
+    role: Literal["kiosk", "board", "counter", "bridge", "rating"] = Field(
+        description="the kind of app: kiosk, board, counter panel, the keypad/LED bridge, or a rating screen")
     version: str = Field("", max_length=32)
     boot: str = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
                       description="the id of this run of the device process: a new one means it restarted")
