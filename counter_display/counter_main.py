@@ -21,6 +21,7 @@ from .automation import install_bridge, install_panel
 from .config import load_counter_config
 from .counter import CounterPanel, follow_hub
 from .hardware import CounterBridge
+from .rating_keypad import RatingKeypadBridge
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     hw = None
     if config.keypad or config.leds:
         hw = CounterBridge(config, config.hub.client()).start()
+    # The citizen's rating box (issue 13) runs beside the panel too, when the counter PC has one plugged in.
+    rating_box = RatingKeypadBridge(config, config.hub.client()).start() if config.rating_keypad else None
     announcer = None
     if config.announcer.enabled and config.counter.announce:
         from .announce import Announcer
@@ -78,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
         feed.stop()
         if hw is not None:
             hw.stop()
+        if rating_box is not None:
+            rating_box.stop()
         if announcer is not None:
             announcer.close()
         panel.close_worker()
@@ -93,18 +98,21 @@ def run_headless(config_path: Path) -> int:
     except ConfigError as exc:
         print(texts.CLI_CONFIG_ERROR.format(detail=exc), file=sys.stderr)
         return 2
-    if config.keypad is None and not config.leds:
+    if config.keypad is None and not config.leds and config.rating_keypad is None:
         print(texts.CLI_CONFIG_ERROR.format(detail=f"{config_path}: keypad / leds: nothing to bridge "
-                                                   "(add [keypad] or [[leds]])"), file=sys.stderr)
+                                                   "(add [keypad], [[leds]] or [rating_keypad])"), file=sys.stderr)
         return 2
     client = config.hub.client()
     bridge = CounterBridge(config, client)
+    rating_box = RatingKeypadBridge(config, config.hub.client()) if config.rating_keypad is not None else None
     from sync.client import Heartbeat
 
     heartbeat = Heartbeat(config.hub.client(), role="bridge")
     try:
         # Inside the try: a stop (Ctrl-C, systemctl stop) may come while the threads are starting.
         bridge.start()
+        if rating_box is not None:
+            rating_box.start()
         heartbeat.start()
         install_bridge(bridge)  # endurance-test hook, off unless MOTCUA_DUMP_DIR is set
         while True:
@@ -114,4 +122,6 @@ def run_headless(config_path: Path) -> int:
     finally:
         heartbeat.stop()
         bridge.stop()
+        if rating_box is not None:
+            rating_box.stop()
         client.close()

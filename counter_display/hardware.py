@@ -111,6 +111,8 @@ class SerialLink:
         self.last_error = ""
         self.lock = threading.RLock()
         self.on_state: Callable[[LinkState], None] | None = None
+        self.redact: Callable[[bytes], bytes] | None = None
+        """Masks secrets in what the traffic log shows of the bytes read (a clerk's PIN on the call keypad)."""
 
     def _set(self, state: LinkState) -> None:
         if state != self.state:
@@ -188,7 +190,7 @@ class SerialLink:
                 self.lost(exc)
                 return b""
             if data:
-                traffic.debug("%s < %r", self.port, data)
+                traffic.debug("%s < %r", self.port, self.redact(data) if self.redact else data)
             return data
 
     def read_available(self, n: int) -> bytes:
@@ -208,7 +210,7 @@ class SerialLink:
                 self.lost(exc)
                 return b""
             if data:
-                traffic.debug("%s < %r", self.port, data)
+                traffic.debug("%s < %r", self.port, self.redact(data) if self.redact else data)
             return data
 
     def diagnostics(self) -> dict[str, object]:
@@ -332,6 +334,10 @@ class CounterBridge:
         self.allowed = set(config.keypad.counters or [own]) if config.keypad else {own}
         self.keypad = (SerialLink(config.keypad.port, baud=config.keypad.baud, name="keypad")
                        if config.keypad else None)
+        if self.keypad is not None:
+            from .rating_keypad import redact_pins
+
+            self.keypad.redact = redact_pins
         links: dict[str, SerialLink] = {}
         self.leds: list[LedDisplay] = []
         for d in config.leds:
@@ -352,6 +358,10 @@ class CounterBridge:
         """Act on one keypad line; returns the answer line (without CR LF)."""
         from sync.client import HubError, HubUnavailable
 
+        from .rating_keypad import is_sign_line, sign_line
+
+        if is_sign_line(line):  # SIGNIN / SIGNOUT: the clerk at the counter (issue 13)
+            return sign_line(self.client, line, self.allowed)
         try:
             cmd = parse_keypad_line(line)
             if cmd.verb == "PING":
@@ -423,7 +433,7 @@ class CounterBridge:
                 reply = self.handle_line(raw.decode("ascii", "replace"))
                 self.handled += 1
                 self.last_reply = reply
-                traffic.info("keypad %r → %s", raw, reply)
+                traffic.info("keypad %r → %s", link.redact(raw) if link.redact else raw, reply)
                 link.write(reply.encode("ascii") + b"\r\n")
 
     def _led_loop(self) -> None:
