@@ -182,6 +182,9 @@ class PanelSettings(_Model):
     citizen_screen: int | None = Field(None, ge=0, le=16)
     """The screen facing the citizen (0 = the first), where the fee's QR opens full screen; none (no second
     screen yet): a large window beside the panel that the clerk turns to the citizen or drags to a screen."""
+    staff_sign_in: bool = False
+    """Clerks sign in at the hub with their staff code and PIN, or staff card (`motcua staff add`): every call,
+    completion and rating of this counter names the clerk. Replaces [[clerks]] (a local PIN list)."""
 
 
 class KeypadSettings(_Model):

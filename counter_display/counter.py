@@ -28,6 +28,7 @@ from motcua.contract import (
     SyncStatus,
     TicketView,
 )
+from sync.staff_client import ClerkInfo
 from ui.bridge import FeedBridge
 from ui.feed import HubFeed
 from ui.fonts import load_fonts
@@ -58,6 +59,7 @@ from . import texts
 from .config import CounterConfig
 from .receive import ReceiveForm
 from .scanner_reader import ScannerReader
+from .staff_sign_in import StaffSignIn
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +97,8 @@ class Refresh:
     sync: SyncStatus | None = None
     devices: list[DeviceInfo] = field(default_factory=list)
     site: SiteDocument | None = None
+    clerk: ClerkInfo | None = None
+    """The clerk signed in at the counter (GET /counters/N/clerk), with staff sign-in."""
 
 
 class CounterPanel(QWidget):
@@ -120,7 +124,7 @@ class CounterPanel(QWidget):
         self.number = config.counter.number
         self.now = now or _time.time
         self.worker = Worker(self, threads=1, name="counter-op")
-        self.clerk: str | None = None if config.clerks else ""
+        self.clerk: str | None = None if config.clerks or config.counter.staff_sign_in else ""
         self.view: CounterDetail | None = None
         self.faults: list[DeviceFault] = []
         self.devices: list[DeviceInfo] = []
@@ -145,7 +149,8 @@ class CounterPanel(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(8, 8, 8, 8)
         outer.addWidget(self.stack)
-        self.stack.addWidget(self._pin_page(family))
+        self.staff = StaffSignIn(self, family) if config.counter.staff_sign_in else None
+        self.stack.addWidget(self.staff.page if self.staff else self._pin_page(family))
         self.stack.addWidget(self._main_page(family))
         self.receive_form = ReceiveForm(client=client, run=self.run, family=family,
                                         printer_settings=config.printer, clerk=lambda: self.clerk or "",
@@ -212,7 +217,7 @@ class CounterPanel(QWidget):
         top.addWidget(self.offline)
         self.sign_out_button = QPushButton(texts.PANEL_SIGN_OUT.vi)
         self.sign_out_button.clicked.connect(self.sign_out)
-        self.sign_out_button.setVisible(bool(self.config.clerks))
+        self.sign_out_button.setVisible(bool(self.config.clerks or self.config.counter.staff_sign_in))
         top.addWidget(self.sign_out_button)
         lay.addLayout(top)
         card = QFrame()
@@ -284,7 +289,9 @@ class CounterPanel(QWidget):
         self.pin_error.setText(_t(texts.PANEL_BAD_PIN))
 
     def sign_out(self) -> None:
-        """Back to the PIN page."""
+        """Back to the PIN page (signed out at the hub too, with staff sign-in)."""
+        if self.staff is not None:
+            return self.staff.sign_out()
         self.clerk = None
         self.stack.setCurrentIndex(0)
 
@@ -361,7 +368,8 @@ class CounterPanel(QWidget):
         # Runs on the worker thread: network only, no widgets.
         return Refresh(counter=self.client.counter(self.number), faults=self.client.device_faults(),
                        sync=self.client.sync_status(), devices=self._devices(),
-                       site=None if self.services else self.client.site())
+                       site=None if self.services else self.client.site(),
+                       clerk=self.client.clerk(self.number) if self.staff is not None else None)
 
     def _devices(self) -> list[DeviceInfo]:
         from sync.client import HubError
@@ -409,6 +417,8 @@ class CounterPanel(QWidget):
         self.faults = result.faults
         self.devices = result.devices
         self.sync = result.sync
+        if self.staff is not None:
+            self.staff.show(result.clerk)
         if result.site is not None:
             self.site_doc = result.site
             self.services = list(result.site.services)
@@ -493,7 +503,7 @@ class CounterPanel(QWidget):
     def _scanned(self, scan: Any) -> None:
         # A card scanned while the counter page shows means the clerk is receiving a dossier.
         if self.clerk is None:
-            return
+            return self.staff.on_card(scan) if self.staff is not None else None
         if self.stack.currentWidget() is not self.receive_form:
             self.open_receive()
         self.receive_form.on_scan(scan)
