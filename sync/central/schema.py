@@ -3,6 +3,7 @@ entry, append)."""
 from __future__ import annotations
 
 from sync.central.payments import MIGRATION as PAYMENTS_MIGRATION
+from sync.central.ratings import MIGRATION as RATINGS_MIGRATION
 
 MIGRATIONS: list[str] = [
     """
@@ -94,4 +95,6 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE dossiers ADD COLUMN erased_at REAL;
     """,
+    # 6: satisfaction ratings (issue 13), from the sites' rating.recorded events (sync.central.ratings).
+    RATINGS_MIGRATION,
 ]

@@ -27,6 +27,7 @@ from motcua.clock import VIETNAM_TZ
 from sync.central import IDENTITY_REFUSED, IDENTITY_REQUIRED
 from sync.central.db import CentralError, Tx, body_hash, hash_token
 from sync.central.payments import CentralPayments
+from sync.central.ratings import CentralRatings
 from sync.central.schema import MIGRATIONS
 from sync.files import private_dir, private_sqlite
 from sync.privacy import dossier_summary, scrub_dossier
@@ -56,7 +57,7 @@ def _jsonable(obj: Any) -> Any:
     return obj
 
 
-class CentralStore(CentralPayments):
+class CentralStore(CentralPayments, CentralRatings):
     """The central server's database and blob folder."""
 
     def __init__(self, path: str | Path, *, dev_tokens: bool = False, seed: bool = True) -> None:
@@ -322,6 +323,7 @@ class CentralStore(CentralPayments):
                 self.conn.executemany("INSERT INTO events (id, site, seq, type, at, body_hash, body, received_at) "
                                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
             self._ingest_payments(site, [orjson.loads(r[6]) for r in rows if r[3] == "payment.recorded"])
+            self._ingest_ratings(site, [orjson.loads(r[6]) for r in rows if r[3] == "rating.recorded"])
             if tickets:
                 # The latest event of a ticket (by the site's sequence) holds its current content.
                 self.conn.executemany(

@@ -82,6 +82,7 @@ class Citizens:
         self.tickets: list[dict[str, Any]] = []
         self.dossiers: list[dict[str, Any]] = []
         self.payments: list[dict[str, Any]] = []
+        self.ratings: list[dict[str, Any]] = []
         self.errors: list[str] = []
         self.stop = threading.Event()
 
@@ -156,6 +157,44 @@ class Citizens:
                 self.errors.append(f"{r.status_code} {r.text[:100]}")
 
 
+    def rate_services(self, n: int) -> None:
+        """A clerk signed in at counter 1 serves citizens one by one, and each rates the service (issue 13)."""
+        from sync.hub.staff import add_staff
+
+        try:
+            add_staff(self.hub.db, code="NV01", name="Nguyễn Thị Lan", pin="2468")
+        except ValueError:
+            pass  # an earlier round added the clerk
+        s = self.hub.session("counter")
+        api = self.hub.url + "/api/v1"
+        levels = ("very_satisfied", "satisfied", "unsatisfied")
+        try:
+            r = s.post(f"{api}/counters/1/sign-in", json={"staff": "NV01", "pin": "2468"}, timeout=10)
+            if r.status_code != 200:
+                self.errors.append(f"sign-in {r.status_code} {r.text[:100]}")
+                return
+            for i in range(n):
+                if self.stop.is_set():
+                    return
+                t = s.post(f"{api}/tickets", json={"service": "DD"}, timeout=10)
+                if t.status_code != 201:
+                    continue
+                ticket = t.json()["id"]
+                if s.post(f"{api}/counters/1/call", json={"ticket": ticket}, timeout=10).status_code != 200:
+                    continue
+                if s.post(f"{api}/counters/1/complete", timeout=10).status_code != 200:
+                    continue
+                body = {"id": str(uuid.uuid4()), "ticket": ticket, "level": levels[i % 3],
+                        "reasons": ["waiting_time"] if i % 3 == 2 else []}
+                r = s.post(f"{api}/ratings", json=body, timeout=10)
+                if r.status_code == 201:
+                    self.ratings.append(r.json())
+                else:
+                    self.errors.append(f"rating {r.status_code} {r.text[:100]}")
+        except requests.RequestException as exc:
+            self.errors.append(type(exc).__name__)
+
+
 # ---------------------------------------------------------------------- the check
 def _canon(obj: Any) -> bytes:
     return orjson.dumps(obj, option=orjson.OPT_SORT_KEYS)
@@ -204,13 +243,20 @@ def assert_exactly_once(hub: Hub, central: Central, citizens: Citizens | None = 
         hub_p = sorted(h.execute(f"SELECT {cols} FROM payments").fetchall())
         central_p = sorted(c.execute(f"SELECT {cols} FROM payments WHERE site = 'FAULT'").fetchall())
         assert hub_p == central_p, "payments differ"
+        # Ratings: each one the hub stored is at the central server once, the same, one per ticket.
+        cols = "id, ticket_id, counter, clerk, service, level, reasons, channel"
+        hub_r = sorted(h.execute(f"SELECT {cols} FROM ratings").fetchall())
+        central_r = sorted(c.execute(f"SELECT {cols} FROM ratings WHERE site = 'FAULT'").fetchall())
+        assert hub_r == central_r, "ratings differ"
+        assert len({r[1] for r in central_r}) == len(central_r), "a ticket has two ratings"
         if citizens is not None:
             assert {t["id"] for t in citizens.tickets} <= set(central_tickets), "an acknowledged ticket is missing"
             assert {d["id"] for d in citizens.dossiers} <= set(central_d), "an acknowledged dossier is missing"
             assert {p["id"] for p in citizens.payments} <= {r[0] for r in central_p}, "an acknowledged payment is missing"
+            assert {r["id"] for r in citizens.ratings} <= {r[0] for r in central_r}, "an acknowledged rating is missing"
         assert h.execute("SELECT COUNT(*) FROM dead_letters").fetchone()[0] == 0
         return {"events": len(hub_events), "tickets": len(central_tickets), "dossiers": len(central_d),
-                "payments": len(central_p)}
+                "payments": len(central_p), "ratings": len(central_r)}
     finally:
         h.close()
         c.close()

@@ -25,7 +25,8 @@ def test_sigkill_hub_at_random_moments_during_bursts(tmp_path: Path) -> None:
             hub.start()
             c = Citizens(hub)
             workers = [threading.Thread(target=c.take_numbers, args=(100_000,)),
-                       threading.Thread(target=c.submit_dossiers, args=(10_000,), kwargs={"rng": rng})]
+                       threading.Thread(target=c.submit_dossiers, args=(10_000,), kwargs={"rng": rng}),
+                       threading.Thread(target=c.rate_services, args=(10_000,))]
             for w in workers:
                 w.start()
             time.sleep(rng.uniform(0.2, 1.2))
@@ -35,13 +36,15 @@ def test_sigkill_hub_at_random_moments_during_bursts(tmp_path: Path) -> None:
                 w.join(30)
             acked.tickets += c.tickets
             acked.dossiers += c.dossiers
+            acked.ratings += c.ratings
         hub.start()
         hub.wait_drained()
         counts = assert_exactly_once(hub, central, acked)
         assert counts["tickets"] >= len(acked.tickets) > 0 and acked.dossiers
+        assert counts["ratings"] >= len(acked.ratings) > 0
 
 
-@pytest.mark.parametrize("path", ["/api/v1/dossiers", "/api/v1/events"])
+@pytest.mark.parametrize("path", ["/api/v1/dossiers", "/api/v1/events", "ratings"])
 def test_relay_killed_after_the_server_committed(tmp_path: Path, path: str) -> None:
     with running(tmp_path) as (central, proxy, hub):
         hub.start()
@@ -56,6 +59,14 @@ def test_relay_killed_after_the_server_committed(tmp_path: Path, path: str) -> N
                 return "kill_after"  # the central server commits; the hub dies before it marks the row sent
             return "pass"
 
+        if path == "ratings":
+            # Ratings stored while the link refuses, so that the next batch of events (the one that kills the hub
+            # after the central server committed it) carries them.
+            path = "/api/v1/events"
+            hub.wait_drained()
+            proxy.set("refuse")
+            c.rate_services(3)
+            assert len(c.ratings) == 3, c.errors[:3]
         proxy.policy = policy
         c.pay_fees(3)  # their dossiers and payment events go up through the proxy that kills the hub
         deadline = time.monotonic() + 30
@@ -66,9 +77,11 @@ def test_relay_killed_after_the_server_committed(tmp_path: Path, path: str) -> N
         hub.start()
         c.take_numbers(20)
         c.pay_fees(2)
+        c.rate_services(2)
         hub.wait_drained()
         # A kill may lose an answer (a payment the hub kept but the counter never heard of), never a payment.
-        assert assert_exactly_once(hub, central, c)["payments"] >= len(c.payments) >= 2
+        counts = assert_exactly_once(hub, central, c)
+        assert counts["payments"] >= len(c.payments) >= 2 and counts["ratings"] >= len(c.ratings) >= 2
 
 
 def test_server_errors_after_commit_cut_bodies_drops_and_delays(tmp_path: Path) -> None:
@@ -87,12 +100,14 @@ def test_server_errors_after_commit_cut_bodies_drops_and_delays(tmp_path: Path) 
         c.take_numbers(400)
         c.submit_dossiers(20)
         c.pay_fees(10)
+        c.rate_services(12)
         time.sleep(2)
         proxy.set("pass")
         hub.wait_drained()
         seen = {a for _, _, a in proxy.log}
         assert {"error_after", "cut_response", "cut_request", "refuse"} <= seen
-        assert assert_exactly_once(hub, central, c)["payments"] == len(c.payments) == 10
+        counts = assert_exactly_once(hub, central, c)
+        assert counts["payments"] == len(c.payments) == 10 and counts["ratings"] == len(c.ratings) == 12
 
 
 def test_two_hour_outage_then_the_link_returns(tmp_path: Path) -> None:
