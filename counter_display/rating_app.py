@@ -136,8 +136,8 @@ class RatingScreen(QWidget):
         self.signals.online.connect(self.set_online)
         self.signals.clerk.connect(self._set_clerk)
         self.signals.outbox.connect(self._outbox_changed)
-        self.sender = RatingSender(self.outbox, client, now=self.now, on_change=self.signals.outbox.emit)
-        self.session.on_stored = lambda r: self.sender.wake()
+        self.uploader = RatingSender(self.outbox, client, now=self.now, on_change=self.signals.outbox.emit)
+        self.session.on_stored = lambda r: self.uploader.wake()
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rating-op")
         self.clerk_name: str | None = None
         self.clerk_code: str | None = None
@@ -298,9 +298,6 @@ class RatingScreen(QWidget):
             if self.session.served(ticket_id=ticket["id"], display=str(ticket.get("display", "")),
                                    counter=self.number, clerk=data.get("clerk"), test=bool(ticket.get("test"))):
                 self._redraw()
-        elif etype == "ticket.called":
-            self.session.next_called(self.number)
-            self._redraw()
         elif etype in ("staff.signed_in", "staff.signed_out"):
             self.fetch_clerk()
 
@@ -325,7 +322,7 @@ class RatingScreen(QWidget):
         """The live feed's view of the hub (the offline badge)."""
         self.online = online
         if online:
-            self.sender.wake()
+            self.uploader.wake()
             self.fetch_clerk()
         self._redraw()
 
@@ -374,14 +371,14 @@ class RatingScreen(QWidget):
 
     def start(self) -> RatingScreen:
         """Start sending kept ratings and read the counter's clerk."""
-        self.sender.start()
+        self.uploader.start()
         self.fetch_clerk()
         return self
 
     def close_all(self) -> None:
         """Stop the timer, the sender and the worker; close the outbox (on exit)."""
         self.timer.stop()
-        self.sender.stop()
+        self.uploader.stop()
         self.pool.shutdown(wait=False, cancel_futures=True)
         self.outbox.close()
 
@@ -391,7 +388,7 @@ class RatingScreen(QWidget):
         self.closed.emit()
 
 
-def follow(screen: RatingScreen, feed_client: Any, **feed: float) -> Any:
+def follow(screen: RatingScreen, feed_client: Any, **feed: Any) -> Any:
     """Start the hub's live feed for a screen: events and online state arrive as its signals."""
     from .feed import HubFeed
 

@@ -243,11 +243,6 @@ class RatingSession:
         self.until = self.now() + self.ask_s
         return True
 
-    def next_called(self, counter: int) -> None:
-        """The counter called the next citizen: the previous one has left, stop asking."""
-        if counter == self.counter and self.state in TAKING_STATES:
-            self._idle()
-
     def want_reasons(self) -> bool:
         """'Không hài lòng' touched on a screen: show the reasons (the asking time starts again)."""
         if not self.tick() or self.state not in TAKING_STATES:

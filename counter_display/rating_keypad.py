@@ -6,7 +6,7 @@ Rating box line protocol (ASCII, one line each way, CR LF or LF; 9600 8N1 by def
 boxes light their buttons when asked and blink a "thank you" LED::
 
     bridge → box   ASK 1023         a ticket of this counter was just served: light the buttons
-                   IDLE             nothing to rate (asking time over, next citizen called): lights off
+                   IDLE             nothing to rate (rated, or the asking time is over): lights off
     box → bridge   RATE 3           Rất hài lòng (very satisfied)     → OK THANKS   (blink the thank-you LED)
                    RATE 2           Hài lòng (satisfied)              → OK THANKS
                    RATE 1           Không hài lòng (not satisfied)    → OK THANKS
@@ -137,7 +137,10 @@ class RatingKeypadBridge:
 
     # ---------------------------------------------------------------- hub events
     def on_event(self, ev: Any) -> None:
-        """The hub's live events (feed thread): ask after this counter's completions, stop at its next call."""
+        """The hub's live events (feed thread): ask after this counter's completions.
+
+        The next call does not end the question: "call next" completes one citizen and calls the next at once,
+        and the one leaving rates while the next walks up (the asking time ends it, or the next completion)."""
         data = ev.data
         if data.get("counter") != self.counter:
             return
@@ -146,8 +149,6 @@ class RatingKeypadBridge:
             if ev.type == "ticket.completed" and isinstance(ticket.get("id"), str):
                 self.session.served(ticket_id=ticket["id"], display=str(ticket.get("display", "")),
                                     counter=self.counter, clerk=data.get("clerk"), test=bool(ticket.get("test")))
-            elif ev.type == "ticket.called":
-                self.session.next_called(self.counter)
             self._show()
 
     # ---------------------------------------------------------------- threads

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from demo.board import board_artefacts
 from demo.model import DemoRun
+from demo.ratings import rating_artefacts
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ def reports(out: Path, run: DemoRun) -> None:
     write_reports(out, run)
 
 
-ARTEFACT_HOOKS: tuple[ArtefactHook, ...] = (kiosk_screens, board_artefacts, reports)
+ARTEFACT_HOOKS: tuple[ArtefactHook, ...] = (kiosk_screens, board_artefacts, reports, rating_artefacts)
 """In order: the kiosk's screens take real tickets at the hub first, and the board's subscription sees them too."""
 
 

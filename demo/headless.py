@@ -18,12 +18,13 @@ from demo.artefacts import write_artefacts
 from demo.dossiers import simulate_dossiers
 from demo.model import DemoOptions, DemoRun, demo_start
 from demo.morning import BoardListener, simulate
+from demo.ratings import RatingCitizens, sign_in_clerks
 from motcua.clock import ScaledClock, local_datetime
 from motcua.config import example_site_config_path, load_site_config
 from sync.localsite import LocalSite
 
-SUMMARY_KEYS = ("tickets_issued", "tickets_called", "tickets_completed", "dossiers_received", "synced", "lost",
-                "failed")
+SUMMARY_KEYS = ("tickets_issued", "tickets_called", "tickets_completed", "dossiers_received", "ratings", "synced",
+                "lost", "failed")
 """summary.json's keys: a public contract (tests, operators and the CI smoke test read them)."""
 
 
@@ -31,7 +32,7 @@ def run_headless(options: DemoOptions) -> dict[str, Any]:
     """The headless demo; returns the summary (also in OUT/summary.json)."""
     out = options.out
     out.mkdir(parents=True, exist_ok=True)
-    for sub in ("printed", "screens", "audio", "camera"):
+    for sub in ("printed", "screens", "audio", "camera", "rating-cache"):
         shutil.rmtree(out / sub, ignore_errors=True)
     # A config error surfaces here, before anything starts (the caller reports it).
     config = load_site_config(options.config or example_site_config_path())
@@ -49,8 +50,13 @@ def run_headless(options: DemoOptions) -> dict[str, Any]:
         run.hub = getattr(site.hub, "hub", None)
         board = BoardListener(run).start()
         try:
+            # Clerks sign in before the morning; citizens rate as they leave (demo.ratings).
+            sign_in_clerks(site.url, site.db, site.tokens["counter"], [c.number for c in config.counters])
+            citizens = RatingCitizens(hub_url=site.url, token=site.tokens["counter"], out=out, now=clock.time).start()
             simulate(run, minutes=options.minutes, speed=options.speed, seed=options.seed,
                      arrivals_per_min=options.arrivals_per_min)
+            for problem in citizens.finish():
+                run.fail(problem)
             board.catch_up()
             simulate_dossiers(run, kiosk_count=3, counter_count=2)
             write_artefacts(out, run)
@@ -79,6 +85,9 @@ def write_summary(out: Path, run: DemoRun) -> dict[str, Any]:
                                 (since,)).fetchone()[0]
         called = con.execute("SELECT COUNT(*) FROM events WHERE type = 'ticket.called' AND at >= ?",
                              (since,)).fetchone()[0]
+        ratings = con.execute("SELECT COUNT(*) FROM ratings WHERE rated_at >= ?", (since,)).fetchone()[0]
+        ratings_by_channel = dict(con.execute("SELECT channel, COUNT(*) FROM ratings WHERE rated_at >= ? GROUP BY channel",
+                                              (since,)).fetchall())
         integrity = con.execute("PRAGMA integrity_check").fetchone()[0]
     finally:
         con.close()
@@ -89,6 +98,7 @@ def write_summary(out: Path, run: DemoRun) -> dict[str, Any]:
         "tickets_called": int(called),
         "tickets_completed": int(completed),
         "dossiers_received": len(dossiers),
+        "ratings": int(ratings),
         "synced": run.synced,
         "lost": lost,
         "failed": run.failed,
@@ -102,6 +112,7 @@ def write_summary(out: Path, run: DemoRun) -> dict[str, Any]:
         "kiosk_tickets": len(run.issued),
         "dossiers_by_channel": run.dossier_channels,
         "payments_recorded": run.payments,
+        "ratings_by_channel": ratings_by_channel,
         "database_integrity": integrity,
         "errors": run.errors[:20],
         "history": run.history,

@@ -20,7 +20,7 @@ def make_screen(qtbot, hub: RunningHub, tmp_path: Path, *, counter: int = 1) -> 
             "rating": {"counter": counter, "ask_s": 60, "thanks_s": 5, "fullscreen": False}}
     config = parse_device_config(RatingConfig, data, path="rating.toml")
     screen = RatingScreen(config, hub.client("counter"), now=hub.clock.time, outbox_path=tmp_path / "rating.db")
-    screen.sender.retry_s = 0.2
+    screen.uploader.retry_s = 0.2
     qtbot.addWidget(screen)
     screen.start()
     feed = follow(screen, hub.client("counter"), max_backoff=0.3)
@@ -67,7 +67,7 @@ def test_complete_then_a_touch_stores_one_rating_with_ticket_counter_clerk_and_s
         hub.clock.advance(6)
         screen.tick()
         assert screen.session.state is SessionState.IDLE
-        wait_until(lambda: screen.sender.sent == 1)
+        wait_until(lambda: screen.uploader.sent == 1)
         assert len(ratings(hub)) == 1 and screen.outbox.count() == 0
     finally:
         feed.stop()
@@ -122,7 +122,7 @@ def test_a_hub_outage_during_the_rating_keeps_it_and_sends_it_when_the_hub_retur
         wait_until(lambda: len(ratings(hub)) == 1, timeout=20)
         assert ratings(hub) == [(ticket, 1, "NV01", "A", "satisfied", "[]", "screen")]
         qtbot.waitUntil(lambda: screen.outbox.count() == 0 and not screen.offline.isVisible(), timeout=10000)
-        wait_until(lambda: screen.sender.sent == 1)
+        wait_until(lambda: screen.uploader.sent == 1)
     finally:
         feed.stop()
         screen.close_all()

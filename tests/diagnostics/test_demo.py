@@ -16,8 +16,8 @@ def test_headless_demo_writes_a_truthful_summary(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=240)
     assert proc.returncode == 0, proc.stderr[-2000:]
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    for key in ("tickets_issued", "tickets_called", "tickets_completed", "dossiers_received", "synced", "lost",
-                "failed"):
+    for key in ("tickets_issued", "tickets_called", "tickets_completed", "dossiers_received", "ratings", "synced",
+                "lost", "failed"):
         assert isinstance(summary[key], int), key
     assert 0 < summary["tickets_called"] <= summary["tickets_issued"] + 10
     assert 0 < summary["tickets_completed"] <= summary["tickets_called"]
@@ -56,6 +56,26 @@ def test_headless_demo_writes_a_truthful_summary(tmp_path: Path) -> None:
             assert (out / "screens" / f"{name}.png").stat().st_size > 20_000
     assert details["events_seen_by_board"] >= summary["tickets_issued"] + summary["tickets_called"]
     check_fees(out, details)
+    check_ratings(out, summary, details)
+
+
+def check_ratings(out: Path, summary: dict, details: dict) -> None:
+    """Clerks signed in, part of the services rated by touch, keypad and phone; each rating names its clerk; the
+    rating screen's four pages; the figures per clerk add up to the ratings stored."""
+    import sqlite3
+
+    assert 0 < summary["ratings"] <= summary["tickets_completed"]
+    by_channel = details["ratings_by_channel"]
+    assert by_channel.get("screen", 0) > 0 and by_channel.get("phone", 0) > 0
+    assert sum(by_channel.values()) == summary["ratings"]
+    con = sqlite3.connect(out / "hub.db")
+    rows = con.execute("SELECT r.clerk, s.clerk, r.channel FROM ratings r JOIN service_segments s "
+                       "ON s.ticket_id = r.ticket_id AND s.outcome = 'done'").fetchall()
+    assert len(rows) == summary["ratings"] and all(a == b and a.startswith("NV") for a, b, _ in rows)
+    assert {f"rating-{p}.png" for p in ("1-idle", "2-asking", "3-reasons", "4-thanks")} <= {
+        p.name for p in (out / "screens").glob("rating-*.png")}
+    figures = json.loads((out / "ratings-summary.json").read_text(encoding="utf-8"))
+    assert sum(g["ratings"] for g in figures["groups"]) == figures["total"]["ratings"] == summary["ratings"]
 
 
 def check_fees(out: Path, details: dict) -> None:
