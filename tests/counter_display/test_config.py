@@ -15,7 +15,11 @@ def test_examples_load() -> None:
     b = load_board_config(ROOT / "assets" / "board.example.toml")
     assert b.announcer.voice == "vi" and b.board.recent == 8 and b.announcer.chime.exists()
     c = load_counter_config(ROOT / "assets" / "counter.example.toml")
-    assert c.counter.number == 5 and c.clerks[0].name == "Nguyễn Thị Lan" and c.keypad is None
+    assert c.counter.number == 5 and c.counter.staff_sign_in and not c.clerks and c.keypad is None
+    from counter_display.rating_app import load_rating_config
+
+    r = load_rating_config(ROOT / "assets" / "rating.example.toml")
+    assert r.rating.counter == 5 and r.rating.screen == 1
 
 
 @pytest.mark.parametrize("text,key,words", [
