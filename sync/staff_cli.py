@@ -11,9 +11,10 @@ import getpass
 import json
 import sqlite3
 import sys
-from datetime import date
+from datetime import datetime
 from typing import Any
 
+from motcua.clock import VIETNAM_TZ
 from sync.hub.errors import ApiError
 from sync.hub.ratings import summary_from
 from sync.hub.staff import add_staff, disable_staff, list_staff
@@ -64,7 +65,7 @@ def main(argv: list[str]) -> int:
     d.add_argument("code")
     s = sub.add_parser("summary", help="served, service times, no-shows, transfers and ratings, as JSON")
     s.add_argument("--db", required=True)
-    s.add_argument("--from", dest="first", default=None, help="first local day (YYYY-MM-DD; default: today)")
+    s.add_argument("--from", dest="first", default=None, help="first local day (YYYY-MM-DD; default: today in Việt Nam)")
     s.add_argument("--to", dest="last", default=None, help="last local day (default: --from)")
     s.add_argument("--by", choices=("clerk", "counter", "service"), default="clerk")
     args = ap.parse_args(argv)
@@ -89,7 +90,7 @@ def main(argv: list[str]) -> int:
                 return 1
             print(f"Đã khoá cán bộ / disabled clerk {args.code}")
         else:
-            first = args.first or date.today().isoformat()
+            first = args.first or datetime.now(VIETNAM_TZ).date().isoformat()  # the site's local day
             print(json.dumps(summary(args.db, first=first, last=args.last or first, by=args.by), ensure_ascii=False,
                              indent=2))
     except (StoreError, sqlite3.Error) as exc:
