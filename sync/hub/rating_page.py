@@ -23,7 +23,8 @@ STATES: dict[str, Text] = {
     "missing": Text("Không tìm thấy số thứ tự này.", "No such ticket."),
 }
 TITLE = Text("Đánh giá mức độ hài lòng", "Rate our service")
-REASONS_PROMPT = Text("Nếu không hài lòng, vì sao? (không bắt buộc)", "If not satisfied, why? (optional)")
+REASONS_PROMPT = Text("Nếu không hài lòng, xin chọn lý do (không bắt buộc), rồi chạm “Không hài lòng”",
+                      "If not satisfied, tick the reasons (optional), then touch “Not satisfied”")
 
 _env = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).resolve().parent / "templates"),
                           autoescape=jinja2.select_autoescape(("html",), default_for_string=True),

@@ -75,12 +75,19 @@ class Ratings:
         r = self.hub.config.ratings
         return r.phone_window_s if channel == "phone" else r.window_s
 
+    def state_for(self, ticket_id: str, *, channel: str = "phone") -> str:
+        """"open" (served, not rated, within the window), "rated", or "closed" (not served, or too late)."""
+        if self._row("ticket_id = ?", ticket_id) is not None:
+            return "rated"
+        served = self.hub.staff.served_by(ticket_id)
+        if served is None:
+            return "closed"
+        now = self.hub.clock.time()
+        return "open" if in_window(finished_at=served[3], rated_at=now, window_s=self._window(channel)) else "closed"
+
     def open_for(self, ticket_id: str, *, channel: str = "phone") -> bool:
         """Whether a ticket may still be rated on this channel now (served, not rated, within the window)."""
-        served = self.hub.staff.served_by(ticket_id)
-        if served is None or self._row("ticket_id = ?", ticket_id) is not None:
-            return False
-        return in_window(finished_at=served[3], rated_at=self.hub.clock.time(), window_s=self._window(channel))
+        return self.state_for(ticket_id, channel=channel) == "open"
 
     async def record(self, *, rating_id: str, ticket_id: str, level: str, reasons: list[str], channel: str,
                      rated_at: float | None, counter_scope: Callable[[int], None] | None = None) -> tuple[int, dict[str, Any]]:

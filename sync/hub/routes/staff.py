@@ -77,7 +77,7 @@ async def summary(hub: HubDep, p: Staff, first: str = Query(alias="from"), last:
 async def rate_page(ticket_id: str, hub: HubDep) -> Response:
     """Trang đánh giá (from the tracking page of a served ticket): the three levels, once."""
     view = hub.find_ticket(ticket_id) if 0 < len(ticket_id) <= 64 else None
-    state = "missing" if view is None else ("open" if hub.ratings.open_for(ticket_id) else "closed")
+    state = "missing" if view is None else hub.ratings.state_for(ticket_id)
     return HTMLResponse(rate_html(ticket_id, view, state), status_code=404 if view is None else 200, headers=_NO_STORE)
 
 
