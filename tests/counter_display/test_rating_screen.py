@@ -25,6 +25,8 @@ def make_screen(qtbot, hub: RunningHub, tmp_path: Path, *, counter: int = 1) -> 
     screen.start()
     feed = follow(screen, hub.client("counter"), max_backoff=0.3)
     screen.show()
+    # Events before the feed's snapshot are not replayed to it: a completion must come after it is online.
+    qtbot.waitUntil(lambda: feed.state.value == "online", timeout=10000)
     return screen, feed
 
 
