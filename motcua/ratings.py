@@ -1,5 +1,7 @@
 """Đánh giá mức độ hài lòng: the citizen's satisfaction rating of one service, and the staff figures. Pure.
 
+See docs/DOMAIN.md "Satisfaction rating".
+
 Circular 01/2018/TT-VPCP rates overall satisfaction in three levels (Rất hài lòng / Hài lòng / Không hài
 lòng) and scores its indices 2/1/0; Decision 766/QĐ-TTg feeds them into the province's service index. A
 rating is keyed by ticket, counter and clerk (staff code) and service; nothing about the citizen is kept.

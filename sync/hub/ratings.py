@@ -2,7 +2,7 @@
 
 A rating names the ticket, and the hub fills in the counter, the clerk (staff code) and the service from the
 stretch of service that ended with "done" (sync.hub.staff), so a device cannot attribute it elsewhere. It is
-stored with a `rating.recorded` event in one transaction (DESIGN rule 2); the event goes upstream with the
+stored with a `rating.recorded` event in one transaction (ARCHITECTURE rule 2); the event goes upstream with the
 others, and the central server keeps one rating per id and per ticket (exactly once).
 
 The device makes the rating's id (a UUID) when the citizen touches: a retry of the same id gets the first

@@ -275,7 +275,7 @@ class Staff:
         """Name the clerk in each ticket event at a counter and return the service_segments statements.
 
         Runs on the loop just before the changes are submitted, so the event as logged and streamed carries
-        the clerk, and the segments commit in the same transaction as the ticket rows (DESIGN rule 2).
+        the clerk, and the segments commit in the same transaction as the ticket rows (ARCHITECTURE rule 2).
         """
         ops: list[tuple[str, Sequence[Any]]] = []
         for ch in changes:
