@@ -179,8 +179,10 @@ class RatingSender:
 
         for r in self.outbox.pending():
             try:
+                # The touch's age, not its time: both ends of it are on this device's clock, so the hub can date
+                # it on its own clock however far off ours is.
                 self.client.rate(rating_id=r.id, ticket=r.ticket, level=r.level, reasons=list(r.reasons),
-                                 channel=r.channel, rated_at=r.rated_at)
+                                 channel=r.channel, age_s=self.now() - r.rated_at)
             except HubUnavailable:
                 self._state(False)
                 return False

@@ -58,12 +58,18 @@ class StaffCalls:
         return ClerkInfo.model_validate(c) if c else None
 
     def rate(self, *, rating_id: str, ticket: str, level: str, reasons: list[str] | tuple[str, ...] = (),
-             channel: str = "screen", rated_at: float | None = None) -> RatingInfo:
-        """Đánh giá: store a citizen's rating of a served ticket (a retry of the same id gets the first answer)."""
+             channel: str = "screen", rated_at: float | None = None, age_s: float | None = None) -> RatingInfo:
+        """Đánh giá: store a citizen's rating of a served ticket (a retry of the same id gets the first answer).
+
+        A device gives `age_s` (how long ago the touch was, on its own clock), not its clock's time: the hub dates
+        the touch on its clock, so a device clock that is off does not push a rating out of its window.
+        """
         body: dict[str, Any] = {"id": rating_id, "ticket": ticket, "level": level, "reasons": list(reasons),
                                 "channel": channel}
         if rated_at is not None:
             body["rated_at"] = rated_at
+        if age_s is not None:
+            body["age_s"] = round(max(0.0, age_s), 3)
         return RatingInfo.model_validate(self._call("POST", "/ratings", json=body))
 
     def ratings_summary(self, first: str, last: str, *, by: str = "clerk") -> dict[str, Any]:

@@ -50,7 +50,11 @@ class RatingRequest(BaseModel):
     level: Literal["very_satisfied", "satisfied", "unsatisfied"]
     reasons: list[str] = Field(default_factory=list, max_length=8)
     channel: Literal["screen", "keypad"] = "screen"
-    rated_at: float | None = Field(None, description="Unix time of the touch (default: now)")
+    rated_at: float | None = Field(None, description="Unix time of the touch on the device's clock (default: now)")
+    age_s: float | None = Field(None, ge=0, le=30 * 86400,
+                                description="how long ago the touch was, by the device's clock: the hub dates the touch "
+                                            "on its own clock (a device clock that is off does not matter); wins over "
+                                            "rated_at")
 
 
 def rating_view(row: tuple[Any, ...], tz: Any) -> dict[str, Any]:
@@ -90,7 +94,8 @@ class Ratings:
         return self.state_for(ticket_id, channel=channel) == "open"
 
     async def record(self, *, rating_id: str, ticket_id: str, level: str, reasons: list[str], channel: str,
-                     rated_at: float | None, counter_scope: Callable[[int], None] | None = None) -> tuple[int, dict[str, Any]]:
+                     rated_at: float | None, age_s: float | None = None,
+                     counter_scope: Callable[[int], None] | None = None) -> tuple[int, dict[str, Any]]:
         """Store one rating with its event; (201, view), (200, view) for a repeat of the same id; ApiError otherwise."""
         if channel not in CHANNELS:
             raise ApiError(422, "invalid_request", f"channel: one of {', '.join(CHANNELS)}")
@@ -102,7 +107,7 @@ class Ratings:
                 raise ApiError(422, exc.code, exc.message) from None
             raise ApiError(422, "invalid_request", "id: a UUID / id must be a UUID") from None
         now = self.hub.clock.time()
-        at = now if rated_at is None else float(rated_at)
+        at = now - age_s if age_s is not None else now if rated_at is None else float(rated_at)
         same = self._row("id = ?", rating_id)
         if same is not None:
             if same[1] != ticket_id or same[6] != level or tuple(orjson.loads(same[7])) != clean:

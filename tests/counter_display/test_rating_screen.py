@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from support import RunningHub, wait_until
 
 from counter_display.config import parse_device_config
@@ -125,6 +126,32 @@ def test_a_hub_outage_during_the_rating_keeps_it_and_sends_it_when_the_hub_retur
         assert ratings(hub) == [(ticket, 1, "NV01", "A", "satisfied", "[]", "screen")]
         qtbot.waitUntil(lambda: screen.outbox.count() == 0 and not screen.offline.isVisible(), timeout=10000)
         wait_until(lambda: screen.uploader.sent == 1)
+    finally:
+        feed.stop()
+        screen.close_all()
+
+
+def test_a_device_clock_that_is_off_does_not_push_a_rating_out_of_its_window(qtbot, hub: RunningHub,
+                                                                            tmp_path: Path) -> None:
+    """The screen's clock is 10 minutes behind the hub's: the rating still counts (it is sent with its age)."""
+    data = {"hub": {"url": hub.url, "token": hub.tokens["counter"]}, "rating": {"counter": 1, "fullscreen": False}}
+    config = parse_device_config(RatingConfig, data, path="rating.toml")
+    screen = RatingScreen(config, hub.client("counter"), now=lambda: hub.clock.time() - 600,
+                          outbox_path=tmp_path / "rating.db")
+    qtbot.addWidget(screen)
+    screen.start()
+    feed = follow(screen, hub.client("counter"), max_backoff=0.3)
+    try:
+        qtbot.waitUntil(lambda: feed.state.value == "online", timeout=10000)
+        ticket = serve(hub, qtbot, screen)
+        hub.clock.advance(20)
+        qtbot.mouseClick(screen.level_buttons["satisfied"], Qt.MouseButton.LeftButton)
+        wait_until(lambda: len(ratings(hub)) == 1)
+        assert ratings(hub)[0][:5] == (ticket, 1, None, "A", "satisfied")
+        with sqlite3.connect(hub.db) as conn:
+            rated_at, finished_at = conn.execute("SELECT r.rated_at, s.ended_at FROM ratings r JOIN service_segments s "
+                                                 "ON s.ticket_id = r.ticket_id").fetchone()
+        assert rated_at - finished_at == pytest.approx(20, abs=2)  # dated on the hub's clock
     finally:
         feed.stop()
         screen.close_all()

@@ -62,7 +62,7 @@ async def rate(body: RatingRequest, hub: HubDep, p: Clerk) -> Response:
 
     status, view = await hub.ratings.record(rating_id=body.id, ticket_id=body.ticket, level=body.level,
                                             reasons=body.reasons, channel=body.channel, rated_at=body.rated_at,
-                                            counter_scope=scope)
+                                            age_s=body.age_s, counter_scope=scope)
     return json_response(view, status)
 
 
