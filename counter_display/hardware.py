@@ -38,6 +38,7 @@ from motcua.contract import BoardState as BoardDocument
 
 from . import texts
 from .config import CounterConfig, LedSettings
+from .keypad_sign_in import is_sign_line, redact_pins, sign_line
 
 try:
     # pyserial's flush() is tcdrain(), which raises termios.error (not an OSError) when the port went away.
@@ -335,8 +336,6 @@ class CounterBridge:
         self.keypad = (SerialLink(config.keypad.port, baud=config.keypad.baud, name="keypad")
                        if config.keypad else None)
         if self.keypad is not None:
-            from .rating_keypad import redact_pins
-
             self.keypad.redact = redact_pins
         links: dict[str, SerialLink] = {}
         self.leds: list[LedDisplay] = []
@@ -357,8 +356,6 @@ class CounterBridge:
     def handle_line(self, line: str) -> str:
         """Act on one keypad line; returns the answer line (without CR LF)."""
         from sync.client import HubError, HubUnavailable
-
-        from .rating_keypad import is_sign_line, sign_line
 
         if is_sign_line(line):  # SIGNIN / SIGNOUT: the clerk at the counter (issue 13)
             return sign_line(self.client, line, self.allowed)

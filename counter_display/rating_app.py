@@ -16,7 +16,6 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +25,9 @@ from motcua.config import ConfigError, load_toml_section
 from motcua.logs import LEVELS as LOG_LEVELS
 from motcua.logs import setup as setup_logging
 from motcua.ratings import LEVELS, REASONS
-
-from . import texts
-from .config import HubSettings, _hub, _Model, _resolve, default_cache_dir, parse_device_config
-from .qt import (
+from ui.application import run_until
+from ui.fonts import load_fonts
+from ui.qt import (
     QFont,
     QGridLayout,
     QHBoxLayout,
@@ -44,23 +42,17 @@ from .qt import (
     QVBoxLayout,
     QWidget,
     Signal,
-    load_fonts,
-    run_until,
 )
+from ui.theme import RATING
+from ui.worker import Worker
+
+from . import texts
+from .config import HubSettings, _hub, _Model, _resolve, default_cache_dir, parse_device_config
 from .rating_core import Outcome, RatingOutbox, RatingSender, RatingSession, SessionState
 
 log = logging.getLogger(__name__)
 
-LEVEL_COLOURS = {"very_satisfied": "#1b7d2b", "satisfied": "#0b4f8a", "unsatisfied": "#b71c1c"}
-STYLE = """
-QWidget { background: #ffffff; color: #102a43; }
-QLabel#offline { color: #ffffff; background: #c62828; padding: 4px 10px; border-radius: 6px; }
-QLabel#photo { border: 2px dashed #9fb3c8; color: #9fb3c8; }
-QPushButton { color: white; border: none; border-radius: 16px; padding: 12px; }
-QPushButton#chip { background: #eef2f7; color: #102a43; border: 2px solid #9fb3c8; border-radius: 24px; }
-QPushButton#chip:checked { background: #b71c1c; color: white; border-color: #b71c1c; }
-QPushButton#send { background: #13315c; }
-""" + "".join(f"QPushButton#{k} {{ background: {c}; }}\n" for k, c in LEVEL_COLOURS.items())
+STYLE = RATING.style_sheet()
 
 
 class RatingScreenSettings(_Model):
@@ -108,7 +100,6 @@ class _Signals(QObject):
 
     hub_event = Signal(object)
     online = Signal(bool)
-    clerk = Signal(object)
     outbox = Signal(int, bool)
 
 
@@ -134,11 +125,10 @@ class RatingScreen(QWidget):
         self.signals = _Signals(self)
         self.signals.hub_event.connect(self.on_event)
         self.signals.online.connect(self.set_online)
-        self.signals.clerk.connect(self._set_clerk)
         self.signals.outbox.connect(self._outbox_changed)
         self.uploader = RatingSender(self.outbox, client, now=self.now, on_change=self.signals.outbox.emit)
         self.session.on_stored = lambda r: self.uploader.wake()
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rating-op")
+        self.worker = Worker(self, threads=1, name="rating-op")
         self.clerk_name: str | None = None
         self.clerk_code: str | None = None
         self.pending = 0
@@ -175,7 +165,7 @@ class RatingScreen(QWidget):
         lab.setWordWrap(True)
         lab.setTextFormat(Qt.TextFormat.PlainText)  # a staff name is data, never markup
         if grey:
-            lab.setStyleSheet("color: #52606d;")
+            lab.setObjectName("muted")
         return lab
 
     def _idle_page(self) -> QWidget:
@@ -303,15 +293,10 @@ class RatingScreen(QWidget):
 
     def fetch_clerk(self) -> None:
         """Ask the hub who is signed in at this counter (off the GUI thread)."""
-        def job() -> None:
-            try:
-                clerk = self.client.clerk(self.number)
-            except Exception as exc:  # noqa: BLE001 - the idle page keeps the last name it knew
-                log.info("could not read the counter's clerk: %s", exc)
-                return
-            self.signals.clerk.emit(clerk)
+        def failed(exc: Exception) -> None:  # the idle page keeps the last name it knew
+            log.info("could not read the counter's clerk: %s", exc)
 
-        self.pool.submit(job)
+        self.worker.submit(lambda: self.client.clerk(self.number), self._set_clerk, failed)
 
     def _set_clerk(self, clerk: object) -> None:
         self.clerk_code = getattr(clerk, "code", None)
@@ -379,7 +364,7 @@ class RatingScreen(QWidget):
         """Stop the timer, the sender and the worker; close the outbox (on exit)."""
         self.timer.stop()
         self.uploader.stop()
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.worker.shutdown()
         self.outbox.close()
 
     def closeEvent(self, ev: object) -> None:  # noqa: N802 - Qt's name
@@ -390,7 +375,7 @@ class RatingScreen(QWidget):
 
 def follow(screen: RatingScreen, feed_client: Any, **feed: Any) -> Any:
     """Start the hub's live feed for a screen: events and online state arrive as its signals."""
-    from .feed import HubFeed
+    from ui.feed import HubFeed
 
     return HubFeed(feed_client, on_snapshot=lambda s, b: None,
                    on_event=screen.signals.hub_event.emit, on_state=screen.signals.online.emit, **feed).start()
@@ -408,7 +393,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(texts.CLI_CONFIG_ERROR.format(detail=exc), file=sys.stderr)
         return 2
-    from .qt import app
+    from ui.application import app
 
     qapp = app(["motcua-rate"])
     client, feed_client = config.hub.client(), config.hub.client()

@@ -16,9 +16,9 @@ def capture_rating_screens(out: Path, *, clerk: str = "Nguyễn Thị Lan", coun
     import tempfile
 
     from sync.staff_client import ClerkInfo
+    from ui.application import app
 
     from .config import parse_device_config
-    from .qt import app
     from .rating_app import RatingConfig, RatingScreen
 
     app()

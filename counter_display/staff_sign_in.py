@@ -8,13 +8,34 @@ the panel is picked up by the panel's refresh; a sign-out elsewhere brings the s
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from ui.qt import QFont, QLabel, QLineEdit, QPushButton, QStackedWidget, Qt, QVBoxLayout, QWidget
 
 from . import texts
-from ui.qt import QFont, QLabel, QLineEdit, QPushButton, Qt, QVBoxLayout, QWidget
 
-if TYPE_CHECKING:
-    from .counter import CounterPanel
+
+class PanelHost(Protocol):
+    """What the sign-in page needs of the counter panel (counter_display.counter.CounterPanel is one)."""
+
+    number: int
+    client: Any
+    clerk: str | None
+    stack: QStackedWidget
+
+    @property
+    def changed(self) -> Any:
+        """The panel's `changed` signal (tests wait on it)."""
+        ...
+
+    def run(self, name: str, op: Callable[[], Any]) -> None:
+        """Run a hub call on the panel's worker; the answer comes back to the panel's `_done(name, …)`."""
+        ...
+
+    def refresh(self) -> None:
+        """Fetch the counter's state again."""
+        ...
 
 
 def _two(text: texts.Text) -> str:
@@ -24,7 +45,7 @@ def _two(text: texts.Text) -> str:
 class StaffSignIn:
     """The sign-in page of a panel and what it does with the hub's answers (all on the GUI thread)."""
 
-    def __init__(self, panel: CounterPanel, family: str) -> None:
+    def __init__(self, panel: PanelHost, family: str) -> None:
         self.panel = panel
         self.page = QWidget()
         lay = QVBoxLayout(self.page)

@@ -117,6 +117,40 @@ QListWidget {{ background: {self.faults_bg}; border: 1px solid {self.faults_bord
 """
 
 
+@dataclass(frozen=True)
+class RatingTheme:
+    """The counter's citizen-facing rating screen (issue 13): dark text on white, one colour per level."""
+
+    bg: str = "#ffffff"
+    text: str = "#102a43"
+    muted: str = "#52606d"
+    photo_border: str = "#9fb3c8"
+    offline: str = "#c62828"
+    very_satisfied: str = "#1b7d2b"
+    satisfied: str = "#0b4f8a"
+    unsatisfied: str = "#b71c1c"
+    chip_bg: str = "#eef2f7"
+    send: str = "#13315c"
+
+    def style_sheet(self) -> str:
+        """The screen's style sheet (object names: the level codes, #chip, #send, #photo, #offline)."""
+        return f"""
+QWidget {{ background: {self.bg}; color: {self.text}; }}
+QLabel#offline {{ color: #ffffff; background: {self.offline}; padding: 4px 10px; border-radius: 6px; }}
+QLabel#photo {{ border: 2px dashed {self.photo_border}; color: {self.photo_border}; }}
+QLabel#muted {{ color: {self.muted}; }}
+QPushButton {{ color: white; border: none; border-radius: 16px; padding: 12px; }}
+QPushButton#very_satisfied {{ background: {self.very_satisfied}; }}
+QPushButton#satisfied {{ background: {self.satisfied}; }}
+QPushButton#unsatisfied {{ background: {self.unsatisfied}; }}
+QPushButton#chip {{ background: {self.chip_bg}; color: {self.text}; border: 2px solid {self.photo_border};
+                    border-radius: 24px; }}
+QPushButton#chip:checked {{ background: {self.unsatisfied}; color: white; border-color: {self.unsatisfied}; }}
+QPushButton#send {{ background: {self.send}; }}
+"""
+
+
 KIOSK = KioskTheme()
 BOARD = BoardTheme()
 PANEL = PanelTheme()
+RATING = RatingTheme()

@@ -16,19 +16,18 @@ import logging
 import uuid
 from collections.abc import Callable
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal, Protocol
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field
 
-from motcua.clock import iso
-from motcua.queue import Change, TicketStatus
+from motcua.clock import Clock, iso
+from motcua.config import SiteConfig
+from motcua.queue import Change, Event, QueueEngine, TicketStatus
 from motcua.ratings import CHANNELS, LEVELS, Rating, RatingError, Segment, check_rating, in_window, summarize, totals
 from sync.hub.errors import ApiError, store_unavailable
-from sync.store import StoreError
-
-if TYPE_CHECKING:
-    from sync.hub.service import Hub
+from sync.hub.staff import Staff
+from sync.store import SiteStore, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -63,10 +62,24 @@ def rating_view(row: tuple[Any, ...], tz: Any) -> dict[str, Any]:
             "level": row[6], "reasons": orjson.loads(row[7]), "channel": row[8], "rated_at": iso(row[9], tz)}
 
 
+class RatingHost(Protocol):
+    """What ratings need of the hub (sync.hub.service.Hub is one; no import of it, so no cycle)."""
+
+    store: SiteStore
+    config: SiteConfig
+    clock: Clock
+    engine: QueueEngine
+    staff: Staff
+
+    def new_event(self, type_: str, data: dict[str, Any]) -> Event:
+        """An event with the next sequence (on the loop only)."""
+        ...
+
+
 class Ratings:
     """Ratings of one site: recorded through the hub's writer, read straight from the database."""
 
-    def __init__(self, hub: Hub) -> None:
+    def __init__(self, hub: RatingHost) -> None:
         self.hub = hub
         self._in_flight: set[str] = set()
         """Tickets whose rating is being committed: a second touch must not race the first."""

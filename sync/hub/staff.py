@@ -1,8 +1,9 @@
 """Clerks (cán bộ một cửa) at the hub: who may sign in, who is signed in at each counter, and whose service is whose.
 
 Device tokens stay per counter; a clerk is an identity signed in *on* a counter (staff code and a PIN, or
-the staff card's code read by the counter's scanner). PINs and card codes are stored as slow hashes
-(scrypt), checked off the event loop. Sign-in and sign-out are state changes like any other: the
+the staff card's code read by the counter's scanner). PINs are stored as slow hashes (scrypt), checked off
+the event loop; a card's code as a SHA-256 digest (a card is looked up by it; its code is long, unlike a PIN).
+Sign-in and sign-out are state changes like any other: the
 `counter_staff` row and a `staff.signed_in` / `staff.signed_out` event in one transaction.
 
 Attribution: every ticket event at a counter (called, recalled, completed, skipped, transferred) gets the

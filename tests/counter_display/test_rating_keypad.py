@@ -13,7 +13,8 @@ from support import RunningHub, wait_until
 
 from counter_display.config import CounterConfig, parse_device_config
 from counter_display.hardware import CounterBridge, LinkState
-from counter_display.rating_keypad import RatingKeypadBridge, redact_pins
+from counter_display.keypad_sign_in import redact_pins
+from counter_display.rating_keypad import RatingKeypadBridge
 from sync.hub.staff import add_staff
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -10,10 +10,10 @@ import pytest
 from support import RunningHub, wait_until
 
 from counter_display.config import parse_device_config
-from counter_display.qt import Qt
 from counter_display.rating_app import RatingConfig, RatingScreen, follow
 from counter_display.rating_core import Outcome, SessionState
 from sync.hub.staff import add_staff
+from ui.qt import Qt
 
 
 def make_screen(qtbot, hub: RunningHub, tmp_path: Path, *, counter: int = 1) -> tuple[RatingScreen, object]:
@@ -52,8 +52,7 @@ def test_complete_then_a_touch_stores_one_rating_with_ticket_counter_clerk_and_s
     add_staff(hub.db, code="NV01", name="Nguyễn Thị Lan", pin="2468")
     screen, feed = make_screen(qtbot, hub, tmp_path)
     try:
-        with qtbot.waitSignal(screen.signals.clerk, timeout=5000):
-            hub.client("counter").sign_in(1, staff="NV01", pin="2468")
+        hub.client("counter").sign_in(1, staff="NV01", pin="2468")  # the screen hears staff.signed_in
         qtbot.waitUntil(lambda: "Nguyễn Thị Lan" in screen.clerk_vi.text(), timeout=5000)
         assert screen.stack.currentWidget() is screen.pages[SessionState.IDLE]
         ticket = serve(hub, qtbot, screen)

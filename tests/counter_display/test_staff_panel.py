@@ -8,9 +8,9 @@ from support import RunningHub
 
 from counter_display.config import CounterConfig, parse_device_config
 from counter_display.counter import CounterPanel
-from counter_display.qt import Qt
 from scanners.citizen import Scan
 from sync.hub.staff import add_staff
+from ui.qt import Qt
 
 
 def make_panel(qtbot, hub: RunningHub) -> CounterPanel:
