@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from motcua.clock import Clock, iso
 from motcua.config import SiteConfig
+from motcua.contract import EventType
 from motcua.queue import Change, Event, QueueEngine, TicketStatus
 from motcua.ratings import CHANNELS, LEVELS, Rating, RatingError, Segment, check_rating, in_window, summarize, totals
 from sync.hub.errors import ApiError, store_unavailable
@@ -71,7 +72,7 @@ class RatingHost(Protocol):
     engine: QueueEngine
     staff: Staff
 
-    def new_event(self, type_: str, data: dict[str, Any]) -> Event:
+    def new_event(self, type_: EventType, data: dict[str, Any]) -> Event:
         """An event with the next sequence (on the loop only)."""
         ...
 
@@ -146,7 +147,7 @@ class Ratings:
         row = (rating_id, ticket_id, self.hub.engine.local_day(finished_at), counter, clerk, service, level,
                orjson.dumps(list(clean)).decode(), channel, at, now)
         view = rating_view(row, self.hub.config.tz)
-        event = self.hub.new_event("rating.recorded", {"rating": view, "counter": counter})
+        event = self.hub.new_event(EventType.RATING_RECORDED, {"rating": view, "counter": counter})
         self._in_flight.add(ticket_id)
         try:
             await self.hub.store.submit([Change(event=event)], ops=[(_INSERT, row)])

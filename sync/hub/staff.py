@@ -32,6 +32,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from motcua.clock import Clock, iso
+from motcua.contract import EventType
 from motcua.queue import Change, Event
 from sync.hub.errors import ApiError, store_unavailable
 from sync.store import SiteStore, StoreError, migrate
@@ -46,8 +47,9 @@ MAX_FAILURES = 5
 LOCK_S = 300.0
 """After MAX_FAILURES wrong PINs in a row a staff code is locked for LOCK_S (a 4-digit PIN is guessable)."""
 
-TICKET_EVENTS = ("ticket.called", "ticket.recalled", "ticket.completed", "ticket.skipped", "ticket.transferred")
-_ENDS = {"ticket.completed": "done", "ticket.skipped": "skipped", "ticket.transferred": "transferred"}
+TICKET_EVENTS = frozenset({EventType.TICKET_CALLED, EventType.TICKET_RECALLED, EventType.TICKET_COMPLETED,
+                           EventType.TICKET_SKIPPED, EventType.TICKET_TRANSFERRED})
+_ENDS = {EventType.TICKET_COMPLETED: "done", EventType.TICKET_SKIPPED: "skipped", EventType.TICKET_TRANSFERRED: "transferred"}
 _OPEN_SEGMENT = ("INSERT INTO service_segments (id, ticket_id, day, counter, clerk, service, called_at) "
                  "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING")
 _CLOSE_OPEN = ("UPDATE service_segments SET ended_at = ?, outcome = 'expired' WHERE ticket_id = ? AND ended_at IS NULL")
@@ -175,7 +177,7 @@ class _Session:
 class Staff:
     """Who is signed in at which counter (kept in memory, rebuilt from the database), and the attribution hook."""
 
-    def __init__(self, store: SiteStore, clock: Clock, *, new_event: Callable[[str, dict[str, Any]], Event],
+    def __init__(self, store: SiteStore, clock: Clock, *, new_event: Callable[[EventType, dict[str, Any]], Event],
                  local_day: Callable[[float], str], tz: Any) -> None:
         self.store = store
         self.clock = clock
@@ -239,13 +241,13 @@ class Staff:
         # One person, one counter: signing in here signs them out of another counter, and the clerk who was here.
         for other, s in list(self.signed_in.items()):
             if (s.code == code and other != counter) or (other == counter and s.code != code):
-                changes.append(Change(event=self.new_event("staff.signed_out", {"counter": other, "clerk": s.code,
+                changes.append(Change(event=self.new_event(EventType.STAFF_SIGNED_OUT, {"counter": other, "clerk": s.code,
                                                                                 "reason": "replaced"})))
                 ops.append(("DELETE FROM counter_staff WHERE counter = ?", (other,)))
         at = self.clock.time()
         ops.append(("INSERT INTO counter_staff (counter, staff, since) VALUES (?, ?, ?) ON CONFLICT(counter) DO UPDATE "
                     "SET staff = excluded.staff, since = excluded.since", (counter, code, at)))
-        changes.append(Change(event=self.new_event("staff.signed_in", {"counter": counter, "clerk": code})))
+        changes.append(Change(event=self.new_event(EventType.STAFF_SIGNED_IN, {"counter": counter, "clerk": code})))
         try:
             await self.store.submit(changes, ops=ops)
         except StoreError as exc:
@@ -262,7 +264,7 @@ class Staff:
         s = self.signed_in.get(counter)
         if s is None:
             return {"counter": counter, "clerk": None}
-        change = Change(event=self.new_event("staff.signed_out", {"counter": counter, "clerk": s.code, "reason": reason}))
+        change = Change(event=self.new_event(EventType.STAFF_SIGNED_OUT, {"counter": counter, "clerk": s.code, "reason": reason}))
         try:
             await self.store.submit([change], ops=[("DELETE FROM counter_staff WHERE counter = ?", (counter,))])
         except StoreError as exc:
@@ -281,7 +283,7 @@ class Staff:
         ops: list[tuple[str, Sequence[Any]]] = []
         for ch in changes:
             ev = ch.event
-            if ev.type == "day.started":
+            if ev.type == EventType.DAY_STARTED:
                 # Yesterday's sign-ins end with the day: the first clerk of the morning signs in afresh.
                 ev.data["clerks_signed_out"] = len(self.signed_in)
                 if self.signed_in:
@@ -299,11 +301,11 @@ class Staff:
             ev.data["clerk"] = clerk
             if t.test:
                 continue  # a test ticket of commissioning mode counts in no figure
-            if ev.type == "ticket.called":
+            if ev.type == EventType.TICKET_CALLED:
                 # A ticket called while still "open" elsewhere cannot happen (the engine ends it first); a
                 # skipped ticket called back starts a new segment.
                 ops.append((_OPEN_SEGMENT, (ev.id, t.id, self.local_day(ev.at), counter, clerk, t.service, ev.at)))
-            elif ev.type == "ticket.recalled":
+            elif ev.type == EventType.TICKET_RECALLED:
                 ops.append((_RECALL_SEGMENT, (clerk, t.id)))
             else:
                 ops.append((_END_SEGMENT, (ev.at, _ENDS[ev.type], clerk, t.id, counter)))
