@@ -15,8 +15,7 @@ from motcua import __version__
 from sync.hub import console as manager_console
 from sync.hub.errors import ApiError, error_response, validation_error
 from sync.hub.fastpath import HubApp
-from sync.hub.routes import (admin, console, devices, dossiers, events, identity, metrics, payments, public, queue,
-                             staff, sync)
+from sync.hub.routes import admin, console, devices, dossiers, events, identity, metrics, payments, public, queue, staff, sync
 from sync.hub.service import Hub
 
 log = logging.getLogger(__name__)
