@@ -29,8 +29,9 @@ class PanelHost(Protocol):
         """The panel's `changed` signal (tests wait on it)."""
         ...
 
-    def run(self, name: str, op: Callable[[], Any]) -> None:
-        """Run a hub call on the panel's worker; the answer comes back to the panel's `_done(name, …)`."""
+    def run(self, op: Callable[[], Any], on_done: Callable[[Any], None],
+            on_error: Callable[[Exception], None]) -> None:
+        """Run a hub call on the panel's worker; on_done(result) or on_error(exc) on the GUI thread."""
         ...
 
     def refresh(self) -> None:
@@ -92,9 +93,9 @@ class StaffSignIn:
         n, client = self.panel.number, self.panel.client
         self.button.setEnabled(False)
         if card:
-            self.panel.run("staff.sign_in", lambda: client.sign_in(n, card=card))
+            self.panel.run(lambda: client.sign_in(n, card=card), self._signed_in, self._sign_in_failed)
         else:
-            self.panel.run("staff.sign_in", lambda: client.sign_in(n, staff=code, pin=pin))
+            self.panel.run(lambda: client.sign_in(n, staff=code, pin=pin), self._signed_in, self._sign_in_failed)
 
     def on_card(self, scan: Any) -> None:
         """A code scanned while the sign-in page shows: a staff card (never a citizen's card)."""
@@ -104,23 +105,30 @@ class StaffSignIn:
     def sign_out(self) -> None:
         """'Đăng xuất': sign out at the hub, then show the sign-in page."""
         n, client = self.panel.number, self.panel.client
-        self.panel.run("staff.sign_out", lambda: client.sign_out(n))
+        self.panel.run(lambda: client.sign_out(n), self._signed_out, self._signed_out)
         self.show(None)
 
-    def on_result(self, name: str, result: Any, error: BaseException | None) -> None:
-        """The hub's answer to a sign-in or sign-out (GUI thread)."""
+    def _signed_out(self, _answer: object) -> None:
+        # The hub's answer to a sign-out, or its failure: the page already shows; the next refresh shows the
+        # hub's view (a sign-out the hub missed is picked up there).
+        self.button.setEnabled(True)
+        self.panel.changed.emit()
+
+    def _signed_in(self, clerk: Any) -> None:
+        """The hub signed the clerk in (GUI thread)."""
+        self.button.setEnabled(True)
+        self.error.setText("")
+        self.code.clear()
+        self.show(clerk)
+        self.panel.refresh()
+        self.panel.changed.emit()
+
+    def _sign_in_failed(self, error: Exception) -> None:
+        """The hub refused the sign-in, or could not be reached (GUI thread)."""
         from sync.client import HubError, HubUnavailable
 
         self.button.setEnabled(True)
-        if name != "staff.sign_in":
-            self.panel.changed.emit()  # a sign-out: the page already shows; the next refresh shows the hub's view
-            return
-        if error is None:
-            self.error.setText("")
-            self.code.clear()
-            self.show(result)
-            self.panel.refresh()
-        elif isinstance(error, HubUnavailable):
+        if isinstance(error, HubUnavailable):
             self.error.setText(_two(texts.STAFF_OFFLINE))
         elif isinstance(error, HubError) and error.code == "sign_in_locked":
             self.error.setText(_two(texts.STAFF_LOCKED))

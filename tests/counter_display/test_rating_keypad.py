@@ -125,7 +125,7 @@ def test_the_rating_box_comes_back_after_an_unplug_and_is_told_to_ask_again(hub:
         wait_until(lambda: bridge.feed is not None and bridge.feed.state.value == "online")
         box.unplug()
         wait_until(lambda: bridge.link.state == LinkState.UNPLUGGED, timeout=10.0)
-        wait_until(lambda: "keypad_offline" in {f["fault"] for f in hub.client("admin").device_faults()}, timeout=10.0)
+        wait_until(lambda: "keypad_offline" in {f.fault for f in hub.client("admin").device_faults()}, timeout=10.0)
         t = hub.client("kiosk").issue("A")
         clerk.call_next(1)
         clerk.complete(1)  # served while the box is away: the bridge remembers to ask

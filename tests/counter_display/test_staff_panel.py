@@ -50,7 +50,7 @@ def test_the_panel_signs_in_at_the_hub_and_the_clerk_is_named_in_the_service(qtb
     assert panel.stack.currentIndex() == 0
     qtbot.waitUntil(lambda: hub.client("admin").clerk(1) is None, timeout=5000)
     panel.act("next")  # nobody signed in: nothing happens
-    assert hub.client("admin").counter(1)["current"] is None
+    assert hub.client("admin").counter(1).current is None
 
 
 def test_a_staff_card_signs_in_and_a_sign_in_elsewhere_shows_on_the_panel(qtbot, hub: RunningHub) -> None:
