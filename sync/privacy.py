@@ -2,8 +2,9 @@
 per-address limit on public look-ups. Pure helpers shared by the hub and the reference central server.
 
 A dossier body (what the hub stores and sends upstream) holds the applicant (name, CCCD number, phone,
-e-mail, address), the files, the delivery address and a free-text note: those are personal. Its id, codes,
-procedure, channel and dates are not, and are all that dossier events, the event log and status views carry.
+e-mail, address), the files, the delivery address, a free-text note and the filled declaration form (tờ
+khai): those are personal. Its id, codes, procedure, channel and dates are not, and are all that dossier
+events, the event log and status views carry.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-PERSONAL_KEYS = ("applicant", "files", "delivery_address", "note", "ticket_id")
+PERSONAL_KEYS = ("applicant", "files", "delivery_address", "note", "ticket_id", "declaration")
 """Keys of a dossier body that are personal (or tie the citizen to a ticket): erased at the end of retention."""
 SUMMARY_KEYS = ("id", "site", "agency_code", "provisional_code", "procedure", "channel", "submitted_at", "due_at")
 """Keys of a dossier body that name the dossier without saying who submitted it."""

@@ -105,6 +105,14 @@ class Applicant(Body):
     address: str = Field("", max_length=500)
 
 
+class FilledDeclaration(Body):
+    """Tờ khai điện tử: the procedure's declaration form as filled in (personal data, like the applicant)."""
+
+    form: str = Field(min_length=1, max_length=40, description="the form's id in the catalog (the procedure's `form.id`)")
+    version: int = Field(1, ge=1, le=10000)
+    values: dict[str, str] = Field(max_length=200, description="field key -> text (dates YYYY-MM-DD)")
+
+
 Delivery = Literal["center", "post", "online"]
 """How the result is returned: at the center, by post, online."""
 
@@ -127,6 +135,8 @@ class DossierRequest(Body):
     note: str = Field("", max_length=2000)
     due_at: float | None = Field(None, ge=0, le=4102444800, allow_inf_nan=False,
                                  description="the promised return time (Unix seconds), if the clerk set one")
+    declaration: FilledDeclaration | None = Field(None, description="the filled declaration form, when the "
+                                                                    "procedure has one")
 
     @field_validator("id")
     @classmethod

@@ -453,6 +453,8 @@ class DossierStaffView(DossierStatusView):
     delivery_address: str = ""
     lookup_code: str = ""
     erased_at: str | None = None
+    declaration: dict[str, Any] | None = None
+    """The filled declaration form ({"form", "version", "values"}), when the procedure has one; personal data."""
 
 
 class Guides(Wire):

@@ -98,6 +98,13 @@ class DossierIn(_Body):
     note: str = Field("", max_length=2000)
     submitted_at: float
     due_at: float | None = None
+    declaration: dict[str, Any] | None = None
+    """The filled declaration form (tờ khai), personal data; absent from dossiers without one."""
+
+    def stored(self) -> dict[str, Any]:
+        """The body as stored and hashed: without `declaration` when there is none, so a dossier's hash
+        is the same as before forms existed (a hub re-sending an old dossier gets its first answer)."""
+        return self.model_dump(exclude={"declaration"} if self.declaration is None else None)
 
 
 @dataclass
@@ -303,7 +310,7 @@ def create_central_app(store: CentralStore, settings: CentralSettings | None = N
     async def post_dossier(body: DossierIn, site: str = Depends(site_auth)) -> Response:
         """Nhận hồ sơ / a dossier (files first); 201 with its official code; a repeat gets the first answer."""
         same_site(site, body.site)
-        status, answer = await in_thread(lambda: store.ingest_dossier(site=site, body=body.model_dump()))
+        status, answer = await in_thread(lambda: store.ingest_dossier(site=site, body=body.stored()))
         return _json(answer, status)
 
     @app.get(f"{API}/dossiers/{{key}}", tags=["dossiers"])

@@ -20,6 +20,7 @@ import logging
 import sys
 from pathlib import Path
 
+from motcua.forms import FormError, form_of
 from motcua.logs import LEVELS
 from motcua.logs import setup as setup_logging
 from sync.central.app import CentralSettings
@@ -174,13 +175,19 @@ def main(argv: list[str]) -> int:
         else:
             if args.put:
                 data = json.loads(Path(args.put).read_text(encoding="utf-8"))
-                for p in data if isinstance(data, list) else [data]:
+                entries = data if isinstance(data, list) else [data]
+                for p in entries:  # every form checked before any is put: a bad file changes nothing
+                    form_of(p)  # a declaration form that devices could not read is refused here (FormError)
+                for p in entries:
                     store.put_feed_item("catalog", p["code"], p)
             if args.delete and not store.delete_feed_item("catalog", args.delete):
                 print(f"no procedure {args.delete}", file=sys.stderr)
                 return 1
     except CentralError as exc:
         print(f"motcua central {action}: {exc.message}", file=sys.stderr)
+        return 1
+    except FormError as exc:
+        print(f"motcua central {action}: {args.put}: {exc}", file=sys.stderr)
         return 1
     finally:
         store.close()

@@ -24,6 +24,7 @@ from typing import Any
 import orjson
 
 from motcua.clock import VIETNAM_TZ
+from motcua.forms import attach_forms
 from sync.central import IDENTITY_REFUSED, IDENTITY_REQUIRED
 from sync.central.db import CentralError, Tx, body_hash, hash_token
 from sync.central.payments import CentralPayments
@@ -197,7 +198,8 @@ class CentralStore(CentralPayments, CentralRatings):
     # ------------------------------------------------------------------ seed and feeds
     def seed(self) -> None:
         """Load the shipped catalog, calendar overrides and guides into the feeds (first start)."""
-        procedures = json.loads(CATALOG_PATH.read_text(encoding="utf-8"))["procedures"]
+        # Declaration forms ship beside the catalog and travel inside their procedure's entry (motcua.forms).
+        procedures = attach_forms(json.loads(CATALOG_PATH.read_text(encoding="utf-8"))["procedures"])
         guides = json.loads(GUIDES_PATH.read_text(encoding="utf-8"))["guides"]
         calendar = _jsonable(tomllib.loads(CALENDAR_PATH.read_text(encoding="utf-8")))
         with self._tx():

@@ -17,6 +17,7 @@ import os
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -25,6 +26,7 @@ import orjson
 from motcua.clock import Clock, iso
 from motcua.config import SiteConfig
 from motcua.contract import EventType
+from motcua.forms import FormError, attach_forms, filled, form_of, validate
 from motcua.queue import Change, Event
 from motcua.worktime import OfficialDays
 from sync.files import fsync_dir, open_private, private_dir
@@ -193,6 +195,7 @@ class Dossiers:
         body = orjson.loads(row.body)
         view = self._common(row, body)
         view.update({"applicant": body.get("applicant") or {}, "files": body.get("files") or [],
+                     "declaration": body.get("declaration"),
                      "delivery": body.get("delivery", "center"), "delivery_address": body.get("delivery_address", ""),
                      "lookup_code": lookup_code(self.lookup_secret, row.id),
                      "erased_at": iso(row.erased_at, self.config.tz)})
@@ -323,7 +326,11 @@ class Dossiers:
                                                       "this dossier's personal data was erased (retention)")
             if existing is not None:
                 first = orjson.loads(existing.body)
-                if _comparable(first) != _comparable(self._body(req, dossier_id, first)):
+                try:
+                    declaration = self._declaration(req, self.catalog().get(req.procedure) or {}, self.clock.time())
+                except ApiError:
+                    declaration = req.declaration.model_dump() if req.declaration else None
+                if _comparable(first) != _comparable(self._body(req, dossier_id, first, declaration=declaration)):
                     raise ApiError(422, "idempotency_conflict",
                                    "Mã hồ sơ đã dùng cho hồ sơ khác / this id was used for another dossier")
                 return 200, self.view(existing)
@@ -346,9 +353,11 @@ class Dossiers:
                 raise ApiError(422, "unknown_file", f"{f.name}: chưa tải tệp lên / upload it first (PUT /files/{f.sha256})")
             sizes[f.sha256] = p.stat().st_size
         now = self.clock.time()
+        declaration = self._declaration(req, procedure, now)
         day = self.local_day(now)
         body = self._body(req, dossier_id, None, now=now, sizes=sizes, channel=channel,
-                          provisional=self._provisional_code(day), due_at=self.due_time(procedure, now))
+                          provisional=self._provisional_code(day), due_at=self.due_time(procedure, now),
+                          declaration=declaration)
         row = DossierRow(id=dossier_id, provisional_code=body["provisional_code"], code=None, day=day,
                          procedure=req.procedure, status="submitted", body=orjson.dumps(body).decode(), submitted_at=now,
                          status_at=None, linked_at=None, erased_at=None)
@@ -365,12 +374,44 @@ class Dossiers:
             self._in_flight.discard(dossier_id)
         return 201, self.view(row)
 
+    def _declaration(self, req: DossierRequest, procedure: dict[str, Any], now: float) -> dict[str, Any] | None:
+        """The filled declaration checked against the procedure's form and normalised (dates ISO, a unit as
+        written); 422 when the procedure has no such form or a value is missing or wrong."""
+        if req.declaration is None:
+            return None
+        try:
+            form = form_of(procedure)
+        except FormError as exc:
+            log.warning("procedure %s: its declaration form cannot be read: %s", req.procedure, exc)
+            form = None
+        if form is None:
+            raise ApiError(422, "no_form", f"Thủ tục {req.procedure} không có tờ khai điện tử / procedure "
+                                           f"{req.procedure} has no electronic declaration form")
+        if req.declaration.form != form.id:
+            raise ApiError(422, "wrong_form", f"Tờ khai {req.declaration.form} không phải của thủ tục {req.procedure} "
+                                              f"(mẫu {form.id}) / form {req.declaration.form} is not this procedure's "
+                                              f"({form.id})")
+        today = datetime.fromtimestamp(now, self.config.tz).date()
+        values, errors = validate(form, req.declaration.values, today=today)
+        if errors:
+            listed = "; ".join(e.message_vi for e in errors[:5])
+            listed_en = "; ".join(e.message_en for e in errors[:5])
+            more = f" (+{len(errors) - 5})" if len(errors) > 5 else ""
+            raise ApiError(422, "declaration_invalid", f"Tờ khai chưa đúng: {listed}{more} / the declaration is "
+                                                       f"incomplete or wrong: {listed_en}{more}")
+        return filled(form, values)
+
     def _body(self, req: DossierRequest, dossier_id: str, first: dict[str, Any] | None, *,
               now: float = 0.0, sizes: dict[str, int] | None = None, channel: str = "",
-              provisional: str = "", due_at: float | None = None) -> dict[str, Any]:
-        """What goes upstream (the central server's DossierIn); `first` supplies the site-made fields of a repeat."""
+              provisional: str = "", due_at: float | None = None,
+              declaration: dict[str, Any] | None = None) -> dict[str, Any]:
+        """What goes upstream (the central server's DossierIn); `first` supplies the site-made fields of a repeat.
+
+        `declaration` (the checked form) is left out when there is none: central servers from before forms
+        refuse unknown keys, and a dossier's hash must not change for them.
+        """
         site = self.config.site
-        return {
+        body = {
             "id": dossier_id, "site": site.code, "agency_code": site.agency_code or site.code,
             "provisional_code": first["provisional_code"] if first else provisional,
             "procedure": req.procedure, "applicant": req.applicant.model_dump(),
@@ -382,6 +423,9 @@ class Dossiers:
             "submitted_at": first["submitted_at"] if first else now,
             "due_at": req.due_at if req.due_at is not None else (first.get("due_at") if first else due_at),
         }
+        if declaration is not None:
+            body["declaration"] = declaration
+        return body
 
 
 def _keep(f: BinaryIO, tmp: Path, path: Path) -> None:
@@ -403,7 +447,8 @@ def _comparable(body: dict[str, Any]) -> bytes:
 def _shipped_catalog() -> tuple[dict[str, Any], ...]:
     path = Path(__file__).resolve().parents[2] / "assets" / "catalog" / "procedures.json"
     try:
-        return tuple(orjson.loads(path.read_bytes())["procedures"])
+        # Declaration forms ship beside the catalog and travel inside their procedure's entry (motcua.forms).
+        return tuple(attach_forms(orjson.loads(path.read_bytes())["procedures"]))
     except (OSError, ValueError, KeyError) as exc:
         log.warning("no shipped catalog at %s: %s", path, exc)
         return ()
