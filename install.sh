@@ -66,7 +66,11 @@ APT_PACKAGES=(
   libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0
   libxcb-render-util0 libxcb-image0
+  libcups2 libcups2-dev gcc python3-dev
 )
+# pycups (A4 printing through CUPS) is built from source: libcups2-dev, a compiler and Python's headers.
+# --dev: the A4 printing tests start their own cupsd (cups-daemon) and queues (cups-client's lpadmin).
+if [ "$DEV" = 1 ]; then APT_PACKAGES+=(cups-daemon cups-client); fi
 # --dev: the browser tests of the citizens' pages run in a real headless Chromium (Debian's; a browser
 # download such as `playwright install` cannot work offline), driven over the DevTools protocol.
 if [ "$DEV" = 1 ]; then APT_PACKAGES+=(chromium fonts-dejavu-core); fi
