@@ -37,6 +37,7 @@ from motcua.contract import (
     Guides,
     HeartbeatFault,
     HeartbeatReply,
+    HelpRequestInfo,
     PaymentReceipt,
     PaymentRequest,
     SiteDocument,
@@ -287,6 +288,18 @@ class HubClient(StaffCalls):
         if device:
             body["device"] = device
         return DeviceFault.model_validate(self._call("POST", "/devices/report", json=body))
+
+    def request_help(self, request_id: str | None = None) -> HelpRequestInfo:
+        """Gọi cán bộ hỗ trợ: ask for a clerk (a kiosk); the same id (or any while one is open) is one request."""
+        return HelpRequestInfo.model_validate(self._call("POST", "/help", json={"id": request_id}))
+
+    def help_requests(self) -> list[HelpRequestInfo]:
+        """The open help requests, oldest first."""
+        return [HelpRequestInfo.model_validate(h) for h in self._call("GET", "/help")["help_requests"]]
+
+    def acknowledge_help(self, help_id: str, *, counter: int | None = None) -> HelpRequestInfo:
+        """A clerk at `counter` takes a help request (it leaves every panel and board)."""
+        return HelpRequestInfo.model_validate(self._call("POST", f"/help/{help_id}/ack", json={"counter": counter}))
 
     def device_faults(self) -> list[DeviceFault]:
         """Active device faults at the site."""

@@ -105,6 +105,23 @@ class Applicant(Body):
     address: str = Field("", max_length=500)
 
 
+class HelpRequestBody(Body):
+    """Gọi cán bộ hỗ trợ: a kiosk asks for a clerk (the kiosk is the token's name; nobody's data)."""
+
+    id: str | None = Field(None, description="a UUID made by the kiosk, so that a retry is the same request")
+
+    @field_validator("id")
+    @classmethod
+    def _check_id(cls, value: str | None) -> str | None:
+        return _uuid(value)
+
+
+class HelpAck(Body):
+    """A clerk takes a help request, from their counter (a counter-bound token's own counter wins)."""
+
+    counter: int | None = Field(None, ge=1, le=9999)
+
+
 class FilledDeclaration(Body):
     """Tờ khai điện tử: the procedure's declaration form as filled in (personal data, like the applicant)."""
 

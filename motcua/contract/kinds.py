@@ -32,6 +32,8 @@ class EventType(enum.StrEnum):
     STAFF_SIGNED_OUT = "staff.signed_out"
     RATING_RECORDED = "rating.recorded"
     """A citizen rated a served ticket (issue 13): levels and reason codes, counter, staff code, service."""
+    HELP_REQUESTED = "help.requested"
+    HELP_ACKNOWLEDGED = "help.acknowledged"
     SYNC_CATALOG = "sync.catalog"
     SYNC_CALENDAR = "sync.calendar"
     SYNC_GUIDES = "sync.guides"

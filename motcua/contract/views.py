@@ -457,6 +457,18 @@ class DossierStaffView(DossierStatusView):
     """The filled declaration form ({"form", "version", "values"}), when the procedure has one; personal data."""
 
 
+class HelpRequestInfo(Wire):
+    """Một yêu cầu hỗ trợ: a kiosk asked for a clerk (sync.hub.help); acknowledged_at once a clerk took it."""
+
+    id: str
+    device: str
+    """The kiosk's name ("Ki-ốt sảnh 1")."""
+    requested_at: str
+    acknowledged_at: str | None = None
+    by: str | None = None
+    counter: int | None = None
+
+
 class Guides(Wire):
     """GET /guides: guides and notices from the central server."""
 

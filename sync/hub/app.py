@@ -15,7 +15,21 @@ from motcua import __version__
 from sync.hub import console as manager_console
 from sync.hub.errors import ApiError, error_response, validation_error
 from sync.hub.fastpath import HubApp
-from sync.hub.routes import admin, console, devices, dossiers, events, identity, metrics, payments, public, queue, staff, sync
+from sync.hub.routes import (
+    admin,
+    console,
+    devices,
+    dossiers,
+    events,
+    helpdesk,
+    identity,
+    metrics,
+    payments,
+    public,
+    queue,
+    staff,
+    sync,
+)
 from sync.hub.service import Hub
 
 log = logging.getLogger(__name__)
@@ -45,7 +59,7 @@ def create_app(hub: Hub, *, docs: bool = False, public_pages: bool = True, fast_
     app.state.hub = hub
     app.state.close_streams = hub.events.close_all
     _handlers(app)
-    for area in (public, queue, devices, dossiers, payments, sync, events, identity, admin, metrics, staff):
+    for area in (public, queue, devices, dossiers, payments, sync, events, identity, admin, metrics, staff, helpdesk):
         app.include_router(area.router)
     if public_pages:
         app.include_router(public.pages)

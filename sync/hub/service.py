@@ -25,6 +25,7 @@ from motcua.reload import plan
 from sync.hub.auth import FailureLimiter, Principal, TokenCache, authenticate, check_role, own_counter
 from sync.hub.dossiers import Dossiers
 from sync.hub.errors import ApiError, store_unavailable
+from sync.hub.help import HelpDesk
 from sync.hub.live import Broadcaster
 from sync.hub.metrics import HubMetrics
 from sync.hub.models import IssueRequest
@@ -81,6 +82,8 @@ class Hub:
         self.staff = Staff(store, self.clock, new_event=self.new_event, local_day=self.engine.local_day, tz=config.tz)
         """Clerks signed in at the counters, and who served what (sync.hub.staff)."""
         self.ratings = Ratings(self)
+        self.help = HelpDesk(store, self.clock, config.tz, new_event=self.new_event, commit=self.commit)
+        """Open help requests from kiosks (sync.hub.help)."""
         self._tick_task: asyncio.Task[None] | None = None
         self._tokens_task: asyncio.Task[None] | None = None
         self._last_purge = 0.0
@@ -113,6 +116,7 @@ class Hub:
         self.engine.next_seq = last_seq + 1
         self.engine.load(day=day, tickets=tickets, counters=counters, recent_calls=calls)
         self.engine.device_faults = dict(self.store.device_faults)
+        self.help.load()
         self.events.last_seq = max(self.events.last_seq, last_seq)
         self.dossiers.serials.clear()
         self.payments.forget()

@@ -25,8 +25,8 @@ async def site(hub: HubDep, p: AnyRole) -> Response:
 
 @router.get(f"{API}/board", tags=["site"], response_model=BoardState)
 async def board(hub: HubDep, p: AnyRole) -> Response:
-    """Trạng thái màn hình sảnh / the board's state."""
-    return json_response(hub.engine.board())
+    """Trạng thái màn hình sảnh / the board's state (with the open help requests of the kiosks)."""
+    return json_response({**hub.engine.board(), "help_requests": hub.help.view()})
 
 
 @router.get(f"{API}/tickets/{{ticket_id}}", tags=["tickets"], response_model=TicketView)
