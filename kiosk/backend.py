@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.config import KioskConfig
+from motcua.cccd import CitizenId
 from motcua.contract import (
     Applicant,
     Catalog,
@@ -24,12 +25,14 @@ from motcua.contract import (
     DossierStatusView,
     FaultKind,
     FileRef,
+    FilledDeclaration,
     Procedure,
     ServiceInfo,
     SiteDocument,
     TicketView,
     print_fault,
 )
+from motcua.forms import Declaration
 from motcua.text import Text
 from sync.client import HubAuthError, HubClient, HubError, HubUnavailable, hub_error
 
@@ -454,16 +457,24 @@ class DossierDraft:
     delivery: str = "center"
     delivery_address: str = ""
     from_card: bool = False
+    card: CitizenId | None = None
+    """The card read by the camera (pre-fills the declaration form)."""
+    declaration: Declaration | None = None
+    """The procedure's declaration form as the citizen fills it (kiosk.declaration)."""
 
     def body(self, files: list[FileRef] | None = None) -> DossierRequest:
-        """The POST /dossiers body, with the uploaded files."""
+        """The POST /dossiers body, with the uploaded files and the declaration form once it is complete."""
+        declaration = None
+        if self.declaration is not None and self.declaration.complete:
+            declaration = FilledDeclaration.model_validate(self.declaration.request())
         return DossierRequest(
             id=self.id, procedure=self.procedure.code,
             applicant=Applicant(name=self.name, id_number=self.id_number, phone=self.phone, email=self.email,
                                 address=self.address),
             files=files or [], delivery=self.delivery,  # type: ignore[arg-type]
             delivery_address=self.delivery_address if self.delivery == "post" else "",
-            note="Nộp tại ki-ốt" + (" (thông tin từ thẻ CCCD)" if self.from_card else ""))
+            note="Nộp tại ki-ốt" + (" (thông tin từ thẻ CCCD)" if self.from_card else ""),
+            declaration=declaration)
 
 
 @dataclass

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from motcua.config import ConfigError, _explain, load_toml_section
+from printer_drivers.a4_printer import A4PrinterConfig
 from scanners.config import CameraConfig
 
 if TYPE_CHECKING:
@@ -102,6 +103,8 @@ class KioskConfig(_M):
     kiosk: KioskSection
     camera: CameraConfig | None = None
     """The camera that reads citizen-ID cards and photographs documents (none: typing only)."""
+    a4_printer: A4PrinterConfig | None = None
+    """The A4 printer for filled declarations and forms (none: the citizen signs at the counter)."""
 
     @property
     def cache_path(self) -> Path:

@@ -15,12 +15,16 @@ from typing import Any
 
 from kiosk import texts as T
 from kiosk.backend import DossierBackend, DossierDraft, SubmitResult
+from kiosk.declaration import DeclarationScreens
+from kiosk.declaration_print import declaration_preview
 from kiosk.fee import FeePanel
+from kiosk.guides import CardGuide
 from kiosk.host import KioskHost, back_button, run_then_idle
 from kiosk.keyboard import TextField
 from motcua import formats
 from motcua.catalog import search_procedures
 from motcua.contract import Procedure
+from motcua.forms import FieldType
 from motcua.text import Text
 from ui.qr import qr_pixmap
 from ui.qt import QGridLayout, QHBoxLayout, QLabel, QPixmap, QPushButton, Qt, QTimer, QVBoxLayout, QWidget
@@ -28,7 +32,7 @@ from ui.qt import QGridLayout, QHBoxLayout, QLabel, QPixmap, QPushButton, Qt, QT
 log = logging.getLogger(__name__)
 
 DOSSIER_PAGES = ("catalog", "procedure", "identify", "ask", "documents", "delivery", "review", "submitted",
-                 "lookup", "lookup_code", "lookup_result")
+                 "lookup", "lookup_code", "lookup_result", "form", "form_field")
 RESULTS_PER_PAGE = 5
 ASK_STEPS = ("name", "id_number", "phone", "email", "delivery_address")
 STATUS = {"submitted": T.ST_SUBMITTED, "received": T.ST_RECEIVED, "processing": T.ST_PROCESSING,
@@ -78,17 +82,18 @@ class DossierScreens:
     def _build(self) -> None:
         w, t = self.host, self.host.kit.theme
         lab, btn = w.kit.label, w.kit.button
+        self.form = DeclarationScreens(w)  # the procedure's declaration form (kiosk.declaration, issue 17)
         # Home: two of the three dossier services (the third, look-up, is kiosk.lookup's), in the room the
         # home page left for them.
-        self.catalog_button = btn("", size=5.5, color=t.dossier, min_h_mm=20)
-        self.submit_button = btn("", size=5.5, color=t.dossier, min_h_mm=20)
+        self.catalog_button = btn("", size=7.5, color=t.dossier, min_h_mm=20)
+        self.submit_button = btn("", size=7.5, color=t.dossier, min_h_mm=20)
         self.catalog_button.clicked.connect(lambda: self.open_catalog(submit=False))
         self.submit_button.clicked.connect(lambda: self.open_catalog(submit=True))
         for b in (self.catalog_button, self.submit_button):
             w.add_home_button(b)
 
         lay = self._page("catalog")
-        self.c_title = lab("", size=7, bold=True, color=t.accent)
+        self.c_title = lab("", size=7.5, bold=True, color=t.accent)
         self.c_search = TextField(button=btn, label=lab, mode="vi", max_len=60)
         self.c_search.changed.connect(lambda _t: self._show_results())
         self.c_fields = QGridLayout()
@@ -99,13 +104,13 @@ class DossierScreens:
         self.c_results = QVBoxLayout()
         self.c_result_buttons: list[QPushButton] = []
         for i in range(RESULTS_PER_PAGE):
-            b = btn("", size=5, min_h_mm=16)
+            b = btn("", size=7.5, min_h_mm=16)
             b.setObjectName(f"result_{i}")
             b.clicked.connect(lambda _=False, i=i: self.pick_result(i))
             self.c_results.addWidget(b)
             self.c_result_buttons.append(b)
-        self.c_empty = lab("", size=5, color=t.muted)
-        self.c_more = btn("", size=5, min_h_mm=14)
+        self.c_empty = lab("", size=7.5, color=t.muted)
+        self.c_more = btn("", size=7.5, min_h_mm=14)
         self.c_more.clicked.connect(self._next_results_page)
         lay.addWidget(self.c_title)
         lay.addLayout(self.c_fields)
@@ -119,15 +124,16 @@ class DossierScreens:
         self.submit_mode = False
 
         lay = self._page("procedure")
-        self.p_name = lab("", size=6.5, bold=True, color=t.accent)
-        self.p_facts = lab("", size=6)
-        self.p_docs = lab("", size=5.5, align=Qt.AlignmentFlag.AlignLeft)
-        self.p_submit = btn("", size=6, color=t.ok, min_h_mm=20)
+        self.p_name = lab("", size=7.5, bold=True, color=t.accent)
+        self.p_facts = lab("", size=7.5)
+        self.p_docs = lab("", size=7.5, align=Qt.AlignmentFlag.AlignLeft)
+        self.p_submit = btn("", size=7.5, color=t.ok, min_h_mm=20)
         self.p_submit.clicked.connect(self.start_submission)
-        self.p_ticket = btn("", size=5.5, min_h_mm=18)
+        self.p_ticket = btn("", size=7.5, min_h_mm=18)
         self.p_ticket.clicked.connect(self._take_number_for_procedure)
         for x in (self.p_name, self.p_facts, self.p_docs):
             lay.addWidget(x)
+        lay.addWidget(self.form.procedure_panel)
         lay.addStretch(1)
         row = QHBoxLayout()
         row.addWidget(self.p_submit)
@@ -136,22 +142,23 @@ class DossierScreens:
         lay.addWidget(self._back("catalog"))
 
         lay = self._page("identify")
-        self.i_title = lab("", size=7, bold=True, color=t.accent)
-        self.i_body = lab("", size=6.5)
-        self.i_msg = lab("", size=5, bold=True, color=t.warn)
-        self.i_type = btn("", size=6, min_h_mm=20)
+        self.i_title = lab("", size=7.5, bold=True, color=t.accent)
+        self.i_body = lab("", size=7.5)
+        self.i_msg = lab("", size=7.5, bold=True, color=t.warn)
+        self.i_type = btn("", size=7.5, min_h_mm=20)
         self.i_type.clicked.connect(lambda: self._ask("name"))
         lay.addWidget(self.i_title)
         lay.addWidget(self.i_body)
         lay.addWidget(self.i_msg)
-        lay.addStretch(1)
+        self.i_guide = CardGuide(w.kit, lambda: self.host.lang)  # where to hold the card (kiosk.guides)
+        lay.addWidget(self.i_guide, 1)
         lay.addWidget(self.i_type)
         lay.addWidget(self._back())
 
         lay = self._page("ask")
-        self.a_title = lab("", size=6.5, bold=True, color=t.accent)
-        self.a_hint = lab("", size=4.8, color=t.muted)
-        self.a_msg = lab("", size=5, bold=True, color=t.warn)
+        self.a_title = lab("", size=7.5, bold=True, color=t.accent)
+        self.a_hint = lab("", size=7.5, color=t.muted)
+        self.a_msg = lab("", size=7.5, bold=True, color=t.warn)
         self.fields = {"vi": TextField(button=btn, label=lab, mode="vi", max_len=200),
                        "plain": TextField(button=btn, label=lab, mode="plain", max_len=120),
                        "digits": TextField(button=btn, label=lab, mode="digits", max_len=12)}
@@ -162,9 +169,9 @@ class DossierScreens:
         for f in self.fields.values():
             lay.addWidget(f)
         row = QHBoxLayout()
-        self.a_skip = btn("", size=5.5, min_h_mm=18)
+        self.a_skip = btn("", size=7.5, min_h_mm=18)
         self.a_skip.clicked.connect(lambda: self.submit_answer(skip=True))
-        self.a_next = btn("", size=6, color=t.ok, min_h_mm=18)
+        self.a_next = btn("", size=7.5, color=t.ok, min_h_mm=18)
         self.a_next.clicked.connect(lambda: self.submit_answer(skip=False))
         row.addWidget(self.a_skip)
         row.addWidget(self.a_next)
@@ -172,18 +179,18 @@ class DossierScreens:
         lay.addWidget(self._back())
 
         lay = self._page("documents")
-        self.d_title = lab("", size=6, bold=True, color=t.accent)
-        self.d_name = lab("", size=5.5, bold=True)
-        self.d_msg = lab("", size=5, color=t.warn)
+        self.d_title = lab("", size=7.5, bold=True, color=t.accent)
+        self.d_name = lab("", size=7.5, bold=True)
+        self.d_msg = lab("", size=7.5, color=t.warn)
         self.d_preview = QLabel()
         self.d_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.d_capture = btn("", size=6.5, color=t.ok, min_h_mm=22)
+        self.d_capture = btn("", size=7.5, color=t.ok, min_h_mm=22)
         self.d_capture.clicked.connect(self._capture)
-        self.d_accept = btn("", size=6, color=t.ok, min_h_mm=20)
+        self.d_accept = btn("", size=7.5, color=t.ok, min_h_mm=20)
         self.d_accept.clicked.connect(self.accept_page)
-        self.d_retake = btn("", size=6, min_h_mm=20)
+        self.d_retake = btn("", size=7.5, min_h_mm=20)
         self.d_retake.clicked.connect(self._capture)
-        self.d_skip = btn("", size=5, min_h_mm=16)
+        self.d_skip = btn("", size=7.5, min_h_mm=16)
         self.d_skip.clicked.connect(self._skip_document)
         for x in (self.d_title, self.d_name, self.d_msg):
             lay.addWidget(x)
@@ -197,10 +204,10 @@ class DossierScreens:
         lay.addWidget(self._back())
 
         lay = self._page("delivery")
-        self.v_title = lab("", size=7, bold=True, color=t.accent)
-        self.v_center = btn("", size=6, min_h_mm=24)
+        self.v_title = lab("", size=7.5, bold=True, color=t.accent)
+        self.v_center = btn("", size=7.5, min_h_mm=24)
         self.v_center.clicked.connect(lambda: self.choose_delivery("center"))
-        self.v_post = btn("", size=6, min_h_mm=24)
+        self.v_post = btn("", size=7.5, min_h_mm=24)
         self.v_post.clicked.connect(lambda: self.choose_delivery("post"))
         lay.addWidget(self.v_title)
         lay.addStretch(1)
@@ -210,33 +217,35 @@ class DossierScreens:
         lay.addWidget(self._back())
 
         lay = self._page("review")
-        self.r_title = lab("", size=7, bold=True, color=t.accent)
-        self.r_body = lab("", size=6.5, align=Qt.AlignmentFlag.AlignLeft)
-        self.r_msg = lab("", size=5.5, bold=True, color=t.warn)
-        self.r_send = btn("", size=7, color=t.ok, min_h_mm=24)
+        self.r_title = lab("", size=7.5, bold=True, color=t.accent)
+        self.r_body = lab("", size=7.5, align=Qt.AlignmentFlag.AlignLeft)
+        self.r_msg = lab("", size=7.5, bold=True, color=t.warn)
+        self.r_send = btn("", size=7.5, color=t.ok, min_h_mm=24)
         self.r_send.clicked.connect(self.send)
         lay.addWidget(self.r_title)
         lay.addWidget(self.r_body)
+        lay.addWidget(self.form.review_panel)
         lay.addStretch(1)
         lay.addWidget(self.r_msg)
         lay.addWidget(self.r_send)
         lay.addWidget(self._back())
 
         lay = self._page("submitted")
-        self.s_title = lab("", size=7, bold=True, color=t.ok)
+        self.s_title = lab("", size=7.5, bold=True, color=t.ok)
         self.s_code = lab("", size=9, bold=True, color=t.accent)
-        self.s_provisional = lab("", size=5.5, color=t.muted)
-        self.s_lookup = lab("", size=7, bold=True, color=t.accent)
-        self.s_due = lab("", size=7, bold=True)
-        self.s_printed = lab("", size=5.5, bold=True)
+        self.s_provisional = lab("", size=7.5, color=t.muted)
+        self.s_lookup = lab("", size=7.5, bold=True, color=t.accent)
+        self.s_due = lab("", size=7.5, bold=True)
+        self.s_printed = lab("", size=7.5, bold=True)
         self.s_qr = QLabel()
         self.s_qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.s_done = btn("", size=7, color=t.ok, min_h_mm=22)
+        self.s_done = btn("", size=7.5, color=t.ok, min_h_mm=22)
         self.s_done.clicked.connect(lambda: self.host.go_home(clear=True))
 
         self.s_fee = FeePanel(self.host.kit)  # the fee and its VietQR, when the procedure has one
         for x in (self.s_title, self.s_code, self.s_lookup, self.s_provisional, self.s_due, self.s_printed, self.s_fee):
             lay.addWidget(x)
+        lay.addWidget(self.form.a4_label)
         lay.addWidget(self.s_qr, 1)
         lay.addWidget(self.s_done)
 
@@ -252,6 +261,7 @@ class DossierScreens:
         self.p_ticket.setText(T.TICKET_FOR_THIS(lang))
         self.i_title.setText(T.ID_TITLE(lang))
         self.i_body.setText(T.ID_BODY(lang) if self.backend.camera is not None else T.ID_NO_CAMERA(lang))
+        self.i_guide.setVisible(self.backend.camera is not None)
         self.i_type.setText(T.ID_TYPE(lang))
         self.a_skip.setText(T.SKIP(lang))
         self.a_next.setText(T.NEXT(lang))
@@ -263,6 +273,7 @@ class DossierScreens:
         self.v_center.setText(T.DELIVERY_CENTER(lang))
         self.v_post.setText(T.DELIVERY_POST(lang))
         self.r_title.setText(T.REVIEW_TITLE(lang))
+        self.form.retranslate()
         self.r_send.setText(T.SEND(lang))
         self.s_title.setText(T.SUBMITTED_TITLE(lang))
         self.s_done.setText(T.DONE(lang))
@@ -353,6 +364,7 @@ class DossierScreens:
                              f"\n{fee_text}")
         docs = "\n".join(f"{i + 1}. {d.name}" + (f" — {d.note}" if d.note else "") for i, d in enumerate(p.documents))
         self.p_docs.setText(f"{T.DOCS_NEEDED(lang)}\n{docs}")
+        self.form.show_procedure(p)
         self.p_submit.setVisible(self.backend.camera is not None or True)
         self.host.show_page("procedure")
 
@@ -398,6 +410,7 @@ class DossierScreens:
         c = scan.citizen
         self.draft.name, self.draft.id_number, self.draft.address = c.name, c.id, c.address
         self.draft.from_card = True
+        self.draft.card = c
         self.card_polling = False
         self._card_timer.stop()
         self._ask("phone")
@@ -405,6 +418,9 @@ class DossierScreens:
     def _ask(self, step: str) -> None:
         self.card_polling = False
         self._card_timer.stop()
+        if step == "phone" and self.draft is not None and self.form.wants(self.draft):
+            self.form.open(self.draft, then=self._after_form)  # identified: the declaration form comes next
+            return
         self.ask_step = step
         lang = self.host.lang
         mode = {"name": "vi", "id_number": "digits", "phone": "digits", "email": "plain",
@@ -459,6 +475,17 @@ class DossierScreens:
         else:
             self._review()
 
+    def _after_form(self) -> None:
+        d = self.draft
+        if d is not None and d.declaration is not None:  # the form's phone and e-mail are the dossier's too
+            for f in d.declaration.form.fields():
+                value = d.declaration.values.get(f.key, "")
+                if f.type is FieldType.PHONE and value and not d.phone:
+                    d.phone = value
+                elif f.type is FieldType.EMAIL and value and not d.email:
+                    d.email = value
+        self._ask("phone")
+
     def _open_documents(self) -> None:
         self.doc_index = 0
         assert self.draft is not None
@@ -471,6 +498,8 @@ class DossierScreens:
     def _show_document(self) -> None:
         assert self.draft is not None
         docs = self.draft.procedure.documents
+        while self.doc_index < len(docs) and self.form.covers(self.draft, docs[self.doc_index].name):
+            self.doc_index += 1  # the declaration filled on screen is not photographed
         if self.doc_index >= len(docs):
             self.host.show_page("delivery")
             return
@@ -541,6 +570,11 @@ class DossierScreens:
         self.r_body.setText(T.REVIEW_BODY(lang, procedure=d.procedure.name, name=d.name, id=d.id_number,
                                           phone=d.phone, email=d.email or "—", pages=docs, delivery=how))
         self.r_msg.setText("")
+        self.form.fill_review(d, None)
+        if d.declaration is not None and d.declaration.complete:
+            today = self.form.today()
+            self.host.run(lambda: declaration_preview(d, today), self.form.on_form_png,
+                          lambda exc: log.warning("the declaration's picture failed: %s", exc))
         self.host.show_page("review")
 
     def send(self) -> None:
@@ -568,6 +602,7 @@ class DossierScreens:
         self.s_provisional.setText(T.PROVISIONAL(lang) if d.provisional else "")
         self.s_due.setText(T.DUE(lang, when=when_text(d.due_at)))
         self.s_printed.setText(T.SLIP_PRINTED(lang) if r.printed else T.SLIP_NOT_PRINTED(lang, reason=r.fault_vi))
+        self.form.print_submitted(self.draft, d)  # the A4 page, printed while the citizen reads this page
 
         self.s_fee.show_fee(d.fee, lang)
         self.s_qr.setPixmap(qr_pixmap(d.lookup_url or d.id, self.host.kit.mm(40 if d.fee else 70)))
@@ -599,6 +634,7 @@ class DossierScreens:
                     self.p_facts, self.p_docs, self.d_name, self.d_msg):
             lab.clear()
         self.s_fee.clear()
+        self.form.clear()
         self.backend.forget()
 
 

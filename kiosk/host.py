@@ -68,6 +68,6 @@ def run_then_idle(host: KioskHost, op: Callable[[], Any], answer: Callable[[bool
 
 def back_button(host: KioskHost, target: str = "home") -> QPushButton:
     """"Huỷ" / "Cancel": back to a page, or home forgetting the citizen."""
-    b = host.kit.button(T.CANCEL(host.lang), size=5.5, min_h_mm=16)
+    b = host.kit.button(T.CANCEL(host.lang), size=7.5, min_h_mm=16)
     b.clicked.connect(lambda: host.go_home(clear=True) if target == "home" else host.show_page(target))
     return b

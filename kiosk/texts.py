@@ -183,3 +183,44 @@ FEE_ACCOUNT = T("{bank} · Số tài khoản {account}", "{bank} · Account {acc
 FEE_NOTE = T("Nội dung chuyển khoản: {note}", "Transfer note: {note}")
 FEE_AT_COUNTER = T("Vui lòng nộp phí tại quầy thu phí của Trung tâm.", "Please pay the fee at the center's fee counter.")
 FEE_PAID = T("Đã nộp phí. Xin cảm ơn!", "The fee is paid. Thank you!")
+
+# -- the declaration form (tờ khai điện tử, issue 17) ----------------------------------------------------
+FORM_TITLE = T("Tờ khai: {title}", "Declaration: {title}")
+FORM_PAGE = T("Trang {page}/{pages}", "Page {page} of {pages}")
+FORM_INTRO = T("Các mục đã điền sẵn từ thẻ căn cước. Chạm vào một mục để sửa hoặc điền.",
+               "Items are filled from your ID card. Touch an item to change or fill it.")
+FORM_INTRO_TYPED = T("Chạm vào một mục để điền.", "Touch an item to fill it.")
+FORM_MISSING = T("Còn {n} mục cần điền hoặc sửa (màu đỏ).", "{n} items to fill in or correct (in red).")
+FORM_EMPTY = T("— chưa điền —", "— not filled —")
+FORM_OPTIONAL = T("(không bắt buộc)", "(optional)")
+FORM_PREV = T("◀ Trang trước", "◀ Previous")
+FORM_NEXT_PAGE = T("Trang sau ▶", "Next ▶")
+FORM_CONTINUE = T("Tiếp tục", "Continue")
+FORM_SAVE = T("Lưu", "Save")
+FORM_CLEAR = T("Xóa", "Clear")
+FORM_DAY = T("Ngày", "Day")
+FORM_MONTH = T("Tháng", "Month")
+FORM_YEAR = T("Năm", "Year")
+FORM_PICK_PROVINCE = T("Chọn tỉnh/thành phố:", "Choose the province or city:")
+FORM_PICK_WARD = T("{province}: gõ tên xã/phường (không cần dấu) rồi chọn:",
+                   "{province}: type the commune/ward (no accents needed), then choose:")
+FORM_OTHER_PROVINCE = T("Tỉnh khác", "Another province")
+FORM_NO_FORM = T("Tờ khai của thủ tục này chưa dùng được trên ki-ốt: vui lòng nộp bản giấy.",
+                 "This procedure's form cannot be filled here yet: please bring the paper form.")
+REVIEW_FORM = T("Tờ khai đã điền (bản in A4):", "Your declaration (A4 page):")
+REVIEW_PAGES = T("Các trang đã chụp:", "Pages photographed:")
+A4_PRINTED = T("Mời nhận tờ khai (khổ A4) ở máy in bên cạnh và ký tên.",
+               "Please take your declaration (A4) from the printer beside you and sign it.")
+A4_NOT_PRINTED = T("Chưa in được tờ khai: {reason} Cán bộ sẽ in giúp quý khách tại quầy.",
+                   "The declaration was not printed: {reason} Staff will print it for you at the counter.")
+HELP_BUTTON = T("Gọi cán bộ hỗ trợ", "Call staff")
+HELP_CALLED = T("Đã gọi cán bộ, xin chờ", "Staff called, please wait")
+HELP_TAKEN = T("Cán bộ đang đến", "Staff on the way")
+HELP_FAILED = T("Chưa gọi được, chạm lại", "Not sent, touch again")
+FORM_ON_KIOSK = T("Tờ khai của thủ tục này được điền ngay trên ki-ốt: thông tin trên thẻ căn cước được điền sẵn.",
+                  "This procedure's form is filled in here: what your ID card says is filled in for you.")
+FORM_PRINT_BLANK = T("In tờ khai trống (khổ A4)", "Print the blank form (A4)")
+FORM_PRINTING = T("Đang in…", "Printing…")
+FORM_BLANK_PRINTED = T("Mời nhận tờ khai trống ở máy in bên cạnh.", "Please take the blank form from the printer beside you.")
+CARD_GUIDE = T("Mặt trước của thẻ hướng lên, mã QR (góc trên bên phải) trong khung vàng; giữ yên một chút.",
+               "Card face up, its QR code (top right) inside the yellow frame; hold it still a moment.")

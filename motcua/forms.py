@@ -478,6 +478,56 @@ def filled(form: FormDefinition, values: Mapping[str, str]) -> dict[str, Any]:
     return {"form": form.id, "version": form.version, "values": dict(values)}
 
 
+class Declaration:
+    """Tờ khai đang điền: a form and the values entered so far, as a device holds them (personal data)."""
+
+    def __init__(self, form: FormDefinition, values: Mapping[str, str] | None = None) -> None:
+        self.form = form
+        self.values: dict[str, str] = dict(values or {})
+        self.complete = False
+        """Set once every field checked out (the citizen pressed Continue with nothing missing)."""
+
+    @classmethod
+    def start(cls, form: FormDefinition, *, card: CitizenId | None = None, name: str = "",
+              id_number: str = "") -> Declaration:
+        """A new form: its defaults, then what the card says (or the name and number typed instead)."""
+        values = defaults(form)
+        if card is not None:
+            values.update(prefill(form, card))
+        else:
+            typed = {"cccd.name": name, "cccd.id": id_number}
+            for f in form.fields():
+                if typed.get(f.prefill):
+                    values[f.key] = typed[f.prefill].upper() if f.uppercase else typed[f.prefill]
+        return cls(form, values)
+
+    def set(self, key: str, raw: str, *, today: date) -> FieldError | None:
+        """Enter one field's value: kept normalised when right; what is wrong otherwise (nothing kept)."""
+        f = self.form.field(key)
+        if f is None:
+            raise KeyError(key)
+        value, error = check_value(f, raw, today=today)
+        if error is None:
+            if value:
+                self.values[key] = value
+            else:
+                self.values.pop(key, None)
+            self.complete = False
+        return error
+
+    def check(self, *, today: date) -> list[FieldError]:
+        """Every field missing or wrong, in form order; none: the form is complete."""
+        values, errors = validate(self.form, self.values, today=today)
+        if not errors:
+            self.values = values
+        self.complete = not errors
+        return errors
+
+    def request(self) -> dict[str, Any]:
+        """As it travels with the dossier (the hub's `declaration`)."""
+        return filled(self.form, self.values)
+
+
 # -- printing -------------------------------------------------------------------------------------------
 
 def date_in_words(d: date) -> str:

@@ -106,6 +106,13 @@ def multimedia() -> ModuleType | None:
     return QtMultimedia
 
 
+def pdf_document() -> Any:
+    """A QPdfDocument (QtPdf, loaded when a PDF is first drawn: the review's picture of an A4 declaration)."""
+    from PySide6.QtPdf import QPdfDocument
+
+    return QPdfDocument()
+
+
 def video_widget(parent: QWidget) -> QWidget:
     """A QVideoWidget (QtMultimediaWidgets, loaded only when a video plays)."""
     from PySide6.QtMultimediaWidgets import QVideoWidget
@@ -120,5 +127,6 @@ __all__ = [
     "QKeySequence", "QLabel", "QLayout", "QLineEdit", "QLinearGradient", "QListWidget", "QMessageBox", "QObject",
     "QPainter", "QPainterPath", "QPalette", "QPen", "QPixmap", "QPoint", "QPushButton", "QRadioButton", "QRect",
     "QRectF", "QScrollArea", "QShortcut", "QSize", "QSizePolicy", "QSpinBox", "QStackedWidget", "QTest", "QThread",
-    "QTimer", "QUrl", "QVBoxLayout", "QWidget", "Qt", "Signal", "Slot", "multimedia", "plain_rich", "video_widget",
+    "QTimer", "QUrl", "QVBoxLayout", "QWidget", "Qt", "Signal", "Slot", "multimedia", "pdf_document", "plain_rich",
+    "video_widget",
 ]

@@ -17,7 +17,7 @@ from support import RunningHub
 from motcua.clock import ManualClock
 from sync.central import cli
 from sync.central.store import CentralStore
-from sync.demo_support import start_central
+from sync.localsite import LocalCentral
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from privacy_support import APPLICANT, headers, site_with_procedures, wait_linked  # noqa: E402
@@ -47,7 +47,8 @@ def tick(h: RunningHub) -> None:
 
 def test_the_declaration_reaches_the_central_server_once_normalised_and_nowhere_else(
         make_hub, tmp_path: Path) -> None:  # noqa: ANN001
-    central, url = start_central(tmp_path)
+    central = LocalCentral(tmp_path / "central.db", dev_tokens=True, fresh=True).start()
+    url = central.url
     try:
         h = make_hub(site_with_procedures(), central_url=url, relay_settings=RELAY)
         dossier_id = str(uuid.uuid4())
@@ -73,7 +74,13 @@ def test_the_declaration_reaches_the_central_server_once_normalised_and_nowhere_
         central_events = orjson.dumps(list(store.export("events"))).decode()
         for text in SECRET:
             assert text not in hub_events and text not in central_events
-        # Staff see it; the public page does not.
+        # Staff see it (and the read is audited); kiosks, boards and the public page do not.
+        staff = requests.get(f"{h.url}/api/v1/dossiers/{dossier_id}", headers=headers(h, "counter"), timeout=5).json()
+        assert staff["declaration"] == declaration
+        for role in ("kiosk", "board"):
+            seen = requests.get(f"{h.url}/api/v1/dossiers/{dossier_id}", headers=headers(h, role), timeout=5)
+            assert seen.status_code == 200 and "declaration" not in seen.json()
+            assert all(text not in seen.text for text in SECRET)
         page = requests.get(f"{h.url}/d/{dossier_id}", timeout=5).text
         assert all(text not in page for text in SECRET)
     finally:
@@ -109,7 +116,8 @@ def test_a_wrong_or_incomplete_declaration_is_refused_naming_the_fields(make_hub
 
 def test_the_declaration_is_erased_with_the_personal_data(make_hub, clock: ManualClock,
                                                            tmp_path: Path) -> None:  # noqa: ANN001
-    central, url = start_central(tmp_path)
+    central = LocalCentral(tmp_path / "central.db", dev_tokens=True, fresh=True).start()
+    url = central.url
     try:
         h = make_hub(site_with_procedures(retention_days=30), central_url=url, relay_settings=RELAY)
         r = post(h)
