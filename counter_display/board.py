@@ -40,6 +40,7 @@ from ui.theme import BOARD
 
 from . import texts
 from .config import BoardConfig, GuideSettings
+from .help import paint_board_band
 from .state import BoardState, Call
 
 log = logging.getLogger(__name__)
@@ -190,6 +191,7 @@ class BoardView(QWidget):
         self._guides(p, QRectF(1170, 120, 730, 410))
         self._recent(p, QRectF(1170, 545, 730, 455))
         self._ticker(p, QRectF(0, 1012, W, 68))
+        paint_board_band(p, QRectF(0, 1012, W, 68), self.state.open_help(), self._text)
         if self.refused is not None:
             self._status_mark(p, self.refused)
         elif not self.online:

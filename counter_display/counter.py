@@ -22,6 +22,7 @@ from motcua.contract import (
     DeviceFault,
     DeviceInfo,
     EventType,
+    HelpRequestInfo,
     Payment,
     ServiceInfo,
     SiteDocument,
@@ -57,6 +58,7 @@ from ui.worker import Worker
 
 from . import texts
 from .config import CounterConfig
+from .help import HelpPanel
 from .receive import ReceiveForm
 from .scanner_reader import ScannerReader
 from .staff_sign_in import StaffSignIn
@@ -96,6 +98,7 @@ class Refresh:
     faults: list[DeviceFault]
     sync: SyncStatus | None = None
     devices: list[DeviceInfo] = field(default_factory=list)
+    help: list[HelpRequestInfo] = field(default_factory=list)
     site: SiteDocument | None = None
     clerk: ClerkInfo | None = None
     """The clerk signed in at the counter (GET /counters/N/clerk), with staff sign-in."""
@@ -220,6 +223,8 @@ class CounterPanel(QWidget):
         self.sign_out_button.setVisible(bool(self.config.clerks or self.config.counter.staff_sign_in))
         top.addWidget(self.sign_out_button)
         lay.addLayout(top)
+        self.help_panel = HelpPanel(self._acknowledge_help)  # kiosks' help requests (counter_display.help)
+        lay.addWidget(self.help_panel)
         card = QFrame()
         card.setFrameShape(QFrame.Shape.StyledPanel)
         cl = QVBoxLayout(card)
@@ -367,9 +372,30 @@ class CounterPanel(QWidget):
     def _fetch(self) -> Refresh:
         # Runs on the worker thread: network only, no widgets.
         return Refresh(counter=self.client.counter(self.number), faults=self.client.device_faults(),
-                       sync=self.client.sync_status(), devices=self._devices(),
+                       sync=self.client.sync_status(), devices=self._devices(), help=self._help(),
                        site=None if self.services else self.client.site(),
                        clerk=self.client.clerk(self.number) if self.staff is not None else None)
+
+    def _help(self) -> list[HelpRequestInfo]:
+        from sync.client import HubError
+
+        try:
+            return self.client.help_requests()
+        except HubError as exc:
+            if exc.status in (403, 404):  # a hub from before help requests
+                return []
+            raise
+
+    def _acknowledge_help(self, help_id: str) -> None:
+        """A clerk takes a kiosk's help request (off the GUI thread); the hub's event clears every screen."""
+        self.busy += 1
+
+        def failed(exc: Exception) -> None:
+            self.help_panel.failed(help_id)  # the button works again
+            self._failed("help.ack", exc)
+
+        self.worker.submit(lambda: self.client.acknowledge_help(help_id, counter=self.number),
+                           lambda result: self._acted("help.ack", result), failed)
 
     def _devices(self) -> list[DeviceInfo]:
         from sync.client import HubError
@@ -419,6 +445,7 @@ class CounterPanel(QWidget):
         self.sync = result.sync
         if self.staff is not None:
             self.staff.show(result.clerk)
+        self.help_panel.show_requests(result.help)
         if result.site is not None:
             self.site_doc = result.site
             self.services = list(result.site.services)
@@ -463,6 +490,9 @@ class CounterPanel(QWidget):
         if ev.type == EventType.PAYMENT_RECORDED:  # the central server confirmed a transfer of the dossier on screen?
             if ev.data.get("payment"):
                 self.receive_form.fee_box.on_payment_event(Payment.model_validate(ev.data["payment"]))
+            return
+        if ev.type in (EventType.HELP_REQUESTED, EventType.HELP_ACKNOWLEDGED):
+            self.help_panel.on_event(ev.type, ev.data)
             return
         if ev.type == EventType.SITE_CHANGED:
             self.services = []  # the hub reloaded its site file: fetch names and services again

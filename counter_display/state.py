@@ -11,7 +11,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from motcua.contract import CALL_EVENTS, COUNTER_EVENTS, TICKET_ENDED_EVENTS, DeviceFault, EventType, SiteDocument
+from motcua.contract import (
+    CALL_EVENTS,
+    COUNTER_EVENTS,
+    TICKET_ENDED_EVENTS,
+    DeviceFault,
+    EventType,
+    HelpRequestInfo,
+    SiteDocument,
+)
 from motcua.contract import BoardState as BoardDocument
 from motcua.contract import CounterView as ContractCounterView
 
@@ -82,6 +90,8 @@ class BoardState:
     recent: list[Call] = field(default_factory=list)
     """Newest first."""
     faults: dict[str, DeviceFault] = field(default_factory=dict)
+    help: dict[str, HelpRequestInfo] = field(default_factory=dict)
+    """Open help requests of the kiosks, by id (counter_display.help shows them)."""
     last_seq: int = 0
     day: str = ""
     only_services: list[str] = field(default_factory=list)
@@ -115,6 +125,10 @@ class BoardState:
             return True
         return counter in self.only_counters or service in self.only_services or (
             not self.only_counters and counter in self.visible_counters())
+
+    def open_help(self) -> list[HelpRequestInfo]:
+        """The kiosks' open help requests, oldest first."""
+        return sorted(self.help.values(), key=lambda h: h.requested_at)
 
     @property
     def latest(self) -> Call | None:
@@ -153,6 +167,7 @@ class BoardState:
                                         r.test))
         del self.recent[self.keep_recent:]
         self.faults = {f.device: f for f in board.device_faults}
+        self.help = {h.id: h for h in board.help_requests}
         self._status.clear()
 
     def apply(self, seq: int, etype: str, data: dict[str, Any]) -> list[Call]:  # an event's keys depend on its type
@@ -196,6 +211,11 @@ class BoardState:
             self.faults[d.device] = d
         elif etype == EventType.DEVICE_OK:
             self.faults.pop((data.get("device") or {}).get("device", "?"), None)
+        elif etype == EventType.HELP_REQUESTED and isinstance(data.get("help"), dict):
+            h = HelpRequestInfo.model_validate(data["help"])
+            self.help[h.id] = h
+        elif etype == EventType.HELP_ACKNOWLEDGED and isinstance(data.get("help"), dict):
+            self.help.pop(str(data["help"].get("id")), None)
         elif etype == EventType.SITE_CHANGED and isinstance(data.get("site"), dict):
             self.load_site(SiteDocument.model_validate(data["site"]))  # the hub reloaded its site file
         elif etype == EventType.DAY_STARTED:

@@ -216,3 +216,8 @@ STAFF_PROMPT = Text("Nhập mã cán bộ và mã PIN, hoặc quẹt thẻ cán 
 STAFF_WRONG = Text("Mã cán bộ hoặc mã PIN không đúng", "Wrong staff code or PIN")
 STAFF_LOCKED = Text("Nhập sai quá nhiều lần, thử lại sau ít phút", "Too many wrong PINs: try again in a few minutes")
 STAFF_OFFLINE = Text("Không kết nối được máy chủ trạm, chưa đăng nhập được", "The hub cannot be reached: not signed in")
+# -- help requests from the kiosks (gọi cán bộ hỗ trợ, issue 17) -------------------------------------------
+HELP_TITLE = Text("Công dân cần hỗ trợ", "A citizen needs help")
+HELP_WAITING = Text("{device} cần hỗ trợ (từ {at})", "{device} needs help (since {at})")
+HELP_ACK = Text("Đã nhận, tôi đến ngay", "Taken, on my way")
+HELP_BOARD = Text("Cán bộ hỗ trợ xin mời đến: {devices}", "Staff wanted at: {devices}")

@@ -20,6 +20,7 @@ from kiosk import texts as T
 from kiosk.backend import DossierBackend, KioskBackend, SiteState, TakeResult
 from kiosk.config import KioskConfig, check_pin
 from kiosk.dossier import DOSSIER_PAGES, DossierScreens
+from kiosk.help import HelpButton
 from kiosk.lookup import LookupScreens
 from kiosk.technician import TechnicianScreens
 from kiosk.ticket import TicketScreens
@@ -191,6 +192,8 @@ class KioskWindow(QWidget):
         titles.addWidget(self.center_label)
         titles.addWidget(self.clock_label)
         header.addLayout(titles, 1)
+        self.help = HelpButton(self)  # "Gọi cán bộ hỗ trợ", on every screen (kiosk.help)
+        header.addWidget(self.help.button, 0, Qt.AlignmentFlag.AlignTop)
         header.addWidget(self.printer_badge, 0, Qt.AlignmentFlag.AlignTop)
         header.addWidget(self.offline_badge, 0, Qt.AlignmentFlag.AlignTop)
         header.addWidget(self.corner, 0, Qt.AlignmentFlag.AlignTop)
@@ -313,6 +316,7 @@ class KioskWindow(QWidget):
     # ------------------------------------------------------------------ texts
     def _retranslate(self) -> None:
         lang = self.lang
+        self.help.retranslate()
         site = self.site.doc if self.site else None
         name = (site.site.name_en or site.site.name) if site and lang == "en" else site.site.name if site else ""
         self.center_label.setText(name)
