@@ -77,6 +77,11 @@ def run_checks(*, config: Path | None = None, kind: str | None = None, site: Pat
     for address, paper_mm, profile in printers:
         checks += _check(texts.PRINTER, lambda a=address, m=paper_mm, p=profile:  # type: ignore[misc]
                          check_printer(a, paper_mm=m, profile=p))
+    if device is not None and device.a4_printer:
+        from diagnostics.hardware import check_a4_printer
+
+        a4 = device.a4_printer
+        checks += _check(texts.A4_PRINTER, lambda: check_a4_printer(a4))
     camera = camera or (device.camera if device else None)
     if camera:
         checks += _check(texts.CAMERA, lambda: check_camera(str(camera)))

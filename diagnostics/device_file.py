@@ -59,6 +59,8 @@ class DeviceFile:
     """[hub] ca_file: the site CA for a hub on https://."""
     printers: list[PrinterTarget] = field(default_factory=list)
     camera: str | None = None
+    a4_printer: str | None = None
+    """[a4_printer] address: the A4 printer of a kiosk (cups:// or file://)."""
     ports: list[PortTarget] = field(default_factory=list)
     counter: int | None = None
     """A counter file's own counter."""
@@ -143,6 +145,7 @@ def _from_config(path: Path, kind: str, cfg: Any) -> DeviceFile:
     if kind == "kiosk":
         d.printers.append(PrinterTarget(cfg.printer.address, cfg.printer.paper_mm, cfg.printer.profile))
         d.camera = cfg.camera.source if cfg.camera is not None else None
+        d.a4_printer = cfg.a4_printer.address if cfg.a4_printer is not None else None
     elif kind == "board":
         d.shows, d.services = list(cfg.board.counters), list(cfg.board.services)
     else:
@@ -185,6 +188,7 @@ def _lenient(path: Path, kind: str, data: dict[str, Any]) -> DeviceFile:
         d.printers.append(PrinterTarget(printer["address"], number(printer.get("paper_mm")),
                                         text(printer.get("profile"))))
     d.camera = text(table("camera").get("source"))
+    d.a4_printer = text(table("a4_printer").get("address"))
     d.counter = number(table("counter").get("number"))
     keypad = table("keypad")
     if text(keypad.get("port")):

@@ -60,6 +60,33 @@ def check_printer(address: str, *, paper_mm: int | None = None, profile: str | N
                  command=f"motcua print sample --layout test --printer '{where}'")
 
 
+def check_a4_printer(address: str) -> Check:
+    """The A4 printer's state as CUPS reports it (a file printer: its folder); nothing is printed."""
+    from printer_drivers.a4_printer import CupsA4Printer, PrinterState, open_a4_printer
+
+    name = texts.A4_PRINTER
+    try:
+        printer = open_a4_printer(address)
+    except ValueError as exc:
+        return Check(name, Status.FAIL, str(exc), texts.FIX_A4_PRINTER, {"address": address})
+    status = printer.status()
+    diag = printer.diagnostics()
+    if status.ready:
+        return Check(name, Status.OK, f"{address}: {status.state.value}", None, diag)
+    fault = status.fault
+    detail = Text(f"{address}: {fault.vi}", f"{address}: {fault.en}") if fault else f"{address}: {status.state.value}"
+    command = None
+    if isinstance(printer, CupsA4Printer):
+        server = f" -h {printer.host}:{printer.port or 631}" if printer.host else ""
+        if status.state is PrinterState.PAUSED:
+            command = f"cupsenable{server} {printer.queue}"
+        elif status.state is PrinterState.REJECTING:
+            command = f"cupsaccept{server} {printer.queue}"
+        else:
+            command = f"lpstat{server} -p"
+    return Check(name, Status.FAIL, detail, texts.FIX_A4_PRINTER, diag, command=command)
+
+
 # -- the camera ------------------------------------------------------------------------------------------
 def check_camera(source: str) -> Check:
     """The camera opens and gives a frame."""

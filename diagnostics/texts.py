@@ -204,6 +204,10 @@ FIX_PRINTER_PERMISSION = Text("Cho người dùng quyền dùng máy in: nhóm l
 FIX_PRINTER_STATE = Text("Thay giấy / đóng nắp / bật máy in rồi in thử", "Paper, cover or power; then print a test "
                          "page")
 FIX_PRINTER_UNKNOWN = Text("Máy in không trả lời trạng thái; in thử để kiểm tra", "No status answer; print a test page")
+A4_PRINTER = Text("Máy in A4", "A4 printer")
+FIX_A4_PRINTER = Text("Kiểm tra máy in và hàng đợi CUPS ([a4_printer] address): bật lại, cho nhận lệnh in, hoặc sửa "
+                      "tên hàng đợi", "Check the printer and its CUPS queue ([a4_printer] address): resume it, let it "
+                      "accept jobs, or fix the queue's name")
 CAMERA = Text("Camera", "Camera")
 CAMERA_NO_FRAME = Text("không có hình", "no picture")
 FIX_CAMERA = Text("Cắm lại camera; kiểm tra quyền nhóm video", "Replug the camera; check the video group")

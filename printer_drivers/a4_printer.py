@@ -3,7 +3,7 @@ through CUPS, the system's print service, with the printer's state checked befor
 
 Addresses: `cups://QUEUE` (the machine's CUPS server), `cups://HOST:PORT/QUEUE` (another CUPS server, e.g. the
 site's print server), `file:///folder` (the virtual printer: each job is a PDF in the folder; the demo and the
-tests use it, DESIGN rule 7). CUPS is driven through pycups, OpenPrinting's binding of libcups (IPP); its
+tests use it, ARCHITECTURE rule 7). CUPS is driven through pycups, OpenPrinting's binding of libcups (IPP); its
 errors are translated here into an `A4Fault` with a Vietnamese and an English message for the person in front
 of the device, never the library's words.
 """

@@ -136,3 +136,21 @@ def test_the_virtual_file_printer_and_the_config(tmp_path: Path) -> None:
     for bad in ("lpr://x", "cups://", "file://"):
         with pytest.raises(ValueError, match="expected cups://QUEUE"):
             A4PrinterConfig(address=bad)
+
+
+def test_the_technician_check_names_the_a4_printers_state_and_the_fix(cupsd: CupsServer) -> None:
+    import cups
+
+    from diagnostics.hardware import check_a4_printer
+    from diagnostics.report import Status
+
+    cupsd.add_queue("a4diag")
+    address = f"cups://{cupsd.server}/a4diag"
+    ok = check_a4_printer(address)
+    assert ok.status is Status.OK and ok.data["state"] == "idle"
+    cups.Connection(host="127.0.0.1", port=cupsd.port).disablePrinter("a4diag")
+    paused = check_a4_printer(address)
+    assert paused.status is Status.FAIL and paused.command == f"cupsenable -h {cupsd.server} a4diag"
+    assert paused.detail.vi.endswith("Máy in A4 đang tạm dừng.") and paused.detail.en.endswith("The A4 printer is paused.")
+    missing = check_a4_printer(f"cups://{cupsd.server}/nope")
+    assert missing.status is Status.FAIL and "Không tìm thấy máy in A4" in missing.detail.vi
