@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from demo.board import board_artefacts
+from demo.forms import form_artefacts
 from demo.model import DemoRun
 from demo.ratings import rating_artefacts
 
@@ -43,7 +44,7 @@ def reports(out: Path, run: DemoRun) -> None:
     write_reports(out, run)
 
 
-ARTEFACT_HOOKS: tuple[ArtefactHook, ...] = (kiosk_screens, board_artefacts, reports, rating_artefacts)
+ARTEFACT_HOOKS: tuple[ArtefactHook, ...] = (kiosk_screens, board_artefacts, reports, rating_artefacts, form_artefacts)
 """In order: the kiosk's screens take real tickets at the hub first, and the board's subscription sees them too."""
 
 

@@ -24,7 +24,7 @@ from motcua.config import example_site_config_path, load_site_config
 from sync.localsite import LocalSite
 
 SUMMARY_KEYS = ("tickets_issued", "tickets_called", "tickets_completed", "dossiers_received", "ratings", "synced",
-                "lost", "failed")
+                "lost", "failed", "declarations_submitted", "help_requests_answered")
 """summary.json's keys: a public contract (tests, operators and the CI smoke test read them)."""
 
 
@@ -89,6 +89,9 @@ def write_summary(out: Path, run: DemoRun) -> dict[str, Any]:
         ratings_by_channel = dict(con.execute("SELECT channel, COUNT(*) FROM ratings WHERE rated_at >= ? GROUP BY channel",
                                               (since,)).fetchall())
         integrity = con.execute("PRAGMA integrity_check").fetchone()[0]
+        declarations = con.execute("SELECT COUNT(*) FROM dossiers WHERE json_extract(body, '$.declaration') IS NOT "
+                                   "NULL").fetchone()[0]
+        help_answered = con.execute("SELECT COUNT(*) FROM events WHERE type = 'help.acknowledged'").fetchone()[0]
     finally:
         con.close()
     # Lost: anything a device was told was stored (a 201) that the hub does not have.
@@ -103,6 +106,8 @@ def write_summary(out: Path, run: DemoRun) -> dict[str, Any]:
         "lost": lost,
         "failed": run.failed,
         "reports_written": len(run.reports),
+        "declarations_submitted": int(declarations),
+        "help_requests_answered": int(help_answered),
     }
     details = {
         "site": run.config.site.name,

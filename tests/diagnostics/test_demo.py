@@ -57,6 +57,7 @@ def test_headless_demo_writes_a_truthful_summary(tmp_path: Path) -> None:
     assert details["events_seen_by_board"] >= summary["tickets_issued"] + summary["tickets_called"]
     check_fees(out, details)
     check_ratings(out, summary, details)
+    check_forms(out, summary)
 
 
 def check_ratings(out: Path, summary: dict, details: dict) -> None:
@@ -76,6 +77,25 @@ def check_ratings(out: Path, summary: dict, details: dict) -> None:
         p.name for p in (out / "screens").glob("rating-*.png")}
     figures = json.loads((out / "ratings-summary.json").read_text(encoding="utf-8"))
     assert sum(g["ratings"] for g in figures["groups"]) == figures["total"]["ratings"] == summary["ratings"]
+
+
+def check_forms(out: Path, summary: dict) -> None:
+    """Issue 17: a dossier submitted through its declaration form, its A4 page on the virtual printer, and a
+    help request raised at the kiosk, seen by the board and taken at counter 1."""
+    import io
+
+    import pypdf
+
+    assert summary["declarations_submitted"] == 1 and summary["help_requests_answered"] == 1
+    screens = {p.name for p in (out / "screens").glob("kiosk-form-*.png")}
+    assert {"kiosk-form-3-form-prefilled.png", "kiosk-form-4-form-missing.png", "kiosk-form-10-review.png",
+            "kiosk-form-11-submitted.png"} <= screens
+    [pdf] = sorted((out / "printed" / "a4").glob("*.pdf"))
+    text = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf.read_bytes())).pages)
+    assert "TỜ KHAI YÊU CẦU CẤP PHIẾU LÝ LỊCH TƯ PHÁP" in text and "bổ sung hồ sơ xin việc làm" in " ".join(text.split())
+    help_doc = json.loads((out / "help.json").read_text(encoding="utf-8"))
+    assert [h["id"] for h in help_doc["open_seen_by_board"]] == [help_doc["requested"]["id"]]
+    assert help_doc["acknowledged"]["counter"] == 1 and help_doc["open_after"] == []
 
 
 def check_fees(out: Path, details: dict) -> None:
