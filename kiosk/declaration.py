@@ -80,6 +80,9 @@ class DeclarationScreens:
         w = self.host.kit
         lab, btn = w.label, w.button
         lay = self._page("form")
+        self.f_step = lab("", size=SIZE, bold=True, color=self.host.kit.theme.muted)
+        self.f_step.setObjectName("step")
+        lay.addWidget(self.f_step)
         self.f_title = lab("", size=SIZE, bold=True, color="#ffd23f")
         self.f_hint = lab("", size=SIZE)
         self.f_msg = lab("", size=SIZE, bold=True, color="#ff5a4e")
@@ -249,6 +252,10 @@ class DeclarationScreens:
     def today(self) -> date:
         """The site's local date (the window's injected clock)."""
         return datetime.fromtimestamp(self.host.clock(), site_tz(self.host)).date()
+
+    def set_step(self, text: str) -> None:
+        """The step indicator of the form's page ("Bước 2/6: Tờ khai"), from the dossier screens."""
+        self.f_step.setText(text)
 
     def wants(self, draft: DossierDraft) -> bool:
         """Whether this draft's procedure has a form still to fill."""

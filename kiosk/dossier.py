@@ -15,7 +15,7 @@ from typing import Any
 
 from kiosk import texts as T
 from kiosk.backend import DossierBackend, DossierDraft, SubmitResult
-from kiosk.declaration import DeclarationScreens
+from kiosk.declaration import DeclarationScreens, form_of
 from kiosk.declaration_print import declaration_preview
 from kiosk.fee import FeePanel
 from kiosk.guides import CardGuide
@@ -34,6 +34,9 @@ log = logging.getLogger(__name__)
 DOSSIER_PAGES = ("catalog", "procedure", "identify", "ask", "documents", "delivery", "review", "submitted",
                  "lookup", "lookup_code", "lookup_result", "form", "form_field")
 RESULTS_PER_PAGE = 5
+STEP_KEYS = ("id", "form", "contact", "docs", "delivery", "review")
+STEP_OF_PAGE = {"identify": "id", "ask": "contact", "documents": "docs", "delivery": "delivery", "review": "review"}
+"""The submission's steps, and which step each page is (the form's pages are kiosk.declaration's)."""
 ASK_STEPS = ("name", "id_number", "phone", "email", "delivery_address")
 STATUS = {"submitted": T.ST_SUBMITTED, "received": T.ST_RECEIVED, "processing": T.ST_PROCESSING,
           "supplement": T.ST_SUPPLEMENT, "done": T.ST_DONE, "returned": T.ST_RETURNED}
@@ -59,6 +62,7 @@ class DossierScreens:
         self.ask_step = ""
         self.card_polling = False
         self.last_result: SubmitResult | None = None
+        self.steps: dict[str, QLabel] = {}
         self._build()
         self._card_timer = QTimer(self.pages["identify"])  # lives as long as the window's pages
         self._card_timer.setInterval(400)
@@ -69,6 +73,10 @@ class DossierScreens:
         lay = self.host.add_page(name)
         page = lay.parentWidget()
         assert page is not None
+        if name in STEP_OF_PAGE:  # "Bước 2/6: Tờ khai": where the citizen is in the submission
+            self.steps[name] = self.host.kit.label("", size=7.5, bold=True, color=self.host.kit.theme.muted)
+            self.steps[name].setObjectName("step")
+            lay.addWidget(self.steps[name])
         self.pages[name] = page
         lay.setSpacing(self.host.kit.mm(2.5))
         return lay
@@ -381,6 +389,7 @@ class DossierScreens:
             return
         self.draft = DossierDraft(procedure=self.procedure)
         self.i_msg.setText("")
+        self._show_steps()
         self.host.show_page("identify")
         if self.backend.camera is not None:
             self.card_polling = True
@@ -422,6 +431,7 @@ class DossierScreens:
             self.form.open(self.draft, then=self._after_form)  # identified: the declaration form comes next
             return
         self.ask_step = step
+        self._show_steps()
         lang = self.host.lang
         mode = {"name": "vi", "id_number": "digits", "phone": "digits", "email": "plain",
                 "delivery_address": "vi"}[step]
@@ -474,6 +484,22 @@ class DossierScreens:
             self._open_documents()
         else:
             self._review()
+
+    def step_text(self, key: str) -> str:
+        """"Bước 3/6: Liên hệ" for a step of this draft's submission (the form's step only when it has one)."""
+        keys = [k for k in STEP_KEYS if k != "form" or (self.procedure is not None and form_of(self.procedure))]
+        if key not in keys:
+            return ""
+        lang = self.host.lang
+        return T.STEP(lang, i=keys.index(key) + 1, n=len(keys), name=T.STEP_NAMES[key](lang))
+
+    def _show_steps(self) -> None:
+        for page, label in self.steps.items():
+            key = STEP_OF_PAGE[page]
+            if page == "ask":
+                key = {"name": "id", "id_number": "id", "delivery_address": "delivery"}.get(self.ask_step, "contact")
+            label.setText(self.step_text(key))
+        self.form.set_step(self.step_text("form"))
 
     def _after_form(self) -> None:
         d = self.draft

@@ -224,3 +224,7 @@ FORM_PRINTING = T("Đang in…", "Printing…")
 FORM_BLANK_PRINTED = T("Mời nhận tờ khai trống ở máy in bên cạnh.", "Please take the blank form from the printer beside you.")
 CARD_GUIDE = T("Mặt trước của thẻ hướng lên, mã QR (góc trên bên phải) trong khung vàng; giữ yên một chút.",
                "Card face up, its QR code (top right) inside the yellow frame; hold it still a moment.")
+STEP = T("Bước {i}/{n}: {name}", "Step {i} of {n}: {name}")
+STEP_NAMES = {"id": T("Người nộp", "Who is submitting"), "form": T("Tờ khai", "Declaration form"),
+              "contact": T("Liên hệ", "Contact"), "docs": T("Giấy tờ", "Documents"),
+              "delivery": T("Nhận kết quả", "Receiving the result"), "review": T("Kiểm tra và gửi", "Check and send")}

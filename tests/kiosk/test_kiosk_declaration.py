@@ -114,9 +114,10 @@ def test_declaration_from_the_card_to_the_central_server(kiosk, qtbot, tmp_path)
     d = win.dossier
     form = d.form
     pick_procedure(qtbot, win, "ly lich tu phap", "Cấp Phiếu lý lịch tư pháp")
-    assert win.page == "identify"
+    assert win.page == "identify" and d.steps["identify"].text() == "Bước 1/6: Người nộp"
     # CCCD → the form, pre-filled from the card.
     qtbot.waitUntil(lambda: win.page == "form", timeout=15000)
+    assert form.f_step.text() == "Bước 2/6: Tờ khai"
     values = form.draft.declaration.values
     assert values["name"] == citizen.name and values["id_number"] == citizen.id
     assert values["dob"] == citizen.dob.isoformat() and values["sex"] == citizen.gender
@@ -155,9 +156,11 @@ def test_declaration_from_the_card_to_the_central_server(kiosk, qtbot, tmp_path)
     click(qtbot, form.f_continue)
     # Completed: the phone comes from the form; the form itself is not photographed, the card's copy is.
     assert win.page == "ask" and d.ask_step == "phone" and d.fields["digits"].text() == "0912345678"
+    assert d.steps["ask"].text() == "Bước 3/6: Liên hệ"
     click(qtbot, d.a_next)
     click(qtbot, d.a_skip)
     assert win.page == "documents" and d.d_name.text() == "Bản chụp căn cước công dân"
+    assert d.steps["documents"].text() == "Bước 4/6: Giấy tờ"
     click(qtbot, d.d_capture)
     qtbot.waitUntil(lambda: d.pending_page is not None, timeout=10000)
     click(qtbot, d.d_accept)
@@ -165,6 +168,7 @@ def test_declaration_from_the_card_to_the_central_server(kiosk, qtbot, tmp_path)
     click(qtbot, d.v_center)
     # Review: the form's A4 page and the photographed page beside the applicant's details.
     assert win.page == "review" and citizen.name in d.r_body.text()
+    assert d.steps["review"].text() == "Bước 6/6: Kiểm tra và gửi"
     qtbot.waitUntil(lambda: form.r_form.pixmap() is not None and not form.r_form.pixmap().isNull(), timeout=10000)
     assert form.r_form.isVisible() and len(form.r_thumbs) == 1
     click(qtbot, d.r_send)
@@ -275,6 +279,8 @@ def test_the_blank_form_prints_from_the_procedure_page(kiosk, qtbot) -> None:  #
     type_keys(qtbot, d.c_search, "ban sao trich luc")
     click(qtbot, d.c_result_buttons[0])
     assert win.page == "procedure" and not form.procedure_panel.isVisible()
+    click(qtbot, d.p_submit)  # without a form, one step fewer
+    assert win.page == "identify" and d.steps["identify"].text() == "Bước 1/5: Người nộp"
 
 
 def test_an_a4_printer_that_cannot_print_is_said_plainly_after_sending(kiosk, qtbot) -> None:  # noqa: ANN001
