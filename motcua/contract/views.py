@@ -123,6 +123,18 @@ class DeviceFault(Wire):
     """An ended fault: who cleared it."""
 
 
+class HelpRequestInfo(Wire):
+    """Một yêu cầu hỗ trợ: a kiosk asked for a clerk (sync.hub.help); acknowledged_at once a clerk took it."""
+
+    id: str
+    device: str
+    """The kiosk's name ("Ki-ốt sảnh 1")."""
+    requested_at: str
+    acknowledged_at: str | None = None
+    by: str | None = None
+    counter: int | None = None
+
+
 class BoardState(Wire):
     """GET /board: what a lobby board shows."""
 
@@ -133,6 +145,8 @@ class BoardState(Wire):
     issuing_open: bool
     last_seq: int
     device_faults: list[DeviceFault] = Field(default_factory=list)
+    help_requests: list[HelpRequestInfo] = Field(default_factory=list)
+    """Kiosks' open help requests (gọi cán bộ hỗ trợ), oldest first."""
 
 
 class SiteInfo(Wire):
@@ -313,6 +327,9 @@ class Procedure(Wire):
     documents: list[DocumentSpec] = Field(default_factory=list)
     delivery: list[str] = Field(default_factory=lambda: ["center"])
     level: str = ""
+    form: dict[str, Any] | None = None
+    """The declaration form (tờ khai điện tử) in the JSON form motcua.forms reads (`form_from_dict`), when the
+    procedure has one; devices read it with motcua.forms.form_of."""
 
 
 class Catalog(Wire):
@@ -455,18 +472,6 @@ class DossierStaffView(DossierStatusView):
     erased_at: str | None = None
     declaration: dict[str, Any] | None = None
     """The filled declaration form ({"form", "version", "values"}), when the procedure has one; personal data."""
-
-
-class HelpRequestInfo(Wire):
-    """Một yêu cầu hỗ trợ: a kiosk asked for a clerk (sync.hub.help); acknowledged_at once a clerk took it."""
-
-    id: str
-    device: str
-    """The kiosk's name ("Ki-ốt sảnh 1")."""
-    requested_at: str
-    acknowledged_at: str | None = None
-    by: str | None = None
-    counter: int | None = None
 
 
 class Guides(Wire):
