@@ -20,8 +20,17 @@ from kiosk.host import KioskHost
 from kiosk.keyboard import TextField
 from motcua import admin_units
 from motcua.catalog import fold
-from motcua.forms import Declaration, FieldError, FieldType, FormDefinition, FormError, FormField, display_value
-from motcua.forms import form_of as _form_of
+from motcua.contract import DossierStaffView, Procedure
+from motcua.forms import (
+    Declaration,
+    FieldError,
+    FieldType,
+    FormDefinition,
+    FormError,
+    FormField,
+    display_value,
+    form_from_dict,
+)
 from printer_drivers.a4_printer import A4Fault, A4Result
 from ui.qt import QGridLayout, QHBoxLayout, QLabel, QPixmap, QPushButton, Qt, QVBoxLayout, QWidget
 
@@ -42,16 +51,17 @@ MODES = {FieldType.TEXT: "vi", FieldType.EMAIL: "plain", FieldType.CCCD: "digits
 def site_tz(host: KioskHost) -> ZoneInfo:
     """The site's time zone, from the hub's site document (Vietnam's when there is none yet)."""
     site = host.backend.site
-    name = (site.doc.get("site", {}).get("timezone") if site is not None else None) or "Asia/Ho_Chi_Minh"
-    return ZoneInfo(str(name))
+    return ZoneInfo(site.doc.site.timezone if site is not None else "Asia/Ho_Chi_Minh")
 
 
-def form_of(procedure: dict[str, object]) -> FormDefinition | None:
+def form_of(procedure: Procedure) -> FormDefinition | None:
     """The procedure's form, or None (none, or one this kiosk cannot read: the citizen brings the paper)."""
+    if procedure.form is None:
+        return None
     try:
-        return _form_of(procedure)
+        return form_from_dict(procedure.form, where=f"procedure {procedure.code} form")
     except FormError as exc:
-        log.warning("procedure %s: its declaration form cannot be used: %s", procedure.get("code"), exc)
+        log.warning("procedure %s: its declaration form cannot be used: %s", procedure.code, exc)
         return None
 
 
@@ -506,7 +516,7 @@ class DeclarationScreens:
 
     # ------------------------------------------------------------------ review and reset
     # ------------------------------------------------------------------ the procedure page
-    def show_procedure(self, procedure: dict[str, object]) -> None:
+    def show_procedure(self, procedure: Procedure) -> None:
         """On the procedure page: that this procedure has a form filled here, its blank page, printing it."""
         self.p_form = form_of(procedure)
         self.p_preview.clear()
@@ -570,7 +580,7 @@ class DeclarationScreens:
             self.r_thumbs.append(t)
         self.r_pages_title.setVisible(bool(draft.pages))
 
-    def print_submitted(self, draft: DossierDraft | None, dossier: dict[str, object]) -> None:
+    def print_submitted(self, draft: DossierDraft | None, dossier: DossierStaffView) -> None:
         """After sending: the filled declaration to the A4 printer, off the GUI thread (the job is followed, which
         takes seconds on paper); the submitted page says "printing" now and the outcome when it is known."""
         cfg = self.host.backend.config.a4_printer
@@ -580,7 +590,7 @@ class DeclarationScreens:
             return
         self.a4_label.setText(T.FORM_PRINTING(self.host.lang))
         self.a4_label.show()
-        code, submitted_at = str(dossier.get("code") or ""), str(dossier.get("submitted_at") or "")
+        code, submitted_at = dossier.code, dossier.submitted_at or ""
         self.host.run(lambda: print_declaration(d, code=code, submitted_at=submitted_at, cfg=cfg), self._on_a4,
                       self._on_a4)
 

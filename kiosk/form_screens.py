@@ -120,7 +120,7 @@ def capture_form_screens(out: Path, *, hub_url: str, token: str, clock: Callable
         d.open_catalog(submit=True)
         for ch in "ly lich tu phap":
             d.c_search.press(ch)
-        d._pick_result(0)  # noqa: SLF001
+        d.pick_result(0)
         settle_until(app, lambda: not d.form.p_preview.pixmap().isNull())  # the blank form, drawn off the GUI thread
         shot("1-procedure")
         d.start_submission()
@@ -153,14 +153,14 @@ def capture_form_screens(out: Path, *, hub_url: str, token: str, clock: Callable
         f._render_form()  # noqa: SLF001
         shot("8-form-complete")
         f.finish()
-        d._ask_next(skip=False)  # noqa: SLF001 - the phone, from the form
-        d._ask_next(skip=True)  # noqa: SLF001 - no email
-        docs = d.draft.procedure.get("documents", []) if d.draft else []
+        d.submit_answer(skip=False)  # the phone, from the form
+        d.submit_answer(skip=True)  # no email
+        docs = d.draft.procedure.documents if d.draft else []
         while win.page == "documents" and d.doc_index < len(docs):
-            d.on_page(dossiers.capture_page(str(docs[d.doc_index]["name"])))
+            d.on_page(dossiers.capture_page(docs[d.doc_index].name))
             shot("9-document")
-            d._accept_page()  # noqa: SLF001
-        d._choose_delivery("center")  # noqa: SLF001
+            d.accept_page()
+        d.choose_delivery("center")
         draft = d.draft
         assert draft is not None
         f.fill_review(draft, declaration_preview(draft, f.today()))

@@ -177,8 +177,8 @@ def test_declaration_from_the_card_to_the_central_server(kiosk, qtbot, tmp_path)
     assert d.draft is None and form.draft is None  # personal data out of memory
     # At the central server: the dossier once, its form's data once, normalised, diacritics intact.
     store = central.app.state.store
-    qtbot.waitUntil(lambda: (store.dossier(dossier["id"]) or {}).get("code") is not None, timeout=20000)
-    exported = [x for x in store.export("dossiers") if x["id"] == dossier["id"]]
+    qtbot.waitUntil(lambda: (store.dossier(dossier.id) or {}).get("code") is not None, timeout=20000)
+    exported = [x for x in store.export("dossiers") if x["id"] == dossier.id]
     assert len(exported) == 1
     declaration = exported[0]["content"]["declaration"]
     assert declaration["form"] == "LLTP-03"
@@ -195,7 +195,7 @@ def test_declaration_from_the_card_to_the_central_server(kiosk, qtbot, tmp_path)
     text = " ".join(" ".join(p.extract_text().split()) for p in pypdf.PdfReader(io.BytesIO(pdfs[0].read_bytes())).pages)
     for shown in (citizen.name, citizen.id, citizen.dob.strftime("%d/%m/%Y"), "xã đại đồng, tỉnh bắc ninh",
                   "0912345678", "Phiếu số 2", "bổ sung hồ sơ xin việc làm", "TỜ KHAI YÊU CẦU CẤP PHIẾU LÝ LỊCH TƯ PHÁP",
-                  "bắc ninh, ngày 26 tháng 11 năm 2026", dossier["code"]):
+                  "bắc ninh, ngày 26 tháng 11 năm 2026", dossier.code):
         assert shown in text, shown
 
 
@@ -316,4 +316,4 @@ def test_an_a4_printer_that_cannot_print_is_said_plainly_after_sending(kiosk, qt
     qtbot.waitUntil(lambda: win.page == "submitted", timeout=15000)
     qtbot.waitUntil(lambda: form.a4_label.text() == ("Chưa in được tờ khai: Không kết nối được dịch vụ in. "
                                                      "Cán bộ sẽ in giúp quý khách tại quầy."), timeout=10000)
-    assert d.last_result.dossier["provisional"]  # the dossier went in all the same
+    assert d.last_result.dossier is not None and d.last_result.dossier.provisional  # the dossier went in all the same
