@@ -113,13 +113,16 @@ class RatingFigures:
 
 
 def rating_figures(conn: sqlite3.Connection, first: date, last: date) -> RatingFigures | None:
-    """Ratings by overall level, or None when this database has no ratings table (with `day` and `overall`).
+    """Ratings by level, or None when this database has no ratings table (the hub's, schema 9: `day` and
+    `level`; `overall` in databases written before the ratings landed).
 
     Levels are counted as stored; the three of Circular 01/2018 are listed even when none was given.
     """
-    if not {"day", "overall"} <= columns(conn, "ratings"):
+    have = columns(conn, "ratings")
+    level = "level" if "level" in have else "overall" if "overall" in have else None
+    if "day" not in have or level is None:
         return None
-    rows = conn.execute("SELECT overall, COUNT(*) FROM ratings WHERE day BETWEEN ? AND ? GROUP BY overall",
+    rows = conn.execute(f"SELECT {level}, COUNT(*) FROM ratings WHERE day BETWEEN ? AND ? GROUP BY {level}",
                         (first.isoformat(), last.isoformat())).fetchall()
     by_level = {level: 0 for level in RATING_LEVELS}
     for level, n in rows:

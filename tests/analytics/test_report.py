@@ -142,8 +142,9 @@ def test_day_report_matches_the_hand_computed_figures(fixture_db: Path) -> None:
     assert [(p.code, p.by_channel["counter"], p.by_channel["kiosk"]) for p in r.dossiers.procedures] == [
         ("DD.01", 1, 1), ("TPHT.01", 1, 0)]
     assert r.clerks == [] and not r.clerks_available
-    # The hub's schema has a payments table (fees): none in the fixture; no ratings table yet.
-    assert r.payments is not None and (r.payments.count, r.payments.amount) == (0, 0) and r.ratings is None
+    # The hub's schema has a payments table (fees): none in the fixture and a ratings table (issue 13).
+    assert r.payments is not None and (r.payments.count, r.payments.amount) == (0, 0)
+    assert r.ratings is not None and r.ratings.count == 0  # the hub has the ratings table; nobody rated that day
     assert orjson.loads(orjson.dumps(r.to_dict()))["total"]["issued"] == 6
 
 
@@ -166,9 +167,11 @@ def test_clerk_payments_and_ratings_columns_slot_in_when_the_database_has_them(f
                         ("p1", "d1", DAY.isoformat(), "DD.01", 100000, "cash", 1),
                         ("p2", "d2", DAY.isoformat(), "DD.01", 250000, "transfer", 2),
                         ("p3", "d3", "2026-11-25", "DD.01", 999, "cash", 3)])
-    con.execute("CREATE TABLE ratings (day TEXT, overall TEXT)")
-    con.executemany("INSERT INTO ratings VALUES (?, ?)", [(DAY.isoformat(), "very_satisfied"),
-                                                           (DAY.isoformat(), "unsatisfied")])
+    # The hub's ratings table (schema 9, issue 13): one per served ticket.
+    con.executemany("INSERT INTO ratings (id, ticket_id, day, counter, clerk, service, level, reasons, channel, "
+                    "rated_at, recorded_at) VALUES (?, ?, ?, 1, 'NV01', 'A', ?, '[]', 'screen', 0, 0)",
+                    [("r1", "t1", DAY.isoformat(), "very_satisfied"), ("r2", "t2", DAY.isoformat(), "unsatisfied"),
+                     ("r3", "t3", "2026-11-25", "satisfied")])
     con.commit()
     con.close()
     r = build(fixture_db, _site(), Period.day(DAY))
