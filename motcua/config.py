@@ -304,6 +304,23 @@ class RatingSettings(_Model):
     """At the counter (rating screen, rating keypad): seconds after "Hoàn thành" a touch still counts."""
     phone_window_s: float = Field(86400.0, ge=60, le=7 * 86400)
     """On the ticket's tracking page (the citizen's phone): seconds after the service."""
+class Bookings(_Model):
+    """Đặt lịch hẹn: the slots this site offers for booking ahead through the central server (motcua.booking)."""
+
+    enabled: bool = True
+    """Publish capacity to the central server, and check in the bookings that come back."""
+    slot_minutes: int = Field(30, ge=5, le=240)
+    """Length of one slot (provincial portals use 15 to 30 minutes)."""
+    share: float = Field(0.5, ge=0, le=1)
+    """The part of the counters' capacity offered for booking (the rest stays for walk-ins)."""
+    early_min: int = Field(15, ge=0, le=240)
+    """A booking is honoured from this many minutes before its slot starts..."""
+    late_min: int = Field(15, ge=0, le=240)
+    """...to this many minutes after; outside that window the citizen gets a normal number."""
+    days_ahead: int = Field(14, ge=1, le=90)
+    """How far ahead citizens may book."""
+    services: list[str] = Field(default_factory=list)
+    """Services that take bookings (empty: every service)."""
 
 
 class SiteInfo(_Model):
@@ -353,6 +370,7 @@ class SiteConfig(_Model):
     """Receiving accounts for fees by transfer (VietQR); none: fees are taken in cash only."""
     privacy: Privacy = Field(default_factory=Privacy)
     ratings: RatingSettings = Field(default_factory=RatingSettings)
+    bookings: Bookings = Field(default_factory=Bookings)
     _services_by_code: dict[str, Service] = PrivateAttr(default_factory=dict)
     _counters_by_number: dict[int, Counter] = PrivateAttr(default_factory=dict)
 
@@ -386,6 +404,9 @@ class SiteConfig(_Model):
         if len(defaults) > 1:
             raise ValueError(f"payment_accounts[{defaults[1]}].services: only one account may leave services empty "
                              f"(the default account is payment_accounts[{defaults[0]}])")
+        for j, s in enumerate(self.bookings.services):
+            if s not in known:
+                raise ValueError(f"bookings.services[{j}]: unknown service {s!r}; expected one of {', '.join(codes)}")
         pcodes = [p.code for p in self.priority_categories]
         if len(set(pcodes)) != len(pcodes):
             raise ValueError("priority_categories: duplicate code")

@@ -55,6 +55,7 @@ class Ticket:
     transfers: int = 0
     test: bool = False
     """Vé thử: issued in commissioning mode; counted down from the top of the range, left out of reports."""
+    not_before: float | None = None  # giờ hẹn: a booking on time goes ahead from its slot's start (first_due)
 
 
 @dataclass(slots=True)
@@ -257,6 +258,7 @@ class QueueEngine:
             "recalls": t.recalls,
             "finished_at": iso(t.finished_at, self.tz),
             "test": t.test,
+            **({"slot_at": iso(t.not_before, self.tz)} if t.not_before is not None else {}),
         }
 
     def counter_view(self, c: CounterStatus) -> dict[str, Any]:
@@ -316,7 +318,7 @@ class QueueEngine:
         return self.by_request.get(request_id)
 
     def issue(self, service: str, *, priority: str | None = None, channel: str = "kiosk",
-              request_id: str | None = None) -> Change:
+              request_id: str | None = None, not_before: float | None = None) -> Change:
         """Cấp số: take the next number of a service (once per request_id, when one is given).
 
         In commissioning mode the number is a test ticket: any hour, no quota, counted down from the top
@@ -354,7 +356,7 @@ class QueueEngine:
             self.kiosk_issued_today[service] += 1
         t = Ticket(id=str(uuid.uuid4()), day=self.day, number_service=service, number=number,
                    display=svc.display(number), service=service, priority=priority, channel=channel,
-                   status=TicketStatus.WAITING, issued_at=now)
+                   status=TicketStatus.WAITING, issued_at=now, not_before=not_before if priority else None)
         return self._issued(t, request_id)
 
     def _issued(self, t: Ticket, request_id: str | None) -> Change:
@@ -376,11 +378,15 @@ class QueueEngine:
         best_p: Ticket | None = None
         best_w: Ticket | None = None
         best_score = -1.0
+        not_yet: Ticket | None = None
         for code in services:
             q = self.queues[code]
-            if q.priority and (best_p is None or (q.priority[0].issued_at, q.priority[0].number)
-                               < (best_p.issued_at, best_p.number)):
-                best_p = q.priority[0]
+            head = q.first_due(now)
+            if head is not None and (best_p is None or (head.issued_at, head.number)
+                                     < (best_p.issued_at, best_p.number)):
+                best_p = head
+            not_yet = min((x for x in (not_yet, q.first_booked_later(now)) if x is not None),
+                          key=lambda x: x.not_before or 0.0, default=None)
             if q.walk_in:
                 head = q.walk_in[0]
                 score = (now - head.issued_at) * self._services[code].weight
@@ -389,7 +395,7 @@ class QueueEngine:
                     best_w, best_score = head, score
         if best_p is not None and (best_w is None or status.priority_streak < self.config.queue.max_priority_streak):
             return best_p
-        return best_w
+        return best_w or best_p or not_yet  # a booking before its slot: only rather than stand idle
 
     def _finish_current(self, c: CounterStatus, now: float, *, status: TicketStatus, etype: EventType) -> Change | None:
         if c.current is None:
@@ -420,7 +426,7 @@ class QueueEngine:
         c.changed_at = now
         c.priority_streak = c.priority_streak + 1 if t.priority else 0
         call = {"display": t.display, "counter": c.number, "service": t.service, "at": iso(now, self.tz),
-                "ticket_id": t.id, **({"test": True} if t.test else {})}
+                "ticket_id": t.id, **({"test": True} if t.test else {}), **({"booked": True} if t.not_before else {})}
         self.recent_calls.append(call)
         del self.recent_calls[:-50]
         ev = self._event(etype, now, {"ticket": self.view(t), "counter": c.number})

@@ -16,6 +16,8 @@ class Waiting(Protocol):
     def issued_at(self) -> float: ...
     @property
     def number(self) -> int: ...
+    @property
+    def not_before(self) -> float | None: ...
 
 
 TicketT = TypeVar("TicketT", bound=Waiting)
@@ -66,3 +68,16 @@ class ServiceQueue(Generic[TicketT]):
         while i < len(items) and items[i] is not t:
             i += 1
         return i if t.priority else len(self.priority) + i
+
+    def first_due(self, now: float) -> TicketT | None:
+        """The first priority ticket that may be called now: a booking checked in before its slot's start waits
+        for it (it is called earlier only when the counter would otherwise stand idle)."""
+        for t in self.priority:
+            if t.not_before is None or t.not_before <= now:
+                return t
+        return None
+
+    def first_booked_later(self, now: float) -> TicketT | None:
+        """The booking whose slot starts soonest, among those whose slot has not started."""
+        later = [t for t in self.priority if t.not_before is not None and t.not_before > now]
+        return min(later, key=lambda t: t.not_before or 0.0) if later else None

@@ -16,6 +16,7 @@ from __future__ import annotations
 from motcua.contract.bodies import (
     Applicant,
     Body,
+    CheckinRequest,
     CommissioningRequest,
     Delivery,
     DeviceHeartbeat,
@@ -29,6 +30,7 @@ from motcua.contract.bodies import (
     HelpRequestBody,
     IssueRequest,
     PaymentRequest,
+    SubscribeRequest,
     TicketRef,
     TransferRequest,
 )
@@ -102,6 +104,7 @@ __all__ = [
     "FilledDeclaration",
     "HelpAck",
     "HelpRequestBody",
+    "CheckinRequest",
     "CommissioningRequest",
     "CounterDetail",
     "CounterInfo",
@@ -146,6 +149,7 @@ __all__ = [
     "RecentCall",
     "Role",
     "ServiceInfo",
+    "SubscribeRequest",
     "SiteDocument",
     "SiteInfo",
     "SyncError",

@@ -190,3 +190,22 @@ class CommissioningRequest(Body):
     """Chạy thử: turn commissioning mode on (every number is a test ticket) or off."""
 
     on: bool
+
+
+class CheckinRequest(Body):
+    """Tôi đã đặt lịch: a booking to check in, by the QR's text, its typed code, or the CCCD it was made with."""
+
+    qr: str | None = Field(None, max_length=500, description="the booking QR's text (its page's address or its id)")
+    code: str | None = Field(None, min_length=4, max_length=16, pattern=r"^\d+$")
+    id_number: str | None = Field(None, min_length=9, max_length=20, pattern=r"^\d+$",
+                                  description="the CCCD number (from the card's QR); matched, never stored")
+    request_id: str | None = Field(None, min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+
+
+class SubscribeRequest(Body):
+    """Nhận thông báo: a citizen leaves a phone number, with their consent, for a ticket or a dossier."""
+
+    ticket_id: str | None = Field(None, min_length=8, max_length=64)
+    dossier_id: str | None = Field(None, min_length=8, max_length=64)
+    phone: str = Field(min_length=9, max_length=20, pattern=r"^[0-9 +.-]+$")
+    consent: bool = Field(description="the citizen agreed to the consent text shown (sync.hub.notices.CONSENT_TEXT)")

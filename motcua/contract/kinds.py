@@ -38,10 +38,17 @@ class EventType(enum.StrEnum):
     SYNC_CALENDAR = "sync.calendar"
     SYNC_GUIDES = "sync.guides"
     SYNC_STATUS = "sync.status"
+    SYNC_BOOKINGS = "sync.bookings"
+    BOOKING_CAPACITY = "booking.capacity"
+    """The site's booking offer (slots per service and hour), sent upstream when it changes."""
+    BOOKING_CHECKED_IN = "booking.checked_in"
+    NOTICE_SUBSCRIBED = "notice.subscribed"
+    """A citizen consented to notices (the event never carries the phone number)."""
+    NOTICE_REQUESTED = "notice.requested"
 
     @classmethod
     def of_feed(cls, kind: str) -> EventType:
-        """The event a page of the central server's feed `kind` (catalog, calendar, guides, status) makes."""
+        """The event a page of the central server's feed `kind` (catalog, calendar, guides, status, bookings) makes."""
         return cls(f"sync.{kind}")
 
 

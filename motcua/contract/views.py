@@ -51,6 +51,8 @@ class TicketView(Wire):
     finished_at: str | None = None
     test: bool = False
     """A test ticket of commissioning mode (chạy thử)."""
+    slot_at: str | None = None
+    """A booking checked in on time: its slot's start, from which it goes ahead of walk-ins."""
 
 
 class TicketList(Wire):
@@ -100,6 +102,8 @@ class RecentCall(Wire):
     ticket_id: str | None = None
     recall: bool = False
     test: bool = False
+    booked: bool = False
+    """The number was booked ahead (đặt lịch hẹn) and checked in on time."""
 
 
 class DeviceFault(Wire):

@@ -248,6 +248,40 @@ MIGRATIONS: list[str] = [
         recorded_at REAL NOT NULL
     );
     CREATE INDEX ratings_day ON ratings (day);
+    # 10: appointments and notices (issue 15). A booked ticket's slot start (it goes ahead of walk-ins from
+    # then); each booking checked in here, once (its ticket). A citizen's consent to notices by phone (the number
+    # lives only here, erased with the retention of personal data) and each notice made for it, once per kind:
+    # the relay reads the number from here when it hands the notice to the central server.
+    """
+    ALTER TABLE tickets ADD COLUMN not_before REAL;
+    CREATE TABLE booking_checkins (
+        booking_id TEXT PRIMARY KEY,
+        ticket_id TEXT NOT NULL,
+        verdict TEXT NOT NULL,
+        day TEXT NOT NULL,
+        at REAL NOT NULL
+    );
+    CREATE TABLE notice_subscriptions (
+        id TEXT PRIMARY KEY,
+        ticket_id TEXT,
+        dossier_id TEXT,
+        booking_id TEXT,
+        phone TEXT NOT NULL DEFAULT '',
+        consent TEXT NOT NULL,
+        consented_at REAL NOT NULL,
+        withdrawn_at REAL,
+        erased_at REAL
+    );
+    CREATE INDEX notice_subscriptions_ticket ON notice_subscriptions (ticket_id);
+    CREATE INDEX notice_subscriptions_dossier ON notice_subscriptions (dossier_id);
+    CREATE TABLE notices (
+        id TEXT PRIMARY KEY,
+        subscription_id TEXT NOT NULL REFERENCES notice_subscriptions (id),
+        kind TEXT NOT NULL,
+        text TEXT NOT NULL,
+        at REAL NOT NULL,
+        UNIQUE (subscription_id, kind)
+    );
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -30,7 +30,7 @@ from sync.store.tokens import TOKEN_ID_LEN, TokenRecord, hash_token
 log = logging.getLogger(__name__)
 
 _TICKET_COLS = ("id", "day", "number_service", "number", "display", "service", "priority", "channel",
-                "status", "issued_at", "called_at", "counter", "finished_at", "recalls", "transfers", "test")
+                "status", "issued_at", "called_at", "counter", "finished_at", "recalls", "transfers", "test", "not_before")
 _UPSERT_TICKET = (
     f"INSERT INTO tickets ({', '.join(_TICKET_COLS)}) VALUES ({', '.join('?' * len(_TICKET_COLS))}) "
     "ON CONFLICT(id) DO UPDATE SET service=excluded.service, priority=excluded.priority, "
@@ -47,14 +47,16 @@ _INSERT_EVENT = "INSERT INTO events (seq, id, type, at, ticket_id, data) VALUES 
 def ticket_row(t: Ticket) -> tuple[Any, ...]:
     """A ticket as a row tuple in _TICKET_COLS order."""
     return (t.id, t.day, t.number_service, t.number, t.display, t.service, t.priority, t.channel,
-            t.status.value, t.issued_at, t.called_at, t.counter, t.finished_at, t.recalls, t.transfers, int(t.test))
+            t.status.value, t.issued_at, t.called_at, t.counter, t.finished_at, t.recalls, t.transfers, int(t.test),
+            t.not_before)
 
 
 def ticket_from_row(r: Sequence[Any]) -> Ticket:
     """A ticket from a row tuple in _TICKET_COLS order."""
     return Ticket(id=r[0], day=r[1], number_service=r[2], number=r[3], display=r[4], service=r[5],
                   priority=r[6], channel=r[7], status=TicketStatus(r[8]), issued_at=r[9], called_at=r[10],
-                  counter=r[11], finished_at=r[12], recalls=r[13], transfers=r[14], test=bool(r[15]))
+                  counter=r[11], finished_at=r[12], recalls=r[13], transfers=r[14], test=bool(r[15]),
+                  not_before=r[16])
 
 
 def counter_row(c: CounterStatus) -> tuple[Any, ...]:
@@ -167,7 +169,8 @@ class SiteStore:
                 calls.append({"display": tk.get("display"), "counter": d.get("counter"),
                               "service": tk.get("service"), "at": tk.get("called_at"), "ticket_id": tk.get("id"),
                               **({"recall": True} if d.get("type") == "ticket.recalled" else {}),
-                              **({"test": True} if tk.get("test") else {})})
+                              **({"test": True} if tk.get("test") else {}),
+                              **({"booked": True} if tk.get("slot_at") else {})})
         return tickets, counters, int(last_seq), calls
 
     def last_day(self) -> str | None:

@@ -61,6 +61,15 @@ class HubTables:
         self.read = read
 
     # ------------------------------------------------------------------ outbox and dead letters
+    def notice_to_send(self, notice_id: str) -> sqlite3.Row | None:
+        """A notice with its recipient (phone, or booking whose number the central server holds): kind, text,
+        at, phone, booking_id. None when the subscription was withdrawn or erased meanwhile, or has no recipient."""
+        rows = self.read("SELECT n.kind, n.text, n.at, s.phone, s.booking_id FROM notices n "
+                         "JOIN notice_subscriptions s ON s.id = n.subscription_id WHERE n.id = ? "
+                         "AND s.withdrawn_at IS NULL AND s.erased_at IS NULL "
+                         "AND (s.phone != '' OR s.booking_id IS NOT NULL)", (notice_id,))
+        return rows[0] if rows else None
+
     def sent_seq(self) -> int:
         """The outbox cursor: every event up to it was answered by the central server."""
         rows = self.read("SELECT sent_seq FROM outbox WHERE name = ?", (OUTBOX,))
