@@ -239,6 +239,20 @@ class HubClient(StaffCalls):
             body["channel"] = channel
         return TicketInfo.model_validate(self._call("POST", "/tickets", json=body))
 
+    def checkin_booking(self, *, qr: str | None = None, code: str | None = None, id_number: str | None = None,
+                        request_id: str | None = None) -> dict[str, Any]:
+        """Tôi đã đặt lịch: check a booking in (by its QR, code or CCCD); {"ticket", "booking", "verdict", "repeat"}."""
+        body = {k: v for k, v in (("qr", qr), ("code", code), ("id_number", id_number), ("request_id", request_id))
+                if v}
+        return self._call("POST", "/bookings/checkin", json=body)  # type: ignore[no-any-return]
+
+    def subscribe_notices(self, *, phone: str, consent: bool, ticket_id: str | None = None,
+                          dossier_id: str | None = None) -> dict[str, Any]:
+        """Nhận thông báo: a citizen's phone for a ticket's or a dossier's notices, with their consent."""
+        body = {"phone": phone, "consent": consent, **({"ticket_id": ticket_id} if ticket_id else {}),
+                **({"dossier_id": dossier_id} if dossier_id else {})}
+        return self._call("POST", "/notices/subscriptions", json=body)  # type: ignore[no-any-return]
+
     def call_next(self, counter: int) -> TicketInfo | None:
         """Gọi số tiếp theo: the called ticket, or None when nobody waits."""
         r = self._call("POST", f"/counters/{counter}/next")

@@ -524,7 +524,8 @@ class LocalSite:
                  central: bool = True, processes: bool = False, host: str = "127.0.0.1",
                  hub_port: int | None = None, central_port: int | None = None, docs: bool = False,
                  fresh: bool = False, hub_db: str = "hub.db", central_db: str = "central.db",
-                 relay_settings: dict[str, float] | None = None, log_level: str = "warning") -> None:
+                 relay_settings: dict[str, float] | None = None, log_level: str = "warning",
+                 central_settings: CentralSettings | None = None) -> None:
         self._own_folder = folder is None
         self.folder = Path(tempfile.mkdtemp(prefix="motcua-site-")) if folder is None else Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -548,6 +549,8 @@ class LocalSite:
         self.with_central = central
         self.relay_settings = dict(relay_settings or {})
         self.log_level = log_level
+        self.central_settings = central_settings
+        """The in-process central server's settings (its clock, its notices provider: the demo's)."""
         self.hub: LocalHub | HubProcess | None = None
         self.central: LocalCentral | CentralProcess | None = None
 
@@ -567,7 +570,8 @@ class LocalSite:
                     central_token = self.central.site_token(self.code)
                     self.central.start()
                 else:
-                    self.central = LocalCentral(self.central_db, host=self.host, port=self.central_port).start()
+                    self.central = LocalCentral(self.central_db, host=self.host, port=self.central_port,
+                                                settings=self.central_settings).start()
                     central_token = self.central.site_token(self.code)
                 central_url = self.central.url
             if self.processes:

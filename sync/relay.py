@@ -10,7 +10,8 @@ that changes what devices see gets its event in the same transaction (rule 2).
 Upstream (rule 3), at-least-once plus idempotency: events are sent in sequence order in batches; a dossier
 event (which names the dossier, without personal data) first uploads the dossier's files (content-addressed,
 resumable), then posts the dossier as the hub's dossiers table holds it, then the batch with the event
-itself. The cursor moves only after the central server answered for the whole batch, so a crash anywhere
+itself; a notice event first posts the notice with its recipient (read from the hub's tables) to the central
+server's notification outbox. The cursor moves only after the central server answered for the whole batch, so a crash anywhere
 re-sends, and the server's answer to a repeat is the first answer. Network errors, timeouts and 5xx back off
 with full jitter; an item the server rejects (4xx) is dead-lettered with its reason and the rest go on.
 Authentication and routing errors (401, 403, 404) are never an item's fault: they back off like an outage
@@ -52,7 +53,9 @@ from sync.store.tables import HubTables, Op, named_reader
 
 log = logging.getLogger(__name__)
 
-FEED_KINDS = ("catalog", "calendar", "guides", "status")
+FEED_KINDS = ("catalog", "calendar", "guides", "status", "bookings")
+
+
 class Transient(Exception):
     """The exchange failed in a way worth retrying later (network, timeout, 5xx, auth or routing)."""
 
@@ -296,6 +299,10 @@ class Relay:
                     events.append((EventType.DOSSIER_LINKED, {"dossier": {
                         "id": d["id"], "provisional_code": d.get("provisional_code"), "code": answer["code"],
                         "status": answer.get("status", "received")}}))
+        for row in (r for r in rows if r["type"] == EventType.NOTICE_REQUESTED):
+            dead = self._post_notice(tables, orjson.loads(row["data"])["notice"]["id"])
+            if dead is not None:
+                ops.append(HubTables.dead(row["seq"], row["id"], EventType.NOTICE_REQUESTED, *dead, now))
         for seq, event_id, etype, status, code, reason in self._post_events(rows):
             ops.append(HubTables.dead(seq, event_id, etype, status, code, reason, now))
         ops.append(HubTables.advance(rows[-1]["seq"], now))
@@ -369,6 +376,20 @@ class Relay:
                 continue
             return {}, (r.status_code, _error_code(r), _error_message(r))
         raise Transient("POST /dossiers: the server still misses a file after upload")
+
+    def _post_notice(self, tables: HubTables, notice_id: str) -> tuple[int, str, str] | None:
+        """Hand a notice to the central server's outbox with its recipient: the phone the citizen left here, or
+        the booking whose number the central server holds. Kept there under its id: a repeat changes nothing.
+        A notice whose number was erased or withdrawn meanwhile is not sent. (status, code, reason) if rejected."""
+        row = tables.notice_to_send(notice_id)
+        if row is None:
+            return None
+        body = {"id": notice_id, "site": self.site, "kind": row["kind"], "text": row["text"], "at": row["at"],
+                **({"phone": row["phone"]} if row["phone"] else {"booking_id": row["booking_id"]})}
+        r = self._request("POST", "/notices", data=orjson.dumps(body), headers={"Content-Type": "application/json"})
+        if r.status_code < 300:
+            return None
+        return r.status_code, _error_code(r), _error_message(r)
 
     # ------------------------------------------------------------------ downstream
     def _pull_feeds(self, tables: HubTables) -> None:

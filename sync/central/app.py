@@ -37,7 +37,9 @@ from starlette.responses import Response
 
 from motcua import __version__
 from sync.central import IDENTITY_HEADER
+from sync.central.booking_pages import add_booking_routes
 from sync.central.door import CentralDoor
+from sync.central.notices import NoticeConflict, Notifier
 from sync.central.store import CentralError, CentralStore
 from sync.files import fsync_dir, open_private, private_dir
 
@@ -107,6 +109,18 @@ class DossierIn(_Body):
         return self.model_dump(exclude={"declaration"} if self.declaration is None else None)
 
 
+class NoticeIn(_Body):
+    """A notice a site hands to the outbox: to the phone its citizen left there, or to a booking's citizen."""
+
+    id: str = Field(min_length=8, max_length=64)
+    site: str = Field(min_length=1, max_length=32)
+    kind: Literal["turn_near", "called", "result_ready", "booking_reminder"]
+    text: str = Field(min_length=1, max_length=500)
+    at: float
+    phone: str | None = Field(None, min_length=9, max_length=20, pattern=r"^\d+$")
+    booking_id: str | None = Field(None, min_length=8, max_length=64)
+
+
 @dataclass
 class CentralSettings:
     """How the reference central server guards its storage."""
@@ -123,6 +137,10 @@ class CentralSettings:
     """Serve /docs, /redoc and /openapi.json."""
     clock: Callable[[], float] = time.time
     """The time, for the age of uploads and of returned dossiers (tests inject one)."""
+    notifier: Notifier | None = None
+    """Where notices go (sync.central.notices): None keeps them pending in the outbox."""
+    notice_interval_s: float = 1.0
+    """How often the outbox is looked at for due notices."""
     retention_days: float | None = None
     """Erase a dossier's personal fields and files this many days after its result was returned (Decree
     13/2023/NĐ-CP), checked hourly; None: never (`motcua central` passes --retention-days, 90 by default)."""
@@ -142,6 +160,7 @@ def create_central_app(store: CentralStore, settings: CentralSettings | None = N
             try:
                 await in_thread(lambda: store.clean_uploads(max_age_s=cfg.upload_max_age_s, now=cfg.clock(),
                                                             busy=set(uploading)))
+                await in_thread(lambda: store.sweep_no_shows(now=cfg.clock()))
             except Exception:  # a failed round must not end the cleaning for good
                 log.exception("cleaning abandoned uploads failed")
             await asyncio.sleep(cfg.clean_interval_s)
@@ -150,13 +169,26 @@ def create_central_app(store: CentralStore, settings: CentralSettings | None = N
         while True:
             try:
                 await in_thread(lambda: store.erase_returned(now=cfg.clock(), days=days))
+                await in_thread(lambda: store.erase_bookings(now=cfg.clock(), days=days))
+                await in_thread(lambda: store.erase_notices(now=cfg.clock(), days=days))
             except Exception:  # a failed sweep is retried in an hour; the server keeps serving
                 log.exception("erasing returned dossiers failed")
             await asyncio.sleep(3600)
 
+    async def notify_forever(notifier: Notifier) -> None:
+        await in_thread(store.recover_notices)
+        while True:
+            try:
+                await in_thread(lambda: store.dispatch_notices(notifier, now=cfg.clock()))
+            except Exception:  # a failed round is retried; the notices stay in the outbox
+                log.exception("sending notices failed")
+            await asyncio.sleep(cfg.notice_interval_s)
+
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         tasks = [asyncio.create_task(clean_forever())]
+        if cfg.notifier is not None:
+            tasks.append(asyncio.create_task(notify_forever(cfg.notifier)))
         if cfg.retention_days is not None:
             tasks.append(asyncio.create_task(erase_forever(cfg.retention_days)))
         try:
@@ -221,6 +253,8 @@ def create_central_app(store: CentralStore, settings: CentralSettings | None = N
 
     async def in_thread(fn: Callable[[], Any]) -> Any:
         return await asyncio.get_running_loop().run_in_executor(None, fn)
+
+    add_booking_routes(app, store, cfg.clock)
 
     @app.get(f"{API}/health", tags=["public"])
     async def health() -> Response:
@@ -312,6 +346,25 @@ def create_central_app(store: CentralStore, settings: CentralSettings | None = N
         same_site(site, body.site)
         status, answer = await in_thread(lambda: store.ingest_dossier(site=site, body=body.stored()))
         return _json(answer, status)
+
+    @app.post(f"{API}/notices", tags=["ingest"], status_code=201)
+    async def post_notice(body: NoticeIn, site: str = Depends(site_auth)) -> Response:
+        """Nhận thông báo vào hộp thư / a site's notice for the outbox (201; a repeat of its id: 200 and its status)."""
+        same_site(site, body.site)
+        try:
+            status, answer = await in_thread(lambda: store.ingest_notice(
+                site=site, body=body.model_dump(exclude_none=True), now=cfg.clock()))
+        except NoticeConflict as exc:
+            raise CentralError(422, "idempotency_conflict", str(exc)) from exc
+        return _json(answer, status)
+
+    @app.get(f"{API}/notices/{{notice_id}}", tags=["dossiers"])
+    async def get_notice(notice_id: str, site: str = Depends(site_auth)) -> Response:
+        """Trạng thái gửi / a notice's delivery status (pending, sent, failed, no_consent)."""
+        n = store.notice_status(notice_id) if len(notice_id) <= 64 else None
+        if n is None or n["site"] != site:
+            raise CentralError(404, "unknown_notice", "Không có thông báo này / no such notice")
+        return _json(n)
 
     @app.get(f"{API}/dossiers/{{key}}", tags=["dossiers"])
     async def get_dossier(key: str, site: str = Depends(site_auth)) -> Response:

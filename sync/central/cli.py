@@ -82,6 +82,12 @@ def _serve(argv: list[str]) -> int:
     ap.add_argument("--docs", action="store_true", help="serve the API description at /docs and /openapi.json")
     ap.add_argument("--log-level", default=None, choices=LEVELS,
                     help="debug, info, warning or error (default: $MOTCUA_LOG_LEVEL, else info)")
+    ap.add_argument("--notices-file", default=None, metavar="PATH",
+                    help="deliver notices to citizens as JSON lines in this file, numbers masked (default: "
+                         "DB.notices.jsonl next to the database, unless --notify-url is given)")
+    ap.add_argument("--notify-url", default=None, metavar="URL",
+                    help="deliver notices through Apprise: a URL with {phone} where the "
+                         "recipient goes, e.g. twilio://SID:TOKEN@FROM/{phone}")
     ap.add_argument("--retention-days", type=float, default=90.0,
                     help="erase a dossier's personal fields and files this many days after its result was "
                          "returned (default 90; Decree 13/2023/NĐ-CP)")
@@ -104,9 +110,20 @@ def _serve(argv: list[str]) -> int:
         except ConfigError as exc:
             print(f"motcua central: {exc}", file=sys.stderr)
             return 2
+    from sync.central.notices import AppriseNotifier, FileNotifier, Notifier
+
+    notifier: Notifier
+    if args.notify_url:
+        try:
+            notifier = AppriseNotifier(args.notify_url)
+        except (ImportError, ValueError) as exc:
+            print(f"motcua central: --notify-url: {exc}", file=sys.stderr)
+            return 2
+    else:
+        notifier = FileNotifier(Path(args.notices_file or f"{args.db}.notices.jsonl"))
     settings = CentralSettings(site_quota_bytes=args.site_quota, site_quotas=dict(args.site_quota_for),
                                upload_max_age_s=args.upload_max_age_hours * 3600, docs=args.docs,
-                               retention_days=args.retention_days)
+                               retention_days=args.retention_days, notifier=notifier)
     app = build_central_app(args.db, dev_tokens=args.dev_tokens, settings=settings)
     if args.dev_tokens:
         log.warning("development tokens are on: dev-central-token-SITE is accepted for any site")

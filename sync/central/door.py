@@ -21,6 +21,14 @@ EVENTS_LIMIT = 8 * 1024 * 1024
 JSON_LIMIT = 2 * 1024 * 1024
 """A dossier (its form data and file references; the files travel as blobs) or any other JSON body."""
 BLOBS = f"{API}/blobs/"
+PUBLIC_LIMIT = 16 * 1024
+"""The citizens' booking page and API (`/book…`, `/api/v1/public/…`, sync.central.booking_pages): no token, a
+few fields, so a small body."""
+
+
+def is_public(path: str) -> bool:
+    """Whether a route is one of the citizens' (no site token)."""
+    return path.startswith(f"{API}/public/") or path == "/book" or path.startswith("/book/")
 
 
 def body_limit(method: str, path: str) -> int | None:
@@ -42,6 +50,10 @@ class CentralDoor:
             return await self.app(scope, receive, send)
         method, path = scope["method"], scope["path"]
         length = declared_length(scope)
+        if is_public(path):
+            if length is not None and length > PUBLIC_LIMIT:
+                return await _answer(send, 413, "body_too_large", _too_large(PUBLIC_LIMIT), close=True)
+            return await self.app(scope, limited(receive, PUBLIC_LIMIT), send)
         token = bearer_token(scope)
         if not token or self.store.site_of(token) is None:
             message = ("Thiếu mã trạm / missing site token (Authorization: Bearer)" if not token

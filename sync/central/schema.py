@@ -2,6 +2,7 @@
 entry, append)."""
 from __future__ import annotations
 
+from sync.central.bookings import MIGRATIONS as APPOINTMENT_MIGRATIONS
 from sync.central.payments import MIGRATION as PAYMENTS_MIGRATION
 from sync.central.ratings import MIGRATION as RATINGS_MIGRATION
 
@@ -97,4 +98,6 @@ MIGRATIONS: list[str] = [
     """,
     # 6: satisfaction ratings (issue 13), from the sites' rating.recorded events (sync.central.ratings).
     RATINGS_MIGRATION,
+    # 7 and 8 (issue 15): each site's offer and the bookings; the notification outbox (sync.central.bookings, .notices)
+    *APPOINTMENT_MIGRATIONS,
 ]

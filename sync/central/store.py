@@ -26,6 +26,7 @@ import orjson
 from motcua.clock import VIETNAM_TZ
 from motcua.forms import attach_forms
 from sync.central import IDENTITY_REFUSED, IDENTITY_REQUIRED
+from sync.central.bookings import CentralBookings
 from sync.central.db import CentralError, Tx, body_hash, hash_token
 from sync.central.payments import CentralPayments
 from sync.central.ratings import CentralRatings
@@ -44,7 +45,7 @@ DEV_TOKEN_PREFIX = "dev-central-token-"
 """`dev-central-token-{SITE}` is accepted for SITE only when dev tokens are on (`motcua central --dev-tokens`:
 the demo, the tests, the benchmarks); anyone who knows a site's code could otherwise send as that site."""
 
-FEEDS = ("catalog", "calendar", "guides", "status")
+FEEDS = ("catalog", "calendar", "guides", "status", "bookings")
 STATUSES = ("received", "processing", "supplement", "done", "returned")
 """Dossier status after submission (owned by the central server, ARCHITECTURE rule 5)."""
 
@@ -58,7 +59,7 @@ def _jsonable(obj: Any) -> Any:
     return obj
 
 
-class CentralStore(CentralPayments, CentralRatings):
+class CentralStore(CentralPayments, CentralRatings, CentralBookings):
     """The central server's database and blob folder."""
 
     def __init__(self, path: str | Path, *, dev_tokens: bool = False, seed: bool = True) -> None:
@@ -326,6 +327,7 @@ class CentralStore(CentralPayments, CentralRatings):
                                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
             self._ingest_payments(site, [orjson.loads(r[6]) for r in rows if r[3] == "payment.recorded"])
             self._ingest_ratings(site, [orjson.loads(r[6]) for r in rows if r[3] == "rating.recorded"])
+            self._ingest_bookings(site, [orjson.loads(r[6]) for r in rows if r[3].startswith("booking.")])
             if tickets:
                 # The latest event of a ticket (by the site's sequence) holds its current content.
                 self.conn.executemany(

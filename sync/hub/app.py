@@ -17,6 +17,7 @@ from sync.hub.errors import ApiError, error_response, validation_error
 from sync.hub.fastpath import HubApp
 from sync.hub.routes import (
     admin,
+    bookings,
     console,
     devices,
     dossiers,
@@ -24,6 +25,7 @@ from sync.hub.routes import (
     helpdesk,
     identity,
     metrics,
+    notices,
     payments,
     public,
     queue,
@@ -59,7 +61,8 @@ def create_app(hub: Hub, *, docs: bool = False, public_pages: bool = True, fast_
     app.state.hub = hub
     app.state.close_streams = hub.events.close_all
     _handlers(app)
-    for area in (public, queue, devices, dossiers, payments, sync, events, identity, admin, metrics, staff, helpdesk):
+    for area in (public, queue, devices, dossiers, payments, bookings, notices, sync, events, identity, admin, metrics,
+                 staff, helpdesk):
         app.include_router(area.router)
     if public_pages:
         app.include_router(public.pages)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from motcua.contract import (
     Applicant,
+    CheckinRequest,
     CommissioningRequest,
     DeviceHeartbeat,
     DeviceReport,
@@ -14,9 +15,11 @@ from motcua.contract import (
     HeartbeatFault,
     IssueRequest,
     PaymentRequest,
+    SubscribeRequest,
     TicketRef,
     TransferRequest,
 )
 
-__all__ = ["Applicant", "CommissioningRequest", "DeviceHeartbeat", "DeviceReport", "DossierRequest", "FaultClear",
-           "FaultKind", "FileRef", "HeartbeatFault", "IssueRequest", "PaymentRequest", "TicketRef", "TransferRequest"]
+__all__ = ["Applicant", "CheckinRequest", "CommissioningRequest", "DeviceHeartbeat", "DeviceReport", "DossierRequest",
+           "FaultClear", "FaultKind", "FileRef", "HeartbeatFault", "IssueRequest", "PaymentRequest", "SubscribeRequest",
+           "TicketRef", "TransferRequest"]

@@ -23,12 +23,14 @@ from motcua.contract import EventType
 from motcua.queue import Change, Event, QueueEngine, QueueError, Ticket
 from motcua.reload import plan
 from sync.hub.auth import FailureLimiter, Principal, TokenCache, authenticate, check_role, own_counter
+from sync.hub.bookings import HubBookings
 from sync.hub.dossiers import Dossiers
 from sync.hub.errors import ApiError, store_unavailable
 from sync.hub.help import HelpDesk
 from sync.hub.live import Broadcaster
 from sync.hub.metrics import HubMetrics
 from sync.hub.models import IssueRequest
+from sync.hub.notices import HubNotices
 from sync.hub.payments import Payments
 from sync.hub.ratings import Ratings
 from sync.hub.registry import DeviceRegistry
@@ -84,6 +86,10 @@ class Hub:
         self.ratings = Ratings(self)
         self.help = HelpDesk(store, self.clock, config.tz, new_event=self.new_event, commit=self.commit)
         """Open help requests from kiosks (sync.hub.help)."""
+        self.bookings = HubBookings(self)
+        """Appointments: the site's offer upstream, check-ins of the bookings received (sync.hub.bookings)."""
+        self.notices = HubNotices(self)
+        """Notices to citizens who consented: subscriptions, and the notices owed (sync.hub.notices)."""
         self._tick_task: asyncio.Task[None] | None = None
         self._tokens_task: asyncio.Task[None] | None = None
         self._last_purge = 0.0
@@ -96,6 +102,8 @@ class Hub:
         self.engine.commissioning = commissioning
         self.reload()
         self.registry.load()
+        self.bookings.load()
+        self.notices.load()
         self.calendar_changed()
         store.write_now([], ops=[self._record_site()])
         store.on_committed = self._committed
@@ -103,6 +111,7 @@ class Hub:
 
     def _committed(self, events: list[EncodedEvent]) -> None:
         self.events.publish(events)
+        self.notices.after_commit(events)
         if self.relay is not None:
             self.relay.wake()
 
@@ -138,6 +147,8 @@ class Hub:
         change = self.engine.rollover_if_needed()  # a day that ended while the hub was stopped
         if change is not None:
             await self.commit([change])
+        await self.bookings.publish_capacity()
+        await self.notices.commit_owed(dossiers_done=self.notices.results_ready())  # owed when the hub stopped
         self._tick_task = asyncio.create_task(self._tick_forever())
         self._tokens_task = asyncio.create_task(self._watch_tokens())
         if self.reload_on_sighup:
@@ -225,6 +236,7 @@ class Hub:
                 await self.store.submit([Change(event=event)], ops=[self._record_site()])
             except StoreError as exc:
                 raise store_unavailable() from exc
+            await self.bookings.publish_capacity()
             log.info("reloaded %s: %s", path, ", ".join(p.changed))
             return {"applied": True, "changed": p.changed}
 
@@ -282,6 +294,9 @@ class Hub:
         if now - self._last_purge >= 3600:
             self._last_purge = now
             await self.dossiers.erase_expired(now)
+            await self.store.submit([], ops=[self.bookings.erase_past(
+                before_day=self.engine.local_day(now - self.config.privacy.retention_days * 86400)),
+                self.notices.erase(now=now, retention_days=self.config.privacy.retention_days)])
             await asyncio.get_running_loop().run_in_executor(None, self.dossiers.purge_files, now)
 
     async def save_devices(self) -> None:
@@ -296,11 +311,14 @@ class Hub:
             log.warning("device heartbeats not saved, will retry: %s", exc)
 
     async def commit(self, changes: Iterable[Change]) -> None:
-        """Persist changes durably; raises ApiError 503 if the database refused them."""
+        """Persist changes durably, with the notices they owe in the same transaction; ApiError 503 if the
+        database refused them."""
         changes = list(changes)
+        notices, ops, marks = self.notices.owed()
         try:
-            await self.store.submit(changes, ops=self.staff.attribute(changes))
+            await self.store.submit([*changes, *notices], ops=[*self.staff.attribute(changes), *ops])
         except StoreError as exc:
+            self.notices.undo(marks)
             raise store_unavailable() from exc
         self.metrics.count(changes)
 

@@ -17,7 +17,9 @@ WRITE_ROLES = {"/api/v1/tickets": {"kiosk", "counter", "admin"},
                "/api/v1/devices/faults/clear": {"admin"},
                "/api/v1/dossiers": {"kiosk", "counter", "admin"},
                "/api/v1/files/{sha256}": {"kiosk", "counter", "admin"},
-               "/api/v1/help": {"kiosk", "counter", "admin"}}
+               "/api/v1/help": {"kiosk", "counter", "admin"},
+               "/api/v1/bookings/checkin": {"kiosk", "counter", "admin"},
+               "/api/v1/notices/subscriptions": {"kiosk", "counter", "admin"}}
 
 
 def routes(hub: RunningHub) -> list[tuple[str, str]]:

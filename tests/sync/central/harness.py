@@ -83,6 +83,8 @@ class Citizens:
         self.dossiers: list[dict[str, Any]] = []
         self.payments: list[dict[str, Any]] = []
         self.ratings: list[dict[str, Any]] = []
+        self.notified: list[str] = []
+        """Tickets whose citizen left a phone with consent and was then called (a `called` notice is owed)."""
         self.errors: list[str] = []
         self.stop = threading.Event()
 
@@ -194,6 +196,32 @@ class Citizens:
         except requests.RequestException as exc:
             self.errors.append(type(exc).__name__)
 
+    def ask_notices(self, n: int) -> None:
+        """Citizens leave a phone with consent at the kiosk, and a counter calls each of them: notices owed."""
+        kiosk, counter = self.hub.session("kiosk"), self.hub.session("counter")
+        for i in range(n):
+            if self.stop.is_set():
+                return
+            try:
+                r = kiosk.post(self.hub.url + "/api/v1/tickets", json={"service": "TPHT"}, timeout=10)
+                if r.status_code != 201:
+                    self.errors.append(f"{r.status_code} {r.text[:100]}")
+                    continue
+                t = r.json()
+                r = kiosk.post(self.hub.url + "/api/v1/notices/subscriptions", timeout=10,
+                               json={"ticket_id": t["id"], "phone": f"09{i:08d}", "consent": True})
+                if r.status_code != 201:
+                    self.errors.append(f"{r.status_code} {r.text[:100]}")
+                    continue
+                r = counter.post(self.hub.url + "/api/v1/counters/1/call", json={"ticket": t["id"]}, timeout=10)
+            except requests.RequestException as exc:
+                self.errors.append(type(exc).__name__)
+                return
+            if r.status_code == 200:
+                self.notified.append(t["id"])
+            else:
+                self.errors.append(f"{r.status_code} {r.text[:100]}")
+
 
 # ---------------------------------------------------------------------- the check
 def _canon(obj: Any) -> bytes:
@@ -254,9 +282,40 @@ def assert_exactly_once(hub: Hub, central: Central, citizens: Citizens | None = 
             assert {d["id"] for d in citizens.dossiers} <= set(central_d), "an acknowledged dossier is missing"
             assert {p["id"] for p in citizens.payments} <= {r[0] for r in central_p}, "an acknowledged payment is missing"
             assert {r["id"] for r in citizens.ratings} <= {r[0] for r in central_r}, "an acknowledged rating is missing"
+        # Notices: each one the hub made is in the central server's outbox once, with the number left with it,
+        # and is delivered once (the file provider's lines); a called citizen who consented was told.
+        hub_n = sorted(h.execute("SELECT n.id, n.kind, n.text, s.phone FROM notices n JOIN notice_subscriptions s "
+                                 "ON s.id = n.subscription_id").fetchall())
+        central_n = sorted(c.execute("SELECT id, kind, text, recipient FROM notices WHERE site = 'FAULT'").fetchall())
+        assert hub_n == central_n, "notices differ"
+        if citizens is not None:
+            called = {r[0] for r in h.execute("SELECT s.ticket_id FROM notices n JOIN notice_subscriptions s "
+                                              "ON s.id = n.subscription_id WHERE n.kind = 'called'")}
+            assert set(citizens.notified) <= called, "a called citizen who consented was not told"
+        delivered = wait_delivered(central, {r[0] for r in central_n})
+        assert all(n == 1 for n in delivered.values()), "a notice was delivered more than once"
         assert h.execute("SELECT COUNT(*) FROM dead_letters").fetchone()[0] == 0
         return {"events": len(hub_events), "tickets": len(central_tickets), "dossiers": len(central_d),
-                "payments": len(central_p), "ratings": len(central_r)}
+                "payments": len(central_p), "ratings": len(central_r),
+                "notices": len(central_n)}
     finally:
         h.close()
         c.close()
+
+
+def wait_delivered(central: Central, ids: set[str], timeout: float = 30.0) -> dict[str, int]:
+    """How many times the central server's file provider delivered each notice, once all of `ids` are delivered."""
+    path = Path(f"{central.db}.notices.jsonl")
+    deadline = time.monotonic() + timeout
+    counts: dict[str, int] = {}
+    while True:
+        counts = {}
+        if path.exists():
+            for line in path.read_text(encoding="utf-8").splitlines():
+                nid = orjson.loads(line)["id"]
+                counts[nid] = counts.get(nid, 0) + 1
+        if ids <= set(counts) or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert ids <= set(counts), f"{len(ids - set(counts))} notice(s) never delivered"
+    return counts

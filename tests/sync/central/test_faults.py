@@ -26,7 +26,8 @@ def test_sigkill_hub_at_random_moments_during_bursts(tmp_path: Path) -> None:
             c = Citizens(hub)
             workers = [threading.Thread(target=c.take_numbers, args=(100_000,)),
                        threading.Thread(target=c.submit_dossiers, args=(10_000,), kwargs={"rng": rng}),
-                       threading.Thread(target=c.rate_services, args=(10_000,))]
+                       threading.Thread(target=c.rate_services, args=(10_000,)),
+                       threading.Thread(target=c.ask_notices, args=(10_000,))]
             for w in workers:
                 w.start()
             time.sleep(rng.uniform(0.2, 1.2))
@@ -37,6 +38,7 @@ def test_sigkill_hub_at_random_moments_during_bursts(tmp_path: Path) -> None:
             acked.tickets += c.tickets
             acked.dossiers += c.dossiers
             acked.ratings += c.ratings
+            acked.notified += c.notified
         hub.start()
         hub.wait_drained()
         counts = assert_exactly_once(hub, central, acked)
@@ -44,7 +46,7 @@ def test_sigkill_hub_at_random_moments_during_bursts(tmp_path: Path) -> None:
         assert counts["ratings"] >= len(acked.ratings) > 0
 
 
-@pytest.mark.parametrize("path", ["/api/v1/dossiers", "/api/v1/events", "ratings"])
+@pytest.mark.parametrize("path", ["/api/v1/dossiers", "/api/v1/events", "ratings", "/api/v1/notices"])
 def test_relay_killed_after_the_server_committed(tmp_path: Path, path: str) -> None:
     with running(tmp_path) as (central, proxy, hub):
         hub.start()
@@ -69,6 +71,7 @@ def test_relay_killed_after_the_server_committed(tmp_path: Path, path: str) -> N
             assert len(c.ratings) == 3, c.errors[:3]
         proxy.policy = policy
         c.pay_fees(3)  # their dossiers and payment events go up through the proxy that kills the hub
+        c.ask_notices(3)  # and the notices of citizens called after leaving their phone
         deadline = time.monotonic() + 30
         while not killed.is_set() and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -101,6 +104,7 @@ def test_server_errors_after_commit_cut_bodies_drops_and_delays(tmp_path: Path) 
         c.submit_dossiers(20)
         c.pay_fees(10)
         c.rate_services(12)
+        c.ask_notices(10)
         time.sleep(2)
         proxy.set("pass")
         hub.wait_drained()
@@ -108,6 +112,7 @@ def test_server_errors_after_commit_cut_bodies_drops_and_delays(tmp_path: Path) 
         assert {"error_after", "cut_response", "cut_request", "refuse"} <= seen
         counts = assert_exactly_once(hub, central, c)
         assert counts["payments"] == len(c.payments) == 10 and counts["ratings"] == len(c.ratings) == 12
+        assert counts["notices"] >= len(c.notified) == 10
 
 
 def test_two_hour_outage_then_the_link_returns(tmp_path: Path) -> None:
