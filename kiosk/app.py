@@ -17,11 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from kiosk import texts as T
+from kiosk.appointment import AppointmentBackend, CheckinResult
 from kiosk.backend import DossierBackend, KioskBackend, SiteState, TakeResult
+from kiosk.booking import BOOKING_PAGES, BookingScreens
 from kiosk.config import KioskConfig, check_pin
 from kiosk.dossier import DOSSIER_PAGES, DossierScreens
 from kiosk.help import HelpButton
 from kiosk.lookup import LookupScreens
+from kiosk.notify import NOTIFY_PAGES, NoticeScreens
 from kiosk.technician import TechnicianScreens
 from kiosk.ticket import TicketScreens
 from motcua import formats
@@ -55,7 +58,8 @@ class KioskWindow(QWidget):
     """The kiosk's only window; its screens (ticket, dossier, technician) see it as a `kiosk.host.KioskHost`."""
 
     def __init__(self, config: KioskConfig, backend: KioskBackend, *, clock: Callable[[], float] = time.time,
-                 start_worker: bool = True, dossiers: DossierBackend | None = None) -> None:
+                 start_worker: bool = True, dossiers: DossierBackend | None = None,
+                 appointments: AppointmentBackend | None = None) -> None:
         super().__init__()
         self.config = config
         self.backend = backend
@@ -88,7 +92,18 @@ class KioskWindow(QWidget):
         self.kit = TouchKit(px_per_mm=self.px_per_mm, theme=KIOSK, large=config.kiosk.large_text)
         self.dossier: DossierScreens | None = None
         self.lookup: LookupScreens | None = None
+        self.booking: BookingScreens | None = None
+        self.notify: NoticeScreens | None = None
         self._build()
+        # Notices by phone: offered on the ticket page, for the number on screen (kiosk.notify).
+        self.notify = NoticeScreens(self)
+        ticket_page = self.pages["ticket"].layout()
+        assert ticket_page is not None
+        ticket_page.addWidget(self.notify.button)
+        self.notify.button.clicked.connect(lambda: self.notify.open(  # type: ignore[union-attr]
+            self.result.ticket.id if self.result and self.result.ticket else None))
+        if appointments is not None:
+            self.booking = BookingScreens(self, appointments, self._show_checkin)
         if dossiers is not None:
             self.dossier = DossierScreens(self, dossiers)
             self.lookup = LookupScreens(self, dossiers)
@@ -346,7 +361,7 @@ class KioskWindow(QWidget):
         self._update_clock()
         self._update_services()
         self._update_categories()
-        for screens in (self.dossier, self.lookup):
+        for screens in (self.dossier, self.lookup, self.booking, self.notify):
             if screens is not None:
                 screens.retranslate()
 
@@ -441,7 +456,7 @@ class KioskWindow(QWidget):
                 self.large = self.config.kiosk.large_text
                 self.kit.restyle_fonts(self)
             self.ticket.clear()
-            for screens in (self.dossier, self.lookup):
+            for screens in (self.dossier, self.lookup, self.booking, self.notify):
                 if screens is not None:
                     screens.clear()
         self.show_page("out_of_service" if self.backend.refused is not None else "home")
@@ -559,6 +574,15 @@ class KioskWindow(QWidget):
         self.ticket.show(r, self.site)
         self.refresh_site()
 
+    def _show_checkin(self, r: CheckinResult, line: str) -> None:
+        """A booking's check-in (kiosk.booking): its ticket as any number's, with the line saying why."""
+        self._show_result(r.take)
+        if line and self.page == "ticket":
+            self.ticket.t_priority.setText(line)
+            self.ticket.t_priority.setVisible(True)
+        elif line and self.page == "fault":
+            self.ticket.f_ahead.setText(line)
+
     def refresh_site(self) -> None:
         """Fetch /site (waiting counts, opening, quotas) in the background."""
         self.last_site_refresh = self.clock()
@@ -578,6 +602,8 @@ class KioskWindow(QWidget):
         elif self.page == "error" and now - self.page_since >= 8:
             self.go_home(clear=True)
         elif self.page in ("priority", "pin", "tech") and idle >= kcfg.idle_timeout_s:
+            self.go_home(clear=True)
+        elif self.page in (*BOOKING_PAGES, *NOTIFY_PAGES) and idle >= kcfg.idle_timeout_s:
             self.go_home(clear=True)
         elif self.page in DOSSIER_PAGES and idle >= kcfg.dossier_idle_timeout_s:
             self.go_home(clear=True)  # a citizen who walked away: their data leaves the screen

@@ -7,6 +7,7 @@ import sys
 
 from kiosk import automation
 from kiosk.app import KioskWindow
+from kiosk.appointment import AppointmentBackend
 from kiosk.backend import DossierBackend, KioskBackend
 from kiosk.config import load_kiosk_config
 from motcua.config import ConfigError
@@ -51,7 +52,8 @@ def main(argv: list[str]) -> int:
         from scanners.camera import open_camera
 
         camera = open_camera(cfg.camera)
-    win = KioskWindow(cfg, backend, dossiers=DossierBackend(backend, camera=camera))
+    win = KioskWindow(cfg, backend, dossiers=DossierBackend(backend, camera=camera),
+                      appointments=AppointmentBackend(backend, camera=camera))
     if cfg.screen.fullscreen and not args.windowed:
         win.setWindowFlag(Qt.WindowType.FramelessWindowHint)
         win.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint)

@@ -228,3 +228,42 @@ STEP = T("Bước {i}/{n}: {name}", "Step {i} of {n}: {name}")
 STEP_NAMES = {"id": T("Người nộp", "Who is submitting"), "form": T("Tờ khai", "Declaration form"),
               "contact": T("Liên hệ", "Contact"), "docs": T("Giấy tờ", "Documents"),
               "delivery": T("Nhận kết quả", "Receiving the result"), "review": T("Kiểm tra và gửi", "Check and send")}
+# -- appointments booked ahead (đặt lịch hẹn) ------------------------------------------------------------
+BOOKING_BUTTON = T("Tôi đã đặt lịch", "I have an appointment")
+BOOKING_TITLE = T("Quý khách đã đặt lịch hẹn", "You booked an appointment")
+BOOKING_HINT = T("Đưa mã QR đặt lịch hoặc thẻ CCCD vào máy quét, hoặc nhập mã đặt lịch (8 chữ số):",
+                 "Show the booking QR or your citizen ID card to the scanner, or type the booking code (8 digits):")
+BOOKING_CONFIRM = T("Lấy số theo lịch hẹn", "Get my number")
+BOOKING_WORKING = T("Đang tìm lịch hẹn…", "Finding your booking…")
+BOOKING_CODE_SHORT = T("Mã đặt lịch gồm 8 chữ số.", "The booking code has 8 digits.")
+BOOKING_NOT_FOUND = T("Không tìm thấy lịch hẹn hôm nay với mã này. Xin kiểm tra lại, hoặc lấy số thường.",
+                      "No booking for today has this code. Please check it, or take a normal number.")
+BOOKING_NOT_FOUND_CARD = T("Không tìm thấy lịch hẹn hôm nay với thẻ CCCD này. Xin thử mã đặt lịch, hoặc lấy số thường.",
+                           "No booking for today was made with this ID card. Try the booking code, or take a normal "
+                           "number.")
+BOOKING_NOT_QR = T("Mã QR này không phải mã đặt lịch.", "This QR code is not a booking.")
+BOOKING_CANCELLED = T("Lịch hẹn này đã bị hủy. Mời quý khách lấy số thường.",
+                      "This booking was cancelled. Please take a normal number.")
+BOOKING_OTHER_DAY = T("Lịch hẹn này không phải hôm nay. Mời quý khách quay lại đúng ngày hẹn, hoặc lấy số thường.",
+                      "This booking is for another day. Please come back on that day, or take a normal number.")
+BOOKING_OFFLINE = T("Chưa kiểm tra được lịch hẹn. Xin thử lại trong giây lát.",
+                    "The booking could not be checked. Please try again in a moment.")
+BOOKING_ON_TIME = T("Đã đặt lịch lúc {slot}: quý khách được ưu tiên gọi từ giờ hẹn.",
+                    "Booked for {slot}: you are called ahead from your booked time.")
+BOOKING_EARLY = T("Quý khách đến sớm hơn giờ hẹn {slot} (chỉ nhận từ {start}), nên đây là số thường. Xin cảm ơn!",
+                  "You came before your {slot} booking (honoured from {start}), so this is a normal number. Thank you!")
+BOOKING_LATE = T("Quý khách đến sau giờ hẹn {slot} (chỉ nhận đến {end}), nên đây là số thường. Xin cảm ơn!",
+                 "You came after your {slot} booking (honoured until {end}), so this is a normal number. Thank you!")
+BOOKING_AGAIN = T("Lịch hẹn này đã được lấy số: {display}.", "This booking already has its number: {display}.")
+
+# -- notices by phone (thông báo) ------------------------------------------------------------------------
+NOTIFY_BUTTON = T("Nhắn tin báo khi sắp đến lượt", "Text me when my turn is near")
+NOTIFY_TITLE = T("Nhận tin báo lượt qua điện thoại", "Get a text when your turn is near")
+NOTIFY_CONSENT = T("Tôi đồng ý để Trung tâm dùng số điện thoại này chỉ để báo lượt gọi; số được xóa khi hết ngày.",
+                   "I agree that the center uses this number only to tell me my turn; it is erased at the day's end.")
+NOTIFY_AGREE = T("Đồng ý và đăng ký", "I agree — sign me up")
+NOTIFY_BAD_PHONE = T("Số điện thoại gồm 10 chữ số.", "A phone number has 10 digits.")
+NOTIFY_DONE = T("Đã đăng ký. Quý khách sẽ nhận tin khi còn 3 người và khi được gọi.",
+                "Done. You will get a text when 3 people are ahead of you and when you are called.")
+NOTIFY_FAILED = T("Chưa đăng ký được, xin thử lại hoặc chú ý màn hình gọi số.",
+                  "That did not work: please try again, or watch the screens.")
