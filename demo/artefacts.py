@@ -37,6 +37,13 @@ def kiosk_screens(out: Path, run: DemoRun) -> None:
                             camera_dir=camera)
 
 
+def kiosk_booking_screen(out: Path, run: DemoRun) -> None:
+    """DIR/screens/kiosk-booking.png: the kiosk's appointment check-in page (demo.bookings)."""
+    from demo.bookings import booking_screen
+
+    booking_screen(out, run)
+
+
 def reports(out: Path, run: DemoRun) -> None:
     """DIR/reports/ and DIR/screens/console-*.png after a seeded history (demo.reports)."""
     from demo.reports import write_reports
@@ -44,7 +51,8 @@ def reports(out: Path, run: DemoRun) -> None:
     write_reports(out, run)
 
 
-ARTEFACT_HOOKS: tuple[ArtefactHook, ...] = (kiosk_screens, board_artefacts, reports, rating_artefacts, form_artefacts)
+ARTEFACT_HOOKS: tuple[ArtefactHook, ...] = (kiosk_screens, kiosk_booking_screen, board_artefacts, reports,
+                                             rating_artefacts, form_artefacts)
 """In order: the kiosk's screens take real tickets at the hub first, and the board's subscription sees them too."""
 
 

@@ -15,16 +15,20 @@ from pathlib import Path
 from typing import Any
 
 from demo.artefacts import write_artefacts
+from demo.bookings import NOTICES_FILE, book_and_check_in, notices_sent
 from demo.dossiers import simulate_dossiers
 from demo.model import DemoOptions, DemoRun, demo_start
 from demo.morning import BoardListener, simulate
 from demo.ratings import RatingCitizens, sign_in_clerks
 from motcua.clock import ScaledClock, local_datetime
 from motcua.config import example_site_config_path, load_site_config
-from sync.localsite import LocalSite
+from sync.central.app import CentralSettings
+from sync.central.notices import FileNotifier
+from sync.localsite import LocalHub, LocalSite
 
 SUMMARY_KEYS = ("tickets_issued", "tickets_called", "tickets_completed", "dossiers_received", "ratings", "synced",
-                "lost", "failed", "declarations_submitted", "help_requests_answered")
+                "lost", "failed", "declarations_submitted", "help_requests_answered", "bookings_checked_in",
+                "notices_sent")
 """summary.json's keys: a public contract (tests, operators and the CI smoke test read them)."""
 
 
@@ -38,7 +42,11 @@ def run_headless(options: DemoOptions) -> dict[str, Any]:
     config = load_site_config(options.config or example_site_config_path())
     clock = ScaledClock(demo_start(config), speed=options.speed)
     started = clock.time()  # the clock runs from here: the hub's start-up is part of the morning
-    site = LocalSite(out, config=config, clock=clock, fresh=True, token_name="demo")
+    (out / NOTICES_FILE).unlink(missing_ok=True)
+    # The central server runs on the demo's clock (its bookings are for the simulated morning) and delivers
+    # notices to DIR/notices.jsonl.
+    site = LocalSite(out, config=config, clock=clock, fresh=True, token_name="demo", central_settings=CentralSettings(
+        clock=clock.time, notifier=FileNotifier(out / NOTICES_FILE), notice_interval_s=0.5))
     history: dict[str, Any] = {}
     if options.history_weeks:
         from demo.reports import seed_demo_history
@@ -53,6 +61,11 @@ def run_headless(options: DemoOptions) -> dict[str, Any]:
             # Clerks sign in before the morning; citizens rate as they leave (demo.ratings).
             sign_in_clerks(site.url, site.db, site.tokens["counter"], [c.number for c in config.counters])
             citizens = RatingCitizens(hub_url=site.url, token=site.tokens["counter"], out=out, now=clock.time).start()
+            assert isinstance(site.hub, LocalHub) and site.hub.hub is not None and site.central is not None
+            booked = book_and_check_in(run, site.hub.hub, site.central.url)
+            run.bookings_checked_in = len(booked.checked_in)
+            if booked.errors or not booked.booked or len(booked.checked_in) < len(booked.booked):
+                run.fail("; ".join(booked.errors) or f"{len(booked.checked_in)} of {len(booked.booked)} bookings checked in")
             simulate(run, minutes=options.minutes, speed=options.speed, seed=options.seed,
                      arrivals_per_min=options.arrivals_per_min)
             for problem in citizens.finish():
@@ -69,6 +82,7 @@ def run_headless(options: DemoOptions) -> dict[str, Any]:
                 finally:
                     admin.close()
             run.synced = site.synced()
+            run.notices_sent = notices_sent(out)
         finally:
             board.stop()
     return write_summary(out, run)
@@ -105,6 +119,8 @@ def write_summary(out: Path, run: DemoRun) -> dict[str, Any]:
         "synced": run.synced,
         "lost": lost,
         "failed": run.failed,
+        "bookings_checked_in": run.bookings_checked_in,
+        "notices_sent": run.notices_sent,
         "reports_written": len(run.reports),
         "declarations_submitted": int(declarations),
         "help_requests_answered": int(help_answered),

@@ -61,6 +61,8 @@ class DemoRun:
     dossiers: list[str] = field(default_factory=list)
     dossier_channels: dict[str, int] = field(default_factory=dict)
     payments: int = 0
+    bookings_checked_in: int = 0
+    notices_sent: int = 0
     errors: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     history: dict[str, Any] = field(default_factory=dict)

@@ -58,6 +58,7 @@ def test_headless_demo_writes_a_truthful_summary(tmp_path: Path) -> None:
     check_fees(out, details)
     check_ratings(out, summary, details)
     check_forms(out, summary)
+    check_bookings(out, summary)
 
 
 def check_ratings(out: Path, summary: dict, details: dict) -> None:
@@ -96,6 +97,22 @@ def check_forms(out: Path, summary: dict) -> None:
     help_doc = json.loads((out / "help.json").read_text(encoding="utf-8"))
     assert [h["id"] for h in help_doc["open_seen_by_board"]] == [help_doc["requested"]["id"]]
     assert help_doc["acknowledged"]["counter"] == 1 and help_doc["open_after"] == []
+
+
+def check_bookings(out: Path, summary: dict) -> None:
+    """Five citizens booked the first slot and checked in at the kiosk; the booked and the walk-ins who left a
+    phone with consent were told, through the central server's file provider, with their numbers masked."""
+    import re
+    import sqlite3
+
+    assert summary["bookings_checked_in"] == 5
+    con = sqlite3.connect(out / "hub.db")
+    assert con.execute("SELECT COUNT(*) FROM booking_checkins").fetchone()[0] == 5
+    notices = [json.loads(x) for x in (out / "notices.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(notices) == summary["notices_sent"] >= 3 and len({n["id"] for n in notices}) == len(notices)
+    assert all(re.fullmatch(r"09\*+\d\d", n["to"]) for n in notices)
+    assert sum(n["kind"] == "called" for n in notices) >= 3
+    assert (out / "screens" / "kiosk-booking.png").stat().st_size > 10_000
 
 
 def check_fees(out: Path, details: dict) -> None:
