@@ -248,6 +248,7 @@ MIGRATIONS: list[str] = [
         recorded_at REAL NOT NULL
     );
     CREATE INDEX ratings_day ON ratings (day);
+    """,
     # 10: appointments and notices (issue 15). A booked ticket's slot start (it goes ahead of walk-ins from
     # then); each booking checked in here, once (its ticket). A citizen's consent to notices by phone (the number
     # lives only here, erased with the retention of personal data) and each notice made for it, once per kind:
