@@ -37,7 +37,6 @@ from motcua.contract import (
     Guides,
     HeartbeatFault,
     HeartbeatReply,
-    HelpRequestInfo,
     PaymentReceipt,
     PaymentRequest,
     SiteDocument,
@@ -46,6 +45,7 @@ from motcua.contract import (
     WhoAmI,
 )
 from motcua.text import Text
+from sync.citizen_client import CitizenCalls
 from sync.files import private_dir, private_sqlite
 from sync.staff_client import StaffCalls
 
@@ -153,7 +153,7 @@ class PinnedSession(requests.Session):
         return super().request(method, url, *args, **kw)
 
 
-class HubClient(StaffCalls):
+class HubClient(StaffCalls, CitizenCalls):
     """Typed calls for the hub API.
 
     Over https:// the hub's certificate is checked against `ca_file` (the site CA made by `motcua tls
@@ -239,20 +239,6 @@ class HubClient(StaffCalls):
             body["channel"] = channel
         return TicketInfo.model_validate(self._call("POST", "/tickets", json=body))
 
-    def checkin_booking(self, *, qr: str | None = None, code: str | None = None, id_number: str | None = None,
-                        request_id: str | None = None) -> dict[str, Any]:
-        """Tôi đã đặt lịch: check a booking in (by its QR, code or CCCD); {"ticket", "booking", "verdict", "repeat"}."""
-        body = {k: v for k, v in (("qr", qr), ("code", code), ("id_number", id_number), ("request_id", request_id))
-                if v}
-        return self._call("POST", "/bookings/checkin", json=body)  # type: ignore[no-any-return]
-
-    def subscribe_notices(self, *, phone: str, consent: bool, ticket_id: str | None = None,
-                          dossier_id: str | None = None) -> dict[str, Any]:
-        """Nhận thông báo: a citizen's phone for a ticket's or a dossier's notices, with their consent."""
-        body = {"phone": phone, "consent": consent, **({"ticket_id": ticket_id} if ticket_id else {}),
-                **({"dossier_id": dossier_id} if dossier_id else {})}
-        return self._call("POST", "/notices/subscriptions", json=body)  # type: ignore[no-any-return]
-
     def call_next(self, counter: int) -> TicketInfo | None:
         """Gọi số tiếp theo: the called ticket, or None when nobody waits."""
         r = self._call("POST", f"/counters/{counter}/next")
@@ -302,18 +288,6 @@ class HubClient(StaffCalls):
         if device:
             body["device"] = device
         return DeviceFault.model_validate(self._call("POST", "/devices/report", json=body))
-
-    def request_help(self, request_id: str | None = None) -> HelpRequestInfo:
-        """Gọi cán bộ hỗ trợ: ask for a clerk (a kiosk); the same id (or any while one is open) is one request."""
-        return HelpRequestInfo.model_validate(self._call("POST", "/help", json={"id": request_id}))
-
-    def help_requests(self) -> list[HelpRequestInfo]:
-        """The open help requests, oldest first."""
-        return [HelpRequestInfo.model_validate(h) for h in self._call("GET", "/help")["help_requests"]]
-
-    def acknowledge_help(self, help_id: str, *, counter: int | None = None) -> HelpRequestInfo:
-        """A clerk at `counter` takes a help request (it leaves every panel and board)."""
-        return HelpRequestInfo.model_validate(self._call("POST", f"/help/{help_id}/ack", json={"counter": counter}))
 
     def device_faults(self) -> list[DeviceFault]:
         """Active device faults at the site."""
