@@ -576,7 +576,7 @@ class KioskWindow(QWidget):
 
     def _show_checkin(self, r: CheckinResult, line: str) -> None:
         """A booking's check-in (kiosk.booking): its ticket as any number's, with the line saying why."""
-        self._show_result(r.take)
+        self.show_result(r.take)
         if line and self.page == "ticket":
             self.ticket.t_priority.setText(line)
             self.ticket.t_priority.setVisible(True)
