@@ -22,7 +22,7 @@ from printer_drivers import texts
 from printer_drivers.document import Align, Job, PageBuilder, Paper
 from printer_drivers.receipt import SlipFee, slip_fee_block
 from printer_drivers.render import TextStyle
-from printer_drivers.styles import Styles, place_name
+from printer_drivers.styles import Styles, copies_job, place_name
 
 DEFAULT_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -222,13 +222,8 @@ SlipCopy = Literal["archive", "customer"]
 def slip_job(slip: AppointmentSlip, *, paper: Paper | None = None,
              copies: Sequence[SlipCopy] = ("customer",)) -> Job:
     """The appointment slip, one copy after another ("Liên: Lưu", "Liên: Giao khách hàng"), each cut."""
-    paper = paper or Paper()
-    s = Styles.for_paper(paper)
-    page = PageBuilder(paper)
-    for copy in copies:
-        _slip_copy(page, slip, s, copy)
-        page.cut()
-    return page.build(name=f"slip-{slip.dossier_code}")
+    return copies_job(paper, copies, lambda page, s, copy: _slip_copy(page, slip, s, copy),
+                      name=f"slip-{slip.dossier_code}")
 
 
 def _slip_copy(page: PageBuilder, slip: AppointmentSlip, s: Styles, copy: SlipCopy) -> None:

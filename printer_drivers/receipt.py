@@ -23,7 +23,7 @@ from motcua.amounts import amount_in_words, format_vnd
 from printer_drivers import texts
 from printer_drivers.document import Align, Job, PageBuilder, Paper
 from printer_drivers.render import TextStyle
-from printer_drivers.styles import Styles, place_name
+from printer_drivers.styles import Styles, copies_job, place_name
 
 ReceiptCopy = Literal["archive", "customer"]
 
@@ -124,13 +124,8 @@ class FeeReceipt:
 def receipt_job(receipt: FeeReceipt, *, paper: Paper | None = None,
                 copies: Sequence[ReceiptCopy] = ("customer",)) -> Job:
     """The receipt, one copy after another ("Liên 1: Lưu", "Liên 2: Giao người nộp tiền"), each cut."""
-    paper = paper or Paper()
-    s = Styles.for_paper(paper)
-    page = PageBuilder(paper)
-    for copy in copies:
-        _receipt_copy(page, receipt, s, copy)
-        page.cut()
-    return page.build(name=f"receipt-{receipt.series or 'x'}-{receipt.number_text}")
+    return copies_job(paper, copies, lambda page, s, copy: _receipt_copy(page, receipt, s, copy),
+                      name=f"receipt-{receipt.series or 'x'}-{receipt.number_text}")
 
 
 def _receipt_copy(page: PageBuilder, r: FeeReceipt, s: Styles, copy: ReceiptCopy) -> None:

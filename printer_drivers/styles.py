@@ -3,9 +3,11 @@ printed before the date ("Bắc Ninh, ngày …")."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
-from printer_drivers.document import Paper
+from printer_drivers.document import Job, PageBuilder, Paper
 from printer_drivers.render import TextStyle
 
 
@@ -54,3 +56,18 @@ def place_name(center_name: str, address: str = "") -> str:
         if m:
             return m.group(1).strip()
     return center_name
+
+
+Copy = TypeVar("Copy", bound=str)
+
+
+def copies_job(paper: Paper | None, copies: Sequence[Copy], draw: Callable[[PageBuilder, Styles, Copy], None], *,
+               name: str) -> Job:
+    """A document printed as several copies (liên), one after another, each cut (slips, receipts)."""
+    paper = paper or Paper()
+    s = Styles.for_paper(paper)
+    page = PageBuilder(paper)
+    for copy in copies:
+        draw(page, s, copy)
+        page.cut()
+    return page.build(name=name)
