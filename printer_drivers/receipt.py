@@ -6,9 +6,12 @@ payer; the procedure; the amount in figures and in words; the method (cash, or a
 reference); place and date; payer's and collector's signatures. It stands until the province's system
 issues the e-receipt. Like the slip it is one column on 58 or 80 mm, Vietnamese as raster text.
 
-The receipt carries no payment QR: a paid receipt that a phone could pay again invites a second transfer.
-Its QR is the dossier's look-up address, as on the slip. (Here rather than in layouts.py, which is at its
-size limit; layouts.slip_job calls `slip_fee_block`.)
+The receipt carries the VietQR of the fee it acknowledges (the agency's account, the amount, the transfer
+note with the dossier code) so that the accountant, the citizen's bank app or the province's reconciliation
+can match the paper to the transfer by scanning it; it is captioned in bold as already paid ("ĐÃ NỘP …
+không chuyển khoản lại"), and a reprinted *slip* of a paid dossier still drops its payment QR, since the slip
+is what citizens pay from. The dossier's look-up QR follows, as on the slip. (Here rather than in
+layouts.py, which is at its size limit; layouts.slip_job calls `slip_fee_block`.)
 """
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 from motcua import formats
 from motcua.amounts import amount_in_words, format_vnd
+from motcua.vietqr import BankAccount, VietQRError, build, transfer_note
 from printer_drivers import texts
 from printer_drivers.document import Align, Job, PageBuilder, Paper
 from printer_drivers.render import TextStyle
@@ -109,6 +113,8 @@ class FeeReceipt:
     confirmed_by_central: bool = False
     collector: str = ""
     lookup_url: str = ""
+    qr: str = ""
+    """The VietQR of the paid fee (account, amount, note); empty when the site has no receiving account."""
 
     @property
     def number_text(self) -> str:
@@ -175,8 +181,13 @@ def _receipt_copy(page: PageBuilder, r: FeeReceipt, s: Styles, copy: ReceiptCopy
     page.text(texts.SLIP_PLACE_DATE.vi.format(place=r.place, date=formats.date_vi(d)), s.small,
               align=Align.CENTER)
     page.printer_text(d.strftime("%H:%M"), align=Align.CENTER)
-    if r.lookup_url:
+    if r.qr:
         page.feed(8)
+        page.qr(r.qr, module=s.qr_module, ec="M")
+        page.feed(4)
+        page.text(texts.RECEIPT_QR_PAID.vi, small_bold, align=Align.CENTER)
+    if r.lookup_url:
+        page.feed(20 if r.qr else 8)  # apart from the VietQR's caption: each caption under its own code
         page.qr(r.lookup_url, module=s.qr_module, ec="M")
         page.feed(4)
         page.text(texts.SLIP_SCAN.vi, s.small, align=Align.CENTER)
@@ -200,7 +211,7 @@ def receipt_for_payment(payment: Mapping[str, Any], site: Mapping[str, Any], *, 
         number = str(payment["account"]).partition(":")[2]
         to_account = f"{account.get('bank_name') or account.get('bank_bin') or ''} {number}".strip()
     receipt = payment.get("receipt") or {}
-    return FeeReceipt(
+    return FeeReceipt(qr=paid_fee_qr(payment),
         agency=str(payment.get("agency") or center.get("agency") or center.get("name", "")),
         tax_code=str(payment.get("tax_code") or ""),
         place=place_name(str(center.get("name", "")), str(center.get("address", ""))),
@@ -213,6 +224,22 @@ def receipt_for_payment(payment: Mapping[str, Any], site: Mapping[str, Any], *, 
         confirmed_by_central=payment.get("source") == "central",
         paid_at=datetime.fromisoformat(str(payment["paid_at"])).astimezone(tz),
         collector=collector or str(payment.get("collector") or ""), lookup_url=lookup_url)
+
+
+def paid_fee_qr(payment: Mapping[str, Any]) -> str:
+    """The VietQR a receipt prints: the account the fee went to (a transfer's own, else the service's), the
+    amount and the dossier's transfer note — the same payload the slip showed before it was paid."""
+    bin_, _, number = str(payment.get("account") or "").partition(":")
+    if not number:
+        info = payment.get("account_info") or {}
+        bin_, number = str(info.get("bank_bin") or ""), str(info.get("account") or "")
+    if not (bin_ and number):
+        return ""
+    try:
+        return build(BankAccount(bin_, number), amount=int(payment["amount"]),
+                     note=transfer_note(str(payment.get("dossier_code") or "")))
+    except VietQRError:  # an account the site file let through but NAPAS would not: print the rest
+        return ""
 
 
 def sample_receipt(site: Any) -> FeeReceipt:
@@ -229,4 +256,6 @@ def sample_receipt(site: Any) -> FeeReceipt:
         method="transfer", reference="FT26338912345678",
         to_account=f"{account.bank_name} {account.account}" if account else "",
         paid_at=datetime(2026, 12, 4, 9, 31, tzinfo=site.tz), collector="Trần Văn Đức",
+        qr=build(BankAccount(account.bank_bin, account.account), amount=80_000,
+                 note=transfer_note(f"{site.site.agency_code or site.site.code}-261204-0007")) if account else "",
         lookup_url=f"{site.site.public_url.rstrip('/')}/d/3b2f5a9e-8c41-4d7a-b0e2-5f6a7c8d9e01")

@@ -160,6 +160,8 @@ RECEIPT_TRANSFER = Text("Chuyển khoản", "Bank transfer")
 RECEIPT_REFERENCE = Text("Mã giao dịch ngân hàng: {reference}", "Bank reference: {reference}")
 RECEIPT_TO_ACCOUNT = Text("Tài khoản nhận: {account}", "Received on account: {account}")
 RECEIPT_CONFIRMED = Text("(Ngân hàng đã xác nhận qua hệ thống của tỉnh)", "(Confirmed by the bank through the province)")
+RECEIPT_QR_PAID = Text("ĐÃ NỘP – mã để đối chiếu, không chuyển khoản lại",
+                       "PAID – a code to match the transfer, do not pay again")
 RECEIPT_COPY_ARCHIVE = Text("Liên 1: Lưu", "Copy 1: archive")
 RECEIPT_COPY_CUSTOMER = Text("Liên 2: Giao người nộp tiền", "Copy 2: for the payer")
 RECEIPT_SIGN_PAYER = Text("NGƯỜI NỘP TIỀN", "PAYER")

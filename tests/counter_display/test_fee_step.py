@@ -115,7 +115,11 @@ def test_fee_step_qr_on_the_citizen_screen_transfer_and_receipt(qtbot, make_hub,
     # The receipt on paper: both copies, each cut; the texts read back from the raster.
     qtbot.waitUntil(lambda: len(fake.job) > slip_bytes, timeout=2000)
     receipt = parse(bytes(fake.job)[slip_bytes:])
-    assert receipt.cuts == 2 and receipt.qr_payloads == [lookup, lookup]
+    assert receipt.cuts == 2 and len(receipt.qr_payloads) == 4 and receipt.qr_payloads[1::2] == [lookup, lookup]
+    # Each copy's VietQR is the paid fee's: the CRC verifies, the amount and the note are the dossier's.
+    for payload in receipt.qr_payloads[0::2]:
+        paid = parse_vietqr(payload)
+        assert (paid.amount, paid.note, paid.account.number) == (80000, transfer_note(code), "12010000123456")
     for text, size, bold in (("BIÊN LAI THU PHÍ, LỆ PHÍ", 28, True), (f"Tên người nộp: {APPLICANT}", 24, True),
                              ("Số tiền: 80.000 đồng", 24, True), ("Bằng chữ: Tám mươi nghìn đồng chẵn", 24, False),
                              ("Hình thức thanh toán: Chuyển khoản", 24, False),

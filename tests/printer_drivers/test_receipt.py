@@ -36,7 +36,11 @@ def test_receipt_bytes_parse_back_and_read_as_written(site, paper: Paper) -> Non
     job = receipt_job(receipt, paper=paper, copies=("archive", "customer"))
     parsed = parse(job.to_bytes())
     assert parsed.cuts == 2
-    assert parsed.qr_payloads == [receipt.lookup_url, receipt.lookup_url]  # a look-up QR, never a payment QR
+    # Each copy: the paid fee's VietQR (to match the transfer), then the dossier's look-up QR.
+    assert parsed.qr_payloads == [receipt.qr, receipt.lookup_url] * 2
+    paid = parse_vietqr(receipt.qr)  # the CRC verifies
+    assert (paid.amount, paid.note) == (receipt.amount, transfer_note(receipt.dossier_code))
+    assert paid.account.number == "12010000123456"
     assert all(r.image.width * r.scale_x <= paper.dots for r in parsed.rasters)
     # The rasters on the wire are the layout's pixels, one for one.
     blocks = [b.image for b in job.blocks if isinstance(b, Raster)]
@@ -59,8 +63,13 @@ def test_receipt_bytes_parse_back_and_read_as_written(site, paper: Paper) -> Non
         assert words >= 0.99
         assert best(parsed, "Bằng chữ: Tám mươi nghìn đồng", s.body.size, False) < words - 0.05
         assert best(parsed, f"Tên người nộp: {receipt.payer}", s.body_bold.size, True) >= 0.99
-    # The preview is what goes on paper, and its QR scans.
-    assert decode(receipt_job(receipt, paper=paper).preview()) == [receipt.lookup_url]
+    assert best(parsed, "ĐÃ NỘP – mã để đối chiếu, không chuyển khoản lại", s.small.size, True) >= 0.99 \
+        or paper.width_mm == 58  # wraps on 58 mm
+    # The preview is what goes on paper, and both its QRs scan.
+    found = decode(receipt_job(receipt, paper=paper).preview())
+    assert sorted(found) == sorted([receipt.qr, receipt.lookup_url])
+    scanned = parse_vietqr(next(x for x in found if x != receipt.lookup_url))
+    assert (scanned.amount, scanned.note) == (80000, transfer_note(receipt.dossier_code))
 
 
 def test_receipt_from_the_hubs_payment(site) -> None:  # noqa: ANN001
@@ -76,6 +85,7 @@ def test_receipt_from_the_hubs_payment(site) -> None:  # noqa: ANN001
                                                                     "Bắc Ninh")
     assert r.paid_at.strftime("%H:%M %d/%m/%Y") == "09:15 26/11/2026" and r.words == "Một trăm ba mươi lăm nghìn đồng chẵn"
     parsed = parse(receipt_job(r).to_bytes())
+    assert parsed.qr_payloads == ["http://hub/d/d1"]  # cash at a site without a receiving account: no VietQR
     assert best(parsed, "Hình thức thanh toán: Tiền mặt", 24, False) >= 0.99
     assert best(parsed, "Tên người nộp: Lê Văn Bình", 24, True) >= 0.99
     transfer = receipt_for_payment({**payment, "method": "transfer", "reference": "FT1", "source": "central",
@@ -84,7 +94,16 @@ def test_receipt_from_the_hubs_payment(site) -> None:  # noqa: ANN001
     assert transfer.to_account == "BIDV - CN Bắc Ninh 12010000123456" and transfer.confirmed_by_central
     parsed = parse(receipt_job(transfer).to_bytes())
     assert best(parsed, "(Ngân hàng đã xác nhận qua hệ thống của tỉnh)", 20, False) >= 0.99
-    assert parsed.qr_payloads == []  # no look-up address given: no QR at all
+    # The transfer's own account, amount and note; no look-up address given, so no second QR.
+    assert len(parsed.qr_payloads) == 1
+    paid = parse_vietqr(parsed.qr_payloads[0])
+    assert (paid.account.bin, paid.account.number, paid.amount) == ("970418", "12010000123456", 135000)
+    assert paid.note == transfer_note("TAM-BNI-TTHCC-261126-0001")
+    cash_with_account = receipt_for_payment({**payment, "account_info": {"bank_bin": "970418", "account": "999"}},
+                                            site_doc)
+    assert parse_vietqr(cash_with_account.qr).account.number == "999"
+    bad = receipt_for_payment({**payment, "account_info": {"bank_bin": "12", "account": "999"}}, site_doc)
+    assert bad.qr == ""  # an account NAPAS would refuse: the receipt prints without a QR
 
 
 def fee_view(code: str, amount: int = 80000) -> dict:
