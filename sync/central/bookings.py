@@ -28,6 +28,8 @@ from zoneinfo import ZoneInfo
 import orjson
 
 from motcua import booking as B
+from motcua.config import ConfigError
+from motcua.worktime import OfficialDays
 from sync.central.notices import MIGRATION as NOTICES_MIGRATION
 from sync.central.notices import CentralNotices
 
@@ -119,6 +121,27 @@ class CentralBookings(CentralNotices):
         self._put_feed("bookings", booking_id, _feed_body(row), site=row[1])
 
     # ------------------------------------------------------------------ offers and slots
+    _official_cache: tuple[tuple[str, ...], OfficialDays] | None = None
+
+    def official_days(self) -> OfficialDays:
+        """The official days off and make-up days (ngày làm bù) the server's sites follow: the shipped table,
+        updated by this server's own `calendar` feed (what it sends its sites), the holidays package for a year
+        neither covers. Rebuilt only when the feed changes."""
+        with self.lock:
+            rows = tuple(r[0] for r in self.conn.execute(
+                "SELECT body FROM feed_state WHERE kind = 'calendar' ORDER BY key").fetchall())
+        cached = self._official_cache
+        if cached is not None and cached[0] == rows:
+            return cached[1]
+        table = OfficialDays.shipped()
+        for body in rows:
+            try:
+                table = table.updated(orjson.loads(body), source="central calendar feed")
+            except (ConfigError, ValueError) as exc:  # a bad year is left out, the others still count
+                log.warning("calendar year refused for bookings: %s", exc)
+        self._official_cache = (rows, table)
+        return table
+
     def booking_sites(self) -> list[dict[str, Any]]:
         """Sites taking bookings, with their services (the booking page's first step)."""
         with self.lock:
@@ -146,16 +169,32 @@ class CentralBookings(CentralNotices):
             svc = self._service(offer, service)
             tz = ZoneInfo(offer.get("timezone") or "Asia/Ho_Chi_Minh")
             self._check_day(offer, day, now, tz)
+            official = self.official_days()
             taken = dict(self.conn.execute(
                 "SELECT slot, COUNT(*) FROM bookings WHERE site = ? AND service = ? AND day = ? AND status IN (?, ?) "
                 "GROUP BY slot", (site, service, day.isoformat(), *sorted(B.HOLDING))).fetchall())
         out = []
-        for s in B.day_slots(offer["hours"], day, int(offer["slot_minutes"])):
+        for s in B.day_slots(offer["hours"], day, int(offer["slot_minutes"]), official):
             if s.start_at(day, tz) + int(offer.get("late_min", 0)) * 60 <= now:
                 continue
             out.append({"slot": s.label, "end": s.end_label,
                         "free": max(0, int(svc["per_slot"]) - int(taken.get(s.label, 0)))})
         return out
+
+    def closed_reason(self, *, day: date) -> str | None:
+        """Why nobody can book on a day by the official calendar ("… là ngày nghỉ … / … day off"), or None."""
+        closed = B.day_closed(day, self.official_days())
+        return f"{closed[0]} / {closed[1]}" if closed else None
+
+    def open_days(self, *, site: str, now: float) -> list[date]:
+        """The days a site can be booked on from today (days it works: not official days off, make-up days in)."""
+        with self.lock:
+            offer = self._offer(site)
+        tz = ZoneInfo(offer.get("timezone") or "Asia/Ho_Chi_Minh")
+        official = self.official_days()
+        today = datetime.fromtimestamp(now, tz).date()
+        return [d for d in B.days_offered(today, int(offer.get("days_ahead", 14)))
+                if B.day_slots(offer["hours"], d, int(offer["slot_minutes"]), official)]
 
     @staticmethod
     def _check_day(offer: dict[str, Any], day: date, now: float, tz: ZoneInfo) -> None:
@@ -177,7 +216,11 @@ class CentralBookings(CentralNotices):
             svc = self._service(offer, service)
             tz = ZoneInfo(offer.get("timezone") or "Asia/Ho_Chi_Minh")
             self._check_day(offer, day, now, tz)
-            s = B.find_slot(offer["hours"], day, int(offer["slot_minutes"]), slot)
+            official = self.official_days()
+            closed = B.day_closed(day, official)
+            if closed is not None:
+                raise BookingError(422, "day_off", f"{closed[0]} / {closed[1]}")
+            s = B.find_slot(offer["hours"], day, int(offer["slot_minutes"]), slot, official)
             if s is None or s.start_at(day, tz) + int(offer.get("late_min", 0)) * 60 <= now:
                 raise BookingError(422, "slot_not_offered", "Không có khung giờ này / no such slot on that day")
             holding = sorted(B.HOLDING)
