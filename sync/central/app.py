@@ -42,6 +42,7 @@ from sync.central.door import CentralDoor
 from sync.central.notices import NoticeConflict, Notifier
 from sync.central.store import CentralError, CentralStore
 from sync.files import fsync_dir, open_private, private_dir
+from sync.privacy import AddressLimiter
 
 log = logging.getLogger(__name__)
 
@@ -141,6 +142,10 @@ class CentralSettings:
     """Where notices go (sync.central.notices): None keeps them pending in the outbox."""
     notice_interval_s: float = 1.0
     """How often the outbox is looked at for due notices."""
+    public_burst: int = 30
+    """Requests an address may make at once to the citizens' booking routes (`/book…`, `/api/v1/public/…`)..."""
+    public_per_minute: float = 30.0
+    """...and then per minute; past that, 429 with Retry-After (sync.central.door). 0 burst: no limit."""
     retention_days: float | None = None
     """Erase a dossier's personal fields and files this many days after its result was returned (Decree
     13/2023/NĐ-CP), checked hourly; None: never (`motcua central` passes --retention-days, 90 by default)."""
@@ -206,7 +211,9 @@ def create_central_app(store: CentralStore, settings: CentralSettings | None = N
     app.state.store = store
     app.state.settings = cfg
     # The token and the body's size are checked before any route reads a body (sync.central.door).
-    app.add_middleware(CentralDoor, store=store)
+    limiter = (AddressLimiter(burst=cfg.public_burst, per_minute=cfg.public_per_minute)
+               if cfg.public_burst > 0 else None)
+    app.add_middleware(CentralDoor, store=store, public_limiter=limiter, clock=cfg.clock)
     bearer = HTTPBearer(auto_error=False, description="Mã trạm / site token")
 
     @app.exception_handler(CentralError)

@@ -91,7 +91,14 @@ def _serve(argv: list[str]) -> int:
     ap.add_argument("--retention-days", type=float, default=90.0,
                     help="erase a dossier's personal fields and files this many days after its result was "
                          "returned (default 90; Decree 13/2023/NĐ-CP)")
+    ap.add_argument("--public-burst", type=int, default=CentralSettings.public_burst,
+                    help="requests one address may make at once to the booking page and API (default "
+                         f"{CentralSettings.public_burst}; 0: no limit)")
+    ap.add_argument("--public-per-minute", type=float, default=CentralSettings.public_per_minute,
+                    help=f"...and then per minute (default {CentralSettings.public_per_minute:g}); past that, 429")
     args = ap.parse_args(argv)
+    if args.public_burst < 0 or args.public_per_minute <= 0:
+        ap.error("--public-burst must be >= 0 and --public-per-minute > 0")
     if args.retention_days < 0:
         ap.error("--retention-days must be >= 0")
     level = setup_logging(args.log_level)
@@ -123,7 +130,8 @@ def _serve(argv: list[str]) -> int:
         notifier = FileNotifier(Path(args.notices_file or f"{args.db}.notices.jsonl"))
     settings = CentralSettings(site_quota_bytes=args.site_quota, site_quotas=dict(args.site_quota_for),
                                upload_max_age_s=args.upload_max_age_hours * 3600, docs=args.docs,
-                               retention_days=args.retention_days, notifier=notifier)
+                               retention_days=args.retention_days, notifier=notifier,
+                               public_burst=args.public_burst, public_per_minute=args.public_per_minute)
     app = build_central_app(args.db, dev_tokens=args.dev_tokens, settings=settings)
     if args.dev_tokens:
         log.warning("development tokens are on: dev-central-token-SITE is accepted for any site")
