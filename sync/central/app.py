@@ -24,6 +24,7 @@ import re
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from datetime import time as dt_time
 from pathlib import Path
 from typing import Any, Literal
 
@@ -142,6 +143,11 @@ class CentralSettings:
     """Where notices go (sync.central.notices): None keeps them pending in the outbox."""
     notice_interval_s: float = 1.0
     """How often the outbox is looked at for due notices."""
+    reminder_at: dt_time | None = dt_time(16, 0)
+    """Remind citizens who booked with a phone and consent of their appointment at this local time the day
+    before (nhắc lịch hẹn, through the outbox); None: no reminders."""
+    reminder_interval_s: float = 60.0
+    """How often due reminders are looked for."""
     public_burst: int = 30
     """Requests an address may make at once to the citizens' booking routes (`/book…`, `/api/v1/public/…`)..."""
     public_per_minute: float = 30.0
@@ -189,9 +195,19 @@ def create_central_app(store: CentralStore, settings: CentralSettings | None = N
                 log.exception("sending notices failed")
             await asyncio.sleep(cfg.notice_interval_s)
 
+    async def remind_forever(at: dt_time) -> None:
+        while True:
+            try:
+                await in_thread(lambda: store.queue_reminders(now=cfg.clock(), at=at))
+            except Exception:  # a failed round is retried; a reminder is queued late rather than never
+                log.exception("queueing booking reminders failed")
+            await asyncio.sleep(cfg.reminder_interval_s)
+
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         tasks = [asyncio.create_task(clean_forever())]
+        if cfg.reminder_at is not None:
+            tasks.append(asyncio.create_task(remind_forever(cfg.reminder_at)))
         if cfg.notifier is not None:
             tasks.append(asyncio.create_task(notify_forever(cfg.notifier)))
         if cfg.retention_days is not None:

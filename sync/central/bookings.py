@@ -15,13 +15,15 @@ The citizen's name and phone stay here, for the notices they asked for, until `e
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import sqlite3
 import threading
 import time
 import uuid
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from datetime import time as time_of_day
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -67,6 +69,8 @@ MIGRATION = """
 MIGRATIONS = (MIGRATION, NOTICES_MIGRATION)
 """Schemas 6 and 7 (the notification outbox, sync.central.notices)."""
 
+_REMINDERS = uuid.UUID("6f1c9a52-3b8e-4d27-9a41-0c5e8b7d2f13")
+"""The namespace of reminder notice ids (uuid5 of the booking's id): one reminder per booking, ever."""
 _COLS = "id, site, code, service, day, slot, slot_end, start_at, status, notify, id_salt, id_digest, ticket_id"
 
 
@@ -276,6 +280,9 @@ class CentralBookings(CentralNotices):
                 raise BookingError(409, "already_checked_in", "Lịch hẹn đã được dùng / this booking was already used")
             if row[0] == B.BookingStatus.BOOKED.value:
                 self.conn.execute("UPDATE bookings SET status = 'cancelled', status_at = ? WHERE id = ?", (now, booking_id))
+                # A reminder not yet sent is withdrawn with the booking (one being sent right now may still go).
+                self.conn.execute("UPDATE notices SET status = 'cancelled' WHERE booking_id = ? AND kind = "
+                                  "'booking_reminder' AND status = 'pending'", (booking_id,))
                 self._put_booking_feed(booking_id)
                 log.info("booking %s cancelled", booking_id)
         return self.booking(booking_id) or {}
@@ -290,6 +297,42 @@ class CentralBookings(CentralNotices):
                 self.conn.execute("UPDATE bookings SET status = 'no_show', status_at = ? WHERE id = ?", (now, bid))
                 self._put_booking_feed(bid)
         return len(gone)
+
+    def queue_reminders(self, *, now: float, at: time_of_day, days_before: int = 1) -> int:
+        """Nhắc lịch hẹn: put a reminder in the notification outbox for each booking whose reminder time (`at`,
+        local, `days_before` its day: the afternoon before) has come, once per booking whatever how often this
+        runs (its notice id is made from the booking's). Only bookings still booked, whose citizen gave a phone
+        with consent, whose slot is ahead and that were made before their reminder time (a citizen who books the
+        evening before needs none); the text names the time, the day, the service and the center, never the
+        citizen nor the booking code."""
+        queued = 0
+        with self._tx():
+            rows = self.conn.execute(
+                "SELECT b.id, b.site, b.service, b.day, b.slot, b.created_at, b.phone, s.body FROM bookings b "
+                "JOIN booking_sites s ON s.site = b.site LEFT JOIN notices n ON n.booking_id = b.id "
+                "AND n.kind = 'booking_reminder' WHERE b.status = 'booked' AND b.notify = 1 AND b.erased_at IS NULL "
+                "AND b.phone != '' AND b.start_at > ? AND n.id IS NULL", (now,)).fetchall()
+            for bid, site, service, day, slot, created, phone, body in rows:
+                offer = orjson.loads(body)
+                tz = ZoneInfo(offer.get("timezone") or "Asia/Ho_Chi_Minh")
+                d = date.fromisoformat(day) - timedelta(days=days_before)
+                due = datetime.combine(d, at, tzinfo=tz).timestamp()
+                if now < due or created >= due:
+                    continue
+                svc: dict[str, Any] = next((v for v in offer.get("services", []) if v.get("code") == service), {})
+                text = (f"Nhắc lịch hẹn: {slot} ngày {date.fromisoformat(day):%d/%m/%Y}, {svc.get('name', service)}, "
+                        f"{offer.get('name', site)}. Xin mang theo CCCD và mã đặt lịch. / Reminder: your appointment at "
+                        f"{slot} on {day}.")
+                notice_id = str(uuid.uuid5(_REMINDERS, bid))
+                h = hashlib.sha256(notice_id.encode()).hexdigest()
+                self.conn.execute(
+                    "INSERT INTO notices (id, site, kind, text, recipient, booking_id, body_hash, status, next_at, "
+                    "created_at) VALUES (?, ?, 'booking_reminder', ?, ?, ?, ?, 'pending', ?, ?) "
+                    "ON CONFLICT(id) DO NOTHING", (notice_id, site, text, phone, bid, h, now, now))
+                queued += 1
+        if queued:
+            log.info("queued %d booking reminder(s)", queued)
+        return queued
 
     def notice_recipient(self, booking_id: str) -> str | None:
         """The phone a booking's citizen gave with consent to notices, or None."""

@@ -18,6 +18,7 @@ import argparse
 import json
 import logging
 import sys
+from datetime import time as dt_time
 from pathlib import Path
 
 from motcua.forms import FormError, form_of
@@ -96,7 +97,16 @@ def _serve(argv: list[str]) -> int:
                          f"{CentralSettings.public_burst}; 0: no limit)")
     ap.add_argument("--public-per-minute", type=float, default=CentralSettings.public_per_minute,
                     help=f"...and then per minute (default {CentralSettings.public_per_minute:g}); past that, 429")
+    ap.add_argument("--reminder-at", default="16:00", metavar="HH:MM",
+                    help="remind citizens who booked with a phone and consent at this time the day before "
+                         "(default 16:00; 'off': no reminders)")
     args = ap.parse_args(argv)
+    reminder_at = None
+    if args.reminder_at.strip().lower() not in ("off", "none", ""):
+        try:
+            reminder_at = dt_time.fromisoformat(args.reminder_at.strip())
+        except ValueError:
+            ap.error(f"--reminder-at: expected HH:MM or 'off', got {args.reminder_at!r}")
     if args.public_burst < 0 or args.public_per_minute <= 0:
         ap.error("--public-burst must be >= 0 and --public-per-minute > 0")
     if args.retention_days < 0:
@@ -131,7 +141,8 @@ def _serve(argv: list[str]) -> int:
     settings = CentralSettings(site_quota_bytes=args.site_quota, site_quotas=dict(args.site_quota_for),
                                upload_max_age_s=args.upload_max_age_hours * 3600, docs=args.docs,
                                retention_days=args.retention_days, notifier=notifier,
-                               public_burst=args.public_burst, public_per_minute=args.public_per_minute)
+                               public_burst=args.public_burst, public_per_minute=args.public_per_minute,
+                               reminder_at=reminder_at)
     app = build_central_app(args.db, dev_tokens=args.dev_tokens, settings=settings)
     if args.dev_tokens:
         log.warning("development tokens are on: dev-central-token-SITE is accepted for any site")
