@@ -2,7 +2,7 @@
 
     motcua central --db PATH [--host H] [--port 8480] [--tls-cert C --tls-key K] [--dev-tokens]
                    [--site-quota 50G] [--site-quota-for SITE=SIZE] [--upload-max-age-hours 24] [--docs]
-                   [--retention-days 90]
+                   [--retention-days 90] [--public-burst 30] [--public-per-minute 30] [--reminder-at 16:00|off]
     motcua central token create --db PATH --site CODE
     motcua central status --db PATH --dossier CODE --set received|processing|supplement|done|returned
     motcua central payment --db PATH --dossier CODE --reference REF [--amount N] [--method transfer|cash]
