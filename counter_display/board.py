@@ -249,6 +249,8 @@ class BoardView(QWidget):
                    TEXT if hot else ACCENT, Qt.AlignmentFlag.AlignCenter)
         if call.test:
             self._test_mark(p, QRectF(number_rect.left(), number_rect.bottom() - 40, number_rect.width(), 44))
+        elif call.booked:
+            self._booked_mark(p, QRectF(number_rect.left(), number_rect.bottom() - 36, number_rect.width(), 46))
         p.setPen(QPen(TEXT, 8))
         mid = number_rect.center().y()
         x0 = r.left() + 600
@@ -269,6 +271,18 @@ class BoardView(QWidget):
         """"VÉ THỬ · TEST" beside a test ticket's number (commissioning mode)."""
         text = f"{texts.TEST_TICKET.vi} · {texts.TEST_TICKET.en}"
         self._text(p, r, text, fit_font(text, r.width(), r.height() * 0.8, bold=True), PAUSED, Qt.AlignmentFlag.AlignCenter)
+
+    def _booked_mark(self, p: QPainter, r: QRectF) -> None:
+        """"ĐẶT LỊCH · BOOKED" on a small pill, centred in `r`: a number booked ahead and checked in on time.
+        Dark text on the teal of an open counter, readable on the panel and on the highlighted call alike."""
+        text = f"{texts.BOOKED.vi} · {texts.BOOKED.en}"
+        f = fit_font(text, r.width() - 24, r.height() * 0.62, bold=True)
+        w = min(r.width(), _advance(text, f) + 28)
+        pill = QRectF(r.center().x() - w / 2, r.top(), w, r.height())
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(OK)
+        p.drawRoundedRect(pill, r.height() / 2, r.height() / 2)
+        self._text(p, pill, text, f, BG, Qt.AlignmentFlag.AlignCenter)
 
     def counter_tiles(self, r: QRectF | None = None) -> list[Tile]:
         """The counters' tiles in `r` (design pixels): every label and number in its own box, apart.
@@ -391,6 +405,8 @@ class BoardView(QWidget):
             self._text(p, QRectF(r.left() + 30, y, 300, rh), call.display, font_px(rh * 0.68, bold=True), ACCENT)
             if call.test:
                 self._test_mark(p, QRectF(r.left() + 200, y + rh * 0.2, 120, rh * 0.6))
+            elif call.booked:  # between the arrow and "Quầy N", clear of both
+                self._booked_mark(p, QRectF(r.left() + 392, y + rh * 0.17, 196, rh * 0.66))
             arrow = "↻" if call.recall else "→"
             self._text(p, QRectF(r.left() + 330, y, 60, rh), arrow, font_px(rh * 0.6), TEXT)
             self._text(p, QRectF(r.left() + 400, y, r.width() - 430, rh), f"Quầy {call.counter}",

@@ -235,6 +235,11 @@ class CounterPanel(QWidget):
         self.number_label.setFont(panel_font(PANEL.number_pt, bold=True, family=family))
         self.number_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         cl.addWidget(self.number_label)
+        self.booked_label = QLabel("")
+        self.booked_label.setObjectName("booked")
+        self.booked_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.booked_label.setVisible(False)
+        cl.addWidget(self.booked_label, 0, Qt.AlignmentFlag.AlignHCenter)
         self.service_label = QLabel("")
         self.service_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         cl.addWidget(self.service_label)
@@ -552,13 +557,18 @@ class CounterPanel(QWidget):
             svc = next((s.name for s in self.services if s.code == cur.service), cur.service)
             if cur.test:
                 svc = f"{svc} · {texts.TEST_TICKET.vi} / {texts.TEST_TICKET.en}"
+            self.booked_label.setText(_booked(cur))
+            self.booked_label.setVisible(bool(cur.slot_at))
             self.service_label.setText(svc)
             self.waited_label.setText(self._waited(cur))
         else:
             self.number_label.setText(texts.PANEL_NONE.vi)
+            self.booked_label.setVisible(False)
             self.service_label.setText(f"{texts.PANEL_PAUSED.vi} · {texts.PANEL_PAUSED.en}" if paused else "")
             self.waited_label.setText("")
-        self.waiting_label.setText(texts.PANEL_WAITING.format(n=v.waiting if v else 0).vi)
+        booked = v.waiting_booked if v else 0
+        self.waiting_label.setText(texts.PANEL_WAITING_BOOKED.format(n=v.waiting, booked=booked).vi if v and booked
+                                   else texts.PANEL_WAITING.format(n=v.waiting if v else 0).vi)
         self.served_label.setText(texts.PANEL_SERVED.format(n=v.served if v else 0).vi)
         self.sync_label.setText(sync_text(self.sync, online=self.online))
         pause_text = texts.PANEL_RESUME if paused else texts.PANEL_PAUSE
@@ -616,6 +626,18 @@ class CounterPanel(QWidget):
             self.scanner.stop()
             self.scanner = None
         self.receive_form.close_printer()
+
+
+def _booked(cur: TicketView) -> str:
+    """"Đặt lịch 09:00 / Booked for 09:00" for a number booked ahead and checked in on time, else ""."""
+    if not cur.slot_at:
+        return ""
+    try:
+        slot = datetime.fromisoformat(cur.slot_at).strftime("%H:%M")
+    except ValueError:
+        slot = ""
+    t = texts.PANEL_BOOKED.format(slot=slot)
+    return f"{t.vi} · {t.en}".replace("  ", " ").strip()
 
 
 def follow_hub(panel: CounterPanel, feed_client: Any, bridge: FeedBridge, **feed: Any) -> HubFeed:

@@ -38,13 +38,14 @@ class _Ticket:
     status: str
     counter: int | None
     test: bool
+    booked: bool
 
     @classmethod
     def of(cls, t: Mapping[str, Any]) -> _Ticket:
-        """From the event's `ticket`."""
+        """From the event's `ticket` (a booking checked in on time carries its slot's start, `slot_at`)."""
         counter = t.get("counter")
         return cls(str(t["id"]), str(t["display"]), str(t.get("service") or ""), str(t.get("status") or ""),
-                   int(counter) if counter is not None else None, bool(t.get("test")))
+                   int(counter) if counter is not None else None, bool(t.get("test")), bool(t.get("slot_at")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +62,8 @@ class Call:
     ticket_id: str = ""
     test: bool = False
     """A test ticket of commissioning mode (shown as "VÉ THỬ · TEST")."""
+    booked: bool = False
+    """Booked ahead and checked in on time (shown as "ĐẶT LỊCH · BOOKED"); never why, nor by whom."""
 
 
 @dataclass(slots=True)
@@ -164,7 +167,7 @@ class BoardState:
         for r in board.recent_calls:
             if self.shows(service=r.service, counter=r.counter):
                 self.recent.append(Call(0, r.display, r.counter, r.service, _ts(r.at), r.recall, r.ticket_id or "",
-                                        r.test))
+                                        r.test, r.booked))
         del self.recent[self.keep_recent:]
         self.faults = {f.device: f for f in board.device_faults}
         self.help = {h.id: h for h in board.help_requests}
@@ -186,7 +189,7 @@ class BoardState:
             view.current, view.current_id, view.service = t.display, t.id, t.service
             view.state = "open"
             call = Call(seq, t.display, counter, t.service, float(data.get("at") or 0.0),
-                        etype == EventType.TICKET_RECALLED, t.id, t.test)
+                        etype == EventType.TICKET_RECALLED, t.id, t.test, t.booked)
             if self.shows(service=call.service, counter=counter):
                 self.recent.insert(0, call)
                 del self.recent[self.keep_recent:]

@@ -29,6 +29,8 @@ BOARD_RECALL = Text("Gọi lại", "Recall")
 BOARD_PEOPLE = Text("người", "people")
 TEST_TICKET = Text("VÉ THỬ", "TEST")
 """Beside a test ticket's number (commissioning mode) on the board and the counter panel."""
+BOOKED = Text("ĐẶT LỊCH", "BOOKED")
+"""Beside a number booked ahead (đặt lịch hẹn) and checked in on time, on the board's calls."""
 
 # -- counter panel ------------------------------------------------------------------------------------
 PANEL_TITLE = Text("Quầy {counter}", "Counter {counter}")
@@ -50,6 +52,9 @@ PANEL_CURRENT = Text("Đang phục vụ", "Serving")
 PANEL_NONE = Text("—", "—")
 PANEL_WAITED = Text("Đã chờ {minutes} phút", "Waited {minutes} min")
 PANEL_WAITING = Text("Đang chờ: {n}", "Waiting: {n}")
+PANEL_WAITING_BOOKED = Text("Đang chờ: {n} ({booked} đặt lịch)", "Waiting: {n} ({booked} booked)")
+PANEL_BOOKED = Text("Đặt lịch {slot}", "Booked for {slot}")
+"""Under the current number when it was booked ahead and checked in on time (its slot's start)."""
 PANEL_SERVED = Text("Đã phục vụ hôm nay: {n}", "Served today: {n}")
 PANEL_NOBODY = Text("Không còn ai chờ", "Nobody is waiting")
 PANEL_PAUSED = Text("Quầy đang tạm dừng", "The counter is paused")

@@ -22,6 +22,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from motcua.config import WEEKDAYS, Service, SiteConfig, Span
+from motcua.worktime import OfficialDays
 
 CODE_DIGITS = 8
 """Booking codes are digits (a kiosk's keypad types them), random, unique per site and day."""
@@ -106,11 +107,39 @@ class Slot:
         return datetime(day.year, day.month, day.day, self.start_min // 60, self.start_min % 60, tzinfo=tz).timestamp()
 
 
-def day_slots(hours: dict[str, list[str]], day: date, slot_minutes: int) -> list[Slot]:
+MAKE_UP_HOURS = "mon"
+"""A make-up working day (ngày làm bù, a Saturday worked) keeps a normal weekday's hours: Monday's, as the
+history and forecast take them (sync.history)."""
+
+
+def day_closed(day: date, official: OfficialDays) -> tuple[str, str] | None:
+    """Why no slot is offered on a day by the official calendar, as (Vietnamese, English), or None when it
+    is not an official day off. Weekends with no hours need no reason: they simply have no slots."""
+    if official.is_make_up_day(day) or not official.is_day_off(day):
+        return None
+    name = next((n for d, n in official.days_off(day.year) if d == day), "") or "ngày nghỉ lễ"
+    return (f"Ngày {day:%d/%m/%Y} là ngày nghỉ ({name}), trung tâm không làm việc",
+            f"{day.isoformat()} is an official day off: the center is closed")
+
+
+def day_hours(hours: dict[str, list[str]], day: date, official: OfficialDays | None = None) -> list[str]:
+    """The sessions a site works on a day: none on an official day off (Tết, a national holiday, a swapped day,
+    whatever its weekday), a weekday's on a make-up Saturday, else the day's own weekday's."""
+    if official is not None:
+        if official.is_make_up_day(day):
+            return list(hours.get(MAKE_UP_HOURS, []))
+        if official.is_day_off(day):
+            return []
+    return list(hours.get(WEEKDAYS[day.weekday()], []))
+
+
+def day_slots(hours: dict[str, list[str]], day: date, slot_minutes: int,
+              official: OfficialDays | None = None) -> list[Slot]:
     """The slots of a day: each working session cut into whole slots (a remainder shorter than a slot is not
-    offered). `hours` is the capacity document's weekday -> ["07:30-11:30", ...]."""
+    offered). `hours` is the capacity document's weekday -> ["07:30-11:30", ...]; with `official` (the days-off
+    table) the official calendar decides which days are worked (day_hours)."""
     out: list[Slot] = []
-    for text in hours.get(WEEKDAYS[day.weekday()], []):
+    for text in day_hours(hours, day, official):
         span = Span.parse(text)
         start = span.start_min
         while start + slot_minutes <= span.end_min:
@@ -119,9 +148,10 @@ def day_slots(hours: dict[str, list[str]], day: date, slot_minutes: int) -> list
     return out
 
 
-def find_slot(hours: dict[str, list[str]], day: date, slot_minutes: int, label: str) -> Slot | None:
+def find_slot(hours: dict[str, list[str]], day: date, slot_minutes: int, label: str,
+              official: OfficialDays | None = None) -> Slot | None:
     """The slot of a day that starts at "HH:MM", if the site offers one."""
-    return next((s for s in day_slots(hours, day, slot_minutes) if s.label == label), None)
+    return next((s for s in day_slots(hours, day, slot_minutes, official) if s.label == label), None)
 
 
 def verdict(now: float, slot_start: float, *, early_min: int, late_min: int) -> Verdict:

@@ -108,6 +108,11 @@ class AddressLimiter:
         self.take(address, now)
         return True
 
+    def retry_after(self, address: str, now: float) -> float:
+        """Seconds until `address` has a look-up again (0 when it has one now): a 429's Retry-After."""
+        missing = 1.0 - self._level(address, now)
+        return max(0.0, missing * 60.0 / self.per_minute) if self.per_minute > 0 else float("inf")
+
     def _prune(self, now: float) -> None:
         full = [a for a, (t, last) in self._buckets.items()
                 if t + (now - last) * self.per_minute / 60.0 >= self.burst]

@@ -107,6 +107,7 @@ QLabel#number {{ color: {self.number}; }}
 QLabel#status {{ color: {self.status}; }}
 QLabel#error {{ color: {self.error}; }}
 QLabel#offline {{ color: #ffffff; background: {self.error}; padding: 2px 6px; border-radius: 4px; }}
+QLabel#booked {{ color: #ffffff; background: {self.ok}; padding: 2px 10px; border-radius: 8px; font-weight: bold; }}
 QPushButton {{ background: {self.button}; color: white; border: none; border-radius: 6px; padding: 6px; }}
 QPushButton:disabled {{ background: {self.button_disabled}; }}
 QPushButton#next {{ background: {self.next}; }}

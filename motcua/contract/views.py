@@ -90,6 +90,8 @@ class CounterDetail(Wire):
     served: int = 0
     services: list[str]
     waiting: int
+    waiting_booked: int = 0
+    """Of `waiting`, the numbers booked ahead (đặt lịch hẹn) and checked in on time."""
 
 
 class RecentCall(Wire):

@@ -24,6 +24,7 @@ import re
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from datetime import time as dt_time
 from pathlib import Path
 from typing import Any, Literal
 
@@ -42,6 +43,7 @@ from sync.central.door import CentralDoor
 from sync.central.notices import NoticeConflict, Notifier
 from sync.central.store import CentralError, CentralStore
 from sync.files import fsync_dir, open_private, private_dir
+from sync.privacy import AddressLimiter
 
 log = logging.getLogger(__name__)
 
@@ -141,6 +143,15 @@ class CentralSettings:
     """Where notices go (sync.central.notices): None keeps them pending in the outbox."""
     notice_interval_s: float = 1.0
     """How often the outbox is looked at for due notices."""
+    reminder_at: dt_time | None = dt_time(16, 0)
+    """Remind citizens who booked with a phone and consent of their appointment at this local time the day
+    before (nhắc lịch hẹn, through the outbox); None: no reminders."""
+    reminder_interval_s: float = 60.0
+    """How often due reminders are looked for."""
+    public_burst: int = 30
+    """Requests an address may make at once to the citizens' booking routes (`/book…`, `/api/v1/public/…`)..."""
+    public_per_minute: float = 30.0
+    """...and then per minute; past that, 429 with Retry-After (sync.central.door). 0 burst: no limit."""
     retention_days: float | None = None
     """Erase a dossier's personal fields and files this many days after its result was returned (Decree
     13/2023/NĐ-CP), checked hourly; None: never (`motcua central` passes --retention-days, 90 by default)."""
@@ -184,9 +195,19 @@ def create_central_app(store: CentralStore, settings: CentralSettings | None = N
                 log.exception("sending notices failed")
             await asyncio.sleep(cfg.notice_interval_s)
 
+    async def remind_forever(at: dt_time) -> None:
+        while True:
+            try:
+                await in_thread(lambda: store.queue_reminders(now=cfg.clock(), at=at))
+            except Exception:  # a failed round is retried; a reminder is queued late rather than never
+                log.exception("queueing booking reminders failed")
+            await asyncio.sleep(cfg.reminder_interval_s)
+
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         tasks = [asyncio.create_task(clean_forever())]
+        if cfg.reminder_at is not None:
+            tasks.append(asyncio.create_task(remind_forever(cfg.reminder_at)))
         if cfg.notifier is not None:
             tasks.append(asyncio.create_task(notify_forever(cfg.notifier)))
         if cfg.retention_days is not None:
@@ -206,7 +227,9 @@ def create_central_app(store: CentralStore, settings: CentralSettings | None = N
     app.state.store = store
     app.state.settings = cfg
     # The token and the body's size are checked before any route reads a body (sync.central.door).
-    app.add_middleware(CentralDoor, store=store)
+    limiter = (AddressLimiter(burst=cfg.public_burst, per_minute=cfg.public_per_minute)
+               if cfg.public_burst > 0 else None)
+    app.add_middleware(CentralDoor, store=store, public_limiter=limiter, clock=cfg.clock)
     bearer = HTTPBearer(auto_error=False, description="Mã trạm / site token")
 
     @app.exception_handler(CentralError)

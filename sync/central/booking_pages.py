@@ -17,11 +17,10 @@ import io
 import logging
 import re
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
-from zoneinfo import ZoneInfo
 
 import jinja2
 import orjson
@@ -29,7 +28,6 @@ from fastapi import FastAPI, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from motcua import booking as B
 from sync.central.bookings import BookingError
 
 if TYPE_CHECKING:
@@ -88,10 +86,6 @@ def add_booking_routes(app: FastAPI, store: CentralStore, clock: Callable[[], fl
     def json(data: Any, status: int = 200) -> Response:
         return Response(orjson.dumps(data), status_code=status, media_type="application/json")
 
-    def today(site: dict[str, Any] | None) -> date:
-        tz = ZoneInfo((site or {}).get("timezone") or "Asia/Ho_Chi_Minh")
-        return datetime.fromtimestamp(clock(), tz).date()
-
     def page(name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
         html = _templates.get_template(name).render(status_names=STATUS, **ctx)
         return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
@@ -111,10 +105,14 @@ def add_booking_routes(app: FastAPI, store: CentralStore, clock: Callable[[], fl
         """Khung giờ còn chỗ / a day's slots for a service with their free places."""
         try:
             await in_thread(lambda: store.sweep_no_shows(now=clock()))
-            return json({"site": site, "service": service, "day": day.isoformat(),
-                         "slots": await in_thread(lambda: store.slots(site=site, service=service, day=day, now=clock()))})
+            found = await in_thread(lambda: store.slots(site=site, service=service, day=day, now=clock()))
         except BookingError as exc:
             return err(exc)
+        # An official day off (Tết, a national holiday) has no slot; `closed` says why, so a portal can tell it
+        # from a day that is simply full.
+        closed = await in_thread(lambda: store.closed_reason(day=day))
+        return json({"site": site, "service": service, "day": day.isoformat(), "slots": found,
+                     **({"closed": closed} if closed else {})})
 
     @app.post(f"{PUBLIC}/bookings", tags=["booking"], status_code=201)
     async def book(body: BookingIn) -> Response:
@@ -153,8 +151,7 @@ def add_booking_routes(app: FastAPI, store: CentralStore, clock: Callable[[], fl
         site = next((s for s in all_sites if s["site"] == q.get("site")), None)
         if site is None and len(all_sites) == 1:
             site = all_sites[0]
-        first = today(site)
-        days = B.days_offered(first, int(site.get("days_ahead", 14))) if site else []
+        days = await in_thread(lambda: store.open_days(site=site["site"], now=clock())) if site else []
         chosen_day = None
         try:
             chosen_day = date.fromisoformat(q["day"]) if q.get("day") else None
@@ -167,6 +164,7 @@ def add_booking_routes(app: FastAPI, store: CentralStore, clock: Callable[[], fl
                 await in_thread(lambda: store.sweep_no_shows(now=clock()))
                 ctx["slots"] = await in_thread(lambda: store.slots(site=site["site"], service=q["service"],
                                                                    day=chosen_day, now=clock()))
+                ctx["error"] = await in_thread(lambda: store.closed_reason(day=chosen_day))
             except BookingError as exc:
                 ctx["error"] = exc.message
         return page("book.html", **ctx)
@@ -192,7 +190,7 @@ def add_booking_routes(app: FastAPI, store: CentralStore, clock: Callable[[], fl
                 pass
             safe = {k: form.get(k, "") for k in ("name", "phone", "slot")}  # never the ID number back
             return page("book.html", 422, sites=all_sites, site=site, service=form.get("service", ""),
-                        days=B.days_offered(today(site), int(site.get("days_ahead", 14))) if site else [],
+                        days=store.open_days(site=site["site"], now=clock()) if site else [],
                         day=form.get("day"), slots=slots, error=message, form=safe)
         return RedirectResponse(f"/book/{b['id']}", status_code=303)
 

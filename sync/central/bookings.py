@@ -15,19 +15,23 @@ The citizen's name and phone stay here, for the notices they asked for, until `e
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import sqlite3
 import threading
 import time
 import uuid
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from datetime import time as time_of_day
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import orjson
 
 from motcua import booking as B
+from motcua.config import ConfigError
+from motcua.worktime import OfficialDays
 from sync.central.notices import MIGRATION as NOTICES_MIGRATION
 from sync.central.notices import CentralNotices
 
@@ -65,6 +69,8 @@ MIGRATION = """
 MIGRATIONS = (MIGRATION, NOTICES_MIGRATION)
 """Schemas 6 and 7 (the notification outbox, sync.central.notices)."""
 
+_REMINDERS = uuid.UUID("6f1c9a52-3b8e-4d27-9a41-0c5e8b7d2f13")
+"""The namespace of reminder notice ids (uuid5 of the booking's id): one reminder per booking, ever."""
 _COLS = "id, site, code, service, day, slot, slot_end, start_at, status, notify, id_salt, id_digest, ticket_id"
 
 
@@ -119,6 +125,27 @@ class CentralBookings(CentralNotices):
         self._put_feed("bookings", booking_id, _feed_body(row), site=row[1])
 
     # ------------------------------------------------------------------ offers and slots
+    _official_cache: tuple[tuple[str, ...], OfficialDays] | None = None
+
+    def official_days(self) -> OfficialDays:
+        """The official days off and make-up days (ngày làm bù) the server's sites follow: the shipped table,
+        updated by this server's own `calendar` feed (what it sends its sites), the holidays package for a year
+        neither covers. Rebuilt only when the feed changes."""
+        with self.lock:
+            rows = tuple(r[0] for r in self.conn.execute(
+                "SELECT body FROM feed_state WHERE kind = 'calendar' ORDER BY key").fetchall())
+        cached = self._official_cache
+        if cached is not None and cached[0] == rows:
+            return cached[1]
+        table = OfficialDays.shipped()
+        for body in rows:
+            try:
+                table = table.updated(orjson.loads(body), source="central calendar feed")
+            except (ConfigError, ValueError) as exc:  # a bad year is left out, the others still count
+                log.warning("calendar year refused for bookings: %s", exc)
+        self._official_cache = (rows, table)
+        return table
+
     def booking_sites(self) -> list[dict[str, Any]]:
         """Sites taking bookings, with their services (the booking page's first step)."""
         with self.lock:
@@ -146,16 +173,32 @@ class CentralBookings(CentralNotices):
             svc = self._service(offer, service)
             tz = ZoneInfo(offer.get("timezone") or "Asia/Ho_Chi_Minh")
             self._check_day(offer, day, now, tz)
+            official = self.official_days()
             taken = dict(self.conn.execute(
                 "SELECT slot, COUNT(*) FROM bookings WHERE site = ? AND service = ? AND day = ? AND status IN (?, ?) "
                 "GROUP BY slot", (site, service, day.isoformat(), *sorted(B.HOLDING))).fetchall())
         out = []
-        for s in B.day_slots(offer["hours"], day, int(offer["slot_minutes"])):
+        for s in B.day_slots(offer["hours"], day, int(offer["slot_minutes"]), official):
             if s.start_at(day, tz) + int(offer.get("late_min", 0)) * 60 <= now:
                 continue
             out.append({"slot": s.label, "end": s.end_label,
                         "free": max(0, int(svc["per_slot"]) - int(taken.get(s.label, 0)))})
         return out
+
+    def closed_reason(self, *, day: date) -> str | None:
+        """Why nobody can book on a day by the official calendar ("… là ngày nghỉ … / … day off"), or None."""
+        closed = B.day_closed(day, self.official_days())
+        return f"{closed[0]} / {closed[1]}" if closed else None
+
+    def open_days(self, *, site: str, now: float) -> list[date]:
+        """The days a site can be booked on from today (days it works: not official days off, make-up days in)."""
+        with self.lock:
+            offer = self._offer(site)
+        tz = ZoneInfo(offer.get("timezone") or "Asia/Ho_Chi_Minh")
+        official = self.official_days()
+        today = datetime.fromtimestamp(now, tz).date()
+        return [d for d in B.days_offered(today, int(offer.get("days_ahead", 14)))
+                if B.day_slots(offer["hours"], d, int(offer["slot_minutes"]), official)]
 
     @staticmethod
     def _check_day(offer: dict[str, Any], day: date, now: float, tz: ZoneInfo) -> None:
@@ -177,7 +220,11 @@ class CentralBookings(CentralNotices):
             svc = self._service(offer, service)
             tz = ZoneInfo(offer.get("timezone") or "Asia/Ho_Chi_Minh")
             self._check_day(offer, day, now, tz)
-            s = B.find_slot(offer["hours"], day, int(offer["slot_minutes"]), slot)
+            official = self.official_days()
+            closed = B.day_closed(day, official)
+            if closed is not None:
+                raise BookingError(422, "day_off", f"{closed[0]} / {closed[1]}")
+            s = B.find_slot(offer["hours"], day, int(offer["slot_minutes"]), slot, official)
             if s is None or s.start_at(day, tz) + int(offer.get("late_min", 0)) * 60 <= now:
                 raise BookingError(422, "slot_not_offered", "Không có khung giờ này / no such slot on that day")
             holding = sorted(B.HOLDING)
@@ -233,6 +280,9 @@ class CentralBookings(CentralNotices):
                 raise BookingError(409, "already_checked_in", "Lịch hẹn đã được dùng / this booking was already used")
             if row[0] == B.BookingStatus.BOOKED.value:
                 self.conn.execute("UPDATE bookings SET status = 'cancelled', status_at = ? WHERE id = ?", (now, booking_id))
+                # A reminder not yet sent is withdrawn with the booking (one being sent right now may still go).
+                self.conn.execute("UPDATE notices SET status = 'cancelled' WHERE booking_id = ? AND kind = "
+                                  "'booking_reminder' AND status = 'pending'", (booking_id,))
                 self._put_booking_feed(booking_id)
                 log.info("booking %s cancelled", booking_id)
         return self.booking(booking_id) or {}
@@ -247,6 +297,42 @@ class CentralBookings(CentralNotices):
                 self.conn.execute("UPDATE bookings SET status = 'no_show', status_at = ? WHERE id = ?", (now, bid))
                 self._put_booking_feed(bid)
         return len(gone)
+
+    def queue_reminders(self, *, now: float, at: time_of_day, days_before: int = 1) -> int:
+        """Nhắc lịch hẹn: put a reminder in the notification outbox for each booking whose reminder time (`at`,
+        local, `days_before` its day: the afternoon before) has come, once per booking whatever how often this
+        runs (its notice id is made from the booking's). Only bookings still booked, whose citizen gave a phone
+        with consent, whose slot is ahead and that were made before their reminder time (a citizen who books the
+        evening before needs none); the text names the time, the day, the service and the center, never the
+        citizen nor the booking code."""
+        queued = 0
+        with self._tx():
+            rows = self.conn.execute(
+                "SELECT b.id, b.site, b.service, b.day, b.slot, b.created_at, b.phone, s.body FROM bookings b "
+                "JOIN booking_sites s ON s.site = b.site LEFT JOIN notices n ON n.booking_id = b.id "
+                "AND n.kind = 'booking_reminder' WHERE b.status = 'booked' AND b.notify = 1 AND b.erased_at IS NULL "
+                "AND b.phone != '' AND b.start_at > ? AND n.id IS NULL", (now,)).fetchall()
+            for bid, site, service, day, slot, created, phone, body in rows:
+                offer = orjson.loads(body)
+                tz = ZoneInfo(offer.get("timezone") or "Asia/Ho_Chi_Minh")
+                d = date.fromisoformat(day) - timedelta(days=days_before)
+                due = datetime.combine(d, at, tzinfo=tz).timestamp()
+                if now < due or created >= due:
+                    continue
+                svc: dict[str, Any] = next((v for v in offer.get("services", []) if v.get("code") == service), {})
+                text = (f"Nhắc lịch hẹn: {slot} ngày {date.fromisoformat(day):%d/%m/%Y}, {svc.get('name', service)}, "
+                        f"{offer.get('name', site)}. Xin mang theo CCCD và mã đặt lịch. / Reminder: your appointment at "
+                        f"{slot} on {day}.")
+                notice_id = str(uuid.uuid5(_REMINDERS, bid))
+                h = hashlib.sha256(notice_id.encode()).hexdigest()
+                self.conn.execute(
+                    "INSERT INTO notices (id, site, kind, text, recipient, booking_id, body_hash, status, next_at, "
+                    "created_at) VALUES (?, ?, 'booking_reminder', ?, ?, ?, ?, 'pending', ?, ?) "
+                    "ON CONFLICT(id) DO NOTHING", (notice_id, site, text, phone, bid, h, now, now))
+                queued += 1
+        if queued:
+            log.info("queued %d booking reminder(s)", queued)
+        return queued
 
     def notice_recipient(self, booking_id: str) -> str | None:
         """The phone a booking's citizen gave with consent to notices, or None."""

@@ -2,7 +2,7 @@
 
     motcua central --db PATH [--host H] [--port 8480] [--tls-cert C --tls-key K] [--dev-tokens]
                    [--site-quota 50G] [--site-quota-for SITE=SIZE] [--upload-max-age-hours 24] [--docs]
-                   [--retention-days 90]
+                   [--retention-days 90] [--public-burst 30] [--public-per-minute 30] [--reminder-at 16:00|off]
     motcua central token create --db PATH --site CODE
     motcua central status --db PATH --dossier CODE --set received|processing|supplement|done|returned
     motcua central payment --db PATH --dossier CODE --reference REF [--amount N] [--method transfer|cash]
@@ -18,6 +18,7 @@ import argparse
 import json
 import logging
 import sys
+from datetime import time as dt_time
 from pathlib import Path
 
 from motcua.forms import FormError, form_of
@@ -91,7 +92,23 @@ def _serve(argv: list[str]) -> int:
     ap.add_argument("--retention-days", type=float, default=90.0,
                     help="erase a dossier's personal fields and files this many days after its result was "
                          "returned (default 90; Decree 13/2023/NĐ-CP)")
+    ap.add_argument("--public-burst", type=int, default=CentralSettings.public_burst,
+                    help="requests one address may make at once to the booking page and API (default "
+                         f"{CentralSettings.public_burst}; 0: no limit)")
+    ap.add_argument("--public-per-minute", type=float, default=CentralSettings.public_per_minute,
+                    help=f"...and then per minute (default {CentralSettings.public_per_minute:g}); past that, 429")
+    ap.add_argument("--reminder-at", default="16:00", metavar="HH:MM",
+                    help="remind citizens who booked with a phone and consent at this time the day before "
+                         "(default 16:00; 'off': no reminders)")
     args = ap.parse_args(argv)
+    reminder_at = None
+    if args.reminder_at.strip().lower() not in ("off", "none", ""):
+        try:
+            reminder_at = dt_time.fromisoformat(args.reminder_at.strip())
+        except ValueError:
+            ap.error(f"--reminder-at: expected HH:MM or 'off', got {args.reminder_at!r}")
+    if args.public_burst < 0 or args.public_per_minute <= 0:
+        ap.error("--public-burst must be >= 0 and --public-per-minute > 0")
     if args.retention_days < 0:
         ap.error("--retention-days must be >= 0")
     level = setup_logging(args.log_level)
@@ -123,7 +140,9 @@ def _serve(argv: list[str]) -> int:
         notifier = FileNotifier(Path(args.notices_file or f"{args.db}.notices.jsonl"))
     settings = CentralSettings(site_quota_bytes=args.site_quota, site_quotas=dict(args.site_quota_for),
                                upload_max_age_s=args.upload_max_age_hours * 3600, docs=args.docs,
-                               retention_days=args.retention_days, notifier=notifier)
+                               retention_days=args.retention_days, notifier=notifier,
+                               public_burst=args.public_burst, public_per_minute=args.public_per_minute,
+                               reminder_at=reminder_at)
     app = build_central_app(args.db, dev_tokens=args.dev_tokens, settings=settings)
     if args.dev_tokens:
         log.warning("development tokens are on: dev-central-token-SITE is accepted for any site")

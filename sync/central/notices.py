@@ -3,8 +3,8 @@
 Hubs hand notices over through their relay (`POST /api/v1/notices`), each under the id the hub made: a
 repeat changes nothing, so a notice enters the outbox exactly once however often the relay retries. A
 dispatcher sends what is due through a provider, with retries (backoff) and a delivery status per notice:
-`pending`, `sent`, `failed` (after `MAX_ATTEMPTS`) or `no_consent` (a booking whose citizen did not agree
-to notices: never sent).
+`pending`, `sent`, `failed` (after `MAX_ATTEMPTS`), `no_consent` (a booking whose citizen did not agree
+to notices: never sent) or `cancelled` (a booking's reminder withdrawn with the booking, sync.central.bookings).
 
 Providers are ours (`Notifier`): `FileNotifier` appends one JSON line per notice (pilots, the demo; the
 number masked), `LoopbackNotifier` keeps them in memory (tests), and `AppriseNotifier` hands them to the
@@ -223,7 +223,7 @@ class CentralNotices:
         """Erase the recipients of notices older than `days` (sent, failed or never allowed)."""
         with self._tx():
             return int(self.conn.execute("UPDATE notices SET recipient = '', erased_at = ? WHERE erased_at IS NULL "
-                                         "AND status IN ('sent', 'failed', 'no_consent') AND created_at < ?",
+                                         "AND status IN ('sent', 'failed', 'no_consent', 'cancelled') AND created_at < ?",
                                          (now, now - days * 86400)).rowcount)
 
     def dispatch_notices(self, notifier: Notifier, *, now: float) -> int:

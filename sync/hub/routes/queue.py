@@ -149,6 +149,9 @@ async def counter_state(n: int, hub: HubDep, p: AnyRole) -> Response:
     view = hub.engine.counter_view(hub.engine.counters[n])
     view["services"] = list(cfg.services)
     view["waiting"] = sum(len(hub.engine.queues[s]) for s in cfg.services)
+    # Bookings checked in on time wait in the priority line with their slot's start (motcua.booking).
+    view["waiting_booked"] = sum(1 for s in cfg.services for t in hub.engine.queues[s].priority
+                                 if t.not_before is not None)
     cur = hub.engine.tickets.get(hub.engine.counters[n].current or "")
     view["current"] = hub.engine.view(cur) if cur else None
     return json_response(view)
