@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from motcua import heap
 from motcua.config import ConfigError
 from motcua.logs import LEVELS
 from motcua.logs import setup as setup_logging
@@ -102,6 +103,7 @@ def run_headless(config_path: Path) -> int:
         print(texts.CLI_CONFIG_ERROR.format(detail=f"{config_path}: keypad / leds: nothing to bridge "
                                                    "(add [keypad], [[leds]] or [rating_keypad])"), file=sys.stderr)
         return 2
+    heap.keep_flat()  # no QApplication here: the bridge runs for weeks all the same
     client = config.hub.client()
     bridge = CounterBridge(config, client)
     rating_box = RatingKeypadBridge(config, config.hub.client()) if config.rating_keypad is not None else None
