@@ -114,11 +114,14 @@ class Pause:
 
 
 def process_stats(pid: int | None = None) -> dict[str, int]:
-    """Resident memory (bytes) and open file descriptors of a process, from /proc (Linux)."""
+    """Resident memory (bytes: all, and its anonymous part) and open file descriptors of a process, from /proc
+    (Linux). The anonymous part is the heap and what it maps: where a leak grows. The rest is pages of the
+    libraries and fonts mapped from disk, which the kernel pages in and out with the machine's memory pressure."""
     base = Path("/proc") / (str(pid) if pid else "self")
-    rss = 0
+    found = {"VmRSS:": 0, "RssAnon:": 0}
     for line in (base / "status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            rss = int(line.split()[1]) * 1024
-            break
-    return {"rss": rss, "fds": len(os.listdir(base / "fd")), "threads": len(os.listdir(base / "task"))}
+        key = line.split(maxsplit=1)[0] if line else ""
+        if key in found:
+            found[key] = int(line.split()[1]) * 1024
+    return {"rss": found["VmRSS:"], "anon": found["RssAnon:"], "fds": len(os.listdir(base / "fd")),
+            "threads": len(os.listdir(base / "task"))}

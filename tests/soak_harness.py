@@ -51,7 +51,8 @@ class Device:
     argv: list[str]
     link: CutLink
     proc: subprocess.Popen[bytes] | None = None
-    samples: list[tuple[float, int, int, int]] = field(default_factory=list)
+    samples: list[tuple[float, ...]] = field(default_factory=list)
+    """(seconds, RSS, open files, threads, anonymous RSS) every sample_s."""
     """(seconds since the run started, rss bytes, open fds, threads)."""
     exit_code: int | None = None
     restarts_seen: int = 0
@@ -75,7 +76,7 @@ class Soak:
         self.hub_started_sim = 0.0
         self.speed = 1.0
         self.hub_restarts = 0
-        self.hub_samples: list[tuple[float, int, int, int]] = []
+        self.hub_samples: list[tuple[float, ...]] = []
         self.devices: dict[str, Device] = {}
         self.stop_load = threading.Event()
         self.load_on = threading.Event()
@@ -380,11 +381,11 @@ class Soak:
                 except OSError:
                     continue
                 if self.load_end is None:
-                    dev.samples.append((t, st["rss"], st["fds"], st["threads"]))
+                    dev.samples.append((t, st["rss"], st["fds"], st["threads"], st["anon"]))
             if self.hub is not None and self.hub.poll() is None:
                 try:
                     st = process_stats(self.hub.pid)
-                    self.hub_samples.append((t, st["rss"], st["fds"], st["threads"]))
+                    self.hub_samples.append((t, st["rss"], st["fds"], st["threads"], st["anon"]))
                 except OSError:
                     pass
             self.stop_load.wait(self.cfg.sample_s)
