@@ -34,13 +34,14 @@ def paint_notice(view: Any, p: QPainter, r: QRectF) -> None:
     head = f"{texts.BOARD_NOTICE.vi} · {texts.BOARD_NOTICE.en}"
     view._text(p, QRectF(r.left() + 28, r.top() + 14, r.width() - 56, 54), head, font_px(34, bold=True), NOTICE_TEXT)
     wrap = int((Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop).value) | int(Qt.TextFlag.TextWordWrap.value)
-    body = QRectF(r.left() + 28, r.top() + 80, r.width() - 56, r.height() * 0.5)
-    for text, rect, font, color in ((state.notice, body, font_px(40, bold=True), NOTICE_TEXT),
-                                    (state.notice_en, QRectF(body.left(), body.bottom() + 10, body.width(),
-                                                             r.bottom() - body.bottom() - 24), font_px(32), NOTICE_EN)):
+    top = r.top() + 80
+    for text, font, color in ((state.notice, font_px(40, bold=True), NOTICE_TEXT), (state.notice_en, font_px(32), NOTICE_EN)):
         if not text:
             continue
         p.setFont(font)
         p.setPen(color)
+        rect = QRectF(r.left() + 28, top, r.width() - 56, max(0.0, r.bottom() - 20 - top))
+        used = p.boundingRect(rect, wrap, text)  # the English goes right under the Vietnamese, however many lines
         p.drawText(rect, wrap, text)
         view.painted.append((text, QRectF(rect)))
+        top = min(used.bottom(), rect.bottom()) + 14
