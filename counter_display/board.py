@@ -41,6 +41,7 @@ from ui.theme import BOARD
 from . import texts
 from .config import BoardConfig, GuideSettings
 from .help import paint_board_band
+from .notice import paint_notice
 from .state import BoardState, Call
 
 log = logging.getLogger(__name__)
@@ -190,6 +191,7 @@ class BoardView(QWidget):
         self._waiting(p, QRectF(20, 758, 1130, 244))
         self._guides(p, QRectF(1170, 120, 730, 410))
         self._recent(p, QRectF(1170, 545, 730, 455))
+        paint_notice(self, p, QRectF(1170, 545, 730, 455))  # over the recent calls while the manager's notice shows
         self._ticker(p, QRectF(0, 1012, W, 68))
         paint_board_band(p, QRectF(0, 1012, W, 68), self.state.open_help(), self._text)
         if self.refused is not None:
@@ -451,16 +453,19 @@ class GuidePlayer(QObject):
 
     def start(self) -> None:
         """Show the first item."""
-        if self.items:
-            self.next()
+        self.next()
 
     def next(self) -> None:
-        """Advance the playlist."""
-        if not self.items:
+        """Advance the playlist (the console's, when the hub sends one; else the board's own)."""
+        items = self.view.state.guides or self.items
+        if not items:
+            self.timer.start(int(self.settings.image_s * 1000))  # the console may send a playlist later
             return
-        self.index = (self.index + 1) % len(self.items)
-        item = self.items[self.index]
+        self.index = (self.index + 1) % len(items)
+        item = items[self.index]
         suffix = Path(item.split("?")[0]).suffix.lower()
+        if suffix in VIDEO_EXT and self._mm is None:
+            self._mm = multimedia()  # a video in the console's playlist, none in the board's own
         if suffix in VIDEO_EXT and self._mm is not None:
             self._play_video(item)
         else:

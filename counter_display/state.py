@@ -85,6 +85,12 @@ class BoardState:
 
     site_name: str = ""
     ticker: str = ""
+    notice: str = ""
+    """A one-off notice of the manager's console (counter_display.notice shows it until notice_until)."""
+    notice_en: str = ""
+    notice_until: float = 0.0
+    guides: list[str] = field(default_factory=list)
+    """The console's guides playlist (empty: the board's own, from its device file)."""
     services: dict[str, str] = field(default_factory=dict)
     """Service code → Vietnamese name, in the site's order."""
     counter_services: dict[int, list[str]] = field(default_factory=dict)
@@ -143,6 +149,9 @@ class BoardState:
         """Names from GET /site."""
         self.site_name = site.site.name or self.site_name
         self.ticker = site.display.ticker
+        d = site.display
+        self.notice, self.notice_en, self.guides = d.notice, d.notice_en, list(d.guides)
+        self.notice_until = _timestamp(d.notice_until)
         self.services = {s.code: s.name for s in site.services}
         self.counter_services = {c.number: list(c.services) for c in site.counters}
         for c in site.counters:
@@ -313,3 +322,13 @@ def _ts(value: Any) -> float:
         except ValueError:
             return 0.0
     return 0.0
+
+
+def _timestamp(text: str | None) -> float:
+    """Unix time of the hub's ISO time (0: none, or not a time)."""
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(text).timestamp() if text else 0.0
+    except ValueError:
+        return 0.0

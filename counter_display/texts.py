@@ -225,4 +225,5 @@ STAFF_OFFLINE = Text("Không kết nối được máy chủ trạm, chưa đăn
 HELP_TITLE = Text("Công dân cần hỗ trợ", "A citizen needs help")
 HELP_WAITING = Text("{device} cần hỗ trợ (từ {at})", "{device} needs help (since {at})")
 HELP_ACK = Text("Đã nhận, tôi đến ngay", "Taken, on my way")
+BOARD_NOTICE = Text("THÔNG BÁO", "NOTICE")
 HELP_BOARD = Text("Cán bộ hỗ trợ xin mời đến: {devices}", "Staff wanted at: {devices}")

@@ -17,6 +17,7 @@ PAGES = (
     ("console-report-counters.png", "/console/reports?view=counters&period={month}",
      "document.getElementById('tbl-counters') !== null", False),
     ("console-forecast.png", "/console/forecast", "document.getElementById('f-total') !== null", True),
+    ("console-operations.png", "/console/operations", "document.getElementById('audit') !== null", True),
 )
 """(file, path, what shows the page is drawn, full page or the screen only)."""
 
@@ -35,8 +36,9 @@ def console_screenshots(folder: Path, hub_url: str, db: Path, *, month: str, tim
     b = Browser(profile, width=1366, height=768, mobile=False)
     try:
         b.goto(f"{hub_url}/console/sign-in")
+        b.eval("document.querySelector('details.token-signin').open = true")  # the token form, under the account's
         b.eval(f"document.getElementById('token').value = {token!r}")
-        b.eval("document.getElementById('go').click()", gesture=True)
+        b.eval("document.getElementById('go-token').click()", gesture=True)
         b.wait_for("location.pathname === '/console/live'", timeout=30)
         for name, path, ready, full in PAGES:
             b.goto(hub_url + path.format(month=month), timeout=timeout_s)

@@ -395,12 +395,12 @@ class KioskWindow(QWidget):
             name = s.name_en or s.name if self.lang == "en" else s.name
             if not open_now:
                 state = T.CLOSED_NOW(self.lang)
-            elif s.quota_left == 0:
-                state = T.QUOTA_REACHED(self.lang)
+            elif s.paused or s.quota_left == 0:  # paused from the manager's console, or no numbers left
+                state = (T.SERVICE_PAUSED if s.paused else T.QUOTA_REACHED)(self.lang)
             else:
                 state = T.WAITING(self.lang, n=s.waiting)
             b.setText(f"{name}\n{state}")
-            b.setProperty("unavailable", not open_now or s.quota_left == 0)
+            b.setProperty("unavailable", not open_now or s.quota_left == 0 or s.paused)
             b.setEnabled(not self.busy)
             theme = self.kit.theme
             b.setStyleSheet(self.kit.button_style(theme.unavailable if b.property("unavailable") else theme.panel))
@@ -489,9 +489,9 @@ class KioskWindow(QWidget):
         svc = self.site.service(code) if self.site else None
         if svc is None:
             return
-        if not self.site or not self.site.doc.issuing_open or svc.quota_left == 0:
-            self.e_body.setText(T.CLOSED_NOW.both() if not (self.site and self.site.doc.issuing_open)
-                                else T.QUOTA_REACHED.both())
+        if not self.site or not self.site.doc.issuing_open or svc.quota_left == 0 or svc.paused:
+            self.e_body.setText(T.refusal("closed" if not (self.site and self.site.doc.issuing_open) else
+                                          "service_paused" if svc.paused else "quota_reached").both())
             self.show_page("error")
             return
         self.busy = True
@@ -565,8 +565,7 @@ class KioskWindow(QWidget):
             return
         if r.ticket is None:
             # The hub's message is for the log; the citizen reads the kiosk's own words.
-            self.e_body.setText(T.CLOSED_NOW.both() if r.error_code == "closed" else T.QUOTA_REACHED.both()
-                                if r.error_code in ("quota_reached", "numbers_exhausted") else T.ERROR_TRY_AGAIN.both())
+            self.e_body.setText(T.refusal(r.error_code).both())
             self.show_page("error")
             self.refresh_site()
             return

@@ -32,6 +32,10 @@ NORMAL_TEXT = T("Chữ thường", "Normal text")
 WAITING = T("Đang chờ: {n}", "Waiting: {n}")
 CLOSED_NOW = T("Ngoài giờ cấp số", "Closed now")
 QUOTA_REACHED = T("Đã hết số hôm nay", "No numbers left today")
+SERVICE_PAUSED = T("Tạm dừng cấp số", "Paused")
+"""A service the manager paused from the console (its button, greyed)."""
+SERVICE_PAUSED_LONG = T("Lĩnh vực này đang tạm dừng cấp số. Xin quý khách hỏi cán bộ hướng dẫn.",
+                        "Issuing for this service is paused. Please ask the staff at the help desk.")
 CENTER_CLOSED = T("Hiện ngoài giờ cấp số. Giờ làm việc: {hours}", "Numbers are issued during opening hours: {hours}")
 TAKING = T("Đang lấy số…", "Taking your number…")
 YOUR_NUMBER = T("Số thứ tự của quý khách", "Your number")
@@ -267,3 +271,12 @@ NOTIFY_DONE = T("Đã đăng ký. Quý khách sẽ nhận tin khi còn 3 ngườ
                 "Done. You will get a text when 3 people are ahead of you and when you are called.")
 NOTIFY_FAILED = T("Chưa đăng ký được, xin thử lại hoặc chú ý màn hình gọi số.",
                   "That did not work: please try again, or watch the screens.")
+
+
+def refusal(code: str | None) -> T:
+    """What the kiosk says when the hub issues no number (the hub's own message is for the log)."""
+    if code == "closed":
+        return CLOSED_NOW
+    if code in ("quota_reached", "numbers_exhausted"):
+        return QUOTA_REACHED
+    return SERVICE_PAUSED_LONG if code == "service_paused" else ERROR_TRY_AGAIN

@@ -1,8 +1,10 @@
-"""`motcua staff add|list|disable|summary --db PATH`: the site's clerks, and their service and rating figures.
+"""`motcua staff add|list|disable|password|role|summary --db PATH`: the site's clerks, managers and admins, and
+their service and rating figures.
 
 Writes the hub's database directly (like `motcua token`): a running hub sees a new clerk or a disabled one at
-the next sign-in. PINs are read from the terminal (not echoed) unless --pin-stdin is given, never from the
-command line, where `ps` and the shell history would show them.
+the next sign-in. PINs and console passwords are read from the terminal (not echoed) unless --pin-stdin or
+--password-stdin is given, never from the command line, where `ps` and the shell history would show them.
+A manager or admin (--role) signs in to the manager's console with the staff code and the password.
 """
 from __future__ import annotations
 
@@ -15,9 +17,10 @@ from datetime import datetime
 from typing import Any
 
 from motcua.clock import VIETNAM_TZ
+from sync.hub.accounts import set_password, set_role
 from sync.hub.errors import ApiError
 from sync.hub.ratings import summary_from
-from sync.hub.staff import add_staff, disable_staff, list_staff
+from sync.hub.staff import STAFF_ROLES, add_staff, disable_staff, list_staff
 from sync.store import StoreError, connect, open_existing
 
 
@@ -28,6 +31,29 @@ def _pin(args: argparse.Namespace) -> str:
     if getpass.getpass("Nhập lại / again: ") != first:
         raise ValueError("hai lần nhập PIN khác nhau / the two PINs differ")
     return first
+
+
+def _password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Mật khẩu trang quản lý (ít nhất 10 ký tự) / console password (10+ characters): ")
+    if getpass.getpass("Nhập lại / again: ") != first:
+        raise ValueError("hai lần nhập mật khẩu khác nhau / the two passwords differ")
+    return first
+
+
+def _add(args: argparse.Namespace) -> str:
+    """`add`: a clerk asks for a PIN; a manager or admin for a password (and a PIN with --with-pin)."""
+    if args.pin_stdin and args.password_stdin:
+        # Both from standard input: the PIN on the first line, the password on the second.
+        pin: str | None = sys.stdin.readline().strip()
+        password: str | None = sys.stdin.readline().rstrip("\n")
+    else:
+        pin = _pin(args) if args.role == "clerk" or args.with_pin or args.pin_stdin else None
+        password = _password(args) if args.role != "clerk" or args.password_stdin else None
+    member = add_staff(args.db, code=args.code, name=args.name, pin=pin, card=args.card, role=args.role,
+                       password=password)
+    return f"Đã thêm cán bộ / added {member.role} {member.code} ({member.name})"
 
 
 def summary(db: str, *, first: str, last: str, by: str) -> dict[str, Any]:
@@ -57,6 +83,19 @@ def main(argv: list[str]) -> int:
     a.add_argument("--name", required=True, help="the clerk's name as the counter shows it")
     a.add_argument("--card", default=None, help="the code the counter's scanner reads from the staff card")
     a.add_argument("--pin-stdin", action="store_true", help="read the PIN from the first line of standard input")
+    a.add_argument("--role", choices=STAFF_ROLES, default="clerk",
+                   help="clerk (counter only), manager or admin (also the console: asks for a password)")
+    a.add_argument("--with-pin", action="store_true", help="a manager or admin who also signs in at counters")
+    a.add_argument("--password-stdin", action="store_true",
+                   help="read the console password from standard input (after the PIN's line with --pin-stdin)")
+    pw = sub.add_parser("password", help="a new console password for a manager or admin (asks for it)")
+    pw.add_argument("--db", required=True)
+    pw.add_argument("--password-stdin", action="store_true")
+    pw.add_argument("code")
+    ro = sub.add_parser("role", help="change a staff member's role (clerk, manager, admin)")
+    ro.add_argument("--db", required=True)
+    ro.add_argument("--role", choices=STAFF_ROLES, required=True)
+    ro.add_argument("code")
     ls = sub.add_parser("list", help="clerks and where they are signed in now")
     ls.add_argument("--db", required=True)
     ls.add_argument("--json", action="store_true")
@@ -72,8 +111,16 @@ def main(argv: list[str]) -> int:
     try:
         if args.action == "add":
             open_existing(args.db).conn.close()
-            member = add_staff(args.db, code=args.code, name=args.name, pin=_pin(args), card=args.card)
-            print(f"Đã thêm cán bộ / added clerk {member.code} ({member.name})")
+            print(_add(args))
+        elif args.action in ("password", "role"):
+            open_existing(args.db).conn.close()
+            done = (set_password(args.db, args.code, _password(args)) if args.action == "password"
+                    else set_role(args.db, args.code, args.role))
+            if not done:
+                print(f"motcua staff: không có cán bộ đang hoạt động mã {args.code} / no active staff member "
+                      f"{args.code}", file=sys.stderr)
+                return 1
+            print(f"Đã cập nhật / updated {args.code}")
         elif args.action == "list":
             open_existing(args.db).conn.close()
             rows = list_staff(args.db)
@@ -81,7 +128,8 @@ def main(argv: list[str]) -> int:
                 print(json.dumps(rows, ensure_ascii=False))
             for r in [] if args.json else rows:
                 where = f"quầy / counter {r['counter']}" if r["counter"] is not None else "-"
-                print(f"{r['code']:<10} {'disabled' if r['disabled'] else 'active':<8} {where:<16} {r['name']}")
+                print(f"{r['code']:<10} {r['role']:<8} {'disabled' if r['disabled'] else 'active':<8} {where:<16} "
+                      f"{r['name']}")
         elif args.action == "disable":
             open_existing(args.db).conn.close()
             if not disable_staff(args.db, args.code):

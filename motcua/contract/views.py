@@ -183,6 +183,8 @@ class ServiceInfo(Wire):
     quota_left: int | None = None
     waiting: int = 0
     average_service_s: int = 0
+    paused: bool = False
+    """The manager paused issuing for this service (the kiosk shows it paused; the hub refuses with 409)."""
 
 
 class CounterInfo(Wire):
@@ -209,6 +211,13 @@ class DisplayTexts(Wire):
     welcome_en: str = ""
     ticket_footer: str = ""
     ticker: str = ""
+    notice: str = ""
+    """A one-off notice from the console for the lobby boards (Vietnamese), shown until `notice_until`."""
+    notice_en: str = ""
+    notice_until: str | None = None
+    """ISO time the notice ends (None: no notice)."""
+    guides: list[str] = Field(default_factory=list)
+    """The console's guides playlist (paths or http URLs on the boards); empty: each board's own."""
 
 
 class SiteDocument(Wire):

@@ -19,6 +19,7 @@ from sync.hub.routes import (
     admin,
     bookings,
     console,
+    console_ops,
     devices,
     dossiers,
     events,
@@ -67,6 +68,7 @@ def create_app(hub: Hub, *, docs: bool = False, public_pages: bool = True, fast_
     if public_pages:
         app.include_router(public.pages)
     app.include_router(console.router)  # the manager's console: staff only, never on the public listener
+    app.include_router(console_ops.router)
     return app
 
 

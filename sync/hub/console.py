@@ -1,12 +1,14 @@
 """The manager's console at the hub (/console): staff sessions, the live view of the center, and the analytics
 jobs behind the report pages.
 
-Sign-in takes an admin or manager token (the same tokens `motcua token create` makes; a manager token opens
-the console and nothing else). A session is a random id in an HttpOnly, SameSite=Strict cookie scoped to
-/console; the session keeps the token on the hub's side and checks it again on every request, so a revoked
-or expired token ends its sessions at once. Forms carry a per-session CSRF token (the sign-in form a
-double-submit cookie), and failed sign-ins count against the same per-address limiter as failed device
-tokens (lock-out with 429). The console is never on the public listener (sync.hub.app.create_public_app).
+Sign-in takes a staff account's code and password (a manager or admin of `motcua staff`, sync.hub.accounts),
+or an admin or manager token (the same tokens `motcua token create` makes; a manager token opens the console
+and nothing else: scripts, and the first sign-in before any account exists). A session is a random id in an
+HttpOnly, SameSite=Strict cookie scoped to /console; the session keeps the token (or the account's code) on the
+hub's side and checks it again on every request, so a revoked or expired token, or a disabled account, ends its
+sessions at once. Forms carry a per-session CSRF token (the sign-in form a double-submit cookie), and failed
+sign-ins count against the same per-address limiter as failed device tokens (lock-out with 429). The console
+is never on the public listener (sync.hub.app.create_public_app).
 
 Reports, the forecast and the exports run in `analytics.jobs.ReportRunner`'s worker process, never in the
 hub's: a report is CPU work in Python and would hold the event loop that issues tickets.
@@ -28,6 +30,7 @@ import orjson
 
 from motcua.clock import iso
 from motcua.queue import TicketStatus
+from sync.hub.accounts import Accounts
 from sync.hub.auth import Principal
 from sync.hub.live import Subscriber
 
@@ -54,7 +57,7 @@ CACHE_SIZE = 24
 LIVE_THROTTLE_S = 0.25
 """At most one live state per this long: a morning rush sends dozens of events a second."""
 SYNC_EVERY_S = 5.0
-RELEVANT = ("ticket.", "counter.", "day.", "site.", "device.", "sync.")
+RELEVANT = ("ticket.", "counter.", "day.", "site.", "device.", "sync.", "staff.")
 
 
 @dataclass(slots=True)
@@ -63,12 +66,20 @@ class Session:
 
     sid: str
     token: str
-    """Kept on the hub, never sent back to the browser: checked again on every request."""
+    """Kept on the hub, never sent back to the browser: checked again on every request (for an account: its
+    staff code, whose account is checked again instead)."""
     role: str
     name: str
     csrf: str
     created: float
     seen: float
+    account: bool = False
+    """Signed in with a staff account (code and password) rather than a token."""
+
+    @property
+    def who(self) -> str:
+        """Who acts, as the audit log names them: the staff code, or the token's name."""
+        return self.token if self.account else self.name
 
 
 class Sessions:
@@ -78,13 +89,13 @@ class Sessions:
         self.clock = clock
         self.by_id: dict[str, Session] = {}
 
-    def create(self, token: str, p: Principal) -> Session:
-        """A new session for a principal that may open the console."""
+    def create(self, token: str, p: Principal, *, account: bool = False) -> Session:
+        """A new session for a principal (or, with account, a staff account) that may open the console."""
         now = self.clock()
         if len(self.by_id) >= MAX_SESSIONS:  # forget the least recently used
             oldest = min(self.by_id.values(), key=lambda s: s.seen)
             self.by_id.pop(oldest.sid, None)
-        s = Session(secrets.token_urlsafe(32), token, p.role, p.name, secrets.token_urlsafe(24), now, now)
+        s = Session(secrets.token_urlsafe(32), token, p.role, p.name, secrets.token_urlsafe(24), now, now, account)
         self.by_id[s.sid] = s
         return s
 
@@ -111,6 +122,7 @@ class Console:
     def __init__(self, hub: Hub) -> None:
         self.hub = hub
         self.sessions = Sessions(hub.clock.time)
+        self.accounts = Accounts(hub.store)
         self.runner: ReportRunner | None = None
         self.runner_options: dict[str, Any] = {}
         """ReportRunner's keyword arguments (tests on a crowded machine run the worker at normal priority)."""
@@ -123,6 +135,13 @@ class Console:
         s = self.sessions.get(sid)
         if s is None:
             return None
+        if s.account:
+            acc = self.accounts.active(s.token)
+            if acc is None or acc.role != s.role:  # disabled, its password removed, or its role changed
+                log.info("console session of %r ended: the account no longer holds", s.token)
+                self.sessions.drop(s.sid)
+                return None
+            return s
         p = self.hub.tokens.get(s.token)
         if p is None or p.role not in ROLES or (p.expires_at is not None and self.hub.clock.time() >= p.expires_at):
             log.info("console session of %r ended: its token no longer holds", s.name)

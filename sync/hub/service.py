@@ -31,6 +31,7 @@ from sync.hub.live import Broadcaster
 from sync.hub.metrics import HubMetrics
 from sync.hub.models import IssueRequest
 from sync.hub.notices import HubNotices
+from sync.hub.operations import Operations
 from sync.hub.payments import Payments
 from sync.hub.ratings import Ratings
 from sync.hub.registry import DeviceRegistry
@@ -90,6 +91,9 @@ class Hub:
         """Appointments: the site's offer upstream, check-ins of the bookings received (sync.hub.bookings)."""
         self.notices = HubNotices(self)
         """Notices to citizens who consented: subscriptions, and the notices owed (sync.hub.notices)."""
+        self.operations = Operations(self)
+        """The console's controls: paused services, ticker, guides, board notice (sync.hub.operations)."""
+        self.operations.load()
         self._tick_task: asyncio.Task[None] | None = None
         self._tokens_task: asyncio.Task[None] | None = None
         self._last_purge = 0.0
@@ -310,20 +314,20 @@ class Hub:
             self.registry.restore_dirty(keys)
             log.warning("device heartbeats not saved, will retry: %s", exc)
 
-    async def commit(self, changes: Iterable[Change]) -> None:
-        """Persist changes durably, with the notices they owe in the same transaction; ApiError 503 if the
-        database refused them."""
+    async def commit(self, changes: Iterable[Change], *, ops: Iterable[Op] = ()) -> None:
+        """Persist changes durably, with the notices they owe (and `ops`, e.g. an audit row) in the same
+        transaction; ApiError 503 if the database refused them."""
         changes = list(changes)
-        notices, ops, marks = self.notices.owed()
+        notices, owed_ops, marks = self.notices.owed()
         try:
-            await self.store.submit([*changes, *notices], ops=[*self.staff.attribute(changes), *ops])
+            await self.store.submit([*changes, *notices], ops=[*self.staff.attribute(changes), *owed_ops, *ops])
         except StoreError as exc:
             self.notices.undo(marks)
             raise store_unavailable() from exc
         self.metrics.count(changes)
 
-    async def run(self, op: Callable[[], list[Change] | Change]) -> list[Change]:
-        """Run an engine operation (with the day check first) and commit its changes."""
+    async def run(self, op: Callable[[], list[Change] | Change], *, ops: Iterable[Op] = ()) -> list[Change]:
+        """Run an engine operation (with the day check first) and commit its changes (with `ops`, if it made any)."""
         changes: list[Change] = []
         roll = self.engine.rollover_if_needed()
         if roll is not None:
@@ -337,7 +341,7 @@ class Hub:
         new = result if isinstance(result, list) else [result]
         changes.extend(new)
         if changes:
-            await self.commit(changes)
+            await self.commit(changes, ops=ops if new else ())
         return new
 
     # ------------------------------------------------------------------ sync
@@ -409,6 +413,7 @@ class Hub:
                 if existing.service != body.service:
                     raise ApiError(422, "request_id_reused", "request_id đã dùng cho dịch vụ khác / request_id reused")
                 return self.engine.view(existing)
+        self.operations.refuse_if_paused(body.service)
         changes = await self.run(lambda: self.engine.issue(body.service, priority=body.priority, channel=channel,
                                                            request_id=body.request_id))
         return changes[-1].event.data["ticket"]  # type: ignore[no-any-return]
@@ -439,7 +444,7 @@ class Hub:
     def site_document(self) -> dict[str, Any]:
         """GET /site: the center, its services, counters, priority categories and texts."""
         c = self.config
-        return {
+        return self.operations.apply({
             "site": c.site.model_dump(),
             "hours": {d: [str(s) for s in c.hours.sessions(i + 1)]
                       for i, d in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))},
@@ -455,7 +460,7 @@ class Hub:
             "priority_categories": [p.model_dump() for p in c.priority_categories],
             "display": c.display.model_dump(),
             "now": iso(self.clock.time(), c.tz),
-        }
+        })
 
 
 def called_ticket(changes: list[Change]) -> dict[str, Any] | None:

@@ -79,6 +79,17 @@ def verify_secret(secret: str, stored: str) -> bool:
     return hmac.compare_digest(got, base64.b64decode(digest))
 
 
+STAFF_ROLES = ("clerk", "manager", "admin")
+"""A staff member's role: a clerk serves at a counter; a manager and an admin may also open the console."""
+PASSWORD_MIN, PASSWORD_MAX = 10, 128
+
+
+def check_password(password: str) -> None:
+    """ValueError unless a console password is long enough (10-128 characters, not all the same one)."""
+    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX or len(set(password)) < 4:
+        raise ValueError(f"--password: {PASSWORD_MIN} to {PASSWORD_MAX} characters, at least 4 different ones")
+
+
 def card_key(card: str) -> str:
     """The look-up key of a staff card's code: unsalted (it is searched for), but a keyed slow hash would need
     the card to be known anyway; a card code is long and random, unlike a PIN."""
@@ -88,22 +99,35 @@ def card_key(card: str) -> str:
 # ---------------------------------------------------------------------------------- admin (motcua staff)
 @dataclass(frozen=True, slots=True)
 class StaffMember:
-    """A clerk as the hub knows them (never the PIN)."""
+    """A clerk (or manager, admin) as the hub knows them (never the PIN or password)."""
 
     code: str
     name: str
     disabled: bool = False
+    role: str = "clerk"
 
 
-def add_staff(path: str | Path, *, code: str, name: str, pin: str, card: str | None = None,
-              now: float | None = None) -> StaffMember:
-    """`motcua staff add`: a new clerk (or new PIN and name for a disabled one, which is enabled again)."""
+def add_staff(path: str | Path, *, code: str, name: str, pin: str | None, card: str | None = None,
+              now: float | None = None, role: str = "clerk", password: str | None = None) -> StaffMember:
+    """`motcua staff add`: a new clerk, manager or admin (or a disabled one again, with new secrets).
+
+    A clerk needs a PIN (the counter's sign-in); a manager or admin needs a password (the console's) and
+    may have a PIN too. Issue 13's clerks and the console's accounts are the same rows (sync.hub.accounts).
+    """
     import re
 
     if not re.fullmatch(CODE_PATTERN, code):
         raise ValueError("--code: letters, digits, '_', '.', '-' (1-32), e.g. NV001")
-    if not re.fullmatch(PIN_PATTERN, pin):
+    if role not in STAFF_ROLES:
+        raise ValueError(f"--role: one of {', '.join(STAFF_ROLES)}")
+    if pin is None and role == "clerk":
+        raise ValueError("--pin: a clerk needs a PIN")
+    if pin is not None and not re.fullmatch(PIN_PATTERN, pin):
         raise ValueError("--pin: 4 to 8 digits")
+    if password is None and role != "clerk":
+        raise ValueError("--password: a manager or admin needs a password for the console")
+    if password is not None:
+        check_password(password)
     if not name.strip() or len(name) > 100:
         raise ValueError("--name: the clerk's name (1-100 characters)")
     db = migrate(path)
@@ -113,18 +137,22 @@ def add_staff(path: str | Path, *, code: str, name: str, pin: str, card: str | N
             row = db.conn.execute("SELECT disabled_at FROM staff WHERE code = ?", (code,)).fetchone()
             if row is not None and row[0] is None:
                 raise ValueError(f"staff code {code} exists already (disable it first to replace it)")
-            db.conn.execute("INSERT INTO staff (code, name, pin_hash, card_hash, created_at) VALUES (?, ?, ?, ?, ?) "
+            # pin_hash '' (no PIN): verify_secret never matches it, so the account cannot sign in at a counter.
+            db.conn.execute("INSERT INTO staff (code, name, pin_hash, card_hash, created_at, role, password_hash) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?) "
                             "ON CONFLICT(code) DO UPDATE SET name = excluded.name, pin_hash = excluded.pin_hash, "
-                            "card_hash = excluded.card_hash, disabled_at = NULL",
-                            (code, name.strip(), hash_secret(pin), card_key(card) if card else None,
-                             time.time() if now is None else now))
+                            "card_hash = excluded.card_hash, disabled_at = NULL, role = excluded.role, "
+                            "password_hash = excluded.password_hash",
+                            (code, name.strip(), hash_secret(pin) if pin else "", card_key(card) if card else None,
+                             time.time() if now is None else now, role,
+                             hash_secret(password) if password is not None else None))
             db.conn.execute("COMMIT")
         except BaseException:
             db.conn.execute("ROLLBACK")
             raise
     finally:
         db.conn.close()
-    return StaffMember(code, name.strip())
+    return StaffMember(code, name.strip(), role=role)
 
 
 def list_staff(path: str | Path) -> list[dict[str, Any]]:
@@ -132,12 +160,12 @@ def list_staff(path: str | Path) -> list[dict[str, Any]]:
     db = migrate(path)
     try:
         rows = db.conn.execute("SELECT s.code, s.name, s.created_at, s.disabled_at, c.counter, c.since, "
-                               "s.card_hash IS NOT NULL FROM staff s LEFT JOIN counter_staff c ON c.staff = s.code "
-                               "ORDER BY s.code").fetchall()
+                               "s.card_hash IS NOT NULL, s.role, s.password_hash IS NOT NULL "
+                               "FROM staff s LEFT JOIN counter_staff c ON c.staff = s.code ORDER BY s.code").fetchall()
     finally:
         db.conn.close()
     return [{"code": r[0], "name": r[1], "created_at": r[2], "disabled": r[3] is not None, "counter": r[4],
-             "since": r[5], "card": bool(r[6])} for r in rows]
+             "since": r[5], "card": bool(r[6]), "role": r[7], "password": bool(r[8])} for r in rows]
 
 
 def disable_staff(path: str | Path, code: str, *, now: float | None = None) -> bool:

@@ -22,7 +22,8 @@ _SELECT_PAYMENT = f"SELECT {', '.join(_PAYMENT_COLS)} FROM payments"
 _INSERT_DOSSIER = f"INSERT INTO dossiers ({', '.join(_DOSSIER_COLS)}) VALUES ({', '.join('?' * len(_DOSSIER_COLS))})"
 _INSERT_FILE = "INSERT INTO dossier_files (dossier_id, position, sha256, name, size, mime) VALUES (?, ?, ?, ?, ?, ?)"
 _INSERT_PAYMENT = f"INSERT INTO payments ({', '.join(_PAYMENT_COLS)}) VALUES ({', '.join('?' * len(_PAYMENT_COLS))})"
-_AUDIT = "INSERT INTO audit (at, token_name, role, client, action, dossier_id) VALUES (?, ?, ?, ?, ?, ?)"
+_AUDIT = ("INSERT INTO audit (at, token_name, role, client, action, dossier_id, detail) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,9 +145,10 @@ class CaseTables:
                  (dossier_id,))]
 
     @staticmethod
-    def audit(*, at: float, token_name: str, role: str, client: str, action: str, dossier_id: str) -> Op:
-        """Record that someone read a dossier's personal data."""
-        return _AUDIT, (at, token_name, role, client, action, dossier_id)
+    def audit(*, at: float, token_name: str, role: str, client: str, action: str, dossier_id: str = "",
+              detail: str = "") -> Op:
+        """Record that someone read a dossier's personal data, or used an operational control (dossier_id '')."""
+        return _AUDIT, (at, token_name, role, client, action, dossier_id, detail)
 
     # ------------------------------------------------------------------ payments
     def payment(self, payment_id: str) -> PaymentRow | None:

@@ -284,5 +284,15 @@ MIGRATIONS: list[str] = [
         UNIQUE (subscription_id, kind)
     );
     """,
+    # 11: the console's staff accounts and operational controls (issue 14). A staff member (the clerks of
+    # issue 13) gets a role (clerk, manager, admin) and, to sign in to the manager's console, a slow hash of a
+    # password; a manager without a PIN has pin_hash '' (no PIN matches it). The audit log also records the
+    # console's operational controls (open/close a counter, pause a service, ticker, guides, notice): their
+    # dossier_id is '' and `detail` says what changed (never personal data).
+    """
+    ALTER TABLE staff ADD COLUMN role TEXT NOT NULL DEFAULT 'clerk';
+    ALTER TABLE staff ADD COLUMN password_hash TEXT;
+    ALTER TABLE audit ADD COLUMN detail TEXT NOT NULL DEFAULT '';
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

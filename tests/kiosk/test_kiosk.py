@@ -277,3 +277,30 @@ def test_large_text_mode_and_reset(kiosk) -> None:  # noqa: ANN001
     k.clock.advance(31)
     k.win.tick()
     assert k.win.service_buttons["A"].font().pixelSize() == before
+
+
+def test_a_service_paused_from_the_console_shows_paused_and_issues_nothing(kiosk) -> None:  # noqa: ANN001
+    import re
+
+    k = kiosk()
+    s = requests.Session()
+    csrf = re.search(r'name="csrf" value="([^"]+)"', s.get(f"{k.hub.url}/console/sign-in").text)
+    assert csrf
+    assert s.post(f"{k.hub.url}/console/sign-in", data={"token": k.hub.tokens["admin"], "csrf": csrf.group(1)},
+                  allow_redirects=False).status_code == 303
+    csrf = re.search(r'name="csrf" value="([^"]+)"', s.get(f"{k.hub.url}/console/operations").text)
+    assert csrf
+    r = s.post(f"{k.hub.url}/console/operations/service", data={"csrf": csrf.group(1), "code": "A", "action": "pause"},
+               allow_redirects=False)
+    assert r.status_code == 303
+    # Before the kiosk hears of it: a touch reaches the hub, which refuses; the citizen reads the kiosk's words.
+    click(k.qtbot, k.win.service_buttons["A"])
+    k.wait_page("error")
+    assert k.win.e_body.text() == ("Lĩnh vực này đang tạm dừng cấp số. Xin quý khách hỏi cán bộ hướng dẫn.\n"
+                                   "Issuing for this service is paused. Please ask the staff at the help desk.")
+    k.qtbot.waitUntil(lambda: k.win.site is not None and k.win.site.service("A").paused, timeout=5000)
+    k.win.go_home(clear=True)
+    assert "Tạm dừng cấp số" in k.win.service_buttons["A"].text()
+    assert k.win.service_buttons["A"].property("unavailable") and not k.win.service_buttons["B"].property("unavailable")
+    click(k.qtbot, k.win.service_buttons["A"])
+    assert k.win.page == "error" and "tạm dừng cấp số" in k.win.e_body.text() and k.tickets() == []

@@ -24,12 +24,13 @@ from motcua.clock import ManualClock
 from motcua.config import example_site_config_path, load_site_config
 from sync.history import seed_history
 from sync.hub.console import console_of
-from sync.store import create_token
+from sync.hub.staff import add_staff
 
 pytestmark = pytest.mark.skipif(chromium_path() is None, reason="chromium is not installed (./install.sh --dev)")
 
 TODAY = date(2026, 11, 26)
 CONFIG = load_site_config(example_site_config_path())
+PASSWORD = "Mật-khẩu-của-Hoa-2026"
 
 
 @pytest.fixture(scope="module")
@@ -42,14 +43,15 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def site(history: Path, tmp_path: Path) -> Iterator[tuple[RunningHub, str]]:
-    """A hub on a copy of the history, 09:00 today, and a manager's token."""
+    """A hub on a copy of the history, 09:00 today, and a manager's account (staff code QL01, PASSWORD)."""
     db = tmp_path / "site.db"
     shutil.copy(history, db)
     hub = RunningHub(CONFIG, db, ManualClock(local(2026, 11, 26, 9, 0)), central_url="")
     # The test machine is shared: the report worker runs at normal priority here (a hub PC runs it at idle).
     console_of(hub.hub).runner_options = {"nice": 0, "idle": False}
     try:
-        yield hub, create_token(db, role="manager", name="Nguyễn Thị Hoa")
+        add_staff(db, code="QL01", name="Nguyễn Thị Hoa", pin=None, role="manager", password=PASSWORD)
+        yield hub, "QL01"
     finally:
         hub.stop()
 
@@ -75,8 +77,9 @@ def db_rows(db: Path, sql: str, params: tuple[object, ...] = ()) -> list[tuple[o
         con.close()
 
 
-def sign_in(b: Browser, url: str, token: str) -> None:
-    b.eval(f"document.getElementById('token').value = {token!r}")
+def sign_in(b: Browser, url: str, user: str, password: str = PASSWORD) -> None:
+    b.eval(f"document.getElementById('user').value = {user!r}")
+    b.eval(f"document.getElementById('password').value = {password!r}")
     b.eval("document.getElementById('go').click()", gesture=True)
 
 
@@ -104,9 +107,9 @@ def test_sign_in_and_watch_the_live_page_while_numbers_are_issued_and_called(
     hub, manager = site
     browser.goto(f"{hub.url}/console/live")
     assert browser.eval("location.pathname") == "/console/sign-in"  # not signed in: the sign-in form
-    sign_in(browser, hub.url, "not-a-token")
+    sign_in(browser, hub.url, manager, "not-her-password")
     browser.wait_for("document.getElementById('error') !== null")
-    assert "Mã không đúng" in browser.text("error") and "The token is wrong" in browser.text("error")
+    assert "Sai mã cán bộ hoặc mật khẩu" in browser.text("error") and "Wrong staff code" in browser.text("error")
     browser.screenshot(shots(tmp_path) / "console-signin.png")
     sign_in(browser, hub.url, manager)
     browser.wait_for("location.pathname === '/console/live' && document.getElementById('t-waiting') !== null")

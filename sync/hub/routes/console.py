@@ -8,6 +8,7 @@ live state are in sync.hub.console; the figures come from `analytics` in a worke
 from __future__ import annotations
 
 import hmac
+import logging
 import math
 import secrets
 from datetime import date, timedelta
@@ -21,6 +22,7 @@ from markupsafe import Markup
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from analytics.periods import Period
+from sync.hub.auth import Principal
 from sync.hub.console import COOKIE, ROLES, SIGNIN_COOKIE, Console, Session, console_of, live_stream
 from sync.hub.deps import HubDep
 from sync.hub.errors import ApiError, error_response, json_response
@@ -28,6 +30,7 @@ from sync.hub.live import EventStreamResponse
 from sync.hub.texts import CONSOLE
 
 router = APIRouter(prefix="/console", include_in_schema=False)
+log = logging.getLogger(__name__)
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 STATIC = {"console.css": "text/css; charset=utf-8", "console.js": "text/javascript; charset=utf-8"}
@@ -162,8 +165,16 @@ async def signin(request: Request, hub: HubDep) -> Response:
         return _signin_page(request, hub, error=_t("stale_form"), status=403, nxt=nxt)
     client = request.client.host if request.client else ""
     token = form.get("token", "").strip()
+    user = form.get("user", "").strip()
+    console = console_of(hub)
     try:
-        p = hub.authenticate(token or None, client=client, route="/console/sign-in")
+        if user or not token:
+            s = await _account_signin(hub, console, user, form.get("password", ""), client)
+        else:
+            p = hub.authenticate(token, client=client, route="/console/sign-in")
+            if p.role not in ROLES:
+                return _signin_page(request, hub, error=_t("not_staff"), status=403, nxt=nxt)
+            s = console.sessions.create(token, p)
     except ApiError as exc:
         if exc.status == 429:
             wait = (exc.headers or {}).get("Retry-After", "60")
@@ -172,17 +183,35 @@ async def signin(request: Request, hub: HubDep) -> Response:
             response = _signin_page(request, hub, error=msg, status=429, nxt=nxt)
             response.headers["Retry-After"] = wait
             return response
-        return _signin_page(request, hub, error=_t("bad_token"), status=401, nxt=nxt)
-    if p.role not in ROLES:
-        return _signin_page(request, hub, error=_t("not_staff"), status=403, nxt=nxt)
-    console = console_of(hub)
-    s = console.sessions.create(token, p)
+        return _signin_page(request, hub, error=_t("bad_password" if user or not token else "bad_token"), status=401,
+                            nxt=nxt)
     console.warm()
     target = nxt if nxt.startswith("/console/") and "//" not in nxt and "\\" not in nxt else "/console/live"
     response = RedirectResponse(target, status_code=303, headers=HEADERS)
     _cookie(response, request, COOKIE, s.sid)
     response.delete_cookie(SIGNIN_COOKIE, path="/console")
     return response
+
+
+async def _account_signin(hub: Any, console: Console, user: str, password: str, client: str) -> Session:
+    """A session for a staff account's code and password; ApiError 401, or 429 while the address is locked out.
+
+    Failures count against the same per-address limiter as failed device tokens (sync.hub.auth), so guessing
+    passwords is as slow as guessing tokens; a refused address is not even checked.
+    """
+    wait = hub.limiter.retry_after(client) if client else 0.0
+    if wait > 0:
+        raise ApiError(429, "too_many_failures", "Sai quá nhiều lần / too many failures",
+                       headers={"Retry-After": str(max(1, math.ceil(wait)))})
+    acc = await console.accounts.check(user[:64], password) if user and password else None
+    if acc is None:
+        # %r: the code comes from the form and may hold anything; never the password.
+        log.warning("failed console sign-in from %s as %r", client or "?", user[:64])
+        if client and hub.limiter.failed(client):
+            log.warning("refusing %s for a while after repeated failed sign-ins", client)
+        raise ApiError(401, "unauthorized", "Sai mã cán bộ hoặc mật khẩu / wrong staff code or password")
+    log.info("console sign-in by %s (%s) from %s", acc.code, acc.role, client or "?")
+    return console.sessions.create(acc.code, Principal(role=acc.role, name=acc.name), account=True)
 
 
 @router.post("/sign-out")
@@ -274,9 +303,7 @@ async def _run(console: Console, key: tuple[Any, ...], fn: Any, *args: Any) -> t
     except ValueError as exc:
         return None, Markup("{} <small>{}</small>").format(_t("bad_period"), str(exc)), 400
     except Exception:  # the worker's traceback is in the log; the page says it plainly
-        import logging
-
-        logging.getLogger(__name__).exception("console job %s failed", key[0])
+        log.exception("console job %s failed", key[0])
         return None, _t("job_failed"), 500
 
 

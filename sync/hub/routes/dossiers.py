@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from motcua.clock import iso
 from motcua.contract import Catalog, DossierStaffView, DossierStatusView
-from sync.audit import parse_since, read_audit
+from sync.audit import KINDS, parse_since, read_audit
 from sync.hub.deps import Admin, AnyRole, HubDep, Issuer
 from sync.hub.dossiers import STAFF, shipped_catalog
 from sync.hub.errors import API, ApiError, json_response
@@ -100,8 +100,9 @@ async def get_dossier(key: str, request: Request, hub: HubDep, p: AnyRole, looku
 
 @router.get(f"{API}/admin/audit", tags=["admin"])
 async def audit_log(hub: HubDep, p: Admin, since: str | None = None, until: str | None = None,
-                    limit: int = 1000) -> Response:
-    """Nhật ký truy cập dữ liệu cá nhân / who read which dossier's personal data, when and from where (admin).
+                    limit: int = 1000, kind: str | None = None) -> Response:
+    """Nhật ký truy cập và điều hành / who read which dossier's personal data, and who used which control of the
+    console, when and from where (admin). `kind`: `dossier` or `operations` only.
 
     `since` and `until`: a day (YYYY-MM-DD, the site's local time) or an ISO time; by default the last 24
     hours. At most `limit` entries (1..10000), oldest first. The entries name the dossier, never its data.
@@ -114,7 +115,9 @@ async def audit_log(hub: HubDep, p: Admin, since: str | None = None, until: str 
         raise ApiError(422, "invalid_time", f"since/until: {exc}") from None
     if not 1 <= limit <= 10000:
         raise ApiError(422, "invalid_limit", "limit: 1..10000")
-    entries = read_audit(hub.store.read, since=start, until=end, limit=limit, tz=hub.config.tz)
+    if kind is not None and kind not in KINDS:
+        raise ApiError(422, "invalid_kind", f"kind: one of {', '.join(sorted(KINDS))}")
+    entries = read_audit(hub.store.read, since=start, until=end, limit=limit, tz=hub.config.tz, kind=kind)
     return json_response({"since": iso(start, hub.config.tz), "entries": entries})
 
 
