@@ -1,5 +1,7 @@
-"""Issue 7 at the kiosk: find a procedure, self-submit a dossier with the camera (a folder camera), a real
-hub and a real central server; look a dossier up online and offline."""
+"""Issue 7 at the kiosk: find a procedure, self-submit a dossier with the camera (image files shown to the live
+camera), a real hub and a real central server; look a dossier up online and offline. Issue 17: the live view
+takes the card and each page once held still for a second (on the injected clock); pages retaken and deleted
+through their thumbnails leave the dossier with exactly the pages that are left, in order."""
 from __future__ import annotations
 
 import hashlib
@@ -18,7 +20,8 @@ from kiosk.config import hash_pin, parse_kiosk_config
 from motcua.clock import ManualClock
 from motcua.contract import DossierRequest
 from scanners import synthetic
-from scanners.camera import FolderCamera
+from scanners.camera import IMAGE_SUFFIXES, FileCamera
+from scanners.steady import HOLD_S
 from sync.localsite import LocalCentral
 from ui.qt import Qt
 
@@ -49,6 +52,30 @@ def camera_folder(folder: Path, *, docs: int) -> synthetic.Citizen:
     return citizen
 
 
+class Desk:
+    """What the citizen puts under the kiosk's camera: a folder's pictures, one after the other."""
+
+    def __init__(self, folder: Path, camera: FileCamera) -> None:
+        self.pictures = sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+        self.camera = camera
+        self.shown = -1
+
+    def next(self) -> Path:
+        """Put the next picture in view."""
+        self.shown += 1
+        self.camera.show(self.pictures[self.shown])
+        return self.pictures[self.shown]
+
+
+def hold_still(qtbot: Any, clock: ManualClock, live: Any) -> None:
+    """The citizen holds what is in view still: frames of it, then a second later on the kiosk's clock, another."""
+    seen = live.frames
+    qtbot.waitUntil(lambda: live.frames >= seen + 3, timeout=10000)  # a frame in flight may show the last picture
+    clock.advance(HOLD_S + 0.1)
+    seen = live.frames
+    qtbot.waitUntil(lambda: live.frames >= seen + 1, timeout=10000)
+
+
 @pytest.fixture
 def kiosk_with_central(qtbot, make_hub, tcp_printer, tmp_path, clock):  # noqa: ANN001, ANN201
     central = LocalCentral(tmp_path / "central.db", dev_tokens=True, fresh=True).start()
@@ -67,7 +94,7 @@ def kiosk_with_central(qtbot, make_hub, tcp_printer, tmp_path, clock):  # noqa: 
                       "cache_db": str(tmp_path / "kiosk-cache.db"), "issue_retry_s": 0},
         })
         backend = KioskBackend(cfg)
-        camera = FolderCamera(folder=camera_dir) if camera_dir else None
+        camera = FileCamera() if camera_dir else None
         win = KioskWindow(cfg, backend, clock=clock.time, dossiers=DossierBackend(backend, camera=camera))
         qtbot.addWidget(win)
         win.show()
@@ -128,7 +155,10 @@ def test_self_submission_end_to_end(kiosk_with_central, qtbot, tmp_path, clock: 
     procedure = d.procedure
     click(qtbot, d.p_submit)
     assert win.page == "identify"
-    # The card's QR fills in the applicant.
+    # The card's QR fills in the applicant: held still in the outline for a second, it is read.
+    desk = Desk(camera_dir, d.backend.camera)
+    desk.next()
+    hold_still(qtbot, clock, d.card_live)
     qtbot.waitUntil(lambda: win.page == "ask", timeout=15000)
     assert d.draft.name == citizen.name and d.draft.id_number == citizen.id and d.draft.from_card
     assert d.ask_step == "phone"
@@ -139,14 +169,15 @@ def test_self_submission_end_to_end(kiosk_with_central, qtbot, tmp_path, clock: 
     click(qtbot, d.a_next)
     assert d.ask_step == "email"
     click(qtbot, d.a_skip)
-    # Each required document: photograph, look, accept.
+    # Each required document: laid under the camera, taken by itself once still, shown as a thumbnail.
     docs = procedure.documents
     for i in range(len(docs)):
-        assert win.page == "documents" and d.d_name.text() == docs[i].name
-        click(qtbot, d.d_capture)
-        qtbot.waitUntil(lambda: d.pending_page is not None, timeout=10000)
-        assert not d.d_preview.pixmap().isNull()
-        click(qtbot, d.d_accept)
+        assert win.page == "documents" and d.photos.d_name.text() == docs[i].name
+        desk.next()
+        hold_still(qtbot, clock, d.photos.live)
+        qtbot.waitUntil(lambda i=i: len(d.draft.pages) == i + 1, timeout=10000)
+        assert len(d.photos.thumbs) == i + 1 and not d.photos.thumbs[-1].picture.isNull()
+        click(qtbot, d.photos.d_next)
     assert win.page == "delivery"
     click(qtbot, d.v_center)
     assert win.page == "review" and citizen.name in d.r_body.text()
