@@ -256,3 +256,76 @@ def test_lookup_online_then_offline(kiosk_with_central, qtbot, tmp_path) -> None
     win.go_home(clear=True)
     look_up("tam-x-000000-0009", "ACDEFG")
     qtbot.waitUntil(lambda: "chưa có thông tin" in win.lookup.k_msg.text(), timeout=15000)
+
+
+def test_pages_retaken_and_deleted_through_their_thumbnails(kiosk_with_central, qtbot, tmp_path,  # noqa: ANN001
+                                                            clock: ManualClock) -> None:
+    make, hub, _, _ = kiosk_with_central
+    camera_dir = tmp_path / "camera"
+    camera_folder(camera_dir, docs=5)
+    win, _ = make(camera_dir)
+    d = win.dossier
+    photos = d.photos
+    click(qtbot, d.submit_button)
+    qtbot.waitUntil(lambda: bool(d.backend.procedures), timeout=5000)
+    type_keys(qtbot, d.c_search, "ban sao trich luc")
+    click(qtbot, d.c_result_buttons[0])
+    click(qtbot, d.p_submit)
+    desk = Desk(camera_dir, d.backend.camera)
+    desk.next()
+    hold_still(qtbot, clock, d.card_live)
+    qtbot.waitUntil(lambda: win.page == "ask", timeout=15000)
+    type_keys(qtbot, d.fields["digits"], "0912345678")
+    click(qtbot, d.a_next)
+    click(qtbot, d.a_skip)
+    assert win.page == "documents"
+    first_document = photos.d_name.text()
+    # Three pages of the first document, each laid down and taken by itself once still.
+    for n in (1, 2, 3):
+        desk.next()
+        hold_still(qtbot, clock, photos.live)
+        qtbot.waitUntil(lambda n=n: len(d.draft.pages) == n, timeout=10000)
+        qtbot.waitUntil(lambda: not win.busy, timeout=5000)
+    p1, p2, p3 = d.draft.pages
+    assert len({p1.jpeg, p2.jpeg, p3.jpeg}) == 3 and {p.document for p in (p1, p2, p3)} == {first_document}
+    assert [t.objectName() for t in photos.thumbs] == ["thumb_1", "thumb_2", "thumb_3"]
+    hold_still(qtbot, clock, photos.live)  # the last page left lying there: not taken twice
+    assert len(d.draft.pages) == 3 and "Đã chụp trang này" in photos.d_hint.text()
+    # Page 2 touched: shown large, then deleted.
+    click(qtbot, photos.thumbs[1])
+    assert win.page == "page_view" and photos.v_title.text().startswith("Trang 2/3")
+    assert not photos.v_picture.pixmap().isNull()
+    click(qtbot, photos.v_delete)
+    assert win.page == "documents" and d.draft.pages == [p1, p3] and len(photos.thumbs) == 2
+    # Page 1 touched: retaken; the new photo takes its place.
+    click(qtbot, photos.thumbs[0])
+    click(qtbot, photos.v_retake)
+    assert win.page == "documents" and photos.d_title.text().startswith("Chụp lại trang 1")
+    desk.next()
+    hold_still(qtbot, clock, photos.live)
+    qtbot.waitUntil(lambda: d.draft.pages[0] is not p1, timeout=10000)
+    p4 = d.draft.pages[0]
+    assert d.draft.pages == [p4, p3] and p4.document == first_document and p4.jpeg != p1.jpeg
+    qtbot.waitUntil(lambda: not win.busy, timeout=5000)
+    # The second document: one page.
+    click(qtbot, photos.d_next)
+    assert win.page == "documents" and photos.d_name.text() != first_document
+    desk.next()
+    hold_still(qtbot, clock, photos.live)
+    qtbot.waitUntil(lambda: len(d.draft.pages) == 3, timeout=10000)
+    p5 = d.draft.pages[2]
+    qtbot.waitUntil(lambda: not win.busy, timeout=5000)
+    click(qtbot, photos.d_next)
+    assert win.page == "delivery"
+    click(qtbot, d.v_center)
+    assert win.page == "review" and len(d.form.r_thumbs) == 3  # the review shows the pages that are left
+    kept = [p4.jpeg, p3.jpeg, p5.jpeg]
+    click(qtbot, d.r_send)
+    qtbot.waitUntil(lambda: win.page == "submitted", timeout=15000)
+    dossier_id = d.last_result.dossier.id
+    # The hub received exactly those pages, in that order, byte for byte.
+    files = hub.client("counter").dossier(dossier_id).files
+    assert [f.sha256 for f in files] == [hashlib.sha256(j).hexdigest() for j in kept]
+    assert [f.name[:3] for f in files] == ["01-", "02-", "03-"]
+    assert [hub.hub.dossiers.blob_path(f.sha256).read_bytes() for f in files] == kept
+    assert hashlib.sha256(p1.jpeg).hexdigest() not in {f.sha256 for f in files}
