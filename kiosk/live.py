@@ -102,7 +102,7 @@ class LiveView(QWidget):
         self.outline = CARD_OUTLINE if card else PAGE_OUTLINE
         self.setObjectName("live_view")
         # As high as a 16:9 picture across the page, no higher: the room under it is the step's (guide, pages).
-        self.setFixedHeight(host.kit.mm(146))
+        self.setFixedHeight(host.kit.mm(128 if card else 146))
         self.picture: QPixmap | None = None
         self.quad: tuple[tuple[float, float], ...] | None = None
         self.progress = 0.0
