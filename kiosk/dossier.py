@@ -404,7 +404,7 @@ class DossierScreens:
             return
         if not ok or scan is None:
             self.card_feed.watch.reset()  # held still but unread: try again after another second
-            self.i_hint.setText(hint_text(T.LIVE_CARD_UNREAD, self.host.lang))
+            self.i_msg.setText(hint_text(T.LIVE_CARD_UNREAD, self.host.lang))  # stays while the live hint changes
             return
         self.on_card(scan)
 

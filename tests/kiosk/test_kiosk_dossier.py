@@ -329,3 +329,49 @@ def test_pages_retaken_and_deleted_through_their_thumbnails(kiosk_with_central, 
     assert [f.name[:3] for f in files] == ["01-", "02-", "03-"]
     assert [hub.hub.dossiers.blob_path(f.sha256).read_bytes() for f in files] == kept
     assert hashlib.sha256(p1.jpeg).hexdigest() not in {f.sha256 for f in files}
+
+
+def test_the_live_view_drops_frames_it_cannot_judge_and_retries_an_unread_card(kiosk_with_central, qtbot,  # noqa: ANN001
+                                                                                 tmp_path, clock: ManualClock) -> None:
+    import threading
+
+    make, *_ = kiosk_with_central
+    camera_dir = tmp_path / "camera"
+    citizen = camera_folder(camera_dir, docs=1)
+    win, _ = make(camera_dir)
+    d = win.dossier
+    click(qtbot, d.submit_button)
+    qtbot.waitUntil(lambda: bool(d.backend.procedures), timeout=5000)
+    type_keys(qtbot, d.c_search, "ban sao trich luc")
+    click(qtbot, d.c_result_buttons[0])
+    desk = Desk(camera_dir, d.backend.camera)
+    desk.pictures.reverse()  # a page first: no QR in view
+    desk.next()
+    live, feed = d.card_live, d.card_feed
+    # A slow machine: while one frame is being judged, the ticks that come drop theirs — nothing queues.
+    gate, calls = threading.Event(), []
+    real_next = feed.next
+
+    def slow_next() -> Any:
+        calls.append(1)
+        gate.wait(10)
+        return real_next()
+
+    feed.next = slow_next
+    click(qtbot, d.p_submit)
+    assert win.page == "identify" and live.in_flight
+    qtbot.waitUntil(lambda: len(calls) == 1, timeout=5000)
+    for _ in range(20):
+        live.tick()
+    assert len(calls) == 1 and live.dropped >= 20  # (the window's own timer may have dropped more)
+    gate.set()
+    qtbot.waitUntil(lambda: live.frames >= 3, timeout=10000)
+    feed.next = real_next
+    # Held still a second, but no QR: the kiosk says so, stays, and tries again after another second.
+    hold_still(qtbot, clock, live)
+    qtbot.waitUntil(lambda: "Chưa đọc được mã QR" in d.i_msg.text(), timeout=10000)
+    assert win.page == "identify" and d.draft.name == ""
+    desk.camera.show(desk.pictures[-1])  # the card
+    hold_still(qtbot, clock, live)
+    qtbot.waitUntil(lambda: win.page == "ask", timeout=15000)
+    assert d.draft.name == citizen.name and feed.frame() is None  # the card step forgot its frames
