@@ -165,7 +165,7 @@ class DossierScreens:
         self.card_live = LiveCamera(w, self.card_feed, self.i_view, self.i_hint, page="identify",
                                     on_take=self.read_card_now) if self.card_feed is not None else None
         self.i_guide = CardGuide(w.kit, lambda: self.host.lang)  # how to hold the card (kiosk.guides)
-        lay.addWidget(self.i_view)
+        lay.addWidget(self.i_view, 3)
         lay.addWidget(self.i_hint)
         lay.addWidget(self.i_msg)
         lay.addWidget(self.i_guide, 1)

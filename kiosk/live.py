@@ -20,7 +20,7 @@ from kiosk import texts as T
 from kiosk.host import KioskHost
 from scanners.state import DeviceState
 from scanners.steady import CARD_OUTLINE, PAGE_OUTLINE, Hint, SteadyWatch, Verdict, look_at, preview_rgb
-from ui.qt import QColor, QImage, QPainter, QPainterPath, QPen, QPixmap, QRectF, Qt, QTimer, QWidget
+from ui.qt import QColor, QImage, QPainter, QPainterPath, QPen, QPixmap, QRectF, QSizePolicy, Qt, QTimer, QWidget
 
 log = logging.getLogger(__name__)
 
@@ -101,8 +101,11 @@ class LiveView(QWidget):
         self.host = host
         self.outline = CARD_OUTLINE if card else PAGE_OUTLINE
         self.setObjectName("live_view")
-        # As high as a 16:9 picture across the page, no higher: the room under it is the step's (guide, pages).
-        self.setFixedHeight(host.kit.mm(128 if card else 146))
+        # At most as high as a 16:9 picture across a portrait page: the room under it is the step's (the card's
+        # guide, the pages); a landscape screen, less high, gets a smaller picture.
+        self.setMinimumHeight(host.kit.mm(60))
+        self.setMaximumHeight(host.kit.mm(128 if card else 146))
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.picture: QPixmap | None = None
         self.quad: tuple[tuple[float, float], ...] | None = None
         self.progress = 0.0

@@ -96,7 +96,7 @@ class PhotoScreens:
         self.d_skip.clicked.connect(self.next_document)
         for x in (self.d_title, self.d_name):
             lay.addWidget(x)
-        lay.addWidget(self.view)
+        lay.addWidget(self.view, 3)
         lay.addWidget(self.d_hint)
         lay.addWidget(self.d_msg)
         lay.addWidget(self.d_thumbs_title)
@@ -138,7 +138,6 @@ class PhotoScreens:
         self.d_capture.setText(T.LIVE_CAPTURE(lang))
         self.d_next.setText(T.PAGE_NEXT_DOC(lang))
         self.d_skip.setText(T.DOC_SKIP(lang))
-        self.d_thumbs_title.setText(T.PAGES_TITLE(lang))
         self.v_retake.setText(T.PAGE_RETAKE(lang))
         self.v_delete.setText(T.PAGE_DELETE(lang))
         self.v_keep.setText(T.PAGE_KEEP(lang))
@@ -274,7 +273,9 @@ class PhotoScreens:
             t.clicked.connect(lambda _=False, i=i: self.open_page(i))
             self.d_thumbs.addWidget(t, i // THUMBS_PER_ROW, i % THUMBS_PER_ROW)
             self.thumbs.append(t)
-        self.d_thumbs_title.setVisible(bool(pages))
+        lang = self.host.lang  # before the first page: how it works, where the pages will show
+        self.d_thumbs_title.setText(T.PAGES_TITLE(lang) if pages else T.PAGES_HOWTO(lang))
+        self.d_thumbs_title.setVisible(self.camera is not None)
 
     def _drop_thumbs(self) -> None:
         # Hazard: deleteLater waits for the event loop; hidden, unparented and emptied now, no stale page shows.

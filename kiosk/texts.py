@@ -282,6 +282,10 @@ LIVE_CARD_UNREAD = T("Chưa đọc được mã QR: đưa thẻ gần hơn, mã 
 LIVE_CAPTURE = T("Chụp ngay", "Take it now")
 PAGES_TITLE = T("Các trang đã chụp — chạm vào trang để chụp lại hoặc xoá:",
                 "Pages taken — touch a page to retake or delete it:")
+PAGES_HOWTO = T("Đặt từng trang vào khung vàng, mặt chữ lên trên. Ki-ốt tự chụp khi ảnh yên và rõ; các trang đã "
+                "chụp hiện ở đây để xem lại, chụp lại hoặc xoá.",
+                "Lay each page in the yellow frame, text up. The kiosk takes it when the picture is still and sharp; "
+                "the pages taken show here to check, retake or delete.")
 PAGE_TAKEN = T("Đã chụp trang {n}. Còn trang nữa thì đặt tiếp; xong thì bấm \"Tiếp tục\".",
                "Page {n} taken. Lay the next page, or press \"Next\" when done.")
 PAGE_NEXT_DOC = T("Tiếp tục", "Next")
