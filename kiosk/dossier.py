@@ -21,21 +21,24 @@ from kiosk.fee import FeePanel
 from kiosk.guides import CardGuide
 from kiosk.host import KioskHost, back_button, run_then_idle
 from kiosk.keyboard import TextField
+from kiosk.live import LiveCamera, LiveFeed, LiveView, hint_text, read_card_in
+from kiosk.photos import PhotoScreens
 from motcua import formats
 from motcua.catalog import search_procedures
 from motcua.contract import Procedure
 from motcua.forms import FieldType
 from motcua.text import Text
 from ui.qr import qr_pixmap
-from ui.qt import QGridLayout, QHBoxLayout, QLabel, QPixmap, QPushButton, Qt, QTimer, QVBoxLayout, QWidget
+from ui.qt import QGridLayout, QHBoxLayout, QLabel, QPushButton, Qt, QVBoxLayout, QWidget
 
 log = logging.getLogger(__name__)
 
 DOSSIER_PAGES = ("catalog", "procedure", "identify", "ask", "documents", "delivery", "review", "submitted",
-                 "lookup", "lookup_code", "lookup_result", "form", "form_field")
+                 "lookup", "lookup_code", "lookup_result", "form", "form_field", "page_view")
 RESULTS_PER_PAGE = 5
 STEP_KEYS = ("id", "form", "contact", "docs", "delivery", "review")
-STEP_OF_PAGE = {"identify": "id", "ask": "contact", "documents": "docs", "delivery": "delivery", "review": "review"}
+STEP_OF_PAGE = {"identify": "id", "ask": "contact", "documents": "docs", "delivery": "delivery", "review": "review",
+                "page_view": "docs"}
 """The submission's steps, and which step each page is (the form's pages are kiosk.declaration's)."""
 ASK_STEPS = ("name", "id_number", "phone", "email", "delivery_address")
 STATUS = {"submitted": T.ST_SUBMITTED, "received": T.ST_RECEIVED, "processing": T.ST_PROCESSING,
@@ -57,16 +60,10 @@ class DossierScreens:
         self.backend = backend
         self.draft: DossierDraft | None = None
         self.procedure: Procedure | None = None
-        self.doc_index = 0
-        self.pending_page: Any = None
         self.ask_step = ""
-        self.card_polling = False
         self.last_result: SubmitResult | None = None
         self.steps: dict[str, QLabel] = {}
         self._build()
-        self._card_timer = QTimer(self.pages["identify"])  # lives as long as the window's pages
-        self._card_timer.setInterval(400)
-        self._card_timer.timeout.connect(self._poll_camera)
 
     # ------------------------------------------------------------------ building
     def _page(self, name: str) -> QVBoxLayout:
@@ -157,9 +154,22 @@ class DossierScreens:
         self.i_type.clicked.connect(lambda: self._ask("name"))
         lay.addWidget(self.i_title)
         lay.addWidget(self.i_body)
+        # The camera's picture with the card's outline; the card is read by itself once held still (kiosk.live).
+        self.i_view = LiveView(w, card=True)
+        self.i_hint = lab("", size=7.5, bold=True, color=t.accent)
+        self.i_hint.setObjectName("live_hint")
+        self.i_capture = btn("", size=7.5, color=t.ok, min_h_mm=18)
+        self.i_capture.clicked.connect(self.read_card_now)
+        camera = self.backend.camera
+        self.card_feed = LiveFeed(camera, clock=w.clock, card=True) if camera is not None else None
+        self.card_live = LiveCamera(w, self.card_feed, self.i_view, self.i_hint, page="identify",
+                                    on_take=self.read_card_now) if self.card_feed is not None else None
+        self.i_guide = CardGuide(w.kit, lambda: self.host.lang)  # how to hold the card (kiosk.guides)
+        lay.addWidget(self.i_view, 3)
+        lay.addWidget(self.i_hint)
         lay.addWidget(self.i_msg)
-        self.i_guide = CardGuide(w.kit, lambda: self.host.lang)  # where to hold the card (kiosk.guides)
         lay.addWidget(self.i_guide, 1)
+        lay.addWidget(self.i_capture)
         lay.addWidget(self.i_type)
         lay.addWidget(self._back())
 
@@ -186,30 +196,9 @@ class DossierScreens:
         lay.addLayout(row)
         lay.addWidget(self._back())
 
-        lay = self._page("documents")
-        self.d_title = lab("", size=7.5, bold=True, color=t.accent)
-        self.d_name = lab("", size=7.5, bold=True)
-        self.d_msg = lab("", size=7.5, color=t.warn)
-        self.d_preview = QLabel()
-        self.d_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.d_capture = btn("", size=7.5, color=t.ok, min_h_mm=22)
-        self.d_capture.clicked.connect(self._capture)
-        self.d_accept = btn("", size=7.5, color=t.ok, min_h_mm=20)
-        self.d_accept.clicked.connect(self.accept_page)
-        self.d_retake = btn("", size=7.5, min_h_mm=20)
-        self.d_retake.clicked.connect(self._capture)
-        self.d_skip = btn("", size=7.5, min_h_mm=16)
-        self.d_skip.clicked.connect(self._skip_document)
-        for x in (self.d_title, self.d_name, self.d_msg):
-            lay.addWidget(x)
-        lay.addWidget(self.d_preview, 1)
-        row = QHBoxLayout()
-        row.addWidget(self.d_retake)
-        row.addWidget(self.d_accept)
-        lay.addWidget(self.d_capture)
-        lay.addLayout(row)
-        lay.addWidget(self.d_skip)
-        lay.addWidget(self._back())
+        # Each required document photographed, the pages as thumbnails to retake or delete (kiosk.photos).
+        self.photos = PhotoScreens(w, self.backend.camera, self._page, covers=self.form.covers,
+                                   then=lambda: self.host.show_page("delivery"))
 
         lay = self._page("delivery")
         self.v_title = lab("", size=7.5, bold=True, color=t.accent)
@@ -269,14 +258,15 @@ class DossierScreens:
         self.p_ticket.setText(T.TICKET_FOR_THIS(lang))
         self.i_title.setText(T.ID_TITLE(lang))
         self.i_body.setText(T.ID_BODY(lang) if self.backend.camera is not None else T.ID_NO_CAMERA(lang))
+        self.i_view.setVisible(self.backend.camera is not None)
         self.i_guide.setVisible(self.backend.camera is not None)
+        self.i_hint.setVisible(self.backend.camera is not None)
+        self.i_capture.setVisible(self.backend.camera is not None)
+        self.i_capture.setText(T.LIVE_CAPTURE(lang))
         self.i_type.setText(T.ID_TYPE(lang))
         self.a_skip.setText(T.SKIP(lang))
         self.a_next.setText(T.NEXT(lang))
-        self.d_capture.setText(T.DOC_CAPTURE(lang))
-        self.d_accept.setText(T.DOC_ACCEPT(lang))
-        self.d_retake.setText(T.DOC_RETAKE(lang))
-        self.d_skip.setText(T.DOC_SKIP(lang))
+        self.photos.retranslate()
         self.v_title.setText(T.DELIVERY_TITLE(lang))
         self.v_center.setText(T.DELIVERY_CENTER(lang))
         self.v_post.setText(T.DELIVERY_POST(lang))
@@ -391,23 +381,32 @@ class DossierScreens:
         self.i_msg.setText("")
         self._show_steps()
         self.host.show_page("identify")
-        if self.backend.camera is not None:
-            self.card_polling = True
-            self._card_timer.start()
+        if self.card_live is not None:
+            self.card_live.start()
 
     def stop_card_reading(self) -> None:
         """Stop watching the camera for an ID card (the citizen may still type their details)."""
-        self.card_polling = False
-        self._card_timer.stop()
+        if self.card_live is not None:
+            self.card_live.stop()
 
-    def _poll_camera(self) -> None:
-        if self.host.busy:
+    def read_card_now(self) -> None:
+        """Read the card's QR in the newest frame (the button, or the live view when the card is held still)."""
+        if self.host.busy or self.draft is None or self.card_feed is None or self.host.page != "identify":
             return
-        if self.card_polling and self.host.page == "identify":
-            self.host.busy = True
-            self._run(self.backend.read_card, lambda ok, scan: self.on_card(scan if ok else None))
-        else:
-            self._card_timer.stop()
+        frame = self.card_feed.frame()
+        if frame is None:
+            return
+        self.host.busy = True
+        self._run(lambda: read_card_in(frame), self._on_card_read)
+
+    def _on_card_read(self, ok: bool, scan: Any) -> None:
+        if self.host.page != "identify" or self.card_feed is None:
+            return
+        if not ok or scan is None:
+            self.card_feed.watch.reset()  # held still but unread: try again after another second
+            self.i_msg.setText(hint_text(T.LIVE_CARD_UNREAD, self.host.lang))  # stays while the live hint changes
+            return
+        self.on_card(scan)
 
     def on_card(self, scan: Any) -> None:
         """A card (or a bad card) seen by the camera."""
@@ -420,13 +419,11 @@ class DossierScreens:
         self.draft.name, self.draft.id_number, self.draft.address = c.name, c.id, c.address
         self.draft.from_card = True
         self.draft.card = c
-        self.card_polling = False
-        self._card_timer.stop()
+        self.stop_card_reading()
         self._ask("phone")
 
     def _ask(self, step: str) -> None:
-        self.card_polling = False
-        self._card_timer.stop()
+        self.stop_card_reading()
         if step == "phone" and self.draft is not None and self.form.wants(self.draft):
             self.form.open(self.draft, then=self._after_form)  # identified: the declaration form comes next
             return
@@ -513,70 +510,8 @@ class DossierScreens:
         self._ask("phone")
 
     def _open_documents(self) -> None:
-        self.doc_index = 0
         assert self.draft is not None
-        self.draft.pages.clear()
-        if not self.draft.procedure.documents:
-            self.host.show_page("delivery")
-            return
-        self._show_document()
-
-    def _show_document(self) -> None:
-        assert self.draft is not None
-        docs = self.draft.procedure.documents
-        while self.doc_index < len(docs) and self.form.covers(self.draft, docs[self.doc_index].name):
-            self.doc_index += 1  # the declaration filled on screen is not photographed
-        if self.doc_index >= len(docs):
-            self.host.show_page("delivery")
-            return
-        lang = self.host.lang
-        self.d_title.setText(T.DOC_TITLE(lang, i=self.doc_index + 1, n=len(docs)))
-        self.d_name.setText(docs[self.doc_index].name)
-        self.d_msg.setText("" if self.backend.camera is not None else T.DOC_NO_CAMERA(lang))
-        self.d_preview.clear()
-        self.pending_page = None
-        self.d_capture.setVisible(self.backend.camera is not None)
-        self.d_accept.hide()
-        self.d_retake.hide()
-        self.host.show_page("documents")
-
-    def _capture(self) -> None:
-        if self.host.busy or self.draft is None:
-            return
-        self.host.busy = True
-        self.d_msg.setText(T.DOC_WORKING(self.host.lang))
-        doc = self.draft.procedure.documents[self.doc_index].name
-        self._run(lambda: self.backend.capture_page(str(doc)), lambda ok, page: self.on_page(page if ok else None))
-
-    def on_page(self, page: Any) -> None:
-        """A photographed page came back: show it to accept or retake."""
-        lang = self.host.lang
-        if page is None:
-            self.d_msg.setText(T.DOC_NO_FRAME(lang))
-            return
-        self.pending_page = page
-        pm = QPixmap()
-        pm.loadFromData(page.preview_png, "PNG")
-        self.d_preview.setPixmap(pm.scaled(self.host.kit.mm(110), self.host.kit.mm(140), Qt.AspectRatioMode.KeepAspectRatio,
-                                           Qt.TransformationMode.SmoothTransformation))
-        self.d_msg.setText(page.issue or ("" if page.found_page else T.DOC_NO_PAGE(lang)))
-        self.d_capture.hide()
-        self.d_accept.show()
-        self.d_retake.show()
-
-    def accept_page(self) -> None:
-        """Keep the photographed page, then the next document."""
-        if self.pending_page is None or self.draft is None:
-            return
-        self.draft.pages.append(self.pending_page)
-        self.pending_page = None
-        self.doc_index += 1
-        self._show_document()
-
-    def _skip_document(self) -> None:
-        self.pending_page = None
-        self.doc_index += 1
-        self._show_document()
+        self.photos.open(self.draft)
 
     def choose_delivery(self, how: str) -> None:
         """How the result comes back ("center" or "post", which asks for the address), then the review."""
@@ -646,18 +581,16 @@ class DossierScreens:
         """Forget the citizen (idle reset, "Xong"): the draft, the last dossier and its slip, typed text,
         photographs, and everything the dossier pages show — nothing of them stays in the window or here."""
         self.draft = None
-        self.pending_page = None
         self.last_result = None
         self.procedure = None
         self.ask_step = ""
-        self.doc_index = 0
-        self.card_polling = False
-        self._card_timer.stop()
+        self.stop_card_reading()
+        self.photos.clear()
         for f in (*self.fields.values(), self.c_search):
             f.clear()
-        for lab in (self.d_preview, self.s_qr, self.s_code, self.s_lookup, self.s_due, self.s_printed,
+        for lab in (self.s_qr, self.s_code, self.s_lookup, self.s_due, self.s_printed, self.i_hint,
                     self.s_provisional, self.r_body, self.r_msg, self.a_hint, self.a_msg, self.i_msg, self.p_name,
-                    self.p_facts, self.p_docs, self.d_name, self.d_msg):
+                    self.p_facts, self.p_docs):
             lab.clear()
         self.s_fee.clear()
         self.form.clear()

@@ -5,7 +5,8 @@ and the smallest text a citizen reads beside the home screen's service names.
     .venv/bin/python docs/forms/make_screens.py     # the README's pictures (a hub for the example site)
 
 Driven through the real screens against a running hub given by URL and token, like kiosk.screens (the demo's,
-demo.forms, and the README's); the camera is a folder (a card, then the pages).
+demo.forms, and the README's); the camera is a folder's pictures (a card, then the pages), each put in front of
+the live camera in turn (scanners.camera.FileCamera).
 """
 from __future__ import annotations
 
@@ -87,7 +88,7 @@ def capture_form_screens(out: Path, *, hub_url: str, token: str, clock: Callable
     from kiosk.declaration_print import declaration_preview
     from kiosk.screens import _config, _dispose
     from printer_drivers.a4_printer import A4PrinterConfig
-    from scanners.camera import FolderCamera
+    from scanners.camera import IMAGE_SUFFIXES, FileCamera
     from ui.qt import QApplication
 
     app = QApplication.instance() or QApplication([])
@@ -96,7 +97,9 @@ def capture_form_screens(out: Path, *, hub_url: str, token: str, clock: Callable
     cfg = _config(hub_url, token, printer="dummy:", cache=cache, orientation="portrait", w=1080, h=1920)
     cfg = cfg.model_copy(update={"a4_printer": A4PrinterConfig(address=f"file://{a4_dir}")})
     backend = KioskBackend(cfg)
-    dossiers = DossierBackend(backend, camera=FolderCamera(folder=camera_dir))
+    pictures = sorted(p for p in camera_dir.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+    camera = FileCamera()
+    dossiers = DossierBackend(backend, camera=camera)
     win = KioskWindow(cfg, backend, clock=clock, start_worker=False, dossiers=dossiers)
     written: list[tuple[Path, StepLayout]] = []
     service_px = 0
@@ -123,10 +126,13 @@ def capture_form_screens(out: Path, *, hub_url: str, token: str, clock: Callable
         d.pick_result(0)
         settle_until(app, lambda: not d.form.p_preview.pixmap().isNull())  # the blank form, drawn off the GUI thread
         shot("1-procedure")
+        camera.show(pictures[0])  # the card, held up to the camera
         d.start_submission()
-        d._card_timer.stop()  # noqa: SLF001 - the picture is taken before the card is shown
+        assert d.card_live is not None
+        settle_until(app, lambda: d.card_live.frames > 0)  # type: ignore[union-attr]
         shot("2-identify")
-        d.on_card(dossiers.read_card())
+        d.read_card_now()  # the button (the live view would after a second held still, on the kiosk's clock)
+        settle_until(app, lambda: win.page != "identify")
         f = d.form
         shot("3-form-prefilled")
         f.finish()
@@ -155,20 +161,32 @@ def capture_form_screens(out: Path, *, hub_url: str, token: str, clock: Callable
         f.finish()
         d.submit_answer(skip=False)  # the phone, from the form
         d.submit_answer(skip=True)  # no email
-        docs = d.draft.procedure.documents if d.draft else []
-        while win.page == "documents" and d.doc_index < len(docs):
-            d.on_page(dossiers.capture_page(docs[d.doc_index].name))
-            shot("9-document")
-            d.accept_page()
+        photos, live = d.photos, d.photos.live
+        assert live is not None and d.draft is not None
+        for n, picture in enumerate(pictures[1:3], start=1):  # two pages of the card's copy
+            camera.show(picture)
+            seen = live.frames
+            settle_until(app, lambda seen=seen: live.frames > seen + 1)  # type: ignore[misc]
+            if n == 1:
+                shot("9-document")
+            photos.capture()
+            settle_until(app, lambda n=n: len(d.draft.pages) == n if d.draft else True)  # type: ignore[misc]
+        settle_until(app, lambda: live.frames > 0 and not win.busy)
+        shot("10-pages")
+        photos.open_page(1)
+        shot("11-page")
+        photos.delete()  # the second page was the same side again
+        while win.page == "documents":
+            photos.next_document()
         d.choose_delivery("center")
         draft = d.draft
         assert draft is not None
         f.fill_review(draft, declaration_preview(draft, f.today()))
-        shot("10-review")
+        shot("12-review")
         result = dossiers.submit(draft)
         d.on_submitted(result)
         settle_until(app, lambda: d.form.a4_label.text() != T.FORM_PRINTING(win.lang))  # the A4 page, printed
-        shot("11-submitted")
+        shot("13-submitted")
     finally:
         _dispose(win, backend)
     cache.unlink(missing_ok=True)

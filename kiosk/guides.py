@@ -31,7 +31,7 @@ class CardGuide(QWidget):
             w, h = float(self.width()), float(self.height())
             caption_h = self.kit.mm(22)
             # The camera's frame: 86:54 like the card, as large as the room allows.
-            fh = min(h - caption_h - 20, (w - 80) * 54 / 86)
+            fh = min(h - caption_h - 40, (w - 80) * 54 / 86)
             fw = fh * 86 / 54
             top = max(10.0, (h - fh - caption_h - 20) / 2)  # the frame and its caption, together, centred
             frame = QRectF((w - fw) / 2, top, fw, fh)

@@ -139,10 +139,11 @@ def capture_dossier_screens(out: Path, *, hub_url: str, token: str, clock: Calla
                             camera_dir: Path, printer: str = "dummy:", procedure_query: str = "ban sao trich luc",
                             lookup_key: str | None = None) -> list[Path]:
     """Render each step of a kiosk self-submission (portrait), driven through the real screens, plus the
-    slip's preview; the camera is a folder holding a card photo then the document pages."""
+    slip's preview; the camera is a folder's pictures (a card photo, then the document pages), each put in front of
+    the live camera in turn."""
     from kiosk.app import KioskWindow
     from kiosk.backend import DossierBackend, KioskBackend
-    from scanners.camera import FolderCamera
+    from scanners.camera import IMAGE_SUFFIXES, FileCamera
     from ui.qt import QApplication
 
     app = QApplication.instance() or QApplication([])
@@ -150,9 +151,17 @@ def capture_dossier_screens(out: Path, *, hub_url: str, token: str, clock: Calla
     cache = out / ".kiosk-cache.db"
     cfg = _config(hub_url, token, printer=printer, cache=cache, orientation="portrait", w=1080, h=1920)
     backend = KioskBackend(cfg)
-    dossiers = DossierBackend(backend, camera=FolderCamera(folder=camera_dir))
+    pictures = sorted(p for p in camera_dir.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+    camera = FileCamera()
+    dossiers = DossierBackend(backend, camera=camera)
     win = KioskWindow(cfg, backend, clock=clock, start_worker=False, dossiers=dossiers)
     written: list[Path] = []
+
+    def until(done: Callable[[], bool]) -> None:
+        deadline = time.monotonic() + 10
+        while not done() and time.monotonic() < deadline:
+            app.processEvents()
+            time.sleep(0.02)
 
     def shot(name: str) -> None:
         for _ in range(5):
@@ -172,21 +181,31 @@ def capture_dossier_screens(out: Path, *, hub_url: str, token: str, clock: Calla
         shot("1-catalog")
         d.pick_result(0)
         shot("2-procedure")
+        camera.show(pictures[0])  # the card, held up to the live camera
         d.start_submission()
-        d.stop_card_reading()  # the picture is taken before the card is shown
+        until(lambda: d.card_live is not None and d.card_live.frames > 0)
         shot("3-identify")
-        d.on_card(dossiers.read_card())
+        d.read_card_now()
+        until(lambda: win.page != "identify")
         for ch in "0912345678":
             d.fields["digits"].press(ch)
         shot("4-phone")
         d.submit_answer(skip=False)
         d.submit_answer(skip=True)  # no email
-        docs = d.draft.procedure.documents if d.draft else []
-        for i in range(len(docs)):
-            d.on_page(dossiers.capture_page(docs[i].name))
+        live = d.photos.live
+        assert live is not None
+        for i, picture in enumerate(pictures[1:]):
+            if win.page != "documents":
+                break
+            camera.show(picture)
+            seen = live.frames
+            until(lambda seen=seen: live.frames > seen + 1)  # type: ignore[misc]
+            d.photos.capture()
+            until(lambda i=i: d.draft is None or len(d.draft.pages) > i)  # type: ignore[misc]
             if i == 0:
+                until(lambda: not win.busy)
                 shot("5-document")
-            d.accept_page()
+            d.photos.next_document()
         shot("6-delivery")
         d.choose_delivery("center")
         shot("7-review")

@@ -280,3 +280,32 @@ def refusal(code: str | None) -> T:
     if code in ("quota_reached", "numbers_exhausted"):
         return QUOTA_REACHED
     return SERVICE_PAUSED_LONG if code == "service_paused" else ERROR_TRY_AGAIN
+
+
+# -- the live camera picture and the photographed pages (issue 17) --------------------------------------
+LIVE_STARTING = T("Đang mở camera…", "Starting the camera…")
+LIVE_NO_PICTURE = T("Camera chưa có hình. Xin chờ hoặc gọi cán bộ.", "No picture from the camera. Wait or call staff.")
+LIVE_TOO_DARK = T("Ảnh tối quá: đặt giấy tờ chỗ sáng hơn", "Too dark: move it into the light")
+LIVE_PLACE = T("Đặt giấy tờ vào trong khung vàng", "Place the page inside the yellow frame")
+LIVE_CLOSER = T("Đưa gần hơn, cho vừa khung vàng", "Move closer, to fill the yellow frame")
+LIVE_HOLD_STILL = T("Giữ yên", "Hold still")
+LIVE_BLURRY = T("Ảnh bị mờ: giữ yên, đưa xa hơn một chút", "Blurred: hold still, a little further away")
+LIVE_READY = T("Giữ yên, đang chụp…", "Hold still, taking the photo…")
+LIVE_TAKEN = T("Đã chụp trang này: đặt trang tiếp theo", "Taken: lay the next page")
+LIVE_CARD_UNREAD = T("Chưa đọc được mã QR: đưa thẻ gần hơn, mã QR trong khung", "QR not read: bring the card closer")
+LIVE_CAPTURE = T("Chụp ngay", "Take it now")
+PAGES_TITLE = T("Các trang đã chụp — chạm vào trang để chụp lại hoặc xoá:",
+                "Pages taken — touch a page to retake or delete it:")
+PAGES_HOWTO = T("Đặt từng trang vào khung vàng, mặt chữ lên trên. Ki-ốt tự chụp khi ảnh yên và rõ; các trang đã "
+                "chụp hiện ở đây để xem lại, chụp lại hoặc xoá.",
+                "Lay each page in the yellow frame, text up. The kiosk takes it when the picture is still and sharp; "
+                "the pages taken show here to check, retake or delete.")
+PAGE_TAKEN = T("Đã chụp trang {n}. Còn trang nữa thì đặt tiếp; xong thì bấm \"Tiếp tục\".",
+               "Page {n} taken. Lay the next page, or press \"Next\" when done.")
+PAGE_NEXT_DOC = T("Tiếp tục", "Next")
+PAGE_VIEW_TITLE = T("Trang {i}/{n}: {document}", "Page {i} of {n}: {document}")
+PAGE_RETAKE = T("Chụp lại", "Retake")
+PAGE_DELETE = T("Xoá", "Delete")
+PAGE_KEEP = T("Giữ trang này", "Keep this page")
+PAGE_RETAKING = T("Chụp lại trang {i}: đặt trang vào khung vàng", "Retaking page {i}: place it in the yellow frame")
+PAGE_DELETED = T("Đã xoá trang.", "Page deleted.")

@@ -296,6 +296,52 @@ class FolderCamera(_Base):
         return out
 
 
+class FileCamera(_Base):
+    """Image files as a live camera that keeps seeing one picture — a card or a page held still — until `show()`
+    puts another in view (or none: an empty desk). The kiosk's live view in tests, the demo and screenshots."""
+
+    kind = "file"
+
+    def __init__(self, image: Path | np.ndarray | None = None) -> None:
+        super().__init__()
+        self._frame: np.ndarray | None = None
+        self._name = ""
+        if image is not None:
+            self.show(image)
+
+    def _label(self) -> str:
+        return f"file:{self._name}"
+
+    def show(self, image: Path | np.ndarray | None) -> None:
+        """Put a picture (a file, or a BGR array) in front of the camera; None takes it away."""
+        if image is None:
+            self._frame, self._name = None, ""
+            return
+        frame = read_image_file(str(image)) if isinstance(image, Path) else np.ascontiguousarray(image)
+        frame.setflags(write=False)  # handed out frame after frame: nobody may draw on it
+        self._frame, self._name = frame, image.name if isinstance(image, Path) else "array"
+
+    def open(self) -> None:
+        """Ready at once."""
+        self._set_state(DeviceState.READY)
+
+    def read(self) -> np.ndarray | None:
+        """The picture in view (the same array each time, read-only), or None when there is none."""
+        if self._state is DeviceState.CLOSED:
+            raise DeviceUnavailable(texts.ERR_NOT_OPEN)
+        if self._frame is not None:
+            self.frames += 1
+        return self._frame
+
+    def close(self) -> None:
+        """Closed (the picture stays in view for the next open)."""
+        self._set_state(DeviceState.CLOSED)
+
+    def diagnostics(self) -> dict[str, Any]:
+        """State and counters."""
+        return self._base_diagnostics()
+
+
 def open_camera(config: CameraConfig, *, clock: Callable[[], float] = time.monotonic) -> Camera:
     """The camera for a configuration, not yet opened; raises ScannerConfigError for a bad source."""
     source = parse_camera_source(config.source)

@@ -89,8 +89,9 @@ def check_forms(out: Path, summary: dict) -> None:
 
     assert summary["declarations_submitted"] == 1 and summary["help_requests_answered"] == 1
     screens = {p.name for p in (out / "screens").glob("kiosk-form-*.png")}
-    assert {"kiosk-form-3-form-prefilled.png", "kiosk-form-4-form-missing.png", "kiosk-form-10-review.png",
-            "kiosk-form-11-submitted.png"} <= screens
+    assert {"kiosk-form-3-form-prefilled.png", "kiosk-form-4-form-missing.png", "kiosk-form-9-document.png",
+            "kiosk-form-10-pages.png", "kiosk-form-11-page.png", "kiosk-form-12-review.png",
+            "kiosk-form-13-submitted.png"} <= screens
     [pdf] = sorted((out / "printed" / "a4").glob("*.pdf"))
     text = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf.read_bytes())).pages)
     assert "TỜ KHAI YÊU CẦU CẤP PHIẾU LÝ LỊCH TƯ PHÁP" in text and "bổ sung hồ sơ xin việc làm" in " ".join(text.split())

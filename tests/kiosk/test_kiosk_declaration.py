@@ -20,7 +20,7 @@ from kiosk.backend import DossierBackend, KioskBackend
 from kiosk.config import hash_pin, parse_kiosk_config
 from kiosk.declaration import FIELDS_PER_PAGE
 from scanners import synthetic
-from scanners.camera import FolderCamera
+from scanners.camera import FileCamera
 from sync.localsite import LocalCentral
 from ui.qt import Qt
 
@@ -68,7 +68,7 @@ def kiosk(qtbot, make_hub, tcp_printer, tmp_path, clock):  # noqa: ANN001, ANN20
                       "cache_db": str(tmp_path / "kiosk-cache.db"), "issue_retry_s": 0},
         })
         backend = KioskBackend(cfg)
-        camera = FolderCamera(folder=camera_dir) if camera_dir else None
+        camera = FileCamera(camera_dir / "000-card.png") if camera_dir else None  # the card in view
         win = KioskWindow(cfg, backend, clock=clock.time, dossiers=DossierBackend(backend, camera=camera))
         qtbot.addWidget(win)
         win.show()
@@ -115,7 +115,9 @@ def test_declaration_from_the_card_to_the_central_server(kiosk, qtbot, tmp_path)
     form = d.form
     pick_procedure(qtbot, win, "ly lich tu phap", "Cấp Phiếu lý lịch tư pháp")
     assert win.page == "identify" and d.steps["identify"].text() == "Bước 1/6: Người nộp"
-    # CCCD → the form, pre-filled from the card.
+    # CCCD → the form, pre-filled from the card (read at the touch of "Chụp ngay" on the live view).
+    qtbot.waitUntil(lambda: d.card_live.frames > 0, timeout=10000)
+    click(qtbot, d.i_capture)
     qtbot.waitUntil(lambda: win.page == "form", timeout=15000)
     assert form.f_step.text() == "Bước 2/6: Tờ khai"
     values = form.draft.declaration.values
@@ -159,11 +161,14 @@ def test_declaration_from_the_card_to_the_central_server(kiosk, qtbot, tmp_path)
     assert d.steps["ask"].text() == "Bước 3/6: Liên hệ"
     click(qtbot, d.a_next)
     click(qtbot, d.a_skip)
-    assert win.page == "documents" and d.d_name.text() == "Bản chụp căn cước công dân"
+    assert win.page == "documents" and d.photos.d_name.text() == "Bản chụp căn cước công dân"
     assert d.steps["documents"].text() == "Bước 4/6: Giấy tờ"
-    click(qtbot, d.d_capture)
-    qtbot.waitUntil(lambda: d.pending_page is not None, timeout=10000)
-    click(qtbot, d.d_accept)
+    d.backend.camera.show(tmp_path / "camera" / "001-page.jpg")
+    seen = d.photos.live.frames
+    qtbot.waitUntil(lambda: d.photos.live.frames >= seen + 2, timeout=10000)
+    click(qtbot, d.photos.d_capture)
+    qtbot.waitUntil(lambda: len(d.draft.pages) == 1, timeout=10000)
+    click(qtbot, d.photos.d_next)
     assert win.page == "delivery"
     click(qtbot, d.v_center)
     # Review: the form's A4 page and the photographed page beside the applicant's details.
@@ -308,8 +313,8 @@ def test_an_a4_printer_that_cannot_print_is_said_plainly_after_sending(kiosk, qt
     assert win.page == "ask" and filled.complete, form.errors
     click(qtbot, d.a_next)
     click(qtbot, d.a_skip)
-    assert win.page == "documents" and d.d_name.text() == "Bản chụp căn cước công dân"  # the form is not asked for
-    click(qtbot, d.d_skip)  # no camera: the copy comes on paper
+    assert win.page == "documents" and d.photos.d_name.text() == "Bản chụp căn cước công dân"  # the form is not asked for
+    click(qtbot, d.photos.d_skip)  # no camera: the copy comes on paper
     assert win.page == "delivery"
     click(qtbot, d.v_center)
     click(qtbot, d.r_send)

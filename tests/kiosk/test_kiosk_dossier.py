@@ -1,5 +1,7 @@
-"""Issue 7 at the kiosk: find a procedure, self-submit a dossier with the camera (a folder camera), a real
-hub and a real central server; look a dossier up online and offline."""
+"""Issue 7 at the kiosk: find a procedure, self-submit a dossier with the camera (image files shown to the live
+camera), a real hub and a real central server; look a dossier up online and offline. Issue 17: the live view
+takes the card and each page once held still for a second (on the injected clock); pages retaken and deleted
+through their thumbnails leave the dossier with exactly the pages that are left, in order."""
 from __future__ import annotations
 
 import hashlib
@@ -18,7 +20,8 @@ from kiosk.config import hash_pin, parse_kiosk_config
 from motcua.clock import ManualClock
 from motcua.contract import DossierRequest
 from scanners import synthetic
-from scanners.camera import FolderCamera
+from scanners.camera import IMAGE_SUFFIXES, FileCamera
+from scanners.steady import HOLD_S
 from sync.localsite import LocalCentral
 from ui.qt import Qt
 
@@ -49,6 +52,30 @@ def camera_folder(folder: Path, *, docs: int) -> synthetic.Citizen:
     return citizen
 
 
+class Desk:
+    """What the citizen puts under the kiosk's camera: a folder's pictures, one after the other."""
+
+    def __init__(self, folder: Path, camera: FileCamera) -> None:
+        self.pictures = sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+        self.camera = camera
+        self.shown = -1
+
+    def next(self) -> Path:
+        """Put the next picture in view."""
+        self.shown += 1
+        self.camera.show(self.pictures[self.shown])
+        return self.pictures[self.shown]
+
+
+def hold_still(qtbot: Any, clock: ManualClock, live: Any) -> None:
+    """The citizen holds what is in view still: frames of it, then a second later on the kiosk's clock, another."""
+    seen = live.frames
+    qtbot.waitUntil(lambda: live.frames >= seen + 3, timeout=10000)  # a frame in flight may show the last picture
+    clock.advance(HOLD_S + 0.1)
+    seen = live.frames
+    qtbot.waitUntil(lambda: live.frames >= seen + 1, timeout=10000)
+
+
 @pytest.fixture
 def kiosk_with_central(qtbot, make_hub, tcp_printer, tmp_path, clock):  # noqa: ANN001, ANN201
     central = LocalCentral(tmp_path / "central.db", dev_tokens=True, fresh=True).start()
@@ -67,7 +94,7 @@ def kiosk_with_central(qtbot, make_hub, tcp_printer, tmp_path, clock):  # noqa: 
                       "cache_db": str(tmp_path / "kiosk-cache.db"), "issue_retry_s": 0},
         })
         backend = KioskBackend(cfg)
-        camera = FolderCamera(folder=camera_dir) if camera_dir else None
+        camera = FileCamera() if camera_dir else None
         win = KioskWindow(cfg, backend, clock=clock.time, dossiers=DossierBackend(backend, camera=camera))
         qtbot.addWidget(win)
         win.show()
@@ -128,7 +155,10 @@ def test_self_submission_end_to_end(kiosk_with_central, qtbot, tmp_path, clock: 
     procedure = d.procedure
     click(qtbot, d.p_submit)
     assert win.page == "identify"
-    # The card's QR fills in the applicant.
+    # The card's QR fills in the applicant: held still in the outline for a second, it is read.
+    desk = Desk(camera_dir, d.backend.camera)
+    desk.next()
+    hold_still(qtbot, clock, d.card_live)
     qtbot.waitUntil(lambda: win.page == "ask", timeout=15000)
     assert d.draft.name == citizen.name and d.draft.id_number == citizen.id and d.draft.from_card
     assert d.ask_step == "phone"
@@ -139,14 +169,15 @@ def test_self_submission_end_to_end(kiosk_with_central, qtbot, tmp_path, clock: 
     click(qtbot, d.a_next)
     assert d.ask_step == "email"
     click(qtbot, d.a_skip)
-    # Each required document: photograph, look, accept.
+    # Each required document: laid under the camera, taken by itself once still, shown as a thumbnail.
     docs = procedure.documents
     for i in range(len(docs)):
-        assert win.page == "documents" and d.d_name.text() == docs[i].name
-        click(qtbot, d.d_capture)
-        qtbot.waitUntil(lambda: d.pending_page is not None, timeout=10000)
-        assert not d.d_preview.pixmap().isNull()
-        click(qtbot, d.d_accept)
+        assert win.page == "documents" and d.photos.d_name.text() == docs[i].name
+        desk.next()
+        hold_still(qtbot, clock, d.photos.live)
+        qtbot.waitUntil(lambda i=i: len(d.draft.pages) == i + 1, timeout=10000)
+        assert len(d.photos.thumbs) == i + 1 and not d.photos.thumbs[-1].picture.isNull()
+        click(qtbot, d.photos.d_next)
     assert win.page == "delivery"
     click(qtbot, d.v_center)
     assert win.page == "review" and citizen.name in d.r_body.text()
@@ -225,3 +256,122 @@ def test_lookup_online_then_offline(kiosk_with_central, qtbot, tmp_path) -> None
     win.go_home(clear=True)
     look_up("tam-x-000000-0009", "ACDEFG")
     qtbot.waitUntil(lambda: "chưa có thông tin" in win.lookup.k_msg.text(), timeout=15000)
+
+
+def test_pages_retaken_and_deleted_through_their_thumbnails(kiosk_with_central, qtbot, tmp_path,  # noqa: ANN001
+                                                            clock: ManualClock) -> None:
+    make, hub, _, _ = kiosk_with_central
+    camera_dir = tmp_path / "camera"
+    camera_folder(camera_dir, docs=5)
+    win, _ = make(camera_dir)
+    d = win.dossier
+    photos = d.photos
+    click(qtbot, d.submit_button)
+    qtbot.waitUntil(lambda: bool(d.backend.procedures), timeout=5000)
+    type_keys(qtbot, d.c_search, "ban sao trich luc")
+    click(qtbot, d.c_result_buttons[0])
+    click(qtbot, d.p_submit)
+    desk = Desk(camera_dir, d.backend.camera)
+    desk.next()
+    hold_still(qtbot, clock, d.card_live)
+    qtbot.waitUntil(lambda: win.page == "ask", timeout=15000)
+    type_keys(qtbot, d.fields["digits"], "0912345678")
+    click(qtbot, d.a_next)
+    click(qtbot, d.a_skip)
+    assert win.page == "documents"
+    first_document = photos.d_name.text()
+    # Three pages of the first document, each laid down and taken by itself once still.
+    for n in (1, 2, 3):
+        desk.next()
+        hold_still(qtbot, clock, photos.live)
+        qtbot.waitUntil(lambda n=n: len(d.draft.pages) == n, timeout=10000)
+        qtbot.waitUntil(lambda: not win.busy, timeout=5000)
+    p1, p2, p3 = d.draft.pages
+    assert len({p1.jpeg, p2.jpeg, p3.jpeg}) == 3 and {p.document for p in (p1, p2, p3)} == {first_document}
+    assert [t.objectName() for t in photos.thumbs] == ["thumb_1", "thumb_2", "thumb_3"]
+    hold_still(qtbot, clock, photos.live)  # the last page left lying there: not taken twice
+    assert len(d.draft.pages) == 3 and "Đã chụp trang này" in photos.d_hint.text()
+    # Page 2 touched: shown large, then deleted.
+    click(qtbot, photos.thumbs[1])
+    assert win.page == "page_view" and photos.v_title.text().startswith("Trang 2/3")
+    assert not photos.v_picture.pixmap().isNull()
+    click(qtbot, photos.v_delete)
+    assert win.page == "documents" and d.draft.pages == [p1, p3] and len(photos.thumbs) == 2
+    # Page 1 touched: retaken; the new photo takes its place.
+    click(qtbot, photos.thumbs[0])
+    click(qtbot, photos.v_retake)
+    assert win.page == "documents" and photos.d_title.text().startswith("Chụp lại trang 1")
+    desk.next()
+    hold_still(qtbot, clock, photos.live)
+    qtbot.waitUntil(lambda: d.draft.pages[0] is not p1, timeout=10000)
+    p4 = d.draft.pages[0]
+    assert d.draft.pages == [p4, p3] and p4.document == first_document and p4.jpeg != p1.jpeg
+    qtbot.waitUntil(lambda: not win.busy, timeout=5000)
+    # The second document: one page.
+    click(qtbot, photos.d_next)
+    assert win.page == "documents" and photos.d_name.text() != first_document
+    desk.next()
+    hold_still(qtbot, clock, photos.live)
+    qtbot.waitUntil(lambda: len(d.draft.pages) == 3, timeout=10000)
+    p5 = d.draft.pages[2]
+    qtbot.waitUntil(lambda: not win.busy, timeout=5000)
+    click(qtbot, photos.d_next)
+    assert win.page == "delivery"
+    click(qtbot, d.v_center)
+    assert win.page == "review" and len(d.form.r_thumbs) == 3  # the review shows the pages that are left
+    kept = [p4.jpeg, p3.jpeg, p5.jpeg]
+    click(qtbot, d.r_send)
+    qtbot.waitUntil(lambda: win.page == "submitted", timeout=15000)
+    dossier_id = d.last_result.dossier.id
+    # The hub received exactly those pages, in that order, byte for byte.
+    files = hub.client("counter").dossier(dossier_id).files
+    assert [f.sha256 for f in files] == [hashlib.sha256(j).hexdigest() for j in kept]
+    assert [f.name[:3] for f in files] == ["01-", "02-", "03-"]
+    assert [hub.hub.dossiers.blob_path(f.sha256).read_bytes() for f in files] == kept
+    assert hashlib.sha256(p1.jpeg).hexdigest() not in {f.sha256 for f in files}
+
+
+def test_the_live_view_drops_frames_it_cannot_judge_and_retries_an_unread_card(kiosk_with_central, qtbot,  # noqa: ANN001
+                                                                                 tmp_path, clock: ManualClock) -> None:
+    import threading
+
+    make, *_ = kiosk_with_central
+    camera_dir = tmp_path / "camera"
+    citizen = camera_folder(camera_dir, docs=1)
+    win, _ = make(camera_dir)
+    d = win.dossier
+    click(qtbot, d.submit_button)
+    qtbot.waitUntil(lambda: bool(d.backend.procedures), timeout=5000)
+    type_keys(qtbot, d.c_search, "ban sao trich luc")
+    click(qtbot, d.c_result_buttons[0])
+    desk = Desk(camera_dir, d.backend.camera)
+    desk.pictures.reverse()  # a page first: no QR in view
+    desk.next()
+    live, feed = d.card_live, d.card_feed
+    # A slow machine: while one frame is being judged, the ticks that come drop theirs — nothing queues.
+    gate, calls = threading.Event(), []
+    real_next = feed.next
+
+    def slow_next() -> Any:
+        calls.append(1)
+        gate.wait(10)
+        return real_next()
+
+    feed.next = slow_next
+    click(qtbot, d.p_submit)
+    assert win.page == "identify" and live.in_flight
+    qtbot.waitUntil(lambda: len(calls) == 1, timeout=5000)
+    for _ in range(20):
+        live.tick()
+    assert len(calls) == 1 and live.dropped >= 20  # (the window's own timer may have dropped more)
+    gate.set()
+    qtbot.waitUntil(lambda: live.frames >= 3, timeout=10000)
+    feed.next = real_next
+    # Held still a second, but no QR: the kiosk says so, stays, and tries again after another second.
+    hold_still(qtbot, clock, live)
+    qtbot.waitUntil(lambda: "Chưa đọc được mã QR" in d.i_msg.text(), timeout=10000)
+    assert win.page == "identify" and d.draft.name == ""
+    desk.camera.show(desk.pictures[-1])  # the card
+    hold_still(qtbot, clock, live)
+    qtbot.waitUntil(lambda: win.page == "ask", timeout=15000)
+    assert d.draft.name == citizen.name and feed.frame() is None  # the card step forgot its frames

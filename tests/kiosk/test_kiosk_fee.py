@@ -20,7 +20,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "printer_drivers"))
 from escpos_parse import parse  # noqa: E402
 from support import as_json  # noqa: E402
-from test_kiosk_dossier import camera_folder, click, kiosk_with_central, type_keys  # noqa: E402, F401
+from test_kiosk_dossier import Desk, camera_folder, click, kiosk_with_central, type_keys  # noqa: E402, F401
 
 ROOT = HERE.parents[1]
 
@@ -44,14 +44,22 @@ def test_self_submitted_dossier_shows_and_prints_its_vietqr(kiosk_with_central, 
     click(qtbot, d.c_result_buttons[0])
     assert "8.000" in d.p_facts.text()
     click(qtbot, d.p_submit)
+    desk = Desk(camera_dir, d.backend.camera)
+    desk.next()  # the card, read at the touch of "Chụp ngay"
+    qtbot.waitUntil(lambda: d.card_live.frames > 0, timeout=10000)
+    click(qtbot, d.i_capture)
     qtbot.waitUntil(lambda: win.page == "ask", timeout=15000)
     type_keys(qtbot, d.fields["digits"], "0912345678")
     click(qtbot, d.a_next)
     click(qtbot, d.a_skip)
-    for _ in d.procedure.documents:
-        click(qtbot, d.d_capture)
-        qtbot.waitUntil(lambda: d.pending_page is not None, timeout=10000)
-        click(qtbot, d.d_accept)
+    while win.page == "documents":
+        desk.next()
+        seen = d.photos.live.frames
+        qtbot.waitUntil(lambda seen=seen: d.photos.live.frames >= seen + 2, timeout=10000)
+        taken = len(d.draft.pages)
+        click(qtbot, d.photos.d_capture)
+        qtbot.waitUntil(lambda taken=taken: len(d.draft.pages) > taken, timeout=10000)
+        click(qtbot, d.photos.d_next)
     click(qtbot, d.v_center)
     click(qtbot, d.r_send)
     qtbot.waitUntil(lambda: win.page == "submitted", timeout=15000)

@@ -1,6 +1,7 @@
 """Issue 17, the screenshots of a self-submission with a declaration form, checked: every step at 1080×1920
 fills most of the screen, every touch target is at least 12 mm, and what a citizen reads is at least the size
-of the home screen's service names. The pictures are the README's (python -m kiosk.form_screens)."""
+of the home screen's service names — the live camera steps (the card, a page in its outline, the pages taken as
+thumbnails, one page with retake and delete) included. The pictures are the README's (python -m kiosk.form_screens)."""
 from __future__ import annotations
 
 import random
@@ -21,13 +22,14 @@ def test_every_step_fills_the_screen_with_large_targets_and_large_text(make_hub,
     citizen = synthetic.random_citizen(rng)
     cv2.imwrite(str(camera / "000-card.png"), synthetic.photograph(synthetic.draw_card(citizen, rng=rng), rng=rng,
                                                                     fault=synthetic.Degradation.ROTATION))
-    for i, photo in enumerate(synthetic.document_photo_set(1, seed=5), start=1):
+    for i, photo in enumerate(synthetic.document_photo_set(2, seed=5), start=1):  # two pages: one is deleted
         cv2.imwrite(str(camera / f"{i:03d}-page.jpg"), photo.image)
     shots = capture_form_screens(tmp_path / "shots", hub_url=hub.url, token=hub.tokens["kiosk"], clock=hub.clock.time,
                                  camera_dir=camera, a4_dir=tmp_path / "a4")
     names = [m.name for _, m in shots.steps]
     assert names == ["1-procedure", "2-identify", "3-form-prefilled", "4-form-missing", "5-field-text", "6-field-date",
-                     "7-field-choice", "8-form-complete", "9-document", "10-review", "11-submitted"]
+                     "7-field-choice", "8-form-complete", "9-document", "10-pages", "11-page", "12-review",
+                     "13-submitted"]
     assert shots.service_text_px >= 30  # 7.5 mm on a 21.5-inch 1080×1920 screen
     for path, m in shots.steps:
         assert Image.open(path).size == (1080, 1920), m.name

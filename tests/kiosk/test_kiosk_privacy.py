@@ -1,6 +1,8 @@
 """Issue 11 at the kiosk: it forgets the applicant, the slip and any typed text at the idle reset and at
 "Xong" (checked by inspecting every widget and walking the window's, its dossier screens' and backends'
-objects), shows the slip's look-up code, and its look-up works with the reduced (status) view."""
+objects), shows the slip's look-up code, and its look-up works with the reduced (status) view. Issue 17: the
+live camera's frames, the card's picture, the pages taken and their thumbnails go at the idle reset too, and
+none of them reaches the log."""
 from __future__ import annotations
 
 import dataclasses
@@ -10,6 +12,7 @@ from collections import deque
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from support import READY, as_json
 
@@ -19,7 +22,7 @@ from kiosk.config import hash_pin, parse_kiosk_config
 from kiosk.keyboard import TextField
 from motcua.clock import ManualClock
 from motcua.contract import DossierRequest
-from ui.qt import QLabel, QPushButton, Qt, QWidget
+from ui.qt import QImage, QLabel, QPixmap, QPushButton, Qt, QWidget
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "printer_drivers"))
 from escpos_parse import parse  # noqa: E402
@@ -125,6 +128,12 @@ def leftovers(win: KioskWindow, needles: list[str]) -> list[str]:
             for n in folded:
                 if n.encode() in data.lower():
                     found.append(f"{path}: bytes with {n!r}")
+        elif isinstance(obj, np.ndarray):
+            if obj.size:
+                found.append(f"{path}: a picture (array {obj.shape})")  # a camera frame, or a judged copy of one
+        elif isinstance(obj, QPixmap | QImage):
+            if not obj.isNull():
+                found.append(f"{path}: a picture ({type(obj).__name__})")
         elif isinstance(obj, int | float | complex | bool | type(None) | types.ModuleType | type | types.FunctionType |
                         types.BuiltinFunctionType | types.MethodType):
             return
@@ -199,3 +208,68 @@ def test_lookup_with_the_status_view_then_idle_reset(kiosk, qtbot, clock: Manual
     win.tick()
     assert win.page == "home"
     assert leftovers(win, [sent["code"], sent["lookup_code"]]) == []
+
+
+def test_idle_reset_forgets_the_camera_frames_the_pages_and_their_thumbnails(make_hub, tcp_printer, qtbot,  # noqa: ANN001
+                                                                             tmp_path, clock, caplog) -> None:
+    import logging
+
+    from scanners.camera import FileCamera
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from test_kiosk_dossier import camera_folder
+
+    caplog.set_level(logging.DEBUG)
+    hub = make_hub(example=True)
+    _, address = tcp_printer([READY])
+    cfg = parse_kiosk_config({
+        "hub": {"url": hub.url, "token": hub.tokens["kiosk"], "timeout_s": 3},
+        "printer": {"address": address},
+        "screen": {"orientation": "portrait", "width_px": 1080, "height_px": 1920, "fullscreen": False},
+        "kiosk": {"name": "Ki-ốt sảnh 1", "technician_pin_hash": hash_pin("1234", iterations=1000),
+                  "cache_db": str(tmp_path / "kiosk-cache.db"), "issue_retry_s": 0},
+    })
+    citizen = camera_folder(tmp_path / "camera", docs=2)
+    camera = FileCamera(tmp_path / "camera" / "000-card.png")
+    backend = KioskBackend(cfg)
+    win = KioskWindow(cfg, backend, clock=clock.time, dossiers=DossierBackend(backend, camera=camera))
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: win.site is not None, timeout=10000)
+    try:
+        d = win.dossier
+        click(qtbot, d.submit_button)
+        qtbot.waitUntil(lambda: bool(d.backend.procedures), timeout=5000)
+        type_keys(qtbot, d.c_search, "ban sao trich luc")
+        click(qtbot, d.c_result_buttons[0])
+        click(qtbot, d.p_submit)
+        qtbot.waitUntil(lambda: d.card_live.frames > 0, timeout=10000)
+        assert leftovers(win, []), "the check must see the card's frame"
+        click(qtbot, d.i_capture)
+        qtbot.waitUntil(lambda: win.page == "ask", timeout=15000)
+        type_keys(qtbot, d.fields["digits"], "0912345678")
+        click(qtbot, d.a_next)
+        click(qtbot, d.a_skip)
+        for n, name in ((1, "001-page.jpg"), (2, "002-page.jpg")):
+            camera.show(tmp_path / "camera" / name)
+            seen = d.photos.live.frames
+            qtbot.waitUntil(lambda seen=seen: d.photos.live.frames >= seen + 2, timeout=10000)
+            click(qtbot, d.photos.d_capture)
+            qtbot.waitUntil(lambda n=n: len(d.draft.pages) == n and not win.busy, timeout=10000)
+        click(qtbot, d.photos.thumbs[0])  # the first page, large, on screen
+        assert win.page == "page_view"
+        needles = [citizen.name, citizen.id, "0912345678"]
+        before = leftovers(win, needles)
+        assert any("thumb" in x or "Thumb" in x for x in before) or len(d.photos.thumbs) == 2
+        assert any(".pages[" in x for x in before) and any("page_view_picture" in x for x in before)
+        camera.show(None)  # the citizen took the page and walked away (the kiosk's own references stay walked)
+        clock.advance(win.config.kiosk.dossier_idle_timeout_s + 1)
+        win.tick()
+        assert win.page == "home"
+        assert leftovers(win, needles) == []
+        assert d.photos.thumbs == [] and d.photos.feed.frame() is None and d.card_feed.frame() is None
+        logged = "\n".join(r.getMessage() for r in caplog.records)
+        assert citizen.name not in logged and citizen.id not in logged and "0912345678" not in logged
+    finally:
+        win.allow_close = True
+        win.close()
+        backend.close()
