@@ -9,7 +9,8 @@ def new_uuid() -> str:
 
     Each ticket and event gets one, so a number issued makes two and a call-next four: this is the same
     122 random bits from os.urandom (a ticket's id is the key of its public tracking page: it must not be
-    guessable), without building a `uuid.UUID` (validation, an int round-trip) to throw it away.
+    guessable), without building a `uuid.UUID` (validation, an int round-trip) to throw it away. Callers
+    call it as `ids.new_uuid()`, so that a test can make two hubs' ids alike by replacing it here.
     """
     raw = os.urandom(16)
     h = raw.hex()

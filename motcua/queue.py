@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from motcua import ids
 from motcua.clock import Clock, iso
 from motcua.config import Counter, Service, SiteConfig
 from motcua.contract import CounterState, EventType, TicketStatus
-from motcua.ids import new_uuid
 from motcua.waitlist import ServiceQueue as _ServiceQueue
 
 ACTIVE_STATUSES = frozenset({TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SKIPPED})
@@ -191,7 +191,7 @@ class QueueEngine:
         return datetime.fromtimestamp(ts, self.tz).date().isoformat()
 
     def _event(self, type_: EventType, at: float, data: dict[str, Any]) -> Event:
-        ev = Event(seq=self.next_seq, id=new_uuid(), type=type_, at=at, data=data)
+        ev = Event(seq=self.next_seq, id=ids.new_uuid(), type=type_, at=at, data=data)
         self.next_seq += 1
         return ev
 
@@ -336,7 +336,7 @@ class QueueEngine:
             if number < self.next_number[service]:
                 raise QueueError("numbers_exhausted", f"{svc.name}: đã hết số thử trong ngày / no test numbers left today")
             self.next_test_number[service] = number - 1
-            t = Ticket(id=new_uuid(), day=self.day, number_service=service, number=number,
+            t = Ticket(id=ids.new_uuid(), day=self.day, number_service=service, number=number,
                        display=svc.display(number), service=service, priority=priority, channel=channel,
                        status=TicketStatus.WAITING, issued_at=now, test=True)
             return self._issued(t, request_id)
@@ -354,7 +354,7 @@ class QueueEngine:
         self.issued_today[service] += 1
         if channel == "kiosk":
             self.kiosk_issued_today[service] += 1
-        t = Ticket(id=new_uuid(), day=self.day, number_service=service, number=number,
+        t = Ticket(id=ids.new_uuid(), day=self.day, number_service=service, number=number,
                    display=svc.display(number), service=service, priority=priority, channel=channel,
                    status=TicketStatus.WAITING, issued_at=now, not_before=not_before if priority else None)
         return self._issued(t, request_id)

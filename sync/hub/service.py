@@ -16,10 +16,10 @@ from typing import Any
 
 import orjson
 
+from motcua import ids
 from motcua.clock import Clock, SystemClock, iso
 from motcua.config import ConfigError, SiteConfig, load_site_config
 from motcua.contract import EventType
-from motcua.ids import new_uuid
 from motcua.queue import Change, Event, QueueEngine, QueueError, Ticket
 from motcua.reload import plan
 from sync.hub.auth import FailureLimiter, Principal, TokenCache, authenticate, check_role, own_counter
@@ -347,7 +347,7 @@ class Hub:
     # ------------------------------------------------------------------ sync
     def new_event(self, type_: EventType, data: dict[str, Any]) -> Event:
         """An event with the next sequence (on the loop only: the engine owns the sequence)."""
-        ev = Event(seq=self.engine.next_seq, id=new_uuid(), type=type_, at=self.clock.time(), data=data)
+        ev = Event(seq=self.engine.next_seq, id=ids.new_uuid(), type=type_, at=self.clock.time(), data=data)
         self.engine.next_seq += 1
         return ev
 
