@@ -6,12 +6,12 @@ before anyone is told about it. All methods must be called from one thread (the 
 """
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from motcua import ids
 from motcua.clock import Clock, iso
 from motcua.config import Counter, Service, SiteConfig
 from motcua.contract import CounterState, EventType, TicketStatus
@@ -191,7 +191,7 @@ class QueueEngine:
         return datetime.fromtimestamp(ts, self.tz).date().isoformat()
 
     def _event(self, type_: EventType, at: float, data: dict[str, Any]) -> Event:
-        ev = Event(seq=self.next_seq, id=str(uuid.uuid4()), type=type_, at=at, data=data)
+        ev = Event(seq=self.next_seq, id=ids.new_uuid(), type=type_, at=at, data=data)
         self.next_seq += 1
         return ev
 
@@ -336,7 +336,7 @@ class QueueEngine:
             if number < self.next_number[service]:
                 raise QueueError("numbers_exhausted", f"{svc.name}: đã hết số thử trong ngày / no test numbers left today")
             self.next_test_number[service] = number - 1
-            t = Ticket(id=str(uuid.uuid4()), day=self.day, number_service=service, number=number,
+            t = Ticket(id=ids.new_uuid(), day=self.day, number_service=service, number=number,
                        display=svc.display(number), service=service, priority=priority, channel=channel,
                        status=TicketStatus.WAITING, issued_at=now, test=True)
             return self._issued(t, request_id)
@@ -354,7 +354,7 @@ class QueueEngine:
         self.issued_today[service] += 1
         if channel == "kiosk":
             self.kiosk_issued_today[service] += 1
-        t = Ticket(id=str(uuid.uuid4()), day=self.day, number_service=service, number=number,
+        t = Ticket(id=ids.new_uuid(), day=self.day, number_service=service, number=number,
                    display=svc.display(number), service=service, priority=priority, channel=channel,
                    status=TicketStatus.WAITING, issued_at=now, not_before=not_before if priority else None)
         return self._issued(t, request_id)
@@ -378,15 +378,12 @@ class QueueEngine:
         best_p: Ticket | None = None
         best_w: Ticket | None = None
         best_score = -1.0
-        not_yet: Ticket | None = None
         for code in services:
             q = self.queues[code]
-            head = q.first_due(now)
+            head = q.first_due(now) if q.priority else None  # most lines hold no priority ticket: no call
             if head is not None and (best_p is None or (head.issued_at, head.number)
                                      < (best_p.issued_at, best_p.number)):
                 best_p = head
-            not_yet = min((x for x in (not_yet, q.first_booked_later(now)) if x is not None),
-                          key=lambda x: x.not_before or 0.0, default=None)
             if q.walk_in:
                 head = q.walk_in[0]
                 score = (now - head.issued_at) * self._services[code].weight
@@ -395,7 +392,12 @@ class QueueEngine:
                     best_w, best_score = head, score
         if best_p is not None and (best_w is None or status.priority_streak < self.config.queue.max_priority_streak):
             return best_p
-        return best_w or best_p or not_yet  # a booking before its slot: only rather than stand idle
+        if best_w is not None:
+            return best_w
+        # A booking before its slot: only rather than stand idle. Looked for only then (it scans every
+        # priority ticket of each service), the earliest slot first, the counter's first service on a tie.
+        later = (t for code in services if (t := self.queues[code].first_booked_later(now)) is not None)
+        return min(later, key=lambda t: t.not_before or 0.0, default=None)
 
     def _finish_current(self, c: CounterStatus, now: float, *, status: TicketStatus, etype: EventType) -> Change | None:
         if c.current is None:

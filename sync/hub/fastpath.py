@@ -31,6 +31,7 @@ from sync.hub.limits import (
     declared_length,
     limited,
     send_error,
+    token_and_length,
     too_large,
 )
 from sync.hub.models import IssueRequest
@@ -132,12 +133,12 @@ class HubApp(FastAPI):
 
     async def _fast(self, scope: Any, receive: Any, send: Any, roles: frozenset[str],
                     handler: Callable[[Principal, bytes], Awaitable[tuple[int, bytes]]]) -> None:
-        length = declared_length(scope)
+        token, length = token_and_length(scope)
         read_all = False
         headers: dict[str, str] = {}
         try:
             # Who and what first, the body after: a refused caller's body is never read.
-            p = self.hub.authenticate(bearer_token(scope), client=client_address(scope), route=scope["path"])
+            p = self.hub.authenticate(token, client=client_address(scope), route=scope["path"])
             check_role(p, roles)
             if length is not None and length > MAX_FAST_BODY:
                 raise too_large(MAX_FAST_BODY)

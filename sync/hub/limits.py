@@ -64,9 +64,31 @@ def bearer_token(scope: dict[str, Any]) -> str | None:
     """The token of an `Authorization: Bearer` header, or None."""
     for name, value in scope["headers"]:
         if name == b"authorization":
-            scheme, _, cred = value.decode("latin-1").partition(" ")
-            return (cred.strip() or None) if scheme.lower() == "bearer" else None
+            return parse_bearer(value)
     return None
+
+
+def parse_bearer(value: bytes) -> str | None:
+    """The token of an Authorization header's value if its scheme is Bearer, or None."""
+    scheme, _, cred = value.decode("latin-1").partition(" ")
+    return (cred.strip() or None) if scheme.lower() == "bearer" else None
+
+
+def token_and_length(scope: dict[str, Any]) -> tuple[str | None, int | None]:
+    """bearer_token and declared_length in one pass over the headers (the fast path's)."""
+    token: str | None = None
+    length: int | None = None
+    seen_auth = seen_length = False
+    for name, value in scope["headers"]:
+        if name == b"authorization" and not seen_auth:
+            seen_auth, token = True, parse_bearer(value)
+        elif name == b"content-length" and not seen_length:
+            seen_length = True
+            try:
+                length = int(value)
+            except ValueError:
+                length = None
+    return token, length
 
 
 def client_address(scope: Mapping[str, Any]) -> str:

@@ -131,8 +131,11 @@ class EventStreamResponse(StreamingResponse):
 
 
 def sse_frame(e: EncodedEvent) -> bytes:
-    """One server-sent event: id, event type and JSON data."""
-    return b"id: %d\nevent: %s\ndata: %s\n\n" % (e.seq, e.type.encode(), e.payload)
+    """One server-sent event: id, event type and JSON data (made once per event, shared by every stream:
+    the event log holds no personal data, so every role's stream carries the same bytes)."""
+    if not e.frame:
+        e.frame = b"id: %d\nevent: %s\ndata: %s\n\n" % (e.seq, e.type.encode(), e.payload)
+    return e.frame
 
 
 async def stream(events: Broadcaster, sub: Subscriber, after: int, replay: list[EncodedEvent], until: int, *,

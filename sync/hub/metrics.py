@@ -5,20 +5,32 @@ paused and serving, tickets issued, called and completed, request latency, the s
 oldest unsent event, dead letters, and each device's time since its last heartbeat and active faults.
 No personal data: labels are service codes, routes and device names only.
 
-Queue, sync and device figures are read when scraped (a custom collector), so the hot paths pay only
-for the ticket counters and one histogram observation per request. Each Hub has its own registry (tests
-run several hubs in one process; the library's global registry would mix them).
+Queue, sync and device figures are read when scraped (a custom collector). The hot paths pay only for
+plain integer counts (tickets by event, requests by latency bucket), which the same collector turns into a
+Prometheus counter and histogram when scraped: the library's Counter and Histogram take a lock and check
+their state on every update, several times the cost of `list[i] += 1`, and every count here is made on the
+hub's one event loop, as is the scrape. Each Hub has its own registry (tests run several hubs in one
+process; the library's global registry would mix them).
 """
 from __future__ import annotations
 
+import time
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
-from typing import Any, Protocol
+from typing import Protocol
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client.core import GaugeMetricFamily, InfoMetricFamily, Metric
+from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client.core import (
+    CounterMetricFamily,
+    GaugeMetricFamily,
+    HistogramMetricFamily,
+    InfoMetricFamily,
+    Metric,
+)
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 from prometheus_client.process_collector import ProcessCollector
 from prometheus_client.registry import Collector
+from prometheus_client.utils import floatToGoString
 
 from motcua import __version__
 from motcua.clock import Clock
@@ -78,39 +90,72 @@ _TICKET_EVENTS = {EventType.TICKET_ISSUED: ("motcua_tickets_issued", "Số đã 
                                        "Số đã phục vụ xong / tickets completed since the hub started")}
 
 
+_LATENCY = ("motcua_http_request_duration_seconds",
+            "Thời gian trả lời / time from a request's arrival to the start of its answer")
+_LE = [floatToGoString(b) for b in LATENCY_BUCKETS] + ["+Inf"]
+"""The buckets' `le` labels as prometheus-client writes them."""
+
+
 class HubMetrics:
-    """The metrics of one hub: event counters, request latency, and what is read at scrape time."""
+    """The metrics of one hub: event counters, request latency, and what is read at scrape time.
+
+    Hazard: `count` and `observe` are unlocked; call them (and `render`) on the hub's event loop only.
+    """
 
     def __init__(self, hub: MetricsSource) -> None:
         self.hub = hub
+        self.started = time.time()
+        """When the counters started (their `_created`)."""
         self.registry = CollectorRegistry()
-        self._by_event = {etype: Counter(name, doc, registry=self.registry)
-                          for etype, (name, doc) in _TICKET_EVENTS.items()}
-        self.latency = Histogram("motcua_http_request_duration_seconds",
-                                 "Thời gian trả lời / time from a request's arrival to the start of its answer",
-                                 ["method", "route"], buckets=LATENCY_BUCKETS, registry=self.registry)
-        self._children: dict[tuple[str, str], Any] = {}
+        self.tickets: dict[EventType, int] = dict.fromkeys(_TICKET_EVENTS, 0)
+        """Ticket events by type since the hub started (test tickets excluded)."""
+        self.latency: dict[tuple[str, str], list[float]] = {}
+        """(method, route) -> requests per latency bucket (the last: above every bucket), then the sum of seconds."""
         ProcessCollector(registry=self.registry)
         self.registry.register(_StateCollector(hub))
+        self.registry.register(_CountsCollector(self))
 
     def count(self, changes: Iterable[Change]) -> None:
         """Count the ticket events of committed changes (called by the hub after each commit); test tickets
         of commissioning mode count in no figure, as in the reports."""
+        tickets = self.tickets
         for ch in changes:
-            c = self._by_event.get(ch.event.type)
-            if c is not None and not (ch.ticket is not None and ch.ticket.test):
-                c.inc()
+            etype = ch.event.type
+            if etype in tickets and not (ch.ticket is not None and ch.ticket.test):
+                tickets[etype] += 1
 
     def observe(self, method: str, route: str, seconds: float) -> None:
         """One request's latency; `route` is the path template, never the raw path (bounded labels)."""
-        child = self._children.get((method, route))
-        if child is None:
-            child = self._children[(method, route)] = self.latency.labels(method, route)
-        child.observe(seconds)
+        row = self.latency.get((method, route))
+        if row is None:
+            row = self.latency[(method, route)] = [0.0] * (len(LATENCY_BUCKETS) + 2)
+        # A bucket counts the requests at or under its bound, as prometheus-client's: bisect_left.
+        row[bisect_left(LATENCY_BUCKETS, seconds)] += 1
+        row[-1] += seconds
 
     def render(self) -> bytes:
-        """The text exposition (call on the hub's loop: it reads the engine)."""
+        """The text exposition (call on the hub's loop: it reads the engine and the counts)."""
         return generate_latest(self.registry)
+
+
+class _CountsCollector(Collector):
+    """The hot paths' plain counts as a Prometheus counter per ticket event and one latency histogram."""
+
+    def __init__(self, metrics: HubMetrics) -> None:
+        self.metrics = metrics
+
+    def collect(self) -> Iterator[Metric]:
+        m = self.metrics
+        for etype, (name, doc) in _TICKET_EVENTS.items():
+            yield CounterMetricFamily(name, doc, value=m.tickets[etype], created=m.started)
+        hist = HistogramMetricFamily(*_LATENCY, labels=["method", "route"])
+        for (method, route), row in list(m.latency.items()):
+            running, buckets = 0.0, []
+            for le, n in zip(_LE, row[:-1], strict=True):
+                running += n
+                buckets.append((le, running))
+            hist.add_metric([method, route], buckets, sum_value=row[-1])
+        yield hist
 
 
 class _StateCollector(Collector):

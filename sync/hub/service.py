@@ -10,13 +10,13 @@ import asyncio
 import contextlib
 import logging
 import signal
-import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from motcua import ids
 from motcua.clock import Clock, SystemClock, iso
 from motcua.config import ConfigError, SiteConfig, load_site_config
 from motcua.contract import EventType
@@ -347,7 +347,7 @@ class Hub:
     # ------------------------------------------------------------------ sync
     def new_event(self, type_: EventType, data: dict[str, Any]) -> Event:
         """An event with the next sequence (on the loop only: the engine owns the sequence)."""
-        ev = Event(seq=self.engine.next_seq, id=str(uuid.uuid4()), type=type_, at=self.clock.time(), data=data)
+        ev = Event(seq=self.engine.next_seq, id=ids.new_uuid(), type=type_, at=self.clock.time(), data=data)
         self.engine.next_seq += 1
         return ev
 

@@ -72,6 +72,8 @@ class EncodedEvent:
     type: str
     payload: bytes
     """The JSON object sent as SSE data and stored in the log."""
+    frame: bytes = b""
+    """The server-sent event, made once for every subscriber (sync.hub.live.sse_frame); empty until then."""
 
 
 def encode_event(ev: Event) -> EncodedEvent:

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from support import RunningHub
 
+from motcua import ids
 from motcua.clock import ManualClock
 
 Request = tuple[str, str, str | None, bytes | None, dict[str, str]]
@@ -92,6 +93,7 @@ def same_ids(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[], None]]:
 
     restart()
     monkeypatch.setattr(uuid, "uuid4", lambda: uuid.UUID(int=next(counter)))
+    monkeypatch.setattr(ids, "new_uuid", lambda: str(uuid.UUID(int=next(counter))))  # tickets' and events' ids
     yield restart
 
 
