@@ -17,7 +17,7 @@ from typing import Any
 
 from fpdf import FPDF
 
-from analytics import charts, texts
+from analytics import charts, pdf_charts, texts
 from analytics.export import minutes, money, summary_rows
 from analytics.forecast import Forecast
 from analytics.report import Report
@@ -199,8 +199,14 @@ def _report_pages(pdf: _Doc, report: Report) -> None:
     _table(pdf, head, body, [48, 14, 14, 14, 15, 14, 15, 15, 17, 14], size=7, bold_last=True)
     _note(pdf, texts.TIMES_NOTE)
     _section(pdf, texts.SECTIONS["charts"], need_mm=70)
-    for png in (charts.daily_chart(report), charts.heatmap_chart(report), charts.waits_chart(report)):
-        _image(pdf, png)
+    rows = len([w for w in range(7) if report.heatmap.open_days[w]]) or 5
+    for draw, need in ((pdf_charts.daily_chart, 57.0), (pdf_charts.heatmap_chart, 12 + 5.0 * rows),
+                       (pdf_charts.waits_chart, 16 + 6.0 * len(report.services))):
+        if pdf.get_y() + need > pdf.h - 16:
+            pdf.add_page()
+        y = pdf.get_y()
+        used = draw(pdf, report, MARGIN, y, WIDTH)
+        pdf.set_xy(MARGIN, y + used + 3)
     _section(pdf, texts.SECTIONS["counters"], need_mm=50)
     head = [_h("counter"), *(texts.SHORT[k] for k in ("served", "no_show", "wait_median_min", "service_median_min",
                                                       "service_p90_min"))]
