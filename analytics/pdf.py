@@ -217,8 +217,9 @@ def _report_pages(pdf: _Doc, report: Report) -> None:
     pdf.cell(WIDTH, 5, texts.SECTIONS["clerks"], new_x="LMARGIN", new_y="NEXT")
     if report.clerks:
         body = [[c.name, c.served, c.no_show, minutes(c.wait.median_s), minutes(c.service_time.median_s),
-                 minutes(c.service_time.p90_s)] for c in report.clerks]
-        _table(pdf, [_h("clerk"), *head[1:]], body, [70, 20, 20, 24, 24, 22], size=7)
+                 minutes(c.service_time.p90_s), _pct(r.satisfied_share if (r := report.clerk_ratings.get(c.key)) else None)]
+                for c in report.clerks]
+        _table(pdf, [_h("clerk"), *head[1:], texts.SHORT["satisfied_share"]], body, [60, 18, 18, 22, 22, 20, 20], size=7)
     else:
         _note(pdf, texts.NO_CLERKS)
     _section(pdf, texts.SECTIONS["dossiers"], need_mm=40)
