@@ -199,8 +199,8 @@ def _report_pages(pdf: _Doc, report: Report) -> None:
     _table(pdf, head, body, [48, 14, 14, 14, 15, 14, 15, 15, 17, 14], size=7, bold_last=True)
     _note(pdf, texts.TIMES_NOTE)
     _section(pdf, texts.SECTIONS["charts"], need_mm=70)
-    rows = len([w for w in range(7) if report.heatmap.open_days[w]]) or 5
-    for draw, need in ((pdf_charts.daily_chart, 57.0), (pdf_charts.heatmap_chart, 12 + 5.0 * rows),
+    weekdays = len([w for w in range(7) if report.heatmap.open_days[w]]) or 5
+    for draw, need in ((pdf_charts.daily_chart, 57.0), (pdf_charts.heatmap_chart, 12 + 5.0 * weekdays),
                        (pdf_charts.waits_chart, 16 + 6.0 * len(report.services))):
         if pdf.get_y() + need > pdf.h - 16:
             pdf.add_page()

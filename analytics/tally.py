@@ -280,10 +280,12 @@ def merge(parts: list[PeriodTickets]) -> PeriodTickets:
     """Days put together, in the order given (the durations keep it)."""
     out = PeriodTickets()
     for p in parts:
-        for mine, theirs in ((out.by_number_service, p.by_number_service), (out.by_service, p.by_service),
-                             (out.by_counter, p.by_counter), (out.by_day, p.by_day)):
+        groups: list[tuple[dict[Any, Tally], dict[Any, Tally]]] = [
+            (out.by_number_service, p.by_number_service), (out.by_service, p.by_service),
+            (out.by_counter, p.by_counter), (out.by_day, p.by_day)]
+        for mine, theirs in groups:
             for key, t in theirs.items():
-                acc = mine.setdefault(key, Tally())  # type: ignore[attr-defined]
+                acc = mine.setdefault(key, Tally())
                 acc.add_issued(t.issued, t.not_called, t.transferred, t.priority)
                 acc.add_final(t.served, t.no_show, t.open)
         out.total.add_issued(p.total.issued, p.total.not_called, p.total.transferred, p.total.priority)

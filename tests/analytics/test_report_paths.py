@@ -6,8 +6,8 @@ tickets issued on the hour, stretches of service with and without a clerk.
 from __future__ import annotations
 
 import random
-from dataclasses import replace
 import sqlite3
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
