@@ -172,7 +172,7 @@ def p99_ms(lat: list[float]) -> float:
 
 
 def issue_under_reports(db: Path, workdir: Path, month: str, *, seconds: float, rate: float,
-                        repeats: int) -> dict[str, object]:
+                        repeats: int, port: int = 0) -> dict[str, object]:
     from analytics.jobs import ReportRunner, monthly_pdf_file
     from sync.server import free_port
     from sync.store import create_token
@@ -184,7 +184,7 @@ def issue_under_reports(db: Path, workdir: Path, month: str, *, seconds: float, 
     site = workdir / "bench-site.toml"
     site.write_text(bench_site_toml(), encoding="utf-8")
     token = create_token(run_db, role="admin", name="bench")
-    port = free_port()
+    port = port or free_port()
     motcua = [sys.executable, "-c", "import sys; from motcua.cli import main; sys.exit(main())"]
     proc = subprocess.Popen(motcua + ["hub", "--config", str(site), "--db", str(run_db), "--host", "127.0.0.1",
                                       "--port", str(port), "--log-level", "warning"], cwd=ROOT)
@@ -250,6 +250,7 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--seconds", type=float, default=25.0, help="length of each issuing phase")
     ap.add_argument("--rate", type=float, default=40.0, help="tickets issued per second during a phase")
+    ap.add_argument("--port", type=int, default=0, help="the hub's port (default: any free port)")
     ap.add_argument("--keep", type=Path, default=None, help="keep the seeded history in this folder (and reuse it)")
     args = ap.parse_args()
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="motcua-reports-"))
@@ -260,7 +261,8 @@ def main() -> None:
     month = last_whole_month(date.fromisoformat(str(info["last"])))
     result.update(warm_timings(db, month, args.repeats))
     result["monthly_report_cold_process_s"] = cold_timing(db, month)
-    result.update(issue_under_reports(db, workdir, month, seconds=args.seconds, rate=args.rate, repeats=args.repeats))
+    result.update(issue_under_reports(db, workdir, month, seconds=args.seconds, rate=args.rate, repeats=args.repeats,
+                                      port=args.port))
     idle, during = float(result["issue_p99_idle_ms"]), float(result["issue_p99_during_report_ms"])  # type: ignore[arg-type]
     result["issue_p99_ratio"] = round(during / idle, 3) if idle else None
     result["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
