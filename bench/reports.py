@@ -5,7 +5,8 @@ ticket issuing while reports run. Prints one JSON object.
     .venv/bin/python bench/reports.py [--weeks 12] [--per-day 2000] [--repeats 3] [--keep DIR]
 
 - monthly_report_s: the last whole month's report (figures, charts and the A4 PDF without the forecast
-  pages), in a warm process; the median of --repeats runs. The full PDF with forecast and plan is
+  pages), in a warm process (its closed days already read: analytics.tally.DayCache); the median of --repeats
+  runs. monthly_report_uncached_s: the same reading every day afresh (the first report of a month). The full PDF with forecast and plan is
   reported apart (monthly_pdf_with_plan_s), and so is a cold process (imports included).
 - forecast_fit_s: the 14-day forecast for every service (history read, GLM fits, 4-week backtest), warm.
 - issue_p99_idle_ms / issue_p99_during_report_ms: POST /api/v1/tickets at a steady rate on one keep-alive
@@ -88,6 +89,7 @@ def warm_timings(db: Path, month: str, repeats: int) -> dict[str, object]:
     from analytics import jobs
     from analytics.pdf import report_pdf
     from analytics.periods import Period
+    from analytics.report import build
     from motcua.config import example_site_config_path, load_site_config
 
     config = load_site_config(example_site_config_path())
@@ -97,8 +99,11 @@ def warm_timings(db: Path, month: str, repeats: int) -> dict[str, object]:
     rep = jobs.report(db, config, period)
     report_pdf(rep, issued_on=issued_on)
     jobs.demand_forecast(db, config, start=issued_on)
-    compute, full, fits, with_plan = [], [], [], []
+    compute, full, fits, with_plan, uncached = [], [], [], [], []
     for _ in range(repeats):
+        t0 = time.perf_counter()
+        report_pdf(build(db, config, period, cache=None), issued_on=issued_on)
+        uncached.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
         rep = jobs.report(db, config, period)
         t1 = time.perf_counter()
@@ -114,9 +119,11 @@ def warm_timings(db: Path, month: str, repeats: int) -> dict[str, object]:
         with_plan.append(time.perf_counter() - t0)
     return {"monthly_report_s": round(statistics.median(full), 3),
             "monthly_report_compute_s": round(statistics.median(compute), 3),
+            "monthly_report_uncached_s": round(statistics.median(uncached), 3),
             "monthly_pdf_with_plan_s": round(statistics.median(with_plan), 3),
             "forecast_fit_s": round(statistics.median(fits), 3),
-            "runs_s": {"monthly_report": [round(x, 3) for x in full], "forecast_fit": [round(x, 3) for x in fits]},
+            "runs_s": {"monthly_report": [round(x, 3) for x in full], "forecast_fit": [round(x, 3) for x in fits],
+                       "monthly_report_uncached": [round(x, 3) for x in uncached]},
             "month": month, "month_tickets": rep.total.issued, "pdf_bytes": len(pdf),
             "forecast_backtest": {"wape": fc.total.backtest.wape, "mape": fc.total.backtest.mape,
                                   "weeks": fc.total.backtest.weeks}}
