@@ -6,8 +6,9 @@ ticket issuing while reports run. Prints one JSON object.
 
 - monthly_report_s: the last whole month's report (figures, charts and the A4 PDF without the forecast
   pages), in a warm process (its closed days already read: analytics.tally.DayCache); the median of --repeats
-  runs. monthly_report_uncached_s: the same reading every day afresh (the first report of a month). The full PDF with forecast and plan is
-  reported apart (monthly_pdf_with_plan_s), and so is a cold process (imports included).
+  runs. monthly_report_uncached_s: the same reading every day afresh (the first report of a month). The full
+  PDF with forecast and plan is reported apart (monthly_pdf_with_plan_s), and so is a cold process (imports
+  included).
 - forecast_fit_s: the 14-day forecast for every service (history read, GLM fits, 4-week backtest), warm.
 - issue_p99_idle_ms / issue_p99_during_report_ms: POST /api/v1/tickets at a steady rate on one keep-alive
   connection against a real `motcua hub` process (synchronous=FULL) on a copy of the history, idle and while
