@@ -192,3 +192,19 @@ def test_the_fast_path_gives_the_row_by_row_figures(tmp_path: Path, seed: int) -
     period = Period.parse("2026-10-26..2026-10-31")
     assert build(db, _site(), period, generated_at=0, wait_target_s=900.0, cache=cache).total == \
         _reference(db, period, 900.0)["total"]
+
+
+def test_the_workers_warm_up_reads_the_closed_days_before_the_first_report(tmp_path: Path) -> None:
+    from analytics.console import warm
+    from analytics.report import DAY_CACHE
+
+    db = tmp_path / "site.db"
+    _random_history(db, 4)
+    today = FIRST + timedelta(days=DAYS - 1)
+    assert warm(str(db), _site(), today.isoformat())
+    hits, misses = DAY_CACHE.hits, DAY_CACHE.misses
+    build(db, _site(), Period.between(FIRST, today), generated_at=0)
+    days_with_tickets = sqlite3.connect(db).execute("SELECT COUNT(DISTINCT day) FROM tickets").fetchone()[0]
+    assert DAY_CACHE.misses - misses == 1  # today only: the hub is still on it
+    assert DAY_CACHE.hits - hits == days_with_tickets - 1
+    assert warm(str(tmp_path / "missing.db"), _site(), today.isoformat())  # a warm-up never fails the worker
