@@ -167,7 +167,8 @@ class DayCache:
             return self._read(conn, first, last, calendar)
 
     def _read(self, conn: sqlite3.Connection, first: date, last: date, calendar: SiteCalendar) -> dict[str, PeriodTickets]:
-        db = _db_key(conn)
+        # The time zone is in the key: a day's heat-map hours are local hours.
+        db = f"{_db_key(conn)}:{calendar.tz}"
         span = (first.isoformat(), last.isoformat())
         latest = conn.execute("SELECT MAX(d) FROM (SELECT MAX(day) AS d FROM tickets UNION ALL "
                               "SELECT MAX(day) FROM counters)").fetchone()[0] or ""
