@@ -204,8 +204,9 @@ def _clerk_figures(p: PeriodTickets, target_s: float) -> list[Figures]:
     if seg is None or seg.clerk.size == 0:
         return []
     out = []
-    for code in sorted(set(np.unique(seg.clerk).tolist())):
-        sel = seg.clerk == code
+    masks = _by(seg.clerk)
+    for code in sorted(masks):
+        sel = masks[code]
         outcome = seg.outcome[sel]
         done = outcome == "done"
         tally = Tally(served=int(done.sum()), no_show=int(((outcome == "skipped") | (outcome == "expired")).sum()),
@@ -228,13 +229,12 @@ def _heatmap(p: PeriodTickets, period: Period, calendar: SiteCalendar) -> HeatMa
 def _daily(p: PeriodTickets, period: Period, calendar: SiteCalendar) -> list[DayFigures]:
     out = []
     c = p.called
-    days, inverse = np.unique(c.day, return_inverse=True)
-    index = {str(d): i for i, d in enumerate(days)}
+    # Called rows come in day order (analytics.tally): each day is a slice.
     for d in period.dates():
         key = d.isoformat()
         t = p.by_day.get(key) or Tally()
-        i = index.get(key)
-        waits = c.wait[inverse == i] if i is not None else np.zeros(0)
+        lo, hi = np.searchsorted(c.day, key, side="left"), np.searchsorted(c.day, key, side="right")
+        waits = c.wait[lo:hi]
         waits = waits[~np.isnan(waits)]
         out.append(DayFigures(day=d, kind=calendar.kind(d).value, open=calendar.is_open(d), issued=t.issued,
                               served=t.served, no_show=t.no_show,
@@ -242,9 +242,15 @@ def _daily(p: PeriodTickets, period: Period, calendar: SiteCalendar) -> list[Day
     return out
 
 
-def _by(values: np.ndarray, keys: list[Any]) -> dict[Any, np.ndarray]:
-    """Masks of `values` equal to each key (masks keep the rows' order)."""
-    return {k: values == k for k in keys}
+def _by(values: np.ndarray) -> dict[Any, np.ndarray]:
+    """A mask of the rows of each distinct value (masks keep the rows' order).
+
+    One dict pass and integer comparisons: np.unique would sort tens of thousands of strings, and comparing
+    each key against a text column is slower still.
+    """
+    index: dict[Any, int] = {}
+    codes = np.fromiter((index.setdefault(v, len(index)) for v in values.tolist()), dtype=np.int64, count=values.size)
+    return {k: codes == i for k, i in index.items()}
 
 
 def compute(p: PeriodTickets, *, config: SiteConfig, period: Period, calendar: SiteCalendar,
@@ -257,7 +263,8 @@ def compute(p: PeriodTickets, *, config: SiteConfig, period: Period, calendar: S
     known = [s.code for s in config.services]
     seen = sorted((set(p.by_number_service) | set(p.by_service)) - set(known))
     codes = known + seen
-    masks = _by(c.service, codes)
+    masks = _by(c.service)
+    none = np.zeros(len(c.service), dtype=bool)
     services = []
     for code in codes:
         svc = config.service(code)
@@ -265,15 +272,15 @@ def compute(p: PeriodTickets, *, config: SiteConfig, period: Period, calendar: S
         final = p.by_service.get(code) or Tally()
         tally = Tally(issued.issued, issued.not_called, issued.transferred, issued.priority, final.served,
                       final.no_show, final.open)
-        sel = masks[code]
+        sel = masks.get(code, none)
         services.append(_figures(tally, c.wait[sel], c.service_s[sel & done], key=code,
                                  name=svc.name if svc else code, target_s=wait_target_s))
     numbers = sorted({cfg.number for cfg in config.counters} | {n for n in p.by_counter if n > 0})
-    masks_n = _by(c.counter, numbers)
+    masks_n = _by(c.counter)
     counters = []
     for n in numbers:
         cfg = config.counter(int(n))
-        sel = masks_n[n]
+        sel = masks_n.get(n, none)
         counters.append(_figures(p.by_counter.get(n), c.wait[sel], c.service_s[sel & done], key=str(n),
                                  name=cfg.label if cfg else f"Quầy {n}", target_s=wait_target_s, issued_known=False))
     cat_names = {pc.code: pc.name for pc in config.priority_categories}
