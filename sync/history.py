@@ -302,14 +302,19 @@ async def _seed(hub: Any, config: SiteConfig, clock: ManualClock, days: list[dat
 
 
 async def _staff(hub: Any, config: SiteConfig, rng: random.Random) -> list[str]:
-    """Made-up clerks: one regular per counter and a few stand-ins (PINs nobody knows: they never sign in by hand)."""
+    """Made-up clerks: one regular per counter and a few stand-ins.
+
+    Their accounts are disabled (a PIN nobody knows, and no sign-in): a real clerk or the demo's own adds the
+    same staff code later with a PIN of their own (`motcua staff add` enables a disabled code again).
+    """
     from sync.hub.staff import hash_secret
 
     n = len(config.counters) + max(1, len(config.counters) // 4)
     codes = [f"NV{i + 1:03d}" for i in range(n)]
     pin_hash = hash_secret(uuid.UUID(int=rng.getrandbits(128)).hex)
     await hub.store.submit([], ops=[(
-        "INSERT INTO staff (code, name, pin_hash, created_at) VALUES (?, ?, ?, 0) ON CONFLICT(code) DO NOTHING",
+        "INSERT INTO staff (code, name, pin_hash, created_at, disabled_at) VALUES (?, ?, ?, 0, 0) "
+        "ON CONFLICT(code) DO NOTHING",
         (code, f"{rng.choice(_SURNAMES)} {rng.choice(_MIDDLE)} {rng.choice(_GIVEN)}", pin_hash)) for code in codes])
     return codes
 
