@@ -9,7 +9,9 @@ told in analytics.jobs).
 from __future__ import annotations
 
 import base64
-from datetime import date
+import logging
+import sqlite3
+from datetime import date, timedelta
 from typing import Any
 
 from analytics import charts, jobs
@@ -18,18 +20,33 @@ from analytics.periods import Period
 from analytics.staffing import DEFAULT_SERVICE_LEVEL
 from motcua.config import SiteConfig
 
+log = logging.getLogger(__name__)
+
 EXPORTS = ("xlsx", "csv", "pdf")
+
 MEDIA = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
          "csv": "text/csv; charset=utf-8", "pdf": "application/pdf"}
 
 
-def warm() -> bool:
-    """Import what the jobs use (numpy, statsmodels, matplotlib, fpdf2), so that the first page opened is quick."""
+def warm(db: str | None = None, config: SiteConfig | None = None, today: str | None = None) -> bool:
+    """Import what the jobs use (numpy, statsmodels, matplotlib, fpdf2) and, given the database, read the closed
+    days of this month and the last into the day cache, so that the first page opened is quick."""
     import fpdf  # noqa: F401
     import statsmodels.api  # noqa: F401
     import xlsxwriter  # noqa: F401
 
     charts._plt()  # noqa: SLF001 - fonts registered once per process
+    if db and config is not None and today:
+        from analytics.report import DAY_CACHE
+        from analytics.source import SourceError, reading, site_calendar
+
+        last = date.fromisoformat(today)
+        first = (last.replace(day=1) - timedelta(days=1)).replace(day=1)
+        try:
+            with reading(db) as conn:
+                DAY_CACHE.days(conn, first, last, site_calendar(config, conn))
+        except (SourceError, sqlite3.Error) as exc:  # a warm-up: the report itself will say what is wrong
+            log.warning("report worker warm-up could not read %s: %s", db, exc)
     return True
 
 

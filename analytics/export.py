@@ -44,6 +44,9 @@ FIGURE_COLUMNS = ["issued", "served", "no_show", "not_called", "transferred", "o
                   "wait_median_min", "wait_p90_min", "service_median_min", "service_p90_min", "within_target"]
 COUNTER_COLUMNS = ["served", "no_show", "open", "wait_median_min", "wait_p90_min", "service_median_min",
                    "service_p90_min", "within_target"]
+CLERK_COLUMNS = ["served", "no_show", "transferred", "open", "wait_median_min", "wait_p90_min", "service_median_min",
+                 "service_p90_min", "within_target"]
+"""A clerk's row: the counter's columns and the transfers they sent on (the clerk's own act)."""
 
 
 def _figure_values(f: Figures, cols: list[str]) -> list[Any]:
@@ -57,6 +60,11 @@ def _figure_values(f: Figures, cols: list[str]) -> list[Any]:
     return [values[c] for c in cols]
 
 
+def _clerk_ratings(report: Report, clerk: str) -> list[Any]:
+    r = report.clerk_ratings.get(clerk)
+    return [0, None] if r is None else [r.count, _share(r.satisfied_share)]
+
+
 def report_tables(report: Report) -> list[Table]:
     """Every table of a report, in the order the PDF and the workbook show them."""
     out = [
@@ -65,8 +73,9 @@ def report_tables(report: Report) -> list[Table]:
               + [["*", "Tổng / total", *_figure_values(report.total, FIGURE_COLUMNS)]]),
         Table("counters", texts.SECTIONS["counters"], ["counter", "name", *COUNTER_COLUMNS],
               [[f.key, f.name, *_figure_values(f, COUNTER_COLUMNS)] for f in report.counters]),
-        Table("clerks", texts.SECTIONS["clerks"], ["clerk", "name", *COUNTER_COLUMNS],
-              [[f.key, f.name, *_figure_values(f, COUNTER_COLUMNS)] for f in report.clerks]),
+        Table("clerks", texts.SECTIONS["clerks"], ["clerk", "name", *CLERK_COLUMNS, "ratings", "satisfied_share"],
+              [[f.key, f.name, *_figure_values(f, CLERK_COLUMNS), *_clerk_ratings(report, f.key)]
+               for f in report.clerks]),
         Table("priority", texts.COLUMNS["priority"][0] + " / priority", ["key", "category", "count"],
               [[c.code, c.name, c.count] for c in report.priority_categories]),
         Table("dossiers", texts.SECTIONS["dossiers"], ["procedure", "name", "counter_channel", "kiosk", "total"],
@@ -172,7 +181,7 @@ def report_xlsx(report: Report) -> bytes:
     for i, (label, value) in enumerate(summary_rows(report), start=4):
         ws.write(i, 0, label, bold)
         ws.write(i, 1, value)
-    share_cols = {"priority_share", "within_target"}
+    share_cols = {"priority_share", "within_target", "satisfied_share"}
     for table in report_tables(report):
         sheet = wb.add_worksheet(_sheet_name(table.name))
         sheet.freeze_panes(1, 0)

@@ -104,6 +104,13 @@ class RatingFigures:
     count: int
     by_level: dict[str, int]
 
+    @classmethod
+    def of(cls, counts: dict[str, int]) -> RatingFigures:
+        """Counts by level as stored; the three of Circular 01/2018 are listed even when none was given."""
+        by_level = {level: 0 for level in RATING_LEVELS}
+        by_level.update(counts)
+        return cls(sum(by_level.values()), by_level)
+
     @property
     def satisfied_share(self) -> float | None:
         """Very satisfied plus satisfied, over all ratings."""
@@ -124,7 +131,4 @@ def rating_figures(conn: sqlite3.Connection, first: date, last: date) -> RatingF
         return None
     rows = conn.execute(f"SELECT {level}, COUNT(*) FROM ratings WHERE day BETWEEN ? AND ? GROUP BY {level}",
                         (first.isoformat(), last.isoformat())).fetchall()
-    by_level = {level: 0 for level in RATING_LEVELS}
-    for level, n in rows:
-        by_level[str(level)] = int(n)
-    return RatingFigures(sum(by_level.values()), by_level)
+    return RatingFigures.of({str(lv): int(n) for lv, n in rows})

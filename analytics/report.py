@@ -1,5 +1,5 @@
 """Báo cáo: a period's figures by service, counter and clerk, from the hub's database. Pure computation
-over rows (`compute`), and the loader that reads them on the reports' own read-only connection (`build`).
+(`compute`) over what analytics.tally reads on the reports' own read-only connection (`build`).
 
 Definitions (the hand-computed fixture in tests/analytics/test_report.py checks each):
 
@@ -13,16 +13,17 @@ Definitions (the hand-computed fixture in tests/analytics/test_report.py checks 
   over served tickets. Median and 90th percentile with linear interpolation (numpy's default, the same
   as Excel's PERCENTILE.INC). `within_target`: the share of called tickets that waited at most the target.
 - priority share: issued tickets with a priority category, over issued.
-- clerk: a `clerk` column on tickets, when the staff sign-in adds one; until then the clerk table is empty
-  and `clerks_available` is false.
+- by clerk: from `service_segments` (issue 13), each stretch of service of a ticket with the clerk who
+  served it. served: stretches ended done; no-shows: ended skipped, or still called when the day ended;
+  transferred: sent on to another service; wait: from the issue, or from the end of the ticket's previous
+  stretch, to this clerk's call; service time: call to done. Stretches without a clerk (nobody signed in)
+  are left out. `clerks_available` is false for a database without that table.
 """
 from __future__ import annotations
 
 import logging
-import sqlite3
 import time
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -38,7 +39,8 @@ from analytics.extras import (
     rating_figures,
 )
 from analytics.periods import Period
-from analytics.source import SiteCalendar, columns, procedure_names, reading, site_calendar
+from analytics.source import SiteCalendar, procedure_names, reading, site_calendar
+from analytics.tally import DayCache, PeriodTickets, Tally, load
 from motcua.config import SiteConfig
 
 log = logging.getLogger(__name__)
@@ -46,10 +48,9 @@ log = logging.getLogger(__name__)
 DEFAULT_WAIT_TARGET_S = 15 * 60
 """Mục tiêu thời gian chờ: 15 minutes, the usual service commitment of a center."""
 
-_COLS = ("day", "number_service", "service", "COALESCE(priority, '')", "channel", "status", "issued_at", "called_at",
-         "COALESCE(counter, 0)", "finished_at", "transfers")
-"""Read as they come: no NULL in the text and counter columns, so numpy takes the columns whole (50,000 rows a month)."""
-
+DAY_CACHE = DayCache()
+"""Closed days read once per process (the report worker lives as long as the hub): a month's report then reads
+only the days it has not seen, today among them."""
 
 @dataclass(frozen=True, slots=True)
 class Durations:
@@ -164,6 +165,8 @@ class Report:
     """From the payments table (fees), when this hub has one."""
     ratings: RatingFigures | None = None
     """From the ratings table, when this hub has one."""
+    clerk_ratings: dict[str, RatingFigures] = field(default_factory=dict)
+    """Ratings by the clerk's staff code (the ratings the counter's screen took for that clerk)."""
     test_tickets: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -177,181 +180,137 @@ class Report:
         return d
 
 
-# ------------------------------------------------------------------ rows
-
-
-@dataclass(frozen=True, slots=True)
-class TicketRows:
-    """Tickets as columns (numpy), as read from the tickets table."""
-
-    day: np.ndarray
-    number_service: np.ndarray
-    service: np.ndarray
-    priority: np.ndarray
-    """"" for walk-ins."""
-    channel: np.ndarray
-    status: np.ndarray
-    issued_at: np.ndarray
-    called_at: np.ndarray
-    """NaN when never called."""
-    counter: np.ndarray
-    """0 when never called."""
-    finished_at: np.ndarray
-    transfers: np.ndarray
-    clerk: np.ndarray | None = None
-    """"" when unknown; None when the database has no clerk column."""
-
-    @classmethod
-    def from_rows(cls, rows: Sequence[Sequence[Any]], *, with_clerk: bool = False) -> TicketRows:
-        """Columns from row tuples in _COLS order (plus clerk last, when with_clerk)."""
-        cols = list(zip(*rows)) if rows else [()] * (len(_COLS) + int(with_clerk))
-
-        def text(i: int) -> np.ndarray:
-            return np.array(cols[i], dtype=str) if rows else np.zeros(0, dtype=str)
-
-        def num(i: int) -> np.ndarray:
-            # None (never called, not finished) becomes NaN.
-            return np.array(cols[i], dtype=float) if rows else np.zeros(0)
-
-        def ints(i: int) -> np.ndarray:
-            return np.array(cols[i], dtype=np.int64) if rows else np.zeros(0, np.int64)
-
-        clerk = None
-        if with_clerk:
-            clerk = np.array(["" if v is None else str(v) for v in cols[11]], dtype=str) if rows else np.zeros(0, str)
-        return cls(day=text(0), number_service=text(1), service=text(2), priority=text(3), channel=text(4),
-                   status=text(5), issued_at=num(6), called_at=num(7), counter=ints(8), finished_at=num(9),
-                   transfers=ints(10), clerk=clerk)
-
-    def __len__(self) -> int:
-        return int(self.issued_at.size)
-
-
-def load_tickets(conn: sqlite3.Connection, first: date, last: date) -> tuple[TicketRows, int]:
-    """The period's real tickets (by local issue day) and the number of test tickets left out."""
-    with_clerk = "clerk" in columns(conn, "tickets")
-    cols = ", ".join(_COLS + (("clerk",) if with_clerk else ()))
-    # `day` is indexed and is the local day of issue: no time-zone arithmetic in SQL.
-    rows = conn.execute(f"SELECT {cols} FROM tickets WHERE day BETWEEN ? AND ? AND test = 0",
-                        (first.isoformat(), last.isoformat())).fetchall()
-    tests = conn.execute("SELECT COUNT(*) FROM tickets WHERE day BETWEEN ? AND ? AND test = 1",
-                         (first.isoformat(), last.isoformat())).fetchone()[0]
-    return TicketRows.from_rows(rows, with_clerk=with_clerk), int(tests)
-
-
 # ------------------------------------------------------------------ computation
 
 
-def _figures(t: TicketRows, sel_issued: np.ndarray, sel_final: np.ndarray, *, key: str, name: str,
-             target_s: float, issued_known: bool = True) -> Figures:
-    """Figures of a group: `sel_issued` picks the tickets it issued, `sel_final` those it called or served."""
-    st = t.status
-    called = sel_final & ~np.isnan(t.called_at)
-    done = sel_final & (st == "done")
-    no_show = sel_final & ((st == "skipped") | ((st == "expired") & ~np.isnan(t.called_at)))
-    waits = t.called_at[called] - t.issued_at[called]
-    service = t.finished_at[done] - t.called_at[done]
+def _figures(tally: Tally | None, waits: np.ndarray, service: np.ndarray, *, key: str, name: str, target_s: float,
+             issued_known: bool = True) -> Figures:
+    """Figures of a group from its counts and its durations (seconds; NaN dropped)."""
+    t = tally or Tally()
+    waits = waits[~np.isnan(waits)]
     return Figures(
-        key=key, name=name,
-        issued=int(sel_issued.sum()) if issued_known else 0,
-        served=int(done.sum()),
-        no_show=int(no_show.sum()),
-        not_called=int((sel_issued & (st == "expired") & np.isnan(t.called_at)).sum()) if issued_known else 0,
-        transferred=int((sel_issued & (t.transfers > 0)).sum()) if issued_known else 0,
-        open=int((sel_final & ((st == "waiting") | (st == "called"))).sum()),
-        priority=int((sel_issued & (t.priority != "")).sum()) if issued_known else 0,
+        key=key, name=name, issued=t.issued if issued_known else 0, served=t.served, no_show=t.no_show,
+        not_called=t.not_called if issued_known else 0, transferred=t.transferred if issued_known else 0,
+        open=t.open, priority=t.priority if issued_known else 0,
         wait=Durations.of(waits), service_time=Durations.of(service),
         within_target=None if waits.size == 0 else round(float((waits <= target_s).mean()), 4),
     )
 
 
-def _heatmap(t: TicketRows, period: Period, calendar: SiteCalendar) -> HeatMap:
-    counts = np.zeros((7, 24), dtype=np.int64)
-    if len(t):
-        days, inverse = np.unique(t.day, return_inverse=True)
-        parsed = [date.fromisoformat(str(d)) for d in days]
-        starts = np.array([calendar.day_start(d) for d in parsed])
-        weekday = np.array([d.isoweekday() for d in parsed])[inverse]
-        hour = np.clip(((t.issued_at - starts[inverse]) // 3600).astype(np.int64), 0, 23)
-        np.add.at(counts, (weekday - 1, hour), 1)
+def _clerk_figures(p: PeriodTickets, target_s: float) -> list[Figures]:
+    """By clerk, from the stretches of service: served (done), no-shows (skipped, or still called when the day
+    ended), transfers sent on, the wait for that clerk and the service time of the served stretches."""
+    seg = p.segments
+    if seg is None or seg.clerk.size == 0:
+        return []
+    out = []
+    masks = _by(seg.clerk)
+    for code in sorted(masks):
+        sel = masks[code]
+        outcome = seg.outcome[sel]
+        done = outcome == "done"
+        tally = Tally(served=int(done.sum()), no_show=int(((outcome == "skipped") | (outcome == "expired")).sum()),
+                      open=int((outcome == "").sum()), transferred=int((outcome == "transferred").sum()))
+        fig = _figures(tally, seg.wait[sel], seg.service_s[sel][done], key=code, name=p.clerk_names.get(code, code),
+                       target_s=target_s, issued_known=False)
+        # Transfers sent on are the clerk's own act: shown although the clerk issued nothing.
+        out.append(replace(fig, transferred=tally.transferred))
+    return out
+
+
+def _heatmap(p: PeriodTickets, period: Period, calendar: SiteCalendar) -> HeatMap:
     open_days = [0] * 7
     for d in period.dates():
         if calendar.is_open(d):
             open_days[d.isoweekday() - 1] += 1
-    return HeatMap(counts=counts.tolist(), open_days=open_days)
+    return HeatMap(counts=[list(r) for r in p.heat], open_days=open_days)
 
 
-def _daily(t: TicketRows, period: Period, calendar: SiteCalendar) -> list[DayFigures]:
+def _daily(p: PeriodTickets, period: Period, calendar: SiteCalendar) -> list[DayFigures]:
     out = []
-    by_day: dict[str, np.ndarray] = {}
-    if len(t):
-        days, inverse = np.unique(t.day, return_inverse=True)
-        by_day = {str(d): inverse == i for i, d in enumerate(days)}
-    empty = np.zeros(len(t), dtype=bool)
+    c = p.called
+    # Called rows come in day order (analytics.tally): each day is a slice.
     for d in period.dates():
-        sel = by_day.get(d.isoformat(), empty)
-        called = sel & ~np.isnan(t.called_at)
-        waits = t.called_at[called] - t.issued_at[called]
-        out.append(DayFigures(
-            day=d, kind=calendar.kind(d).value, open=calendar.is_open(d), issued=int(sel.sum()),
-            served=int((sel & (t.status == "done")).sum()),
-            no_show=int((sel & ((t.status == "skipped") | ((t.status == "expired") & ~np.isnan(t.called_at)))).sum()),
-            wait_median_s=None if waits.size == 0 else round(float(np.median(waits)), 1)))
+        key = d.isoformat()
+        t = p.by_day.get(key) or Tally()
+        lo, hi = np.searchsorted(c.day, key, side="left"), np.searchsorted(c.day, key, side="right")
+        waits = c.wait[lo:hi]
+        waits = waits[~np.isnan(waits)]
+        out.append(DayFigures(day=d, kind=calendar.kind(d).value, open=calendar.is_open(d), issued=t.issued,
+                              served=t.served, no_show=t.no_show,
+                              wait_median_s=None if waits.size == 0 else round(float(np.median(waits)), 1)))
     return out
 
 
-def compute(t: TicketRows, *, config: SiteConfig, period: Period, calendar: SiteCalendar,
+def _by(values: np.ndarray) -> dict[Any, np.ndarray]:
+    """A mask of the rows of each distinct value (masks keep the rows' order).
+
+    One dict pass and integer comparisons: np.unique would sort tens of thousands of strings, and comparing
+    each key against a text column is slower still.
+    """
+    index: dict[Any, int] = {}
+    codes = np.fromiter((index.setdefault(v, len(index)) for v in values.tolist()), dtype=np.int64, count=values.size)
+    return {k: codes == i for k, i in index.items()}
+
+
+def compute(p: PeriodTickets, *, config: SiteConfig, period: Period, calendar: SiteCalendar,
             dossiers: DossierFigures, payments: PaymentFigures | None = None, ratings: RatingFigures | None = None,
-            test_tickets: int = 0, wait_target_s: float = DEFAULT_WAIT_TARGET_S,
-            generated_at: float | None = None) -> Report:
-    """The report of a period from its tickets (pure: no I/O)."""
-    everything = np.ones(len(t), dtype=bool)
-    total = _figures(t, everything, everything, key="*", name="Toàn trung tâm", target_s=wait_target_s)
+            wait_target_s: float = DEFAULT_WAIT_TARGET_S, generated_at: float | None = None) -> Report:
+    """The report of a period from what analytics.tally read (pure: no I/O)."""
+    c = p.called
+    done = ~np.isnan(c.service_s)
+    total = _figures(p.total, c.wait, c.service_s[done], key="*", name="Toàn trung tâm", target_s=wait_target_s)
     known = [s.code for s in config.services]
-    seen = sorted((set(np.unique(t.number_service).tolist()) | set(np.unique(t.service).tolist())) - set(known))
+    seen = sorted((set(p.by_number_service) | set(p.by_service)) - set(known))
+    codes = known + seen
+    masks = _by(c.service)
+    none = np.zeros(len(c.service), dtype=bool)
     services = []
-    for code in known + [c for c in seen if c not in known]:
+    for code in codes:
         svc = config.service(code)
-        services.append(_figures(t, t.number_service == code, t.service == code, key=code,
+        issued = p.by_number_service.get(code) or Tally()
+        final = p.by_service.get(code) or Tally()
+        tally = Tally(issued.issued, issued.not_called, issued.transferred, issued.priority, final.served,
+                      final.no_show, final.open)
+        sel = masks.get(code, none)
+        services.append(_figures(tally, c.wait[sel], c.service_s[sel & done], key=code,
                                  name=svc.name if svc else code, target_s=wait_target_s))
+    numbers = sorted({cfg.number for cfg in config.counters} | {n for n in p.by_counter if n > 0})
+    masks_n = _by(c.counter)
     counters = []
-    numbers = sorted({c.number for c in config.counters} | set(np.unique(t.counter[t.counter > 0]).tolist()))
     for n in numbers:
         cfg = config.counter(int(n))
-        counters.append(_figures(t, everything, t.counter == n, key=str(n), name=cfg.label if cfg else f"Quầy {n}",
-                                 target_s=wait_target_s, issued_known=False))
-    clerks = []
-    if t.clerk is not None:
-        for c in sorted(set(np.unique(t.clerk).tolist()) - {""}):
-            clerks.append(_figures(t, everything, t.clerk == c, key=c, name=c, target_s=wait_target_s,
-                                   issued_known=False))
-    cat_names = {p.code: p.name for p in config.priority_categories}
-    cats, cat_counts = np.unique(t.priority[t.priority != ""], return_counts=True)
-    priority = sorted((CategoryCount(str(c), cat_names.get(str(c), str(c)), int(n)) for c, n in zip(cats, cat_counts)),
-                      key=lambda c: -c.count)
-    chans, chan_counts = np.unique(t.channel, return_counts=True)
+        sel = masks_n.get(n, none)
+        counters.append(_figures(p.by_counter.get(n), c.wait[sel], c.service_s[sel & done], key=str(n),
+                                 name=cfg.label if cfg else f"Quầy {n}", target_s=wait_target_s, issued_known=False))
+    cat_names = {pc.code: pc.name for pc in config.priority_categories}
+    priority = sorted((CategoryCount(code, cat_names.get(code, code), n) for code, n in sorted(p.priority.items())),
+                      key=lambda x: -x.count)
     site = config.site
     return Report(
         site_code=site.code, site_name=site.name, agency=site.agency, place=site.place, period=period,
         generated_at=time.time() if generated_at is None else generated_at, wait_target_s=wait_target_s,
-        total=total, services=services, counters=counters, clerks=clerks, clerks_available=t.clerk is not None,
-        priority_categories=priority, channels={str(c): int(n) for c, n in zip(chans, chan_counts)},
-        heatmap=_heatmap(t, period, calendar), daily=_daily(t, period, calendar), dossiers=dossiers,
-        payments=payments, ratings=ratings, test_tickets=test_tickets)
+        total=total, services=services, counters=counters, clerks=_clerk_figures(p, wait_target_s),
+        clerks_available=p.segments is not None, priority_categories=priority,
+        channels=dict(sorted(p.channels.items())), heatmap=_heatmap(p, period, calendar),
+        daily=_daily(p, period, calendar), dossiers=dossiers, payments=payments, ratings=ratings,
+        clerk_ratings={k: RatingFigures.of(v) for k, v in sorted(p.clerk_ratings.items())},
+        test_tickets=p.test_tickets)
 
 
 def build(db: str | Path, config: SiteConfig, period: Period, *, wait_target_s: float = DEFAULT_WAIT_TARGET_S,
-          generated_at: float | None = None) -> Report:
-    """Read a period from the site database (own read-only connection, one snapshot) and compute its report."""
+          generated_at: float | None = None, cache: DayCache | None = DAY_CACHE) -> Report:
+    """Read a period from the site database (own read-only connection, one snapshot) and compute its report;
+    cache=None reads every day afresh."""
     t0 = time.perf_counter()
     with reading(db) as conn:
-        tickets, tests = load_tickets(conn, period.first, period.last)
         calendar = site_calendar(config, conn)
+        tickets = load(conn, period.first, period.last, calendar, cache=cache)
         names = procedure_names(conn)
         dossiers = dossier_figures(conn, period.first, period.last, names)
         payments = payment_figures(conn, period.first, period.last, names)
         ratings = rating_figures(conn, period.first, period.last)
     report = compute(tickets, config=config, period=period, calendar=calendar, dossiers=dossiers, payments=payments,
-                     ratings=ratings, test_tickets=tests, wait_target_s=wait_target_s, generated_at=generated_at)
-    log.info("report %s: %d tickets in %.0f ms", period.key, len(tickets), (time.perf_counter() - t0) * 1000)
+                     ratings=ratings, wait_target_s=wait_target_s, generated_at=generated_at)
+    log.info("report %s: %d tickets in %.0f ms", period.key, tickets.total.issued, (time.perf_counter() - t0) * 1000)
     return report

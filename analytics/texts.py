@@ -46,6 +46,8 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "value": ("Giá trị", "Value"),
     "forecast": ("Dự báo", "Forecast"),
     "counters_needed": ("Số quầy cần", "Counters needed"),
+    "ratings": ("Lượt đánh giá", "Ratings"),
+    "satisfied_share": ("Tỷ lệ hài lòng", "Satisfied share"),
 }
 
 # Narrow columns of the printed tables (times in minutes; TV = trung vị / median).
@@ -60,6 +62,7 @@ SHORT: dict[str, str] = {
     "service_median_min": "Phục vụ TV\nServ. med.",
     "service_p90_min": "Phục vụ P90\nServ. p90",
     "within_target": "Đạt {target:g}'\nIn {target:g} min",
+    "satisfied_share": "Hài lòng\nSatisfied",
 }
 TIMES_NOTE = ("Thời gian tính bằng phút; TV: trung vị; P90: 90% công dân không quá / times in minutes; med.: median; "
               "p90: 90th percentile")

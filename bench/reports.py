@@ -5,8 +5,10 @@ ticket issuing while reports run. Prints one JSON object.
     .venv/bin/python bench/reports.py [--weeks 12] [--per-day 2000] [--repeats 3] [--keep DIR]
 
 - monthly_report_s: the last whole month's report (figures, charts and the A4 PDF without the forecast
-  pages), in a warm process; the median of --repeats runs. The full PDF with forecast and plan is
-  reported apart (monthly_pdf_with_plan_s), and so is a cold process (imports included).
+  pages), in a warm process (its closed days already read: analytics.tally.DayCache); the median of --repeats
+  runs. monthly_report_uncached_s: the same reading every day afresh (the first report of a month). The full
+  PDF with forecast and plan is reported apart (monthly_pdf_with_plan_s), and so is a cold process (imports
+  included).
 - forecast_fit_s: the 14-day forecast for every service (history read, GLM fits, 4-week backtest), warm.
 - issue_p99_idle_ms / issue_p99_during_report_ms: POST /api/v1/tickets at a steady rate on one keep-alive
   connection against a real `motcua hub` process (synchronous=FULL) on a copy of the history, idle and while
@@ -88,6 +90,7 @@ def warm_timings(db: Path, month: str, repeats: int) -> dict[str, object]:
     from analytics import jobs
     from analytics.pdf import report_pdf
     from analytics.periods import Period
+    from analytics.report import build
     from motcua.config import example_site_config_path, load_site_config
 
     config = load_site_config(example_site_config_path())
@@ -97,8 +100,11 @@ def warm_timings(db: Path, month: str, repeats: int) -> dict[str, object]:
     rep = jobs.report(db, config, period)
     report_pdf(rep, issued_on=issued_on)
     jobs.demand_forecast(db, config, start=issued_on)
-    compute, full, fits, with_plan = [], [], [], []
+    compute, full, fits, with_plan, uncached = [], [], [], [], []
     for _ in range(repeats):
+        t0 = time.perf_counter()
+        report_pdf(build(db, config, period, cache=None), issued_on=issued_on)
+        uncached.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
         rep = jobs.report(db, config, period)
         t1 = time.perf_counter()
@@ -114,9 +120,11 @@ def warm_timings(db: Path, month: str, repeats: int) -> dict[str, object]:
         with_plan.append(time.perf_counter() - t0)
     return {"monthly_report_s": round(statistics.median(full), 3),
             "monthly_report_compute_s": round(statistics.median(compute), 3),
+            "monthly_report_uncached_s": round(statistics.median(uncached), 3),
             "monthly_pdf_with_plan_s": round(statistics.median(with_plan), 3),
             "forecast_fit_s": round(statistics.median(fits), 3),
-            "runs_s": {"monthly_report": [round(x, 3) for x in full], "forecast_fit": [round(x, 3) for x in fits]},
+            "runs_s": {"monthly_report": [round(x, 3) for x in full], "forecast_fit": [round(x, 3) for x in fits],
+                       "monthly_report_uncached": [round(x, 3) for x in uncached]},
             "month": month, "month_tickets": rep.total.issued, "pdf_bytes": len(pdf),
             "forecast_backtest": {"wape": fc.total.backtest.wape, "mape": fc.total.backtest.mape,
                                   "weeks": fc.total.backtest.weeks}}
@@ -172,7 +180,7 @@ def p99_ms(lat: list[float]) -> float:
 
 
 def issue_under_reports(db: Path, workdir: Path, month: str, *, seconds: float, rate: float,
-                        repeats: int) -> dict[str, object]:
+                        repeats: int, port: int = 0) -> dict[str, object]:
     from analytics.jobs import ReportRunner, monthly_pdf_file
     from sync.server import free_port
     from sync.store import create_token
@@ -184,7 +192,7 @@ def issue_under_reports(db: Path, workdir: Path, month: str, *, seconds: float, 
     site = workdir / "bench-site.toml"
     site.write_text(bench_site_toml(), encoding="utf-8")
     token = create_token(run_db, role="admin", name="bench")
-    port = free_port()
+    port = port or free_port()
     motcua = [sys.executable, "-c", "import sys; from motcua.cli import main; sys.exit(main())"]
     proc = subprocess.Popen(motcua + ["hub", "--config", str(site), "--db", str(run_db), "--host", "127.0.0.1",
                                       "--port", str(port), "--log-level", "warning"], cwd=ROOT)
@@ -250,6 +258,7 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--seconds", type=float, default=25.0, help="length of each issuing phase")
     ap.add_argument("--rate", type=float, default=40.0, help="tickets issued per second during a phase")
+    ap.add_argument("--port", type=int, default=0, help="the hub's port (default: any free port)")
     ap.add_argument("--keep", type=Path, default=None, help="keep the seeded history in this folder (and reuse it)")
     args = ap.parse_args()
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="motcua-reports-"))
@@ -260,7 +269,8 @@ def main() -> None:
     month = last_whole_month(date.fromisoformat(str(info["last"])))
     result.update(warm_timings(db, month, args.repeats))
     result["monthly_report_cold_process_s"] = cold_timing(db, month)
-    result.update(issue_under_reports(db, workdir, month, seconds=args.seconds, rate=args.rate, repeats=args.repeats))
+    result.update(issue_under_reports(db, workdir, month, seconds=args.seconds, rate=args.rate, repeats=args.repeats,
+                                      port=args.port))
     idle, during = float(result["issue_p99_idle_ms"]), float(result["issue_p99_during_report_ms"])  # type: ignore[arg-type]
     result["issue_p99_ratio"] = round(during / idle, 3) if idle else None
     result["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]

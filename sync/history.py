@@ -3,8 +3,9 @@
 For the demo (`motcua demo --history-weeks N`) and the reports benchmark: the manager's reports and the
 forecast need a past to show. Every row is made the way a running hub makes it — the queue engine
 (issue, call next, skip, transfer, recall, complete, the midnight rollover) driven by an injected clock,
-dossiers through the hub's dossier desk, committed by the store's group-commit writer — so the history
-holds exactly what a real center's database would.
+dossiers through the hub's dossier desk, committed by the store's group-commit writer, clerks signed in at
+the counters so that every stretch of service names its clerk — so the history holds exactly what a real
+center's database would.
 
 The traffic: each service's share follows how many counters serve it; Monday is the busiest day and
 Friday the quietest, Saturday mornings are half a day; the morning peak is 8-10 h and the afternoon one
@@ -241,7 +242,7 @@ def _applicant(rng: random.Random) -> dict[str, str]:
 
 
 async def _seed(hub: Any, config: SiteConfig, clock: ManualClock, days: list[date], *, per_day: float,
-                rng: random.Random, result: SeedResult) -> None:
+                rng: random.Random, result: SeedResult, crew: random.Random | None = None) -> None:
     from sync.hub.models import Applicant, DossierRequest
 
     cal = WorkCalendar(official=hub.dossiers.official_days, tz=config.tz)
@@ -252,17 +253,20 @@ async def _seed(hub: Any, config: SiteConfig, clock: ManualClock, days: list[dat
         if hub.dossiers.offers(p):
             procedures.setdefault(str(p["service"]), []).append(code)
     speed = {c.number: rng.uniform(0.85, 1.15) for c in config.counters}
+    # The clerks draw from their own generator: the traffic stays the same as without them.
+    crew = crew or random.Random(0)
+    clerks = await _staff(hub, config, crew)
     for day in days:
         clock.set(datetime(day.year, day.month, day.day, 0, 30, tzinfo=config.tz).timestamp())
         changes: list[Change] = []
         roll = hub.engine.rollover_if_needed()
         if roll is not None:
-            changes.append(roll)
+            # Committed on its own: the rollover signs yesterday's clerks out before today's sign in.
+            await hub.commit([roll])
         level = _level(day, cal, site_days)
         if level == 0:
-            if changes:
-                await hub.commit(changes)
             continue
+        await _sign_in(hub, config, crew, clerks)
         make_up = cal.day_kind(day) == DayKind.MAKE_UP
         sim = _Day(hub.engine, config, rng, day, sessions_weekday=1 if make_up else day.isoweekday(), shares=shares,
                    per_day=per_day, level=level, speed=speed)
@@ -297,6 +301,40 @@ async def _seed(hub: Any, config: SiteConfig, clock: ManualClock, days: list[dat
         await hub.commit([roll])
 
 
+async def _staff(hub: Any, config: SiteConfig, rng: random.Random) -> list[str]:
+    """Made-up clerks: one regular per counter and a few stand-ins.
+
+    Their accounts are disabled (a PIN nobody knows, and no sign-in): a real clerk or the demo's own adds the
+    same staff code later with a PIN of their own (`motcua staff add` enables a disabled code again).
+    """
+    from sync.hub.staff import hash_secret
+
+    n = len(config.counters) + max(1, len(config.counters) // 4)
+    codes = [f"NV{i + 1:03d}" for i in range(n)]
+    pin_hash = hash_secret(uuid.UUID(int=rng.getrandbits(128)).hex)
+    await hub.store.submit([], ops=[(
+        "INSERT INTO staff (code, name, pin_hash, created_at, disabled_at) VALUES (?, ?, ?, 0, 0) "
+        "ON CONFLICT(code) DO NOTHING",
+        (code, f"{rng.choice(_SURNAMES)} {rng.choice(_MIDDLE)} {rng.choice(_GIVEN)}", pin_hash)) for code in codes])
+    return codes
+
+
+async def _sign_in(hub: Any, config: SiteConfig, rng: random.Random, clerks: list[str]) -> None:
+    """The day's clerks at their counters: the regular one, or a stand-in on one day in ten."""
+    spare = clerks[len(config.counters):]
+    ops: list[tuple[str, tuple[Any, ...]]] = [("DELETE FROM counter_staff", ())]
+    used: set[str] = set()
+    for i, c in enumerate(config.counters):
+        code = clerks[i]
+        if rng.random() < 0.1 and (free := [s for s in spare if s not in used]):
+            code = rng.choice(free)
+        used.add(code)
+        ops.append(("INSERT INTO counter_staff (counter, staff, since) VALUES (?, ?, ?)", (c.number, code,
+                                                                                           hub.clock.time())))
+    await hub.store.submit([], ops=ops)
+    hub.staff.load()
+
+
 def seed_history(db: str | Path, config: SiteConfig, *, weeks: int, until: date, per_day: float = 600.0,
                  seed: int = 14, mark_sent: bool = False) -> SeedResult:
     """Write `weeks` weeks of past traffic ending the day before `until` into the database at `db`.
@@ -327,7 +365,8 @@ def seed_history(db: str | Path, config: SiteConfig, *, weeks: int, until: date,
         async def go() -> None:
             store.start(asyncio.get_running_loop())
             try:
-                await _seed(hub, config, clock, days, per_day=per_day, rng=rng, result=result)
+                await _seed(hub, config, clock, days, per_day=per_day, rng=rng, result=result,
+                            crew=random.Random(seed + 1))
                 if mark_sent:
                     from sync.store.tables import HubTables
 

@@ -155,7 +155,9 @@ class Console:
             from analytics.jobs import ReportRunner
 
             self.runner = ReportRunner(**self.runner_options)
-            self.runner.submit(_warm)
+            # Imports, then this month's and last month's closed days read into the worker's day cache (at the
+            # worker's idle priority): the manager's first report is then as quick as the next ones.
+            self.runner.submit(_warm, str(self.hub.store.path), self.hub.config, self.hub.engine.today().isoformat())
         return self.runner
 
     def warm(self) -> None:
@@ -265,10 +267,10 @@ def _fault(f: dict[str, Any]) -> dict[str, Any]:
             "message": str(f.get("message") or ""), "since": f.get("at")}
 
 
-def _warm() -> bool:
+def _warm(db: str, config: Any, today: str) -> bool:
     from analytics.console import warm
 
-    return warm()
+    return warm(db, config, today)
 
 
 _consoles: weakref.WeakKeyDictionary[Hub, Console] = weakref.WeakKeyDictionary()

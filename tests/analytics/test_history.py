@@ -77,6 +77,10 @@ def test_reports_and_the_forecast_read_the_history(seeded: tuple[Path, object]) 
     assert rep.total.served > 0.85 * rep.total.issued and rep.total.no_show > 0 and rep.total.transferred > 0
     assert rep.dossiers.total == res.dossiers  # type: ignore[attr-defined]
     assert rep.heatmap.counts[0][8] > rep.heatmap.counts[0][16]  # the morning peak
+    # Clerks are signed in at every counter: each ticket served is served by a clerk (a transfer's second
+    # stretch included), and a stand-in now and then makes more clerks than counters.
+    assert sum(c.served for c in rep.clerks) == rep.total.served
+    assert len(rep.clerks) > len(CONFIG.counters) and all(c.name != c.key for c in rep.clerks)
     fc = jobs.demand_forecast(db, CONFIG, start=date(2026, 9, 7), weeks=3)
     assert fc.history_first == date(2026, 8, 17)
     assert all(sum(h) == 0 for h, o in zip(fc.total.hourly, fc.open) if not o)

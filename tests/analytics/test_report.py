@@ -141,7 +141,7 @@ def test_day_report_matches_the_hand_computed_figures(fixture_db: Path) -> None:
     assert r.dossiers.total == 3 and r.dossiers.by_channel == {"counter": 2, "kiosk": 1}
     assert [(p.code, p.by_channel["counter"], p.by_channel["kiosk"]) for p in r.dossiers.procedures] == [
         ("DD.01", 1, 1), ("TPHT.01", 1, 0)]
-    assert r.clerks == [] and not r.clerks_available
+    assert r.clerks == [] and r.clerks_available  # the hub records stretches of service; nobody signed in here
     # The hub's schema has a payments table (fees): none in the fixture and a ratings table (issue 13).
     assert r.payments is not None and (r.payments.count, r.payments.amount) == (0, 0)
     assert r.ratings is not None and r.ratings.count == 0  # the hub has the ratings table; nobody rated that day
@@ -157,10 +157,8 @@ def test_the_next_day_and_a_week_hold_what_they_should(fixture_db: Path) -> None
     assert [d.issued for d in week.daily] == [0, 0, 0, 6, 1, 0, 0]
 
 
-def test_clerk_payments_and_ratings_columns_slot_in_when_the_database_has_them(fixture_db: Path) -> None:
+def test_payments_and_ratings_slot_in_when_the_database_has_them(fixture_db: Path) -> None:
     con = sqlite3.connect(fixture_db)
-    con.execute("ALTER TABLE tickets ADD COLUMN clerk TEXT")
-    con.execute("UPDATE tickets SET clerk = CASE counter WHEN 1 THEN 'lan' WHEN 2 THEN 'minh' END")
     # The hub's own payments table (schema 6): what the fee step records.
     con.executemany("INSERT INTO payments (id, dossier_id, day, procedure, amount, method, source, receipt_year, "
                     "receipt_no, paid_at, body) VALUES (?, ?, ?, ?, ?, ?, 'counter', 2026, ?, 0, '{}')", [
@@ -175,8 +173,7 @@ def test_clerk_payments_and_ratings_columns_slot_in_when_the_database_has_them(f
     con.commit()
     con.close()
     r = build(fixture_db, _site(), Period.day(DAY))
-    assert r.clerks_available
-    assert [(c.key, c.served, c.no_show) for c in r.clerks] == [("lan", 2, 1), ("minh", 2, 0)]
+    assert r.clerk_ratings["NV01"].count == 2  # by clerk: tests/analytics/test_clerks.py
     assert r.payments is not None and (r.payments.count, r.payments.amount) == (2, 350000)
     assert r.payments.by_method == {"cash": 100000, "transfer": 250000}
     assert r.ratings is not None and r.ratings.count == 2 and r.ratings.satisfied_share == 0.5
