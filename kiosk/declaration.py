@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from kiosk import texts as T
 from kiosk.backend import DossierDraft
-from kiosk.declaration_print import blank_preview, print_blank, print_declaration
+from kiosk.declaration_print import blank_preview, outcome_text, print_blank, print_declaration
 from kiosk.host import KioskHost
 from kiosk.keyboard import TextField
 from motcua import admin_units
@@ -554,8 +554,8 @@ class DeclarationScreens:
 
     def _on_blank_printed(self, value: object) -> None:
         self.p_print.setEnabled(True)
-        self.show_printed(value if isinstance(value, A4Result) else A4Result(False, fault=A4Fault.JOB_FAILED),
-                          label=self.p_printed, printed=T.FORM_BLANK_PRINTED)
+        self.p_printed.setText(outcome_text(value, T.FORM_BLANK_PRINTED, self.host.lang))  # faults in both languages
+        self.p_printed.show()
 
     def _set_form_preview(self, png: bytes) -> None:
         pm = QPixmap()

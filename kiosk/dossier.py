@@ -18,6 +18,7 @@ from kiosk.backend import DossierBackend, DossierDraft, SubmitResult
 from kiosk.declaration import DeclarationScreens, form_of
 from kiosk.declaration_print import declaration_preview
 from kiosk.fee import FeePanel
+from kiosk.guidance import GuidancePanel
 from kiosk.guides import CardGuide
 from kiosk.host import KioskHost, back_button, run_then_idle
 from kiosk.keyboard import TextField
@@ -139,6 +140,8 @@ class DossierScreens:
         for x in (self.p_name, self.p_facts, self.p_docs):
             lay.addWidget(x)
         lay.addWidget(self.form.procedure_panel)
+        self.guide = GuidancePanel(w)  # its guidance sheet on the A4 printer (kiosk.guidance)
+        lay.addWidget(self.guide.panel)
         lay.addStretch(1)
         row = QHBoxLayout()
         row.addWidget(self.p_submit)
@@ -363,6 +366,7 @@ class DossierScreens:
         docs = "\n".join(f"{i + 1}. {d.name}" + (f" — {d.note}" if d.note else "") for i, d in enumerate(p.documents))
         self.p_docs.setText(f"{T.DOCS_NEEDED(lang)}\n{docs}")
         self.form.show_procedure(p)
+        self.guide.show_procedure(p)
         self.p_submit.setVisible(self.backend.camera is not None or True)
         self.host.show_page("procedure")
 
@@ -594,6 +598,7 @@ class DossierScreens:
             lab.clear()
         self.s_fee.clear()
         self.form.clear()
+        self.guide.clear()
         self.backend.forget()
 
 

@@ -185,6 +185,8 @@ def test_idle_reset_forgets_a_half_entered_dossier(kiosk, qtbot, clock: ManualCl
     needles = [v for k, v in entered.items() if k != "procedure"]
     assert leftovers(win, needles)
     clock.advance(win.config.kiosk.dossier_idle_timeout_s + 1)
+    win.tick()  # "are you still there?" (kiosk.idle), untouched: the reset
+    clock.advance(win.config.kiosk.still_there_s)
     win.tick()
     assert win.page == "home"
     assert leftovers(win, needles) == []
@@ -205,6 +207,8 @@ def test_lookup_with_the_status_view_then_idle_reset(kiosk, qtbot, clock: Manual
     assert leftovers(win, needles) == []  # the kiosk never received them
     assert leftovers(win, [sent["code"], sent["lookup_code"]])
     clock.advance(win.config.kiosk.dossier_idle_timeout_s + 1)
+    win.tick()  # "are you still there?" (kiosk.idle), untouched: the reset
+    clock.advance(win.config.kiosk.still_there_s)
     win.tick()
     assert win.page == "home"
     assert leftovers(win, [sent["code"], sent["lookup_code"]]) == []
