@@ -125,6 +125,9 @@ class DeclarationScreens:
         lay.addLayout(row)
 
         lay = self._page("form_field")
+        self.e_step = lab("", size=SIZE, bold=True, color=self.host.kit.theme.muted)  # the form's step, here too
+        self.e_step.setObjectName("step")
+        lay.addWidget(self.e_step)
         self.e_label = lab("", size=SIZE, bold=True, color="#ffd23f")
         self.e_note = lab("", size=SIZE, color="#b8c7d9")
         self.e_msg = lab("", size=SIZE, bold=True, color="#ff5a4e")
@@ -266,6 +269,7 @@ class DeclarationScreens:
     def set_step(self, text: str) -> None:
         """The step indicator of the form's page ("Bước 2/6: Tờ khai"), from the dossier screens."""
         self.f_step.setText(text)
+        self.e_step.setText(text)
 
     def wants(self, draft: DossierDraft) -> bool:
         """Whether this draft's procedure has a form still to fill."""

@@ -78,8 +78,8 @@ class GuidancePanel:
         self.button.clicked.connect(self.print_sheet)
         self.message = kit.label("", size=7.5, bold=True)
         self.message.setObjectName("guidance_printed")
-        col.addWidget(self.message)
         col.addWidget(self.button)
+        col.addWidget(self.message)  # under its button: the blank form's outcome is above that one
         self.panel.hide()
 
     def retranslate(self) -> None:

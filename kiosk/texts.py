@@ -337,3 +337,7 @@ STILL_THERE_CONTINUE = T("Tiếp tục / Continue", "Tiếp tục / Continue")
 GUIDE_PRINT = T("In hướng dẫn thủ tục (khổ A4)", "Print the guidance sheet (A4)")
 GUIDE_PRINTED = T("Mời nhận bản hướng dẫn ở máy in bên cạnh.", "Please take the guidance sheet from the printer beside you.")
 PRINT_NOT_DONE = T("Chưa in được: {reason}", "Not printed: {reason}")
+STEPS_DONE = T("Hoàn tất: đã xong cả {n}/{n} bước", "Finished: all {n} of {n} steps done")
+STEPS_AHEAD = T("Nộp hồ sơ tại ki-ốt: {n} bước, bắt đầu bằng thẻ căn cước.",
+                "Submitting here takes {n} steps, starting with your ID card.")
+STEPS_CHOOSE = T("Trước bước 1: chọn thủ tục cần nộp", "Before step 1: choose the procedure")
