@@ -125,7 +125,7 @@ class VoicePrompts:
             self._generation += 1
             generation = self._generation
             self.said.append(prompt)
-            playing = self._playing
+            playing, self._playing = self._playing, False
         if playing:
             self.player.stop()  # the old step's prompt is cut short: a new one replaces it
         self._submit(lambda: self._make_and_play(generation, text))
@@ -142,8 +142,8 @@ class VoicePrompts:
         with self._lock:
             if generation != self._generation:
                 return  # a newer prompt was asked for while this one was being made
-            if self._playing:
-                self.player.stop()
+            # Hazard: the player is stopped only from say() and stop(), on the GUI thread (a Qt player is not
+            # thread-safe); here, on the synthesis thread, it is only asked to play (queued to its thread).
             self._playing = True
         try:
             self.player.play(path, lambda: self._done(generation))

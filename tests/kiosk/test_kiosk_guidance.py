@@ -126,6 +126,7 @@ def test_public_computer_mode_prints_the_guidance_and_the_blank_form_through_cup
     win = make(f"cups://{cupsd.server}/kioskA4")
     d = win.dossier
     browse_to(qtbot, win, "ly lich tu phap")
+    assert not d.steps["catalog"].isVisible() and not d.steps["procedure"].isVisible()  # browsing: no steps
     guide = d.guide
     assert guide.button.text() == "In hướng dẫn thủ tục (khổ A4)" and not d.submit_mode
     click(qtbot, guide.button)
@@ -151,6 +152,9 @@ def test_public_computer_mode_prints_the_guidance_and_the_blank_form_through_cup
     # Leaving the page forgets the outcome.
     win.go_home(clear=True)
     assert guide.message.text() == "" and guide.procedure is None
+    # Submitting instead: the catalog says the steps have not begun yet.
+    click(qtbot, d.submit_button)
+    assert d.steps["catalog"].isVisible() and d.steps["catalog"].text() == "Trước bước 1: chọn thủ tục cần nộp"
 
 
 def test_a_paused_or_missing_printer_is_said_plainly_in_both_languages(kiosk, qtbot, cupsd: CupsServer) -> None:  # noqa: ANN001

@@ -254,3 +254,23 @@ def test_the_setting_turns_the_prompts_off(kiosk, qtbot) -> None:  # noqa: ANN00
     assert not voice.enabled
     walk_submission(qtbot, win)
     assert list(voice.said) == [] and synth.texts == [] and player.clips == []
+
+
+def test_prompts_are_made_off_the_calling_thread(tmp_path: Path) -> None:
+    import threading
+
+    made_on: list[str] = []
+
+    class ThreadNoting(CountingSynth):
+        def synthesize(self, text: str, *, voice: str, out: Path) -> None:
+            made_on.append(threading.current_thread().name)
+            super().synthesize(text, voice=voice, out=out)
+
+    player = NullPlayer()
+    voice = VoicePrompts(enabled=True, player=player, cache=PhraseCache(tmp_path / "v", ThreadNoting()))
+    voice.say("choose", prompt_text("choose"))
+    assert voice._pool is not None  # noqa: SLF001
+    voice._pool.submit(lambda: None).result(timeout=30)  # noqa: SLF001 - the synthesis thread has caught up
+    assert made_on and made_on[0].startswith("kiosk-voice") and made_on[0] != threading.current_thread().name
+    assert player.count == 1
+    voice.close()
