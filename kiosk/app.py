@@ -28,7 +28,7 @@ from kiosk.lookup import LookupScreens
 from kiosk.notify import NoticeScreens
 from kiosk.technician import TechnicianScreens
 from kiosk.ticket import TicketScreens
-from kiosk.voice import VoicePrompts, speak_page
+from kiosk.voice import VoicePrompts, prompt_text, speak_page
 from motcua import formats
 from sync.client import HubAuthError
 from ui.qt import (
@@ -456,7 +456,7 @@ class KioskWindow(QWidget):
 
     def _say_still_there(self) -> None:
         if self.voice is not None:
-            self.voice.say("still_there", T.SAY_STILL_THERE("vi"))
+            self.voice.say("still_there", prompt_text("still_there"), step=False)
 
     def go_home(self, *, clear: bool) -> None:
         """Back to the home page; with clear, forget everything about the last citizen."""

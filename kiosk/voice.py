@@ -115,9 +115,11 @@ class VoicePrompts:
         cache = PhraseCache(cache_dir, synth, speed_wpm=settings.voice_speed_wpm, max_files=CACHE_FILES)
         return cls(enabled=settings.voice_prompts, player=player, cache=cache, voice=settings.voice)
 
-    def say(self, key: str, text: str) -> Prompt | None:
-        """Speak a prompt now, replacing any other; None when prompts are off."""
-        self.last_key = key
+    def say(self, key: str, text: str, *, step: bool = True) -> Prompt | None:
+        """Speak a prompt now, replacing any other; None when prompts are off. A prompt that is no step's
+        ("are you still there?") leaves `last_key` alone: after "Tiếp tục" the step is not said again."""
+        if step:
+            self.last_key = key
         if not self.enabled:
             return None
         prompt = Prompt(key, text)
