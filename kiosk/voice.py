@@ -2,7 +2,7 @@
 photograph the pages, check, done, take the ticket, and "are you still there?".
 
 Spoken with espeak-ng through ui.tts, the engine and WAV cache the board's announcer uses, with numbers read
-the Vietnamese way by motcua.speech ("giấy tờ hai, trong ba giấy tờ", "a mười lăm"). A new step's prompt
+the Vietnamese way by motcua.speech ("giấy tờ thứ tư, trong năm giấy tờ", "a mười lăm"). A new step's prompt
 replaces the one still playing (never two voices at once); the kiosk setting `voice_prompts = false` keeps
 the kiosk silent. Nothing personal is ever spoken: the prompts are fixed sentences with counts and the ticket
 number (which the board announces aloud anyway) — never a name, an ID number, an address or a dossier code.
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk import texts as T
-from motcua.speech import read_display, read_number
+from motcua.speech import read_display, read_number, read_ordinal
 from ui.audio import HISTORY_KEPT, AudioPlayer
 from ui.tts import EspeakSynthesizer, PhraseCache, Synthesizer
 
@@ -62,7 +62,7 @@ def prompt_text(key: str, *, step: tuple[int, int] | None = None, page: tuple[in
         return head + T.SAY_FORM("vi")
     if key == "pages":
         i, n = page or (1, 1)
-        return head + T.SAY_PAGES("vi", i=read_number(i), n=read_number(n))
+        return head + T.SAY_PAGES("vi", i=read_ordinal(i), n=read_number(n))
     if key == "review":
         return head + T.SAY_REVIEW("vi")
     if key == "done":

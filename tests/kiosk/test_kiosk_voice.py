@@ -56,9 +56,10 @@ def test_prompts_read_numbers_the_vietnamese_way() -> None:
     assert prompt_text("card", step=(1, 6)) == ("Bước một, trong sáu bước. Mời đặt thẻ căn cước dưới máy ảnh, "
                                                 "mặt có mã QR hướng lên, trong khung vàng.")
     assert prompt_text("pages", step=(4, 5), page=(4, 15)) == (
-        "Bước bốn, trong năm bước. Mời chụp giấy tờ bốn, trong mười lăm giấy tờ. Đặt giấy tờ vào khung rồi chạm "
-        "Chụp ảnh.")
-    assert prompt_text("pages", page=(21, 25)).startswith("Mời chụp giấy tờ hai mươi mốt, trong hai mươi lăm giấy tờ.")
+        "Bước bốn, trong năm bước. Mời chụp giấy tờ thứ tư, trong mười lăm giấy tờ. Đặt giấy tờ vào khung rồi "
+        "chạm Chụp ảnh.")
+    assert prompt_text("pages", page=(1, 25)).startswith("Mời chụp giấy tờ thứ nhất, trong hai mươi lăm giấy tờ.")
+    assert prompt_text("pages", page=(21, 21)).startswith("Mời chụp giấy tờ thứ hai mươi mốt, trong hai mươi mốt")
     assert prompt_text("ticket", ticket="A015") == "Mời nhận phiếu bên dưới. Số thứ tự của quý khách là a mười lăm."
     assert prompt_text("ticket", ticket="B1005").endswith("là bê một nghìn không trăm linh năm.")
     assert prompt_text("ticket", ticket="not a ticket") == T.PLEASE_TAKE.vi  # never the digits one by one
@@ -223,8 +224,8 @@ def test_each_step_says_its_prompt_once_and_nothing_personal(kiosk, qtbot) -> No
     said = {p.key: p.text for p in voice.said}  # photographed: the card's copy is the 2nd document of two
     assert said["card"] == prompt_text("card", step=(1, 6)) and said["card"].startswith("Bước một, trong sáu bước.")
     assert said["form"].startswith("Bước hai, trong sáu bước. Mời kiểm tra tờ khai.")
-    assert said["pages-2"] == ("Bước bốn, trong sáu bước. Mời chụp giấy tờ hai, trong hai giấy tờ. Đặt giấy tờ vào "
-                               "khung rồi chạm Chụp ảnh.")  # as the page's title counts: "Chụp giấy tờ 2/2"
+    assert said["pages-2"] == ("Bước bốn, trong sáu bước. Mời chụp giấy tờ thứ hai, trong hai giấy tờ. Đặt giấy tờ "
+                               "vào khung rồi chạm Chụp ảnh.")  # as the page's title counts: "Chụp giấy tờ 2/2"
     assert said["review"] == "Bước sáu, trong sáu bước. Mời kiểm tra lại hồ sơ, rồi chạm Gửi hồ sơ."
     assert said["done"] == T.SAY_DONE.vi
     # Spoken by espeak-ng, one WAV each, played one after another: each new step cut the last one short.
