@@ -59,6 +59,7 @@ def main(argv: list[str]) -> int:
 
         # The prompts' WAVs sit beside the device cache (owner-only, pruned: kiosk.voice.CACHE_FILES).
         voice = VoicePrompts.from_settings(cfg.kiosk, player=make_player(), cache_dir=cfg.cache_path.parent / "kiosk-voice")
+        voice.prime()
     win = KioskWindow(cfg, backend, dossiers=DossierBackend(backend, camera=camera),
                       appointments=AppointmentBackend(backend, camera=camera), voice=voice)
     if cfg.screen.fullscreen and not args.windowed:

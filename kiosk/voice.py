@@ -115,6 +115,15 @@ class VoicePrompts:
         cache = PhraseCache(cache_dir, synth, speed_wpm=settings.voice_speed_wpm, max_files=CACHE_FILES)
         return cls(enabled=settings.voice_prompts, player=player, cache=cache, voice=settings.voice)
 
+    def prime(self) -> None:
+        """Play a moment of silence now, at start: the sound output opens its device (and files) before the first
+        citizen, not while the kiosk is already serving (a late first prompt, and open files that seem to grow)."""
+        if self.enabled:
+            try:
+                self.player.play(self.cache.silence(50), lambda: None)
+            except Exception as exc:  # noqa: BLE001 - a kiosk without sound still works
+                log.warning("the sound output could not be opened: %s", exc)
+
     def say(self, key: str, text: str, *, step: bool = True) -> Prompt | None:
         """Speak a prompt now, replacing any other; None when prompts are off. A prompt that is no step's
         ("are you still there?") leaves `last_key` alone: after "Tiếp tục" the step is not said again."""

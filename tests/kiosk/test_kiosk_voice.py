@@ -269,9 +269,11 @@ def test_prompts_are_made_off_the_calling_thread(tmp_path: Path) -> None:
 
     player = NullPlayer()
     voice = VoicePrompts(enabled=True, player=player, cache=PhraseCache(tmp_path / "v", ThreadNoting()))
+    voice.prime()  # at start: the sound output opened with a moment of silence, nothing synthesised
+    assert player.count == 1 and player.played[-1].name == "silence-50ms.wav" and made_on == []
     voice.say("choose", prompt_text("choose"))
     assert voice._pool is not None  # noqa: SLF001
     voice._pool.submit(lambda: None).result(timeout=30)  # noqa: SLF001 - the synthesis thread has caught up
     assert made_on and made_on[0].startswith("kiosk-voice") and made_on[0] != threading.current_thread().name
-    assert player.count == 1
+    assert player.count == 2
     voice.close()
