@@ -30,7 +30,7 @@ def capture_public_screens(out: Path, *, hub_url: str, token: str, clock: Callab
     cache = out / ".kiosk-cache.db"
     written: list[tuple[Path, StepLayout]] = []
     service_px = 0
-    for name, a4 in (("12-guidance", f"file://{a4_dir}"), ("13-print-failed", unreachable_a4)):
+    for name, a4 in (("14-guidance", f"file://{a4_dir}"), ("15-print-failed", unreachable_a4)):
         cfg = _config(hub_url, token, printer="dummy:", cache=cache, orientation="portrait", w=1080, h=1920)
         cfg = cfg.model_copy(update={"a4_printer": A4PrinterConfig(address=a4, follow_s=2)})
         backend = KioskBackend(cfg)
@@ -54,7 +54,7 @@ def capture_public_screens(out: Path, *, hub_url: str, token: str, clock: Callab
             printing = T.FORM_PRINTING(win.lang)
             settle_until(app, lambda: message.text() != printing, timeout_s=20)  # noqa: B023 - as above
             written.append(_shot(app, win, out, name))
-            if name == "12-guidance":
+            if name == "14-guidance":
                 _still_there(app, win, out, written)
         finally:
             _dispose(win, backend)
@@ -81,7 +81,7 @@ def _still_there(app: object, win: object, out: Path, written: list[tuple[Path, 
     win.last_touch = win.clock() - 200  # left alone…
     win.still_there.show(win.clock() - 7)  # …and seven seconds into the countdown
     win.still_there.tick(win.clock())
-    written.append(_shot(app, win, out, "14-still-there"))
+    written.append(_shot(app, win, out, "16-still-there"))
     win.still_there.keep()
 
 

@@ -202,7 +202,8 @@ def page_prompt(page: str, *, dossier: Any = None, ticket: str | None = None) ->
     if dossier is not None and key in ("card", "form", "pages", "review"):
         step = _step_of(dossier, {"card": "id", "form": "form", "pages": "docs", "review": "review"}[key])
         if key == "pages" and dossier.draft is not None:
-            page_no = (dossier.doc_index + 1, len(dossier.draft.procedure.documents))
+            photos = getattr(dossier, "photos", dossier)  # the document pages (kiosk.photos) count the documents
+            page_no = (photos.doc_index + 1, len(dossier.draft.procedure.documents))
     if key == "pages" and page_no is not None:
         key = f"pages-{page_no[0]}"  # each document is its own prompt
     text = prompt_text(key.split("-")[0], step=step, page=page_no, ticket=ticket)

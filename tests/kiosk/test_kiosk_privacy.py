@@ -279,6 +279,8 @@ def test_idle_reset_forgets_the_camera_frames_the_pages_and_their_thumbnails(mak
         assert any(".pages[" in x for x in before) and any("page_view_picture" in x for x in before)
         camera.show(None)  # the citizen took the page and walked away (the kiosk's own references stay walked)
         clock.advance(win.config.kiosk.dossier_idle_timeout_s + 1)
+        win.tick()  # "are you still there?" (kiosk.idle), untouched: the reset
+        clock.advance(win.config.kiosk.still_there_s)
         win.tick()
         assert win.page == "home"
         assert leftovers(win, needles) == []

@@ -207,8 +207,8 @@ def walk_submission(qtbot: Any, win: KioskWindow) -> Any:
     click(qtbot, d.a_next)  # the phone, from the form
     click(qtbot, d.a_skip)  # no e-mail
     while win.page == "documents":
-        d.on_page(d.backend.capture_page(d.d_name.text()))
-        click(qtbot, d.d_accept)
+        d.photos.on_page(d.backend.capture_page(d.photos.d_name.text()))
+        d.photos.next_document()
     click(qtbot, d.v_center)
     assert win.page == "review"
     click(qtbot, d.r_send)
