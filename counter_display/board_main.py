@@ -11,6 +11,7 @@ from motcua.config import ConfigError
 from motcua.logs import LEVELS
 from motcua.logs import setup as setup_logging
 from ui.application import app, run_until
+from ui.player import make_player
 from ui.qt import Qt, QTimer
 
 from . import texts
@@ -18,7 +19,6 @@ from .announce import Announcer
 from .automation import install_board
 from .board import BoardController, BoardView, GuidePlayer, make_state, screenshot
 from .config import default_cache_dir, load_board_config
-from .player import make_player
 
 
 def main(argv: list[str] | None = None) -> int:

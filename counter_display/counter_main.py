@@ -57,8 +57,9 @@ def main(argv: list[str] | None = None) -> int:
     rating_box = RatingKeypadBridge(config, config.hub.client()).start() if config.rating_keypad else None
     announcer = None
     if config.announcer.enabled and config.counter.announce:
+        from ui.player import make_player
+
         from .announce import Announcer
-        from .player import make_player
 
         announcer = Announcer(settings=config.announcer, player=make_player(volume=config.announcer.volume))
 

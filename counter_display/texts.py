@@ -150,7 +150,6 @@ KEYPAD_UNPLUGGED = Text("Bàn phím gọi số bị ngắt kết nối ({port})"
 LED_UNPLUGGED = Text("Bảng LED số bị ngắt kết nối ({port})", "LED number display unplugged ({port})")
 
 # -- announcer ----------------------------------------------------------------------------------------
-NO_TTS = Text("Không tìm thấy espeak-ng: cài gói espeak-ng để đọc số", "espeak-ng not found: install espeak-ng")
 NO_AUDIO = Text("Không phát được âm thanh: {detail}", "Cannot play audio: {detail}")
 
 # -- command line -------------------------------------------------------------------------------------

@@ -19,14 +19,16 @@ from typing import Any
 from kiosk import texts as T
 from kiosk.appointment import AppointmentBackend, CheckinResult
 from kiosk.backend import DossierBackend, KioskBackend, SiteState, TakeResult
-from kiosk.booking import BOOKING_PAGES, BookingScreens
+from kiosk.booking import BookingScreens
 from kiosk.config import KioskConfig, check_pin
-from kiosk.dossier import DOSSIER_PAGES, DossierScreens
+from kiosk.dossier import DossierScreens
 from kiosk.help import HelpButton
+from kiosk.idle import StillThere, idle_limit
 from kiosk.lookup import LookupScreens
-from kiosk.notify import NOTIFY_PAGES, NoticeScreens
+from kiosk.notify import NoticeScreens
 from kiosk.technician import TechnicianScreens
 from kiosk.ticket import TicketScreens
+from kiosk.voice import VoicePrompts, prompt_text, speak_page
 from motcua import formats
 from sync.client import HubAuthError
 from ui.qt import (
@@ -59,8 +61,10 @@ class KioskWindow(QWidget):
 
     def __init__(self, config: KioskConfig, backend: KioskBackend, *, clock: Callable[[], float] = time.time,
                  start_worker: bool = True, dossiers: DossierBackend | None = None,
-                 appointments: AppointmentBackend | None = None) -> None:
+                 appointments: AppointmentBackend | None = None, voice: VoicePrompts | None = None) -> None:
         super().__init__()
+        self.voice = voice
+        """Spoken prompts for each step (kiosk.voice; None: a silent kiosk)."""
         self.config = config
         self.backend = backend
         self.clock = clock
@@ -229,6 +233,8 @@ class KioskWindow(QWidget):
         self.overlay.setParent(self)
         self.overlay.setStyleSheet(f"background: {t.overlay}; color: {t.bg}; border-radius: 24px;")
         self.overlay.hide()
+        self.still_there = StillThere(self, self, seconds=self.config.kiosk.still_there_s,  # "Bạn còn ở đó không?"
+                                      limit=lambda page: idle_limit(page, self.config.kiosk), on_show=self._say_still_there)
         self._retranslate()
 
     def _build_home(self, page: QWidget) -> None:
@@ -444,6 +450,13 @@ class KioskWindow(QWidget):
         self.page = name
         self.page_since = self.clock()
         self.stack.setCurrentWidget(self.pages[name])
+        if self.voice is not None:
+            speak_page(self.voice, name, dossier=self.dossier,
+                       ticket=self.result.ticket.display if name == "ticket" and self.result and self.result.ticket else None)
+
+    def _say_still_there(self) -> None:
+        if self.voice is not None:
+            self.voice.say("still_there", prompt_text("still_there"), step=False)
 
     def go_home(self, *, clear: bool) -> None:
         """Back to the home page; with clear, forget everything about the last citizen."""
@@ -600,15 +613,12 @@ class KioskWindow(QWidget):
             self.go_home(clear=True)
         elif self.page == "error" and now - self.page_since >= 8:
             self.go_home(clear=True)
-        elif self.page in ("priority", "pin", "tech") and idle >= kcfg.idle_timeout_s:
-            self.go_home(clear=True)
-        elif self.page in (*BOOKING_PAGES, *NOTIFY_PAGES) and idle >= kcfg.idle_timeout_s:
-            self.go_home(clear=True)
-        elif self.page in DOSSIER_PAGES and idle >= kcfg.dossier_idle_timeout_s:
-            self.go_home(clear=True)  # a citizen who walked away: their data leaves the screen
         elif self.page == "home" and idle >= kcfg.idle_timeout_s and (
                 self.priority or self.lang != kcfg.language or self.large != kcfg.large_text):
             self.go_home(clear=True)
+        # Any other page left alone: "are you still there?", then the reset (a citizen who walked away: their
+        # data leaves the screen).
+        self.still_there.tick(now)
         if self.page == "out_of_service":
             if now - self.last_refused_retry >= REFUSED_RETRY_S and not self.busy:
                 self.last_refused_retry = now

@@ -84,6 +84,14 @@ class KioskSection(_M):
     cache_db: str = "~/.cache/motcua/kiosk-cache.db"
     """Where the kiosk keeps the last site data it saw, to start while the hub is down."""
     large_text: bool = False
+    still_there_s: float = Field(20, ge=5, le=120)
+    """How long "Bạn còn ở đó không? / Are you still there?" counts down before a page left alone is reset."""
+    voice_prompts: bool = True
+    """Short spoken prompts for each step (espeak-ng, kiosk.voice); false: the kiosk stays silent."""
+    voice: str = Field("vi", pattern=r"^[a-z]{2,3}(-[a-z0-9]+)*$")
+    """The espeak-ng voice of the prompts: vi, vi-vn-x-central or vi-vn-x-south."""
+    voice_speed_wpm: int = Field(150, ge=80, le=300)
+    """How fast the prompts are spoken (words per minute)."""
 
     @field_validator("technician_pin_hash")
     @classmethod

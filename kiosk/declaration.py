@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from kiosk import texts as T
 from kiosk.backend import DossierDraft
-from kiosk.declaration_print import blank_preview, print_blank, print_declaration
+from kiosk.declaration_print import blank_preview, outcome_text, print_blank, print_declaration
 from kiosk.host import KioskHost
 from kiosk.keyboard import TextField
 from motcua import admin_units
@@ -125,6 +125,9 @@ class DeclarationScreens:
         lay.addLayout(row)
 
         lay = self._page("form_field")
+        self.e_step = lab("", size=SIZE, bold=True, color=self.host.kit.theme.muted)  # the form's step, here too
+        self.e_step.setObjectName("step")
+        lay.addWidget(self.e_step)
         self.e_label = lab("", size=SIZE, bold=True, color="#ffd23f")
         self.e_note = lab("", size=SIZE, color="#b8c7d9")
         self.e_msg = lab("", size=SIZE, bold=True, color="#ff5a4e")
@@ -266,6 +269,7 @@ class DeclarationScreens:
     def set_step(self, text: str) -> None:
         """The step indicator of the form's page ("Bước 2/6: Tờ khai"), from the dossier screens."""
         self.f_step.setText(text)
+        self.e_step.setText(text)
 
     def wants(self, draft: DossierDraft) -> bool:
         """Whether this draft's procedure has a form still to fill."""
@@ -554,8 +558,8 @@ class DeclarationScreens:
 
     def _on_blank_printed(self, value: object) -> None:
         self.p_print.setEnabled(True)
-        self.show_printed(value if isinstance(value, A4Result) else A4Result(False, fault=A4Fault.JOB_FAILED),
-                          label=self.p_printed, printed=T.FORM_BLANK_PRINTED)
+        self.p_printed.setText(outcome_text(value, T.FORM_BLANK_PRINTED, self.host.lang))  # faults in both languages
+        self.p_printed.show()
 
     def _set_form_preview(self, png: bytes) -> None:
         pm = QPixmap()

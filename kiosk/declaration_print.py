@@ -6,9 +6,10 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime
 
+from kiosk import texts as T
 from kiosk.backend import DossierDraft
 from motcua.forms import Declaration, FormDefinition
-from printer_drivers.a4_printer import A4PrinterConfig, A4Result
+from printer_drivers.a4_printer import A4Fault, A4PrinterConfig, A4Result
 from ui.qt import QBuffer, QByteArray, QColor, QImage, QPainter, QSize, pdf_document
 
 log = logging.getLogger(__name__)
@@ -83,3 +84,13 @@ def print_declaration(declaration: Declaration, *, code: str, submitted_at: str,
     if result.fault is not None:
         log.warning("the declaration of %s was not printed: %s", code, result.fault.code)
     return result
+
+
+def outcome_text(value: object, printed: T.T, lang: str) -> str:
+    """What the citizen reads after a print from the procedure page: taken from the printer, or why not in
+    Vietnamese with English below (a paused, missing or unreachable printer)."""
+    result = value if isinstance(value, A4Result) else A4Result(False, fault=A4Fault.JOB_FAILED)
+    if result.printed:
+        return printed(lang)
+    fault = result.fault or A4Fault.JOB_FAILED
+    return f"{T.PRINT_NOT_DONE.vi.format(reason=fault.vi)}\n{T.PRINT_NOT_DONE.en.format(reason=fault.en)}"

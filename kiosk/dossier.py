@@ -18,6 +18,7 @@ from kiosk.backend import DossierBackend, DossierDraft, SubmitResult
 from kiosk.declaration import DeclarationScreens, form_of
 from kiosk.declaration_print import declaration_preview
 from kiosk.fee import FeePanel
+from kiosk.guidance import GuidancePanel
 from kiosk.guides import CardGuide
 from kiosk.host import KioskHost, back_button, run_then_idle
 from kiosk.keyboard import TextField
@@ -37,8 +38,8 @@ DOSSIER_PAGES = ("catalog", "procedure", "identify", "ask", "documents", "delive
                  "lookup", "lookup_code", "lookup_result", "form", "form_field", "page_view")
 RESULTS_PER_PAGE = 5
 STEP_KEYS = ("id", "form", "contact", "docs", "delivery", "review")
-STEP_OF_PAGE = {"identify": "id", "ask": "contact", "documents": "docs", "delivery": "delivery", "review": "review",
-                "page_view": "docs"}
+STEP_OF_PAGE = {"catalog": "choose", "procedure": "ahead", "identify": "id", "ask": "contact", "documents": "docs",
+                "page_view": "docs", "delivery": "delivery", "review": "review", "submitted": "done"}
 """The submission's steps, and which step each page is (the form's pages are kiosk.declaration's)."""
 ASK_STEPS = ("name", "id_number", "phone", "email", "delivery_address")
 STATUS = {"submitted": T.ST_SUBMITTED, "received": T.ST_RECEIVED, "processing": T.ST_PROCESSING,
@@ -139,6 +140,8 @@ class DossierScreens:
         for x in (self.p_name, self.p_facts, self.p_docs):
             lay.addWidget(x)
         lay.addWidget(self.form.procedure_panel)
+        self.guide = GuidancePanel(w)  # its guidance sheet on the A4 printer (kiosk.guidance)
+        lay.addWidget(self.guide.panel)
         lay.addStretch(1)
         row = QHBoxLayout()
         row.addWidget(self.p_submit)
@@ -286,6 +289,8 @@ class DossierScreens:
         self.c_field = None
         self.c_search.clear()
         self.retranslate()
+        self.steps["catalog"].setText(self.step_text("choose"))
+        self.steps["catalog"].setVisible(submit)
         self.host.show_page("catalog")
         if not self.backend.procedures:
             self._run(self.backend.load_catalog, self._on_catalog)
@@ -363,6 +368,9 @@ class DossierScreens:
         docs = "\n".join(f"{i + 1}. {d.name}" + (f" — {d.note}" if d.note else "") for i, d in enumerate(p.documents))
         self.p_docs.setText(f"{T.DOCS_NEEDED(lang)}\n{docs}")
         self.form.show_procedure(p)
+        self.guide.show_procedure(p)
+        self._show_steps()
+        self.steps["procedure"].setVisible(self.submit_mode)  # how many steps come, when submitting
         self.p_submit.setVisible(self.backend.camera is not None or True)
         self.host.show_page("procedure")
 
@@ -485,9 +493,11 @@ class DossierScreens:
     def step_text(self, key: str) -> str:
         """"Bước 3/6: Liên hệ" for a step of this draft's submission (the form's step only when it has one)."""
         keys = [k for k in STEP_KEYS if k != "form" or (self.procedure is not None and form_of(self.procedure))]
+        lang = self.host.lang
+        if key in ("choose", "ahead", "done"):  # before step 1 (picking, then how many come), and after the last
+            return {"choose": T.STEPS_CHOOSE, "ahead": T.STEPS_AHEAD, "done": T.STEPS_DONE}[key](lang, n=len(keys))
         if key not in keys:
             return ""
-        lang = self.host.lang
         return T.STEP(lang, i=keys.index(key) + 1, n=len(keys), name=T.STEP_NAMES[key](lang))
 
     def _show_steps(self) -> None:
@@ -594,6 +604,7 @@ class DossierScreens:
             lab.clear()
         self.s_fee.clear()
         self.form.clear()
+        self.guide.clear()
         self.backend.forget()
 
 

@@ -35,6 +35,8 @@ class StepLayout:
     """The smallest visible button (its shorter side), in millimetres on this screen."""
     smallest_text_px: int
     """The smallest font of a visible label or button a citizen reads (keyboard keys aside)."""
+    step: str = ""
+    """The step indicator the page shows ("Bước 3/6: Liên hệ"), empty when it shows none."""
 
 
 def measure(win: Any, name: str, png: Path) -> StepLayout:
@@ -60,7 +62,8 @@ def measure(win: Any, name: str, png: Path) -> StepLayout:
     texts = [x for x in page.findChildren(QLabel) + page.findChildren(QPushButton)
              if x.isVisibleTo(win) and x.text().strip() and not x.objectName().startswith("key_")]
     small_text = min((x.font().pixelSize() for x in texts), default=0)
-    return StepLayout(name, filled / bands, round(smallest, 1), small_text)
+    step = next((x.text() for x in page.findChildren(QLabel, "step") if x.isVisibleTo(win) and x.text()), "")
+    return StepLayout(name, filled / bands, round(smallest, 1), small_text, step)
 
 
 def settle_until(app: Any, done: Callable[[], bool], timeout_s: float = 10.0) -> None:

@@ -52,8 +52,16 @@ def main(argv: list[str]) -> int:
         from scanners.camera import open_camera
 
         camera = open_camera(cfg.camera)
+    voice = None
+    if cfg.kiosk.voice_prompts:
+        from kiosk.voice import VoicePrompts
+        from ui.player import make_player
+
+        # The prompts' WAVs sit beside the device cache (owner-only, pruned: kiosk.voice.CACHE_FILES).
+        voice = VoicePrompts.from_settings(cfg.kiosk, player=make_player(), cache_dir=cfg.cache_path.parent / "kiosk-voice")
+        voice.prime()
     win = KioskWindow(cfg, backend, dossiers=DossierBackend(backend, camera=camera),
-                      appointments=AppointmentBackend(backend, camera=camera))
+                      appointments=AppointmentBackend(backend, camera=camera), voice=voice)
     if cfg.screen.fullscreen and not args.windowed:
         win.setWindowFlag(Qt.WindowType.FramelessWindowHint)
         win.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint)
@@ -65,5 +73,7 @@ def main(argv: list[str]) -> int:
     automation.install(win)  # endurance-test hooks, off unless MOTCUA_DUMP_DIR / MOTCUA_AUTOPILOT are set
     code = qt_app.exec()
     heartbeat.stop()
+    if voice is not None:
+        voice.close()
     backend.close()
     return int(code)

@@ -309,3 +309,35 @@ PAGE_DELETE = T("Xoá", "Delete")
 PAGE_KEEP = T("Giữ trang này", "Keep this page")
 PAGE_RETAKING = T("Chụp lại trang {i}: đặt trang vào khung vàng", "Retaking page {i}: place it in the yellow frame")
 PAGE_DELETED = T("Đã xoá trang.", "Page deleted.")
+
+# -- voice prompts, "are you still there?", guidance sheets (issue 17) -----------------------------------
+# Spoken in Vietnamese (the prompts' {placeholders} are filled with words, never digits: kiosk.voice reads
+# numbers with motcua.speech). Nothing personal is ever spoken: no name, number, address or dossier code.
+SAY_STEP = T("Bước {i}, trong {n} bước. ", "Step {i} of {n}. ")
+SAY_CHOOSE = T("Mời chọn thủ tục: chạm vào lĩnh vực hoặc gõ vài chữ của tên thủ tục.",
+               "Choose a procedure: touch a field or type a few letters of its name.")
+SAY_CARD = T("Mời đặt thẻ căn cước dưới máy ảnh, mặt có mã QR hướng lên, trong khung vàng.",
+             "Place your ID card under the camera, QR side up, inside the yellow frame.")
+SAY_FORM = T("Mời kiểm tra tờ khai. Chạm vào một mục để điền hoặc sửa, rồi chạm Tiếp tục.",
+             "Check the declaration form. Touch an item to fill or change it, then touch Continue.")
+SAY_PAGES = T("Mời chụp giấy tờ {i}, trong {n} giấy tờ. Đặt giấy tờ vào khung rồi chạm Chụp ảnh.",
+              "Photograph document {i} of {n}. Place it in the frame, then touch Take the photo.")
+SAY_REVIEW = T("Mời kiểm tra lại hồ sơ, rồi chạm Gửi hồ sơ.", "Check your dossier, then touch Send the dossier.")
+SAY_DONE = T("Hồ sơ đã được tiếp nhận. Mời nhận giấy hẹn ở máy in bên dưới.",
+             "Your dossier has been received. Please take your appointment slip from the printer below.")
+SAY_TICKET = T("Mời nhận phiếu bên dưới. Số thứ tự của quý khách là {number}.",
+               "Please take your ticket below. Your number is {number}.")
+SAY_STILL_THERE = T("Quý khách còn ở đó không? Chạm Tiếp tục để làm tiếp.",
+                    "Are you still there? Touch Continue to carry on.")
+STILL_THERE = T("Bạn còn ở đó không?", "Are you still there?")
+STILL_THERE_BODY = T("Màn hình sẽ trở về trang đầu và xóa những gì đã nhập sau:",
+                     "The screen goes back to the start and forgets what you entered in:")
+STILL_THERE_SECONDS = T("{n} giây", "{n} s")
+STILL_THERE_CONTINUE = T("Tiếp tục / Continue", "Tiếp tục / Continue")
+GUIDE_PRINT = T("In hướng dẫn thủ tục (khổ A4)", "Print the guidance sheet (A4)")
+GUIDE_PRINTED = T("Mời nhận bản hướng dẫn ở máy in bên cạnh.", "Please take the guidance sheet from the printer beside you.")
+PRINT_NOT_DONE = T("Chưa in được: {reason}", "Not printed: {reason}")
+STEPS_DONE = T("Hoàn tất: đã xong cả {n}/{n} bước", "Finished: all {n} of {n} steps done")
+STEPS_AHEAD = T("Nộp hồ sơ tại ki-ốt: {n} bước, bắt đầu bằng thẻ căn cước.",
+                "Submitting here takes {n} steps, starting with your ID card.")
+STEPS_CHOOSE = T("Trước bước 1: chọn thủ tục cần nộp", "Before step 1: choose the procedure")

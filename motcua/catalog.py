@@ -12,7 +12,7 @@ Catalog JSON (the format of assets/catalog/procedures.json and of the central se
         "processing_time": {"value": 0, "unit": "days" | "hours", "note": "..."?},
         "cutoff": "15:00" | null, "fee": 0, "fee_note": "",
         "documents": [{"name": "...", "originals": 1, "copies": 0, "note": "..."?}],
-        "delivery": ["center", "post", "online"], "level": "xã" | "huyện" | "tỉnh"?}]}
+        "delivery": ["center", "post", "online"], "level": "xã" | "huyện" | "tỉnh"?, "legal_basis": "..."?}]}
 
 A bare list of procedures, or {"procedures": [...]} without "format", is accepted too; unknown keys are
 ignored (newer central servers may send more).

@@ -132,6 +132,14 @@ def read_number(n: int, *, dialect: Dialect = "north", four_as_tu: bool = False,
     return " ".join(words)
 
 
+def read_ordinal(n: int, *, dialect: Dialect = "north") -> str:
+    """Số thứ tự đọc: "thứ nhất", "thứ hai", "thứ tư" (1 and 4 have their own words), "thứ mười lăm"."""
+    _check_int(n, limit=MAX_NUMBER)
+    if n == 0:
+        raise ValueError("there is no zeroth")
+    return "thứ " + {1: "nhất", 4: "tư"}.get(n, read_number(n, dialect=dialect))
+
+
 def split_display(display: str) -> tuple[str, int]:
     """Split a ticket display into its letter prefix and number ("A015" → ("A", 15))."""
     m = _DISPLAY.match(display.strip())

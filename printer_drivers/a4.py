@@ -1,5 +1,5 @@
-"""A4 pages as PDF: the filled declaration form (tờ khai) laid out like the official paper form, and blank
-forms for public computers.
+"""A4 pages as PDF: the filled declaration form (tờ khai) laid out like the official paper form, blank
+forms and procedures' guidance sheets (hướng dẫn thủ tục) for public computers.
 
 fpdf2 draws the page with the bundled Noto Sans (OFL) embedded as a subset with its Unicode map, so the PDF
 shows Vietnamese on any printer or viewer and its text can be extracted again (the tests do). The national
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -32,7 +33,7 @@ BLANK = "." * 40
 class DeclarationPdf(FPDF):
     """An A4 page set in Noto Sans, with the form's number at the foot of each page."""
 
-    def __init__(self, footer_text: str = "") -> None:
+    def __init__(self, footer_text: str = "", *, title: str = "Tờ khai") -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
         self.footer_text = footer_text
         self.add_font(FAMILY, "", str(FONTS / "NotoSans-Regular.ttf"))
@@ -40,7 +41,7 @@ class DeclarationPdf(FPDF):
         left, top, right, bottom = MARGIN_MM
         self.set_margins(left, top, right)
         self.set_auto_page_break(True, margin=bottom)
-        self.set_title("Tờ khai")
+        self.set_title(title)
         self.set_creator("motcua-edge")
 
     def footer(self) -> None:  # noqa: D102 - fpdf2's hook
@@ -141,3 +142,59 @@ def blank_form_pdf(form: FormDefinition) -> bytes:
 def _signed_at(form: FormDefinition) -> str:
     """The field that names the place of signing ("Làm tại"), printed in the signature block."""
     return "signed_at" if form.field("signed_at") is not None else ""
+
+
+@dataclass(frozen=True, slots=True)
+class GuidanceSheet:
+    """Hướng dẫn thực hiện thủ tục: what a citizen needs before coming, from the catalog (public computers)."""
+
+    code: str
+    name: str
+    field: str
+    legal_basis: str
+    """Căn cứ pháp lý."""
+    documents: tuple[str, ...]
+    """Thành phần hồ sơ, one line each (with how many originals and copies)."""
+    fee: str
+    processing_time: str
+    where: str
+    """Nơi nộp: the center, its address, the service to take a number for and its counters."""
+    form: str = ""
+    """The declaration form's title and number, when the procedure has one."""
+    center: str = ""
+    printed_on: date | None = None
+
+
+def guidance_pdf(sheet: GuidanceSheet) -> bytes:
+    """The procedure's guidance sheet as an A4 PDF (Noto Sans: the text extracts with its diacritics)."""
+    pdf = DeclarationPdf(f"{sheet.code} · hướng dẫn thủ tục", title=f"Hướng dẫn: {sheet.name}")
+    pdf.alias_nb_pages()
+    pdf.add_page()
+    if sheet.center:
+        _line(pdf, sheet.center.upper(), bold=True, size=12, align="C")
+        pdf.ln(2)
+    _line(pdf, "HƯỚNG DẪN THỰC HIỆN THỦ TỤC HÀNH CHÍNH", bold=True, size=15, align="C")
+    _line(pdf, sheet.name, bold=True, size=14, align="C")
+    _line(pdf, f"Mã thủ tục: {sheet.code}   ·   Lĩnh vực: {sheet.field or '—'}", align="C")
+    pdf.ln(4)
+    sections = [("Căn cứ pháp lý", [sheet.legal_basis or "Hỏi cán bộ hướng dẫn tại Trung tâm."]),
+                ("Thành phần hồ sơ", [f"{i}. {d}" for i, d in enumerate(sheet.documents, start=1)]
+                 or ["Không yêu cầu giấy tờ."]),
+                ("Phí, lệ phí", [sheet.fee]),
+                ("Thời hạn giải quyết", [sheet.processing_time]),
+                ("Nơi nộp hồ sơ", [sheet.where])]
+    if sheet.form:
+        sections.append(("Mẫu đơn, tờ khai", [sheet.form]))
+    for n, (title, lines) in enumerate(sections, start=1):
+        _line(pdf, f"{n}. {title}", bold=True)
+        for text in lines:
+            pdf.set_x(pdf.l_margin + 6)
+            pdf.set_font(FAMILY, "", BODY_PT)
+            pdf.multi_cell(0, LINE_MM, text, align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(2)
+    if sheet.printed_on is not None:
+        pdf.ln(4)
+        when = sheet.printed_on
+        _line(pdf, f"In tại ki-ốt ngày {when.day:02d}/{when.month:02d}/{when.year}. Bản hướng dẫn không thay thế "
+                   "hồ sơ; mời nộp hồ sơ tại quầy hoặc tại ki-ốt.", size=10)
+    return bytes(pdf.output())

@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT)]
 
 from kiosk.form_screens import capture_form_screens  # noqa: E402
+from kiosk.public_screens import capture_public_screens  # noqa: E402
 from motcua.clock import VIETNAM_TZ, ManualClock  # noqa: E402
 from scanners import synthetic  # noqa: E402
 from sync.localsite import LocalSite  # noqa: E402
@@ -38,6 +39,10 @@ def main(argv: list[str] | None = None) -> int:
     with LocalSite(clock=clock, central=False, roles=("kiosk",), token_name="Ki-ốt sảnh 1") as site:
         shots = capture_form_screens(args.out, hub_url=site.url, token=site.tokens["kiosk"], clock=clock.time,
                                      camera_dir=camera, a4_dir=tmp / "a4")
+        # Public-computer mode and "are you still there?" (kiosk.public_screens); port 9: nothing listens there.
+        public = capture_public_screens(args.out, hub_url=site.url, token=site.tokens["kiosk"], clock=clock.time,
+                                        a4_dir=tmp / "a4-public", unreachable_a4="cups://127.0.0.1:9/A4")
+        shots.steps.extend(public.steps)
     print(f"home screen's service names: {shots.service_text_px} px")
     for path, m in shots.steps:
         print(f"{path}  filled {m.filled:.0%}  smallest target {m.smallest_target_mm} mm  "

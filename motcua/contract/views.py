@@ -342,6 +342,8 @@ class Procedure(Wire):
     documents: list[DocumentSpec] = Field(default_factory=list)
     delivery: list[str] = Field(default_factory=lambda: ["center"])
     level: str = ""
+    legal_basis: str = ""
+    """Căn cứ pháp lý: the laws and decrees the procedure rests on, as its guidance sheet prints them."""
     form: dict[str, Any] | None = None
     """The declaration form (tờ khai điện tử) in the JSON form motcua.forms reads (`form_from_dict`), when the
     procedure has one; devices read it with motcua.forms.form_of."""

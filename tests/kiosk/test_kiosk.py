@@ -191,6 +191,9 @@ def test_idle_reset_clears_the_citizen(kiosk) -> None:  # noqa: ANN001
     k.win.tick()
     assert k.win.page == "priority"
     k.clock.advance(2)
+    k.win.tick()  # "are you still there?" first (kiosk.idle), then the reset
+    assert k.win.page == "priority" and k.win.still_there.showing
+    k.clock.advance(k.win.config.kiosk.still_there_s)
     k.win.tick()
     assert k.win.page == "home" and k.win.lang == "vi" and k.win.priority is None
     assert "Đất đai" in k.win.service_buttons["A"].text()

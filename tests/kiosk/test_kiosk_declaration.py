@@ -258,6 +258,8 @@ def test_a_citizen_who_walks_away_from_the_form_is_forgotten(kiosk, qtbot, clock
     open_field(qtbot, win, "purpose")
     type_keys(qtbot, form.e_fields["vi"], "xin vieecj")
     clock.advance(seconds=win.config.kiosk.dossier_idle_timeout_s + 1)
+    win.tick()  # "are you still there?" (kiosk.idle), untouched: the reset
+    clock.advance(seconds=win.config.kiosk.still_there_s)
     win.tick()
     assert win.page == "home" and form.draft is None and d.draft is None
     assert form.e_fields["vi"].text() == "" and all("trần văn đại" not in b.text() for b in form.f_buttons)

@@ -37,3 +37,34 @@ def test_every_step_fills_the_screen_with_large_targets_and_large_text(make_hub,
         assert m.smallest_target_mm >= 12.0, m
         assert m.smallest_text_px >= shots.service_text_px, m
     assert len(list((tmp_path / "a4").glob("*.pdf"))) == 1  # the submitted declaration went to the A4 printer
+    # Every screen of the submission says where the citizen is: how many steps come, "Bước i/6", all done.
+    steps = {m.name: m.step for _, m in shots.steps}
+    assert steps["1-procedure"] == "Nộp hồ sơ tại ki-ốt: 6 bước, bắt đầu bằng thẻ căn cước."
+    assert steps["2-identify"] == "Bước 1/6: Người nộp"
+    for name in ("3-form-prefilled", "4-form-missing", "5-field-text", "6-field-date", "7-field-choice",
+                 "8-form-complete"):
+        assert steps[name] == "Bước 2/6: Tờ khai", name  # the field editor too, not only the form's list
+    assert steps["9-document"] == "Bước 4/6: Giấy tờ" and steps["12-review"] == "Bước 6/6: Kiểm tra và gửi"
+    assert steps["10-pages"] == steps["11-page"] == "Bước 4/6: Giấy tờ"
+    assert steps["13-submitted"] == "Hoàn tất: đã xong cả 6/6 bước"
+
+
+def test_public_computer_mode_and_the_countdown_screens(make_hub, tmp_path: Path) -> None:  # noqa: ANN001
+    from cups_support import free_port
+
+    from kiosk.public_screens import capture_public_screens
+
+    hub = make_hub(example=True)
+    shots = capture_public_screens(tmp_path / "shots", hub_url=hub.url, token=hub.tokens["kiosk"],
+                                   clock=hub.clock.time, a4_dir=tmp_path / "a4",
+                                   unreachable_a4=f"cups://127.0.0.1:{free_port()}/A4")
+    assert [m.name for _, m in shots.steps] == ["14-guidance", "15-print-failed", "16-still-there"]
+    for path, m in shots.steps:
+        assert Image.open(path).size == (1080, 1920), m.name
+        assert m.filled >= 0.5, m
+        assert m.smallest_target_mm >= 12.0, m
+        assert m.smallest_text_px >= shots.service_text_px, m
+    steps = {m.name: m.step for _, m in shots.steps}
+    assert steps["14-guidance"] == "" and steps["16-still-there"] == "Bước 2/6: Tờ khai"  # browsing has no steps
+    [sheet] = list((tmp_path / "a4").glob("*.pdf"))  # the guidance sheet, printed without submitting anything
+    assert sheet.read_bytes().startswith(b"%PDF")

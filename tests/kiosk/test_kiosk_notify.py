@@ -86,6 +86,8 @@ def test_a_citizen_leaves_a_phone_with_consent(kiosk) -> None:  # noqa: ANN001
     assert ticket is not None and ticket_id == ticket.id and phone == "0912345678" and consent.startswith("Tôi đồng ý")
     assert "Đã đăng ký" in k.win.notify.msg.text()
     k.clock.advance(31)
+    k.win.tick()  # "are you still there?" (kiosk.idle), untouched: the reset
+    k.clock.advance(k.win.config.kiosk.still_there_s)
     k.win.tick()
     assert k.win.page == "home" and k.win.notify.msg.text() == "" and k.win.notify.ticket_id is None
 

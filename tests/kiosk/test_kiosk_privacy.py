@@ -20,14 +20,22 @@ from kiosk.app import KioskWindow
 from kiosk.backend import DossierBackend, KioskBackend
 from kiosk.config import hash_pin, parse_kiosk_config
 from kiosk.keyboard import TextField
+from kiosk.voice import VoicePrompts
 from motcua.clock import ManualClock
 from motcua.contract import DossierRequest
+from ui.audio import NullPlayer
 from ui.qt import QImage, QLabel, QPixmap, QPushButton, Qt, QWidget
+from ui.tts import PhraseCache, write_silence
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "printer_drivers"))
 from escpos_parse import parse  # noqa: E402
 
 PNG = b"\x89PNG"
+
+
+class SilentSynth:
+    def synthesize(self, text: str, *, voice: str, out: Path) -> None:
+        write_silence(out, 0.1)
 
 
 def click(qtbot: Any, button: Any) -> None:
@@ -51,7 +59,10 @@ def kiosk(qtbot, make_hub, tcp_printer, tmp_path, clock):  # noqa: ANN001, ANN20
                   "cache_db": str(tmp_path / "kiosk-cache.db"), "issue_retry_s": 0},
     })
     backend = KioskBackend(cfg)
-    win = KioskWindow(cfg, backend, clock=clock.time, dossiers=DossierBackend(backend, camera=None))
+    # The voice prompts too (issue 17): the walk below checks they hold nothing of the citizen's.
+    voice = VoicePrompts(enabled=True, player=NullPlayer(), submit=lambda job: job(),
+                         cache=PhraseCache(tmp_path / "voice", SilentSynth()))
+    win = KioskWindow(cfg, backend, clock=clock.time, dossiers=DossierBackend(backend, camera=None), voice=voice)
     qtbot.addWidget(win)
     win.show()
     qtbot.waitUntil(lambda: win.site is not None, timeout=10000)
@@ -160,6 +171,7 @@ def test_xong_forgets_the_applicant_the_slip_and_the_typed_text(kiosk, qtbot) ->
     d = win.dossier
     entered = fill_in(qtbot, win)
     assert entered["name"] == "nguyễn thị hồng nhung" and entered["delivery_address"] == "so 7 phố huế"
+    assert [p.key for p in win.voice.said][-1] == "review"  # prompts were said: the walk below sees them
     click(qtbot, d.r_send)
     qtbot.waitUntil(lambda: win.page == "submitted", timeout=15000)
     dossier = as_json(d.last_result.dossier)
@@ -185,6 +197,8 @@ def test_idle_reset_forgets_a_half_entered_dossier(kiosk, qtbot, clock: ManualCl
     needles = [v for k, v in entered.items() if k != "procedure"]
     assert leftovers(win, needles)
     clock.advance(win.config.kiosk.dossier_idle_timeout_s + 1)
+    win.tick()  # "are you still there?" (kiosk.idle), untouched: the reset
+    clock.advance(win.config.kiosk.still_there_s)
     win.tick()
     assert win.page == "home"
     assert leftovers(win, needles) == []
@@ -205,6 +219,8 @@ def test_lookup_with_the_status_view_then_idle_reset(kiosk, qtbot, clock: Manual
     assert leftovers(win, needles) == []  # the kiosk never received them
     assert leftovers(win, [sent["code"], sent["lookup_code"]])
     clock.advance(win.config.kiosk.dossier_idle_timeout_s + 1)
+    win.tick()  # "are you still there?" (kiosk.idle), untouched: the reset
+    clock.advance(win.config.kiosk.still_there_s)
     win.tick()
     assert win.page == "home"
     assert leftovers(win, [sent["code"], sent["lookup_code"]]) == []
@@ -263,6 +279,8 @@ def test_idle_reset_forgets_the_camera_frames_the_pages_and_their_thumbnails(mak
         assert any(".pages[" in x for x in before) and any("page_view_picture" in x for x in before)
         camera.show(None)  # the citizen took the page and walked away (the kiosk's own references stay walked)
         clock.advance(win.config.kiosk.dossier_idle_timeout_s + 1)
+        win.tick()  # "are you still there?" (kiosk.idle), untouched: the reset
+        clock.advance(win.config.kiosk.still_there_s)
         win.tick()
         assert win.page == "home"
         assert leftovers(win, needles) == []
