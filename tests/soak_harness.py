@@ -43,6 +43,34 @@ OTHER_COUNTERS = (1, 2, 6)
 CLERK_PIN = "2468"
 
 # ------------------------------------------------------------------------------------------ processes
+def fd_targets(pid: int) -> dict[str, str]:
+    """Each open file descriptor of a process and what it points at (a path, "socket:[…]", "pipe:[…]")."""
+    base = Path("/proc") / str(pid) / "fd"
+    out = {}
+    try:
+        for fd in os.listdir(base):
+            try:
+                out[fd] = os.readlink(base / fd)
+            except OSError:  # closed between the listing and the read
+                continue
+    except OSError:
+        return {}
+    return out
+
+
+def opened_since(before: dict[str, str] | None, after: dict[str, str]) -> str:
+    """What is open now that was not then, by kind ("2 socket, 1 /dev/snd/pcmC0D0p"), for a failure message."""
+    if before is None:
+        return "no snapshot at warm-up"
+    kinds: dict[str, int] = {}
+    for fd, target in after.items():
+        if before.get(fd) != target:
+            kind = target.split(":[", 1)[0] if ":[" in target else target
+            kinds[kind] = kinds.get(kind, 0) + 1
+    return ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items())) or "nothing new"
+
+
+
 @dataclass
 class Device:
     """One device process and what is known of it."""
@@ -52,8 +80,10 @@ class Device:
     link: CutLink
     proc: subprocess.Popen[bytes] | None = None
     samples: list[tuple[float, ...]] = field(default_factory=list)
-    """(seconds, RSS, open files, threads, anonymous RSS) every sample_s."""
-    """(seconds since the run started, rss bytes, open fds, threads)."""
+    """(seconds since the run started, RSS bytes, open files, threads, anonymous RSS bytes) every sample_s."""
+    fds_at_warm: dict[str, str] | None = None
+    """What each open file descriptor pointed at once warm-up ended (to name what a growth opened)."""
+    fds_last: dict[str, str] = field(default_factory=dict)
     exit_code: int | None = None
     restarts_seen: int = 0
     cuts_seen: int = 0
@@ -382,6 +412,10 @@ class Soak:
                     continue
                 if self.load_end is None:
                     dev.samples.append((t, st["rss"], st["fds"], st["threads"], st["anon"]))
+                    targets = fd_targets(dev.proc.pid)
+                    if self.warm_at is not None and dev.fds_at_warm is None:
+                        dev.fds_at_warm = targets
+                    dev.fds_last = targets
             if self.hub is not None and self.hub.poll() is None:
                 try:
                     st = process_stats(self.hub.pid)
@@ -532,7 +566,8 @@ class Soak:
             if alive:
                 self.failures += [f"{role} {fault}" for fault in mem_faults]
             if alive and not flat_fds:
-                self.failures.append(f"{role} open files grew by {fig['fds_growth']}")
+                self.failures.append(f"{role} open files grew by {fig['fds_growth']}"
+                                     f" (new since warm-up: {opened_since(dev.fds_at_warm, dev.fds_last)})")
             processes[role] = {"alive": alive, "exit_code": dev.exit_code, "restarts_survived": dev.restarts_seen,
                                "cuts_survived": dev.cuts_seen, "flat_rss": flat_rss, "flat_fds": flat_fds,
                                "rss_slope_judged": judged, **fig,
