@@ -103,7 +103,7 @@ CONSOLE: dict[str, tuple[str, str]] = {
     "served_count": ("Đã phục vụ", "Served"),
     "state_open": ("Đang mở", "Open"),
     "state_paused": ("Tạm dừng", "Paused"),
-    "state_closed": ("Đóng", "Closed"),
+    "state_closed": ("Chưa mở", "Not open"),  # not opened today (the board says the same)
     "faults": ("Sự cố thiết bị", "Device faults"),
     "no_faults": ("Không có sự cố.", "No faults."),
     "sync": ("Đồng bộ với tỉnh", "Sync with the province"),
