@@ -118,9 +118,11 @@ def flatness(samples: list[tuple[float, ...]], warm: float, window: float, end: 
     slope = _slope_kib_per_min([(s[0], s[1]) for s in post])
     anon = {}
     if all(len(s) > 4 for s in samples):
+        late = post[len(post) // 2:]
         anon = {"anon_warm": int(statistics.median(s[4] for s in after)),
                 "anon_end": int(statistics.median(s[4] for s in last)),
                 "anon_slope_kib_per_min": round(_slope_kib_per_min([(s[0], s[4]) for s in post]), 1),
+                "anon_late_slope_kib_per_min": round(_slope_kib_per_min([(s[0], s[4]) for s in late]), 1),
                 "anon_series_mib": [[round(s[0]), round(s[4] / MIB, 1)] for s in samples[::max(1, len(samples) // 24)]]}
     return {"rss_start": samples[0][1], "rss_warm": rss_warm, "rss_end": rss_end, "rss_max": max(s[1] for s in samples),
             "rss_growth_bytes": rss_end - rss_warm, "rss_slope_kib_per_min": round(slope, 1), **anon,
@@ -138,8 +140,12 @@ def memory_faults(fig: dict[str, Any], *, allow_bytes: float, allow_ratio: float
         faults.append(f"memory grew {fig['rss_growth_bytes'] / MIB:.1f} MiB after warm-up")
     # The creep is judged on the anonymous memory when it was sampled: the file-backed rest swings by a MiB or
     # two with the machine's memory pressure (seen on the 30-minute soak under load), which a 30-minute slope
-    # would read as a leak or hide one behind.
-    key = "anon_slope_kib_per_min" if "anon_slope_kib_per_min" in fig else "rss_slope_kib_per_min"
+    # would read as a leak or hide one behind. And on the later half of the time after warm-up: a leak grows
+    # all along, while a bounded cache that fills once (the board's, ~2.4 MiB on the third simulated day in
+    # three 30-minute runs, flat for the 14 minutes after) is a step, which a slope over the whole span reads
+    # as a creep. The total growth allowance above still bounds the step.
+    key = next(k for k in ("anon_late_slope_kib_per_min", "anon_slope_kib_per_min", "rss_slope_kib_per_min")
+               if k in fig)
     if judge_slope and fig[key] > slope_allow_kib_per_min:
         what = "anonymous memory" if key.startswith("anon") else "memory"
         faults.append(f"{what} crept {fig[key]:.0f} KiB/min after warm-up (allowed {slope_allow_kib_per_min:.0f})")

@@ -13,8 +13,9 @@ Memory and open files of each device come from /proc; at the end every device du
 Flat, defined: after a warm-up, the median of the samples in a window right after it (`rss_warm`) is
 compared with the median of the samples in the last window of the run (`rss_end`); growth beyond the
 allowance (`rss_allow_bytes` + `rss_allow_ratio` of the warm value) or any growth in open files beyond
-`fd_allow` is a failure, and so is a least-squares slope after warm-up (`rss_slope_kib_per_min`) above
-`rss_slope_allow_kib_per_min` when the run after warm-up lasts at least `rss_slope_min_span_s`.
+`fd_allow` is a failure, and so is a least-squares slope of the anonymous memory over the later half of the
+time after warm-up (`anon_late_slope_kib_per_min`) above `rss_slope_allow_kib_per_min` when the run after
+warm-up lasts at least `rss_slope_min_span_s`.
 """
 from __future__ import annotations
 

@@ -44,11 +44,29 @@ def _with_anon(series: list[tuple[int, float, float]]) -> list[tuple[float, ...]
     return [(t, int(rss * MIB), 8, 4, int(anon * MIB)) for t, rss, anon in series]
 
 
+# The board on the 30-minute soak after the merges of the evening (anonymous RSS only, MiB, every ~75 s): a step
+# of ~2.4 MiB on the third simulated day, then flat for the last 14 minutes.
+BOARD_STEP = [54.6, 56.8, 59.8, 59.1, 58.9, 59.4, 59.8, 59.8, 59.7, 59.8, 60.7, 61.6, 61.5, 61.8, 61.8, 61.9, 61.7,
+              61.8, 61.8, 64.4, 61.9, 62.1, 62.1, 62.1, 61.3]
+
+
 def test_the_creep_is_judged_on_anonymous_memory_when_it_was_sampled():
     fig = flatness(_with_anon(BOARD_HEAP_KEPT), 263, 240, 1880)
     assert fig["rss_slope_kib_per_min"] > 100  # the total, file pages included, reads as a creep
     assert 30 < fig["anon_slope_kib_per_min"] < 100
     assert memory_faults(fig, **ALLOW, judge_slope=True) == []
+
+
+def test_a_step_then_a_plateau_passes_and_a_creep_in_the_later_half_fails():
+    step = [(round(i * 75.1), 80.0 + mib, mib) for i, mib in enumerate(BOARD_STEP)]
+    fig = flatness(_with_anon(step), 263, 240, 1802)
+    assert fig["anon_slope_kib_per_min"] > 100  # over the whole span the step reads as a creep
+    assert abs(fig["anon_late_slope_kib_per_min"]) < 50
+    assert memory_faults(fig, **ALLOW, judge_slope=True) == []
+    # Flat at first, then 0.3 MiB a minute from the middle on: a leak that starts late still fails.
+    late_leak = [(t, rss, anon if t < 1000 else anon + (t - 1000) / 60 * 0.3) for t, rss, anon in step]
+    faults = memory_faults(flatness(_with_anon(late_leak), 263, 240, 1802), **ALLOW, judge_slope=True)
+    assert len(faults) == 1 and "crept" in faults[0]
     # The same shape of total with the anonymous memory creeping like the old kiosk's fails.
     leaking = [(t, rss, anon) for (t, rss, _), anon in zip(BOARD_HEAP_KEPT, KIOSK_CREEPING[1:])]
     fig = flatness(_with_anon(leaking), 263, 240, 1880)
