@@ -49,7 +49,7 @@ def rss_mb():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
 rss_start = rss_mb()
-codes = [s["code"] for s in win.site.doc["services"]]
+codes = [s.code for s in win.site.doc.services]
 taken = 0
 t0 = time.time()
 for i in range(100):
