@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from kiosk import texts as T
 from kiosk.declaration import form_of, site_tz
@@ -16,15 +17,18 @@ from kiosk.declaration_print import outcome_text
 from kiosk.host import KioskHost
 from motcua import formats
 from motcua.contract import Procedure, SiteDocument
-from printer_drivers.a4 import GuidanceSheet
 from printer_drivers.a4_printer import A4PrinterConfig, A4Result
 from ui.qt import QVBoxLayout, QWidget
+
+if TYPE_CHECKING:  # printer_drivers.a4 loads fpdf (a third of a second, megabytes): only when a sheet is printed
+    from printer_drivers.a4 import GuidanceSheet
 
 log = logging.getLogger(__name__)
 
 
 def guidance_sheet(procedure: Procedure, site: SiteDocument | None, *, printed_on: date | None = None) -> GuidanceSheet:
     """A procedure's guidance sheet, in Vietnamese as the official sheets are, from the catalog and the site."""
+    from printer_drivers.a4 import GuidanceSheet
     form = form_of(procedure)
     legal = procedure.legal_basis or (form.legal_basis if form is not None else "")
     docs = []
