@@ -91,6 +91,11 @@ class QtAudioPlayer(QObject):
 
     def _finish(self) -> None:
         self._watchdog.stop()
+        if self._path is not None:
+            # Let go of the clip: the player keeps a played file open until its next source, which holds one
+            # more descriptor for as long as the device is quiet and keeps a file the cache pruned on disk.
+            self._path = None
+            self._player.setSource(QUrl())
         done, self._on_done = self._on_done, None
         if done is not None:
             self.played += 1
