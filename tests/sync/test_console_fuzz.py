@@ -47,8 +47,16 @@ def console_routes() -> list[tuple[str, str]]:
     return sorted(out, key=lambda x: x[1] == "/console/sign-out")  # last: a valid CSRF token ends the session
 
 
-def signed_in(hub: RunningHub) -> tuple[requests.Session, str]:
+def fresh_session() -> requests.Session:
+    """A session that opens a connection per request: the hub closes a keep-alive connection idle for 5 s, and a
+    loaded machine's pause between two examples made a reused one fail as "closed without response"."""
     s = requests.Session()
+    s.headers["Connection"] = "close"
+    return s
+
+
+def signed_in(hub: RunningHub) -> tuple[requests.Session, str]:
+    s = fresh_session()
     form = re.search(r'name="csrf" value="([^"]+)"', s.get(f"{hub.url}/console/sign-in").text)
     assert form
     r = s.post(f"{hub.url}/console/sign-in", data={"token": hub.tokens["admin"], "csrf": form.group(1)},
@@ -110,7 +118,7 @@ def test_fuzz_every_console_route_signed_in_and_not_with_any_csrf(make_hub: Any)
     hub: RunningHub = make_hub(small_site(limits={"auth_failures_burst": 100000, "streams_per_token": 1000}))
     console_of(hub.hub).runner_options = {"nice": 0, "idle": False}  # a shared test machine
     session, csrf = signed_in(hub)
-    anonymous = requests.Session()
+    anonymous = fresh_session()
     routes = console_routes()
     assert {("POST", "/console/sign-in"), ("POST", "/console/operations/notice"), ("GET", "/console/reports"),
             ("POST", "/console/operations/service"), ("GET", "/console/live/events")} <= set(routes)
