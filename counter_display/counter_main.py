@@ -4,6 +4,7 @@ endurance-test hooks (the one module that wires the panel and the bridge to coun
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import threading
 import time
@@ -104,6 +105,9 @@ def run_headless(config_path: Path) -> int:
         print(texts.CLI_CONFIG_ERROR.format(detail=f"{config_path}: keypad / leds: nothing to bridge "
                                                    "(add [keypad], [[leds]] or [rating_keypad])"), file=sys.stderr)
         return 2
+    # systemd stops the bridge with SIGINT (KillSignal): take it even when the parent started us with SIGINT
+    # ignored (inherited across exec; Python then installs no KeyboardInterrupt handler and the bridge never stops).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     heap.keep_flat()  # no QApplication here: the bridge runs for weeks all the same
     client = config.hub.client()
     bridge = CounterBridge(config, client)
