@@ -5,83 +5,41 @@ holds the form's data once, and the A4 page's extracted text carries the values 
 from __future__ import annotations
 
 import io
-import random
-import sys
 from pathlib import Path
 from typing import Any
 
-import cv2
 import pypdf
 import pytest
+from kiosk_support import Windows, camera_folder, click, hub_with_central, kiosk_settings, type_keys
 from support import READY
 
 from kiosk.app import KioskWindow
-from kiosk.backend import DossierBackend, KioskBackend
-from kiosk.config import hash_pin, parse_kiosk_config
 from kiosk.declaration import FIELDS_PER_PAGE
-from scanners import synthetic
 from scanners.camera import FileCamera
-from sync.localsite import LocalCentral
-from ui.qt import Qt
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-
-def click(qtbot: Any, button: Any) -> None:
-    assert button.isVisible() and button.isEnabled(), button.objectName() or button.text()
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
-
-def type_keys(qtbot: Any, field: Any, text: str) -> None:
-    for ch in text:
-        click(qtbot, field.keys[" " if ch == " " else ch.lower()])
-
-
-def camera_folder(folder: Path, *, pages: int) -> synthetic.Citizen:
-    """The card first, then the document pages."""
-    folder.mkdir(parents=True, exist_ok=True)
-    rng = random.Random(3)
-    citizen = synthetic.random_citizen(rng)
-    frame = synthetic.photograph(synthetic.draw_card(citizen, rng=rng), rng=rng, fault=synthetic.Degradation.ROTATION)
-    cv2.imwrite(str(folder / "000-card.png"), frame)
-    for i, photo in enumerate(synthetic.document_photo_set(pages, seed=5), start=1):
-        cv2.imwrite(str(folder / f"{i:03d}-page.jpg"), photo.image)
-    return citizen
 
 
 @pytest.fixture
 def kiosk(qtbot, make_hub, tcp_printer, tmp_path, clock):  # noqa: ANN001, ANN201
-    central = LocalCentral(tmp_path / "central.db", dev_tokens=True, fresh=True).start()
-    url = central.url
-    hub = make_hub(example=True, central_url=url,
-                   relay_settings={"feed_interval_s": 0.2, "idle_poll_s": 0.05, "backoff_max_s": 0.5})
-    fake, address = tcp_printer([READY, READY])
-    made = []
+    windows = Windows(qtbot, clock.time)
+    with hub_with_central(make_hub, tmp_path) as (hub, central):
+        _fake, address = tcp_printer([READY, READY])
 
-    def make(camera_dir: Path | None, a4: str = f"file://{tmp_path / 'a4'}") -> KioskWindow:
-        cfg = parse_kiosk_config({
-            "hub": {"url": hub.url, "token": hub.tokens["kiosk"], "timeout_s": 3},
-            "printer": {"address": address},
-            "a4_printer": {"address": a4, "follow_s": 1},
-            "screen": {"orientation": "portrait", "width_px": 1080, "height_px": 1920, "fullscreen": False},
-            "kiosk": {"name": "Ki-ốt sảnh 1", "technician_pin_hash": hash_pin("1234", iterations=1000),
-                      "cache_db": str(tmp_path / "kiosk-cache.db"), "issue_retry_s": 0},
-        })
-        backend = KioskBackend(cfg)
-        camera = FileCamera(camera_dir / "000-card.png") if camera_dir else None  # the card in view
-        win = KioskWindow(cfg, backend, clock=clock.time, dossiers=DossierBackend(backend, camera=camera))
-        qtbot.addWidget(win)
-        win.show()
-        qtbot.waitUntil(lambda: win.site is not None, timeout=10000)
-        made.append((win, backend))
-        return win
+        def make(camera_dir: Path | None, a4: str = f"file://{tmp_path / 'a4'}") -> KioskWindow:
+            camera = FileCamera(camera_dir / "000-card.png") if camera_dir else None  # the card in view
+            return windows.open(kiosk_settings(hub, address, tmp_path, a4=a4), camera=camera)[0]
 
-    yield make, central, tmp_path / "a4"
-    for win, backend in made:
-        win.allow_close = True
-        win.close()
-        backend.close()
-    central.stop()
+        yield make, central, tmp_path / "a4"
+        windows.close()
+
+
+def fill_identity_by_typing(qtbot: Any, win: KioskWindow) -> None:
+    """No card under the camera: the applicant's name and ID number typed on the on-screen keyboards."""
+    d = win.dossier
+    click(qtbot, d.i_type)
+    type_keys(qtbot, d.fields["vi"], "traafn vawn ddaij")
+    click(qtbot, d.a_next)
+    type_keys(qtbot, d.fields["digits"], "001090012345")
+    click(qtbot, d.a_next)
 
 
 def pick_procedure(qtbot: Any, win: KioskWindow, typed: str, name: str) -> None:
@@ -208,13 +166,9 @@ def test_typed_identity_date_and_unit_pickers(kiosk, qtbot) -> None:  # noqa: AN
     """No camera: the name and number typed pre-fill the form; a date and a commune picked by touch."""
     make, *_ = kiosk
     win = make(None)
-    d, form = win.dossier, win.dossier.form
+    form = win.dossier.form
     pick_procedure(qtbot, win, "dang ky khai sinh", "Đăng ký khai sinh")
-    click(qtbot, d.i_type)
-    type_keys(qtbot, d.fields["vi"], "traafn vawn ddaij")
-    click(qtbot, d.a_next)
-    type_keys(qtbot, d.fields["digits"], "001090012345")
-    click(qtbot, d.a_next)
+    fill_identity_by_typing(qtbot, win)
     assert win.page == "form"
     assert form.draft.declaration.values["requester_name"] == "trần văn đại"
     assert form.draft.declaration.values["requester_id_number"] == "001090012345"
@@ -250,11 +204,7 @@ def test_a_citizen_who_walks_away_from_the_form_is_forgotten(kiosk, qtbot, clock
     win = make(None)
     d, form = win.dossier, win.dossier.form
     pick_procedure(qtbot, win, "ly lich tu phap", "Cấp Phiếu lý lịch tư pháp")
-    click(qtbot, d.i_type)
-    type_keys(qtbot, d.fields["vi"], "traafn vawn ddaij")
-    click(qtbot, d.a_next)
-    type_keys(qtbot, d.fields["digits"], "001090012345")
-    click(qtbot, d.a_next)
+    fill_identity_by_typing(qtbot, win)
     open_field(qtbot, win, "purpose")
     type_keys(qtbot, form.e_fields["vi"], "xin vieecj")
     clock.advance(seconds=win.config.kiosk.dossier_idle_timeout_s + 1)
@@ -300,11 +250,7 @@ def test_an_a4_printer_that_cannot_print_is_said_plainly_after_sending(kiosk, qt
     win = make(None, a4=f"cups://127.0.0.1:{free_port()}/A4")  # no print service there
     d, form = win.dossier, win.dossier.form
     pick_procedure(qtbot, win, "ly lich tu phap", "Cấp Phiếu lý lịch tư pháp")
-    click(qtbot, d.i_type)
-    type_keys(qtbot, d.fields["vi"], "traafn vawn ddaij")
-    click(qtbot, d.a_next)
-    type_keys(qtbot, d.fields["digits"], "001090012345")
-    click(qtbot, d.a_next)
+    fill_identity_by_typing(qtbot, win)
     lltp = next(f for f in forms.shipped_forms() if f.id == "LLTP-03")
     filled = Declaration(lltp, {**form.draft.declaration.values, "sex": "Nam", "dob": "1990-01-02",
                                 "birthplace": "Hà Nội", "id_issued": "2021-07-01", "phone": "0912345678",

@@ -5,51 +5,23 @@ through their thumbnails leave the dossier with exactly the pages that are left,
 from __future__ import annotations
 
 import hashlib
-import random
 import sys
 from pathlib import Path
 from typing import Any
 
-import cv2
 import pytest
+from kiosk_support import Windows, camera_folder, click, hub_with_central, kiosk_settings, type_keys
 from support import READY, as_json
 
 from kiosk.app import KioskWindow
-from kiosk.backend import DossierBackend, KioskBackend
-from kiosk.config import hash_pin, parse_kiosk_config
+from kiosk.backend import KioskBackend
 from motcua.clock import ManualClock
 from motcua.contract import DossierRequest
-from scanners import synthetic
 from scanners.camera import IMAGE_SUFFIXES, FileCamera
 from scanners.steady import HOLD_S
-from sync.localsite import LocalCentral
-from ui.qt import Qt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "printer_drivers"))
 from escpos_parse import parse  # noqa: E402
-
-
-def click(qtbot: Any, button: Any) -> None:
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
-
-def type_keys(qtbot: Any, field: Any, text: str) -> None:
-    for ch in text:
-        key = {" ": " "}.get(ch, ch.lower())
-        click(qtbot, field.keys[key])
-
-
-def camera_folder(folder: Path, *, docs: int) -> synthetic.Citizen:
-    """A card first, then the document pages, in the order the citizen shows them."""
-    folder.mkdir(parents=True, exist_ok=True)
-    rng = random.Random(3)
-    citizen = synthetic.random_citizen(rng)
-    card = synthetic.draw_card(citizen, rng=rng)
-    frame = synthetic.photograph(card, rng=rng, fault=synthetic.Degradation.ROTATION)
-    cv2.imwrite(str(folder / "000-card.png"), frame)
-    for i, photo in enumerate(synthetic.document_photo_set(docs, seed=5), start=1):
-        cv2.imwrite(str(folder / f"{i:03d}-page.jpg"), photo.image)
-    return citizen
 
 
 class Desk:
@@ -78,36 +50,15 @@ def hold_still(qtbot: Any, clock: ManualClock, live: Any) -> None:
 
 @pytest.fixture
 def kiosk_with_central(qtbot, make_hub, tcp_printer, tmp_path, clock):  # noqa: ANN001, ANN201
-    central = LocalCentral(tmp_path / "central.db", dev_tokens=True, fresh=True).start()
-    url = central.url
-    hub = make_hub(example=True, central_url=url,
-                   relay_settings={"feed_interval_s": 0.2, "idle_poll_s": 0.05, "backoff_max_s": 0.5})
-    fake, address = tcp_printer([READY])
-    made = []
+    windows = Windows(qtbot, clock.time)
+    with hub_with_central(make_hub, tmp_path) as (hub, central):
+        fake, address = tcp_printer([READY])
 
-    def make(camera_dir: Path | None) -> tuple[KioskWindow, KioskBackend]:
-        cfg = parse_kiosk_config({
-            "hub": {"url": hub.url, "token": hub.tokens["kiosk"], "timeout_s": 3},
-            "printer": {"address": address},
-            "screen": {"orientation": "portrait", "width_px": 1080, "height_px": 1920, "fullscreen": False},
-            "kiosk": {"name": "Ki-ốt sảnh 1", "technician_pin_hash": hash_pin("1234", iterations=1000),
-                      "cache_db": str(tmp_path / "kiosk-cache.db"), "issue_retry_s": 0},
-        })
-        backend = KioskBackend(cfg)
-        camera = FileCamera() if camera_dir else None
-        win = KioskWindow(cfg, backend, clock=clock.time, dossiers=DossierBackend(backend, camera=camera))
-        qtbot.addWidget(win)
-        win.show()
-        qtbot.waitUntil(lambda: win.site is not None, timeout=10000)
-        made.append((win, backend))
-        return win, backend
+        def make(camera_dir: Path | None) -> tuple[KioskWindow, KioskBackend]:
+            return windows.open(kiosk_settings(hub, address, tmp_path), camera=FileCamera() if camera_dir else None)
 
-    yield make, hub, central, fake
-    for win, backend in made:
-        win.allow_close = True
-        win.close()
-        backend.close()
-    central.stop()
+        yield make, hub, central, fake
+        windows.close()
 
 
 def test_catalog_search_without_diacritics(kiosk_with_central, qtbot) -> None:  # noqa: ANN001
@@ -143,7 +94,7 @@ def test_catalog_browse_by_field_with_pages(kiosk_with_central, qtbot) -> None: 
 def test_self_submission_end_to_end(kiosk_with_central, qtbot, tmp_path, clock: ManualClock) -> None:  # noqa: ANN001
     make, hub, central, printer = kiosk_with_central
     camera_dir = tmp_path / "camera"
-    citizen = camera_folder(camera_dir, docs=3)
+    citizen = camera_folder(camera_dir, pages=3)
     win, backend = make(camera_dir)
     d = win.dossier
     # Pick the procedure: "Cấp bản sao trích lục hộ tịch" typed without diacritics.
@@ -262,7 +213,7 @@ def test_pages_retaken_and_deleted_through_their_thumbnails(kiosk_with_central, 
                                                             clock: ManualClock) -> None:
     make, hub, _, _ = kiosk_with_central
     camera_dir = tmp_path / "camera"
-    camera_folder(camera_dir, docs=5)
+    camera_folder(camera_dir, pages=5)
     win, _ = make(camera_dir)
     d = win.dossier
     photos = d.photos
@@ -337,7 +288,7 @@ def test_the_live_view_drops_frames_it_cannot_judge_and_retries_an_unread_card(k
 
     make, *_ = kiosk_with_central
     camera_dir = tmp_path / "camera"
-    citizen = camera_folder(camera_dir, docs=1)
+    citizen = camera_folder(camera_dir, pages=1)
     win, _ = make(camera_dir)
     d = win.dossier
     click(qtbot, d.submit_button)

@@ -16,15 +16,13 @@ from typing import Any
 import pypdf
 import pytest
 from cups_support import CupsServer, available, remove, start_cups
+from kiosk_support import Windows, click, kiosk_settings
 from support import READY
 
 from kiosk import texts as T
 from kiosk.app import KioskWindow
-from kiosk.backend import DossierBackend, KioskBackend
-from kiosk.config import hash_pin, parse_kiosk_config
 from kiosk.guidance import guidance_sheet
 from printer_drivers.a4 import guidance_pdf
-from ui.qt import Qt
 
 LLTP = "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam"
 
@@ -48,35 +46,13 @@ def cupsd() -> Iterator[CupsServer]:
 def kiosk(qtbot, make_hub, tcp_printer, tmp_path):  # noqa: ANN001, ANN201
     hub = make_hub(example=True)
     _printer, address = tcp_printer([READY])
-    made: list[tuple[KioskWindow, KioskBackend]] = []
+    windows = Windows(qtbot)
 
     def make(a4: str) -> KioskWindow:
-        cfg = parse_kiosk_config({
-            "hub": {"url": hub.url, "token": hub.tokens["kiosk"], "timeout_s": 3},
-            "printer": {"address": address},
-            "a4_printer": {"address": a4, "follow_s": 15},
-            "screen": {"orientation": "portrait", "width_px": 1080, "height_px": 1920, "fullscreen": False},
-            "kiosk": {"name": "Ki-ốt sảnh 1", "technician_pin_hash": hash_pin("1234", iterations=1000),
-                      "cache_db": str(tmp_path / "kiosk-cache.db"), "issue_retry_s": 0},
-        })
-        backend = KioskBackend(cfg)
-        win = KioskWindow(cfg, backend, dossiers=DossierBackend(backend, camera=None))
-        qtbot.addWidget(win)
-        win.show()
-        qtbot.waitUntil(lambda: win.site is not None, timeout=10000)
-        made.append((win, backend))
-        return win
+        return windows.open(kiosk_settings(hub, address, tmp_path, a4=a4, a4_follow_s=15))[0]
 
     yield make, hub
-    for win, backend in made:
-        win.allow_close = True
-        win.close()
-        backend.close()
-
-
-def click(qtbot: Any, button: Any) -> None:
-    assert button.isVisible() and button.isEnabled(), button.objectName() or button.text()
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    windows.close()
 
 
 def browse_to(qtbot: Any, win: KioskWindow, typed: str) -> None:

@@ -6,57 +6,27 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from kiosk_support import SilentSynth, Windows, click, kiosk_settings, type_keys
 from support import READY
 
 from kiosk.app import KioskWindow
-from kiosk.backend import DossierBackend, KioskBackend
-from kiosk.config import hash_pin, parse_kiosk_config
 from kiosk.voice import VoicePrompts, prompt_text
 from motcua.clock import ManualClock
 from ui.audio import NullPlayer
 from ui.qt import QPoint, Qt
-from ui.tts import PhraseCache, write_silence
-
-
-class SilentSynth:
-    def synthesize(self, text: str, *, voice: str, out: Any) -> None:
-        write_silence(out, 0.1)
+from ui.tts import PhraseCache
 
 
 @pytest.fixture
 def kiosk(qtbot, make_hub, tcp_printer, tmp_path, clock):  # noqa: ANN001, ANN201
     hub = make_hub(example=True)
     _printer, address = tcp_printer([READY])
-    cfg = parse_kiosk_config({
-        "hub": {"url": hub.url, "token": hub.tokens["kiosk"], "timeout_s": 3},
-        "printer": {"address": address},
-        "screen": {"orientation": "portrait", "width_px": 1080, "height_px": 1920, "fullscreen": False},
-        "kiosk": {"name": "Ki-ốt sảnh 1", "technician_pin_hash": hash_pin("1234", iterations=1000),
-                  "cache_db": str(tmp_path / "kiosk-cache.db"), "issue_retry_s": 0, "idle_timeout_s": 30,
-                  "dossier_idle_timeout_s": 120, "still_there_s": 20},
-    })
+    windows = Windows(qtbot, clock.time)
     voice = VoicePrompts(enabled=True, player=NullPlayer(), cache=PhraseCache(tmp_path / "voice", SilentSynth()),
                          submit=lambda job: job())
-    backend = KioskBackend(cfg)
-    win = KioskWindow(cfg, backend, clock=clock.time, voice=voice, dossiers=DossierBackend(backend, camera=None))
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitUntil(lambda: win.site is not None, timeout=10000)
-    yield win
-    win.allow_close = True
-    win.close()
-    voice.close()
-    backend.close()
-
-
-def click(qtbot: Any, button: Any) -> None:
-    assert button.isVisible() and button.isEnabled(), button.objectName() or button.text()
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
-
-def type_keys(qtbot: Any, field: Any, text: str) -> None:
-    for ch in text:
-        click(qtbot, field.keys[" " if ch == " " else ch.lower()])
+    cfg = kiosk_settings(hub, address, tmp_path, idle_timeout_s=30, dossier_idle_timeout_s=120, still_there_s=20)
+    yield windows.open(cfg, voice=voice)[0]
+    windows.close()
 
 
 def start_typing(qtbot: Any, win: KioskWindow) -> None:

@@ -5,28 +5,24 @@ silent; the WAVs are cached and their number bounded. The sound card is ui.audio
 injected clock (it fails on any overlap)."""
 from __future__ import annotations
 
-import random
 import wave
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import cv2
 import pytest
+from kiosk_support import Windows, camera_folder, click, kiosk_settings
 from support import READY
 
 from kiosk import texts as T
 from kiosk.app import KioskWindow
-from kiosk.backend import DossierBackend, KioskBackend
 from kiosk.config import hash_pin, parse_kiosk_config
 from kiosk.voice import CACHE_FILES, VoicePrompts, prompt_text
 from motcua.clock import ManualClock
 from motcua.config import ConfigError
 from motcua.speech import read_ordinal
-from scanners import synthetic
 from scanners.camera import FolderCamera
 from ui.audio import HISTORY_KEPT, NullPlayer, RecordingPlayer
-from ui.qt import Qt
 from ui.tts import PRUNE_EVERY, EspeakSynthesizer, PhraseCache, write_silence
 
 ESPEAK = EspeakSynthesizer()
@@ -139,49 +135,21 @@ def test_prompts_are_made_once_and_the_cache_stays_bounded(tmp_path: Path) -> No
 def kiosk(qtbot, make_hub, tcp_printer, tmp_path, clock):  # noqa: ANN001, ANN201
     hub = make_hub(example=True)
     _printer, address = tcp_printer([READY, READY, READY])
-    made: list[tuple[KioskWindow, KioskBackend, VoicePrompts]] = []
+    windows = Windows(qtbot, clock.time)
 
     def make(*, voice_on: bool = True, synth: Any = ESPEAK) -> tuple[KioskWindow, VoicePrompts, RecordingPlayer]:
         folder = tmp_path / "camera"
-        folder.mkdir(exist_ok=True)
-        rng = random.Random(3)
-        citizen = synthetic.random_citizen(rng)
-        card = synthetic.photograph(synthetic.draw_card(citizen, rng=rng), rng=rng,
-                                    fault=synthetic.Degradation.ROTATION)
-        cv2.imwrite(str(folder / "000-card.png"), card)
-        for i, photo in enumerate(synthetic.document_photo_set(3, seed=5), start=1):
-            cv2.imwrite(str(folder / f"{i:03d}-page.jpg"), photo.image)
-        cfg = parse_kiosk_config({
-            "hub": {"url": hub.url, "token": hub.tokens["kiosk"], "timeout_s": 3},
-            "printer": {"address": address},
-            "screen": {"orientation": "portrait", "width_px": 1080, "height_px": 1920, "fullscreen": False},
-            "kiosk": {"name": "Ki-ốt sảnh 1", "technician_pin_hash": hash_pin("1234", iterations=1000),
-                      "cache_db": str(tmp_path / "kiosk-cache.db"), "issue_retry_s": 0, "voice_prompts": voice_on},
-        })
+        citizen = camera_folder(folder, pages=3)
+        cfg = kiosk_settings(hub, address, tmp_path, voice_prompts=voice_on)
         player = RecordingPlayer(clock)
         voice = VoicePrompts.from_settings(cfg.kiosk, player=player, cache_dir=tmp_path / "voice", synthesizer=synth)
         voice._submit = lambda job: job()  # noqa: SLF001 - synthesised at once: the test reads what is playing
-        backend = KioskBackend(cfg)
-        win = KioskWindow(cfg, backend, clock=clock.time, voice=voice,
-                          dossiers=DossierBackend(backend, camera=FolderCamera(folder=folder)))
+        win, _backend = windows.open(cfg, camera=FolderCamera(folder=folder), voice=voice)
         win.citizen = citizen  # type: ignore[attr-defined]  # what must never be spoken
-        qtbot.addWidget(win)
-        win.show()
-        qtbot.waitUntil(lambda: win.site is not None, timeout=10000)
-        made.append((win, backend, voice))
         return win, voice, player
 
     yield make
-    for win, backend, voice in made:
-        win.allow_close = True
-        win.close()
-        voice.close()
-        backend.close()
-
-
-def click(qtbot: Any, button: Any) -> None:
-    assert button.isVisible() and button.isEnabled(), button.objectName() or button.text()
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    windows.close()
 
 
 def walk_submission(qtbot: Any, win: KioskWindow) -> Any:
