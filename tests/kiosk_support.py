@@ -23,8 +23,17 @@ RELAY_FAST = {"feed_interval_s": 0.2, "idle_poll_s": 0.05, "backoff_max_s": 0.5}
 
 
 def click(qtbot: Any, button: Any) -> None:
-    """Touch a button, as a citizen can: only one that is on screen and enabled."""
-    assert button.isVisible() and button.isEnabled(), button.objectName() or button.text()
+    """Touch a button, as a citizen can: only one that is on screen and enabled (a page just switched to may
+    take an event-loop turn to show)."""
+    try:
+        qtbot.waitUntil(lambda: button.isVisible() and button.isEnabled(), timeout=3000)
+    except TimeoutError:
+        raise AssertionError(f"not on screen or greyed: {button.objectName() or button.text()}") from None
+    touch(qtbot, button)
+
+
+def touch(qtbot: Any, button: Any) -> None:
+    """Press whatever is there, hidden or greyed (a double touch, a touch on a button that just went grey)."""
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 

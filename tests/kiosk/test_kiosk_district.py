@@ -3,8 +3,8 @@ and says so plainly when a citizen looks for one the center does not handle. A r
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
+from kiosk_support import click, type_keys
 from support import small_site
 
 from kiosk.app import KioskWindow
@@ -12,22 +12,12 @@ from kiosk.backend import DossierBackend, KioskBackend
 from kiosk.config import hash_pin, parse_kiosk_config
 from motcua.catalog import search_entries
 from sync.hub.dossiers import shipped_catalog
-from ui.qt import Qt
 
 DISTRICT = small_site(
     site={"code": "HUYEN-TS", "name": "Bộ phận một cửa huyện Tiên Sơn"},
     services=[{"code": "TPHT", "name": "Tư pháp - Hộ tịch", "first_number": 1, "digits": 4},
               {"code": "DD", "name": "Đất đai", "first_number": 2001, "digits": 4}],
     counters=[{"number": 1, "services": ["TPHT"]}, {"number": 2, "services": ["DD"]}])
-
-
-def click(qtbot: Any, button: Any) -> None:
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
-
-def type_keys(qtbot: Any, field: Any, text: str) -> None:
-    for ch in text:
-        click(qtbot, field.keys[ch.lower()])
 
 
 def test_district_kiosk_browses_and_searches_only_its_procedures(qtbot, make_hub, tmp_path: Path, clock) -> None:  # noqa: ANN001

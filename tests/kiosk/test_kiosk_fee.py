@@ -19,8 +19,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "printer_drivers"))
 from escpos_parse import parse  # noqa: E402
+from kiosk_support import camera_folder, click, type_keys  # noqa: E402
 from support import as_json  # noqa: E402
-from test_kiosk_dossier import Desk, camera_folder, click, kiosk_with_central, type_keys  # noqa: E402, F401
+from test_kiosk_dossier import Desk, kiosk_with_central  # noqa: E402, F401
 
 ROOT = HERE.parents[1]
 
@@ -35,7 +36,7 @@ def screen_codes(widget) -> list[str]:  # noqa: ANN001
 def test_self_submitted_dossier_shows_and_prints_its_vietqr(kiosk_with_central, qtbot, tmp_path) -> None:  # noqa: ANN001, F811
     make, hub, central, printer = kiosk_with_central
     camera_dir = tmp_path / "camera"
-    camera_folder(camera_dir, docs=2)
+    camera_folder(camera_dir, pages=2)
     win, backend = make(camera_dir)
     d = win.dossier
     click(qtbot, d.submit_button)

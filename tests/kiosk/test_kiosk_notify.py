@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from kiosk_support import click
 from support import READY, RunningHub
 
 from kiosk.app import KioskWindow
 from kiosk.backend import KioskBackend
 from kiosk.config import hash_pin, parse_kiosk_config
 from motcua.clock import ManualClock
-from ui.qt import Qt
 
 
 @dataclass
@@ -26,10 +26,6 @@ class Kiosk:
 
     def wait_page(self, page: str) -> None:
         self.qtbot.waitUntil(lambda: self.win.page == page, timeout=10000)
-
-
-def click(qtbot, button) -> None:  # noqa: ANN001
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
 @pytest.fixture
