@@ -32,8 +32,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from serial_support import PtyDevice
 from soak_checks import BRIDGE_COUNTERS, PANEL_COUNTER, compare_screen, event_counts, flatness, memory_faults
-from soak_links import CutLink, PrinterSink, Pty
+from soak_links import CutLink, PrinterSink
 from soak_plan import SITE_TOML, Day, SoakConfig, short_plan
 
 from motcua.automation import process_stats
@@ -117,7 +118,7 @@ class Soak:
         self.warm_at: float | None = None
         self.load_end: float | None = None
         self.printer = PrinterSink()
-        self.ptys: dict[str, Pty] = {}
+        self.ptys: dict[str, PtyDevice] = {}
         self.led_frames: dict[int, bytes] = {}
         self.keypad_replies: dict[str, int] = {}
         self._threads: list[threading.Thread] = []
@@ -134,7 +135,7 @@ class Soak:
         self.tokens["bridge"] = create_token(self.db, role="counter", name="soak bridge", any_counter=True)
         self.tokens["counter"] = create_token(self.db, role="counter", name="soak other clerks", any_counter=True)
         for name in ("keypad", "led4", "led5"):
-            self.ptys[name] = Pty(self.dir / f"tty-{name}")
+            self.ptys[name] = PtyDevice(self.dir / f"tty-{name}", hold_slave=True)
         base = self.cfg.port
         links = {role: CutLink(self.hub_port, port=(base + 1 + i) if base else None)
                  for i, role in enumerate(("board", "kiosk", "panel", "bridge"))}

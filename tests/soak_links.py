@@ -1,13 +1,10 @@
 """The soak's stand-ins for the wire: a TCP link that can be cut, a network ticket printer, a serial cable."""
 from __future__ import annotations
 
-import os
 import re
-import select
 import socket
 import struct
 import threading
-from pathlib import Path
 
 
 class CutLink:
@@ -179,31 +176,3 @@ class PrinterSink:
                 for n in re.findall(rb"\x10\x04([\x01-\x04])", buf):
                     conn.sendall(bytes((self.READY[n[0]],)))
                 tail = buf[-2:]
-
-
-class Pty:
-    """The far end of a serial cable: a pty master; the device opens `path` (a link to the slave)."""
-
-    def __init__(self, path: Path) -> None:
-        self.master, slave = os.openpty()
-        self.slave_name = os.ttyname(slave)
-        self._slave = slave  # held open so that the pty outlives the device's reopenings
-        path.unlink(missing_ok=True)
-        path.symlink_to(self.slave_name)
-        self.path = path
-
-    def read_available(self, timeout: float) -> bytes:
-        r, _, _ = select.select([self.master], [], [], timeout)
-        if not r:
-            return b""
-        try:
-            return os.read(self.master, 4096)
-        except OSError:
-            return b""
-
-    def close(self) -> None:
-        for fd in (self.master, self._slave):
-            try:
-                os.close(fd)
-            except OSError:
-                pass

@@ -2,8 +2,6 @@
 CRC, reconnect after an unplug — against a real hub."""
 from __future__ import annotations
 
-import os
-import select
 import time
 from pathlib import Path
 
@@ -21,56 +19,6 @@ from counter_display.hardware import (
     modbus_write_register,
     parse_keypad_line,
 )
-
-
-class PtyDevice:
-    """The far end of a serial cable: a pty master; the bridge opens `path` (a symlink to the slave)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.master = -1
-        self.plug()
-
-    def plug(self) -> None:
-        self.master, slave = os.openpty()
-        name = os.ttyname(slave)
-        os.close(slave)
-        self.path.unlink(missing_ok=True)
-        self.path.symlink_to(name)
-
-    def unplug(self) -> None:
-        os.close(self.master)
-        self.master = -1
-        self.path.unlink(missing_ok=True)
-
-    def write(self, data: bytes) -> None:
-        os.write(self.master, data)
-
-    def read(self, n: int, timeout: float = 5.0) -> bytes:
-        out = b""
-        deadline = time.monotonic() + timeout
-        while len(out) < n and time.monotonic() < deadline:
-            r, _, _ = select.select([self.master], [], [], 0.05)
-            if r:
-                try:
-                    out += os.read(self.master, n - len(out))
-                except OSError:
-                    time.sleep(0.01)
-        return out
-
-    def line(self, timeout: float = 5.0) -> bytes:
-        out = b""
-        deadline = time.monotonic() + timeout
-        while not out.endswith(b"\r\n") and time.monotonic() < deadline:
-            out += self.read(1, timeout=deadline - time.monotonic())
-        return out
-
-    def close(self) -> None:
-        if self.master >= 0:
-            os.close(self.master)
-        self.path.unlink(missing_ok=True)
-
-
 
 
 # ------------------------------------------------------------------------------- pure protocol
@@ -103,20 +51,6 @@ def make_config(hub: RunningHub, tmp_path: Path, *, leds: list[dict] | None = No
         data["keypad"] = {"port": str(tmp_path / "keypad"), "counters": [1, 2]}
     data["leds"] = leds or []
     return parse_device_config(CounterConfig, data, path="test.toml")
-
-
-@pytest.fixture
-def devices(tmp_path: Path):
-    made: list[PtyDevice] = []
-
-    def make(name: str) -> PtyDevice:
-        d = PtyDevice(tmp_path / name)
-        made.append(d)
-        return d
-
-    yield make
-    for d in made:
-        d.close()
 
 
 def test_keypad_drives_the_hub_and_the_modbus_led_shows_the_number(hub: RunningHub, tmp_path: Path, devices) -> None:

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-import sys
 from pathlib import Path
 
-import pytest
 from support import RunningHub, wait_until
 
 from counter_display.config import CounterConfig, parse_device_config
@@ -16,23 +14,6 @@ from counter_display.hardware import CounterBridge, LinkState
 from counter_display.keypad_sign_in import redact_pins
 from counter_display.rating_keypad import RatingKeypadBridge
 from sync.hub.staff import add_staff
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_hardware import PtyDevice  # noqa: E402
-
-
-@pytest.fixture
-def devices(tmp_path: Path):
-    made: list[PtyDevice] = []
-
-    def make(name: str) -> PtyDevice:
-        d = PtyDevice(tmp_path / name)
-        made.append(d)
-        return d
-
-    yield make
-    for d in made:
-        d.close()
 
 
 def config(hub: RunningHub, tmp_path: Path, *, keypad: bool = False, box: bool = True) -> CounterConfig:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
-import tty
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from serial_support import PtyDevice
 from support import READY, RunningHub, as_json
 
 from counter_display.config import CounterConfig, load_counter_config, parse_device_config
@@ -38,26 +38,9 @@ CARD = "036196000123||Trần Thị Ngọc Hà|29021996|Nữ|Thôn Đông, xã Y�
 CLERK = "Trần Văn Đức"
 
 
-class Pty:
-    """A virtual serial cable: the scanner writes on `master`; the counter opens `link`."""
-
-    def __init__(self, link: Path) -> None:
-        self.master, slave = os.openpty()
-        tty.setraw(slave)  # bytes as a CDC scanner sends them: no echo, no CR/LF translation
-        link.symlink_to(os.ttyname(slave))
-        os.close(slave)
-        self.link = link
-
-    def send(self, data: bytes) -> None:
-        os.write(self.master, data)
-
-    def close(self) -> None:
-        os.close(self.master)
-
-
 @pytest.fixture
-def pty(tmp_path: Path) -> Iterator[Pty]:
-    p = Pty(tmp_path / "usb-QR_Scanner-if00")
+def pty(tmp_path: Path) -> Iterator[PtyDevice]:
+    p = PtyDevice(tmp_path / "usb-QR_Scanner-if00")
     yield p
     p.close()
 
@@ -119,11 +102,11 @@ def printed(parsed, text: str, size: int, bold: bool) -> int:
 
 
 # ---------------------------------------------------------------------------------------- the whole flow
-def test_receive_flow_scan_pick_tick_submit_print(qtbot, make_hub, tcp_printer, pty: Pty) -> None:
+def test_receive_flow_scan_pick_tick_submit_print(qtbot, make_hub, tcp_printer, pty: PtyDevice) -> None:
     hub = make_hub(example=True)
     ticket = hub.client("kiosk").issue("TPHT")
     fake, address = tcp_printer([READY])
-    panel = make_panel(qtbot, hub, printer=address, scanner=str(pty.link))
+    panel = make_panel(qtbot, hub, printer=address, scanner=str(pty.path))
     with qtbot.waitSignals([panel.changed, panel.changed], timeout=5000):
         panel.act("next")
     assert panel.number_label.text() == ticket.display
@@ -132,7 +115,7 @@ def test_receive_flow_scan_pick_tick_submit_print(qtbot, make_hub, tcp_printer, 
     qtbot.waitUntil(lambda: "sẵn sàng" in form.scanner_text, timeout=5000)
 
     # The citizen's card under the scanner: the form opens with the applicant's fields filled in.
-    pty.send(CARD.encode() + b"\r\n")
+    pty.write(CARD.encode() + b"\r\n")
     qtbot.waitUntil(lambda: form.name.text() == "Trần Thị Ngọc Hà" and bool(form.catalog), timeout=5000)
     assert panel.stack.currentWidget() is form
     assert form.id_number.text() == "036196000123"

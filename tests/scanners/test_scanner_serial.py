@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import json
-import os
 import threading
-import tty
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from serial_support import PtyDevice
 
 from motcua.cli import main as motcua_main
 from scanners.config import SerialScannerConfig
@@ -19,70 +18,39 @@ from scanners.state import DeviceState
 CARD = "036196000123||Trần Thị Ngọc Hà|29021996|Nữ|Thôn Đông, xã Yên Phong, tỉnh Bắc Ninh|05082024"
 
 
-class Pty:
-    """A virtual serial cable: the scanner writes on `master`, our driver opens `link` (like /dev/serial/by-id)."""
-
-    def __init__(self, link: Path) -> None:
-        self.link = link
-        self.master = -1
-        self.plug()
-
-    def plug(self) -> None:
-        self.master, slave = os.openpty()
-        tty.setraw(slave)  # no echo, no CR/LF translation: bytes as a CDC device sends them
-        name = os.ttyname(slave)
-        os.close(slave)
-        if self.link.is_symlink():
-            self.link.unlink()
-        self.link.symlink_to(name)
-
-    def unplug(self) -> None:
-        os.close(self.master)
-        self.master = -1
-        self.link.unlink()
-
-    def send(self, data: bytes) -> None:
-        os.write(self.master, data)
-
-    def close(self) -> None:
-        if self.master >= 0:
-            os.close(self.master)
-            self.master = -1
-
-
 @pytest.fixture
-def pty(tmp_path: Path) -> Iterator[Pty]:
-    p = Pty(tmp_path / "usb-QR_Scanner-if00")
+def pty(tmp_path: Path) -> Iterator[PtyDevice]:
+    p = PtyDevice(tmp_path / "usb-QR_Scanner-if00")
     yield p
     p.close()
 
 
 @pytest.fixture
-def scanner(pty: Pty) -> Iterator[SerialScanner]:
-    s = SerialScanner(port=str(pty.link), reconnect_interval_s=0.05)
+def scanner(pty: PtyDevice) -> Iterator[SerialScanner]:
+    s = SerialScanner(port=str(pty.path), reconnect_interval_s=0.05)
     s.open()
     yield s
     s.close()
 
 
-def test_reads_lines_with_any_line_end(pty: Pty, scanner: SerialScanner) -> None:
+def test_reads_lines_with_any_line_end(pty: PtyDevice, scanner: SerialScanner) -> None:
     assert scanner.state is DeviceState.READY
-    pty.send(b"first\r\nsecond\nthird\r")
-    pty.send(b"\r\n\n")  # empty lines are nothing
-    pty.send(b"fou")
+    pty.write(b"first\r\nsecond\nthird\r")
+    pty.write(b"\r\n\n")  # empty lines are nothing
+    pty.write(b"fou")
     assert scanner.read_payload(timeout_s=2) == b"first"
     assert scanner.read_payload(timeout_s=2) == b"second"
     assert scanner.read_payload(timeout_s=2) == b"third"
     assert scanner.read_payload(timeout_s=0.2) is None  # "fou" has no line end yet
-    pty.send(b"rth\r\n")
+    pty.write(b"rth\r\n")
     assert scanner.read_payload(timeout_s=2) == b"fourth"
 
 
-def test_reads_a_card_in_utf8_even_when_split(pty: Pty, scanner: SerialScanner) -> None:
+def test_reads_a_card_in_utf8_even_when_split(pty: PtyDevice, scanner: SerialScanner) -> None:
     data = CARD.encode("utf-8") + b"\r\n"
     cut = data.index("ữ".encode()) + 1  # split inside a multi-byte character, as USB packets may
-    pty.send(data[:cut])
-    timer = threading.Timer(0.1, pty.send, args=(data[cut:],))
+    pty.write(data[:cut])
+    timer = threading.Timer(0.1, pty.write, args=(data[cut:],))
     timer.start()
     scan = scanner.read_scan(timeout_s=3)
     timer.join()
@@ -94,30 +62,30 @@ def test_reads_a_card_in_utf8_even_when_split(pty: Pty, scanner: SerialScanner) 
     assert "Trần" not in json.dumps(d, ensure_ascii=False) and "036196" not in json.dumps(d)
 
 
-def test_bad_payloads(pty: Pty, scanner: SerialScanner) -> None:
-    pty.send(CARD.replace("29021996", "29021997").encode() + b"\r\n")  # not a leap year
+def test_bad_payloads(pty: PtyDevice, scanner: SerialScanner) -> None:
+    pty.write(CARD.replace("29021996", "29021997").encode() + b"\r\n")  # not a leap year
     scan = scanner.read_scan(timeout_s=2)
     assert scan is not None and scan.kind == "invalid" and scan.error is not None
     assert "ngày sinh không có thật" in scan.error.message_vi
     # What a keyboard-mode or code-page scanner produces: not UTF-8.
-    pty.send("Lê Văn Tám".encode("cp1258") + b"\r\n")
+    pty.write("Lê Văn Tám".encode("cp1258") + b"\r\n")
     scan = scanner.read_scan(timeout_s=2)
     assert scan is not None and scan.kind == "invalid" and scan.error is not None
     assert "USB serial (CDC)" in scan.error.message_vi
-    pty.send(CARD.encode("cp1258", errors="replace") + b"\r\n")
+    pty.write(CARD.encode("cp1258", errors="replace") + b"\r\n")
     scan = scanner.read_scan(timeout_s=2)
     assert scan is not None and scan.error is not None and "UTF-8" in scan.error.message_vi
-    pty.send(b"000.00.12.H04-231029-0001\n")
+    pty.write(b"000.00.12.H04-231029-0001\n")
     scan = scanner.read_scan(timeout_s=2)
     assert scan is not None and scan.kind == "text" and scan.text == "000.00.12.H04-231029-0001"
 
 
-def test_overlong_line_is_dropped(pty: Pty) -> None:
-    s = SerialScanner(port=str(pty.link), max_line=64)
+def test_overlong_line_is_dropped(pty: PtyDevice) -> None:
+    s = SerialScanner(port=str(pty.path), max_line=64)
     s.open()
     try:
-        pty.send(b"x" * 200)
-        pty.send(b"tail\r\nok\r\n")
+        pty.write(b"x" * 200)
+        pty.write(b"tail\r\nok\r\n")
         assert s.read_payload(timeout_s=2) == b"ok"
         d = s.diagnostics()
         assert d["overflows"] == 1 and "CR/LF" in d["last_error"]
@@ -125,10 +93,10 @@ def test_overlong_line_is_dropped(pty: Pty) -> None:
         s.close()
 
 
-def test_unplug_and_reconnect(pty: Pty, scanner: SerialScanner) -> None:
-    pty.send(b"before\r\n")
+def test_unplug_and_reconnect(pty: PtyDevice, scanner: SerialScanner) -> None:
+    pty.write(b"before\r\n")
     assert scanner.read_payload(timeout_s=2) == b"before"
-    pty.send(b"partial")
+    pty.write(b"partial")
     pty.unplug()
     assert scanner.read_payload(timeout_s=0.3) is None
     assert scanner.state is DeviceState.DISCONNECTED
@@ -145,19 +113,19 @@ def test_unplug_and_reconnect(pty: Pty, scanner: SerialScanner) -> None:
             break
         threading.Event().wait(0.01)
     assert scanner.state is DeviceState.READY
-    pty.send(b"after\r\n")
+    pty.write(b"after\r\n")
     reader.join(5)
     assert got == [b"after"]  # the partial line from before the unplug is gone
     assert scanner.diagnostics()["reconnects"] == 1
 
 
-def test_open_errors_and_close(tmp_path: Path, pty: Pty) -> None:
+def test_open_errors_and_close(tmp_path: Path, pty: PtyDevice) -> None:
     missing = SerialScanner(port=str(tmp_path / "ttyACM9"))
     with pytest.raises(DeviceUnavailable) as info:
         missing.open()
     assert "Không mở được máy quét" in info.value.message_vi and "dialout" in info.value.message_en
     assert missing.state is DeviceState.ERROR
-    s = SerialScanner.from_config(SerialScannerConfig(port=str(pty.link), reconnect_interval_s=0.5))
+    s = SerialScanner.from_config(SerialScannerConfig(port=str(pty.path), reconnect_interval_s=0.5))
     with pytest.raises(DeviceUnavailable):
         s.read_payload(timeout_s=0.1)  # not opened yet
     s.open()
@@ -171,12 +139,12 @@ def test_open_errors_and_close(tmp_path: Path, pty: Pty) -> None:
     assert s.state is DeviceState.CLOSED
 
 
-def test_cli_reads_from_a_serial_scanner(pty: Pty, capsys) -> None:
+def test_cli_reads_from_a_serial_scanner(pty: PtyDevice, capsys) -> None:
     # pyserial flushes the input when it opens a port: send once the command is listening.
-    timer = threading.Timer(0.3, pty.send, args=(CARD.encode() + b"\r\n",))
+    timer = threading.Timer(0.3, pty.write, args=(CARD.encode() + b"\r\n",))
     timer.start()
-    assert motcua_main(["scan", "serial", str(pty.link), "--timeout", "3"]) == 0
+    assert motcua_main(["scan", "serial", str(pty.path), "--timeout", "3"]) == 0
     timer.join()
     assert json.loads(capsys.readouterr().out)["name"] == "Trần Thị Ngọc Hà"
-    assert motcua_main(["scan", "serial", str(pty.link), "--timeout", "0.2"]) == 1
+    assert motcua_main(["scan", "serial", str(pty.path), "--timeout", "0.2"]) == 1
     assert "Không nhận được mã" in capsys.readouterr().err
