@@ -7,30 +7,34 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import shutil
-import sqlite3
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
-from browser import Browser, chromium_path
-from support import RunningHub, local
+from browser import Browser
+from console_support import (
+    CONFIG,
+    MANAGER,
+    MANAGER_NAME,
+    cell,
+    db_rows,
+    needs_chromium,
+    shots,
+    sign_in,
+    table_rows,
+    wait_download,
+)
+from support import RunningHub
 
-from motcua.clock import ManualClock
-from motcua.config import example_site_config_path, load_site_config
 from sync.history import seed_history
-from sync.hub.console import console_of
-from sync.hub.staff import add_staff
 
-pytestmark = pytest.mark.skipif(chromium_path() is None, reason="chromium is not installed (./install.sh --dev)")
+pytestmark = needs_chromium
 
 TODAY = date(2026, 11, 26)
-CONFIG = load_site_config(example_site_config_path())
-PASSWORD = "Mật-khẩu-của-Hoa-2026"
 
 
 @pytest.fixture(scope="module")
@@ -42,59 +46,11 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def site(history: Path, tmp_path: Path) -> Iterator[tuple[RunningHub, str]]:
-    """A hub on a copy of the history, 09:00 today, and a manager's account (staff code QL01, PASSWORD)."""
+def site(history: Path, tmp_path: Path, console_hub: Callable[[Path], RunningHub]) -> tuple[RunningHub, str]:
+    """A hub on a copy of the history, 09:00 today, and the manager's account (staff code, PASSWORD)."""
     db = tmp_path / "site.db"
     shutil.copy(history, db)
-    hub = RunningHub(CONFIG, db, ManualClock(local(2026, 11, 26, 9, 0)), central_url="")
-    # The test machine is shared: the report worker runs at normal priority here (a hub PC runs it at idle).
-    console_of(hub.hub).runner_options = {"nice": 0, "idle": False}
-    try:
-        add_staff(db, code="QL01", name="Nguyễn Thị Hoa", pin=None, role="manager", password=PASSWORD)
-        yield hub, "QL01"
-    finally:
-        hub.stop()
-
-
-@pytest.fixture
-def browser(tmp_path: Path) -> Iterator[Browser]:
-    b = Browser(tmp_path / "profile", width=1366, height=768, mobile=False)
-    try:
-        yield b
-    finally:
-        b.close()
-
-
-def shots(tmp_path: Path) -> Path:
-    return Path(os.environ.get("MOTCUA_SCREENSHOTS") or tmp_path / "screens")
-
-
-def db_rows(db: Path, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        return con.execute(sql, params).fetchall()
-    finally:
-        con.close()
-
-
-def sign_in(b: Browser, url: str, user: str, password: str = PASSWORD) -> None:
-    b.eval(f"document.getElementById('user').value = {user!r}")
-    b.eval(f"document.getElementById('password').value = {password!r}")
-    b.eval("document.getElementById('go').click()", gesture=True)
-
-
-def cell(b: Browser, selector: str) -> str:
-    return str(b.eval(f"(document.querySelector({selector!r}) || {{}}).textContent || ''"))
-
-
-def wait_download(folder: Path, suffix: str, timeout: float = 120.0) -> Path:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        done = [p for p in folder.glob(f"*{suffix}") if p.stat().st_size > 0]
-        if done and not list(folder.glob("*.crdownload")):
-            return done[0]
-        time.sleep(0.1)
-    raise AssertionError(f"no {suffix} download in {folder}: {list(folder.iterdir())}")
+    return console_hub(db), MANAGER
 
 
 def issued_by_service(db: Path, first: str, last: str) -> dict[str, int]:
@@ -103,17 +59,18 @@ def issued_by_service(db: Path, first: str, last: str) -> dict[str, int]:
 
 
 def test_sign_in_and_watch_the_live_page_while_numbers_are_issued_and_called(
-        site: tuple[RunningHub, str], browser: Browser, tmp_path: Path) -> None:
+        site: tuple[RunningHub, str], console_browser: Browser, tmp_path: Path) -> None:
+    browser = console_browser
     hub, manager = site
     browser.goto(f"{hub.url}/console/live")
     assert browser.eval("location.pathname") == "/console/sign-in"  # not signed in: the sign-in form
-    sign_in(browser, hub.url, manager, "not-her-password")
+    sign_in(browser, manager, "not-her-password")
     browser.wait_for("document.getElementById('error') !== null")
     assert "Sai mã cán bộ hoặc mật khẩu" in browser.text("error") and "Wrong staff code" in browser.text("error")
     browser.screenshot(shots(tmp_path) / "console-signin.png")
-    sign_in(browser, hub.url, manager)
+    sign_in(browser, manager)
     browser.wait_for("location.pathname === '/console/live' && document.getElementById('t-waiting') !== null")
-    assert browser.text("who") == "Nguyễn Thị Hoa"
+    assert browser.text("who") == MANAGER_NAME
     assert browser.eval("document.cookie") == ""  # the session cookie is HttpOnly: no script can read it
     browser.eval("window.__loaded = 1")
 
@@ -153,14 +110,15 @@ def test_sign_in_and_watch_the_live_page_while_numbers_are_issued_and_called(
 
 
 def test_each_report_and_its_downloads_match_the_database(
-        site: tuple[RunningHub, str], browser: Browser, tmp_path: Path) -> None:
+        site: tuple[RunningHub, str], console_browser: Browser, tmp_path: Path) -> None:
+    browser = console_browser
     openpyxl = pytest.importorskip("openpyxl")
     hub, manager = site
     hub.client("kiosk").issue("DD")  # today counts too
     downloads = tmp_path / "downloads"
     browser.allow_downloads(downloads)
     browser.goto(f"{hub.url}/console/reports?period=2026-11")
-    sign_in(browser, hub.url, manager)  # back to the asked page after signing in
+    sign_in(browser, manager)  # back to the asked page after signing in
     browser.wait_for("document.getElementById('s-issued') !== null", timeout=120)
     assert browser.eval("location.search") == "?period=2026-11"
     issued = issued_by_service(hub.db, "2026-11-01", "2026-11-30")
@@ -176,16 +134,14 @@ def test_each_report_and_its_downloads_match_the_database(
 
     browser.eval("document.getElementById('tab-services').click()", gesture=True)
     browser.wait_for("document.getElementById('tbl-services') !== null", timeout=60)
-    rows = browser.eval("[...document.querySelectorAll('#tbl-services tbody tr')].map(r => "
-                        "[...r.children].map(c => c.textContent))")
+    rows = table_rows(browser, "tbl-services")
     shown = {r[0]: int(r[2].replace(".", "")) for r in rows if r[0] != "*"}
     assert {k: v for k, v in shown.items() if v} == issued
     browser.screenshot(shots(tmp_path) / "console-report-services.png", full_page=True)
 
     browser.eval("document.getElementById('tab-counters').click()", gesture=True)
     browser.wait_for("document.getElementById('tbl-counters') !== null", timeout=60)
-    rows = browser.eval("[...document.querySelectorAll('#tbl-counters tbody tr')].map(r => "
-                        "[...r.children].map(c => c.textContent))")
+    rows = table_rows(browser, "tbl-counters")
     by_counter = dict(db_rows(hub.db, "SELECT counter, COUNT(*) FROM tickets WHERE day LIKE '2026-11-%' AND test = 0 "
                                       "AND status = 'done' GROUP BY counter"))
     assert {int(r[0]): int(r[2].replace(".", "")) for r in rows if r[2] != "0"} == by_counter
@@ -227,12 +183,13 @@ def test_each_report_and_its_downloads_match_the_database(
 
 
 def test_the_forecast_page_shows_its_backtest_and_the_counter_plan(
-        site: tuple[RunningHub, str], browser: Browser, tmp_path: Path) -> None:
+        site: tuple[RunningHub, str], console_browser: Browser, tmp_path: Path) -> None:
+    browser = console_browser
     hub, manager = site
     downloads = tmp_path / "downloads"
     browser.allow_downloads(downloads)
     browser.goto(f"{hub.url}/console/forecast")
-    sign_in(browser, hub.url, manager)
+    sign_in(browser, manager)
     browser.wait_for("document.getElementById('f-total') !== null", timeout=180)
     assert browser.eval("document.getElementById('f-start').value") == "2026-11-27"  # tomorrow by default
     wape = browser.text("f-wape")
@@ -255,7 +212,7 @@ def test_a_tablet_sees_the_live_page_without_scrolling_sideways(
     b = Browser(tmp_path / "tablet", width=800, height=1280, mobile=True)
     try:
         b.goto(f"{hub.url}/console/live")
-        sign_in(b, hub.url, manager)
+        sign_in(b, manager)
         b.wait_for("document.getElementById('t-waiting') !== null")
         assert b.eval("document.documentElement.scrollWidth <= window.innerWidth + 1")
         b.screenshot(shots(tmp_path) / "console-live-tablet.png")
