@@ -8,8 +8,10 @@ from __future__ import annotations
 import csv
 import io
 import shutil
+import sqlite3
 import subprocess
 import time
+import uuid
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -31,6 +33,7 @@ from console_support import (
 from support import RunningHub
 
 from sync.history import seed_history
+from sync.hub.staff import add_staff
 
 pytestmark = needs_chromium
 
@@ -218,3 +221,96 @@ def test_a_tablet_sees_the_live_page_without_scrolling_sideways(
         b.screenshot(shots(tmp_path) / "console-live-tablet.png")
     finally:
         b.close()
+
+
+RATED = {"NV001": ["very_satisfied"] * 5 + ["satisfied"] * 3, "NV002": ["very_satisfied", "satisfied", "satisfied",
+         "unsatisfied", "unsatisfied", "unsatisfied"], "NV003": ["unsatisfied", "unsatisfied", "satisfied"]}
+"""Ratings seeded per clerk in November (levels as the counters' screens store them)."""
+
+
+def seed_ratings(db: Path) -> None:
+    """Ratings of tickets each clerk served to the end in the history, as the hub stores them (one per ticket),
+    and one of October's (outside the month's report)."""
+    con = sqlite3.connect(db)
+    try:
+        served = ("SELECT s.ticket_id, s.day, s.counter, s.clerk, t.service, s.ended_at FROM service_segments s "
+                  "JOIN tickets t ON t.id = s.ticket_id WHERE s.clerk = ? AND s.outcome = 'done' AND s.day LIKE ? "
+                  "ORDER BY s.day, s.ticket_id LIMIT ?")
+        for clerk, levels in [*RATED.items(), ("NV002", ["very_satisfied"])]:
+            month = "2026-10-%" if len(levels) == 1 else "2026-11-%"
+            tickets = con.execute(served, (clerk, month, len(levels))).fetchall()
+            assert len(tickets) == len(levels), f"{clerk} served too few in {month}"
+            con.executemany("INSERT INTO ratings (id, ticket_id, day, counter, clerk, service, level, reasons, channel, "
+                            "rated_at, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'screen', ?, ?)",
+                            [(uuid.uuid4().hex, tid, day, counter, c, service, level,
+                              '["waiting_time"]' if level == "unsatisfied" else "[]", end + 20, end + 21)
+                             for (tid, day, counter, c, service, end), level in zip(tickets, levels, strict=True)])
+        con.commit()
+    finally:
+        con.close()
+
+
+def share_text(x: float | None) -> str:
+    """A share as the console writes it: "62,5%"."""
+    return "–" if x is None else f"{x * 100:.1f}%".replace(".", ",")
+
+
+def test_the_report_by_clerk_shows_each_clerks_ratings_as_the_database_has_them(
+        history: Path, tmp_path: Path, console_hub: Callable[[Path], RunningHub], console_browser: Browser) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    db = tmp_path / "site.db"
+    shutil.copy(history, db)
+    seed_ratings(db)
+    hub = console_hub(db)
+    # Today: NV001 signs in at a counter, serves a citizen who rates the service there; the hub attributes it.
+    add_staff(db, code="NV001", name="Lê Văn Bình", pin="1357")
+    counter = CONFIG.counters[0]
+    clerk = hub.client("counter")
+    clerk.sign_in(counter.number, staff="NV001", pin="1357")
+    hub.client("kiosk").issue(counter.services[0])
+    served = clerk.call_next(counter.number)
+    assert served is not None
+    hub.clock.advance(minutes=4)
+    clerk.complete(counter.number)
+    clerk.rate(rating_id=uuid.uuid4().hex, ticket=served.id, level="unsatisfied", reasons=["guidance"])
+
+    want = {str(c): (int(n), int(ok) / int(n)) for c, n, ok in db_rows(
+        db, "SELECT clerk, COUNT(*), SUM(level IN ('very_satisfied', 'satisfied')) FROM ratings "
+            "WHERE day BETWEEN '2026-11-01' AND '2026-11-30' GROUP BY clerk")}
+    assert want == {"NV001": (9, 8 / 9), "NV002": (6, 3 / 6), "NV003": (3, 1 / 3)}  # today's went to NV001
+
+    downloads = tmp_path / "downloads"
+    browser = console_browser
+    browser.allow_downloads(downloads)
+    browser.goto(f"{hub.url}/console/reports?view=clerks&period=2026-11")
+    sign_in(browser, MANAGER)
+    browser.wait_for("document.getElementById('tbl-clerks') !== null", timeout=120)
+    heads = browser.eval("[...document.querySelectorAll('#tbl-clerks thead th')].map(h => h.firstChild.textContent)")
+    n_col, share_col = heads.index("Lượt đánh giá"), heads.index("Tỷ lệ hài lòng")
+    shown = {r[0]: (int(r[n_col].replace(".", "")), r[share_col]) for r in table_rows(browser, "tbl-clerks")}
+    assert set(want) <= set(shown)
+    for code, (n, share) in shown.items():
+        assert (n, share) == ((want[code][0], share_text(want[code][1])) if code in want else (0, "–")), code
+    assert shown["NV001"] == (9, "88,9%") and shown["NV002"] == (6, "50,0%")
+    names = dict(db_rows(db, "SELECT code, name FROM staff"))
+    assert {r[0]: r[1] for r in table_rows(browser, "tbl-clerks")} == {c: names[c] for c in shown}
+    browser.screenshot(shots(tmp_path) / "console-report-clerks.png", full_page=True)
+
+    browser.eval("document.getElementById('dl-csv').click()", gesture=True)
+    raw = wait_download(downloads, ".csv").read_bytes()
+    table = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    head = table[0]
+    n_col, share_col = head.index("Lượt đánh giá / Ratings"), head.index("Tỷ lệ hài lòng / Satisfied share")
+    from_csv = {r[0]: (int(r[n_col]), float(r[share_col]) if r[share_col] else None) for r in table[1:]}
+    assert set(from_csv) == set(shown)
+    for code, (n, share) in from_csv.items():
+        w_n, w_share = want.get(code, (0, None))
+        assert n == w_n and (share is None if w_share is None else share == pytest.approx(w_share, abs=5e-5)), code
+    browser.eval("document.getElementById('dl-xlsx').click()", gesture=True)
+    sheet = openpyxl.load_workbook(wait_download(downloads, ".xlsx"))["Can bo"]
+    xrows = list(sheet.iter_rows(values_only=True))
+    n_col, share_col = xrows[0].index("Lượt đánh giá / Ratings"), xrows[0].index("Tỷ lệ hài lòng / Satisfied share")
+    from_xlsx = {r[0]: (r[n_col], r[share_col]) for r in xrows[1:]}
+    assert {c: v[0] for c, v in from_xlsx.items()} == {c: want.get(c, (0, None))[0] for c in shown}
+    for code, (_n, share) in want.items():
+        assert from_xlsx[code][1] == pytest.approx(share, abs=5e-5), code
