@@ -26,7 +26,9 @@ log = logging.getLogger(__name__)
 BOOKING_PAGES = ("booking",)
 ERRORS = {"unknown_booking": T.BOOKING_NOT_FOUND, "booking_cancelled": T.BOOKING_CANCELLED,
           "booking_other_day": T.BOOKING_OTHER_DAY, "not_a_booking_qr": T.BOOKING_NOT_QR,
-          "already_checked_in": T.BOOKING_NOT_FOUND}
+          "already_checked_in": T.BOOKING_NOT_FOUND, "service_paused": T.BOOKING_PAUSED}
+"""The hub's refusals of a check-in, as the citizen reads them (service_paused: the manager paused issuing for
+the booked service; the hub kept the booking, so the same code works once issuing resumes)."""
 
 
 class BookingScreens:

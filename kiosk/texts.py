@@ -250,6 +250,8 @@ BOOKING_CANCELLED = T("Lịch hẹn này đã bị hủy. Mời quý khách lấ
                       "This booking was cancelled. Please take a normal number.")
 BOOKING_OTHER_DAY = T("Lịch hẹn này không phải hôm nay. Mời quý khách quay lại đúng ngày hẹn, hoặc lấy số thường.",
                       "This booking is for another day. Please come back on that day, or take a normal number.")
+BOOKING_PAUSED = T("Dịch vụ đang tạm dừng cấp số. Lịch hẹn của bạn vẫn được giữ, xin hỏi cán bộ hướng dẫn.",
+                   "Issuing for this service is paused. Your booking is kept; please ask the staff.")
 BOOKING_OFFLINE = T("Chưa kiểm tra được lịch hẹn. Xin thử lại trong giây lát.",
                     "The booking could not be checked. Please try again in a moment.")
 BOOKING_ON_TIME = T("Đã đặt lịch lúc {slot}: quý khách được ưu tiên gọi từ giờ hẹn.",

@@ -11,6 +11,7 @@ from typing import Any
 import cv2
 
 from kiosk.app import KioskWindow
+from kiosk.appointment import AppointmentBackend
 from kiosk.backend import DossierBackend, KioskBackend
 from kiosk.config import KioskConfig, hash_pin, parse_kiosk_config
 from scanners import synthetic
@@ -72,10 +73,14 @@ class Windows:
         self.qtbot, self.clock = qtbot, clock
         self.made: list[tuple[KioskWindow, KioskBackend, Any]] = []
 
-    def open(self, cfg: KioskConfig, *, camera: Any = None, voice: Any = None) -> tuple[KioskWindow, KioskBackend]:
-        """The window shown and its site read from the hub."""
+    def open(self, cfg: KioskConfig, *, camera: Any = None, voice: Any = None,
+             appointments: bool = False) -> tuple[KioskWindow, KioskBackend]:
+        """The window shown and its site read from the hub (`appointments`: with the booking check-in page,
+        reading the same camera)."""
         backend = KioskBackend(cfg)
         extra: dict[str, Any] = {"voice": voice} if voice is not None else {}
+        if appointments:
+            extra["appointments"] = AppointmentBackend(backend, camera=camera)
         if self.clock is not None:
             extra["clock"] = self.clock
         win = KioskWindow(cfg, backend, dossiers=DossierBackend(backend, camera=camera), **extra)

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from motcua.config import SiteConfig
     from motcua.queue import Event, QueueEngine
     from sync.hub.notices import HubNotices
+    from sync.hub.operations import Operations
     from sync.store import SiteStore
 
 
@@ -47,6 +48,7 @@ class BookingHost(Protocol):
     engine: QueueEngine
     central_url: str
     notices: HubNotices
+    operations: Operations
     metrics: Any
     """sync.hub.metrics.HubMetrics: `count(changes)`."""
 
@@ -159,6 +161,9 @@ class HubBookings:
                     "repeat": True}
         if hub.config.service(str(b.get("service"))) is None:
             raise ApiError(409, "unknown_service", "Trung tâm không còn dịch vụ này / the site no longer has this service")
+        # Paused by the manager: refused before anything is written, so the booking stays unused and the same
+        # citizen checks in once issuing resumes (inside the window: the appointment category as usual).
+        hub.operations.refuse_if_paused(str(b["service"]), booking=True)
         cfg = hub.config.bookings
         v = B.verdict(now, float(b["start_at"]), early_min=cfg.early_min, late_min=cfg.late_min)
         booked = v == B.Verdict.ON_TIME and any(c.code == B.APPOINTMENT for c in hub.config.priority_categories)
@@ -190,6 +195,17 @@ class HubBookings:
         hub.metrics.count(changes)
         log.info("booking %s checked in (%s) as ticket %s", b["id"], v.value, t.display)
         return {"ticket": hub.engine.view(t), "booking": self.view(b), "verdict": v.value, "repeat": False}
+
+    def expected_today(self) -> dict[str, int]:
+        """Per service, today's bookings still expected: booked, not checked in here, and their window (up to
+        `[bookings] late_min` after the slot's start) not over yet — the citizens a pause would turn away."""
+        now, late = self.hub.clock.time(), self.hub.config.bookings.late_min * 60
+        out: dict[str, int] = {}
+        for b in self.today():
+            if (b.get("status") == B.BookingStatus.BOOKED.value and b["id"] not in self.checked_in
+                    and float(b.get("start_at") or 0) + late >= now):
+                out[str(b.get("service"))] = out.get(str(b.get("service")), 0) + 1
+        return out
 
     def _verdict_of(self, booking_id: str) -> str:
         rows = self.hub.store.read("SELECT verdict FROM booking_checkins WHERE booking_id = ?", (booking_id,))

@@ -101,11 +101,17 @@ class Operations:
         display["notice_until"] = iso(float(n["until"]), self.hub.config.tz) if n else None
         return doc
 
-    def refuse_if_paused(self, service: str) -> None:
-        """ApiError 409 `service_paused` when the manager paused issuing for this service."""
-        if service in self.paused:
-            raise ApiError(409, "service_paused", "Dịch vụ này đang tạm dừng cấp số, xin hỏi cán bộ hướng dẫn / "
-                                                  "issuing for this service is paused, please ask the staff")
+    def refuse_if_paused(self, service: str, *, booking: bool = False) -> None:
+        """ApiError 409 `service_paused` when the manager paused issuing for this service (for a booking's check-in,
+        the message says the booking is kept: nothing of it was used)."""
+        if service not in self.paused:
+            return
+        if booking:
+            raise ApiError(409, "service_paused", "Dịch vụ này đang tạm dừng cấp số. Lịch hẹn vẫn được giữ, xin hỏi cán "
+                                                  "bộ hướng dẫn / issuing for this service is paused; the booking is "
+                                                  "kept, please ask the staff")
+        raise ApiError(409, "service_paused", "Dịch vụ này đang tạm dừng cấp số, xin hỏi cán bộ hướng dẫn / "
+                                              "issuing for this service is paused, please ask the staff")
 
     def _audit(self, actor: Actor, action: str, detail: str) -> tuple[str, Any]:
         return CaseTables.audit(at=self.hub.clock.time(), token_name=actor.name, role=actor.role, client=actor.client,

@@ -173,8 +173,14 @@ CONSOLE: dict[str, tuple[str, str]] = {
     "open_counter": ("Mở quầy", "Open"),
     "close_counter": ("Đóng quầy", "Close"),
     "ops_services": ("Cấp số theo lĩnh vực", "Issuing per service"),
-    "ops_services_note": ("Tạm dừng: ki-ốt hiện lĩnh vực là tạm dừng và máy chủ trạm không cấp số cho lĩnh vực đó.",
-                          "Paused: kiosks show the service as paused and the hub issues no numbers for it."),
+    "ops_services_note": ("Tạm dừng: ki-ốt hiện lĩnh vực là tạm dừng và máy chủ trạm không cấp số cho lĩnh vực đó, kể cả "
+                          "cho người đã đặt lịch (lịch hẹn vẫn được giữ: họ lấy số khi cấp số lại, trong khung giờ hẹn).",
+                          "Paused: kiosks show the service as paused and the hub issues no numbers for it, booked "
+                          "citizens included (their bookings are kept: they get their number once issuing resumes, "
+                          "within the booking's window)."),
+    "bookings_due": ("Lịch hẹn còn đến hôm nay", "Bookings still due today"),
+    "bookings_due_note": ("{n} người đã đặt lịch hôm nay còn đến: khi tạm dừng, họ chưa lấy được số (lịch hẹn vẫn giữ).",
+                          "{n} booked citizens still due today: while paused they get no number (bookings are kept)."),
     "issuing": ("Đang cấp số", "Issuing"),
     "paused": ("Tạm dừng cấp số", "Paused"),
     "pause_service": ("Tạm dừng", "Pause"),

@@ -7,73 +7,19 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import Any
 
 import pytest
 import requests
-from support import RunningHub, local, small_site
+from booking_support import ID, Pair, booking_pair
+from support import local
 
 from motcua.clock import ManualClock
-from sync.central.app import CentralSettings, create_central_app
-from sync.central.store import CentralStore
-from sync.server import ServerThread
-
-FAST = {"feed_interval_s": 0.2, "idle_poll_s": 0.05, "backoff_max_s": 0.3}
-ID = "001090000123"
-
-
-@dataclass
-class Pair:
-    central: ServerThread
-    store: CentralStore
-    hub: RunningHub
-    clock: ManualClock
-
-    def book(self, slot: str, *, service: str = "A", day: str = "2026-11-26", id_number: str = ID,
-             **kw: Any) -> dict[str, Any]:
-        r = requests.post(f"{self.central.url}/api/v1/public/bookings", timeout=5, json={
-            "site": "TEST", "service": service, "day": day, "slot": slot, "name": "Nguyễn Thị Hạnh",
-            "phone": "0912345678", "id_number": id_number, **kw})
-        assert r.status_code == 201, r.text
-        return r.json()  # type: ignore[no-any-return]
-
-    def hub_has(self, booking_id: str, status: str = "booked") -> None:
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            rows = sqlite3.connect(self.hub.db).execute(
-                "SELECT json_extract(body, '$.status') FROM feed_items WHERE kind = 'bookings' AND key = ?",
-                (booking_id,)).fetchall()
-            if rows and rows[0][0] == status:
-                return
-            time.sleep(0.05)
-        raise AssertionError(f"booking {booking_id} ({status}) did not reach the hub")
-
-    def checkin(self, **body: Any) -> requests.Response:
-        return requests.post(f"{self.hub.url}/api/v1/bookings/checkin", json=body, timeout=5,
-                             headers={"Authorization": f"Bearer {self.hub.tokens['kiosk']}"})
 
 
 @pytest.fixture
 def pair(tmp_path, make_hub, clock: ManualClock) -> Iterator[Callable[..., Pair]]:  # noqa: ANN001
-    made: list[ServerThread] = []
-
-    def factory(**site: Any) -> Pair:
-        store = CentralStore(tmp_path / "central.db", dev_tokens=True)
-        central = ServerThread(create_central_app(store, CentralSettings(clock=clock.time))).start()
-        made.append(central)
-        data = small_site(**site)
-        data["central"] = {"url": central.url, "token": "dev-central-token-TEST"}
-        hub = make_hub(data, relay_settings=FAST)
-        deadline = time.monotonic() + 15
-        while not store.booking_sites() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert store.booking_sites(), "the site's offer did not reach the central server"
-        return Pair(central, store, hub, clock)
-
-    yield factory
-    for c in made:
-        c.stop()
+    with booking_pair(tmp_path, make_hub, clock) as factory:
+        yield factory
 
 
 def test_book_at_central_check_in_at_the_hub_three_ways(pair) -> None:  # noqa: ANN001

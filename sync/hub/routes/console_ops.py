@@ -28,8 +28,9 @@ def _view(hub: Any, s: Session, *, error: Markup | None = None, status: int = 20
     engine = hub.engine
     counters = [{"number": c.number, "name": c.label, "services": list(c.services),
                  "state": engine.counters[c.number].state.value} for c in hub.config.counters]
+    due = hub.bookings.expected_today()  # booked citizens a pause would turn away: the manager sees them first
     services = [{"code": x.code, "name": x.name, "name_en": x.name_en or x.name, "paused": x.code in ops.paused,
-                 "waiting": len(engine.queues[x.code])} for x in hub.config.services]
+                 "waiting": len(engine.queues[x.code]), "bookings_due": due.get(x.code, 0)} for x in hub.config.services]
     display = hub.site_document()["display"]
     limits = {"ticker": TICKER_MAX, "notice": NOTICE_MAX, "minutes": NOTICE_MINUTES}
     return _page("operations.html", status, counters=counters, services=services, error=error, done=done,
