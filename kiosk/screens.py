@@ -88,7 +88,9 @@ def capture_screens(out: Path, *, hub_url: str, token: str, clock: Callable[[], 
             quiet.setLevel(logging.ERROR)  # the hub is unreachable on purpose here
             win.backend = down  # the window's own retries must see the same unreachable hub
             try:
-                win.show_result(down.take_number(service))
+                # Its own setting (issue_retry_s 0), as the window passes it: the default retries an unreachable hub
+                # for 6 s of real time, a wait for nothing in every orientation.
+                win.show_result(down.take_number(service, retry_for_s=down_cfg.kiosk.issue_retry_s))
                 settle()
             finally:
                 quiet.setLevel(level)

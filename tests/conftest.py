@@ -45,11 +45,36 @@ def make_hub(tmp_path: Path, clock: ManualClock) -> Iterator[Callable[..., Runni
         return h
 
     yield factory
+    # uvicorn notices the request to exit within 0.1 s and then waits 0.1 s more for connections, whatever they
+    # are: ~0.2 s per hub, a minute over the suite. The hubs stop while the next test sets up; the next test's
+    # call waits for them (pytest_runtest_call), so no hub of a finished test runs, or logs, during another's.
     for h in hubs:
+        if h.server is not None:
+            h.server.server.should_exit = True
+        _stopping.append(h)
+
+
+_stopping: list[RunningHub] = []
+"""Hubs of finished tests told to exit and not yet waited for."""
+
+
+def _finish_stopping() -> None:
+    while _stopping:
+        h = _stopping.pop()
         try:
             h.stop()
-        except Exception:  # noqa: BLE001
+        except Exception:  # noqa: BLE001 - a hub that fails to stop must not fail another test
             pass
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_call(item: pytest.Item) -> None:
+    """Wait for the hubs of earlier tests to have stopped before this test runs."""
+    _finish_stopping()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    _finish_stopping()
 
 
 @pytest.fixture

@@ -63,6 +63,7 @@ class FaultProxy:
         self.drop_s = 20.0
         self.cache: dict[str, bytes] = {}
         self.log: list[tuple[str, str, str]] = []
+        self._in_flight: dict[int, tuple[str, str]] = {}
         self._lock = threading.Lock()
         self._closing = False
         self._conns: set[socket.socket] = set()
@@ -79,6 +80,11 @@ class FaultProxy:
         """The same action for every exchange."""
         self.policy = lambda method, path: action
         self.reset_connections()
+
+    def in_flight(self) -> set[tuple[str, str]]:
+        """(method, path) of the exchanges forwarded to the server whose answer the hub has not had yet."""
+        with self._lock:
+            return set(self._in_flight.values())
 
     def reset_connections(self) -> None:
         """Close every open connection (a link that goes down)."""
@@ -134,6 +140,8 @@ class FaultProxy:
                     upstream.sendall(head + body[: len(body) // 2])
                     time.sleep(0.2)
                     return
+                with self._lock:
+                    self._in_flight[id(client)] = (method, key)
                 upstream.sendall(head + body)
                 resp = _read_message(upstream, ubuf, response_to=method)
                 if resp is None:
@@ -152,16 +160,23 @@ class FaultProxy:
                     err = b'{"error": {"code": "internal_error", "message": "injected"}}'
                     client.sendall(b"HTTP/1.1 500 Internal Server Error\r\ncontent-type: application/json\r\n"
                                    b"content-length: %d\r\n\r\n%s" % (len(err), err))
+                    self._answered(client)
                     continue
                 client.sendall(raw)
+                self._answered(client)
         except OSError:
             return
         finally:
+            self._answered(client)
             for s in (client, upstream):
                 if s is not None:
                     with self._lock:
                         self._conns.discard(s)
                     _reset(s)
+
+    def _answered(self, client: socket.socket) -> None:
+        with self._lock:
+            self._in_flight.pop(id(client), None)
 
 
 def _reset(s: socket.socket) -> None:
