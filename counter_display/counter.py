@@ -288,7 +288,7 @@ class CounterPanel(QWidget):
         """Check the PIN against the configured clerks."""
         pin = self.pin.text().strip()
         for clerk in self.config.clerks:
-            if hmac.compare_digest(clerk.pin, pin):
+            if hmac.compare_digest(clerk.pin.encode(), pin.encode()):
                 self.clerk = clerk.name
                 self.pin.clear()
                 self.pin_error.setText("")

@@ -131,7 +131,7 @@ def check_pin(pin: str, stored: str) -> bool:
     """Whether a typed PIN matches the stored hash."""
     _, iterations, salt, digest = stored.split("$")
     got = hashlib.pbkdf2_hmac("sha256", pin.encode(), salt.encode(), int(iterations)).hex()
-    return hmac.compare_digest(got, digest)
+    return hmac.compare_digest(got.encode(), digest.encode())
 
 
 def parse_kiosk_config(data: dict[str, Any], *, path: str | Path = "<kiosk config>") -> KioskConfig:  # raw TOML

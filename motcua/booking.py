@@ -199,7 +199,7 @@ def id_matches(body: dict[str, Any], id_number: str) -> bool:
     salt, digest = body.get("id_salt"), body.get("id_digest")
     if not isinstance(salt, str) or not isinstance(digest, str) or not normalise_id_number(id_number):
         return False
-    return hmac.compare_digest(id_digest(salt, id_number), digest)
+    return hmac.compare_digest(id_digest(salt, id_number).encode(), digest.encode())
 
 
 def days_offered(today: date, days_ahead: int) -> list[date]:

@@ -41,6 +41,10 @@ def test_pin_then_buttons_drive_the_hub(qtbot, hub: RunningHub) -> None:
     qtbot.keyClicks(panel.pin, "1111")
     qtbot.mouseClick(panel.sign_in_button, Qt.MouseButton.LeftButton)
     assert panel.stack.currentIndex() == 0 and "PIN" in panel.pin_error.text()
+    panel.pin.setText("đ246")  # a keyboard left in Vietnamese input: refused like any wrong PIN, no exception
+    qtbot.mouseClick(panel.sign_in_button, Qt.MouseButton.LeftButton)
+    assert panel.stack.currentIndex() == 0 and "PIN" in panel.pin_error.text()
+    panel.pin.clear()
     panel.act("next")  # ignored before sign-in
     sign_in(qtbot, panel)
     assert panel.stack.currentIndex() == 1 and "Nguyễn Thị Lan" in panel.title.text()

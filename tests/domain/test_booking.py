@@ -40,6 +40,7 @@ def test_the_id_digest_matches_the_card_not_others() -> None:
     body = {"id_salt": salt, "id_digest": B.id_digest(salt, "001090000123")}
     assert B.id_matches(body, "001090000123") and B.id_matches(body, " 0010-9000-0123 ")
     assert not B.id_matches(body, "001090000124") and not B.id_matches(body, "")
+    assert not B.id_matches({**body, "id_digest": "sai mã đã băm"}, "001090000123")  # non-ASCII: False, no raise
     assert "001090000123" not in str(body)
     assert B.booking_id_in("http://c.test/book/0F8E2C1A-1234-4abc-8def-0123456789ab") == \
         "0f8e2c1a-1234-4abc-8def-0123456789ab"

@@ -161,7 +161,7 @@ async def signin(request: Request, hub: HubDep) -> Response:
     form = await _form(request)
     nxt = form.get("next", "")
     cookie = request.cookies.get(SIGNIN_COOKIE, "")
-    if not _same_origin(request) or not cookie or not hmac.compare_digest(cookie, form.get("csrf", "")):
+    if not _same_origin(request) or not cookie or not hmac.compare_digest(cookie.encode(), form.get("csrf", "").encode()):
         return _signin_page(request, hub, error=_t("stale_form"), status=403, nxt=nxt)
     client = request.client.host if request.client else ""
     token = form.get("token", "").strip()
@@ -220,7 +220,7 @@ async def signout(request: Request, hub: HubDep) -> Response:
     console, s = _session(request, hub)
     form = await _form(request)
     if s is not None:
-        if not _same_origin(request) or not hmac.compare_digest(s.csrf, form.get("csrf", "")):
+        if not _same_origin(request) or not hmac.compare_digest(s.csrf.encode(), form.get("csrf", "").encode()):
             return error_response(403, "csrf", "Biểu mẫu không hợp lệ / the form's CSRF token does not match")
         console.sessions.drop(s.sid)
     response = RedirectResponse("/console/sign-in", status_code=303, headers=HEADERS)
