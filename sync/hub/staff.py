@@ -50,8 +50,11 @@ LOCK_S = 300.0
 TICKET_EVENTS = frozenset({EventType.TICKET_CALLED, EventType.TICKET_RECALLED, EventType.TICKET_COMPLETED,
                            EventType.TICKET_SKIPPED, EventType.TICKET_TRANSFERRED})
 _ENDS = {EventType.TICKET_COMPLETED: "done", EventType.TICKET_SKIPPED: "skipped", EventType.TICKET_TRANSFERRED: "transferred"}
-_OPEN_SEGMENT = ("INSERT INTO service_segments (id, ticket_id, day, counter, clerk, service, called_at) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING")
+# A stretch is keyed by its call event's sequence (schema 12): a repeat of the same call adds nothing. The
+# statements that end or change a stretch say `ended_at IS NULL`, which lets SQLite use the small index of
+# the open stretches (service_segments_open) instead of a scan: keep it in any new one.
+_OPEN_SEGMENT = ("INSERT INTO service_segments (seq, ticket_id, day, counter, clerk, service, called_at) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(seq) DO NOTHING")
 _CLOSE_OPEN = ("UPDATE service_segments SET ended_at = ?, outcome = 'expired' WHERE ticket_id = ? AND ended_at IS NULL")
 _END_SEGMENT = ("UPDATE service_segments SET ended_at = ?, outcome = ?, clerk = COALESCE(?, clerk) "
                 "WHERE ticket_id = ? AND counter = ? AND ended_at IS NULL")
@@ -332,7 +335,7 @@ class Staff:
             if ev.type == EventType.TICKET_CALLED:
                 # A ticket called while still "open" elsewhere cannot happen (the engine ends it first); a
                 # skipped ticket called back starts a new segment.
-                ops.append((_OPEN_SEGMENT, (ev.id, t.id, self.local_day(ev.at), counter, clerk, t.service, ev.at)))
+                ops.append((_OPEN_SEGMENT, (ev.seq, t.id, self.local_day(ev.at), counter, clerk, t.service, ev.at)))
             elif ev.type == EventType.TICKET_RECALLED:
                 ops.append((_RECALL_SEGMENT, (clerk, t.id)))
             else:
@@ -341,8 +344,11 @@ class Staff:
 
     def served_by(self, ticket_id: str) -> tuple[int, str | None, str, float] | None:
         """(counter, clerk, service, ended_at) of the stretch that served a ticket (outcome done), or None."""
-        rows = self.store.read("SELECT counter, clerk, service, ended_at FROM service_segments WHERE ticket_id = ? "
-                               "AND outcome = 'done' ORDER BY ended_at DESC LIMIT 1", (ticket_id,))
+        # By the ticket's day (a ticket is served on the day it was issued: the rollover expires the rest): the
+        # segments have no index by ticket, only by day (schema 12), so the look-up reads one day's stretches.
+        rows = self.store.read("SELECT counter, clerk, service, ended_at FROM service_segments "
+                               "WHERE day = (SELECT day FROM tickets WHERE id = ?) AND ticket_id = ? "
+                               "AND outcome = 'done' ORDER BY ended_at DESC LIMIT 1", (ticket_id, ticket_id))
         return (int(rows[0][0]), rows[0][1], str(rows[0][2]), float(rows[0][3])) if rows else None
 
     def name_of(self, code: str | None) -> str | None:
