@@ -296,11 +296,11 @@ MIGRATIONS: list[str] = [
     """,
     # 12: service_segments for a lean call (issue 11's load figures). Each stretch is keyed by the sequence of
     # the call event that opened it (an integer, in time order: the commit appends to the table) instead of
-    # that event's random UUID, whose unique index took a page of its own in every call's commit. The call, end
-    # and recall statements find a ticket's open stretch in an index of the open stretches only (a handful, the
-    # citizens being served now: one small page), not of every stretch ever; a ticket's stretches are found by
-    # its day (service_segments_day). Existing rows keep their call's sequence, looked up in the event log; a
-    # stretch whose call is not in the log (none should be) gets a negative key, below every sequence.
+    # that event's random UUID, and has no index by ticket any more: both indexes took a random page of their
+    # own in every call's commit. The hub ends and changes a stretch by its key (it keeps the open ones' keys);
+    # a ticket's stretches are found by its day (service_segments_day). Existing rows keep their call's
+    # sequence, looked up in the event log; a stretch whose call is not in the log (none should be) gets a
+    # negative key, below every sequence.
     """
     CREATE TABLE service_segments_by_seq (
         seq INTEGER PRIMARY KEY,
@@ -320,7 +320,6 @@ MIGRATIONS: list[str] = [
     DROP TABLE service_segments;
     ALTER TABLE service_segments_by_seq RENAME TO service_segments;
     CREATE INDEX service_segments_day ON service_segments (day);
-    CREATE INDEX service_segments_open ON service_segments (ticket_id) WHERE ended_at IS NULL;
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
