@@ -203,8 +203,10 @@ def _as_schema_11(src: Path, dst: Path) -> None:
     con.execute("ATTACH DATABASE ? AS src", (str(src),))
     tables = [r[0] for r in con.execute("SELECT name FROM src.sqlite_master WHERE type = 'table' "
                                         "AND name NOT LIKE 'sqlite_%' AND name != 'service_segments'")]
-    for table in tables:  # schema 12 changed no other table: the same columns in the same order
-        con.execute(f"INSERT OR REPLACE INTO main.{table} SELECT * FROM src.{table}")
+    for table in tables:  # the columns schema 11 has (a later migration may add some elsewhere)
+        cols = ", ".join(r[1] for r in con.execute(f"PRAGMA main.table_info({table})"))
+        if cols:
+            con.execute(f"INSERT OR REPLACE INTO main.{table} ({cols}) SELECT {cols} FROM src.{table}")
     con.execute("INSERT INTO main.service_segments (id, ticket_id, day, counter, clerk, service, called_at, ended_at, "
                 "outcome) SELECT e.id, s.ticket_id, s.day, s.counter, s.clerk, s.service, s.called_at, s.ended_at, "
                 "s.outcome FROM src.service_segments s JOIN src.events e ON e.seq = s.seq ORDER BY s.seq")
