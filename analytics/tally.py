@@ -331,16 +331,17 @@ def _segments(conn: sqlite3.Connection, span: tuple[str, str]) -> list[Any] | No
     if not {"clerk", "outcome", "called_at", "ended_at"} <= columns(conn, "service_segments"):
         return None
     # A clerk's wait is the citizen's wait for that clerk: from the issue for the first stretch, from the end of
-    # the previous stretch (a transfer, a no-show called back) for the next ones.
+    # the previous stretch (a transfer, a no-show called back) for the next ones. Ties of called_at go by rowid:
+    # the order of the calls in either schema (before 12 the insertion order, since then the call's sequence).
     return conn.execute(
         "SELECT day, clerk, outcome, wait, service_s FROM ("
-        "  SELECT s.day, s.ticket_id, s.called_at, s.id, s.clerk, s.outcome, "
+        "  SELECT s.day, s.ticket_id, s.called_at, s.rowid AS k, s.clerk, s.outcome, "
         "    s.called_at - COALESCE(LAG(s.ended_at) OVER ("
-        "      PARTITION BY s.ticket_id ORDER BY s.called_at, s.id), t.issued_at) AS wait, "
+        "      PARTITION BY s.ticket_id ORDER BY s.called_at, s.rowid), t.issued_at) AS wait, "
         "    s.ended_at - s.called_at AS service_s "
         "  FROM service_segments s JOIN tickets t ON t.id = s.ticket_id "
         "  WHERE s.day BETWEEN ? AND ? AND t.test = 0) "
-        "WHERE clerk IS NOT NULL AND clerk != '' ORDER BY day, ticket_id, called_at, id", span).fetchall()
+        "WHERE clerk IS NOT NULL AND clerk != '' ORDER BY day, ticket_id, called_at, k", span).fetchall()
 
 
 def _clerk_extras(conn: sqlite3.Connection, out: PeriodTickets, span: tuple[str, str]) -> None:

@@ -50,12 +50,18 @@ LOCK_S = 300.0
 TICKET_EVENTS = frozenset({EventType.TICKET_CALLED, EventType.TICKET_RECALLED, EventType.TICKET_COMPLETED,
                            EventType.TICKET_SKIPPED, EventType.TICKET_TRANSFERRED})
 _ENDS = {EventType.TICKET_COMPLETED: "done", EventType.TICKET_SKIPPED: "skipped", EventType.TICKET_TRANSFERRED: "transferred"}
-_OPEN_SEGMENT = ("INSERT INTO service_segments (id, ticket_id, day, counter, clerk, service, called_at) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING")
-_CLOSE_OPEN = ("UPDATE service_segments SET ended_at = ?, outcome = 'expired' WHERE ticket_id = ? AND ended_at IS NULL")
+# A stretch is keyed by its call event's sequence (schema 12): a repeat of the same call adds nothing, and the
+# statements that end or change a stretch find it by that key (Staff.open), not through an index by ticket
+# that every call's commit would write to.
+_OPEN_SEGMENT = ("INSERT INTO service_segments (seq, ticket_id, day, counter, clerk, service, called_at) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(seq) DO NOTHING")
+_CLOSE_OPEN = "UPDATE service_segments SET ended_at = ?, outcome = 'expired' WHERE seq = ? AND ended_at IS NULL"
 _END_SEGMENT = ("UPDATE service_segments SET ended_at = ?, outcome = ?, clerk = COALESCE(?, clerk) "
-                "WHERE ticket_id = ? AND counter = ? AND ended_at IS NULL")
-_RECALL_SEGMENT = "UPDATE service_segments SET clerk = COALESCE(?, clerk) WHERE ticket_id = ? AND ended_at IS NULL"
+                "WHERE seq = ? AND counter = ? AND ended_at IS NULL")
+_RECALL_SEGMENT = "UPDATE service_segments SET clerk = COALESCE(?, clerk) WHERE seq = ? AND ended_at IS NULL"
+# The open stretches are all of the latest day that has stretches: each day's rollover ends the open ones.
+_LOAD_OPEN = ("SELECT ticket_id, seq FROM service_segments WHERE day = (SELECT MAX(day) FROM service_segments) "
+              "AND ended_at IS NULL")
 
 
 def hash_secret(secret: str, *, salt: bytes | None = None) -> str:
@@ -213,12 +219,17 @@ class Staff:
         self.local_day = local_day
         self.tz = tz
         self.signed_in: dict[int, _Session] = {}
+        self.open: dict[str, int] = {}
+        """The open stretch of service of each ticket being served: ticket id -> its key (the call's sequence).
+        Changed on the loop as the changes are attributed, before they commit: a failed commit makes the hub
+        reload, which reads it again from the database (load)."""
         self._failures: dict[str, tuple[int, float]] = {}
 
     def load(self) -> None:
-        """Read who is signed in (at start and after a failed write)."""
+        """Read who is signed in and the open stretches of service (at start and after a failed write)."""
         self.signed_in = {int(r[0]): _Session(r[1], r[2], float(r[3])) for r in self.store.read(
             "SELECT c.counter, c.staff, s.name, c.since FROM counter_staff c JOIN staff s ON s.code = c.staff")}
+        self.open = {str(r[0]): int(r[1]) for r in self.store.read(_LOAD_OPEN)}
 
     def clerk_view(self, counter: int) -> dict[str, Any] | None:
         """GET /counters/{n}/clerk: the clerk signed in there (staff views only), or None."""
@@ -317,7 +328,11 @@ class Staff:
                 if self.signed_in:
                     ops.append(("DELETE FROM counter_staff", ()))
                     self.signed_in.clear()
-                ops.extend((_CLOSE_OPEN, (ev.at, t.id)) for t in ch.tickets)
+                for expired in ch.tickets:
+                    key = self.open.pop(expired.id, None)
+                    if key is not None:
+                        ops.append((_CLOSE_OPEN, (ev.at, key)))
+                self.open.clear()  # every ticket still called expired with the day: none can end a stretch now
                 continue
             if ev.type not in TICKET_EVENTS:
                 continue
@@ -332,17 +347,22 @@ class Staff:
             if ev.type == EventType.TICKET_CALLED:
                 # A ticket called while still "open" elsewhere cannot happen (the engine ends it first); a
                 # skipped ticket called back starts a new segment.
-                ops.append((_OPEN_SEGMENT, (ev.id, t.id, self.local_day(ev.at), counter, clerk, t.service, ev.at)))
+                ops.append((_OPEN_SEGMENT, (ev.seq, t.id, self.local_day(ev.at), counter, clerk, t.service, ev.at)))
+                self.open[t.id] = ev.seq
             elif ev.type == EventType.TICKET_RECALLED:
-                ops.append((_RECALL_SEGMENT, (clerk, t.id)))
-            else:
-                ops.append((_END_SEGMENT, (ev.at, _ENDS[ev.type], clerk, t.id, counter)))
+                if (key := self.open.get(t.id)) is not None:
+                    ops.append((_RECALL_SEGMENT, (clerk, key)))
+            elif (key := self.open.pop(t.id, None)) is not None:
+                ops.append((_END_SEGMENT, (ev.at, _ENDS[ev.type], clerk, key, counter)))
         return ops
 
     def served_by(self, ticket_id: str) -> tuple[int, str | None, str, float] | None:
         """(counter, clerk, service, ended_at) of the stretch that served a ticket (outcome done), or None."""
-        rows = self.store.read("SELECT counter, clerk, service, ended_at FROM service_segments WHERE ticket_id = ? "
-                               "AND outcome = 'done' ORDER BY ended_at DESC LIMIT 1", (ticket_id,))
+        # By the ticket's day (a ticket is served on the day it was issued: the rollover expires the rest): the
+        # segments have no index by ticket, only by day (schema 12), so the look-up reads one day's stretches.
+        rows = self.store.read("SELECT counter, clerk, service, ended_at FROM service_segments "
+                               "WHERE day = (SELECT day FROM tickets WHERE id = ?) AND ticket_id = ? "
+                               "AND outcome = 'done' ORDER BY ended_at DESC LIMIT 1", (ticket_id, ticket_id))
         return (int(rows[0][0]), rows[0][1], str(rows[0][2]), float(rows[0][3])) if rows else None
 
     def name_of(self, code: str | None) -> str | None:

@@ -294,5 +294,32 @@ MIGRATIONS: list[str] = [
     ALTER TABLE staff ADD COLUMN password_hash TEXT;
     ALTER TABLE audit ADD COLUMN detail TEXT NOT NULL DEFAULT '';
     """,
+    # 12: service_segments for a lean call (issue 11's load figures). Each stretch is keyed by the sequence of
+    # the call event that opened it (an integer, in time order: the commit appends to the table) instead of
+    # that event's random UUID, and has no index by ticket any more: both indexes took a random page of their
+    # own in every call's commit. The hub ends and changes a stretch by its key (it keeps the open ones' keys);
+    # a ticket's stretches are found by its day (service_segments_day). Existing rows keep their call's
+    # sequence, looked up in the event log; a stretch whose call is not in the log (none should be) gets a
+    # negative key, below every sequence.
+    """
+    CREATE TABLE service_segments_by_seq (
+        seq INTEGER PRIMARY KEY,
+        ticket_id TEXT NOT NULL,
+        day TEXT NOT NULL,
+        counter INTEGER NOT NULL,
+        clerk TEXT,
+        service TEXT NOT NULL,
+        called_at REAL NOT NULL,
+        ended_at REAL,
+        outcome TEXT
+    );
+    INSERT INTO service_segments_by_seq (seq, ticket_id, day, counter, clerk, service, called_at, ended_at, outcome)
+        SELECT COALESCE((SELECT e.seq FROM events e WHERE e.id = s.id), -s.rowid), s.ticket_id, s.day, s.counter,
+               s.clerk, s.service, s.called_at, s.ended_at, s.outcome
+        FROM service_segments s ORDER BY s.rowid;
+    DROP TABLE service_segments;
+    ALTER TABLE service_segments_by_seq RENAME TO service_segments;
+    CREATE INDEX service_segments_day ON service_segments (day);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

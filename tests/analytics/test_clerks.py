@@ -22,6 +22,7 @@ from motcua.config import parse_site_config
 from motcua.queue import Change, QueueEngine
 from sync.hub.staff import Staff, add_staff
 from sync.store import SiteStore
+from sync.store.migrations import MIGRATIONS
 
 DAY = date(2026, 11, 26)
 
@@ -188,3 +189,85 @@ def test_the_cached_days_give_the_same_clerks(clerk_db: Path) -> None:
     again = build(clerk_db, _site(), week, generated_at=0, cache=cache)
     assert cache.hits == 1  # the 26th is closed (the hub started the 27th); the 27th has no tickets
     assert again.to_dict() == first.to_dict() == build(clerk_db, _site(), week, generated_at=0, cache=None).to_dict()
+
+
+def _as_schema_11(src: Path, dst: Path) -> None:
+    """The same day in a database of schema 11, as a hub before schema 12 kept it: each stretch of service keyed
+    by its call event's UUID; plus a stretch whose call is not in the log and one still open (another day)."""
+    con = sqlite3.connect(dst)
+    for script in MIGRATIONS[:11]:
+        for stmt in script.split(";"):
+            if stmt.strip():
+                con.execute(stmt)
+    con.execute("PRAGMA user_version = 11")
+    con.execute("ATTACH DATABASE ? AS src", (str(src),))
+    tables = [r[0] for r in con.execute("SELECT name FROM src.sqlite_master WHERE type = 'table' "
+                                        "AND name NOT LIKE 'sqlite_%' AND name != 'service_segments'")]
+    for table in tables:  # the columns schema 11 has (a later migration may add some elsewhere)
+        cols = ", ".join(r[1] for r in con.execute(f"PRAGMA main.table_info({table})"))
+        if cols:
+            con.execute(f"INSERT OR REPLACE INTO main.{table} ({cols}) SELECT {cols} FROM src.{table}")
+    con.execute("INSERT INTO main.service_segments (id, ticket_id, day, counter, clerk, service, called_at, ended_at, "
+                "outcome) SELECT e.id, s.ticket_id, s.day, s.counter, s.clerk, s.service, s.called_at, s.ended_at, "
+                "s.outcome FROM src.service_segments s JOIN src.events e ON e.seq = s.seq ORDER BY s.seq")
+    con.executemany("INSERT INTO main.service_segments (id, ticket_id, day, counter, clerk, service, called_at, "
+                    "ended_at, outcome) VALUES (?, ?, ?, 1, 'lan', 'A', ?, ?, ?)",
+                    [("not-in-the-log", "t-old", "2026-11-20", 1.0, 2.0, "done"),
+                     ("open-one", "t-open", "2026-11-28", 3.0, None, None)])
+    con.commit()
+    con.close()
+
+
+def test_a_schema_11_database_migrates_with_the_same_clerk_report(clerk_db: Path, tmp_path: Path) -> None:
+    from sync.hub import staff as staff_sql
+    from sync.hub.ratings import summary_from
+    from sync.store import migrate
+    from sync.store.migrations import SCHEMA_VERSION
+
+    old = tmp_path / "v11.db"
+    _as_schema_11(clerk_db, old)
+    week = Period.parse("2026-W48")
+
+    def reports() -> tuple[dict, dict]:
+        con = sqlite3.connect(old)
+        try:
+            summary = summary_from(lambda sql, params=(): con.execute(sql, params).fetchall(), first="2026-11-20",
+                                   last="2026-11-28", by="clerk", names=lambda code: code)
+        finally:
+            con.close()
+        return build(old, _site(), week, generated_at=0, cache=None).to_dict(), summary
+
+    before = reports()
+    assert {c["key"] for c in before[0]["clerks"]} == {"hoa", "lan", "minh"}
+    migrate(old).conn.close()
+    assert reports() == before
+
+    con = sqlite3.connect(old)
+    try:
+        assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        # Each stretch keyed by its call's sequence, as the hub's own rows of the same day.
+        src = sqlite3.connect(clerk_db)
+        expected = src.execute("SELECT seq, ticket_id, day, counter, clerk, service, called_at, ended_at, outcome "
+                               "FROM service_segments ORDER BY seq").fetchall()
+        src.close()
+        rows = con.execute("SELECT seq, ticket_id, day, counter, clerk, service, called_at, ended_at, outcome "
+                           "FROM service_segments WHERE seq > 0 ORDER BY seq").fetchall()
+        assert rows == expected and len(rows) == 7
+        # The two whose calls are not in the log keep their rows, below every sequence.
+        assert sorted(r[0] for r in con.execute("SELECT ticket_id FROM service_segments WHERE seq < 0")) == [
+            "t-old", "t-open"]
+        # The open one is known as open to a hub that starts on it, and ending it finds it by its key.
+        store = SiteStore(old)
+        try:
+            staff = Staff(store, ManualClock(0), new_event=lambda *a: None, local_day=lambda at: "", tz=_site().tz)
+            staff.load()
+            key = con.execute("SELECT seq FROM service_segments WHERE ticket_id = 't-open'").fetchone()[0]
+            assert staff.open == {"t-open": key}
+        finally:
+            store.close()
+        n = con.execute(staff_sql._END_SEGMENT, (9.0, "done", "hoa", key, 1)).rowcount
+        assert n == 1
+        assert con.execute("SELECT clerk, ended_at, outcome FROM service_segments WHERE ticket_id = 't-open'").fetchall() \
+            == [("hoa", 9.0, "done")]
+    finally:
+        con.close()

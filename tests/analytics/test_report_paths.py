@@ -60,17 +60,17 @@ def _random_history(db: Path, seed: int) -> None:
                             status, issued, called, counter, finished, rng.randint(0, 1) if service != number_service
                             else 0, int(rng.random() < 0.05)))
             t = issued
-            for k in range(rng.choice([0, 1, 1, 2, 3]) if called is not None else 0):
+            for _ in range(rng.choice([0, 1, 1, 2, 3]) if called is not None else 0):
                 at = t + rng.uniform(0, 1200)
                 end = None if rng.random() < 0.1 else at + rng.uniform(10, 900)
-                segments.append((f"s-{tid}-{k}", tid, day.isoformat(), rng.choice([1, 2]),
+                segments.append((len(segments) + 1, tid, day.isoformat(), rng.choice([1, 2]),
                                  rng.choice(["lan", "minh", "hoa", None, ""]), service, at, end,
                                  None if end is None else rng.choice(["done", "skipped", "transferred", "expired"])))
                 t = end or at
     con.executemany("INSERT INTO tickets (id, day, number_service, number, display, service, priority, channel, status, "
                     "issued_at, called_at, counter, finished_at, transfers, test) VALUES "
                     "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", tickets)
-    con.executemany("INSERT INTO service_segments (id, ticket_id, day, counter, clerk, service, called_at, ended_at, "
+    con.executemany("INSERT INTO service_segments (seq, ticket_id, day, counter, clerk, service, called_at, ended_at, "
                     "outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", segments)
     con.execute("INSERT INTO staff (code, name, pin_hash, created_at) VALUES ('lan', 'Nguyễn Thị Lan', 'x', 0)")
     # The hub is on the last day: every day before it is closed.
@@ -92,7 +92,7 @@ def _reference(db: Path, period: Period, target: float) -> dict[str, object]:
                        "ORDER BY day, rowid", (period.first.isoformat(), period.last.isoformat())).fetchall()
     segs = con.execute("SELECT s.ticket_id, s.clerk, s.outcome, s.called_at, s.ended_at, t.issued_at "
                        "FROM service_segments s JOIN tickets t ON t.id = s.ticket_id WHERE s.day BETWEEN ? AND ? "
-                       "AND t.test = 0 ORDER BY s.day, s.ticket_id, s.called_at, s.id",
+                       "AND t.test = 0 ORDER BY s.day, s.ticket_id, s.called_at, s.seq",
                        (period.first.isoformat(), period.last.isoformat())).fetchall()
     con.close()
     tz = _site().tz

@@ -149,3 +149,21 @@ def test_sign_ins_end_with_the_day(hub: RunningHub) -> None:
     hub.client("kiosk").issue("A")
     assert clerk.clerk(1) is None
     assert events(hub, "day.started")[-1]["clerks_signed_out"] == 1
+
+
+def test_a_stretch_open_across_a_restart_is_ended_after_it(hub: RunningHub) -> None:
+    """The hub keeps the keys of the open stretches in memory (schema 12): a restart reads them again."""
+    staff(hub, ("NV01", "Nguyễn Thị Lan", "2468"))
+    kiosk, clerk = hub.client("kiosk"), hub.client("counter")
+    t1, t2 = kiosk.issue("A"), kiosk.issue("A")
+    clerk.sign_in(1, staff="NV01", pin="2468")
+    assert clerk.call_next(1).id == t1.id
+    hub.restart()
+    clerk = hub.client("counter")
+    clerk.recall(1)
+    assert clerk.call_next(1).id == t2.id  # completes t1
+    assert segments(hub, t1.id) == [(1, "NV01", "A", "done")]
+    hub.restart()
+    hub.clock.advance(hours=24)  # t2 is still called at midnight: its stretch ends with the day
+    hub.client("kiosk").issue("A")
+    assert segments(hub, t2.id) == [(1, "NV01", "A", "expired")]
