@@ -1,6 +1,7 @@
 """Test helpers shared by the suite (on pytest's pythonpath): times, small sites, a running hub."""
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from datetime import datetime
@@ -104,6 +105,15 @@ class FakePrinter:
                 reply(bytes((ans[n],)))
         else:
             self.job += data
+
+
+def db_rows(db: Path, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Rows of a database file, read-only beside the process that writes it (a running hub)."""
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return con.execute(sql, params).fetchall()
+    finally:
+        con.close()
 
 
 def wait_until(pred: Any, timeout: float = 15.0) -> None:

@@ -14,35 +14,25 @@ from pathlib import Path
 
 import pytest
 import requests
-from support import RunningHub, small_site
+from booking_support import booking_pair
+from support import RunningHub
 
 from counter_display.board import BoardController, BoardView, make_state, render_board
 from counter_display.config import BoardConfig, CounterConfig, parse_device_config
 from counter_display.counter import CounterPanel
 from counter_display.state import BoardState
 from motcua.clock import ManualClock
-from sync.central.app import CentralSettings, create_central_app
-from sync.central.store import CentralStore
-from sync.server import ServerThread
 from ui.qt import QImage, QPainter, Qt
 
-FAST = {"feed_interval_s": 0.2, "idle_poll_s": 0.05, "backoff_max_s": 0.3}
 MARK = "ĐẶT LỊCH · BOOKED"
 
 
 @pytest.fixture
 def site(tmp_path: Path, make_hub: Callable[..., RunningHub], clock: ManualClock) -> Iterator[tuple[RunningHub, str]]:
-    store = CentralStore(tmp_path / "central.db", dev_tokens=True)
-    central = ServerThread(create_central_app(store, CentralSettings(clock=clock.time))).start()
-    data = small_site()
-    data["central"] = {"url": central.url, "token": "dev-central-token-TEST"}
-    hub = make_hub(data, relay_settings=FAST)
-    deadline = time.monotonic() + 15
-    while not store.booking_sites() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert store.booking_sites(), "the site's offer did not reach the central server"
-    yield hub, central.url
-    central.stop()
+    with booking_pair(tmp_path, make_hub, clock) as pair:
+        p = pair()
+        yield p.hub, p.central.url
+
 
 
 def book_and_check_in(hub: RunningHub, central_url: str) -> str:

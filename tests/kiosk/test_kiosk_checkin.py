@@ -3,15 +3,13 @@ central server, both on 127.0.0.1, and a TCP printer: a citizen whose service th
 that their booking is kept, nothing is printed, and the same code gets the booked number once issuing resumes."""
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from booking_support import Console, Pair, booking_pair
 from kiosk_support import Windows, click, kiosk_settings, type_keys
-from support import READY, local
+from support import READY, db_rows, local
 
 from motcua.clock import ManualClock
 
@@ -27,14 +25,6 @@ def windows(qtbot, clock: ManualClock) -> Iterator[Windows]:  # noqa: ANN001
     w = Windows(qtbot, clock.time)
     yield w
     w.close()
-
-
-def rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def test_a_booked_citizen_of_a_paused_service_is_told_the_booking_is_kept_then_checks_in_once_resumed(
@@ -60,7 +50,7 @@ def test_a_booked_citizen_of_a_paused_service_is_told_the_booking_is_kept_then_c
                                       "hướng dẫn.\nIssuing for this service is paused. Your booking is kept; please "
                                       "ask the staff.")
     assert win.booking.last.take.ticket is None and not printer.job  # nothing issued, nothing printed
-    assert rows(p.hub.db, "SELECT COUNT(*) FROM booking_checkins") == [(0,)]
+    assert db_rows(p.hub.db, "SELECT COUNT(*) FROM booking_checkins") == [(0,)]
     assert console.bookings_due("A") == 1
 
     p.clock.set(local(2026, 11, 26, 9, 5))
@@ -74,5 +64,5 @@ def test_a_booked_citizen_of_a_paused_service_is_told_the_booking_is_kept_then_c
     assert len(printer.job) > 2000  # this time a ticket reached the printer
     assert win.ticket.t_number.text() == result.take.ticket.display
     assert win.ticket.t_priority.text().startswith("Đã đặt lịch lúc 09:00")
-    assert rows(p.hub.db, "SELECT ticket_id FROM booking_checkins") == [(result.take.ticket.id,)]
+    assert db_rows(p.hub.db, "SELECT ticket_id FROM booking_checkins") == [(result.take.ticket.id,)]
     assert console.bookings_due("A") == 0

@@ -4,7 +4,6 @@ manager's account, a desktop Chromium) are in tests/sync/conftest.py."""
 from __future__ import annotations
 
 import os
-import sqlite3
 import time
 from pathlib import Path
 
@@ -24,15 +23,6 @@ needs_chromium = pytest.mark.skipif(chromium_path() is None, reason="chromium is
 def shots(tmp_path: Path) -> Path:
     """Where screenshots go: MOTCUA_SCREENSHOTS (the README's docs/console/), else the test's own folder."""
     return Path(os.environ.get("MOTCUA_SCREENSHOTS") or tmp_path / "screens")
-
-
-def db_rows(db: Path, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
-    """Rows of the hub's database, read-only beside the running hub."""
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        return con.execute(sql, params).fetchall()
-    finally:
-        con.close()
 
 
 def sign_in(b: Browser, user: str = MANAGER, password: str = PASSWORD) -> None:

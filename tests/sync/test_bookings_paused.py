@@ -5,16 +5,14 @@ usual (on time: the appointment category; after its window: a normal number); th
 how many of today's bookings for the service are still due, and the audit row is the usual one."""
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 from booking_support import Console, Pair, booking_pair
-from support import local
+from support import db_rows, local
 
 from motcua.clock import ManualClock
 
@@ -23,14 +21,6 @@ from motcua.clock import ManualClock
 def pair(tmp_path, make_hub, clock: ManualClock) -> Iterator[Callable[..., Pair]]:  # noqa: ANN001
     with booking_pair(tmp_path, make_hub, clock) as factory:
         yield factory
-
-
-def rows(db: Path, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        return con.execute(sql, params).fetchall()
-    finally:
-        con.close()
 
 
 def hub_booking(p: Pair, booking_id: str) -> dict[str, Any]:
@@ -62,9 +52,9 @@ def test_a_paused_service_refuses_check_in_keeps_the_booking_and_checks_it_in_on
         assert err["message"].startswith("Dịch vụ này đang tạm dừng cấp số. Lịch hẹn vẫn được giữ")
         assert "the booking is kept" in err["message"]
     # Nothing of the booking was used: no ticket, no check-in row, no event; the hub still expects the citizen.
-    assert rows(p.hub.db, "SELECT COUNT(*) FROM tickets") == [(0,)]
-    assert rows(p.hub.db, "SELECT COUNT(*) FROM booking_checkins") == [(0,)]
-    assert rows(p.hub.db, "SELECT COUNT(*) FROM events WHERE type = 'booking.checked_in'") == [(0,)]
+    assert db_rows(p.hub.db, "SELECT COUNT(*) FROM tickets") == [(0,)]
+    assert db_rows(p.hub.db, "SELECT COUNT(*) FROM booking_checkins") == [(0,)]
+    assert db_rows(p.hub.db, "SELECT COUNT(*) FROM events WHERE type = 'booking.checked_in'") == [(0,)]
     assert not hub_booking(p, nine["id"])["checked_in"]
     assert console.bookings_due("A") == 2
     # The other services still check in.
@@ -87,7 +77,7 @@ def test_a_paused_service_refuses_check_in_keeps_the_booking_and_checks_it_in_on
     assert hub_booking(p, nine["id"])["ticket_id"] == got["ticket"]["id"]
     assert console.bookings_due("A") == 1
     # The console's controls were audited as ever: one row per pause and resume, with the service's code.
-    audit = rows(p.hub.db, "SELECT action, detail FROM audit ORDER BY seq")
+    audit = db_rows(p.hub.db, "SELECT action, detail FROM audit ORDER BY seq")
     assert audit == [("service.pause", "A"), ("service.resume", "A")]
 
 

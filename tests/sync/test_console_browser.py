@@ -23,14 +23,13 @@ from console_support import (
     MANAGER,
     MANAGER_NAME,
     cell,
-    db_rows,
     needs_chromium,
     shots,
     sign_in,
     table_rows,
     wait_download,
 )
-from support import RunningHub
+from support import RunningHub, db_rows
 
 from sync.history import seed_history
 from sync.hub.staff import add_staff

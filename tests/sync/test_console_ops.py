@@ -6,14 +6,11 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
 import pytest
 import requests
-from support import RunningHub, small_site
+from support import RunningHub, db_rows, small_site
 
 from motcua.cli import main as motcua
 from motcua.clock import iso
@@ -43,14 +40,6 @@ def csrf_of(s: requests.Session, url: str) -> str:
     return m.group(1)
 
 
-def rows(db: Path, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        return con.execute(sql, params).fetchall()
-    finally:
-        con.close()
-
-
 @pytest.fixture
 def manager(hub: RunningHub) -> requests.Session:
     add_staff(hub.db, code="QL01", name="Trần Thị Mai", pin=None, role="manager", password=PASSWORD)
@@ -71,10 +60,10 @@ def test_a_manager_account_signs_in_with_its_code_and_a_password_stored_as_a_slo
         hub: RunningHub, manager: requests.Session) -> None:
     page = manager.get(f"{hub.url}/console/live")
     assert page.status_code == 200 and "Trần Thị Mai" in page.text
-    (stored,) = rows(hub.db, "SELECT password_hash FROM staff WHERE code = 'QL01'")[0]
+    (stored,) = db_rows(hub.db, "SELECT password_hash FROM staff WHERE code = 'QL01'")[0]
     assert stored.startswith("scrypt$16384$8$1$") and PASSWORD not in stored and verify_secret(PASSWORD, stored)
     add_staff(hub.db, code="QL02", name="B", pin=None, role="manager", password=PASSWORD)
-    other = rows(hub.db, "SELECT password_hash FROM staff WHERE code = 'QL02'")[0][0]
+    other = db_rows(hub.db, "SELECT password_hash FROM staff WHERE code = 'QL02'")[0][0]
     assert other.split("$")[4] != stored.split("$")[4]  # a salt per hash: equal passwords, different hashes
 
 
@@ -161,12 +150,12 @@ def test_pausing_a_service_refuses_its_numbers_and_tells_the_kiosks(hub: Running
     site = kiosk.site()
     assert [s.code for s in site.services if s.paused] == ["A"]
     # Through the hub's event log (what boards and kiosks stream): site.changed with the whole document.
-    (data,) = rows(hub.db, "SELECT data FROM events WHERE type = 'site.changed'")[-1:]
+    (data,) = db_rows(hub.db, "SELECT data FROM events WHERE type = 'site.changed'")[-1:]
     doc = json.loads(data[0])
     assert doc["changed"] == ["operations.service"] and {s["code"]: s["paused"] for s in doc["site"]["services"]}["A"]
     assert post(manager, hub.url, "service", code="A", action="resume").status_code == 303
     assert kiosk.issue("A").service == "A"
-    audit = rows(hub.db, "SELECT token_name, role, client, action, detail, dossier_id FROM audit ORDER BY seq")
+    audit = db_rows(hub.db, "SELECT token_name, role, client, action, detail, dossier_id FROM audit ORDER BY seq")
     assert audit == [("QL01", "manager", "127.0.0.1", "service.pause", "A", ""),
                      ("QL01", "manager", "127.0.0.1", "service.resume", "A", "")]
 
@@ -183,12 +172,12 @@ def test_closing_and_opening_a_counter_is_the_clerks_pause_and_is_audited(
     assert 'id="open-2"' in page and "đóng quầy / close counter" in page
     assert post(manager, hub.url, "counter", number="2", action="open").status_code == 303
     assert clerk.call_next(2) is not None
-    types = [r[0] for r in rows(hub.db, "SELECT type FROM events WHERE type LIKE 'counter.%' ORDER BY seq")]
+    types = [r[0] for r in db_rows(hub.db, "SELECT type FROM events WHERE type LIKE 'counter.%' ORDER BY seq")]
     assert types[:2] == ["counter.paused", "counter.resumed"]
-    assert [r[0] for r in rows(hub.db, "SELECT action FROM audit ORDER BY seq")] == ["counter.close", "counter.open"]
+    assert [r[0] for r in db_rows(hub.db, "SELECT action FROM audit ORDER BY seq")] == ["counter.close", "counter.open"]
     r = post(manager, hub.url, "counter", number="9", action="close")
     assert r.status_code == 404 and "Không có quầy số 9" in r.text
-    assert len(rows(hub.db, "SELECT * FROM audit")) == 2  # a refused control leaves no audit row
+    assert len(db_rows(hub.db, "SELECT * FROM audit")) == 2  # a refused control leaves no audit row
 
 
 def test_ticker_guides_and_notice_reach_the_site_document_and_the_audit_log(
@@ -204,7 +193,7 @@ def test_ticker_guides_and_notice_reach_the_site_document_and_the_audit_log(
     assert display.notice_until == iso(hub.clock.time() + 1800, hub.hub.config.tz)
     hub.clock.advance(minutes=31)
     assert hub.client("board").site().display.notice == ""  # over: the document no longer carries it
-    actions = [r[0] for r in rows(hub.db, "SELECT action FROM audit ORDER BY seq")]
+    actions = [r[0] for r in db_rows(hub.db, "SELECT action FROM audit ORDER BY seq")]
     assert actions == ["ticker.set", "guides.set", "notice.send"]
     page = manager.get(f"{hub.url}/console/operations").text
     assert "Mất điện tầng 2" in page and "dòng chữ chạy / ticker" in page
@@ -226,7 +215,7 @@ def test_controls_refuse_a_missing_or_wrong_csrf_token_and_a_missing_session(
     assert r.status_code == 403
     r = requests.post(f"{hub.url}/console/operations/service", data={"code": "A", "action": "pause"})
     assert r.status_code == 401 and r.json()["error"]["code"] == "unauthorized"
-    assert rows(hub.db, "SELECT * FROM audit") == [] and not hub.hub.operations.paused
+    assert db_rows(hub.db, "SELECT * FROM audit") == [] and not hub.hub.operations.paused
 
 
 def test_a_token_session_is_audited_by_the_tokens_name_and_motcua_audit_prints_the_controls(
