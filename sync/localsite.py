@@ -246,6 +246,11 @@ class LocalHub(_HubSide):
         self.port, self.public_port = self.server.port, self.server.public_port
         return self
 
+    def request_stop(self) -> None:
+        """Ask the server to stop without waiting for it; `stop` then waits and closes the store."""
+        if self.server is not None:
+            self.server.request_stop()
+
     def stop(self) -> None:
         """Stop serving (the hub's lifespan stops the relay and the writer) and close the store."""
         if self.server is not None:

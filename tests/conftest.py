@@ -49,8 +49,7 @@ def make_hub(tmp_path: Path, clock: ManualClock) -> Iterator[Callable[..., Runni
     # are: ~0.2 s per hub, a minute over the suite. The hubs stop while the next test sets up; the next test's
     # call waits for them (pytest_runtest_call), so no hub of a finished test runs, or logs, during another's.
     for h in hubs:
-        if h.server is not None:
-            h.server.server.should_exit = True
+        h.request_stop()
         _stopping.append(h)
 
 
