@@ -204,7 +204,8 @@ class HubBookings:
         for b in self.today():
             if (b.get("status") == B.BookingStatus.BOOKED.value and b["id"] not in self.checked_in
                     and float(b.get("start_at") or 0) + late >= now):
-                out[str(b.get("service"))] = out.get(str(b.get("service")), 0) + 1
+                service = str(b.get("service"))
+                out[service] = out.get(service, 0) + 1
         return out
 
     def _verdict_of(self, booking_id: str) -> str:
