@@ -38,8 +38,10 @@ class Listener:
 
 def _config(app: Any, *, host: str, port: int, log_level: str, certfile: str | None, keyfile: str | None,
             lifespan: Literal["on", "off"], root_logging: bool) -> uvicorn.Config:
+    # proxy_headers off: uvicorn would otherwise take X-Forwarded-For from a loopback peer as the client's
+    # address, and the limits per address (failed authentications, citizens' routes) trust no proxy header.
     return uvicorn.Config(app, host=host, port=port, loop="uvloop", http="httptools", log_level=log_level,
-                          access_log=False, lifespan=lifespan, timeout_graceful_shutdown=3,
+                          access_log=False, lifespan=lifespan, timeout_graceful_shutdown=3, proxy_headers=False,
                           ssl_certfile=certfile, ssl_keyfile=keyfile,
                           log_config=None if root_logging else uvicorn.config.LOGGING_CONFIG)
 

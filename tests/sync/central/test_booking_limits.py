@@ -29,11 +29,12 @@ class Caller:
     def __init__(self, port: int, address: str) -> None:
         self.port, self.address = port, address
 
-    def __call__(self, method: str, path: str, body: Any = None, token: str | None = None
-                 ) -> tuple[int, dict[str, str], Any]:
+    def __call__(self, method: str, path: str, body: Any = None, token: str | None = None,
+                 extra: dict[str, str] | None = None) -> tuple[int, dict[str, str], Any]:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5, source_address=(self.address, 0))
         try:
             headers = {"Content-Type": "application/json"} if body is not None else {}
+            headers.update(extra or {})
             if token:
                 headers["Authorization"] = f"Bearer {token}"
             conn.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
@@ -84,6 +85,9 @@ def test_a_burst_then_429_with_retry_after_per_address(central) -> None:  # noqa
         assert err["error"]["code"] == "too_many_requests"
         assert err["error"]["message"].startswith("Quý khách thao tác quá nhanh") and "too many requests" in \
             err["error"]["message"]
+    # A proxy header does not make the same phone another citizen (the server trusts none).
+    spoofed = {"X-Forwarded-For": "10.9.8.7", "X-Real-IP": "10.9.8.7", "Forwarded": "for=10.9.8.7"}
+    assert phone("GET", "/api/v1/public/booking/sites", extra=spoofed)[0] == 429
     # The refused booking and cancellation did nothing.
     assert other("GET", f"/api/v1/public/bookings/{b['id']}")[2]["status"] == "booked"
     # Another phone is not held back by the first one.
