@@ -1,7 +1,8 @@
-"""Random identifiers: version-4 UUIDs as text, made for the hot path."""
+"""Identifiers as UUID text, made for the hot path: random (version 4) and time-ordered (version 7)."""
 from __future__ import annotations
 
 import os
+import time
 
 
 def new_uuid() -> str:
@@ -16,3 +17,19 @@ def new_uuid() -> str:
     h = raw.hex()
     # Version nibble 4; variant bits 10 (RFC 9562): the high nibble of byte 8 becomes 8, 9, a or b.
     return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[(raw[8] >> 4) & 3]}{h[17:20]}-{h[20:]}"
+
+
+def new_time_uuid(now_ms: int | None = None) -> str:
+    """A time-ordered (version 7, RFC 9562) UUID in canonical text form: Unix milliseconds, then 74 random bits.
+
+    For rows the hub writes on every request and nobody looks up from outside (events, service segments):
+    ids that grow with time land on the last B-tree page of their table and index, where random ones dirty a
+    fresh page in the WAL on each commit. Never for a ticket or a dossier: their id is the key of a public page
+    and must stay unguessable (new_uuid). Order within one millisecond is random (not monotonic); a clock
+    stepped back only costs locality, ids stay unique by their random bits. `now_ms` is for tests.
+    """
+    ms = time.time_ns() // 1_000_000 if now_ms is None else now_ms
+    raw = (ms & 0xFFFF_FFFF_FFFF).to_bytes(6, "big") + os.urandom(10)
+    h = raw.hex()
+    # Version nibble 7 before 12 random bits; variant bits 10 as in new_uuid, then 62 random bits.
+    return f"{h[:8]}-{h[8:12]}-7{h[13:16]}-{'89ab'[(raw[8] >> 4) & 3]}{h[17:20]}-{h[20:]}"

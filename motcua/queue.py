@@ -191,7 +191,7 @@ class QueueEngine:
         return datetime.fromtimestamp(ts, self.tz).date().isoformat()
 
     def _event(self, type_: EventType, at: float, data: dict[str, Any]) -> Event:
-        ev = Event(seq=self.next_seq, id=ids.new_uuid(), type=type_, at=at, data=data)
+        ev = Event(seq=self.next_seq, id=ids.new_time_uuid(), type=type_, at=at, data=data)
         self.next_seq += 1
         return ev
 

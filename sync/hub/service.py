@@ -82,7 +82,7 @@ class Hub:
         self.metrics = HubMetrics(self)
         self.payments = Payments(config, store, self.clock, local_day=self.engine.local_day, new_event=self.new_event,
                                  catalog=self.dossiers.catalog)
-        self.staff = Staff(store, self.clock, new_event=self.new_event, local_day=self.engine.local_day, tz=config.tz)
+        self.staff = Staff(store, self.clock, new_event=self.new_event, tz=config.tz)
         """Clerks signed in at the counters, and who served what (sync.hub.staff)."""
         self.ratings = Ratings(self)
         self.help = HelpDesk(store, self.clock, config.tz, new_event=self.new_event, commit=self.commit)
@@ -347,7 +347,7 @@ class Hub:
     # ------------------------------------------------------------------ sync
     def new_event(self, type_: EventType, data: dict[str, Any]) -> Event:
         """An event with the next sequence (on the loop only: the engine owns the sequence)."""
-        ev = Event(seq=self.engine.next_seq, id=ids.new_uuid(), type=type_, at=self.clock.time(), data=data)
+        ev = Event(seq=self.engine.next_seq, id=ids.new_time_uuid(), type=type_, at=self.clock.time(), data=data)
         self.engine.next_seq += 1
         return ev
 

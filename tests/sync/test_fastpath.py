@@ -93,7 +93,8 @@ def same_ids(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[], None]]:
 
     restart()
     monkeypatch.setattr(uuid, "uuid4", lambda: uuid.UUID(int=next(counter)))
-    monkeypatch.setattr(ids, "new_uuid", lambda: str(uuid.UUID(int=next(counter))))  # tickets' and events' ids
+    monkeypatch.setattr(ids, "new_uuid", lambda: str(uuid.UUID(int=next(counter))))  # tickets' ids
+    monkeypatch.setattr(ids, "new_time_uuid", lambda: str(uuid.UUID(int=next(counter))))  # events' (and segments') ids
     yield restart
 
 
