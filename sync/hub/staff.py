@@ -212,11 +212,10 @@ class Staff:
     """Who is signed in at which counter (kept in memory, rebuilt from the database), and the attribution hook."""
 
     def __init__(self, store: SiteStore, clock: Clock, *, new_event: Callable[[EventType, dict[str, Any]], Event],
-                 local_day: Callable[[float], str], tz: Any) -> None:
+                 tz: Any) -> None:
         self.store = store
         self.clock = clock
         self.new_event = new_event
-        self.local_day = local_day
         self.tz = tz
         self.signed_in: dict[int, _Session] = {}
         self.open: dict[str, int] = {}
@@ -347,7 +346,8 @@ class Staff:
             if ev.type == EventType.TICKET_CALLED:
                 # A ticket called while still "open" elsewhere cannot happen (the engine ends it first); a
                 # skipped ticket called back starts a new segment.
-                ops.append((_OPEN_SEGMENT, (ev.seq, t.id, self.local_day(ev.at), counter, clerk, t.service, ev.at)))
+                # The ticket's own day (served_by and the reports read a stretch by it; the rollover ends the rest).
+                ops.append((_OPEN_SEGMENT, (ev.seq, t.id, t.day, counter, clerk, t.service, ev.at)))
                 self.open[t.id] = ev.seq
             elif ev.type == EventType.TICKET_RECALLED:
                 if (key := self.open.get(t.id)) is not None:

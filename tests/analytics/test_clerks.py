@@ -54,7 +54,7 @@ def _clerk_day(db: Path) -> None:
     def new_event(type_, data):  # only sign-ins make events; this day signs in through the table
         raise AssertionError("not used")
 
-    staff = Staff(store, clock, new_event=new_event, local_day=engine.local_day, tz=config.tz)
+    staff = Staff(store, clock, new_event=new_event, tz=config.tz)
 
     def at(h: int, m: int) -> None:
         clock.set(local(2026, 11, 26, h, m))
@@ -259,7 +259,7 @@ def test_a_schema_11_database_migrates_with_the_same_clerk_report(clerk_db: Path
         # The open one is known as open to a hub that starts on it, and ending it finds it by its key.
         store = SiteStore(old)
         try:
-            staff = Staff(store, ManualClock(0), new_event=lambda *a: None, local_day=lambda at: "", tz=_site().tz)
+            staff = Staff(store, ManualClock(0), new_event=lambda *a: None, tz=_site().tz)
             staff.load()
             key = con.execute("SELECT seq FROM service_segments WHERE ticket_id = 't-open'").fetchone()[0]
             assert staff.open == {"t-open": key}

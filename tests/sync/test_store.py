@@ -53,3 +53,21 @@ def test_token_create_prints_the_token_last_and_stores_only_its_hash(tmp_path: P
     store.close()
     with pytest.raises(SystemExit):
         main(["token", "create", "--db", str(db), "--role", "root", "--name", "x"])
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT id, status FROM tickets WHERE day = ?",                                          # the hub's day load
+    "SELECT COUNT(*) FROM tickets WHERE day = ? AND test = 1",                                # today's figures
+    "SELECT day, COUNT(*), MIN(rowid), MAX(rowid) FROM tickets WHERE day BETWEEN ? AND ? GROUP BY day",  # reports
+    "SELECT service, AVG(finished_at - called_at) FROM tickets WHERE day BETWEEN ? AND ? AND test = 0 GROUP BY service",
+])
+def test_tickets_are_found_by_day_through_an_index_without_one_of_their_own(tmp_path: Path, sql: str) -> None:
+    # Schema 13 dropped tickets_day: the unique (day, number_service, number) index starts with the day, so a
+    # look-up by day still searches an index instead of reading every ticket of every month.
+    store = SiteStore(tmp_path / "s.db")
+    conn = store.db.conn
+    indexes = {r[1] for r in conn.execute("PRAGMA index_list(tickets)")}
+    assert "tickets_day" not in indexes and len(indexes) == 2  # the id and (day, number_service, number)
+    plan = " ".join(r[3] for r in conn.execute(f"EXPLAIN QUERY PLAN {sql}", ("2026-11-30",) * sql.count("?")))
+    assert "SEARCH tickets USING" in plan and "INDEX" in plan and "SCAN tickets" not in plan, plan
+    store.close()
