@@ -161,3 +161,11 @@ def event_counts(db: Path) -> dict[str, int]:
         return {t: n for t, n in conn.execute("SELECT type, COUNT(*) FROM events GROUP BY type")}
     finally:
         conn.close()
+
+
+def fds_growth(fig: dict[str, Any], quiet: int | None) -> int:
+    """Open files gained since warm-up: the floor of the last window, or the count once the load stopped and the
+    screens settled when that is lower. A clip still being spoken and its requests can hold a few descriptors
+    through a short last window; a leak holds them when nothing is left to do, too."""
+    end = fig["fds_end"] if quiet is None else min(fig["fds_end"], quiet)
+    return int(end - fig["fds_warm"])

@@ -33,7 +33,15 @@ from pathlib import Path
 from typing import Any
 
 from serial_support import PtyDevice
-from soak_checks import BRIDGE_COUNTERS, PANEL_COUNTER, compare_screen, event_counts, flatness, memory_faults
+from soak_checks import (
+    BRIDGE_COUNTERS,
+    PANEL_COUNTER,
+    compare_screen,
+    event_counts,
+    fds_growth,
+    flatness,
+    memory_faults,
+)
 from soak_links import CutLink, PrinterSink
 from soak_plan import SITE_TOML, Day, SoakConfig, short_plan
 
@@ -86,6 +94,9 @@ class Device:
     fds_at_warm: dict[str, str] | None = None
     """What each open file descriptor pointed at once warm-up ended (to name what a growth opened)."""
     fds_last: dict[str, str] = field(default_factory=dict)
+    fds_quiet: int | None = None
+    """Open files once the load stopped and the screens settled (the lowest of a few samples)."""
+    fds_quiet_targets: dict[str, str] = field(default_factory=dict)
     exit_code: int | None = None
     restarts_seen: int = 0
     cuts_seen: int = 0
@@ -507,10 +518,27 @@ class Soak:
         duration = self.load_end = self.elapsed()
         time.sleep(1.0)
         screens = self.check_screens()
+        self.sample_quiet()
         self.stop_load.set()
         for t in self._threads:
             t.join(5)
         return self.report(duration, screens)
+
+    def sample_quiet(self, samples: int = 4, gap_s: float = 0.5) -> None:
+        """Each device's open files with nothing left to do (after the screens agreed with the hub)."""
+        for i in range(samples):
+            for dev in self.devices.values():
+                if dev.proc is None or dev.proc.poll() is not None:
+                    continue
+                try:
+                    n = process_stats(dev.proc.pid)["fds"]
+                    targets = fd_targets(dev.proc.pid)
+                except OSError:
+                    continue
+                if dev.fds_quiet is None or n < dev.fds_quiet:
+                    dev.fds_quiet, dev.fds_quiet_targets = n, targets
+            if i + 1 < samples:
+                time.sleep(gap_s)
 
     def check_screens(self) -> dict[str, Any]:
         """Every device's dump against the hub's state, retried until they agree or settle_s passes."""
@@ -564,12 +592,15 @@ class Soak:
                                        slope_allow_kib_per_min=self.cfg.rss_slope_allow_kib_per_min,
                                        judge_slope=judged)
             flat_rss = not mem_faults
+            fig["fds_quiet"] = dev.fds_quiet
+            fig["fds_growth"] = fds_growth(fig, dev.fds_quiet)
             flat_fds = fig["fds_growth"] <= self.cfg.fd_allow
             if alive:
                 self.failures += [f"{role} {fault}" for fault in mem_faults]
             if alive and not flat_fds:
+                now = dev.fds_quiet_targets or dev.fds_last
                 self.failures.append(f"{role} open files grew by {fig['fds_growth']}"
-                                     f" (new since warm-up: {opened_since(dev.fds_at_warm, dev.fds_last)})")
+                                     f" (new since warm-up: {opened_since(dev.fds_at_warm, now)})")
             processes[role] = {"alive": alive, "exit_code": dev.exit_code, "restarts_survived": dev.restarts_seen,
                                "cuts_survived": dev.cuts_seen, "flat_rss": flat_rss, "flat_fds": flat_fds,
                                "rss_slope_judged": judged, **fig,

@@ -1,7 +1,7 @@
 """The soak's memory verdict on recorded series: a steady creep fails even when the total growth is allowed."""
 from __future__ import annotations
 
-from soak_checks import MIB, flatness, memory_faults
+from soak_checks import MIB, fds_growth, flatness, memory_faults
 
 # RSS (MiB) every ~75 s of the 30-minute soak at 4a77996 (issue 10): warm-up ended at 263 s.
 KIOSK_CREEPING = [135.0, 148.0, 149.2, 155.7, 155.8, 156.1, 158.1, 159.2, 160.1, 160.2, 160.4, 160.8, 162.9,
@@ -72,3 +72,21 @@ def test_a_step_then_a_plateau_passes_and_a_creep_in_the_later_half_fails():
     fig = flatness(_with_anon(leaking), 263, 240, 1880)
     faults = memory_faults(fig, **ALLOW, judge_slope=True)
     assert len(faults) == 1 and faults[0].startswith("anonymous memory crept")
+
+
+def _fds(series: list[int]) -> list[tuple[float, int, int, int]]:
+    return [(float(i), 100 * MIB, n, 4) for i, n in enumerate(series)]
+
+
+def test_open_files_held_by_work_in_progress_at_the_end_are_not_a_leak_once_the_load_stops():
+    # The short soak's kiosk (suite, 30 November): talking through the whole last window (a clip's WAV, the sound
+    # output's three event descriptors, a request's socket: floor 7 -> 11), back to 7 once nothing was left to do.
+    talking = _fds([9, 8, 7, 9, 7, 8, 7, 10, 9, 8, 11, 9, 8, 10, 9, 11, 12, 11, 11, 12, 11, 11])
+    fig = flatness(talking, 4.0, 3.0, 21.0)
+    assert (fig["fds_warm"], fig["fds_end"]) == (7, 11)
+    assert fds_growth(fig, None) == 4                  # judged on the last window alone: a leak of 4
+    assert fds_growth(fig, 7) == 0                     # quiet again: nothing was kept
+    # A leak holds its descriptors when the device has nothing to do, too: still counted.
+    assert fds_growth(fig, 11) == 4
+    # And a quiet count above a busy last window does not hide the window's own floor.
+    assert fds_growth(flatness(_fds([7] * 22), 4.0, 3.0, 21.0), 9) == 0
