@@ -22,9 +22,9 @@ def new_uuid() -> str:
 def new_time_uuid(now_ms: int | None = None) -> str:
     """A time-ordered (version 7, RFC 9562) UUID in canonical text form: Unix milliseconds, then 74 random bits.
 
-    For rows the hub writes on every request and nobody looks up from outside (events, service segments):
-    ids that grow with time land on the last B-tree page of their table and index, where random ones dirty a
-    fresh page in the WAL on each commit. Never for a ticket or a dossier: their id is the key of a public page
+    For rows the hub writes on every request and nobody looks up from outside (the event log): ids that grow
+    with time land on the last page of their unique index, where random ones dirty a page anywhere in it on
+    each commit. Never for a ticket or a dossier: their id is the key of a public page
     and must stay unguessable (new_uuid). Order within one millisecond is random (not monotonic); a clock
     stepped back only costs locality, ids stay unique by their random bits. `now_ms` is for tests.
     """

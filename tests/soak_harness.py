@@ -598,7 +598,8 @@ class Soak:
             if alive:
                 self.failures += [f"{role} {fault}" for fault in mem_faults]
             if alive and not flat_fds:
-                now = dev.fds_quiet_targets or dev.fds_last
+                quiet_judged = dev.fds_quiet is not None and dev.fds_quiet < fig["fds_end"]
+                now = dev.fds_quiet_targets if quiet_judged else dev.fds_last
                 self.failures.append(f"{role} open files grew by {fig['fds_growth']}"
                                      f" (new since warm-up: {opened_since(dev.fds_at_warm, now)})")
             processes[role] = {"alive": alive, "exit_code": dev.exit_code, "restarts_survived": dev.restarts_seen,
