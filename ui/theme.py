@@ -113,6 +113,8 @@ QPushButton:disabled {{ background: {self.button_disabled}; }}
 QPushButton#next {{ background: {self.next}; }}
 QPushButton#complete {{ background: {self.ok}; }}
 QPushButton#receive {{ background: {self.receive}; }}
+QPushButton#next:disabled, QPushButton#complete:disabled, QPushButton#receive:disabled {{
+    background: {self.button_disabled}; }}
 QLineEdit {{ background: white; border: 1px solid {self.button_disabled}; border-radius: 3px; padding: 2px; }}
 QListWidget {{ background: {self.faults_bg}; border: 1px solid {self.faults_border}; }}
 """

@@ -145,3 +145,25 @@ def test_sync_health_line(qtbot) -> None:  # noqa: ANN001
     assert sync_text(st("ok")) == "Đồng bộ với hệ thống của tỉnh: bình thường"
     assert sync_text(st("retrying", 120, 3600, 2)) == \
         "Chờ đồng bộ: 120 bản ghi (lâu nhất 60 phút) · 2 bản ghi bị từ chối"
+
+
+def test_a_button_that_does_nothing_now_looks_greyed_whatever_its_colour(qtbot, hub: RunningHub) -> None:
+    # The coloured buttons' own rules (#next, #complete) outranked the greyed look of a disabled button: with
+    # nobody served, "Hoàn thành" stayed green beside a greyed "Gọi lại", and did nothing when pressed.
+    from ui.theme import PanelTheme
+
+    hub.client("kiosk").issue("A")
+    panel = make_panel(qtbot, hub)
+    sign_in(qtbot, panel)
+
+    def colour(name: str) -> str:
+        b = panel.buttons[name]
+        return b.grab().toImage().pixelColor(6, b.height() // 2).name()
+
+    theme = PanelTheme()
+    assert not panel.buttons["complete"].isEnabled()
+    assert colour("complete") == colour("recall") == theme.button_disabled
+    click(qtbot, panel, "next")
+    assert panel.buttons["complete"].isEnabled() and colour("complete") == theme.ok
+    click(qtbot, panel, "pause")  # paused: no next number until resumed
+    assert not panel.buttons["next"].isEnabled() and colour("next") == theme.button_disabled
