@@ -28,6 +28,10 @@ def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+_NAVIGATING = ("Inspected target navigated or closed", "Execution context was destroyed",
+               "Cannot find context with specified id")
+"""Chromium's answers to an evaluation whose page was replaced meanwhile."""
+
 class Browser:
     """One headless Chromium tab (390×844, a phone's screen, unless told otherwise; mobile=False: a desktop's)."""
 
@@ -100,8 +104,16 @@ class Browser:
         """Poll an expression until it is truthy; how long it took (AssertionError after `timeout`)."""
         t0 = time.monotonic()
         while True:
-            if self.eval(expression):
-                return time.monotonic() - t0
+            try:
+                if self.eval(expression):
+                    return time.monotonic() - t0
+            except RuntimeError as exc:
+                # Asked while the page was being replaced (a form's answer loading): its context went away
+                # under the question. The next page is what we are waiting for: ask it.
+                if not any(m in str(exc) for m in _NAVIGATING):
+                    raise
+            if time.monotonic() - t0 > timeout:
+                raise AssertionError(f"not true after {timeout} s: {expression}")
             if time.monotonic() - t0 > timeout:
                 raise AssertionError(f"not true after {timeout} s: {expression}")
             time.sleep(every)
