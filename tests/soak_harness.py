@@ -518,15 +518,22 @@ class Soak:
         duration = self.load_end = self.elapsed()
         time.sleep(1.0)
         screens = self.check_screens()
-        self.sample_quiet()
+        self.sample_quiet(duration)
         self.stop_load.set()
         for t in self._threads:
             t.join(5)
         return self.report(duration, screens)
 
-    def sample_quiet(self, samples: int = 4, gap_s: float = 0.5) -> None:
-        """Each device's open files with nothing left to do (after the screens agreed with the hub)."""
-        for i in range(samples):
+    def sample_quiet(self, duration: float, *, settle_s: float = 15.0, gap_s: float = 0.5) -> None:
+        """Each device's open files with nothing left to do (after the screens agreed with the hub): sampled
+        until each is back within fd_allow of its floor after warm-up, or settle_s passes. The board may still
+        be announcing the last calls, each with the sound output's descriptors, on a busy machine; a leak never
+        comes back down."""
+        warm, window = self.windows(duration)
+        floors = {role: flatness(dev.samples, warm, window, duration)["fds_warm"]
+                  for role, dev in self.devices.items() if dev.samples}
+        deadline = time.monotonic() + settle_s
+        while True:
             for dev in self.devices.values():
                 if dev.proc is None or dev.proc.poll() is not None:
                     continue
@@ -537,8 +544,16 @@ class Soak:
                     continue
                 if dev.fds_quiet is None or n < dev.fds_quiet:
                     dev.fds_quiet, dev.fds_quiet_targets = n, targets
-            if i + 1 < samples:
-                time.sleep(gap_s)
+            settled = all(dev.fds_quiet is not None and dev.fds_quiet <= floors.get(role, 0) + self.cfg.fd_allow
+                          for role, dev in self.devices.items() if dev.proc is not None and dev.proc.poll() is None)
+            if settled or time.monotonic() > deadline:
+                return
+            time.sleep(gap_s)
+
+    def windows(self, duration: float) -> tuple[float, float]:
+        """When warm-up ended and how long the windows compared are (seconds since the start)."""
+        warm = self.warm_at or duration * self.cfg.warmup_fraction
+        return warm, max(5.0, (duration - warm) * self.cfg.window_fraction)
 
     def check_screens(self) -> dict[str, Any]:
         """Every device's dump against the hub's state, retried until they agree or settle_s passes."""
@@ -577,8 +592,7 @@ class Soak:
 
     def report(self, duration: float, screens: dict[str, Any]) -> dict[str, Any]:
         """The figures: duration, calls, per process memory and open files, restarts survived, alive."""
-        warm = self.warm_at or duration * self.cfg.warmup_fraction
-        window = max(5.0, (duration - warm) * self.cfg.window_fraction)
+        warm, window = self.windows(duration)
         events = event_counts(self.db)
         calls = events.get("ticket.called", 0) + events.get("ticket.recalled", 0)
         processes: dict[str, Any] = {}

@@ -69,6 +69,8 @@ def test_sighup_reloads_hours_texts_and_quotas_and_refuses_structural_changes(tm
         assert next(s for s in after["services"] if s["code"] == "C")["quota_left"] == 5
         assert board.ticker == "Thứ Năm làm việc đến 20:00"  # the board took the new text from the event
         assert kiosk.issue("A").display == "1001"  # 18:00 is inside the new hours
+        # Its event reaches the board's stream before the next step counts what the devices were told.
+        wait_until(lambda: any(e.type == "ticket.issued" for e in heard), timeout=20)
 
         # A new service and a new counter, and another first number: refused as a whole, the hub runs on.
         structural = copy.deepcopy(live)
