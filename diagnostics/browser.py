@@ -32,6 +32,7 @@ _NAVIGATING = ("Inspected target navigated or closed", "Execution context was de
                "Cannot find context with specified id")
 """Chromium's answers to an evaluation whose page was replaced meanwhile."""
 
+
 class Browser:
     """One headless Chromium tab (390×844, a phone's screen, unless told otherwise; mobile=False: a desktop's)."""
 
@@ -112,8 +113,6 @@ class Browser:
                 # under the question. The next page is what we are waiting for: ask it.
                 if not any(m in str(exc) for m in _NAVIGATING):
                     raise
-            if time.monotonic() - t0 > timeout:
-                raise AssertionError(f"not true after {timeout} s: {expression}")
             if time.monotonic() - t0 > timeout:
                 raise AssertionError(f"not true after {timeout} s: {expression}")
             time.sleep(every)
