@@ -170,7 +170,7 @@ class RatingSender:
         """Stop the thread (what is not sent stays in the outbox for the next run)."""
         self._stop.set()
         self._wake.set()
-        if self._thread is not None:
+        if self._thread is not None and self._thread.ident is not None:  # a stop may come in the middle of start
             self._thread.join(5)
 
     def drain(self) -> bool:

@@ -168,7 +168,8 @@ class RatingKeypadBridge:
         if self.feed is not None:
             self.feed.stop()
         for th in self.threads:
-            th.join(3)
+            if th.ident is not None:  # started (a stop may come in the middle of start)
+                th.join(3)
         self.sender.stop()
         self.link.close()
         self.outbox.close()

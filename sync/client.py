@@ -591,7 +591,9 @@ class Heartbeat:
     def stop(self) -> None:
         """Stop beating and close the connection."""
         self.stop_event.set()
-        if self._thread is not None:
+        # Started only: a stop (SIGINT from systemctl) may land inside start(), before the thread ran, and
+        # joining a thread never started raises; the bridge then died with a traceback and exit status 1.
+        if self._thread is not None and self._thread.ident is not None:
             self._thread.join(timeout=self.client.timeout + 1)
         self.client.close()
 

@@ -94,6 +94,24 @@ def test_the_heartbeat_thread_survives_a_hub_outage(hub: RunningHub) -> None:
     assert not hb._thread.is_alive()  # noqa: SLF001
 
 
+def test_a_stop_that_lands_while_the_heartbeat_starts_stops_it_quietly(hub: RunningHub,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    # The bridge unit's stop (SIGINT) came inside Heartbeat.start, before its thread ran: stop() joined a thread
+    # never started, raised, and the bridge ended with a traceback and status 1 (a clean-clone suite run).
+    import threading
+
+    def interrupted(self: threading.Thread) -> None:
+        raise KeyboardInterrupt
+
+    hb = Heartbeat(hub.client("board"), role="board", interval_s=3600)
+    with monkeypatch.context() as m:
+        m.setattr(threading.Thread, "start", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            hb.start()
+    hb.stop()  # no exception
+    assert hb.stop_event.is_set() and hb._thread is not None and not hb._thread.is_alive()  # noqa: SLF001
+
+
 def test_a_refused_token_is_logged_once_as_an_error(hub: RunningHub, caplog: pytest.LogCaptureFixture) -> None:
     hb = Heartbeat(HubClient(hub.url, "kiosk_not-a-token"), role="kiosk")
     with caplog.at_level(logging.INFO, logger="sync.client"):
