@@ -229,6 +229,12 @@ def _canon(obj: Any) -> bytes:
     return orjson.dumps(obj, option=orjson.OPT_SORT_KEYS)
 
 
+def _types(conn: sqlite3.Connection, ids: set[str]) -> list[str]:
+    """The types of these events in the hub's log."""
+    return sorted(r[0] for r in conn.execute("SELECT type FROM events WHERE id IN (SELECT value FROM json_each(?))",
+                                             (orjson.dumps(sorted(ids)).decode(),)))
+
+
 def assert_exactly_once(hub: Hub, central: Central, citizens: Citizens | None = None) -> dict[str, int]:
     """Every event, ticket and dossier of the hub is at the central server once, identical, with its files."""
     h = sqlite3.connect(hub.db)
@@ -248,9 +254,8 @@ def assert_exactly_once(hub: Hub, central: Central, citizens: Citizens | None = 
                 break
             hub.wait_drained()
         assert len(central_rows) == len({r[0] for r in central_rows})
-        kinds = sorted(r[0] for r in h.execute("SELECT type FROM events WHERE id IN (SELECT value FROM json_each(?))",
-                                                 (orjson.dumps(sorted(missing)).decode(),)))
-        assert not missing, f"{len(missing)} events never reached the central server: {kinds}"
+        # The message (read only when the check fails) names the kinds of the events still missing.
+        assert not missing, f"{len(missing)} events never reached the central server: {_types(h, missing)}"
         assert set(central_events) <= set(hub_events), "the central server holds events the hub does not"
         assert all(hub_events[k] == central_events[k] for k in hub_events), "an event's content differs"
         # Tickets: the central server's content is the ticket of its latest event on the hub.
